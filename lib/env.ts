@@ -1,0 +1,51 @@
+// The only reader of process.env. Validated once; a bad value stops the process with a clear message.
+import { z } from "zod";
+
+const ZBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  CONSENTRY_DATA_DIR: z.string().default(".data"),
+  // "kid:base64key[,kid:base64key...]" or a bare base64 key; the first key seals, all keys open.
+  CONSENTRY_ENCRYPTION_KEY: z.string().min(1).optional(),
+  CONSENTRY_PUBLIC_URL: z.string().url().default("http://localhost:3000"),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(8),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  // Staff SSO through Microsoft Entra ID; off unless all three are set.
+  AUTH_ENTRA_CLIENT_ID: z.string().optional(),
+  AUTH_ENTRA_CLIENT_SECRET: z.string().optional(),
+  AUTH_ENTRA_TENANT: z.string().optional(),
+  AUTH_ENTRA_CLOUD: z.enum(["global", "usgov", "china", "sandbox"]).default("global"),
+  // The Microsoft 365 sandbox's hosts (the "Sandbox" cloud).
+  SANDBOX_LOGIN_URL: z.string().url().default("https://localhost:4010"),
+  SANDBOX_GRAPH_URL: z.string().url().default("https://localhost:4011"),
+  SANDBOX_IMAP_HOST: z.string().default("localhost:4993"),
+  SANDBOX_POP_HOST: z.string().default("localhost:4995"),
+  SANDBOX_SMTP_HOST: z.string().default("localhost:4587"),
+  SANDBOX_ENABLED: ZBool.default(false),
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+let cached: TEnv | undefined;
+
+export function env(): TEnv {
+  if (cached) return cached;
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests and launchers change the environment after import; this forgets the parsed copy. */
+export function resetEnvCache() {
+  cached = undefined;
+}
