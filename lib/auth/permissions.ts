@@ -1,0 +1,15 @@
+// What each role may do. Roles only narrow: tenant limits apply on top of these.
+export type TRole = "owner" | "admin" | "technician" | "support";
+
+export const ROLE_DESCRIPTIONS: Record<TRole, string> = {
+  owner: "Everything, including staff and workspace settings.",
+  admin: "Registers tenants and Azure apps, rotates secrets, manages staff.",
+  technician: "Connects and repairs mailboxes and sends consent links.",
+  support: "Reads health, diagnostics and logs. Changes nothing.",
+};
+
+export const canMutate = (role: TRole) => role !== "support";
+export const canManageTenants = (role: TRole) => role === "owner" || role === "admin";
+export const canManageApps = canManageTenants;
+export const canManageStaff = (role: TRole) => role === "owner" || role === "admin";
+export const canConnectMailboxes = (role: TRole) => role === "owner" || role === "admin" || role === "technician";

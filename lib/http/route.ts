@@ -1,0 +1,104 @@
+import "server-only";
+// The wrapper every route handler goes through: resolves the session to a scope, parses params,
+// query and JSON body with zod, refuses oversized or cross-site mutations, and maps errors to
+// clear 4xx JSON. Unknown errors become a bare 500 with a request id, never a stack trace.
+import { randomUUID } from "node:crypto";
+import { NextResponse, type NextRequest } from "next/server";
+import { z, type ZodType } from "zod";
+import { getScope, type TScope } from "../auth/session";
+import { badRequest, HttpError, tooLarge, unauthorized } from "./errors";
+import { zodFieldErrors } from "./zod-fields";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type TRouteCtx<P, Q, B> = { req: NextRequest; scope: TScope; params: P; query: Q; body: B };
+type TPublicCtx<P, Q, B> = Omit<TRouteCtx<P, Q, B>, "scope">;
+
+type TOpts<P, Q, B> = { params?: ZodType<P>; query?: ZodType<Q>; body?: ZodType<B>; maxBodyBytes?: number };
+
+export function errorResponse(err: unknown): NextResponse {
+  if (err instanceof HttpError) {
+    return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } }, { status: err.status });
+  }
+  const requestId = randomUUID();
+  console.error(`[api] unhandled error ${requestId}:`, err instanceof Error ? err.message : "unknown");
+  return NextResponse.json({ error: { code: "internal", message: `Something went wrong on our side (request ${requestId}).` } }, { status: 500 });
+}
+
+async function readJson(req: NextRequest, limit: number): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw tooLarge(limit);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > limit) throw tooLarge(limit);
+  if (!text) return undefined;
+  if (!(req.headers.get("content-type") ?? "").includes("application/json")) throw badRequest("Send the body as application/json.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("The request body is not valid JSON.");
+  }
+}
+
+/** SameSite cookies stop most CSRF; this also refuses a browser mutation from another origin. */
+function assertSameOrigin(req: NextRequest) {
+  const origin = req.headers.get("origin");
+  if (!origin) return;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (new URL(origin).host !== host) throw new HttpError(403, "cross_origin", "Cross-origin requests are not allowed.");
+}
+
+async function parseAll<P, Q, B>(req: NextRequest, rawParams: unknown, opts: TOpts<P, Q, B>) {
+  const parse = <T>(schema: ZodType<T> | undefined, value: unknown, where: string): T => {
+    if (!schema) return value as T;
+    const r = schema.safeParse(value);
+    if (!r.success) {
+      // Bad ids in the path answer like a missing resource, so they can't be used to probe.
+      if (where === "path") throw new HttpError(404, "not_found", "Resource not found.");
+      throw badRequest(r.error.issues[0]?.message ? `Invalid ${where}: ${r.error.issues[0].message}` : `Invalid ${where}.`, zodFieldErrors(r.error));
+    }
+    return r.data;
+  };
+  const params = parse(opts.params, rawParams, "path");
+  const query = parse(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query");
+  const isMutation = !["GET", "HEAD", "OPTIONS"].includes(req.method);
+  if (isMutation) assertSameOrigin(req);
+  const body = isMutation ? parse(opts.body, await readJson(req, opts.maxBodyBytes ?? MAX_BODY_BYTES), "input") : (undefined as B);
+  return { params, query, body };
+}
+
+type TNextCtx = { params: Promise<Record<string, string | string[]>> };
+
+export function route<P = Record<string, never>, Q = Record<string, string>, B = undefined>(
+  opts: TOpts<P, Q, B>,
+  handler: (ctx: TRouteCtx<P, Q, B>) => Promise<Response | unknown>,
+) {
+  return async (req: NextRequest, ctx: TNextCtx): Promise<Response> => {
+    try {
+      const scope = await getScope();
+      if (!scope) throw unauthorized();
+      const parsed = await parseAll(req, await ctx?.params, opts);
+      const out = await handler({ req, scope, ...parsed });
+      return out instanceof Response ? out : NextResponse.json(out);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+/** For endpoints without a staff session (consent links, monitors, setup). */
+export function publicRoute<P = Record<string, never>, Q = Record<string, string>, B = undefined>(
+  opts: TOpts<P, Q, B>,
+  handler: (ctx: TPublicCtx<P, Q, B>) => Promise<Response | unknown>,
+) {
+  return async (req: NextRequest, ctx: TNextCtx): Promise<Response> => {
+    try {
+      const parsed = await parseAll(req, await ctx?.params, opts);
+      const out = await handler({ req, ...parsed });
+      return out instanceof Response ? out : NextResponse.json(out);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+export const ZId = z.string().uuid();

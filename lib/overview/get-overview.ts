@@ -1,0 +1,39 @@
+import "server-only";
+// Dashboard counters, limited to the tenants the caller may see.
+import { db } from "../db/client";
+import { tenantFilter } from "../auth/guard";
+import type { TScope } from "../auth/session";
+import { workerStatus } from "../workers/worker-status";
+
+export async function getOverview(opts: { workspaceId: string; scope: Pick<TScope, "hasAllTenants" | "tenantIds"> }) {
+  const ws = opts.workspaceId;
+  const tf = tenantFilter(opts.scope);
+  const soon = new Date(Date.now() + 30 * 86_400_000);
+  const [tenants, byState, apps, secretsExpiringSoon, workers, recentEvents] = await Promise.all([
+    db().tenant.count({ where: { workspaceId: ws, id: tf } }),
+    db().mailbox.groupBy({ by: ["state"], where: { workspaceId: ws, tenantId: tf }, _count: { _all: true } }),
+    db().appRegistration.count({ where: { workspaceId: ws, ...(tf ? { tenantId: tf } : {}) } }),
+    db().appSecret.count({ where: { workspaceId: ws, status: { in: ["active", "pending"] }, expiresAt: { lte: soon }, ...(tf ? { appRegistration: { tenantId: tf } } : {}) } }),
+    workerStatus(),
+    db().event.findMany({
+      where: { workspaceId: ws, ...(tf ? { tenantId: tf } : {}) },
+      orderBy: { createdAt: "desc" },
+      take: 10,
+      select: { id: true, level: true, code: true, message: true, createdAt: true },
+    }),
+  ]);
+  const count = (s: string) => byState.find((b) => b.state === s)?._count._all ?? 0;
+  return {
+    tenants,
+    mailboxes: {
+      total: byState.reduce((n, b) => n + b._count._all, 0),
+      connected: count("connected"),
+      failing: count("failing") + count("degraded"),
+      needsReconsent: count("needs_reconsent"),
+    },
+    apps,
+    secretsExpiringSoon,
+    workers,
+    recentEvents,
+  };
+}

@@ -1,0 +1,29 @@
+import "server-only";
+import { db } from "../db/client";
+import { conflict } from "../http/errors";
+import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import type { TTenantCreate } from "./schemas";
+import { tenantSelect, toTenantDto } from "./tenant-dto";
+
+export async function createTenant(opts: { workspaceId: string; actor: TAuditActor; input: TTenantCreate }) {
+  const { input } = opts;
+  if (input.directoryId) {
+    const dup = await db().tenant.findFirst({ where: { workspaceId: opts.workspaceId, directoryId: input.directoryId }, select: { id: true } });
+    if (dup) throw conflict("A tenant with this directory ID already exists in this workspace.", { directoryId: "Already added." });
+  }
+  return db().$transaction(async (tx) => {
+    const t = await tx.tenant.create({
+      data: {
+        workspaceId: opts.workspaceId,
+        displayName: input.displayName,
+        directoryId: input.directoryId ?? null,
+        primaryDomain: input.primaryDomain ?? null,
+        cloud: input.cloud,
+        notes: input.notes ?? "",
+      },
+      select: tenantSelect,
+    });
+    await writeAudit(tx, opts.actor, { action: "tenant.create", targetType: "tenant", targetId: t.id, tenantId: t.id, detail: { displayName: t.displayName, cloud: t.cloud } });
+    return toTenantDto(t);
+  });
+}

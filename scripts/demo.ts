@@ -1,0 +1,82 @@
+// `npm run demo`: embedded PostgreSQL (unless DATABASE_URL), migrations, demo seed, the Microsoft
+// 365 sandbox, the web app on :3000 and the worker. Ctrl-C stops everything; .data/ is reused.
+import path from "node:path";
+import { prepareDatabase } from "./lib/prepare-database";
+import { loadOrCreateLocalSecrets } from "./lib/local-secrets";
+import { bin, isBuildStale, startChild, stopChildren, waitForHttp } from "./lib/processes";
+import { launchSandbox } from "./lib/sandbox-launch";
+import { resetEnvCache } from "../lib/env";
+
+const isDev = process.argv.includes("--dev");
+const dataDir = path.resolve(process.env.CONSENTRY_DATA_DIR ?? ".data");
+const port = Number(process.env.PORT ?? 3000);
+const log = (l: string) => console.log(`[demo] ${l}`);
+
+async function main() {
+  const secrets = loadOrCreateLocalSecrets(dataDir);
+  const password = process.env.DEMO_PASSWORD ?? secrets.ownerPassword;
+  log(process.env.DATABASE_URL ? "using DATABASE_URL" : `starting embedded PostgreSQL in ${path.join(dataDir, "pg")}`);
+  const database = await prepareDatabase({ dataDir, port: Number(process.env.CONSENTRY_PG_PORT ?? 54329), log });
+  const publicUrl = process.env.CONSENTRY_PUBLIC_URL ?? `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    CONSENTRY_DATA_DIR: dataDir,
+    CONSENTRY_ENCRYPTION_KEY: process.env.CONSENTRY_ENCRYPTION_KEY ?? secrets.encryptionKey,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.nextauthSecret,
+    NEXTAUTH_URL: publicUrl,
+    CONSENTRY_PUBLIC_URL: publicUrl,
+  };
+  Object.assign(process.env, env);
+  resetEnvCache();
+
+  let shuttingDown = false;
+  const shutdown = async (code = 0) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log("stopping…");
+    await stopChildren();
+    await database.stop().catch(() => undefined);
+    log("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  const sandbox = await launchSandbox(dataDir, env);
+  if (sandbox) {
+    Object.assign(env, sandbox.env, { NODE_EXTRA_CA_CERTS: sandbox.caPath });
+    log(`sandbox up; Consentry trusts its CA at ${sandbox.caPath}`);
+  }
+
+  const { seedDemo } = await import("../prisma/seed");
+  await seedDemo({ password });
+  log("demo workspace seeded");
+
+  if (isDev) {
+    startChild("web", bin("next"), ["dev", "-p", String(port)], env);
+  } else {
+    if (isBuildStale()) {
+      log("building the web app (first run or sources changed; takes a minute or two)…");
+      const build = startChild("build", bin("next"), ["build"], { ...env, NODE_ENV: "production" }, { quiet: true });
+      const code = await new Promise<number>((r) => build.proc.on("exit", (c) => r(c ?? 1)));
+      if (code !== 0) {
+        log("next build failed; run `npm run build` to see why");
+        return shutdown(1);
+      }
+    }
+    startChild("web", bin("next"), ["start", "-p", String(port)], { ...env, NODE_ENV: "production" });
+  }
+  const worker = startChild("worker", bin("tsx"), ["--conditions=react-server", "workers/main.ts"], env);
+  worker.proc.on("exit", (c) => !shuttingDown && log(`worker exited (${c}); the dashboard will show no worker`));
+  await waitForHttp(`http://127.0.0.1:${port}/login`, 300_000);
+
+  const bar = "─".repeat(60);
+  console.log(`\n${bar}\n  Consentry is running: ${publicUrl}\n\n  Sign in:   owner@demo.msp  /  ${password}\n  Also:      tech@demo.msp (technician, Contoso only), support@demo.msp (read-only), same password\n${sandbox ? `  Sandbox:   ${sandbox.env.SANDBOX_LOGIN_URL}/sandbox  (Microsoft 365 emulator console)\n` : ""}\n  Ctrl-C stops everything. Data stays in ${dataDir}.\n${bar}\n`);
+}
+
+main().catch(async (err) => {
+  console.error(`[demo] failed: ${(err as Error).message}`);
+  await stopChildren();
+  process.exit(1);
+});
