@@ -31,20 +31,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A postgres left running by a killed launcher holds the data dir; stop it before starting ours. */
-function stopStale(dataDir: string) {
+/** A postgres already serving this data dir (another launcher, or `keys:rotate` beside a running demo). */
+function runningPort(dataDir: string): number | null {
   const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (pid && isAlive(pid)) {
-    try {
-      process.kill(pid, "SIGINT");
-    } catch {
-      /* already gone */
-    }
-    const until = Date.now() + 10_000;
-    while (isAlive(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-  }
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  return pid && isAlive(pid) ? Number(lines[3]) || null : null;
 }
 
 export async function startEmbeddedPostgres(opts: {
@@ -57,9 +50,13 @@ export async function startEmbeddedPostgres(opts: {
   const dataDir = path.resolve(opts.dataDir);
   if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.dirname(dataDir), { recursive: true });
-  stopStale(dataDir);
-  const port = opts.port ?? (await freePort());
   const database = opts.database ?? "consentry";
+  const existing = opts.fresh ? null : runningPort(dataDir);
+  if (existing) {
+    // Shared, not owned: whoever started it stops it.
+    return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${existing}/${database}`, port: existing, stop: async () => undefined };
+  }
+  const port = opts.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,

@@ -1,0 +1,118 @@
+// [CROSS-TENANT] Other tenants' and other workspaces' data through the HTTP API.
+import { randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { apiAs } from "../support/api-session";
+import { fixture } from "../support/fixture";
+
+const f = fixture();
+const { alpha, beta } = f.workspaceA.tenants;
+const { gamma } = f.workspaceB.tenants;
+const missing = randomUUID();
+
+test.describe("[CROSS-TENANT] tenants API", () => {
+  test("a technician limited to Alpha lists only Alpha", async () => {
+    const api = await apiAs(f.users.tech);
+    const { tenants } = await (await api.get("/api/tenants")).json();
+    expect(tenants.map((t: { id: string }) => t.id)).toEqual([alpha]);
+  });
+
+  test("a foreign tenant answers exactly like a missing one (read, change, delete)", async () => {
+    const api = await apiAs(f.users.tech);
+    const missingRes = await api.get(`/api/tenants/${missing}`);
+    expect(missingRes.status()).toBe(404);
+    const missingBody = await missingRes.json();
+    for (const id of [beta, gamma]) {
+      const r = await api.get(`/api/tenants/${id}`);
+      expect(r.status()).toBe(404);
+      expect(await r.json()).toEqual(missingBody);
+      expect((await api.patch(`/api/tenants/${id}`, { data: { displayName: "Hijacked" } })).status()).toBe(404);
+      expect((await api.delete(`/api/tenants/${id}`)).status()).toBe(404);
+    }
+    const owner = await apiAs(f.users.owner);
+    expect((await (await owner.get(`/api/tenants/${beta}`)).json()).tenant.displayName).toBe("Beta LLC");
+  });
+
+  test("another workspace's owner can't reach this workspace's tenants", async () => {
+    const other = await apiAs(f.users.otherOwner);
+    for (const id of [alpha, beta]) {
+      expect((await other.get(`/api/tenants/${id}`)).status()).toBe(404);
+      expect((await other.patch(`/api/tenants/${id}`, { data: { notes: "x" } })).status()).toBe(404);
+      expect((await other.delete(`/api/tenants/${id}`)).status()).toBe(404);
+    }
+    const owner = await apiAs(f.users.owner);
+    expect((await owner.get(`/api/tenants/${gamma}`)).status()).toBe(404);
+    expect((await owner.delete(`/api/tenants/${gamma}`)).status()).toBe(404);
+    expect((await other.get(`/api/tenants/${gamma}`)).status()).toBe(200);
+  });
+
+  test("a technician can see Alpha but not edit tenants (403), support can't change anything", async () => {
+    const tech = await apiAs(f.users.tech);
+    expect((await tech.get(`/api/tenants/${alpha}`)).status()).toBe(200);
+    expect((await tech.patch(`/api/tenants/${alpha}`, { data: { notes: "x" } })).status()).toBe(403);
+    const support = await apiAs(f.users.support);
+    expect((await support.get(`/api/tenants/${beta}`)).status()).toBe(200);
+    expect((await support.post("/api/tenants", { data: { displayName: "X", primaryDomain: "x.example.com", cloud: "global" } })).status()).toBe(403);
+    expect((await support.patch(`/api/tenants/${alpha}`, { data: { notes: "x" } })).status()).toBe(403);
+    expect((await support.delete(`/api/tenants/${alpha}`)).status()).toBe(403);
+    expect((await support.post("/api/staff", { data: { email: "n@x.test", name: "N", role: "admin", password: "long-enough-password", hasAllTenants: true, tenantIds: [] } })).status()).toBe(403);
+  });
+
+  test("staff and audit stay inside the workspace and the tenant limit", async () => {
+    const other = await apiAs(f.users.otherOwner);
+    const { staff } = await (await other.get("/api/staff")).json();
+    const otherMembership = staff[0].membershipId as string;
+    const admin = await apiAs(f.users.admin);
+    expect((await admin.patch(`/api/staff/${otherMembership}`, { data: { role: "support" } })).status()).toBe(404);
+    expect((await admin.delete(`/api/staff/${otherMembership}`)).status()).toBe(404);
+    const mine = (await (await admin.get("/api/staff")).json()).staff.map((s: { email: string }) => s.email);
+    expect(mine).not.toContain(f.users.otherOwner);
+
+    await admin.patch(`/api/tenants/${beta}`, { data: { notes: "audited change" } });
+    const tech = await apiAs(f.users.tech);
+    const { entries } = await (await tech.get("/api/audit")).json();
+    expect(entries.some((e: { tenantId: string | null }) => e.tenantId === beta)).toBe(false);
+    const { entries: filtered } = await (await tech.get(`/api/audit?tenantId=${gamma}`)).json();
+    expect(filtered).toEqual([]);
+  });
+
+  test("signed out: 401 on the API", async () => {
+    const anon = await apiAs(null);
+    expect((await anon.get("/api/tenants")).status()).toBe(401);
+    expect((await anon.post("/api/tenants", { data: {} })).status()).toBe(401);
+  });
+});
+
+test.describe("[API] bad input gets a clear 4xx", () => {
+  test("validation errors name the fields", async () => {
+    const api = await apiAs(f.users.admin);
+    const r = await api.post("/api/tenants", { data: { displayName: "", directoryId: "not-a-guid", cloud: "mars" } });
+    expect(r.status()).toBe(400);
+    const body = await r.json();
+    expect(body.error.code).toBe("validation");
+    expect(Object.keys(body.error.fields)).toEqual(expect.arrayContaining(["displayName", "directoryId", "cloud"]));
+  });
+
+  test("oversized, non-JSON and malformed bodies", async () => {
+    const api = await apiAs(f.users.admin);
+    const big = await api.post("/api/tenants", { data: { displayName: "x".repeat(70_000), primaryDomain: "x.example.com", cloud: "global" } });
+    expect(big.status()).toBe(413);
+    const text = await api.post("/api/tenants", { data: "hello", headers: { "content-type": "text/plain" } });
+    expect(text.status()).toBe(400);
+    const broken = await api.post("/api/tenants", { data: "{not json", headers: { "content-type": "application/json" } });
+    expect(broken.status()).toBe(400);
+    expect((await broken.json()).error.message).toMatch(/not valid JSON/);
+  });
+
+  test("a malformed id in the path is a plain 404", async () => {
+    const api = await apiAs(f.users.admin);
+    const r = await api.get("/api/tenants/../../etc");
+    expect([404]).toContain(r.status());
+    expect((await api.get("/api/tenants/123")).status()).toBe(404);
+  });
+
+  test("a cross-origin mutation is refused", async () => {
+    const api = await apiAs(f.users.admin);
+    const r = await api.post("/api/tenants", { data: { displayName: "Evil", primaryDomain: "evil.example.com", cloud: "global" }, headers: { origin: "https://evil.example.com" } });
+    expect(r.status()).toBe(403);
+  });
+});

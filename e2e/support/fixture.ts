@@ -1,0 +1,18 @@
+// What the e2e harness seeds, shared by the specs (read from .data/e2e/fixture.json).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+export type TE2eFixture = {
+  baseUrl: string;
+  password: string;
+  workspaceA: { id: string; tenants: { alpha: string; beta: string } };
+  workspaceB: { id: string; tenants: { gamma: string } };
+  users: { owner: string; admin: string; tech: string; support: string; otherOwner: string };
+  sandbox: { loginUrl: string; caPath: string } | null;
+};
+
+export const FIXTURE_PATH = path.resolve(".data/e2e/fixture.json");
+
+export function fixture(): TE2eFixture {
+  return JSON.parse(readFileSync(FIXTURE_PATH, "utf8")) as TE2eFixture;
+}

@@ -1,0 +1,30 @@
+// Seeds two workspaces for the e2e suites: Acme (owner, admin, a technician limited to Alpha,
+// support) and Other MSP, whose data Acme's staff must never reach.
+import { randomUUID } from "node:crypto";
+import { db } from "../../lib/db/client";
+import { hashPassword } from "../../lib/auth/password";
+
+export async function seedE2e(password: string) {
+  const hash = await hashPassword(password);
+  const prisma = db();
+  const a = await prisma.workspace.create({ data: { name: "Acme MSP", slug: `acme-${randomUUID().slice(0, 8)}` } });
+  const b = await prisma.workspace.create({ data: { name: "Other MSP", slug: `other-${randomUUID().slice(0, 8)}` } });
+  const alpha = await prisma.tenant.create({ data: { workspaceId: a.id, displayName: "Alpha Corp", primaryDomain: "alpha.example.com", cloud: "sandbox" } });
+  const beta = await prisma.tenant.create({ data: { workspaceId: a.id, displayName: "Beta LLC", primaryDomain: "beta.example.com", cloud: "global" } });
+  const gamma = await prisma.tenant.create({ data: { workspaceId: b.id, displayName: "Gamma GmbH", primaryDomain: "gamma.example.com", cloud: "global" } });
+  const users = { owner: "owner@acme.test", admin: "admin@acme.test", tech: "tech@acme.test", support: "support@acme.test", otherOwner: "owner@other.test" };
+  const add = async (email: string, workspaceId: string, role: "owner" | "admin" | "technician" | "support", tenantIds?: string[]) => {
+    const u = await prisma.staffUser.create({ data: { email, name: email.split("@")[0], passwordHash: hash } });
+    await prisma.membership.create({ data: { workspaceId, staffUserId: u.id, role, hasAllTenants: !tenantIds, tenantIds: tenantIds ?? [] } });
+  };
+  await add(users.owner, a.id, "owner");
+  await add(users.admin, a.id, "admin");
+  await add(users.tech, a.id, "technician", [alpha.id]);
+  await add(users.support, a.id, "support");
+  await add(users.otherOwner, b.id, "owner");
+  return {
+    workspaceA: { id: a.id, tenants: { alpha: alpha.id, beta: beta.id } },
+    workspaceB: { id: b.id, tenants: { gamma: gamma.id } },
+    users,
+  };
+}
