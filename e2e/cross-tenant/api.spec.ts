@@ -96,9 +96,9 @@ test.describe("[API] bad input gets a clear 4xx", () => {
     const api = await apiAs(f.users.admin);
     const big = await api.post("/api/tenants", { data: { displayName: "x".repeat(70_000), primaryDomain: "x.example.com", cloud: "global" } });
     expect(big.status()).toBe(413);
-    const text = await api.post("/api/tenants", { data: "hello", headers: { "content-type": "text/plain" } });
+    const text = await api.post("/api/tenants", { data: Buffer.from("hello"), headers: { "content-type": "text/plain" } });
     expect(text.status()).toBe(400);
-    const broken = await api.post("/api/tenants", { data: "{not json", headers: { "content-type": "application/json" } });
+    const broken = await api.post("/api/tenants", { data: Buffer.from("{not json"), headers: { "content-type": "application/json" } });
     expect(broken.status()).toBe(400);
     expect((await broken.json()).error.message).toMatch(/not valid JSON/);
   });

@@ -54,7 +54,9 @@ async function parseAll<P, Q, B>(req: NextRequest, rawParams: unknown, opts: TOp
     if (!r.success) {
       // Bad ids in the path answer like a missing resource, so they can't be used to probe.
       if (where === "path") throw new HttpError(404, "not_found", "Resource not found.");
-      throw badRequest(r.error.issues[0]?.message ? `Invalid ${where}: ${r.error.issues[0].message}` : `Invalid ${where}.`, zodFieldErrors(r.error));
+      const fields = zodFieldErrors(r.error);
+      const named = Object.keys(fields).filter((k) => k !== "_");
+      throw badRequest(named.length ? `Check ${named.join(", ")}.` : `Invalid ${where}: ${r.error.issues[0]?.message ?? "unreadable"}.`, fields);
     }
     return r.data;
   };
