@@ -22,9 +22,30 @@ export async function seedE2e(password: string) {
   await add(users.tech, a.id, "technician", [alpha.id]);
   await add(users.support, a.id, "support");
   await add(users.otherOwner, b.id, "owner");
+  // One app and one mailbox per tenant, for the cross-tenant suites.
+  const { sealValue } = await import("../../lib/crypto");
+  const appAndMailbox = async (workspaceId: string, tenantId: string, domain: string) => {
+    const app = await prisma.appRegistration.create({
+      data: {
+        workspaceId,
+        tenantId,
+        displayName: `${domain} app`,
+        clientId: randomUUID(),
+        secrets: { create: { workspaceId, sealedValue: sealValue(`secret-of-${domain}-${randomUUID()}`, "client_secret"), last4: "abcd", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
+      },
+    });
+    const mb = await prisma.mailbox.create({ data: { workspaceId, tenantId, appRegistrationId: app.id, address: `helpdesk@${domain}` } });
+    return { app: app.id, mailbox: mb.id };
+  };
+  const objects = {
+    alpha: await appAndMailbox(a.id, alpha.id, "alpha.example.com"),
+    beta: await appAndMailbox(a.id, beta.id, "beta.example.com"),
+    gamma: await appAndMailbox(b.id, gamma.id, "gamma.example.com"),
+  };
   return {
     workspaceA: { id: a.id, tenants: { alpha: alpha.id, beta: beta.id } },
     workspaceB: { id: b.id, tenants: { gamma: gamma.id } },
     users,
+    objects,
   };
 }

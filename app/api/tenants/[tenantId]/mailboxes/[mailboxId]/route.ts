@@ -1,0 +1,31 @@
+// One mailbox: read (with its token info panel), change settings, remove.
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { route, ZId } from "@/lib/http/route";
+import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
+import { auditActor } from "@/lib/audit/write-audit";
+import { notFound } from "@/lib/http/errors";
+import { deleteMailbox, getMailbox, updateMailbox } from "@/lib/mailboxes/manage-mailboxes";
+import { ZMailboxUpdate } from "@/lib/mailboxes/schemas";
+
+const params = z.object({ tenantId: ZId, mailboxId: ZId });
+
+export const GET = route({ params }, async ({ scope, params: p }) => {
+  assertTenantAccess(scope, p.tenantId, "Mailbox");
+  const mailbox = await getMailbox({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
+  if (!mailbox) throw notFound("Mailbox");
+  return { mailbox };
+});
+
+export const PATCH = route({ params, body: ZMailboxUpdate }, async ({ scope, params: p, body }) => {
+  assertTenantAccess(scope, p.tenantId, "Mailbox");
+  assertCan(scope, "connect_mailboxes");
+  return { mailbox: await updateMailbox({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId, actor: auditActor(scope), input: body }) };
+});
+
+export const DELETE = route({ params }, async ({ scope, params: p }) => {
+  assertTenantAccess(scope, p.tenantId, "Mailbox");
+  assertCan(scope, "connect_mailboxes");
+  await deleteMailbox({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId, actor: auditActor(scope) });
+  return new NextResponse(null, { status: 204 });
+});

@@ -1,0 +1,61 @@
+// [CROSS-TENANT] App registrations and mailboxes of other tenants and workspaces.
+import { randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { apiAs } from "../support/api-session";
+import { fixture } from "../support/fixture";
+
+const f = fixture();
+const { alpha, beta } = f.workspaceA.tenants;
+const { gamma } = f.workspaceB.tenants;
+const o = f.objects;
+
+test.describe("[CROSS-TENANT] apps and mailboxes API", () => {
+  test("a technician limited to Alpha sees only Alpha's app and mailbox", async () => {
+    const tech = await apiAs(f.users.tech);
+    const { apps } = await (await tech.get("/api/apps")).json();
+    expect(apps.map((a: { id: string }) => a.id)).toEqual([o.alpha.app]);
+    expect((await tech.get(`/api/apps/${o.beta.app}`)).status()).toBe(404);
+    expect((await tech.get(`/api/apps/${o.gamma.app}`)).status()).toBe(404);
+    expect((await tech.get(`/api/apps?tenantId=${beta}`)).status()).toBe(404);
+    expect((await tech.get(`/api/tenants/${alpha}/mailboxes/${o.alpha.mailbox}`)).status()).toBe(200);
+    expect((await tech.get(`/api/tenants/${beta}/mailboxes`)).status()).toBe(404);
+    expect((await tech.get(`/api/tenants/${beta}/mailboxes/${o.beta.mailbox}`)).status()).toBe(404);
+    // Alpha's id with Beta's mailbox: the pairing itself is checked.
+    expect((await tech.get(`/api/tenants/${alpha}/mailboxes/${o.beta.mailbox}`)).status()).toBe(404);
+    expect((await tech.patch(`/api/tenants/${alpha}/mailboxes/${o.beta.mailbox}`, { data: { folder: "X" } })).status()).toBe(404);
+    expect((await tech.delete(`/api/tenants/${alpha}/mailboxes/${o.beta.mailbox}`)).status()).toBe(404);
+  });
+
+  test("another workspace's ids answer like missing ones", async () => {
+    const owner = await apiAs(f.users.owner);
+    const missingApp = await owner.get(`/api/apps/${randomUUID()}`);
+    const foreignApp = await owner.get(`/api/apps/${o.gamma.app}`);
+    expect(foreignApp.status()).toBe(404);
+    expect(await foreignApp.json()).toEqual(await missingApp.json());
+    expect((await owner.patch(`/api/apps/${o.gamma.app}`, { data: { displayName: "x" } })).status()).toBe(404);
+    expect((await owner.delete(`/api/apps/${o.gamma.app}`)).status()).toBe(404);
+    expect((await owner.get(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}`)).status()).toBe(404);
+    expect((await owner.delete(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}`)).status()).toBe(404);
+    // Creating a mailbox in Alpha with another workspace's app is refused.
+    const r = await owner.post(`/api/tenants/${alpha}/mailboxes`, { data: { address: "x@alpha.example.com", kind: "user", appRegistrationId: o.gamma.app, inbound: "imap", outbound: "smtp" } });
+    expect(r.status()).toBe(400);
+    const other = await apiAs(f.users.otherOwner);
+    expect((await other.get(`/api/apps/${o.gamma.app}`)).status()).toBe(200);
+  });
+
+  test("no secret value ever appears in app responses", async () => {
+    const owner = await apiAs(f.users.owner);
+    const body = await (await owner.get("/api/apps")).text();
+    expect(body).not.toContain("secret-of-");
+    expect(body).not.toContain("sealedValue");
+    expect(body).toContain("abcd");
+  });
+
+  test("support can read but not change apps or mailboxes", async () => {
+    const support = await apiAs(f.users.support);
+    expect((await support.get(`/api/apps/${o.beta.app}`)).status()).toBe(200);
+    expect((await support.patch(`/api/apps/${o.beta.app}`, { data: { displayName: "x" } })).status()).toBe(403);
+    expect((await support.patch(`/api/tenants/${beta}/mailboxes/${o.beta.mailbox}`, { data: { folder: "X" } })).status()).toBe(403);
+    expect((await support.post(`/api/tenants/${beta}/mailboxes`, { data: { address: "y@beta.example.com", kind: "user", appRegistrationId: o.beta.app, inbound: "imap", outbound: "smtp" } })).status()).toBe(403);
+  });
+});

@@ -1,0 +1,41 @@
+import "server-only";
+import { db } from "../db/client";
+import { sealValue } from "../crypto";
+import { notFound } from "../http/errors";
+import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import type { TAppCreate } from "./schemas";
+import { appSelect, toAppDto } from "./app-dto";
+
+export async function createApp(opts: { workspaceId: string; actor: TAuditActor; input: TAppCreate }) {
+  const { input } = opts;
+  if (input.tenantId) {
+    const t = await db().tenant.findFirst({ where: { id: input.tenantId, workspaceId: opts.workspaceId }, select: { id: true } });
+    if (!t) throw notFound("Tenant");
+  }
+  const sealed = sealValue(input.secret.value, "client_secret");
+  return db().$transaction(async (tx) => {
+    const app = await tx.appRegistration.create({
+      data: {
+        workspaceId: opts.workspaceId,
+        tenantId: input.kind === "multi_tenant" ? null : input.tenantId,
+        displayName: input.displayName,
+        clientId: input.clientId,
+        kind: input.kind,
+        scopeProfile: input.scopeProfile,
+        defaultPrompt: input.defaultPrompt,
+        authorityOverride: input.authorityOverride ?? null,
+        tokenEndpointOverride: input.tokenEndpointOverride ?? null,
+        secrets: { create: { workspaceId: opts.workspaceId, sealedValue: sealed, last4: input.secret.value.slice(-4), expiresAt: input.secret.expiresAt, status: "active" } },
+      },
+      select: appSelect,
+    });
+    await writeAudit(tx, opts.actor, {
+      action: "app.create",
+      targetType: "app",
+      targetId: app.id,
+      tenantId: app.tenantId,
+      detail: { clientId: app.clientId, kind: app.kind, scopeProfile: app.scopeProfile, secretExpiresAt: input.secret.expiresAt.toISOString() },
+    });
+    return toAppDto(app);
+  });
+}

@@ -1,0 +1,45 @@
+// App registration input shapes, shared by the form and the route handlers.
+import { z } from "zod";
+import { GUID_RE } from "../tenants/schemas";
+
+export const ZScopeProfile = z.enum(["imap_smtp", "pop_smtp", "graph", "graph_app_only"]);
+export const ZPrompt = z.enum(["select_account", "consent", "login", "none"]);
+
+const MAX_SECRET_MONTHS = 24;
+
+export const ZSecretInput = z.object({
+  value: z.string().trim().min(1, "Paste the client secret value.").max(512, "That is longer than any Azure client secret."),
+  expiresAt: z.coerce
+    .date({ message: "Enter the secret's expiry date." })
+    .refine((d) => d.getTime() > Date.now() - 86_400_000 * 365 * 5, "Enter a real expiry date.")
+    .refine((d) => d.getTime() < Date.now() + 86_400_000 * 31 * (MAX_SECRET_MONTHS + 1), "Azure client secrets last at most 24 months."),
+});
+
+export const ZAppCreate = z
+  .object({
+    tenantId: z.string().uuid().nullable(),
+    displayName: z.string().trim().min(1, "Name the app registration.").max(120),
+    clientId: z.string().trim().regex(GUID_RE, "The Application (client) ID is a GUID from the app's Overview page.").transform((v) => v.toLowerCase()),
+    kind: z.enum(["single_tenant", "multi_tenant"]),
+    scopeProfile: ZScopeProfile,
+    defaultPrompt: ZPrompt.default("select_account"),
+    authorityOverride: z.string().trim().url("Enter a full https:// URL.").max(500).nullish(),
+    tokenEndpointOverride: z.string().trim().url("Enter a full https:// URL.").max(500).nullish(),
+    secret: ZSecretInput,
+  })
+  .strict()
+  .refine((a) => a.kind === "multi_tenant" || a.tenantId, { message: "A single-tenant app belongs to a tenant.", path: ["tenantId"] });
+
+export const ZAppUpdate = z
+  .object({
+    displayName: z.string().trim().min(1).max(120),
+    scopeProfile: ZScopeProfile,
+    defaultPrompt: ZPrompt,
+    authorityOverride: z.string().trim().url().max(500).nullable(),
+    tokenEndpointOverride: z.string().trim().url().max(500).nullable(),
+  })
+  .partial()
+  .strict();
+
+export type TAppCreate = z.infer<typeof ZAppCreate>;
+export type TAppUpdate = z.infer<typeof ZAppUpdate>;

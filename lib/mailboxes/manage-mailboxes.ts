@@ -1,0 +1,64 @@
+import "server-only";
+// Tenant-scoped mailbox CRUD. The app must be usable in the mailbox's tenant (its own app or a
+// multi-tenant MSP app of the same workspace).
+import { db } from "../db/client";
+import { conflict, notFound, badRequest } from "../http/errors";
+import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import { mailboxSelect, toMailboxDto } from "./mailbox-dto";
+import type { TMailboxCreate, TMailboxUpdate } from "./schemas";
+
+type TCtx = { workspaceId: string; tenantId: string };
+
+async function assertAppUsable(ctx: TCtx, appId: string) {
+  const app = await db().appRegistration.findFirst({ where: { id: appId, workspaceId: ctx.workspaceId, OR: [{ tenantId: ctx.tenantId }, { tenantId: null }] }, select: { id: true } });
+  if (!app) throw badRequest("That app registration can't be used in this tenant.", { appRegistrationId: "Pick an app of this tenant or the MSP multi-tenant app." });
+}
+
+export async function listMailboxes(ctx: TCtx) {
+  const rows = await db().mailbox.findMany({ where: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, orderBy: { address: "asc" }, select: mailboxSelect });
+  return rows.map(toMailboxDto);
+}
+
+export async function getMailbox(ctx: TCtx & { mailboxId: string }) {
+  const row = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: mailboxSelect });
+  return row ? toMailboxDto(row) : null;
+}
+
+export async function createMailbox(ctx: TCtx & { actor: TAuditActor; input: TMailboxCreate }) {
+  const { input } = ctx;
+  const tenant = await db().tenant.findFirst({ where: { id: ctx.tenantId, workspaceId: ctx.workspaceId }, select: { id: true } });
+  if (!tenant) throw notFound("Tenant");
+  await assertAppUsable(ctx, input.appRegistrationId);
+  const dup = await db().mailbox.findFirst({ where: { tenantId: ctx.tenantId, address: input.address }, select: { id: true } });
+  if (dup) throw conflict("This mailbox is already added to the tenant.", { address: "Already added." });
+  return db().$transaction(async (tx) => {
+    const { confirmDelete: _c, ...data } = input;
+    const m = await tx.mailbox.create({
+      data: { ...data, delegateUpn: input.kind === "shared" ? input.delegateUpn : null, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, state: "pending_consent" },
+      select: mailboxSelect,
+    });
+    await writeAudit(tx, ctx.actor, { action: "mailbox.create", targetType: "mailbox", targetId: m.id, tenantId: ctx.tenantId, detail: { address: m.address, kind: m.kind, inbound: m.inbound, outbound: m.outbound } });
+    return toMailboxDto(m);
+  });
+}
+
+export async function updateMailbox(ctx: TCtx & { mailboxId: string; actor: TAuditActor; input: TMailboxUpdate }) {
+  const { confirmDelete: _c, ...data } = ctx.input;
+  if (data.appRegistrationId) await assertAppUsable(ctx, data.appRegistrationId);
+  return db().$transaction(async (tx) => {
+    const res = await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data });
+    if (res.count !== 1) throw notFound("Mailbox");
+    await writeAudit(tx, ctx.actor, { action: "mailbox.update", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { fields: Object.keys(data) } });
+    const m = await tx.mailbox.findFirstOrThrow({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId }, select: mailboxSelect });
+    return toMailboxDto(m);
+  });
+}
+
+export async function deleteMailbox(ctx: TCtx & { mailboxId: string; actor: TAuditActor }) {
+  await db().$transaction(async (tx) => {
+    const m = await tx.mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true } });
+    if (!m) throw notFound("Mailbox");
+    await tx.mailbox.deleteMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId } });
+    await writeAudit(tx, ctx.actor, { action: "mailbox.delete", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { address: m.address } });
+  });
+}
