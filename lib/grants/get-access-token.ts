@@ -1,0 +1,119 @@
+import "server-only";
+// getAccessToken: the one way the worker and the web app get a token for a mailbox.
+// - Returns the cached access token while it has more than 5 minutes left.
+// - Otherwise refreshes under a row lock (SELECT … FOR UPDATE), so any number of callers in any
+//   number of processes redeem a refresh token once; waiters re-read the fresh result.
+// - The rotated refresh token is stored in the same transaction as the new access token.
+// - Failures are classified: transient ones back off; permanent ones flag the mailbox
+//   (needs_reconsent) or the app, with an event carrying the diagnosis.
+import { db } from "../db/client";
+import { sealValue, unsealValue } from "../crypto";
+import { notFound } from "../http/errors";
+
+export const MIN_REMAINING_MS = 5 * 60_000;
+
+export type TRefreshResult =
+  | { ok: true; accessToken: string; refreshToken?: string; expiresIn: number; scopes: string[] }
+  | { ok: false; kind: "transient" | "permanent_grant" | "permanent_client" | "unknown"; code: string; message: string; retryAfterSeconds?: number };
+
+export type TRefreshInput = { workspaceId: string; tenantId: string; mailboxId: string; refreshToken: string; resource: string; scopes: string[] };
+export type TRefresher = (input: TRefreshInput) => Promise<TRefreshResult>;
+
+export class TokenError extends Error {
+  constructor(
+    public kind: "transient" | "permanent_grant" | "permanent_client" | "unknown",
+    public code: string,
+    message: string,
+    public retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "TokenError";
+  }
+}
+
+type TCtx = { workspaceId: string; tenantId: string; mailboxId: string; resource: string };
+
+export async function getAccessToken(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean } = {}): Promise<{ accessToken: string; expiresAt: Date; refreshed: boolean }> {
+  const cached = await readCached(ctx);
+  if (cached && !opts.forceRefresh) return { ...cached, refreshed: false };
+
+  const requestedAt = Date.now();
+  const outcome = await db().$transaction(
+    async (tx) => {
+      // The row lock is the single flight: a second caller blocks here until the first commits.
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Grant" WHERE "mailboxId" = ${ctx.mailboxId} AND "workspaceId" = ${ctx.workspaceId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
+      if (locked.length === 0) throw notFound("Grant");
+      const g = await tx.grant.findUniqueOrThrow({ where: { id: locked[0].id }, omit: { sealedRefreshToken: false, sealedAccessToken: false } });
+      if (!opts.forceRefresh && isFresh(g, ctx.resource)) {
+        return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token"), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
+      }
+      if (opts.forceRefresh && g.lastRefreshAt && g.lastRefreshAt.getTime() >= requestedAt && isFresh(g, ctx.resource)) {
+        // Someone force-refreshed a moment ago while we waited for the lock: reuse theirs.
+        return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token"), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
+      }
+      const res = await refresh({ ...ctx, refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token"), scopes: g.scopes });
+      if (!res.ok) {
+        await tx.grant.update({ where: { id: g.id }, data: { refreshFailures: { increment: 1 }, lastErrorCode: res.code } });
+        return { ok: false as const, error: res };
+      }
+      const expiresAt = new Date(Date.now() + res.expiresIn * 1000);
+      const now = new Date();
+      await tx.grant.update({
+        where: { id: g.id },
+        data: {
+          sealedAccessToken: sealValue(res.accessToken, "access_token"),
+          accessTokenResource: ctx.resource,
+          accessTokenExpiresAt: expiresAt,
+          lastRefreshAt: now,
+          refreshFailures: 0,
+          lastErrorCode: null,
+          // Microsoft rotates refresh tokens on every use; keep the newest.
+          ...(res.refreshToken ? { sealedRefreshToken: sealValue(res.refreshToken, "refresh_token"), refreshTokenIssuedAt: now } : {}),
+        },
+      });
+      return { ok: true as const, accessToken: res.accessToken, expiresAt, refreshed: true };
+    },
+    { timeout: 60_000, maxWait: 60_000 },
+  );
+
+  if (outcome.ok) return outcome;
+  await recordFailure(ctx, outcome.error);
+  throw new TokenError(outcome.error.kind, outcome.error.code, outcome.error.message, outcome.error.retryAfterSeconds);
+}
+
+function isFresh(g: { sealedAccessToken: string | null; accessTokenResource: string | null; accessTokenExpiresAt: Date | null }, resource: string) {
+  return !!g.sealedAccessToken && g.accessTokenResource === resource && !!g.accessTokenExpiresAt && g.accessTokenExpiresAt.getTime() - Date.now() > MIN_REMAINING_MS;
+}
+
+async function readCached(ctx: TCtx) {
+  const g = await db().grant.findFirst({
+    where: { mailboxId: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    omit: { sealedAccessToken: false },
+  });
+  if (!g) throw notFound("Grant");
+  if (!isFresh(g, ctx.resource)) return null;
+  return { accessToken: unsealValue(g.sealedAccessToken!, "access_token"), expiresAt: g.accessTokenExpiresAt! };
+}
+
+async function recordFailure(ctx: TCtx, err: Extract<TRefreshResult, { ok: false }>) {
+  const permanent = err.kind === "permanent_grant" || err.kind === "permanent_client";
+  await db().$transaction(async (tx) => {
+    if (err.kind === "permanent_grant") {
+      await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data: { state: "needs_reconsent", stateCode: err.code } });
+    } else if (err.kind === "permanent_client") {
+      // The app's secret is the problem: every mailbox on it fails the same way.
+      await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data: { state: "failing", stateCode: err.code } });
+    }
+    await tx.event.create({
+      data: {
+        workspaceId: ctx.workspaceId,
+        tenantId: ctx.tenantId,
+        mailboxId: ctx.mailboxId,
+        level: permanent ? "error" : "warn",
+        code: err.code,
+        message: err.message,
+        detail: { kind: err.kind, ...(err.retryAfterSeconds ? { retryAfterSeconds: err.retryAfterSeconds } : {}) },
+      },
+    });
+  });
+}
