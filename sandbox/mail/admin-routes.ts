@@ -9,12 +9,6 @@ import { summarize } from "./store/message-summary";
 
 const ZDeliver = z.union([
   z.object({
-    raw: z.string().min(1).optional(), // MIME text
-    rawBase64: z.string().min(1).optional(),
-    folder: z.string().default("inbox"),
-    flags: z.array(z.string()).default([]),
-  }),
-  z.object({
     generate: z.object({
       count: z.number().int().min(1).max(100_000),
       size: z.number().int().min(200).max(10 * 1024 * 1024).default(4096),
@@ -24,6 +18,12 @@ const ZDeliver = z.union([
       spreadDays: z.number().min(0).max(3650).default(30),
     }),
     folder: z.string().default("inbox"),
+  }),
+  z.object({
+    raw: z.string().min(1).optional(), // MIME text
+    rawBase64: z.string().min(1).optional(),
+    folder: z.string().default("inbox"),
+    flags: z.array(z.string()).default([]),
   }),
 ]);
 const ZBulk = z.object({

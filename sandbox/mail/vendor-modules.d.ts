@@ -12,3 +12,10 @@ declare module "nodemailer/lib/addressparser/index.js" {
   function addressparser(s: string, opts?: { flatten?: boolean }): Addr[];
   export default addressparser;
 }
+declare module "nodemailer/lib/mail-composer/index.js" {
+  class MailComposer {
+    constructor(opts: Record<string, unknown>);
+    compile(): { build(cb: (err: Error | null, buf: Buffer) => void): void };
+  }
+  export default MailComposer;
+}

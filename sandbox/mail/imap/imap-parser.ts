@@ -13,7 +13,7 @@ const LITERAL_MARK = "\u0000";
  * when the client waits for a "+" before sending a synchronizing literal.
  */
 export class CommandReader {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private text = "";
   private literals: Buffer[] = [];
   private needLiteral = -1;

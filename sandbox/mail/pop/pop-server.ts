@@ -126,7 +126,7 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
     send("-ERR Protocol error. 14");
   };
 
-  let chain = Promise.resolve();
+  let chain: Promise<unknown> = Promise.resolve();
   socket.on("data", (d: Buffer) => {
     buf += d.toString("latin1");
     let i;

@@ -1,0 +1,80 @@
+// Per-folder message delta (MICROSOFT.md §3.2). State lives in opaque tokens: the folder, the
+// mailbox's delta epoch (bumped by the admin switch to expire every token) and a modseq
+// watermark. Initial rounds page through a snapshot; later rounds return what changed after the
+// watermark, with `@removed` for deletions and moves out.
+import { z } from "zod";
+import type { Folder, MailboxStore } from "../mail/store/mailbox-store";
+import { messageJson } from "./graph-message-json";
+import { GraphError } from "./graph-http";
+
+const ZDeltaState = z.object({
+  f: z.string(), // folder id
+  e: z.number(), // delta epoch
+  w: z.number(), // watermark: changes with modseq > w are new to the client
+  o: z.number().default(0), // offset within the current round
+  n: z.number().optional(), // the round's upper watermark (while paging)
+  i: z.boolean().default(false), // initial round
+  s: z.array(z.string()).optional(), // $select
+  r: z.number().optional(), // tombstone cursor (incremental rounds)
+});
+type TDeltaState = z.infer<typeof ZDeltaState>;
+
+export function encodeDelta(s: TDeltaState) {
+  return Buffer.from(JSON.stringify(s)).toString("base64url");
+}
+
+export function decodeDelta(token: string): TDeltaState | undefined {
+  try {
+    const p = ZDeltaState.safeParse(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
+    return p.success ? p.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const syncStateNotFound = (location: string) =>
+  new GraphError(410, "syncStateNotFound", "The sync state generation is no longer valid. A full resynchronization is required.", { Location: location });
+
+export type DeltaPage = { value: Record<string, unknown>[]; next?: string; delta?: string };
+
+/**
+ * Cursors are UIDs (and tombstone modseqs), not offsets, so changes made while a client pages
+ * can neither shift nor hide items: anything changed after `upper` comes in the next round.
+ * Initial round: o = UID to continue below (0 = start). Later rounds: o = UID to continue above,
+ * then r = tombstone modseq to continue above.
+ */
+export function deltaPage(box: MailboxStore, folder: Folder, state: TDeltaState, pageSize: number): DeltaPage {
+  const upper = state.n ?? box.modseq;
+  const items: Record<string, unknown>[] = [];
+  const msgs = folder.messages;
+  if (state.i) {
+    let k = msgs.length - 1;
+    if (state.o) while (k >= 0 && msgs[k].uid >= state.o) k--;
+    let lastUid = 0;
+    for (; k >= 0 && items.length < pageSize; k--) {
+      if (msgs[k].modseq > upper) continue;
+      items.push(messageJson(box, folder, msgs[k], state.s));
+      lastUid = msgs[k].uid;
+    }
+    const more = msgs.slice(0, Math.max(0, k + 1)).some((m) => m.modseq <= upper);
+    if (more) return { value: items, next: encodeDelta({ ...state, o: lastUid, n: upper }) };
+  } else {
+    let lastUid = state.o;
+    let lastRemoved = state.r ?? state.w;
+    if (state.r === undefined) {
+      for (const m of msgs) {
+        if (m.uid <= state.o || m.modseq <= state.w || m.modseq > upper) continue;
+        if (items.length >= pageSize) return { value: items, next: encodeDelta({ ...state, o: lastUid, n: upper }) };
+        items.push(messageJson(box, folder, m, state.s));
+        lastUid = m.uid;
+      }
+    }
+    for (const r of folder.removed) {
+      if (r.modseq <= lastRemoved || r.modseq > upper) continue;
+      if (items.length >= pageSize) return { value: items, next: encodeDelta({ ...state, o: lastUid, r: lastRemoved, n: upper }) };
+      items.push({ "@odata.type": "#microsoft.graph.message", id: r.id, "@removed": { reason: "deleted" } });
+      lastRemoved = r.modseq;
+    }
+  }
+  return { value: items, delta: encodeDelta({ f: folder.id, e: state.e, w: upper, o: 0, i: false, s: state.s }) };
+}

@@ -1,0 +1,81 @@
+// Graph's response conventions: request-id / client-request-id headers and the error envelope
+// {error:{code,message,innerError:{date,request-id,client-request-id}}} (MICROSOFT.md §3.5).
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export type GraphReq = {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  base: string; // https://host:port/v1.0
+  requestId: string;
+  clientRequestId: string;
+  body: Buffer;
+  now: Date;
+};
+
+export class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly inner: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const AUTH_CHALLENGE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
+
+export const errors = {
+  accessDenied: () => new GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."),
+  notFound: () => new GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store., The process failed to get the correct properties."),
+  invalidUser: (id: string) => new GraphError(404, "ErrorInvalidUser", `The requested user '${id}' is invalid.`),
+  notEnabled: () => new GraphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise."),
+  resourceNotFound: () => new GraphError(404, "ResourceNotFound", "Resource could not be discovered."),
+  badRequest: (msg: string, code = "BadRequest") => new GraphError(400, code, msg),
+  token: (msg: string) => new GraphError(401, "InvalidAuthenticationToken", msg, { "WWW-Authenticate": AUTH_CHALLENGE }),
+};
+
+export function graphDate(d: Date | number) {
+  return new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function baseHeaders(g: GraphReq): Record<string, string> {
+  return {
+    "request-id": g.requestId,
+    "client-request-id": g.clientRequestId,
+    "x-ms-ags-diagnostic": JSON.stringify({ ServerInfo: { DataCenter: "West US 2", Slice: "E", Ring: "1", ScaleUnit: "000", RoleInstance: "MW2PEPF0000B3C1" } }),
+    "Strict-Transport-Security": "max-age=31536000",
+  };
+}
+
+export function sendJson(g: GraphReq, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  g.res.writeHead(status, {
+    ...baseHeaders(g),
+    ...(body === undefined ? {} : { "Content-Type": "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8" }),
+    ...headers,
+  });
+  g.res.end(text);
+}
+
+export function sendRaw(g: GraphReq, status: number, body: Buffer | string, contentType: string) {
+  g.res.writeHead(status, { ...baseHeaders(g), "Content-Type": contentType });
+  g.res.end(body);
+}
+
+export function sendError(g: GraphReq, e: GraphError) {
+  sendJson(
+    g,
+    e.status,
+    { error: { code: e.code, message: e.message, innerError: { ...e.inner, date: graphDate(g.now), "request-id": g.requestId, "client-request-id": g.clientRequestId } } },
+    e.headers,
+  );
+}
+
+export function newRequestIds(req: IncomingMessage) {
+  const given = req.headers["client-request-id"];
+  return { requestId: randomUUID(), clientRequestId: typeof given === "string" && given ? given : randomUUID() };
+}

@@ -1,0 +1,392 @@
+// Microsoft Graph mail endpoints over HTTPS on their own port (base https://localhost:4011/v1.0).
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import addressparser from "nodemailer/lib/addressparser/index.js";
+import { z } from "zod";
+import type { MailboxOwner, SandboxContext } from "../contracts";
+import { deliverMessage } from "../mail/deliver";
+import type { MailStore } from "../mail/store/mail-store";
+import type { Folder, MailboxStore, StoredMessage } from "../mail/store/mailbox-store";
+import { getHeader, headerEnd, parseHeaders } from "../mail/store/mime-headers";
+import { authenticate, authorizeMailbox, resolveTarget, type MailAccessKind, type Principal } from "./graph-auth";
+import { decodeDelta, deltaPage, encodeDelta, syncStateNotFound } from "./graph-delta";
+import { errors, GraphError, newRequestIds, sendError, sendJson, sendRaw, type GraphReq } from "./graph-http";
+import { folderJson, messageJson } from "./graph-message-json";
+import { checkExpiration, subscriptionJson, SubscriptionManager, ZCreateSubscription, ZRenewSubscription, type Subscription } from "./graph-subscriptions";
+import { GraphThrottle } from "./graph-throttle";
+
+const ZRecipient = z.object({ emailAddress: z.object({ address: z.string().email(), name: z.string().optional() }) });
+const ZSendMail = z.object({
+  message: z.object({
+    subject: z.string().default(""),
+    body: z.object({ contentType: z.string().default("text"), content: z.string().default("") }).default({ contentType: "text", content: "" }),
+    toRecipients: z.array(ZRecipient).default([]),
+    ccRecipients: z.array(ZRecipient).default([]),
+    bccRecipients: z.array(ZRecipient).default([]),
+    from: ZRecipient.optional(),
+    internetMessageHeaders: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  }),
+  saveToSentItems: z.union([z.boolean(), z.string()]).optional(),
+});
+const ZMove = z.object({ destinationId: z.string().min(1) });
+const ZPatch = z.object({ isRead: z.boolean().optional(), flag: z.object({ flagStatus: z.enum(["flagged", "notFlagged", "complete"]) }).optional() }).passthrough();
+
+export type GraphRuntime = { throttle: GraphThrottle; subs: SubscriptionManager };
+
+function json(g: GraphReq): unknown {
+  try {
+    return JSON.parse(g.body.toString("utf8") || "{}");
+  } catch {
+    throw errors.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+  }
+}
+
+/** Normalizes `mailFolders('inbox')` style segments to `mailFolders/inbox`. */
+function segments(pathname: string): string[] {
+  const out: string[] = [];
+  for (const raw of pathname.split("/").filter(Boolean)) {
+    const m = /^([A-Za-z]+)\('([^']*)'\)$/.exec(decodeURIComponent(raw));
+    if (m) out.push(m[1], m[2]);
+    else out.push(decodeURIComponent(raw));
+  }
+  return out;
+}
+
+function parseFilter(filter: string | null): ((m: StoredMessage) => boolean) | undefined {
+  if (!filter) return undefined;
+  const preds: ((m: StoredMessage) => boolean)[] = [];
+  for (const clause of filter.replace(/[()]/g, " ").split(/\s+and\s+/i)) {
+    const m = /^\s*(receivedDateTime|isRead)\s+(eq|ne|ge|gt|le|lt)\s+(.+?)\s*$/i.exec(clause);
+    if (!m) throw errors.badRequest(`Invalid filter clause: ${clause.trim()}`, "ErrorInvalidUrlQueryFilter");
+    const [, prop, op, val] = m;
+    if (prop.toLowerCase() === "isread") {
+      const want = val.toLowerCase() === "true";
+      preds.push((x) => (x.flags.includes("\\Seen") === want) === (op.toLowerCase() === "eq"));
+      continue;
+    }
+    const t = Date.parse(val.replace(/^'|'$/g, ""));
+    if (Number.isNaN(t)) throw errors.badRequest(`Invalid filter clause: ${clause.trim()}`, "ErrorInvalidUrlQueryFilter");
+    const cmp: Record<string, (a: number) => boolean> = { eq: (a) => a === t, ne: (a) => a !== t, ge: (a) => a >= t, gt: (a) => a > t, le: (a) => a <= t, lt: (a) => a < t };
+    const f = cmp[op.toLowerCase()];
+    // receivedDateTime has second precision in Graph.
+    preds.push((x) => f(Math.floor(x.date / 1000) * 1000));
+  }
+  return (x) => preds.every((p) => p(x));
+}
+
+function selectList(g: GraphReq) {
+  const s = g.url.searchParams.get("$select");
+  return s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined;
+}
+
+function buildMime(owner: MailboxOwner, msg: z.infer<typeof ZSendMail>["message"]): Promise<Buffer> {
+  const addr = (r: z.infer<typeof ZRecipient>) => ({ name: r.emailAddress.name ?? "", address: r.emailAddress.address });
+  const fromAddr = msg.from ? addr(msg.from) : { name: owner.kind === "user" ? owner.user.displayName : owner.shared.displayName, address: owner.address };
+  const html = msg.body.contentType.toLowerCase() === "html";
+  const composer = new MailComposer({
+    from: fromAddr,
+    to: msg.toRecipients.map(addr),
+    cc: msg.ccRecipients.map(addr),
+    subject: msg.subject,
+    ...(html ? { html: msg.body.content } : { text: msg.body.content }),
+    headers: Object.fromEntries((msg.internetMessageHeaders ?? []).map((h) => [h.name, h.value])),
+    messageId: `<${randomUUID()}@MW2PR1901MB2155.namprd19.prod.outlook.com>`,
+  });
+  return new Promise((resolve, reject) => composer.compile().build((err: Error | null, buf: Buffer) => (err ? reject(err) : resolve(buf))));
+}
+
+export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: GraphRuntime, baseRef: { base: string }) {
+  async function route(g: GraphReq, method: string) {
+    const seg = segments(g.url.pathname);
+    if (seg[0] !== "v1.0" && seg[0] !== "beta") throw errors.resourceNotFound();
+    const p = await authenticate(ctx, g);
+    const rest = seg.slice(1);
+    if (rest[0] === "subscriptions") return subscriptions(g, p, method, rest.slice(1));
+    let owner: MailboxOwner;
+    let tail: string[];
+    if (rest[0] === "me") {
+      owner = resolveTarget(ctx, p, "me");
+      tail = rest.slice(1);
+    } else if (rest[0] === "users" && rest[1]) {
+      owner = resolveTarget(ctx, p, rest[1]);
+      tail = rest.slice(2);
+    } else throw errors.resourceNotFound();
+    if (tail.length === 0 && method === "GET") return userJson(g, owner, rest[0] === "me" ? "me" : "users");
+    const kind: MailAccessKind = tail[0] === "sendMail" ? "send" : method === "GET" ? "read" : "write";
+    authorizeMailbox(p, owner, kind);
+    const release = rt.throttle.admit(p.claims.appid, owner.address, ctx.now().getTime());
+    try {
+      if (rt.throttle.settings.latencyMs) await new Promise((r) => setTimeout(r, rt.throttle.settings.latencyMs));
+      return await mailbox(g, p, method, owner, store.mailbox(owner.address), tail);
+    } finally {
+      release();
+    }
+  }
+
+  function userJson(g: GraphReq, owner: MailboxOwner, via: string) {
+    const u = owner.kind === "user" ? owner.user : undefined;
+    const name = u?.displayName ?? (owner.kind === "shared" ? owner.shared.displayName : owner.address);
+    sendJson(g, 200, {
+      "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#users/$entity`,
+      businessPhones: [],
+      displayName: name,
+      givenName: name.split(" ")[0] ?? null,
+      jobTitle: null,
+      mail: owner.address,
+      mobilePhone: null,
+      officeLocation: null,
+      preferredLanguage: null,
+      surname: name.split(" ").slice(1).join(" ") || null,
+      userPrincipalName: owner.address,
+      id: u?.id ?? (owner.kind === "shared" ? owner.shared.id : ""),
+      ...(via === "me" ? {} : {}),
+    });
+  }
+
+  function findMessage(box: MailboxStore, id: string, folder?: Folder) {
+    const hit = box.byId.get(id);
+    if (!hit || (folder && hit.folder !== folder)) throw errors.notFound();
+    return hit;
+  }
+
+  function folderOf(box: MailboxStore, id: string) {
+    const f = box.folder(id);
+    if (!f) throw errors.notFound();
+    return f;
+  }
+
+  function ownerPath(owner: MailboxOwner) {
+    return owner.kind === "user" ? `users('${owner.user.id}')` : `users('${owner.shared.id}')`;
+  }
+
+  async function mailbox(g: GraphReq, p: Principal, method: string, owner: MailboxOwner, box: MailboxStore, t: string[]) {
+    const select = selectList(g);
+    // /sendMail
+    if (t[0] === "sendMail" && t.length === 1 && method === "POST") return sendMail(g, p, owner);
+    // /mailFolders[/id[/childFolders|/messages[/delta|/id...]]]
+    let folder: Folder | undefined;
+    let i = 0;
+    if (t[0] === "mailFolders") {
+      if (t.length === 1 && method === "GET") {
+        const top = box.folders.filter((f) => !f.name.includes("/"));
+        return sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/mailFolders`, value: top.map((f) => folderJson(box, f)) });
+      }
+      folder = folderOf(box, t[1]);
+      if (t.length === 2 && method === "GET") return sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/mailFolders/$entity`, ...folderJson(box, folder) });
+      if (t[2] === "childFolders" && t.length === 3 && method === "GET") {
+        const f = folder;
+        const kids = box.folders.filter((x) => x.name.startsWith(f.name + "/") && !x.name.slice(f.name.length + 1).includes("/"));
+        return sendJson(g, 200, { value: kids.map((x) => folderJson(box, x)) });
+      }
+      i = 2;
+    }
+    if (t[i] !== "messages") throw errors.resourceNotFound();
+    const mt = t.slice(i + 1);
+    if (mt.length === 0 && method === "GET") return listMessages(g, owner, box, folder, select);
+    if (mt[0] === "delta" && mt.length === 1 && method === "GET") {
+      if (!folder) throw errors.badRequest("Change tracking is not supported against 'microsoft.graph.message'.", "BadRequest");
+      return delta(g, box, folder, select);
+    }
+    const hit = findMessage(box, mt[0], folder);
+    if (mt.length === 1) {
+      if (method === "GET") return sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`, ...messageJson(box, hit.folder, hit.msg, select) });
+      if (method === "PATCH") {
+        const body = ZPatch.safeParse(json(g));
+        if (!body.success) throw errors.badRequest("Invalid request.", "ErrorInvalidRequest");
+        let flags = [...hit.msg.flags];
+        if (body.data.isRead !== undefined) flags = body.data.isRead ? [...flags, "\\Seen"] : flags.filter((f) => f !== "\\Seen");
+        if (body.data.flag) flags = body.data.flag.flagStatus === "flagged" ? [...flags, "\\Flagged"] : flags.filter((f) => f !== "\\Flagged");
+        box.setFlags(hit.folder, hit.msg, flags);
+        return sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`, ...messageJson(box, hit.folder, hit.msg) });
+      }
+      if (method === "DELETE") {
+        const trash = box.folder("deleteditems")!;
+        if (hit.folder === trash) box.expunge(trash, [hit.msg.uid]);
+        else box.move(hit.folder, [hit.msg.uid], trash);
+        return sendJson(g, 204, undefined);
+      }
+    }
+    if (mt[1] === "$value" && mt.length === 2 && method === "GET") return sendRaw(g, 200, box.readRaw(hit.msg), "text/plain");
+    if ((mt[1] === "move" || mt[1] === "copy") && mt.length === 2 && method === "POST") {
+      const body = ZMove.safeParse(json(g));
+      if (!body.success) throw errors.badRequest("Empty Payload. JSON content expected.", "ErrorInvalidRequest");
+      const dest = box.folder(body.data.destinationId);
+      if (!dest) throw errors.notFound();
+      const [[, moved]] = mt[1] === "move" ? box.move(hit.folder, [hit.msg.uid], dest) : box.copy(hit.folder, [hit.msg.uid], dest);
+      return sendJson(g, 201, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`, ...messageJson(box, dest, moved) });
+    }
+    throw errors.resourceNotFound();
+  }
+
+  function listMessages(g: GraphReq, owner: MailboxOwner, box: MailboxStore, folder: Folder | undefined, select?: string[]) {
+    const q = g.url.searchParams;
+    const top = Math.min(1000, Math.max(1, Number(q.get("$top") ?? 10) || 10));
+    const skip = Math.max(0, Number(q.get("$skip") ?? 0) || 0);
+    const filter = parseFilter(q.get("$filter"));
+    const order = (q.get("$orderby") ?? "receivedDateTime desc").trim();
+    if (!/^receivedDateTime( (asc|desc))?$/i.test(order)) throw errors.badRequest("The $orderby is not supported.", "ErrorInvalidUrlQuery");
+    const asc = /asc$/i.test(order) || !/desc$/i.test(order) && /^receivedDateTime$/i.test(order);
+    const pool: { f: Folder; m: StoredMessage }[] = [];
+    for (const f of folder ? [folder] : box.folders) for (const m of f.messages) if (!filter || filter(m)) pool.push({ f, m });
+    pool.sort((a, b) => (asc ? a.m.date - b.m.date || a.m.uid - b.m.uid : b.m.date - a.m.date || b.m.uid - a.m.uid));
+    const page = pool.slice(skip, skip + top);
+    const body: Record<string, unknown> = {
+      "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/${folder ? `mailFolders('${folder.wellKnown ?? folder.id}')/` : ""}messages`,
+      value: page.map((x) => messageJson(box, x.f, x.m, select)),
+    };
+    if (skip + top < pool.length) {
+      const next = new URL(g.url.toString().replace(/^[^/]+\/\/[^/]+\/v1\.0/, g.base));
+      next.searchParams.set("$skip", String(skip + top));
+      next.searchParams.set("$top", String(top));
+      body["@odata.nextLink"] = next.toString();
+    }
+    sendJson(g, 200, body);
+  }
+
+  function delta(g: GraphReq, box: MailboxStore, folder: Folder, select?: string[]) {
+    const q = g.url.searchParams;
+    const token = q.get("$skiptoken") ?? q.get("$deltatoken") ?? q.get("$deltaToken") ?? q.get("$skipToken");
+    const selfPath = `${g.base}${g.url.pathname.replace(/^\/v1\.0/, "")}`;
+    let state = token ? decodeDelta(token) : { f: folder.id, e: box.deltaEpoch, w: 0, o: 0, i: true, s: select };
+    if (!state || state.f !== folder.id || state.e !== box.deltaEpoch) throw syncStateNotFound(`${selfPath}?$deltatoken=`);
+    const prefer = /odata\.maxpagesize=(\d+)/i.exec(String(g.req.headers.prefer ?? ""));
+    const size = prefer ? Math.max(1, Math.min(1000, Number(prefer[1]))) : 10;
+    const page = deltaPage(box, folder, state, size);
+    const body: Record<string, unknown> = { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(message)", value: page.value };
+    if (page.next) body["@odata.nextLink"] = `${selfPath}?$skiptoken=${page.next}`;
+    else body["@odata.deltaLink"] = `${selfPath}?$deltatoken=${page.delta}`;
+    state = undefined;
+    sendJson(g, 200, body, prefer ? { "Preference-Applied": `odata.maxpagesize=${size}` } : {});
+  }
+
+  async function sendMail(g: GraphReq, p: Principal, owner: MailboxOwner) {
+    const ct = String(g.req.headers["content-type"] ?? "").toLowerCase();
+    let raw: Buffer;
+    let saveToSent = true;
+    if (ct.startsWith("text/plain")) {
+      const text = g.body.toString("latin1").trim();
+      if (!text || !/^[A-Za-z0-9+/=\r\n]+$/.test(text)) throw new GraphError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
+      raw = Buffer.from(text, "base64");
+    } else {
+      const body = ZSendMail.safeParse(json(g));
+      if (!body.success) throw errors.badRequest("Empty Payload. JSON content expected.", "ErrorInvalidRequest");
+      saveToSent = body.data.saveToSentItems !== false && body.data.saveToSentItems !== "false";
+      raw = await buildMime(owner, body.data.message);
+    }
+    const h = parseHeaders(raw.subarray(0, headerEnd(raw)));
+    const from = addressparser(getHeader(h, "from") ?? "", { flatten: true })[0]?.address?.toLowerCase() ?? owner.address;
+    if (from !== owner.address) {
+      // Sending as another mailbox needs send rights on it too.
+      const other = ctx.directory.resolveMailbox(from);
+      if (!other || other.tenantId !== owner.tenantId) throw new GraphError(403, "ErrorSendAsDenied", "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.");
+      authorizeMailbox(p, other, "send");
+    }
+    const rcpts = ["to", "cc", "bcc"].flatMap((k) => addressparser(getHeader(h, k) ?? "", { flatten: true }).map((a) => a.address ?? "")).filter(Boolean);
+    if (!rcpts.length) throw errors.badRequest("At least one recipient is required, but none were found.", "ErrorInvalidRecipients");
+    // Bcc must not travel with the delivered copy.
+    const clean = Buffer.from(raw.toString("latin1").replace(/^Bcc:.*(\r?\n[ \t].*)*\r?\n/im, ""), "latin1");
+    deliverMessage(store, { raw: clean, recipients: rcpts, sentBy: from === owner.address ? owner.address : from, via: "graph", saveToSent });
+    sendJson(g, 202, undefined);
+  }
+
+  async function subscriptions(g: GraphReq, p: Principal, method: string, t: string[]) {
+    const visible = (s: Subscription) => s.applicationId === p.claims.appid && s.tenantId === p.claims.tid;
+    if (t.length === 0 && method === "GET") {
+      return sendJson(g, 200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions", value: [...rt.subs.subs.values()].filter(visible).map(subscriptionJson) });
+    }
+    if (t.length === 0 && method === "POST") {
+      const body = ZCreateSubscription.safeParse(json(g));
+      if (!body.success) throw errors.badRequest(z.prettifyError(body.error), "InvalidRequest");
+      const d = body.data;
+      const expiration = checkExpiration(d.expirationDateTime, ctx.now());
+      const rs = segments(d.resource.replace(/^\/+/, ""));
+      let owner: MailboxOwner;
+      let rest: string[];
+      if (rs[0]?.toLowerCase() === "me") [owner, rest] = [resolveTarget(ctx, p, "me"), rs.slice(1)];
+      else if (rs[0]?.toLowerCase() === "users" && rs[1]) [owner, rest] = [resolveTarget(ctx, p, rs[1]), rs.slice(2)];
+      else throw errors.badRequest("Resource not supported.", "ExtensionError");
+      authorizeMailbox(p, owner, "read");
+      const box = store.mailbox(owner.address);
+      let folderId: string | null = null;
+      if (rest[0]?.toLowerCase() === "mailfolders" && rest[1] && rest[2]?.toLowerCase() === "messages" && rest.length === 3) {
+        const f = box.folder(rest[1]);
+        if (!f) throw errors.notFound();
+        folderId = f.id;
+      } else if (!(rest[0]?.toLowerCase() === "messages" && rest.length === 1)) {
+        throw errors.badRequest("Resource not supported.", "ExtensionError");
+      }
+      await rt.subs.validateUrl(d.notificationUrl);
+      if (d.lifecycleNotificationUrl) await rt.subs.validateUrl(d.lifecycleNotificationUrl);
+      const sub: Subscription = {
+        id: randomUUID(),
+        resource: d.resource,
+        changeType: d.changeType,
+        notificationUrl: d.notificationUrl,
+        lifecycleNotificationUrl: d.lifecycleNotificationUrl ?? null,
+        expirationDateTime: expiration,
+        clientState: d.clientState ?? null,
+        applicationId: p.claims.appid,
+        creatorId: p.claims.oid ?? p.claims.appid,
+        tenantId: p.claims.tid,
+        mailbox: owner.address,
+        ownerId: owner.kind === "user" ? owner.user.id : owner.shared.id,
+        folderId,
+      };
+      rt.subs.add(sub);
+      return sendJson(g, 201, subscriptionJson(sub));
+    }
+    const sub = rt.subs.subs.get(t[0] ?? "");
+    if (!sub || !visible(sub) || t.length !== 1) throw errors.resourceNotFound();
+    if (method === "GET") return sendJson(g, 200, subscriptionJson(sub));
+    if (method === "DELETE") {
+      rt.subs.remove(sub.id);
+      return sendJson(g, 204, undefined);
+    }
+    if (method === "PATCH") {
+      const body = ZRenewSubscription.safeParse(json(g));
+      if (!body.success) throw errors.badRequest(z.prettifyError(body.error), "InvalidRequest");
+      rt.subs.renew(sub, checkExpiration(body.data.expirationDateTime, ctx.now()));
+      return sendJson(g, 200, subscriptionJson(sub));
+    }
+    throw errors.resourceNotFound();
+  }
+
+  return (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      const ids = newRequestIds(req);
+      const g: GraphReq = { req, res, url: new URL(req.url ?? "/", baseRef.base), base: baseRef.base, body: Buffer.concat(chunks), now: ctx.now(), ...ids };
+      try {
+        await route(g, req.method ?? "GET");
+      } catch (e) {
+        if (e instanceof GraphError) sendError(g, e);
+        else {
+          ctx.log("graph request failed", { error: (e as Error).message, path: g.url.pathname });
+          sendError(g, new GraphError(500, "generalException", "An unexpected error occurred."));
+        }
+      }
+    });
+  };
+}
+
+export async function startGraphServer(ctx: SandboxContext, store: MailStore, rt: GraphRuntime, port: number) {
+  const baseRef = { base: "" };
+  const server = https.createServer({ key: ctx.tls.key, cert: ctx.tls.cert }, createGraphHandler(ctx, store, rt, baseRef));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const real = (server.address() as AddressInfo).port;
+  baseRef.base = `https://${ctx.hostname}:${real}/v1.0`;
+  return {
+    url: baseRef.base,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
