@@ -50,6 +50,7 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
     allowInsecureAuth: false, // AUTH before STARTTLS is refused (needsUpgrade semantics)
     authRequiredMessage: "5.7.57 Client not authenticated to send mail",
     size: 150 * 1024 * 1024,
+    hideENHANCEDSTATUSCODES: false, // Exchange answers with enhanced codes ("235 2.7.0 ...")
     logger: false,
     disabledCommands: [],
     async onAuth(auth, session, callback) {
