@@ -15,12 +15,15 @@ export const SEALED_COLUMNS: TColumn[] = [
   { table: "ConsentRequest", column: "sealedCodeVerifier", purpose: "code_verifier" },
 ];
 
-export async function resealAll(ring: TKeyring): Promise<Record<string, number>> {
+/** `workspaceId` limits the run to one workspace (tests; re-sealing a single customer). */
+export async function resealAll(ring: TKeyring, opts: { workspaceId?: string } = {}): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const c of SEALED_COLUMNS) {
     let n = 0;
     // Identifiers come from the constant table above, never from input.
-    const rows = await db().$queryRawUnsafe<{ id: string; v: string }[]>(`SELECT "id", "${c.column}" AS v FROM "${c.table}" WHERE "${c.column}" IS NOT NULL`);
+    const rows = opts.workspaceId
+      ? await db().$queryRawUnsafe<{ id: string; v: string }[]>(`SELECT "id", "${c.column}" AS v FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "workspaceId" = $1`, opts.workspaceId)
+      : await db().$queryRawUnsafe<{ id: string; v: string }[]>(`SELECT "id", "${c.column}" AS v FROM "${c.table}" WHERE "${c.column}" IS NOT NULL`);
     for (const r of rows) {
       if (!needsReseal(ring, r.v)) continue;
       const fresh = seal(ring, unseal(ring, r.v, c.purpose), c.purpose);

@@ -18,7 +18,7 @@ async function fixture() {
   const s = await db().appSecret.create({ data: { workspaceId: ws.id, appRegistrationId: app.id, sealedValue: seal(oldRing, secret, "client_secret"), last4: secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000) } });
   const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, address: "helpdesk@t.example.com" } });
   const g = await db().grant.create({ data: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, upn: "helpdesk@t.example.com", oid: randomUUID(), tid: randomUUID(), sealedRefreshToken: seal(oldRing, refresh, "refresh_token"), refreshTokenIssuedAt: new Date() } });
-  return { secret, refresh, secretId: s.id, grantId: g.id };
+  return { secret, refresh, secretId: s.id, grantId: g.id, workspaceId: ws.id };
 }
 
 describe("sealed secrets at rest", () => {
@@ -33,7 +33,7 @@ describe("sealed secrets at rest", () => {
   it("keys:rotate re-seals everything under the new key, and the values still open", async () => {
     const f = await fixture();
     const rotated = parseKeyring(`new:${randomBytes(32).toString("base64")},old:${[...oldRing.byId.values()][0].key.toString("base64")}`);
-    const counts = await resealAll(rotated);
+    const counts = await resealAll(rotated, { workspaceId: f.workspaceId });
     expect(counts["AppSecret.sealedValue"]).toBeGreaterThanOrEqual(1);
     const s = await db().appSecret.findUniqueOrThrow({ where: { id: f.secretId }, omit: { sealedValue: false } });
     const g = await db().grant.findUniqueOrThrow({ where: { id: f.grantId }, omit: { sealedRefreshToken: false } });
@@ -44,7 +44,7 @@ describe("sealed secrets at rest", () => {
     const newOnly = parseKeyring(`new:${[...rotated.byId.values()][0].key.toString("base64")}`);
     expect(unseal(newOnly, g.sealedRefreshToken, "refresh_token")).toBe(f.refresh);
     // A second run has nothing left to do for these rows.
-    const again = await resealAll(rotated);
+    const again = await resealAll(rotated, { workspaceId: f.workspaceId });
     expect(Object.values(again).every((n) => n === 0)).toBe(true);
   });
 
