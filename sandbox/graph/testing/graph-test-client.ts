@@ -31,7 +31,7 @@ class SandboxHttpHandler implements Middleware {
       req.end(body);
     });
     const nullBody = res.status === 204 || res.status === 202 || res.body.length === 0;
-    context.response = new Response(nullBody ? null : res.body, { status: res.status, headers: res.headers });
+    context.response = new Response(nullBody ? null : new Uint8Array(res.body), { status: res.status, headers: res.headers });
   }
 }
 

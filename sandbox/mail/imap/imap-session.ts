@@ -92,6 +92,10 @@ export class ImapSession {
   private cleanup() {
     if (this.closed) return;
     this.closed = true;
+    // Unblock a command waiting for a continuation line (IDLE's DONE, AUTHENTICATE's response).
+    const pending = this.reader.lineMode;
+    if (pending) pending("*");
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.detach();
     if (this.counted) {
       const key = `imap|${this.address}`;

@@ -74,7 +74,7 @@ describe("IMAP XOAUTH2", () => {
     const c = client(SUPPORT, await sb.ctx.mint({ upn: ALICE, scopes: IMAP }));
     await c.connect();
     const st = await c.status("INBOX", { messages: true });
-    expect(st.messages).toBe(5);
+    expect(st && st.messages).toBe(5);
     await c.logout();
   });
 
@@ -156,7 +156,7 @@ describe("IMAP mailbox operations", () => {
       expect(withAttachment.length).toBeGreaterThan(0);
       const dl = await c.download(String(withAttachment[0]), "2", { uid: true });
       const chunks: Buffer[] = [];
-      for await (const ch of dl.content) chunks.push(ch as Buffer);
+      for await (const ch of dl.content!) chunks.push(ch as Buffer);
       expect(Buffer.concat(chunks).toString()).toContain("col1,col2,col3");
 
       const unseen = (await c.search({ seen: false }, { uid: true })) as number[];
@@ -270,12 +270,42 @@ describe("IMAP scale, limits and faults", () => {
     expect(n).toBeLessThanOrEqual(50);
   });
 
+  it("drops after N bytes and stalls the next connection when armed", async () => {
+    await sb.admin("POST", "/admin/mail/faults", { address: BOB, dropAfterBytes: 100_000 });
+    const c = client(BOB, await sb.ctx.mint({ upn: BOB, scopes: IMAP }));
+    await c.connect();
+    await c.mailboxOpen("INBOX");
+    let bytes = 0;
+    const run = async () => {
+      for await (const m of c.fetch("1:*", { uid: true, source: true }, { uid: true })) bytes += m.source?.length ?? 0;
+    };
+    await expect(run()).rejects.toBeTruthy();
+    expect(bytes).toBeLessThan(110_000);
+
+    await sb.admin("POST", "/admin/mail/faults", { address: BOB, stallSeconds: 1 });
+    const t0 = Date.now();
+    const slow = client(BOB, await sb.ctx.mint({ upn: BOB, scopes: IMAP }));
+    await slow.connect();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    await slow.logout();
+    const t1 = Date.now();
+    const fast = client(BOB, await sb.ctx.mint({ upn: BOB, scopes: IMAP }));
+    await fast.connect();
+    expect(Date.now() - t1).toBeLessThan(1000);
+    await fast.logout();
+  });
+
   it("changes UIDVALIDITY through the admin API", async () => {
     const c = client(ALICE, await sb.ctx.mint({ upn: ALICE, scopes: IMAP }));
     await c.connect();
-    const before = await c.status("Archive", { uidValidity: true });
+    const status = async () => {
+      const st = await c.status("Archive", { uidValidity: true });
+      if (!st) throw new Error("STATUS failed");
+      return st;
+    };
+    const before = await status();
     const r = await sb.admin<{ uidValidity: number }>("POST", `/admin/mail/mailboxes/${ALICE}/folders/Archive/reset-uidvalidity`);
-    const after = await c.status("Archive", { uidValidity: true });
+    const after = await status();
     expect(BigInt(r.body.uidValidity)).toBe(after.uidValidity);
     expect(after.uidValidity).not.toBe(before.uidValidity);
     await c.logout();

@@ -83,11 +83,12 @@ describe("POP3", () => {
     expect(await ok.send(`AUTH XOAUTH2 ${xo(BOB, await sb.ctx.mint({ upn: BOB, scopes: ["POP.AccessAsUser.All"] }))}`)).toBe("+OK User successfully authenticated.\r\n");
     ok.close();
     const fail = "-ERR Authentication failure: unknown user name or bad password.\r\n";
-    for (const [user, mint] of [
+    const cases: [string, { upn: string; scopes: string[] }][] = [
       [BOB, { upn: BOB, scopes: ["IMAP.AccessAsUser.All"] }],
       [BOB, { upn: "alice@contoso.onmicrosoft.com", scopes: ["POP.AccessAsUser.All"] }],
       ["dave@contoso.onmicrosoft.com", { upn: "dave@contoso.onmicrosoft.com", scopes: ["POP.AccessAsUser.All"] }],
-    ] as const) {
+    ];
+    for (const [user, mint] of cases) {
       const c = await pop();
       expect(await c.send(`AUTH XOAUTH2 ${xo(user, await sb.ctx.mint(mint))}`)).toBe(fail);
       c.close();
