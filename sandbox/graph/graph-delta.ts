@@ -3,7 +3,7 @@
 // watermark. Initial rounds page through a snapshot; later rounds return what changed after the
 // watermark, with `@removed` for deletions and moves out.
 import { z } from "zod";
-import type { Folder, MailboxStore } from "../mail/store/mailbox-store";
+import type { Folder, MailboxStore, StoredMessage } from "../mail/store/mailbox-store";
 import { messageJson } from "./graph-message-json";
 import { GraphError } from "./graph-http";
 
@@ -16,6 +16,9 @@ const ZDeltaState = z.object({
   i: z.boolean().default(false), // initial round
   s: z.array(z.string()).optional(), // $select
   r: z.number().optional(), // tombstone cursor (incremental rounds)
+  c: z.enum(["created", "updated", "deleted"]).optional(), // ?changeType=
+  g: z.number().optional(), // $filter receivedDateTime ge (ms)
+  gx: z.boolean().optional(), // ... gt instead of ge
 });
 type TDeltaState = z.infer<typeof ZDeltaState>;
 
@@ -43,6 +46,12 @@ export type DeltaPage = { value: Record<string, unknown>[]; next?: string; delta
  * Initial round: o = UID to continue below (0 = start). Later rounds: o = UID to continue above,
  * then r = tombstone modseq to continue above.
  */
+function passesFilter(state: TDeltaState, m: StoredMessage) {
+  if (state.g === undefined) return true;
+  const t = Math.floor(m.date / 1000) * 1000;
+  return state.gx ? t > state.g : t >= state.g;
+}
+
 export function deltaPage(box: MailboxStore, folder: Folder, state: TDeltaState, pageSize: number): DeltaPage {
   const upper = state.n ?? box.modseq;
   const items: Record<string, unknown>[] = [];
@@ -52,29 +61,31 @@ export function deltaPage(box: MailboxStore, folder: Folder, state: TDeltaState,
     if (state.o) while (k >= 0 && msgs[k].uid >= state.o) k--;
     let lastUid = 0;
     for (; k >= 0 && items.length < pageSize; k--) {
-      if (msgs[k].modseq > upper) continue;
+      if (msgs[k].modseq > upper || !passesFilter(state, msgs[k]) || state.c === "deleted") continue;
       items.push(messageJson(box, folder, msgs[k], state.s));
       lastUid = msgs[k].uid;
     }
-    const more = msgs.slice(0, Math.max(0, k + 1)).some((m) => m.modseq <= upper);
+    const more = state.c !== "deleted" && msgs.slice(0, Math.max(0, k + 1)).some((m) => m.modseq <= upper && passesFilter(state, m));
     if (more) return { value: items, next: encodeDelta({ ...state, o: lastUid, n: upper }) };
   } else {
     let lastUid = state.o;
     let lastRemoved = state.r ?? state.w;
     if (state.r === undefined) {
       for (const m of msgs) {
-        if (m.uid <= state.o || m.modseq <= state.w || m.modseq > upper) continue;
+        if (m.uid <= state.o || m.modseq <= state.w || m.modseq > upper || !passesFilter(state, m)) continue;
+        const isNew = m.created > state.w;
+        if (state.c === "deleted" || (state.c === "created" && !isNew) || (state.c === "updated" && isNew)) continue;
         if (items.length >= pageSize) return { value: items, next: encodeDelta({ ...state, o: lastUid, n: upper }) };
         items.push(messageJson(box, folder, m, state.s));
         lastUid = m.uid;
       }
     }
-    for (const r of folder.removed) {
+    for (const r of state.c && state.c !== "deleted" ? [] : folder.removed) {
       if (r.modseq <= lastRemoved || r.modseq > upper) continue;
       if (items.length >= pageSize) return { value: items, next: encodeDelta({ ...state, o: lastUid, r: lastRemoved, n: upper }) };
       items.push({ "@odata.type": "#microsoft.graph.message", id: r.id, "@removed": { reason: "deleted" } });
       lastRemoved = r.modseq;
     }
   }
-  return { value: items, delta: encodeDelta({ f: folder.id, e: state.e, w: upper, o: 0, i: false, s: state.s }) };
+  return { value: items, delta: encodeDelta({ f: folder.id, e: state.e, w: upper, o: 0, i: false, s: state.s, c: state.c, g: state.g, gx: state.gx }) };
 }

@@ -245,11 +245,30 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     sendJson(g, 200, body);
   }
 
+  /** First-request options, carried inside the tokens afterwards (MICROSOFT.md §3.2). */
+  function deltaOptions(q: URLSearchParams) {
+    const out: { c?: "created" | "updated" | "deleted"; g?: number; gx?: boolean } = {};
+    const ct = q.get("changeType");
+    if (ct) {
+      if (ct !== "created" && ct !== "updated" && ct !== "deleted") throw errors.badRequest(`Invalid changeType '${ct}'.`, "ErrorInvalidUrlQuery");
+      out.c = ct;
+    }
+    const filter = q.get("$filter");
+    if (filter) {
+      const m = /^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$/i.exec(filter);
+      const t = m ? Date.parse(m[2].replace(/^'|'$/g, "")) : NaN;
+      if (!m || Number.isNaN(t)) throw errors.badRequest("Only receivedDateTime ge|gt is supported in $filter for delta.", "ErrorInvalidUrlQueryFilter");
+      out.g = t;
+      out.gx = m[1].toLowerCase() === "gt";
+    }
+    return out;
+  }
+
   function delta(g: GraphReq, box: MailboxStore, folder: Folder, select?: string[]) {
     const q = g.url.searchParams;
     const token = q.get("$skiptoken") ?? q.get("$deltatoken") ?? q.get("$deltaToken") ?? q.get("$skipToken");
     const selfPath = `${g.base}${g.url.pathname.replace(/^\/v1\.0/, "")}`;
-    let state = token ? decodeDelta(token) : { f: folder.id, e: box.deltaEpoch, w: 0, o: 0, i: true, s: select };
+    let state = token ? decodeDelta(token) : { f: folder.id, e: box.deltaEpoch, w: 0, o: 0, i: true, s: select, ...deltaOptions(q) };
     if (!state || state.f !== folder.id || state.e !== box.deltaEpoch) throw syncStateNotFound(`${selfPath}?$deltatoken=`);
     const prefer = /odata\.maxpagesize=(\d+)/i.exec(String(g.req.headers.prefer ?? ""));
     const size = prefer ? Math.max(1, Math.min(1000, Number(prefer[1]))) : 10;

@@ -149,6 +149,31 @@ describe("Graph delta", () => {
   });
 });
 
+describe("Graph delta options", () => {
+  it("carries changeType and $filter receivedDateTime ge from the first request", async () => {
+    const c = graphAs({ upn: ALICE, scopes: ["Mail.ReadWrite"] });
+    const cut = new Date(Date.now() - 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+    let page = await c.api(`/me/mailFolders/inbox/messages/delta?changeType=created&$filter=receivedDateTime ge ${cut}`).select("receivedDateTime").get();
+    const seen: string[] = [];
+    for (;;) {
+      for (const m of page.value) {
+        expect(Date.parse(m.receivedDateTime)).toBeGreaterThanOrEqual(Date.parse(cut));
+        seen.push(m.id);
+      }
+      if (!page["@odata.nextLink"]) break;
+      page = await c.api(page["@odata.nextLink"]).get();
+    }
+    const all = (await c.api("/me/mailFolders/inbox/messages").filter(`receivedDateTime ge ${cut}`).top(1000).get()).value;
+    expect(seen.length).toBe(all.length);
+    const [first] = all;
+    await c.api(`/me/messages/${first.id}`).patch({ isRead: !first.isRead }); // an update: not "created"
+    await sb.admin("POST", `/admin/mail/mailboxes/${ALICE}/messages`, { raw: `From: ${BOB}\r\nSubject: created only\r\n\r\nx\r\n` });
+    const inc = await c.api(page["@odata.deltaLink"]).get();
+    expect(inc.value.map((m: { id: string }) => m.id)).not.toContain(first.id);
+    expect(inc.value).toHaveLength(1);
+  });
+});
+
 describe("Graph sendMail", () => {
   it("sends JSON and MIME messages, saves to Sent Items, and enforces SendAs", async () => {
     const c = graphAs({ upn: ALICE, scopes: ["Mail.Send", "Mail.Send.Shared", "Mail.Read"] });

@@ -15,6 +15,7 @@ export type StoredMessage = {
   size: number;
   off: number; // offset in blobs.dat
   modseq: number; // last change, for Graph delta
+  created: number; // modseq at which it appeared in its folder (delta changeType=created)
 };
 
 export type Folder = {
@@ -167,7 +168,8 @@ export class MailboxStore extends EventEmitter<MailboxEvents> {
       case "A": {
         const f = this.folder(op[1]);
         if (!f) return;
-        const m: StoredMessage = { uid: op[2], id: op[3], off: op[4], size: op[5], date: op[6], flags: op[7] ? op[7].split(" ") : [], modseq: ++this.modseq };
+        const modseq = ++this.modseq;
+        const m: StoredMessage = { uid: op[2], id: op[3], off: op[4], size: op[5], date: op[6], flags: op[7] ? op[7].split(" ") : [], modseq, created: modseq };
         f.messages.push(m); // UIDs only grow, so appending keeps the array sorted
         f.byUid.set(m.uid, m);
         f.uidNext = Math.max(f.uidNext, m.uid + 1);
