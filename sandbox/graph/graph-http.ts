@@ -79,3 +79,22 @@ export function newRequestIds(req: IncomingMessage) {
   const given = req.headers["client-request-id"];
   return { requestId: randomUUID(), clientRequestId: typeof given === "string" && given ? given : randomUUID() };
 }
+
+export function json(g: GraphReq): unknown {
+  try {
+    return JSON.parse(g.body.toString("utf8") || "{}");
+  } catch {
+    throw errors.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+  }
+}
+
+/** Normalizes `mailFolders('inbox')` style segments to `mailFolders/inbox`. */
+export function segments(pathname: string): string[] {
+  const out: string[] = [];
+  for (const raw of pathname.split("/").filter(Boolean)) {
+    const m = /^([A-Za-z]+)\('([^']*)'\)$/.exec(decodeURIComponent(raw));
+    if (m) out.push(m[1], m[2]);
+    else out.push(decodeURIComponent(raw));
+  }
+  return out;
+}

@@ -1,58 +1,25 @@
 // Microsoft Graph mail endpoints over HTTPS on their own port (base https://localhost:4011/v1.0).
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { randomUUID } from "node:crypto";
-import MailComposer from "nodemailer/lib/mail-composer/index.js";
-import addressparser from "nodemailer/lib/addressparser/index.js";
 import { z } from "zod";
 import type { MailboxOwner, SandboxContext } from "../contracts";
-import { deliverMessage } from "../mail/deliver";
 import type { MailStore } from "../mail/store/mail-store";
 import type { Folder, MailboxStore, StoredMessage } from "../mail/store/mailbox-store";
-import { getHeader, headerEnd, parseHeaders } from "../mail/store/mime-headers";
 import { authenticate, authorizeMailbox, resolveTarget, type MailAccessKind, type Principal } from "./graph-auth";
-import { decodeDelta, deltaPage, encodeDelta, syncStateNotFound } from "./graph-delta";
-import { errors, GraphError, newRequestIds, sendError, sendJson, sendRaw, type GraphReq } from "./graph-http";
+import { decodeDelta, deltaPage, syncStateNotFound } from "./graph-delta";
+import { errors, GraphError, json, newRequestIds, segments, sendError, sendJson, sendRaw, type GraphReq } from "./graph-http";
 import { folderJson, messageJson } from "./graph-message-json";
-import { checkExpiration, subscriptionJson, SubscriptionManager, ZCreateSubscription, ZRenewSubscription, type Subscription } from "./graph-subscriptions";
+import type { SubscriptionManager } from "./graph-subscriptions";
+import { subscriptionRoutes } from "./graph-subscription-routes";
+import { sendMail } from "./graph-send-mail";
 import { GraphThrottle } from "./graph-throttle";
 
-const ZRecipient = z.object({ emailAddress: z.object({ address: z.string().email(), name: z.string().optional() }) });
-const ZSendMail = z.object({
-  message: z.object({
-    subject: z.string().default(""),
-    body: z.object({ contentType: z.string().default("text"), content: z.string().default("") }).default({ contentType: "text", content: "" }),
-    toRecipients: z.array(ZRecipient).default([]),
-    ccRecipients: z.array(ZRecipient).default([]),
-    bccRecipients: z.array(ZRecipient).default([]),
-    from: ZRecipient.optional(),
-    internetMessageHeaders: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
-  }),
-  saveToSentItems: z.union([z.boolean(), z.string()]).optional(),
-});
 const ZMove = z.object({ destinationId: z.string().min(1) });
 const ZPatch = z.object({ isRead: z.boolean().optional(), flag: z.object({ flagStatus: z.enum(["flagged", "notFlagged", "complete"]) }).optional() }).passthrough();
 
 export type GraphRuntime = { throttle: GraphThrottle; subs: SubscriptionManager };
 
-function json(g: GraphReq): unknown {
-  try {
-    return JSON.parse(g.body.toString("utf8") || "{}");
-  } catch {
-    throw errors.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-  }
-}
 
-/** Normalizes `mailFolders('inbox')` style segments to `mailFolders/inbox`. */
-function segments(pathname: string): string[] {
-  const out: string[] = [];
-  for (const raw of pathname.split("/").filter(Boolean)) {
-    const m = /^([A-Za-z]+)\('([^']*)'\)$/.exec(decodeURIComponent(raw));
-    if (m) out.push(m[1], m[2]);
-    else out.push(decodeURIComponent(raw));
-  }
-  return out;
-}
 
 function parseFilter(filter: string | null): ((m: StoredMessage) => boolean) | undefined {
   if (!filter) return undefined;
@@ -81,29 +48,13 @@ function selectList(g: GraphReq) {
   return s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined;
 }
 
-function buildMime(owner: MailboxOwner, msg: z.infer<typeof ZSendMail>["message"]): Promise<Buffer> {
-  const addr = (r: z.infer<typeof ZRecipient>) => ({ name: r.emailAddress.name ?? "", address: r.emailAddress.address });
-  const fromAddr = msg.from ? addr(msg.from) : { name: owner.kind === "user" ? owner.user.displayName : owner.shared.displayName, address: owner.address };
-  const html = msg.body.contentType.toLowerCase() === "html";
-  const composer = new MailComposer({
-    from: fromAddr,
-    to: msg.toRecipients.map(addr),
-    cc: msg.ccRecipients.map(addr),
-    subject: msg.subject,
-    ...(html ? { html: msg.body.content } : { text: msg.body.content }),
-    headers: Object.fromEntries((msg.internetMessageHeaders ?? []).map((h) => [h.name, h.value])),
-    messageId: `<${randomUUID()}@MW2PR1901MB2155.namprd19.prod.outlook.com>`,
-  });
-  return new Promise((resolve, reject) => composer.compile().build((err: Error | null, buf: Buffer) => (err ? reject(err) : resolve(buf))));
-}
-
 export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: GraphRuntime, baseRef: { base: string }) {
   async function route(g: GraphReq, method: string) {
     const seg = segments(g.url.pathname);
     if (seg[0] !== "v1.0" && seg[0] !== "beta") throw errors.resourceNotFound();
     const p = await authenticate(ctx, g);
     const rest = seg.slice(1);
-    if (rest[0] === "subscriptions") return subscriptions(g, p, method, rest.slice(1));
+    if (rest[0] === "subscriptions") return subscriptionRoutes(ctx, store, rt.subs, g, p, method, rest.slice(1));
     let owner: MailboxOwner;
     let tail: string[];
     if (rest[0] === "me") {
@@ -164,7 +115,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
   async function mailbox(g: GraphReq, p: Principal, method: string, owner: MailboxOwner, box: MailboxStore, t: string[]) {
     const select = selectList(g);
     // /sendMail
-    if (t[0] === "sendMail" && t.length === 1 && method === "POST") return sendMail(g, p, owner);
+    if (t[0] === "sendMail" && t.length === 1 && method === "POST") return sendMail(ctx, store, g, p, owner);
     // /mailFolders[/id[/childFolders|/messages[/delta|/id...]]]
     let folder: Folder | undefined;
     let i = 0;
@@ -278,98 +229,6 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     else body["@odata.deltaLink"] = `${selfPath}?$deltatoken=${page.delta}`;
     state = undefined;
     sendJson(g, 200, body, prefer ? { "Preference-Applied": `odata.maxpagesize=${size}` } : {});
-  }
-
-  async function sendMail(g: GraphReq, p: Principal, owner: MailboxOwner) {
-    const ct = String(g.req.headers["content-type"] ?? "").toLowerCase();
-    let raw: Buffer;
-    let saveToSent = true;
-    if (ct.startsWith("text/plain")) {
-      const text = g.body.toString("latin1").trim();
-      if (!text || !/^[A-Za-z0-9+/=\r\n]+$/.test(text)) throw new GraphError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
-      raw = Buffer.from(text, "base64");
-    } else {
-      const body = ZSendMail.safeParse(json(g));
-      if (!body.success) throw errors.badRequest("Empty Payload. JSON content expected.", "ErrorInvalidRequest");
-      saveToSent = body.data.saveToSentItems !== false && body.data.saveToSentItems !== "false";
-      raw = await buildMime(owner, body.data.message);
-    }
-    const h = parseHeaders(raw.subarray(0, headerEnd(raw)));
-    const from = addressparser(getHeader(h, "from") ?? "", { flatten: true })[0]?.address?.toLowerCase() ?? owner.address;
-    if (from !== owner.address) {
-      // Sending as another mailbox needs send rights on it too.
-      const other = ctx.directory.resolveMailbox(from);
-      if (!other || other.tenantId !== owner.tenantId) throw new GraphError(403, "ErrorSendAsDenied", "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.");
-      authorizeMailbox(p, other, "send");
-    }
-    const rcpts = ["to", "cc", "bcc"].flatMap((k) => addressparser(getHeader(h, k) ?? "", { flatten: true }).map((a) => a.address ?? "")).filter(Boolean);
-    if (!rcpts.length) throw errors.badRequest("At least one recipient is required, but none were found.", "ErrorInvalidRecipients");
-    // Bcc must not travel with the delivered copy.
-    const clean = Buffer.from(raw.toString("latin1").replace(/^Bcc:.*(\r?\n[ \t].*)*\r?\n/im, ""), "latin1");
-    deliverMessage(store, { raw: clean, recipients: rcpts, sentBy: from === owner.address ? owner.address : from, via: "graph", saveToSent });
-    sendJson(g, 202, undefined);
-  }
-
-  async function subscriptions(g: GraphReq, p: Principal, method: string, t: string[]) {
-    const visible = (s: Subscription) => s.applicationId === p.claims.appid && s.tenantId === p.claims.tid;
-    if (t.length === 0 && method === "GET") {
-      return sendJson(g, 200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions", value: [...rt.subs.subs.values()].filter(visible).map(subscriptionJson) });
-    }
-    if (t.length === 0 && method === "POST") {
-      const body = ZCreateSubscription.safeParse(json(g));
-      if (!body.success) throw errors.badRequest(z.prettifyError(body.error), "InvalidRequest");
-      const d = body.data;
-      const expiration = checkExpiration(d.expirationDateTime, ctx.now());
-      const rs = segments(d.resource.replace(/^\/+/, ""));
-      let owner: MailboxOwner;
-      let rest: string[];
-      if (rs[0]?.toLowerCase() === "me") [owner, rest] = [resolveTarget(ctx, p, "me"), rs.slice(1)];
-      else if (rs[0]?.toLowerCase() === "users" && rs[1]) [owner, rest] = [resolveTarget(ctx, p, rs[1]), rs.slice(2)];
-      else throw errors.badRequest("Resource not supported.", "ExtensionError");
-      authorizeMailbox(p, owner, "read");
-      const box = store.mailbox(owner.address);
-      let folderId: string | null = null;
-      if (rest[0]?.toLowerCase() === "mailfolders" && rest[1] && rest[2]?.toLowerCase() === "messages" && rest.length === 3) {
-        const f = box.folder(rest[1]);
-        if (!f) throw errors.notFound();
-        folderId = f.id;
-      } else if (!(rest[0]?.toLowerCase() === "messages" && rest.length === 1)) {
-        throw errors.badRequest("Resource not supported.", "ExtensionError");
-      }
-      await rt.subs.validateUrl(d.notificationUrl);
-      if (d.lifecycleNotificationUrl) await rt.subs.validateUrl(d.lifecycleNotificationUrl);
-      const sub: Subscription = {
-        id: randomUUID(),
-        resource: d.resource,
-        changeType: d.changeType,
-        notificationUrl: d.notificationUrl,
-        lifecycleNotificationUrl: d.lifecycleNotificationUrl ?? null,
-        expirationDateTime: expiration,
-        clientState: d.clientState ?? null,
-        applicationId: p.claims.appid,
-        creatorId: p.claims.oid ?? p.claims.appid,
-        tenantId: p.claims.tid,
-        mailbox: owner.address,
-        ownerId: owner.kind === "user" ? owner.user.id : owner.shared.id,
-        folderId,
-      };
-      rt.subs.add(sub);
-      return sendJson(g, 201, subscriptionJson(sub));
-    }
-    const sub = rt.subs.subs.get(t[0] ?? "");
-    if (!sub || !visible(sub) || t.length !== 1) throw errors.resourceNotFound();
-    if (method === "GET") return sendJson(g, 200, subscriptionJson(sub));
-    if (method === "DELETE") {
-      rt.subs.remove(sub.id);
-      return sendJson(g, 204, undefined);
-    }
-    if (method === "PATCH") {
-      const body = ZRenewSubscription.safeParse(json(g));
-      if (!body.success) throw errors.badRequest(z.prettifyError(body.error), "InvalidRequest");
-      rt.subs.renew(sub, checkExpiration(body.data.expirationDateTime, ctx.now()));
-      return sendJson(g, 200, subscriptionJson(sub));
-    }
-    throw errors.resourceNotFound();
   }
 
   return (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
