@@ -64,7 +64,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
       owner = resolveTarget(ctx, p, rest[1]);
       tail = rest.slice(2);
     } else throw errors.resourceNotFound();
-    if (tail.length === 0 && method === "GET") return userJson(g, owner, rest[0] === "me" ? "me" : "users");
+    if (tail.length === 0 && method === "GET") return userJson(g, owner);
     const kind: MailAccessKind = tail[0] === "sendMail" ? "send" : method === "GET" ? "read" : "write";
     authorizeMailbox(p, owner, kind);
     const release = rt.throttle.admit(p.claims.appid, owner.address, ctx.now().getTime());
@@ -76,7 +76,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     }
   }
 
-  function userJson(g: GraphReq, owner: MailboxOwner, via: string) {
+  function userJson(g: GraphReq, owner: MailboxOwner) {
     const u = owner.kind === "user" ? owner.user : undefined;
     const name = u?.displayName ?? (owner.kind === "shared" ? owner.shared.displayName : owner.address);
     sendJson(g, 200, {
@@ -92,7 +92,6 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
       surname: name.split(" ").slice(1).join(" ") || null,
       userPrincipalName: owner.address,
       id: u?.id ?? (owner.kind === "shared" ? owner.shared.id : ""),
-      ...(via === "me" ? {} : {}),
     });
   }
 
