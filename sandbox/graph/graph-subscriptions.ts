@@ -167,27 +167,46 @@ export class SubscriptionManager {
     });
   }
 
+  // Changes are queued per subscription and sent in batches shortly after, so a bulk STORE or
+  // bulk load turns into a few POSTs (at most 1,000 items per flush, 100 per POST), not thousands.
+  private queue = new Map<string, object[]>();
+  private flushTimer: NodeJS.Timeout | null = null;
+
   private fire(box: MailboxStore, folder: Folder, changeType: "created" | "updated" | "deleted", msgs: StoredMessage[]) {
     const now = this.ctx.now().getTime();
     for (const s of this.subs.values()) {
       if (s.mailbox !== box.address || (s.folderId && s.folderId !== folder.id)) continue;
       if (!s.changeType.split(",").includes(changeType) || Date.parse(s.expirationDateTime) < now) continue;
-      // Cap a burst (bulk loads) at what a receiver can sensibly take; Graph batches too.
-      const value = msgs.slice(0, 1000).map((m) => ({
-        subscriptionId: s.id,
-        subscriptionExpirationDateTime: s.expirationDateTime,
-        changeType,
-        resource: `Users/${s.ownerId}/Messages/${m.id}`,
-        resourceData: { "@odata.type": "#Microsoft.Graph.Message", "@odata.id": `Users/${s.ownerId}/Messages/${m.id}`, "@odata.etag": etag(m), id: m.id },
-        clientState: s.clientState,
-        tenantId: s.tenantId,
-      }));
+      const q = this.queue.get(s.id) ?? [];
+      for (const m of msgs) {
+        if (q.length >= 1000) break;
+        q.push({
+          subscriptionId: s.id,
+          subscriptionExpirationDateTime: s.expirationDateTime,
+          changeType,
+          resource: `Users/${s.ownerId}/Messages/${m.id}`,
+          resourceData: { "@odata.type": "#Microsoft.Graph.Message", "@odata.id": `Users/${s.ownerId}/Messages/${m.id}`, "@odata.etag": etag(m), id: m.id },
+          clientState: s.clientState,
+          tenantId: s.tenantId,
+        });
+      }
+      this.queue.set(s.id, q);
+    }
+    if (this.queue.size && !this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 20);
+  }
+
+  private flush() {
+    this.flushTimer = null;
+    for (const [id, value] of this.queue) {
+      const s = this.subs.get(id);
+      if (!s) continue;
       for (let i = 0; i < value.length; i += 100) {
         post(this.ctx, s.notificationUrl, JSON.stringify({ value: value.slice(i, i + 100) }), "application/json; charset=utf-8", 3000).catch((e) =>
           this.ctx.log("graph notification failed", { subscriptionId: s.id, error: (e as Error).message }),
         );
       }
     }
+    this.queue.clear();
   }
 
   async lifecycle(s: Subscription, event: "reauthorizationRequired" | "missed" | "subscriptionRemoved") {
@@ -201,6 +220,7 @@ export class SubscriptionManager {
   }
 
   stop() {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     for (const off of this.listeners.values()) off();
     this.listeners.clear();
   }
