@@ -12,6 +12,7 @@ export type GraphReq = {
   clientRequestId: string;
   body: Buffer;
   now: Date;
+  preferText?: boolean; // Prefer: outlook.body-content-type="text"
 };
 
 export class GraphError extends Error {
@@ -51,7 +52,38 @@ function baseHeaders(g: GraphReq): Record<string, string> {
   };
 }
 
-export function sendJson(g: GraphReq, status: number, body: unknown, headers: Record<string, string> = {}) {
+function htmlToText(html: string) {
+  return html
+    .replace(/<(br|\/p|\/div|\/tr|\/h\d)\s*\/?>/gi, "\r\n")
+    .replace(/<style[\s\S]*?<\/style>/gi, "")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .trim();
+}
+
+/** Applies Prefer: outlook.body-content-type="text" to message bodies in a response. */
+function asTextBodies(body: unknown) {
+  const fix = (m: unknown) => {
+    const b = (m as { body?: { contentType: string; content: string } } | null)?.body;
+    if (b && b.contentType === "html") {
+      b.contentType = "text";
+      b.content = htmlToText(b.content);
+    }
+  };
+  fix(body);
+  const list = (body as { value?: unknown[] } | null)?.value;
+  if (Array.isArray(list)) list.forEach(fix);
+}
+
+export function sendJson(g: GraphReq, status: number, body: unknown, headersIn: Record<string, string> = {}) {
+  const headers = { ...headersIn };
+  if (g.preferText && body && status < 300) {
+    asTextBodies(body);
+    headers["Preference-Applied"] = [headers["Preference-Applied"], 'outlook.body-content-type="text"'].filter(Boolean).join(", ");
+  }
   const text = body === undefined ? "" : JSON.stringify(body);
   g.res.writeHead(status, {
     ...baseHeaders(g),

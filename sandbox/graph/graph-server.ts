@@ -236,6 +236,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     req.on("end", async () => {
       const ids = newRequestIds(req);
       const g: GraphReq = { req, res, url: new URL(req.url ?? "/", baseRef.base), base: baseRef.base, body: Buffer.concat(chunks), now: ctx.now(), ...ids };
+      g.preferText = /outlook\.body-content-type\s*=\s*"?text"?/i.test(String(req.headers.prefer ?? ""));
       try {
         await route(g, req.method ?? "GET");
       } catch (e) {

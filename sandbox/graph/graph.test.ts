@@ -189,6 +189,8 @@ describe("Graph sendMail", () => {
     const subjects = bobInbox.value.map((m: { subject: string }) => m.subject);
     expect(subjects).toEqual(expect.arrayContaining(["json send", "mime send"]));
     expect(bobInbox.value.find((m: { subject: string }) => m.subject === "json send").body.contentType).toBe("html");
+    const asText = await graphAs({ upn: BOB, scopes: ["Mail.Read"] }).api("/me/mailFolders/inbox/messages").header("Prefer", 'outlook.body-content-type="text"').select("subject,body").get();
+    expect(asText.value.find((m: { subject: string }) => m.subject === "json send").body).toEqual({ contentType: "text", content: "Hello Bob" });
     const sent = await c.api("/me/mailFolders/sentitems/messages").get();
     expect(sent.value.length).toBe(2);
 
