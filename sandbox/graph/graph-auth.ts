@@ -63,7 +63,7 @@ const SHARED_SCOPES: Record<MailAccessKind, string[]> = {
 export function authorizeMailbox(p: Principal, owner: MailboxOwner, kind: MailAccessKind) {
   if (owner.kind === "user" && (!owner.user.isLicensed || owner.user.isDisabled)) throw errors.notEnabled();
   if (p.isApp) {
-    if (!APP_ROLES[kind].some((r) => p.claims.roles!.includes(r))) throw errors.accessDenied();
+    if (!APP_ROLES[kind].some((r) => (p.claims.roles ?? []).includes(r))) throw errors.accessDenied();
     return;
   }
   const own = owner.kind === "user" && owner.user.id === p.claims.oid;

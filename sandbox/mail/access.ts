@@ -36,8 +36,9 @@ export function hasScope(claims: AccessTokenClaims, scope: string) {
   return typeof claims.scp === "string" && claims.scp.split(" ").some((s) => s === scope || s.endsWith("/" + scope));
 }
 
+/** App-only (client credentials) tokens carry no scp claim; their permissions are in roles. */
 export function isAppToken(claims: AccessTokenClaims) {
-  return !claims.scp && Array.isArray(claims.roles);
+  return typeof claims.scp !== "string";
 }
 
 /** Token checks (signature, lifetime, audience, scope or app role with admin consent). */
@@ -48,7 +49,7 @@ export async function checkOutlookToken(ctx: SandboxContext, token: string, prot
   if (!OUTLOOK_AUDIENCES.includes(c.aud)) return { ok: false as const, reason: "wrong_audience" };
   const need = REQUIRED[proto];
   if (isAppToken(c)) {
-    if (!c.roles!.includes(need.role) || !ctx.directory.hasAppRoleConsent(c.tid, c.appid, need.role)) return { ok: false as const, reason: "missing_role" };
+    if (!(c.roles ?? []).includes(need.role) || !ctx.directory.hasAppRoleConsent(c.tid, c.appid, need.role)) return { ok: false as const, reason: "missing_role" };
   } else if (!hasScope(c, need.scope)) {
     return { ok: false as const, reason: "missing_scope" };
   }
