@@ -79,7 +79,7 @@ async function e2e() {
     if (sandbox) Object.assign(env, sandbox.env, { NODE_EXTRA_CA_CERTS: sandbox.caPath });
     const { seedE2e } = await import("../e2e/support/seed-e2e");
     const seeded = await seedE2e(password);
-    writeFileSync(path.join(dataDir, "fixture.json"), JSON.stringify({ baseUrl, password, ...seeded, sandbox: sandbox ? { loginUrl: sandbox.env.SANDBOX_LOGIN_URL, caPath: sandbox.caPath } : null }, null, 2));
+    writeFileSync(path.join(dataDir, "fixture.json"), JSON.stringify({ baseUrl, password, databaseUrl: db.url, ...seeded, sandbox: sandbox ? { loginUrl: sandbox.env.SANDBOX_LOGIN_URL, caPath: sandbox.caPath } : null }, null, 2));
     if (isBuildStale()) {
       console.log("[e2e] building the web app…");
       if ((await run(bin("next"), ["build"], { ...env, NODE_ENV: "production" })) !== 0) throw new Error("next build failed");

@@ -1,9 +1,14 @@
-// The mail worker process. For now: a heartbeat row so the dashboard and /api/health can tell
-// whether a worker runs. Sync, send and refresh loops hook in here.
+// The mail worker process: a heartbeat row (so the dashboard and /api/health know it runs),
+// proactive token refresh, and secret-expiry warnings. Mail sync and sending hook in here.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { db } from "../lib/db/client";
 import { env } from "../lib/env";
+import { checkSecretExpiry } from "../lib/apps/secret-expiry-check";
+import { refreshStaleGrants } from "../lib/grants/proactive-refresh";
+import { microsoftRefresher } from "../lib/grants/microsoft-refresher";
+
+const HOUSEKEEPING_MS = 10 * 60_000;
 
 const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 const version = process.env.npm_package_version ?? "dev";
@@ -25,10 +30,24 @@ async function main() {
   const timer = setInterval(() => {
     if (!stopping) beat().catch((e) => console.error(`[worker] heartbeat failed: ${(e as Error).message}`));
   }, env().WORKER_HEARTBEAT_SECONDS * 1000);
+  // Both jobs are idempotent and safe with several workers; each mailbox's failure stays its own.
+  const housekeeping = async () => {
+    if (stopping) return;
+    try {
+      const warned = await checkSecretExpiry();
+      const r = await refreshStaleGrants({ refresher: microsoftRefresher });
+      if (warned || r.refreshed || r.failed.length) console.log(`[worker] housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed`);
+    } catch (e) {
+      console.error(`[worker] housekeeping failed: ${(e as Error).message}`);
+    }
+  };
+  void housekeeping();
+  const hk = setInterval(() => void housekeeping(), HOUSEKEEPING_MS);
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     clearInterval(timer);
+    clearInterval(hk);
     console.log(`[worker] ${signal}: draining and stopping`);
     await beat("stopped").catch(() => undefined);
     await db().$disconnect().catch(() => undefined);

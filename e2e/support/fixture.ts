@@ -5,6 +5,7 @@ import path from "node:path";
 export type TE2eFixture = {
   baseUrl: string;
   password: string;
+  databaseUrl: string;
   workspaceA: { id: string; tenants: { alpha: string; beta: string } };
   workspaceB: { id: string; tenants: { gamma: string } };
   users: { owner: string; admin: string; tech: string; support: string; otherOwner: string };

@@ -1,0 +1,34 @@
+// Staff sign-in. Already signed in: straight to the dashboard.
+import { redirect } from "next/navigation";
+import { getScope } from "@/lib/auth/session";
+import { needsSetup } from "@/lib/staff/bootstrap-owner";
+import { env } from "@/lib/env";
+import { LoginForm } from "./login-form";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+  if (await getScope()) redirect("/");
+  const sp = await searchParams;
+  const e = env();
+  const hasSso = !!(e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT);
+  // Only same-site paths are accepted as a post-login destination.
+  const callbackUrl = sp.callbackUrl?.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
+  return (
+    <main className="flex min-h-screen items-center justify-center bg-slate-50 px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 text-center">
+          <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-indigo-600 text-lg font-bold text-white">C</div>
+          <h1 className="text-xl font-semibold text-slate-900">Sign in to Consentry</h1>
+        </div>
+        <LoginForm callbackUrl={callbackUrl} hasSso={hasSso} initialError={sp.error === "NoStaffAccount" ? "Your Microsoft account has no Consentry staff account." : undefined} />
+        {(await needsSetup()) && (
+          <p className="mt-4 text-center text-sm text-slate-600">
+            First time here? <a className="font-medium text-indigo-700 hover:underline" href="/setup">Create the owner account</a>
+          </p>
+        )}
+      </div>
+    </main>
+  );
+}

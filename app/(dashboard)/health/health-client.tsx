@@ -1,0 +1,43 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api-client";
+import { ago } from "@/lib/format";
+import { DataTable } from "@/components/data-table";
+import { Badge, StatusBadge } from "@/components/ui/badge";
+import { PageHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+
+type TRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null };
+
+const STATES = ["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"];
+
+export function HealthClient() {
+  const q = useQuery({ queryKey: ["mailboxes", "all"], queryFn: () => apiFetch<{ mailboxes: TRow[] }>("/api/mailboxes"), refetchInterval: 15_000 });
+  return (
+    <div>
+      <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first." />
+      {q.isLoading ? (
+        <p className="text-sm text-slate-500">Loading…</p>
+      ) : (
+        <DataTable
+          rows={q.data?.mailboxes ?? []}
+          rowKey={(m) => m.id}
+          rowHref={(m) => `/tenants/${m.tenantId}/mailboxes/${m.id}`}
+          filterText={(m) => `${m.address} ${m.tenantName} ${m.stateCode ?? ""}`}
+          filterPlaceholder="Filter by mailbox, tenant or diagnosis"
+          selectFilters={[{ key: "state", label: "State", options: STATES.map((s) => ({ value: s, label: s.replace("_", " ") })), match: (m, v) => m.state === v }]}
+          columns={[
+            { key: "address", header: "Mailbox", cell: (m) => m.address, sortValue: (m) => m.address },
+            { key: "tenant", header: "Tenant", cell: (m) => m.tenantName, sortValue: (m) => m.tenantName },
+            { key: "state", header: "State", cell: (m) => <StatusBadge state={m.state} />, sortValue: (m) => STATES.indexOf(m.state) },
+            { key: "diag", header: "Diagnosis", cell: (m) => (m.stateCode ? <Badge tone="red">{m.stateCode}</Badge> : "—") },
+            { key: "proto", header: "In / out", cell: (m) => `${m.inbound} / ${m.outbound}` },
+            { key: "refresh", header: "Last token refresh", cell: (m) => ago(m.grant?.lastRefreshAt), sortValue: (m) => m.grant?.lastRefreshAt ?? "" },
+            { key: "sync", header: "Last sync", cell: (m) => ago(m.lastSyncAt), sortValue: (m) => m.lastSyncAt ?? "" },
+          ]}
+          empty={<EmptyState title="No mailboxes connected yet" body="Open a tenant to add a mailbox and connect it." />}
+        />
+      )}
+    </div>
+  );
+}

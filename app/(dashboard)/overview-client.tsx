@@ -1,0 +1,80 @@
+"use client";
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api-client";
+import { overviewKeys } from "@/lib/queries/keys";
+import type { TOverview } from "@/lib/queries/types";
+import { ago } from "@/lib/format";
+import { Card, PageHeader } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+
+function Stat({ label, value, tone, href }: { label: string; value: number | string; tone?: "red" | "amber"; href?: string }) {
+  const body = (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm hover:border-indigo-200">
+      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</div>
+      <div className={`mt-1 text-2xl font-semibold ${tone === "red" ? "text-red-600" : tone === "amber" ? "text-amber-600" : "text-slate-900"}`}>{value}</div>
+    </div>
+  );
+  return href ? <Link href={href}>{body}</Link> : body;
+}
+
+export function OverviewClient({ canAddTenant }: { canAddTenant: boolean }) {
+  const q = useQuery({ queryKey: overviewKeys.all, queryFn: () => apiFetch<TOverview>("/api/overview"), refetchInterval: 10_000 });
+  const o = q.data;
+  return (
+    <div>
+      <PageHeader title="Overview" subtitle="Every customer tenant and mailbox, and what needs attention." />
+      {!o ? (
+        <p className="text-sm text-slate-500">{q.isError ? "Couldn't load the overview." : "Loading…"}</p>
+      ) : o.tenants === 0 ? (
+        <EmptyState
+          title="Add your first tenant"
+          body="Register a customer's Microsoft 365 tenant, then its Azure app, then connect mailboxes."
+          action={canAddTenant ? <Link className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white" href="/tenants/new">Add tenant</Link> : undefined}
+        />
+      ) : (
+        <div className="space-y-6">
+          <div className="grid grid-cols-2 gap-4 md:grid-cols-3 lg:grid-cols-6">
+            <Stat label="Tenants" value={o.tenants} href="/tenants" />
+            <Stat label="Mailboxes" value={o.mailboxes.total} href="/health" />
+            <Stat label="Connected" value={o.mailboxes.connected} href="/health" />
+            <Stat label="Failing" value={o.mailboxes.failing} tone={o.mailboxes.failing ? "red" : undefined} href="/health" />
+            <Stat label="Need re-consent" value={o.mailboxes.needsReconsent} tone={o.mailboxes.needsReconsent ? "red" : undefined} href="/health" />
+            <Stat label="Secrets expiring ≤ 30 d" value={o.secretsExpiringSoon} tone={o.secretsExpiringSoon ? "amber" : undefined} />
+          </div>
+          <div className="grid gap-6 lg:grid-cols-3">
+            <Card title="Worker" className="lg:col-span-1">
+              {o.workers.alive > 0 ? (
+                <p className="text-sm text-slate-700" data-testid="worker-status">
+                  <Badge tone="green">Alive</Badge> {o.workers.alive} worker{o.workers.alive > 1 ? "s" : ""} · last heartbeat {ago(o.workers.lastBeatAt)}
+                </p>
+              ) : (
+                <p className="text-sm text-red-700" data-testid="worker-status">
+                  No worker running. Mail isn&apos;t syncing and tokens aren&apos;t refreshed. Start one with <code>npm run worker</code>.
+                </p>
+              )}
+            </Card>
+            <Card title="Recent events" className="lg:col-span-2">
+              {o.recentEvents.length === 0 ? (
+                <p className="text-sm text-slate-500">Nothing has happened yet. Events appear here as mailboxes connect, sync and fail.</p>
+              ) : (
+                <ul className="divide-y divide-slate-100 text-sm">
+                  {o.recentEvents.map((e) => (
+                    <li key={e.id} className="flex items-start gap-3 py-2">
+                      <Badge tone={e.level === "error" ? "red" : e.level === "warn" ? "amber" : "slate"}>{e.level}</Badge>
+                      <div className="min-w-0 flex-1">
+                        <div className="text-slate-800">{e.message}</div>
+                        <div className="text-xs text-slate-500">{e.code} · {ago(e.createdAt)}</div>
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Card>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

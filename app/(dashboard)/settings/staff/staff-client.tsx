@@ -1,0 +1,139 @@
+"use client";
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch, ApiError } from "@/lib/api-client";
+import { staffKeys, tenantKeys } from "@/lib/queries/keys";
+import type { TStaff, TTenant } from "@/lib/queries/types";
+import { ROLE_DESCRIPTIONS, type TRole } from "@/lib/auth/permissions";
+import { ago } from "@/lib/format";
+import { DataTable } from "@/components/data-table";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { SelectField, TextField } from "@/components/ui/field";
+import { EmptyState } from "@/components/ui/empty-state";
+import { toast } from "@/components/ui/toaster";
+
+const ROLES: TRole[] = ["owner", "admin", "technician", "support"];
+
+export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; isOwner: boolean; me: string }) {
+  const qc = useQueryClient();
+  const staff = useQuery({ queryKey: staffKeys.list(), queryFn: () => apiFetch<{ staff: TStaff[] }>("/api/staff") });
+  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const [open, setOpen] = useState(false);
+  const patch = useMutation({
+    mutationFn: (p: { id: string; body: Record<string, unknown> }) => apiFetch(`/api/staff/${p.id}`, { method: "PATCH", body: p.body }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: staffKeys.all });
+      toast("Saved.");
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => apiFetch(`/api/staff/${id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: staffKeys.all });
+      toast("Removed.");
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const tenantName = (id: string) => tenants.data?.tenants.find((t) => t.id === id)?.displayName ?? "another tenant";
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Staff" subtitle="Who can sign in to this workspace, with which role and tenants." actions={canManage && <Button onClick={() => setOpen(!open)}>Add staff member</Button>} />
+      {open && canManage && <AddStaff tenants={tenants.data?.tenants ?? []} canAddOwner={isOwner} onDone={() => setOpen(false)} />}
+      <DataTable
+        rows={staff.data?.staff ?? []}
+        rowKey={(s) => s.membershipId}
+        filterText={(s) => `${s.name} ${s.email} ${s.role}`}
+        selectFilters={[{ key: "role", label: "Role", options: ROLES.map((r) => ({ value: r, label: r })), match: (s, v) => s.role === v }]}
+        columns={[
+          { key: "name", header: "Name", cell: (s) => <div><div className="font-medium">{s.name}</div><div className="text-xs text-slate-500">{s.email}</div></div>, sortValue: (s) => s.name },
+          {
+            key: "role",
+            header: "Role",
+            cell: (s) =>
+              canManage && s.staffUserId !== me && (isOwner || s.role !== "owner") ? (
+                <select aria-label={`Role of ${s.email}`} value={s.role} onChange={(e) => patch.mutate({ id: s.membershipId, body: { role: e.target.value } })} className="rounded border border-slate-300 px-2 py-1 text-sm">
+                  {ROLES.filter((r) => isOwner || r !== "owner").map((r) => <option key={r} value={r}>{r}</option>)}
+                </select>
+              ) : (
+                <Badge tone="indigo">{s.role}</Badge>
+              ),
+            sortValue: (s) => ROLES.indexOf(s.role),
+          },
+          { key: "tenants", header: "Tenants", cell: (s) => (s.hasAllTenants ? "All tenants" : s.tenantIds.map(tenantName).join(", ")) },
+          { key: "status", header: "Status", cell: (s) => (s.isDisabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>) },
+          { key: "login", header: "Last sign-in", cell: (s) => ago(s.lastLoginAt), sortValue: (s) => s.lastLoginAt ?? "" },
+          {
+            key: "actions",
+            header: "",
+            cell: (s) =>
+              canManage && s.staffUserId !== me && (isOwner || s.role !== "owner") ? (
+                <div className="flex gap-2">
+                  <Button variant="secondary" onClick={() => patch.mutate({ id: s.membershipId, body: { isDisabled: !s.isDisabled } })}>{s.isDisabled ? "Enable" : "Disable"}</Button>
+                  <Button variant="ghost" onClick={() => confirm(`Remove ${s.email}?`) && remove.mutate(s.membershipId)}>Remove</Button>
+                </div>
+              ) : null,
+          },
+        ]}
+        empty={<EmptyState title="No staff yet" />}
+      />
+    </div>
+  );
+}
+
+function AddStaff({ tenants, canAddOwner, onDone }: { tenants: TTenant[]; canAddOwner: boolean; onDone: () => void }) {
+  const qc = useQueryClient();
+  const [v, setV] = useState({ email: "", name: "", role: "technician" as TRole, password: "", hasAllTenants: true, tenantIds: [] as string[] });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  return (
+    <Card title="Add staff member">
+      <form
+        className="grid gap-4 md:grid-cols-2"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setErrors({});
+          try {
+            await apiFetch("/api/staff", { method: "POST", body: v });
+            await qc.invalidateQueries({ queryKey: staffKeys.all });
+            toast(`Added ${v.email}.`);
+            onDone();
+          } catch (err) {
+            if (err instanceof ApiError) setErrors(err.fields ?? { _: err.message });
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <TextField label="Email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} error={errors.email} />
+        <TextField label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={errors.name} />
+        <SelectField label="Role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as TRole })} options={ROLES.filter((r) => canAddOwner || r !== "owner").map((r) => ({ value: r, label: `${r}: ${ROLE_DESCRIPTIONS[r]}` }))} error={errors.role} />
+        <TextField label="Temporary password" type="password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={errors.password} hint="At least 12 characters. Share it privately." />
+        <div className="md:col-span-2">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={v.hasAllTenants} onChange={(e) => setV({ ...v, hasAllTenants: e.target.checked })} /> All tenants
+          </label>
+          {!v.hasAllTenants && (
+            <fieldset className="mt-2 grid grid-cols-2 gap-1 rounded-md border border-slate-200 p-3 text-sm">
+              <legend className="px-1 text-xs text-slate-500">Limited to</legend>
+              {tenants.map((t) => (
+                <label key={t.id} className="flex items-center gap-2">
+                  <input type="checkbox" checked={v.tenantIds.includes(t.id)} onChange={(e) => setV({ ...v, tenantIds: e.target.checked ? [...v.tenantIds, t.id] : v.tenantIds.filter((x) => x !== t.id) })} />
+                  {t.displayName}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {errors.tenantIds && <p className="mt-1 text-sm text-red-600">{errors.tenantIds}</p>}
+        </div>
+        {errors._ && <p className="text-sm text-red-600 md:col-span-2">{errors._}</p>}
+        <div className="md:col-span-2">
+          <Button type="submit" isBusy={busy}>Add staff member</Button>
+        </div>
+      </form>
+    </Card>
+  );
+}

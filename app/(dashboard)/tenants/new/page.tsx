@@ -1,0 +1,13 @@
+// Add a tenant (owners and admins).
+import { notFound } from "next/navigation";
+import { requirePageScope } from "@/lib/auth/session";
+import { canManageTenants } from "@/lib/auth/permissions";
+import { NewTenantClient } from "./new-tenant-client";
+
+export const metadata = { title: "Add tenant" };
+
+export default async function NewTenantPage() {
+  const scope = await requirePageScope();
+  if (!canManageTenants(scope.role)) notFound();
+  return <NewTenantClient />;
+}

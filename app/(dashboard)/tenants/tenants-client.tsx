@@ -1,0 +1,48 @@
+"use client";
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api-client";
+import { tenantKeys } from "@/lib/queries/keys";
+import type { TTenant } from "@/lib/queries/types";
+import { day } from "@/lib/format";
+import { DataTable } from "@/components/data-table";
+import { Badge, CLOUD_BADGE } from "@/components/ui/badge";
+import { PageHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+
+export function TenantsClient({ canAdd }: { canAdd: boolean }) {
+  const q = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const add = canAdd ? <Link href="/tenants/new" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700">Add tenant</Link> : null;
+  return (
+    <div>
+      <PageHeader title="Tenants" subtitle="Your customers' Microsoft 365 organizations." actions={add} />
+      {q.isLoading ? (
+        <p className="text-sm text-slate-500">Loading…</p>
+      ) : (
+        <DataTable
+          testId="tenants-table"
+          rows={q.data?.tenants ?? []}
+          rowKey={(t) => t.id}
+          rowHref={(t) => `/tenants/${t.id}`}
+          filterText={(t) => `${t.displayName} ${t.directoryId ?? ""} ${t.primaryDomain ?? ""}`}
+          filterPlaceholder="Filter by name, ID or domain"
+          selectFilters={[
+            { key: "cloud", label: "Cloud", options: Object.entries(CLOUD_BADGE).map(([value, b]) => ({ value, label: b.label })), match: (t, v) => t.cloud === v },
+            { key: "consent", label: "Org consent", options: [{ value: "yes", label: "Granted" }, { value: "no", label: "Not granted" }], match: (t, v) => (v === "yes") === !!t.adminConsentAt },
+          ]}
+          initialSort={{ key: "name", dir: "asc" }}
+          columns={[
+            { key: "name", header: "Tenant", cell: (t) => t.displayName, sortValue: (t) => t.displayName.toLowerCase() },
+            { key: "id", header: "Directory ID / domain", cell: (t) => <span className="font-mono text-xs text-slate-600">{t.directoryId ?? t.primaryDomain}</span> },
+            { key: "cloud", header: "Cloud", cell: (t) => <Badge tone={CLOUD_BADGE[t.cloud].tone}>{CLOUD_BADGE[t.cloud].label}</Badge>, sortValue: (t) => t.cloud },
+            { key: "mailboxes", header: "Mailboxes", cell: (t) => t.mailboxCount, sortValue: (t) => t.mailboxCount },
+            { key: "apps", header: "Apps", cell: (t) => t.appCount, sortValue: (t) => t.appCount },
+            { key: "consent", header: "Org consent", cell: (t) => (t.adminConsentAt ? <Badge tone="green">Granted {day(t.adminConsentAt)}</Badge> : <Badge>Not granted</Badge>), sortValue: (t) => t.adminConsentAt ?? "" },
+            { key: "created", header: "Added", cell: (t) => day(t.createdAt), sortValue: (t) => t.createdAt },
+          ]}
+          empty={<EmptyState title="No tenants yet" body="Add your first customer tenant by its directory ID or domain." action={add} />}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+// A consent link's "Continue to Microsoft" button (a plain form POST: works without JavaScript).
+import { NextResponse, type NextRequest } from "next/server";
+import { resolveConsentLink } from "@/lib/consent/consent-links";
+import { startFromLink } from "@/lib/consent/start-consent";
+import { setStateCookie } from "@/lib/consent/state-cookie";
+
+export async function POST(req: NextRequest, ctx: { params: Promise<{ token: string }> }) {
+  const { token } = await ctx.params;
+  const back = new URL(`/consent/${encodeURIComponent(token)}`, req.url);
+  if (token.length > 100) return NextResponse.redirect(new URL("/consent/invalid", req.url), 303);
+  const { state, request } = await resolveConsentLink(token);
+  if (state !== "ok" || !request) return NextResponse.redirect(back, 303);
+  try {
+    const started = await startFromLink(request.id);
+    return setStateCookie(NextResponse.redirect(started.url, 303), started.state);
+  } catch (err) {
+    console.error("[consent] start failed:", err instanceof Error ? err.message : "unknown");
+    back.searchParams.set("error", "start_failed");
+    return NextResponse.redirect(back, 303);
+  }
+}

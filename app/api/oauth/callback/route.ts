@@ -1,0 +1,43 @@
+// OAuth redirect for user and admin consent. Always ends on a page, never a bare 400.
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { getScope } from "@/lib/auth/session";
+import { handleCallback } from "@/lib/consent/handle-callback";
+import { STATE_COOKIE } from "@/lib/consent/start-consent";
+
+const ZQuery = z.object({
+  code: z.string().max(4096).optional(),
+  state: z.string().max(200).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(4096).optional(),
+  admin_consent: z.string().max(10).optional(),
+  tenant: z.string().max(200).optional(),
+  scope: z.string().max(4096).optional(),
+});
+
+async function handle(req: NextRequest, params: URLSearchParams) {
+  const base = new URL("/", req.url);
+  const parsed = ZQuery.safeParse(Object.fromEntries(params));
+  if (!parsed.success) return NextResponse.redirect(new URL("/oauth/result?error=bad_callback", base), 303);
+  try {
+    const scope = await getScope();
+    const out = await handleCallback({ query: parsed.data, cookieState: req.cookies.get(STATE_COOKIE)?.value, staffUserId: scope?.staffUserId ?? null });
+    const res = NextResponse.redirect(new URL(out.redirect, base), 303);
+    res.cookies.delete({ name: STATE_COOKIE, path: "/api/oauth" });
+    return res;
+  } catch (err) {
+    console.error("[oauth] callback failed:", err instanceof Error ? err.message : "unknown");
+    return NextResponse.redirect(new URL("/oauth/result?error=internal", base), 303);
+  }
+}
+
+export async function GET(req: NextRequest) {
+  return handle(req, req.nextUrl.searchParams);
+}
+
+// response_mode=form_post
+export async function POST(req: NextRequest) {
+  const text = await req.text();
+  if (text.length > 64 * 1024) return NextResponse.redirect(new URL("/oauth/result?error=bad_callback", req.url), 303);
+  return handle(req, new URLSearchParams(text));
+}

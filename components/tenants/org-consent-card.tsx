@@ -1,0 +1,64 @@
+"use client";
+// Organization (admin) consent: its state, a shareable link for the customer's admin, or a
+// direct grant when the staff member is that admin.
+import { useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api-client";
+import { appKeys } from "@/lib/queries/keys";
+import type { TApp, TTenant } from "@/lib/queries/types";
+import { dateTime } from "@/lib/format";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { CopyField } from "@/components/ui/copy-button";
+import { toast } from "@/components/ui/toaster";
+
+export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canRequest: boolean }) {
+  const apps = useQuery({ queryKey: appKeys.list(tenant.id), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenant.id}`) });
+  const [appId, setAppId] = useState("");
+  const chosen = appId || apps.data?.apps[0]?.id || "";
+  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const createLink = useMutation({
+    mutationFn: () => apiFetch<{ link: { url: string; expiresAt: string } }>(`/api/tenants/${tenant.id}/admin-consent-links`, { method: "POST", body: { appRegistrationId: chosen } }),
+    onSuccess: (r) => setLink(r.link),
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const grantNow = useMutation({
+    mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenant.id}/admin-consent`, { method: "POST", body: { appRegistrationId: chosen } }),
+    onSuccess: (r) => window.location.assign(r.url),
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  return (
+    <Card title="Consent for the organization">
+      {tenant.adminConsentAt ? (
+        <div className="space-y-1 text-sm" data-testid="org-consent-state">
+          <Badge tone="green">Granted</Badge>
+          <p className="text-slate-600">{dateTime(tenant.adminConsentAt)} by {tenant.adminConsentBy}</p>
+          {tenant.adminConsentTenantId && tenant.directoryId && tenant.adminConsentTenantId !== tenant.directoryId && (
+            <p className="text-amber-700">Granted in directory {tenant.adminConsentTenantId}, not {tenant.directoryId}.</p>
+          )}
+          <p className="text-xs text-slate-500">Mailboxes connect with prompt=select_account; users aren&apos;t asked to consent.</p>
+        </div>
+      ) : (
+        <p className="text-sm text-slate-600" data-testid="org-consent-state">Not granted. Mailbox users will be asked to consent, unless the tenant forbids it (then an admin must approve).</p>
+      )}
+      {canRequest && (apps.data?.apps.length ?? 0) > 0 && (
+        <div className="mt-4 space-y-3">
+          <select aria-label="App for organization consent" className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" value={chosen} onChange={(e) => setAppId(e.target.value)}>
+            {apps.data?.apps.map((a) => <option key={a.id} value={a.id}>{a.displayName}</option>)}
+          </select>
+          <div className="flex flex-wrap gap-2">
+            <Button variant="secondary" isBusy={createLink.isPending} onClick={() => createLink.mutate()}>Request organization consent</Button>
+            <Button variant="ghost" isBusy={grantNow.isPending} onClick={() => grantNow.mutate()}>I&apos;m the admin: grant now</Button>
+          </div>
+          {link && (
+            <div className="rounded-md bg-slate-50 p-3" data-testid="org-consent-link">
+              <CopyField label="Send this link to the customer's admin" value={link.url} />
+              <p className="mt-1 text-xs text-slate-500">Expires {dateTime(link.expiresAt)}. No Consentry account needed.</p>
+            </div>
+          )}
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,44 @@
+"use client";
+// App registrations usable in this tenant: its own, plus the MSP's multi-tenant apps.
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api-client";
+import { appKeys } from "@/lib/queries/keys";
+import type { TApp } from "@/lib/queries/types";
+import { secretExpiryStatus } from "@/lib/microsoft/secret-expiry";
+import { PROFILE_LABELS } from "@/lib/microsoft/scope-profiles";
+import { day } from "@/lib/format";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { DataTable } from "@/components/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+
+export function SecretBadge({ app }: { app: TApp }) {
+  if (!app.activeSecret) return <Badge tone="red">No secret</Badge>;
+  const s = secretExpiryStatus(new Date(app.activeSecret.expiresAt));
+  const tone = s.level === "ok" ? "green" : s.level === "notice" ? "amber" : "red";
+  return <Badge tone={tone}>…{app.activeSecret.last4} · {s.level === "expired" ? "expired" : `${s.daysLeft} d left`}</Badge>;
+}
+
+export function TenantApps({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
+  const q = useQuery({ queryKey: appKeys.list(tenantId), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenantId}`) });
+  const add = canManage ? <Link href={`/tenants/${tenantId}/apps/new`} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">Register app</Link> : null;
+  return (
+    <Card title="App registrations" actions={add}>
+      <DataTable
+        rows={q.data?.apps ?? []}
+        rowKey={(a) => a.id}
+        rowHref={(a) => `/tenants/${tenantId}/apps/${a.id}`}
+        columns={[
+          { key: "name", header: "App", cell: (a) => a.displayName, sortValue: (a) => a.displayName },
+          { key: "client", header: "Client ID", cell: (a) => <span className="font-mono text-xs">{a.clientId}</span> },
+          { key: "kind", header: "Kind", cell: (a) => (a.kind === "multi_tenant" ? <Badge tone="indigo">MSP multi-tenant</Badge> : <Badge>Single tenant</Badge>) },
+          { key: "profile", header: "Profile", cell: (a) => PROFILE_LABELS[a.scopeProfile] },
+          { key: "secret", header: "Secret", cell: (a) => <SecretBadge app={a} />, sortValue: (a) => a.activeSecret?.expiresAt ?? "" },
+          { key: "verified", header: "Verified", cell: (a) => (a.lastVerifyCode === "ok" ? <Badge tone="green">{day(a.lastVerifiedAt)}</Badge> : a.lastVerifyCode ? <Badge tone="red">{a.lastVerifyCode}</Badge> : "—") },
+        ]}
+        empty={<EmptyState title="No app registration yet" body="Register the customer's Azure app (client ID and secret) so mailboxes can be connected." action={add} />}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,38 @@
+// [CROSS-TENANT] Pages: a technician limited to Alpha can't open Beta or another workspace's tenant.
+import { expect, test } from "@playwright/test";
+import { fixture } from "../support/fixture";
+import { signIn } from "../support/ui-session";
+
+const f = fixture();
+
+test("[CROSS-TENANT] a limited technician sees only Alpha and gets 404 pages for the rest", async ({ page }) => {
+  await signIn(page, f.users.tech);
+  await page.goto("/tenants");
+  await expect(page.getByRole("link", { name: "Alpha Corp" })).toBeVisible();
+  await expect(page.getByText("Beta LLC")).toHaveCount(0);
+  await expect(page.getByText("Gamma GmbH")).toHaveCount(0);
+  for (const id of [f.workspaceA.tenants.beta, f.workspaceB.tenants.gamma, "00000000-0000-4000-8000-000000000000"]) {
+    const res = await page.goto(`/tenants/${id}`);
+    expect(res?.status()).toBe(404);
+    await expect(page.getByText("Beta LLC")).toHaveCount(0);
+    await expect(page.getByText("Gamma GmbH")).toHaveCount(0);
+  }
+  const own = await page.goto(`/tenants/${f.workspaceA.tenants.alpha}`);
+  expect(own?.status()).toBe(200);
+  // A technician can't edit tenants: no delete button for them.
+  await expect(page.getByRole("button", { name: "Delete tenant" })).toHaveCount(0);
+});
+
+test("[CROSS-TENANT] another workspace's owner gets 404 for this workspace's tenant pages", async ({ page }) => {
+  await signIn(page, f.users.otherOwner);
+  const res = await page.goto(`/tenants/${f.workspaceA.tenants.alpha}`);
+  expect(res?.status()).toBe(404);
+  await expect(page.getByText("Alpha Corp")).toHaveCount(0);
+});
+
+test("[CROSS-TENANT] support sees no mutation buttons", async ({ page }) => {
+  await signIn(page, f.users.support);
+  await page.goto(`/tenants/${f.workspaceA.tenants.beta}`);
+  await expect(page.getByRole("button", { name: "Delete tenant" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save changes" })).toHaveCount(0);
+});

@@ -1,0 +1,150 @@
+import "server-only";
+// /api/oauth/callback: finishes a user or admin consent round trip. Checks, in order: the state
+// is known, unexpired, unused, came back to the browser that started it (cookie) and, for
+// staff-started flows, to the same staff session. Then it redeems the code, validates the
+// id_token, and refuses a grant whose signed-in identity isn't the expected user.
+import { db } from "../db/client";
+import { sealValue, unsealValue } from "../crypto";
+import { writeAudit } from "../audit/write-audit";
+import { hashToken, safeEqual, tokenPurpose } from "./secure-token";
+import { loadAppForConsent } from "./load-app-for-consent";
+import { checkIdToken, diagnoseRedirectError, redeemCode, type TDiagnosis } from "./ms-adapter";
+
+export type TCallbackQuery = {
+  code?: string;
+  state?: string;
+  error?: string;
+  error_description?: string;
+  admin_consent?: string;
+  tenant?: string;
+  scope?: string;
+};
+
+export type TCallbackOutcome = { redirect: string };
+
+const resultUrl = (state: string) => `/oauth/result?state=${encodeURIComponent(state)}`;
+
+function refusal(code: string): TCallbackOutcome {
+  return { redirect: `/oauth/result?error=${encodeURIComponent(code)}` };
+}
+
+export async function handleCallback(opts: { query: TCallbackQuery; cookieState: string | undefined; staffUserId: string | null }): Promise<TCallbackOutcome> {
+  const { query: q } = opts;
+  const state = q.state ?? "";
+  if (tokenPurpose(state) !== "state") return refusal("missing_state");
+  const req = await db().consentRequest.findUnique({ where: { stateHash: hashToken(state) }, include: { mailbox: true, tenant: true } });
+  if (!req) return refusal("unknown_state");
+  // Bound to the browser that started the round trip: a link forwarded mid-flight won't complete.
+  if (!opts.cookieState || !safeEqual(opts.cookieState, state)) return refusal("state_not_bound");
+  if (req.createdById && req.createdById !== opts.staffUserId) return refusal("session_mismatch");
+  if (!req.stateExpiresAt || req.stateExpiresAt < new Date()) {
+    // Finished earlier (a reload or replay of the callback): only show the result again.
+    if (req.resultCode) return { redirect: resultUrl(state) };
+    await fail(req.id, !!req.linkTokenHash, { code: "consent_expired", title: "The sign-in took too long", cause: "More than 15 minutes passed between starting and finishing the sign-in.", fixSteps: ["Start again."], retryable: true });
+    return { redirect: resultUrl(state) };
+  }
+  // Single use: claim the state atomically so a replayed callback does nothing.
+  const claimed = await db().consentRequest.updateMany({ where: { id: req.id, usedAt: null, status: "pending", stateExpiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+  if (claimed.count !== 1) return refusal("state_used");
+
+  if (q.error) {
+    await fail(req.id, !!req.linkTokenHash, diagnoseRedirectError(q.error, q.error_description ?? ""));
+    return { redirect: resultUrl(state) };
+  }
+
+  const loaded = await loadAppForConsent({ workspaceId: req.workspaceId, tenantId: req.tenantId, appRegistrationId: req.appRegistrationId });
+  const actor = { workspaceId: req.workspaceId, staffUserId: req.createdById, email: req.createdById ? (await db().staffUser.findUnique({ where: { id: req.createdById } }))?.email ?? "staff" : "customer (consent link)" };
+
+  if (req.kind === "admin") {
+    if ((q.admin_consent ?? "").toLowerCase() !== "true") {
+      await fail(req.id, !!req.linkTokenHash, diagnoseRedirectError("access_denied", "AADSTS65004: The resource owner or authorization server denied the request."));
+      return { redirect: resultUrl(state) };
+    }
+    const returnedTid = (q.tenant ?? "").toLowerCase();
+    const scopes = (q.scope ?? "").split(/\s+/).filter(Boolean);
+    const mismatch = !!req.tenant.directoryId && !!returnedTid && returnedTid !== req.tenant.directoryId;
+    await db().$transaction(async (tx) => {
+      await tx.tenant.update({
+        where: { id: req.tenantId },
+        data: {
+          adminConsentAt: new Date(),
+          adminConsentBy: actor.email,
+          adminConsentScopes: scopes,
+          adminConsentTenantId: returnedTid || null,
+          ...(!req.tenant.directoryId && returnedTid ? { directoryId: returnedTid } : {}),
+        },
+      });
+      await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: mismatch ? "tenant_mismatch" : "admin_consent_granted", resultDetail: { returnedTenantId: returnedTid, expectedTenantId: req.tenant.directoryId, scopes, tenantMismatch: mismatch } } });
+      await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, level: mismatch ? "warn" : "info", code: "admin_consent_granted", message: mismatch ? `Organization consent was granted in tenant ${returnedTid}, not the tenant on file (${req.tenant.directoryId}).` : "Organization consent granted.", detail: { scopes } } });
+      await writeAudit(tx, actor, { action: "tenant.admin_consent", targetType: "tenant", targetId: req.tenantId, tenantId: req.tenantId, detail: { scopes, returnedTenantId: returnedTid } });
+    });
+    return { redirect: resultUrl(state) };
+  }
+
+  const verifierRow = await db().consentRequest.findUniqueOrThrow({ where: { id: req.id }, omit: { sealedCodeVerifier: false } });
+  const redeemed = await redeemCode(loaded.ms, { code: q.code ?? "", codeVerifier: unsealValue(verifierRow.sealedCodeVerifier!, "code_verifier") });
+  if (!redeemed.ok) {
+    await fail(req.id, !!req.linkTokenHash, redeemed.diagnosis);
+    return { redirect: resultUrl(state) };
+  }
+  const who = await checkIdToken(loaded.ms, redeemed.idToken, req.nonce ?? "", req.tenant.directoryId ?? undefined);
+  if (!who.ok) {
+    await fail(req.id, !!req.linkTokenHash, who.diagnosis);
+    return { redirect: resultUrl(state) };
+  }
+  const expected = (req.expectedUpn ?? "").toLowerCase();
+  if (expected && who.upn.toLowerCase() !== expected) {
+    await fail(req.id, !!req.linkTokenHash, {
+      code: "wrong_user_signed_in",
+      title: "The wrong account signed in",
+      cause: `${who.upn} signed in, but this mailbox needs ${expected}. A token for another account can't open this mailbox (Exchange answers "User is authenticated but not connected").`,
+      fixSteps: [
+        `Open the link in a private (incognito) window, or sign out of Microsoft first.`,
+        `On Microsoft's page choose "Use another account" and sign in as ${expected}.`,
+      ],
+      retryable: true,
+      detail: { signedIn: who.upn, expected },
+    });
+    return { redirect: resultUrl(state) };
+  }
+  const mailboxId = req.mailboxId!;
+  const now = new Date();
+  await db().$transaction(async (tx) => {
+    const grantData = {
+      upn: who.upn.toLowerCase(),
+      oid: who.oid,
+      tid: who.tid,
+      scopes: redeemed.scopes,
+      sealedRefreshToken: sealValue(redeemed.refreshToken, "refresh_token"),
+      refreshTokenIssuedAt: now,
+      sealedAccessToken: sealValue(redeemed.accessToken, "access_token"),
+      accessTokenResource: redeemed.resource,
+      accessTokenExpiresAt: new Date(now.getTime() + redeemed.expiresIn * 1000),
+      lastRefreshAt: now,
+      refreshFailures: 0,
+      lastErrorCode: null,
+    };
+    // Re-connect replaces only the token set: the mailbox, its settings, sync state and history stay.
+    await tx.grant.upsert({ where: { mailboxId }, create: { ...grantData, workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }, update: grantData });
+    await tx.mailbox.update({ where: { id: mailboxId }, data: { state: "connected", stateCode: null, nextSyncAt: now } });
+    await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: "connected", resultDetail: { signedIn: who.upn, scopes: redeemed.scopes } } });
+    await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId, level: "info", code: "connected", message: `Connected as ${who.upn}.`, detail: { scopes: redeemed.scopes } } });
+    await writeAudit(tx, actor, { action: "mailbox.connect", targetType: "mailbox", targetId: mailboxId, tenantId: req.tenantId, detail: { upn: who.upn, scopes: redeemed.scopes } });
+  });
+  return { redirect: req.createdById ? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1` : resultUrl(state) };
+}
+
+async function fail(id: string, isLink: boolean, d: TDiagnosis) {
+  await db().consentRequest.update({
+    where: { id },
+    data: {
+      // A link stays usable after a failed attempt so the customer can retry; a staff round trip is spent.
+      status: isLink ? "pending" : "failed",
+      usedAt: isLink ? null : new Date(),
+      // This state is spent either way; a retry starts a new round trip with a new state.
+      stateExpiresAt: new Date(0),
+      resultCode: d.code,
+      resultDetail: JSON.parse(JSON.stringify({ title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, aadsts: d.aadsts ?? [], detail: d.detail ?? {} })),
+    },
+  });
+}

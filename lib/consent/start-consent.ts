@@ -1,0 +1,68 @@
+import "server-only";
+// Starts one OAuth round trip: a fresh state (bound to this browser by a cookie), PKCE verifier
+// and nonce on a ConsentRequest row, and the Microsoft URL to send the browser to.
+import { db } from "../db/client";
+import { sealValue } from "../crypto";
+import { badRequest, conflict, notFound } from "../http/errors";
+import { hashToken, newToken } from "./secure-token";
+import { loadAppForConsent } from "./load-app-for-consent";
+import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";
+
+export const STATE_TTL_MS = 15 * 60_000;
+export const STATE_COOKIE = "consentry_oauth_state";
+
+export type TStarted = { url: string; state: string };
+
+/** Staff pressed Connect (or Re-connect) on a mailbox. */
+export async function startMailboxConsent(opts: { workspaceId: string; tenantId: string; mailboxId: string; staffUserId: string }): Promise<TStarted> {
+  const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.workspaceId, tenantId: opts.tenantId } });
+  if (!mb) throw notFound("Mailbox");
+  if (!mb.appRegistrationId) throw badRequest("Pick an app registration for this mailbox first.");
+  const req = await db().consentRequest.create({
+    data: {
+      workspaceId: opts.workspaceId,
+      tenantId: opts.tenantId,
+      mailboxId: mb.id,
+      appRegistrationId: mb.appRegistrationId,
+      kind: "user",
+      expectedUpn: mb.kind === "shared" ? mb.delegateUpn : mb.address,
+      createdById: opts.staffUserId,
+      expiresAt: new Date(Date.now() + STATE_TTL_MS),
+    },
+  });
+  return beginRoundTrip(req.id);
+}
+
+/** Staff asked for organization (admin) consent themselves, as a tenant admin. */
+export async function startAdminConsent(opts: { workspaceId: string; tenantId: string; appRegistrationId: string; staffUserId: string }): Promise<TStarted> {
+  const req = await db().consentRequest.create({
+    data: { workspaceId: opts.workspaceId, tenantId: opts.tenantId, appRegistrationId: opts.appRegistrationId, kind: "admin", createdById: opts.staffUserId, expiresAt: new Date(Date.now() + STATE_TTL_MS) },
+  });
+  return beginRoundTrip(req.id);
+}
+
+/** A consent link's visitor pressed "Continue to Microsoft". The link stays usable until it succeeds. */
+export async function startFromLink(consentRequestId: string): Promise<TStarted> {
+  return beginRoundTrip(consentRequestId);
+}
+
+async function beginRoundTrip(consentRequestId: string): Promise<TStarted> {
+  const req = await db().consentRequest.findUniqueOrThrow({ where: { id: consentRequestId }, include: { mailbox: true, tenant: true } });
+  if (req.status === "completed") throw conflict("This consent request was already completed.");
+  if (req.expiresAt < new Date()) throw conflict("This consent request has expired.");
+  const loaded = await loadAppForConsent({ workspaceId: req.workspaceId, tenantId: req.tenantId, appRegistrationId: req.appRegistrationId });
+  const state = newToken("state");
+  const nonce = newToken("state").slice(3);
+  const { verifier, challenge } = pkcePair();
+  // After org consent the user must not be asked again: select_account, never consent.
+  const prompt = req.kind === "user" ? (req.tenant.adminConsentAt && loaded.app.defaultPrompt === "consent" ? "select_account" : loaded.app.defaultPrompt) : null;
+  await db().consentRequest.update({
+    where: { id: req.id },
+    data: { stateHash: hashToken(state), stateExpiresAt: new Date(Date.now() + STATE_TTL_MS), sealedCodeVerifier: sealValue(verifier, "code_verifier"), nonce, prompt, status: "pending" },
+  });
+  const url =
+    req.kind === "admin"
+      ? adminConsentUrl(loaded.ms, { state })
+      : authorizeUrl(loaded.ms, { state, nonce, codeChallenge: challenge, prompt: prompt ?? "select_account", loginHint: req.expectedUpn ?? undefined });
+  return { url, state };
+}

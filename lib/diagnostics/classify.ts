@@ -1,0 +1,66 @@
+// Matches a normalized Microsoft failure against the catalog (data only, first match wins), and
+// refines the ambiguous IMAP "authenticated but not connected" with directory evidence.
+import type { TMicrosoftFailure } from "../microsoft/parse-error";
+import { failureFromTokenError } from "../microsoft/parse-error";
+import type { TTokenError } from "../microsoft/token-client";
+import { CATALOG, catalogEntry, type TCatalogEntry, type TDiagnosisCode, type TMatchRule } from "./catalog";
+
+export type TDirectoryEvidence = { expectedUser: string; tokenUpn?: string; mailboxKind: "user" | "shared"; delegateUpn?: string; hasFullAccess?: boolean; isLicensed?: boolean; imapEnabled?: boolean };
+export type TDiagnosis = { code: TDiagnosisCode; title: string; cause: string; fixSteps: string[]; retryable: boolean; transient: boolean; action?: TCatalogEntry["action"]; docsUrl: string; evidence: { summary: string; at: string }; aadsts: number[] };
+
+const TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i;
+
+function matches(rule: TMatchRule, f: TMicrosoftFailure): boolean {
+  if ("aadsts" in rule) return !!f.aadsts?.some((c) => rule.aadsts.includes(c));
+  if ("error" in rule) return !!f.error && rule.error.includes(f.error) && (!rule.source || rule.source.includes(f.source));
+  if ("smtp" in rule) {
+    if (f.source !== "smtp") return false;
+    const s = rule.smtp;
+    return (!s.enhanced || f.enhancedCode === s.enhanced) && (!s.code || f.smtpCode === s.code) && (!s.textIncludes || f.message.toLowerCase().includes(s.textIncludes.toLowerCase()));
+  }
+  if ("graphCode" in rule) return f.source === "graph" && !!f.graphCode && rule.graphCode.includes(f.graphCode);
+  if ("graphStatus" in rule) return f.source === "graph" && !!f.status && rule.graphStatus.includes(f.status);
+  if ("imap" in rule) return f.source === "imap" && f.imapKind === rule.imap;
+  if ("pop" in rule) return f.source === "pop" && f.imapKind === rule.pop;
+  if ("network" in rule) return f.source === "network" && (rule.network === "any" || TLS.test(f.networkCode ?? ""));
+  if ("status" in rule) return !!f.status && rule.status.includes(f.status);
+  return false;
+}
+
+function refineNotConnected(e: TDirectoryEvidence): TDiagnosisCode {
+  const norm = (s?: string) => (s ?? "").toLowerCase();
+  const expectedSigner = e.mailboxKind === "shared" ? norm(e.delegateUpn) : norm(e.expectedUser);
+  if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) === norm(e.expectedUser) && e.mailboxKind === "shared") return "shared_address_misused";
+  if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) !== expectedSigner) return "wrong_user_signed_in";
+  if (e.mailboxKind === "shared" && e.hasFullAccess === false) return "delegate_lacks_full_access";
+  if (e.isLicensed === false || e.imapEnabled === false) return "mailbox_unlicensed_or_imap_disabled";
+  return "imap_not_connected";
+}
+
+export function classify(f: TMicrosoftFailure, evidence?: TDirectoryEvidence, at = new Date()): TDiagnosis {
+  let entry = CATALOG.find((e) => e.match.some((r) => matches(r, f))) ?? catalogEntry("unknown");
+  if (entry.code === "imap_not_connected" && evidence) entry = catalogEntry(refineNotConnected(evidence));
+  return {
+    code: entry.code,
+    title: entry.title,
+    cause: entry.cause,
+    fixSteps: [...entry.fixSteps],
+    retryable: entry.retryable,
+    transient: entry.transient,
+    action: entry.action,
+    docsUrl: entry.docsUrl,
+    evidence: { summary: f.message, at: at.toISOString() },
+    aadsts: f.aadsts ?? [],
+  };
+}
+
+const PERMANENT_GRANT = [700082, 70008, 50173, 65001, 70043, 50076, 50079, 53003, 54005, 9002313, 50132, 50133, 70000];
+const PERMANENT_CLIENT = [7000215, 7000222, 7000218, 700016];
+
+export function classifyTokenFailure(e: TTokenError): { kind: "transient" | "permanent_grant" | "permanent_client" | "unknown"; diagnosis: TDiagnosis } {
+  const diagnosis = classify(failureFromTokenError(e));
+  if (e.kind !== "http" || (e.status ?? 0) >= 500 || e.status === 429 || e.error === "temporarily_unavailable" || e.error === "server_error") return { kind: "transient", diagnosis };
+  if (e.aadsts.some((c) => PERMANENT_CLIENT.includes(c)) || e.error === "invalid_client" || e.error === "unauthorized_client") return { kind: "permanent_client", diagnosis };
+  if (e.aadsts.some((c) => PERMANENT_GRANT.includes(c)) || e.error === "invalid_grant" || e.error === "interaction_required" || e.error === "consent_required") return { kind: "permanent_grant", diagnosis };
+  return { kind: "unknown", diagnosis };
+}

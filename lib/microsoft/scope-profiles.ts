@@ -1,0 +1,71 @@
+// What each scope profile asks Microsoft for, and the exact permissions to add in Azure.
+import type { TCloudHosts } from "./clouds";
+
+export type TScopeProfile = "imap_smtp" | "pop_smtp" | "graph" | "graph_app_only";
+export type TPermission = { api: "Office 365 Exchange Online" | "Microsoft Graph"; name: string; type: "Delegated" | "Application"; adminConsentRequired: boolean; why: string };
+
+export const PROFILE_LABELS: Record<TScopeProfile, string> = { imap_smtp: "IMAP + SMTP", pop_smtp: "POP + SMTP", graph: "Microsoft Graph", graph_app_only: "Graph app-only (no user)" };
+
+const OIDC = ["offline_access", "openid", "profile", "email"];
+
+const OUTLOOK: Record<"imap_smtp" | "pop_smtp", string[]> = {
+  imap_smtp: ["IMAP.AccessAsUser.All", "SMTP.Send"],
+  pop_smtp: ["POP.AccessAsUser.All", "SMTP.Send"],
+};
+const GRAPH_DELEGATED = ["Mail.ReadWrite", "Mail.Send", "Mail.ReadWrite.Shared", "Mail.Send.Shared", "User.Read"];
+
+export function delegatedScopes(profile: TScopeProfile, hosts: TCloudHosts): string[] {
+  if (profile === "graph_app_only") return [];
+  const resourceScopes = profile === "graph" ? GRAPH_DELEGATED.map((s) => `${hosts.graphResource}/${s}`) : OUTLOOK[profile].map((s) => `${hosts.outlookResource}/${s}`);
+  return [...resourceScopes, ...OIDC];
+}
+
+export function appOnlyScope(profile: TScopeProfile, hosts: TCloudHosts): string | null {
+  return profile === "graph_app_only" ? `${hosts.graphResource}/.default` : null;
+}
+
+export function adminConsentScopes(profile: TScopeProfile, hosts: TCloudHosts): string[] {
+  if (profile === "graph_app_only") return [`${hosts.graphResource}/.default`];
+  return delegatedScopes(profile, hosts).filter((s) => !OIDC.includes(s));
+}
+
+const WHY: Record<string, string> = {
+  "IMAP.AccessAsUser.All": "Read the mailbox over IMAP as the signed-in user.",
+  "POP.AccessAsUser.All": "Read the mailbox over POP3 as the signed-in user.",
+  "SMTP.Send": "Send mail over SMTP AUTH as the signed-in user.",
+  "Mail.ReadWrite": "Read mail and mark or move it after processing.",
+  "Mail.Send": "Send mail as the signed-in user.",
+  "Mail.ReadWrite.Shared": "Read shared mailboxes the user has FullAccess to.",
+  "Mail.Send.Shared": "Send as shared mailboxes the user has SendAs on.",
+  "User.Read": "Know who signed in.",
+  offline_access: "Keep access with refresh tokens, so nobody signs in again.",
+  openid: "Sign the user in.",
+  profile: "Read the user's name.",
+  email: "Read the user's email address.",
+};
+
+export function azurePermissions(profile: TScopeProfile): TPermission[] {
+  const graphOidc: TPermission[] = OIDC.map((n) => ({ api: "Microsoft Graph", name: n, type: "Delegated", adminConsentRequired: false, why: WHY[n] }));
+  if (profile === "graph_app_only") {
+    return [
+      { api: "Microsoft Graph", name: "Mail.ReadWrite", type: "Application", adminConsentRequired: true, why: "Read and update mail in mailboxes, without a signed-in user." },
+      { api: "Microsoft Graph", name: "Mail.Send", type: "Application", adminConsentRequired: true, why: "Send mail as mailboxes, without a signed-in user." },
+    ];
+  }
+  if (profile === "graph") return [...GRAPH_DELEGATED.map((n): TPermission => ({ api: "Microsoft Graph", name: n, type: "Delegated", adminConsentRequired: false, why: WHY[n] })), ...graphOidc];
+  return [...OUTLOOK[profile].map((n): TPermission => ({ api: "Office 365 Exchange Online", name: n, type: "Delegated", adminConsentRequired: false, why: WHY[n] })), ...graphOidc];
+}
+
+export function resourceForProtocol(protocol: "imap" | "pop" | "smtp" | "graph", hosts: TCloudHosts): string {
+  return protocol === "graph" ? hosts.graphResource : hosts.outlookResource;
+}
+
+/** The granted scopes of one resource, for a refresh request (one resource per token). */
+export function scopesForResource(resource: string, grantedScopes: string[]): string[] {
+  const prefix = `${resource.replace(/\/$/, "")}/`;
+  const own = grantedScopes.filter((s) => s.startsWith(prefix)).map((s) => s);
+  // Grants may record bare scope names (as the token response's scp does): qualify them.
+  const bare = grantedScopes.filter((s) => !s.includes("/") && !OIDC.includes(s)).map((s) => `${prefix}${s}`);
+  const out = [...new Set([...own, ...bare])];
+  return [...(out.length ? out : [`${prefix}.default`]), "offline_access"];
+}

@@ -1,0 +1,85 @@
+import "server-only";
+// The token endpoint, for the three grants Consentry uses. Never throws for protocol or network
+// failures: it returns a typed error the diagnostics classifier understands. No secret or token
+// ever goes into an error description.
+import { z } from "zod";
+
+export type TTokenSuccess = { ok: true; accessToken: string; refreshToken: string | null; idToken: string | null; expiresIn: number; scopes: string[]; tokenType: string };
+export type TTokenError = { ok: false; kind: "network" | "timeout" | "http"; status: number | null; error: string | null; aadsts: number[]; description: string; suberror: string | null; traceId: string | null; correlationId: string | null; retryAfterSeconds: number | null };
+export type TTokenResult = TTokenSuccess | TTokenError;
+export type TClientAuth = { tokenUrl: string; clientId: string; clientSecret: string; timeoutMs?: number };
+
+const ZSuccess = z.object({
+  token_type: z.string(),
+  access_token: z.string().min(1),
+  expires_in: z.union([z.number(), z.string()]).transform(Number),
+  scope: z.string().optional(),
+  refresh_token: z.string().optional(),
+  id_token: z.string().optional(),
+});
+
+const ZError = z.object({
+  error: z.string(),
+  error_description: z.string().optional(),
+  error_codes: z.array(z.number()).optional(),
+  suberror: z.string().optional(),
+  trace_id: z.string().optional(),
+  correlation_id: z.string().optional(),
+});
+
+export function aadstsCodes(text: string): number[] {
+  return [...text.matchAll(/AADSTS(\d{4,8})/g)].map((m) => Number(m[1]));
+}
+
+async function post(auth: TClientAuth, form: Record<string, string>): Promise<TTokenResult> {
+  const body = new URLSearchParams({ client_id: auth.clientId, client_secret: auth.clientSecret, ...form });
+  let res: Response;
+  try {
+    res = await fetch(auth.tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body, signal: AbortSignal.timeout(auth.timeoutMs ?? 15_000) });
+  } catch (err) {
+    const e = err as { name?: string; cause?: { code?: string }; code?: string };
+    const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
+    const code = e.cause?.code ?? e.code ?? null;
+    return { ok: false, kind: timedOut ? "timeout" : "network", status: null, error: code, aadsts: [], description: timedOut ? "The token endpoint did not answer in time." : `Could not reach the token endpoint (${code ?? "network error"}).`, suberror: null, traceId: null, correlationId: null, retryAfterSeconds: null };
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* an HTML error page from a proxy or an outage */
+  }
+  if (res.ok) {
+    const s = ZSuccess.safeParse(json);
+    if (s.success) {
+      return { ok: true, accessToken: s.data.access_token, refreshToken: s.data.refresh_token ?? null, idToken: s.data.id_token ?? null, expiresIn: s.data.expires_in, scopes: (s.data.scope ?? "").split(" ").filter(Boolean), tokenType: s.data.token_type };
+    }
+  }
+  const e = ZError.safeParse(json);
+  const retryAfter = Number(res.headers.get("retry-after"));
+  const description = e.success ? (e.data.error_description ?? "").split("\r\n")[0] : `HTTP ${res.status} without a JSON error body.`;
+  return {
+    ok: false,
+    kind: "http",
+    status: res.status,
+    error: e.success ? e.data.error : null,
+    aadsts: e.success ? (e.data.error_codes?.length ? e.data.error_codes : aadstsCodes(e.data.error_description ?? "")) : [],
+    description,
+    suberror: e.success ? (e.data.suberror ?? null) : null,
+    traceId: e.success ? (e.data.trace_id ?? null) : null,
+    correlationId: e.success ? (e.data.correlation_id ?? null) : null,
+    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+  };
+}
+
+export function exchangeCode(auth: TClientAuth, p: { code: string; redirectUri: string; codeVerifier: string; scopes: string[] }): Promise<TTokenResult> {
+  return post(auth, { grant_type: "authorization_code", code: p.code, redirect_uri: p.redirectUri, code_verifier: p.codeVerifier, scope: p.scopes.join(" ") });
+}
+
+export function refreshAccessToken(auth: TClientAuth, p: { refreshToken: string; scopes: string[] }): Promise<TTokenResult> {
+  return post(auth, { grant_type: "refresh_token", refresh_token: p.refreshToken, scope: p.scopes.join(" ") });
+}
+
+export function clientCredentials(auth: TClientAuth, p: { scope: string }): Promise<TTokenResult> {
+  return post(auth, { grant_type: "client_credentials", scope: p.scope });
+}

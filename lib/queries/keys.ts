@@ -1,0 +1,21 @@
+// Typed React Query key factories: every key in the app comes from here, so mutations can
+// invalidate exactly what they change.
+export const overviewKeys = { all: ["overview"] as const };
+export const tenantKeys = {
+  all: ["tenants"] as const,
+  list: () => [...tenantKeys.all, "list"] as const,
+  detail: (id: string) => [...tenantKeys.all, "detail", id] as const,
+};
+export const appKeys = {
+  all: ["apps"] as const,
+  list: (tenantId?: string) => [...appKeys.all, "list", tenantId ?? "all"] as const,
+  detail: (id: string) => [...appKeys.all, "detail", id] as const,
+};
+export const mailboxKeys = {
+  all: ["mailboxes"] as const,
+  list: (tenantId: string) => [...mailboxKeys.all, "list", tenantId] as const,
+  detail: (tenantId: string, id: string) => [...mailboxKeys.all, "detail", tenantId, id] as const,
+};
+export const staffKeys = { all: ["staff"] as const, list: () => [...staffKeys.all, "list"] as const };
+export const auditKeys = { all: ["audit"] as const, list: (filters: Record<string, string>) => [...auditKeys.all, "list", filters] as const };
+export const meKeys = { all: ["me"] as const };
