@@ -62,3 +62,13 @@ export async function deleteMailbox(ctx: TCtx & { mailboxId: string; actor: TAud
     await writeAudit(tx, ctx.actor, { action: "mailbox.delete", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { address: m.address } });
   });
 }
+
+/** The mailbox's own log lines, newest first (the "system log" support reads). */
+export async function listMailboxEvents(ctx: TCtx & { mailboxId: string; take?: number }) {
+  return db().event.findMany({
+    where: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, mailboxId: ctx.mailboxId },
+    orderBy: { createdAt: "desc" },
+    take: ctx.take ?? 25,
+    select: { id: true, level: true, code: true, message: true, createdAt: true },
+  });
+}

@@ -5,7 +5,8 @@ import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
 import { auditActor } from "@/lib/audit/write-audit";
 import { notFound } from "@/lib/http/errors";
-import { deleteMailbox, getMailbox, updateMailbox } from "@/lib/mailboxes/manage-mailboxes";
+import { deleteMailbox, getMailbox, listMailboxEvents, updateMailbox } from "@/lib/mailboxes/manage-mailboxes";
+import { catalogEntry, type TDiagnosisCode } from "@/lib/diagnostics/catalog";
 import { ZMailboxUpdate } from "@/lib/mailboxes/schemas";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
@@ -14,7 +15,10 @@ export const GET = route({ params }, async ({ scope, params: p }) => {
   assertTenantAccess(scope, p.tenantId, "Mailbox");
   const mailbox = await getMailbox({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
   if (!mailbox) throw notFound("Mailbox");
-  return { mailbox };
+  const events = await listMailboxEvents({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
+  const d = mailbox.stateCode ? catalogEntry(mailbox.stateCode as TDiagnosisCode) : null;
+  const diagnosis = d ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, action: d.action ?? null } : null;
+  return { mailbox, events, diagnosis };
 });
 
 export const PATCH = route({ params, body: ZMailboxUpdate }, async ({ scope, params: p, body }) => {

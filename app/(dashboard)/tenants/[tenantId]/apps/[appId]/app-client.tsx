@@ -1,0 +1,152 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch, ApiError } from "@/lib/api-client";
+import { appKeys, tenantKeys } from "@/lib/queries/keys";
+import type { TApp } from "@/lib/queries/types";
+import { PROFILE_LABELS } from "@/lib/microsoft/scope-profiles";
+import { inspectSecretValue } from "@/lib/microsoft/secret-shape";
+import type { TAzureSetupInfo } from "@/lib/apps/azure-setup-info";
+import { dateTime, day } from "@/lib/format";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { TextField } from "@/components/ui/field";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { toast } from "@/components/ui/toaster";
+import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
+import { SecretBadge } from "@/components/tenants/tenant-apps";
+import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
+
+type TVerify = { ok: true } | ({ ok: false } & TDiagnosisView);
+
+export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId: string; tenantName: string; appId: string; info: TAzureSetupInfo; can: { manage: boolean; verify: boolean } }) {
+  const router = useRouter();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: appKeys.detail(appId), queryFn: () => apiFetch<{ app: TApp }>(`/api/apps/${appId}`) });
+  const [verifyResult, setVerifyResult] = useState<TVerify | null>(null);
+  const [rotate, setRotate] = useState({ value: "", expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10) });
+  const [rotateResult, setRotateResult] = useState<TVerify | null>(null);
+  const [rotateErrors, setRotateErrors] = useState<Record<string, string>>({});
+  const [deleting, setDeleting] = useState(false);
+  const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: appKeys.all }), qc.invalidateQueries({ queryKey: tenantKeys.all })]);
+  const verify = useMutation({
+    mutationFn: () => apiFetch<{ result: TVerify }>(`/api/apps/${appId}/verify`, { method: "POST", body: { tenantId } }),
+    onSuccess: async (r) => {
+      setVerifyResult(r.result);
+      await refresh();
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const rotateM = useMutation({
+    mutationFn: async () => {
+      try {
+        return (await apiFetch<{ result: TVerify }>(`/api/apps/${appId}/secrets`, { method: "POST", body: { ...rotate, tenantId } })).result;
+      } catch (err) {
+        // 422 carries the diagnosis of the new secret that failed verification.
+        if (err instanceof ApiError && err.status === 422) throw err;
+        throw err;
+      }
+    },
+    onSuccess: async (r) => {
+      setRotateResult(r);
+      if (r.ok) {
+        toast("New secret verified and active. Mailboxes use it from now on.");
+        setRotate({ ...rotate, value: "" });
+      }
+      await refresh();
+    },
+    onError: (e: Error) => {
+      if (e instanceof ApiError && e.fields) setRotateErrors(e.fields);
+      else toast(e.message, "error");
+    },
+  });
+  const del = useMutation({
+    mutationFn: () => apiFetch(`/api/apps/${appId}`, { method: "DELETE" }),
+    onSuccess: async () => {
+      await refresh();
+      toast("App registration deleted.");
+      router.push(`/tenants/${tenantId}`);
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const a = q.data?.app;
+  if (!a) return <p className="text-sm text-slate-500">{q.isError ? "Couldn't load the app." : "Loading…"}</p>;
+  const warnings = inspectSecretValue(rotate.value);
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title={a.displayName}
+        subtitle={<span className="font-mono text-xs">{a.clientId}</span>}
+        actions={<Link className="text-sm text-slate-600 hover:underline" href={`/tenants/${tenantId}`}>{tenantName}</Link>}
+      />
+      <div className="grid gap-6 lg:grid-cols-5">
+        <div className="space-y-6 lg:col-span-3">
+          <Card title="Status" actions={can.verify && <Button variant="secondary" isBusy={verify.isPending} onClick={() => verify.mutate()}>Verify app</Button>}>
+            <dl className="grid grid-cols-[auto,1fr] gap-x-6 gap-y-2 text-sm">
+              <dt className="text-slate-500">Kind</dt>
+              <dd>{a.kind === "multi_tenant" ? "MSP multi-tenant" : "Single tenant"}</dd>
+              <dt className="text-slate-500">Scope profile</dt>
+              <dd>{PROFILE_LABELS[a.scopeProfile]}</dd>
+              <dt className="text-slate-500">Default prompt</dt>
+              <dd>{a.defaultPrompt}</dd>
+              <dt className="text-slate-500">Active secret</dt>
+              <dd><SecretBadge app={a} /> {a.activeSecret && <span className="text-xs text-slate-500">expires {day(a.activeSecret.expiresAt)}</span>}</dd>
+              <dt className="text-slate-500">Last verified</dt>
+              <dd>{a.lastVerifyCode === "ok" ? <Badge tone="green">OK {dateTime(a.lastVerifiedAt)}</Badge> : a.lastVerifyCode ? <Badge tone="red">{a.lastVerifyCode}</Badge> : "never"}</dd>
+              <dt className="text-slate-500">Mailboxes</dt>
+              <dd>{a.mailboxCount}</dd>
+            </dl>
+            {verifyResult && (verifyResult.ok ? <p className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="verify-ok">The secret works: Microsoft issued a token.</p> : <DiagnosisBox d={verifyResult} />)}
+          </Card>
+          {can.manage && (
+            <Card title="Rotate secret">
+              <p className="mb-3 text-sm text-slate-600">Paste the new secret. Consentry proves it against Microsoft first; only then does it replace the old one. Mailboxes keep working throughout.</p>
+              <form
+                className="space-y-3"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  setRotateErrors({});
+                  setRotateResult(null);
+                  rotateM.mutate();
+                }}
+              >
+                <TextField label="New client secret value" type="password" autoComplete="off" value={rotate.value} onChange={(e) => setRotate({ ...rotate, value: e.target.value })} error={rotateErrors.value} />
+                {warnings.map((w) => <p key={w.code} className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert">{w.message}</p>)}
+                <TextField label="New secret expires" type="date" value={rotate.expiresAt} onChange={(e) => setRotate({ ...rotate, expiresAt: e.target.value })} error={rotateErrors.expiresAt} />
+                <Button type="submit" isBusy={rotateM.isPending} disabled={!rotate.value}>Verify and swap</Button>
+              </form>
+              {rotateResult && !rotateResult.ok && <DiagnosisBox d={rotateResult} />}
+              <table className="mt-5 w-full text-sm">
+                <thead>
+                  <tr className="text-left text-xs uppercase text-slate-500"><th className="py-1">Secret</th><th>Status</th><th>Expires</th><th>Verified</th></tr>
+                </thead>
+                <tbody>
+                  {a.secrets.map((s) => (
+                    <tr key={s.id} className="border-t border-slate-100">
+                      <td className="py-1.5 font-mono">…{s.last4}</td>
+                      <td><Badge tone={s.status === "active" ? "green" : "slate"}>{s.status}</Badge></td>
+                      <td>{day(s.expiresAt)}</td>
+                      <td>{s.verifiedAt ? day(s.verifiedAt) : "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Card>
+          )}
+          {can.manage && (
+            <Card title="Danger zone">
+              <Button variant="danger" onClick={() => setDeleting(true)}>Delete app registration</Button>
+            </Card>
+          )}
+        </div>
+        <div className="lg:col-span-2">
+          <AzureSetupPanel info={info} profile={a.scopeProfile} />
+        </div>
+      </div>
+      <ConfirmDialog open={deleting} title={`Delete ${a.displayName}?`} body="Mailboxes using it lose their app and stop refreshing tokens until you pick another." confirmText={a.displayName} isBusy={del.isPending} onConfirm={() => del.mutate()} onClose={() => setDeleting(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+// One app registration: what to paste into Azure, verify, rotate the secret.
+import { notFound } from "next/navigation";
+import { requirePageScope } from "@/lib/auth/session";
+import { canManageApps, canMutate } from "@/lib/auth/permissions";
+import { getTenant } from "@/lib/tenants/get-tenant";
+import { getApp } from "@/lib/apps/get-app";
+import { azureSetupInfo } from "@/lib/apps/azure-setup-info";
+import { AppClient } from "./app-client";
+
+export const metadata = { title: "App registration" };
+
+export default async function AppPage({ params }: { params: Promise<{ tenantId: string; appId: string }> }) {
+  const { tenantId, appId } = await params;
+  const scope = await requirePageScope();
+  const uuid = /^[0-9a-f-]{36}$/i;
+  if (!uuid.test(tenantId) || !uuid.test(appId)) notFound();
+  const [tenant, app] = await Promise.all([getTenant({ workspaceId: scope.workspaceId, tenantId, scope }), getApp({ workspaceId: scope.workspaceId, appId, scope })]);
+  if (!tenant || !app || (app.tenantId && app.tenantId !== tenant.id)) notFound();
+  return (
+    <AppClient
+      tenantId={tenant.id}
+      tenantName={tenant.displayName}
+      appId={app.id}
+      info={azureSetupInfo(tenant.cloud, tenant.directoryId ?? tenant.primaryDomain ?? "organizations")}
+      can={{ manage: canManageApps(scope.role), verify: canMutate(scope.role) }}
+    />
+  );
+}

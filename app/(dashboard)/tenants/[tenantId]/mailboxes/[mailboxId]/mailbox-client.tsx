@@ -1,0 +1,160 @@
+"use client";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api-client";
+import { mailboxKeys, tenantKeys } from "@/lib/queries/keys";
+import type { TMailbox } from "@/lib/queries/types";
+import { ago, dateTime, until } from "@/lib/format";
+import { Badge, StatusBadge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { CopyField } from "@/components/ui/copy-button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { toast } from "@/components/ui/toaster";
+import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
+
+type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null };
+
+export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: { tenantId: string; tenantName: string; mailboxId: string; canConnect: boolean }) {
+  const router = useRouter();
+  const params = useSearchParams();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: mailboxKeys.detail(tenantId, mailboxId), queryFn: () => apiFetch<TResponse>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`), refetchInterval: 10_000 });
+  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const connect = useMutation({
+    mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/connect`, { method: "POST" }),
+    onSuccess: (r) => window.location.assign(r.url),
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const sendLink = useMutation({
+    mutationFn: () => apiFetch<{ link: { url: string; expiresAt: string } }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/consent-links`, { method: "POST", body: {} }),
+    onSuccess: (r) => setLink(r.link),
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const del = useMutation({
+    mutationFn: () => apiFetch(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`, { method: "DELETE" }),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: mailboxKeys.all });
+      await qc.invalidateQueries({ queryKey: tenantKeys.all });
+      toast("Mailbox removed.");
+      router.push(`/tenants/${tenantId}`);
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const data = q.data;
+  if (!data) return <p className="text-sm text-slate-500">{q.isError ? "Couldn't load the mailbox." : "Loading…"}</p>;
+  const m = data.mailbox;
+  const g = m.grant;
+  const signer = m.kind === "shared" ? m.delegateUpn : m.address;
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title={m.address}
+        subtitle={m.kind === "shared" ? `Shared mailbox · delegate ${m.delegateUpn}` : "User mailbox"}
+        actions={
+          <>
+            <StatusBadge state={m.state} />
+            <Link className="text-sm text-slate-600 hover:underline" href={`/tenants/${tenantId}`}>{tenantName}</Link>
+          </>
+        }
+      />
+      {params.get("connected") && m.state === "connected" && (
+        <p className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="connected-banner">
+          Connected as {g?.upn}. The first sync starts now.
+        </p>
+      )}
+      {data.diagnosis && <DiagnosisBox d={data.diagnosis} />}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card
+            title="Connection"
+            actions={
+              canConnect && (
+                <>
+                  <Button isBusy={connect.isPending} onClick={() => connect.mutate()}>{g ? "Re-connect" : "Connect"}</Button>
+                  <Button variant="secondary" isBusy={sendLink.isPending} onClick={() => sendLink.mutate()}>Send consent link</Button>
+                </>
+              )
+            }
+          >
+            <p className="text-sm text-slate-600">
+              {g ? "Re-connect keeps this mailbox, its settings, sync position and history; only the token set is replaced." : `Connect sends you to Microsoft's sign-in with ${signer} pre-filled. Only ${signer} may sign in; any other account is refused.`}
+            </p>
+            {link && (
+              <div className="mt-4 rounded-md bg-slate-50 p-3" data-testid="consent-link">
+                <CopyField label={`Consent link for ${signer}`} value={link.url} />
+                <p className="mt-1 text-xs text-slate-500">Single use, expires {dateTime(link.expiresAt)}. Opens without a Consentry account.</p>
+              </div>
+            )}
+          </Card>
+          <Card title="Token">
+            {g ? (
+              <dl className="grid grid-cols-[auto,1fr] gap-x-6 gap-y-2 text-sm" data-testid="token-panel">
+                <dt className="text-slate-500">Authorized as</dt>
+                <dd className="font-medium">{g.upn}</dd>
+                <dt className="text-slate-500">Scopes</dt>
+                <dd className="flex flex-wrap gap-1">{g.scopes.map((s) => <Badge key={s}>{s.replace(/^https:\/\/[^/]+\//, "")}</Badge>)}</dd>
+                <dt className="text-slate-500">Access token</dt>
+                <dd>{g.accessTokenExpiresAt ? (new Date(g.accessTokenExpiresAt) > new Date() ? `valid for ${until(g.accessTokenExpiresAt)}` : "expired (refreshed on next use)") : "—"}</dd>
+                <dt className="text-slate-500">Last refresh</dt>
+                <dd>{ago(g.lastRefreshAt)}</dd>
+                <dt className="text-slate-500">Refresh token age</dt>
+                <dd>{g.refreshTokenAgeDays} days <span className="text-xs text-slate-500">(Microsoft expires it after 90 days unused; Consentry refreshes weekly)</span></dd>
+                {g.refreshFailures > 0 && (
+                  <>
+                    <dt className="text-slate-500">Refresh failures</dt>
+                    <dd><Badge tone="red">{g.refreshFailures} · {g.lastErrorCode}</Badge></dd>
+                  </>
+                )}
+              </dl>
+            ) : (
+              <p className="text-sm text-slate-500">Not connected yet.</p>
+            )}
+          </Card>
+          <Card title="Log">
+            {data.events.length === 0 ? (
+              <p className="text-sm text-slate-500">No events yet.</p>
+            ) : (
+              <ul className="divide-y divide-slate-100 text-sm">
+                {data.events.map((e) => (
+                  <li key={e.id} className="flex gap-3 py-2">
+                    <Badge tone={e.level === "error" ? "red" : e.level === "warn" ? "amber" : "slate"}>{e.level}</Badge>
+                    <div>
+                      <div>{e.message}</div>
+                      <div className="text-xs text-slate-500">{e.code} · {dateTime(e.createdAt)}</div>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card title="Settings">
+            <dl className="grid grid-cols-[auto,1fr] gap-x-4 gap-y-2 text-sm">
+              <dt className="text-slate-500">Inbound</dt>
+              <dd>{m.inbound}</dd>
+              <dt className="text-slate-500">Outbound</dt>
+              <dd>{m.outbound}</dd>
+              <dt className="text-slate-500">Folder</dt>
+              <dd>{m.folder}</dd>
+              <dt className="text-slate-500">After processing</dt>
+              <dd>{m.afterProcessing === "move" ? `move to ${m.moveToFolder}` : m.afterProcessing === "delete" ? <Badge tone="red">delete</Badge> : m.afterProcessing.replace("_", " ")}</dd>
+              <dt className="text-slate-500">Last sync</dt>
+              <dd>{ago(m.lastSyncAt)}</dd>
+            </dl>
+          </Card>
+          {canConnect && (
+            <Card title="Danger zone">
+              <Button variant="danger" onClick={() => setDeleting(true)}>Remove mailbox</Button>
+            </Card>
+          )}
+        </div>
+      </div>
+      <ConfirmDialog open={deleting} title={`Remove ${m.address}?`} body="Its token set and stored mail are deleted from Consentry. Nothing changes in Microsoft 365." confirmText={m.address} confirmLabel="Remove" isBusy={del.isPending} onConfirm={() => del.mutate()} onClose={() => setDeleting(false)} />
+    </div>
+  );
+}

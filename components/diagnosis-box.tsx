@@ -1,0 +1,17 @@
+// A diagnosis as people read it: what broke, why, and the exact fix.
+export type TDiagnosisView = { code: string; title: string; cause: string; fixSteps: string[]; retryable?: boolean };
+
+export function DiagnosisBox({ d }: { d: TDiagnosisView }) {
+  return (
+    <div className="mt-4 rounded-md border border-red-200 bg-red-50 p-4 text-sm" role="alert" data-testid="diagnosis">
+      <div className="text-xs font-medium text-red-700">{d.code}</div>
+      <div className="font-semibold text-slate-900">{d.title}</div>
+      <p className="mt-1 text-slate-700">{d.cause}</p>
+      {d.fixSteps.length > 0 && (
+        <ol className="mt-2 list-decimal space-y-1 pl-5 text-slate-700">
+          {d.fixSteps.map((s) => <li key={s}>{s}</li>)}
+        </ol>
+      )}
+    </div>
+  );
+}
