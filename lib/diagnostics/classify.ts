@@ -38,7 +38,10 @@ function refineNotConnected(e: TDirectoryEvidence): TDiagnosisCode {
 }
 
 export function classify(f: TMicrosoftFailure, evidence?: TDirectoryEvidence, at = new Date()): TDiagnosis {
-  let entry = CATALOG.find((e) => e.match.some((r) => matches(r, f))) ?? catalogEntry("unknown");
+  // An AADSTS code is the most specific evidence there is, so code rules win over the
+  // generic error/status rules of earlier entries.
+  const byCode = CATALOG.find((e) => e.match.some((r) => "aadsts" in r && matches(r, f)));
+  let entry = byCode ?? CATALOG.find((e) => e.match.some((r) => matches(r, f))) ?? catalogEntry("unknown");
   if (entry.code === "imap_not_connected" && evidence) entry = catalogEntry(refineNotConnected(evidence));
   return {
     code: entry.code,
