@@ -9,6 +9,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
-    globalSetup: ["lib/testing/global-setup-db.ts"],
+    globalSetup: ["vitest.global-setup-ca.ts", "lib/testing/global-setup-db.ts"],
   },
 });

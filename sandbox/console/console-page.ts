@@ -1,0 +1,40 @@
+// /sandbox: the sandbox's own console. Lists the directory and flips every failure switch
+// (each button posts an admin-API call back to the same page).
+import type { TSbState } from "../directory/model";
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+function btn(label: string, method: string, path: string, body: unknown = {}) {
+  return `<form method="post" action="/sandbox" style="display:inline"><input type="hidden" name="action" value="${esc(`${method} ${path}`)}"><input type="hidden" name="body" value="${esc(JSON.stringify(body))}"><button>${esc(label)}</button></form>`;
+}
+
+export function consolePage(s: TSbState, now: Date): string {
+  const rows = s.tenants
+    .map((t) => {
+      const users = s.users.filter((u) => u.tenantId === t.id);
+      const apps = s.apps.filter((a) => a.homeTenantId === t.id);
+      const consents = s.consents.filter((c) => c.tenantId === t.id);
+      const shared = s.shared.filter((m) => m.tenantId === t.id);
+      return `<section><h2>${esc(t.displayName)} <small>${t.id} · ${t.domains.join(", ")}</small></h2>
+<p>SMTP AUTH ${t.smtpAuthDisabled ? "<b>disabled</b>" : "enabled"} ${btn(t.smtpAuthDisabled ? "Enable SMTP AUTH" : "Disable SMTP AUTH", "PATCH", `/admin/tenants/${t.id}`, { smtpAuthDisabled: !t.smtpAuthDisabled })}
+ · users may consent: ${t.usersMayConsent ? "yes" : "<b>no</b>"} ${btn("Toggle", "PATCH", `/admin/tenants/${t.id}`, { usersMayConsent: !t.usersMayConsent })}</p>
+<table><tr><th>User</th><th>Flags</th><th>Switches</th></tr>${users
+        .map(
+          (u) => `<tr><td>${esc(u.upn)}${u.isAdmin ? " (admin)" : ""}</td><td>${[!u.isLicensed && "unlicensed", u.mfaRequired && "MFA", u.caBlocked && "CA-blocked", u.isDisabled && "disabled", !u.imapEnabled && "IMAP off", u.smtpAuthDisabled === true && "SMTP AUTH off", u.signInFrequencyDays && `SIF ${u.signInFrequencyDays}d`].filter(Boolean).join(", ") || "—"}</td><td>
+${btn(u.isLicensed ? "Unlicense" : "License", "PATCH", `/admin/users/${u.upn}`, { isLicensed: !u.isLicensed })} ${btn(u.mfaRequired ? "No MFA" : "Require MFA", "PATCH", `/admin/users/${u.upn}`, { mfaRequired: !u.mfaRequired })} ${btn(u.caBlocked ? "Unblock CA" : "Block by CA", "PATCH", `/admin/users/${u.upn}`, { caBlocked: !u.caBlocked })} ${btn(u.imapEnabled ? "IMAP off" : "IMAP on", "PATCH", `/admin/users/${u.upn}`, { imapEnabled: !u.imapEnabled })} ${btn("Sign-in frequency 1 day", "PATCH", `/admin/users/${u.upn}`, { signInFrequencyDays: 1 })} ${btn("Admin password reset", "POST", `/admin/users/${u.upn}/reset-password`, { password: "Passw0rd!" })} ${btn("Revoke sessions", "POST", `/admin/users/${u.upn}/revoke-sessions`)}</td></tr>`,
+        )
+        .join("")}</table>
+<p>Shared: ${shared.map((m) => `${esc(m.address)} (FullAccess: ${m.fullAccess.length}, SendAs: ${m.sendAs.length})`).join("; ") || "—"}</p>
+<table><tr><th>App</th><th>Secrets</th><th>Switches</th></tr>${apps
+        .map(
+          (a) => `<tr><td>${esc(a.displayName)}<br><small>${a.clientId}${a.isMultiTenant ? " · multi-tenant" : ""}</small></td><td>${a.secrets.map((x) => `${esc(x.hint)}… expires ${x.expiresAt.slice(0, 10)} ${btn("Expire", "POST", `/admin/apps/${a.clientId}/secrets/${x.id}/expire`)}`).join("<br>")}</td><td>${btn("New secret", "POST", `/admin/apps/${a.clientId}/secrets`, { expiresInDays: 180 })} ${btn("Remove consent", "DELETE", `/admin/tenants/${t.id}/consents/${a.clientId}`)} ${btn("Delete from tenant", "DELETE", `/admin/tenants/${t.id}/apps/${a.clientId}`)}</td></tr>`,
+        )
+        .join("")}</table>
+<p>Consents: ${consents.map((c) => `${c.kind}${c.userId ? ` (${esc(s.users.find((u) => u.id === c.userId)?.upn ?? "?")})` : ""} for ${c.clientId.slice(0, 8)}…: ${c.scopes.length} scopes, ${c.roles.length} roles`).join("; ") || "none"}</p></section>`;
+    })
+    .join("");
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Microsoft 365 sandbox</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}section{border:1px solid #ddd;padding:12px 16px;margin:12px 0;border-radius:6px}table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-top:1px solid #eee;padding:4px;text-align:left;vertical-align:top}small{color:#777;font-weight:normal}button{font-size:12px;margin:1px}</style></head><body>
+<h1>Microsoft 365 sandbox</h1><p>Clock: ${now.toISOString()} (offset ${(s.clockOffsetMs / 86_400_000).toFixed(1)} days) ${btn("+1 day", "POST", "/admin/clock", { advanceDays: 1 })} ${btn("+7 days", "POST", "/admin/clock", { advanceDays: 7 })} ${btn("+91 days", "POST", "/admin/clock", { advanceDays: 91 })} ${btn("Reset clock", "POST", "/admin/clock", { reset: true })}</p>
+<p>Token endpoint: ${s.faults.tokenEndpoint ? `<b>${s.faults.tokenEndpoint.mode} × ${s.faults.tokenEndpoint.remaining}</b>` : "healthy"} ${btn("Next 3 calls: 503", "POST", "/admin/faults/token-endpoint", { mode: "503", count: 3 })} ${btn("Next call: 500", "POST", "/admin/faults/token-endpoint", { mode: "500", count: 1 })} ${btn("Next call: timeout 20 s", "POST", "/admin/faults/token-endpoint", { mode: "timeout", count: 1, seconds: 20 })} ${btn("Clear", "POST", "/admin/faults/token-endpoint", { mode: "500", count: 0 })}</p>
+${rows}</body></html>`;
+}

@@ -1,0 +1,67 @@
+// Loads and saves the sandbox state as one JSON file, written atomically (temp + rename) and
+// debounced, so a crash never leaves half a file.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { MailboxOwner, SandboxDirectoryView } from "../contracts";
+import { emptyState, type TSbState } from "./model";
+
+export class Store {
+  state: TSbState;
+  private timer: NodeJS.Timeout | null = null;
+  constructor(private file: string) {
+    this.state = existsSync(file) ? { ...emptyState(), ...(JSON.parse(readFileSync(file, "utf8")) as TSbState) } : emptyState();
+  }
+  get isEmpty() {
+    return this.state.tenants.length === 0;
+  }
+  save() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), 50);
+  }
+  flush() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state, null, 1));
+    renameSync(tmp, this.file);
+  }
+  now() {
+    return new Date(Date.now() + this.state.clockOffsetMs);
+  }
+  tenant(idOrDomain: string) {
+    const k = idOrDomain.toLowerCase();
+    return this.state.tenants.find((t) => t.id === k || t.domains.includes(k));
+  }
+  user(upn: string) {
+    return this.state.users.find((u) => u.upn === upn.toLowerCase());
+  }
+  app(clientId: string) {
+    return this.state.apps.find((a) => a.clientId === clientId.toLowerCase());
+  }
+  /** An app is usable in a tenant when it lives there or has a service principal there. */
+  appInTenant(clientId: string, tenantId: string) {
+    const app = this.app(clientId);
+    if (!app) return undefined;
+    if (app.homeTenantId === tenantId && this.state.servicePrincipals.some((s) => s.tenantId === tenantId && s.clientId === app.clientId)) return app;
+    if (app.isMultiTenant && this.state.servicePrincipals.some((s) => s.tenantId === tenantId && s.clientId === app.clientId)) return app;
+    return undefined;
+  }
+
+  directoryView(): SandboxDirectoryView {
+    const s = () => this.state;
+    const owners = (): MailboxOwner[] => [
+      ...s().users.map((u) => ({ kind: "user" as const, address: u.upn, tenantId: u.tenantId, user: u })),
+      ...s().shared.map((m) => ({ kind: "shared" as const, address: m.address, tenantId: m.tenantId, shared: m })),
+    ];
+    return {
+      getTenant: (id) => s().tenants.find((t) => t.id === id),
+      getUserById: (oid) => s().users.find((u) => u.id === oid),
+      getUserByUpn: (upn) => this.user(upn),
+      getSharedMailbox: (a) => s().shared.find((m) => m.address === a.toLowerCase()),
+      resolveMailbox: (address) => owners().find((o) => o.address === address.toLowerCase()),
+      listMailboxes: owners,
+      hasAppRoleConsent: (tenantId, appId, role) => s().consents.some((c) => c.kind === "admin" && c.tenantId === tenantId && c.clientId === appId && c.roles.some((r) => r === role || r.endsWith(`/${role}`))),
+    };
+  }
+}

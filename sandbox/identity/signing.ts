@@ -1,0 +1,56 @@
+// The RS256 key the sandbox signs every token with, made once and kept in <dataDir>, published
+// as a JWKS. Access tokens follow Microsoft's v1 claim set; id_tokens the v2 one.
+import { createHash, generateKeyPairSync, randomUUID, X509Certificate } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { exportJWK, importPKCS8, importSPKI, jwtVerify, SignJWT, type CryptoKey, type JWK } from "jose";
+import type { AccessTokenClaims } from "../contracts";
+
+export type TSigner = { kid: string; jwks: { keys: JWK[] }; privateKey: CryptoKey; publicKey: CryptoKey };
+
+export async function loadOrCreateSigner(dataDir: string): Promise<TSigner> {
+  const file = path.join(dataDir, "signing-key.json");
+  let pem: { privateKey: string; publicKey: string };
+  if (existsSync(file)) pem = JSON.parse(readFileSync(file, "utf8"));
+  else {
+    const k = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    pem = { privateKey: k.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), publicKey: k.publicKey.export({ type: "spki", format: "pem" }).toString() };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(pem), { mode: 0o600 });
+  }
+  const privateKey = await importPKCS8(pem.privateKey, "RS256", { extractable: false });
+  const publicKey = await importSPKI(pem.publicKey, "RS256", { extractable: true });
+  const kid = createHash("sha256").update(pem.publicKey).digest("base64url").slice(0, 27);
+  const jwk = await exportJWK(publicKey);
+  return { kid, privateKey, publicKey, jwks: { keys: [{ kty: "RSA", use: "sig", kid, x5t: kid, n: jwk.n, e: jwk.e, alg: "RS256" }] } };
+}
+
+export async function signAccessToken(s: TSigner, c: Omit<AccessTokenClaims, "iat" | "nbf" | "exp" | "iss"> & { lifetimeSeconds: number }, now: Date): Promise<string> {
+  const { lifetimeSeconds, ...claims } = c;
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ ...claims, ver: "1.0", uti: randomUUID().replace(/-/g, "").slice(0, 22), iss: `https://sts.windows.net/${claims.tid}/` })
+    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: s.kid, x5t: s.kid })
+    .setIssuedAt(iat)
+    .setNotBefore(iat - 300)
+    .setExpirationTime(iat + lifetimeSeconds)
+    .sign(s.privateKey);
+}
+
+export async function signIdToken(s: TSigner, p: { issuer: string; clientId: string; tid: string; oid: string; upn: string; name: string; nonce?: string }, now: Date): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ tid: p.tid, oid: p.oid, preferred_username: p.upn, name: p.name, email: p.upn, ...(p.nonce ? { nonce: p.nonce } : {}), ver: "2.0" })
+    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: s.kid })
+    .setIssuer(p.issuer)
+    .setAudience(p.clientId)
+    .setSubject(createHash("sha256").update(`${p.oid}:${p.clientId}`).digest("base64url").slice(0, 43))
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(iat + 3600)
+    .sign(s.privateKey);
+}
+
+export async function verifyToken(s: TSigner, token: string, now: Date) {
+  return jwtVerify(token, s.publicKey, { algorithms: ["RS256"], currentDate: now });
+}
+
+export { X509Certificate };
