@@ -32,7 +32,7 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
         if (!u || !app) return missing(!u ? "user" : "app");
         const { oidc, resource } = splitScopes(p.data.scopes.join(" "), app.delegated);
         id.recordConsent({ tenantId: u.tenantId, clientId: app.clientId, userId: u.id, scopes: resource, kind: "user" });
-        return ok(await id.userTokens({ user: u, app, tenantId: u.tenantId, scopes: resource, oidc: [...new Set([...oidc, "offline_access", "openid"])], authTime: id.now().toISOString(), isMfa: true, clientInfo: false }));
+        return ok(await id.userTokens({ user: u, app, tenantId: u.tenantId, scopes: resource, oidc: [...new Set([...oidc, "offline_access", "openid"])], authTime: id.now().toISOString(), isMfa: u.mfaRequired, clientInfo: false }));
       },
     },
     {
