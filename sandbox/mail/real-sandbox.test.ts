@@ -1,0 +1,125 @@
+// The mail services inside the whole sandbox (part 1's startTestSandbox): real signed tokens from
+// the identity platform's POST /admin/tokens, the seeded directory and seeded demo mail. The
+// per-protocol suites next to the code use a stand-in context for the cases the identity platform
+// can't mint on demand (expired tokens, arbitrary audiences, app roles without consent).
+import tls from "node:tls";
+import { ImapFlow } from "imapflow";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSandbox } from "../testing/start-test-sandbox";
+import { sandboxGraphClient } from "../graph/testing/graph-test-client";
+
+const F = "fabrikam.onmicrosoft.com";
+const APP = "5a0e1111-2222-4333-8444-00000000f002"; // Fabrikam helpdesk mail (seeded)
+const OUT = "https://outlook.office.com/";
+const GR = "https://graph.microsoft.com/";
+
+let sb: Awaited<ReturnType<typeof startTestSandbox>>;
+const port = (u: string) => Number(new URL(u).port);
+
+async function token(upn: string, scopes: string[], clientId = APP): Promise<string> {
+  const r = await sb.admin("POST", "/admin/tokens", { upn, clientId, scopes });
+  expect(r.status).toBe(200);
+  return r.body.access_token as string;
+}
+
+function imap(user: string, accessToken: string) {
+  const c = new ImapFlow({ host: "localhost", port: port(sb.urls.imap), secure: true, tls: { ca: sb.ctx.tls.ca }, auth: { user, accessToken }, logger: false });
+  c.on("error", () => {});
+  return c;
+}
+
+function smtp(user: string, accessToken: string) {
+  return nodemailer.createTransport({ host: "localhost", port: port(sb.urls.smtp), secure: false, requireTLS: true, tls: { ca: sb.ctx.tls.ca }, auth: { type: "OAuth2", user, accessToken } });
+}
+
+beforeAll(async () => {
+  sb = await startTestSandbox({ seed: true });
+});
+afterAll(async () => {
+  await sb?.stop();
+});
+
+describe("mail services with the real identity platform", () => {
+  it("IMAP: own mailbox and shared mailbox (delegate) with seeded mail; not-connected and failed cases", async () => {
+    const itImap = await token(`it@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
+    const own = imap(`it@${F}`, itImap);
+    await own.connect();
+    const st = await own.status("INBOX", { messages: true, unseen: true });
+    expect(st && st.messages).toBeGreaterThan(200);
+    await own.logout();
+
+    const shared = imap(`support@${F}`, itImap);
+    await shared.connect();
+    expect((await shared.status("INBOX", { messages: true })) && true).toBe(true);
+    await shared.logout();
+
+    const bobImap = await token(`bob@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
+    const notConnected = await imap(`support@${F}`, bobImap).connect().catch((e: { response?: string }) => e);
+    expect((notConnected as { response?: string }).response).toBe("User is authenticated but not connected.");
+
+    const graphToken = await token(`it@${F}`, [`${GR}Mail.Read`]);
+    const failed = await imap(`it@${F}`, graphToken).connect().catch((e: { response?: string }) => e);
+    expect(String((failed as { response?: string }).response)).toMatch(/AUTHENTICATE failed\./);
+  });
+
+  it("SMTP: sends as a shared mailbox with SendAs; 5.7.139 for Contoso, 5.7.60 without SendAs, 5.7.3 for a wrong token", async () => {
+    const itSmtp = await token(`it@${F}`, [`${OUT}SMTP.Send`]);
+    const t0 = Date.now();
+    await smtp(`it@${F}`, itSmtp).sendMail({ from: `support@${F}`, to: `bob@${F}`, subject: "real sandbox delivery", text: "hello" });
+
+    // Readable over IMAP and Graph within a second.
+    const bobImap = imap(`bob@${F}`, await token(`bob@${F}`, [`${OUT}IMAP.AccessAsUser.All`]));
+    await bobImap.connect();
+    await bobImap.mailboxOpen("INBOX");
+    const graph = sandboxGraphClient(sb.urls.graph.replace(/\/?$/, "").replace(/(\/v1\.0)?$/, "/v1.0"), sb.ctx.tls.ca, () => token(`bob@${F}`, [`${GR}Mail.Read`]));
+    let imapSeen = false;
+    let graphSeen = false;
+    while (Date.now() - t0 < 1000 && !(imapSeen && graphSeen)) {
+      imapSeen ||= ((await bobImap.search({ subject: "real sandbox delivery" }, { uid: true })) as number[]).length > 0;
+      graphSeen ||= (await graph.api("/me/mailFolders/inbox/messages").select("subject").top(5).get()).value.some((m: { subject: string }) => m.subject === "real sandbox delivery");
+    }
+    expect(imapSeen && graphSeen).toBe(true);
+    await bobImap.logout();
+
+    const contoso = "contoso.onmicrosoft.com";
+    const ctsoToken = await token(`it@${contoso}`, [`${OUT}SMTP.Send`], "5a0e1111-2222-4333-8444-00000000c001");
+    await expect(smtp(`it@${contoso}`, ctsoToken).sendMail({ from: `it@${contoso}`, to: `bob@${contoso}`, text: "x" })).rejects.toMatchObject({ response: expect.stringMatching(/^535 5\.7\.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant\./) });
+
+    const bobSmtp = await token(`bob@${F}`, [`${OUT}SMTP.Send`]);
+    await expect(smtp(`bob@${F}`, bobSmtp).sendMail({ from: `support@${F}`, to: `it@${F}`, text: "x" })).rejects.toMatchObject({ response: expect.stringMatching(/^550 5\.7\.60 /) });
+    const imapOnly = await token(`bob@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
+    await expect(smtp(`bob@${F}`, imapOnly).sendMail({ from: `bob@${F}`, to: `it@${F}`, text: "x" })).rejects.toMatchObject({ response: expect.stringMatching(/^535 5\.7\.3 /) });
+  });
+
+  it("Graph: reads own and shared mail; outlook token is 401 Invalid audience", async () => {
+    const base = sb.urls.graph.replace(/\/?$/, "").replace(/(\/v1\.0)?$/, "/v1.0");
+    const it = sandboxGraphClient(base, sb.ctx.tls.ca, () => token(`it@${F}`, [`${GR}Mail.Read`, `${GR}Mail.Read.Shared`]));
+    expect((await it.api("/me/mailFolders/inbox/messages").top(3).get()).value).toHaveLength(3);
+    expect((await it.api(`/users/support@${F}/mailFolders/inbox/messages`).top(3).get()).value.length).toBeGreaterThan(0);
+    const outlook = sandboxGraphClient(base, sb.ctx.tls.ca, () => token(`it@${F}`, [`${OUT}IMAP.AccessAsUser.All`]));
+    await expect(outlook.api("/me/messages").get()).rejects.toMatchObject({ statusCode: 401, code: "InvalidAuthenticationToken", message: "Access token validation failure. Invalid audience." });
+    const unlicensed = sandboxGraphClient(base, sb.ctx.tls.ca, () => token("sales@northwind.onmicrosoft.com", [`${GR}Mail.Read`], "5a0e1111-2222-4333-8444-00000000a003"));
+    await expect(unlicensed.api("/me/messages").get()).rejects.toMatchObject({ statusCode: 404, code: "MailboxNotEnabledForRESTAPI" });
+  });
+
+  it("POP: AUTH XOAUTH2 with a real token", async () => {
+    const t = await token(`bob@${F}`, [`${OUT}POP.AccessAsUser.All`]);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const s = tls.connect({ host: "localhost", port: port(sb.urls.pop), ca: sb.ctx.tls.ca, servername: "localhost" });
+      let buf = "";
+      s.on("data", (d) => {
+        buf += d.toString();
+        if (buf.startsWith("+OK") && !buf.includes("AUTH sent")) {
+          buf += "AUTH sent";
+          s.write(`AUTH XOAUTH2 ${Buffer.from(`user=bob@${F}\x01auth=Bearer ${t}\x01\x01`).toString("base64")}\r\n`);
+        } else if (buf.includes("User successfully") || buf.includes("-ERR")) {
+          s.write("STAT\r\n");
+          setTimeout(() => (s.end(), resolve(buf)), 100);
+        }
+      });
+      s.on("error", reject);
+    });
+    expect(reply).toContain("+OK User successfully authenticated.");
+  });
+});
