@@ -103,6 +103,58 @@ describe("mail services with the real identity platform", () => {
     await expect(unlicensed.api("/me/messages").get()).rejects.toMatchObject({ statusCode: 404, code: "MailboxNotEnabledForRESTAPI" });
   });
 
+  it("Graph: delta in pages then an incremental round, and sendMail, with real tokens", async () => {
+    const base = sb.urls.graph.replace(/\/?$/, "").replace(/(\/v1\.0)?$/, "/v1.0");
+    const c = sandboxGraphClient(base, sb.ctx.tls.ca, () => token(`helpdesk@${F}`, [`${GR}Mail.ReadWrite`, `${GR}Mail.Send`]));
+    let page = await c.api("/me/mailFolders/inbox/messages/delta").header("Prefer", "odata.maxpagesize=100").select("subject").get();
+    let n = page.value.length;
+    let pages = 1;
+    while (page["@odata.nextLink"]) {
+      page = await c.api(page["@odata.nextLink"]).header("Prefer", "odata.maxpagesize=100").get();
+      n += page.value.length;
+      pages++;
+    }
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(n).toBe((await c.api("/me/mailFolders/inbox").get()).totalItemCount);
+    await c.api("/me/sendMail").post({ message: { subject: "to myself", body: { contentType: "Text", content: "x" }, toRecipients: [{ emailAddress: { address: `helpdesk@${F}` } }] } });
+    const inc = await c.api(page["@odata.deltaLink"]).get();
+    expect(inc.value.map((m: { subject: string }) => m.subject)).toEqual(["to myself"]);
+  });
+
+  it("IMAP: directory switches (unlicensed, IMAP disabled) give 'not connected'; expired tokens fail; IDLE push", async () => {
+    const nw = "northwind.onmicrosoft.com";
+    const sales = await token(`sales@${nw}`, [`${OUT}IMAP.AccessAsUser.All`], "5a0e1111-2222-4333-8444-00000000a003");
+    const e1 = await imap(`sales@${nw}`, sales).connect().catch((e: { response?: string }) => e);
+    expect((e1 as { response?: string }).response).toBe("User is authenticated but not connected.");
+
+    expect((await sb.admin("PATCH", `/admin/users/helpdesk@${F}`, { imapEnabled: false })).status).toBe(200);
+    const hd = await token(`helpdesk@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
+    const e2 = await imap(`helpdesk@${F}`, hd).connect().catch((e: { response?: string }) => e);
+    expect((e2 as { response?: string }).response).toBe("User is authenticated but not connected.");
+    await sb.admin("PATCH", `/admin/users/helpdesk@${F}`, { imapEnabled: true });
+
+    const adminTok = await token(`admin@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
+    const idle = imap(`admin@${F}`, adminTok);
+    await idle.connect();
+    await idle.mailboxOpen("INBOX");
+    const pushed = new Promise<number>((resolve) => idle.once("exists", () => resolve(Date.now())));
+    void idle.idle();
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    await sb.admin("POST", `/admin/mail/mailboxes/admin@${F}/messages`, { raw: "From: x@example.com\r\nSubject: push\r\n\r\nx\r\n" });
+    expect((await pushed) - t0).toBeLessThan(1000);
+    await idle.logout();
+
+    // Sandbox clock two days ahead: the same token is now expired.
+    await sb.admin("POST", "/admin/clock", { advanceDays: 2 });
+    try {
+      const e3 = await imap(`admin@${F}`, adminTok).connect().catch((e: { response?: string }) => e);
+      expect(String((e3 as { response?: string }).response)).toMatch(/AUTHENTICATE failed\./);
+    } finally {
+      await sb.admin("POST", "/admin/clock", { reset: true });
+    }
+  });
+
   it("POP: AUTH XOAUTH2 with a real token", async () => {
     const t = await token(`bob@${F}`, [`${OUT}POP.AccessAsUser.All`]);
     const reply = await new Promise<string>((resolve, reject) => {
