@@ -42,7 +42,19 @@ export async function seedE2e(password: string) {
     beta: await appAndMailbox(a.id, beta.id, "beta.example.com"),
     gamma: await appAndMailbox(b.id, gamma.id, "gamma.example.com"),
   };
+  // Sandbox-cloud tenants that match the sandbox's seeded Contoso and Fabrikam.
+  const { SEED } = await import("../../sandbox/directory/seed");
+  const sandboxTenant = async (name: string, t: { id: string; domain: string; clientId: string; secret: string }) => {
+    const tenant = await prisma.tenant.create({ data: { workspaceId: a.id, displayName: name, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" } });
+    const app = await prisma.appRegistration.create({
+      data: { workspaceId: a.id, tenantId: tenant.id, displayName: `${name} mail`, clientId: t.clientId, secrets: { create: { workspaceId: a.id, sealedValue: sealValue(t.secret, "client_secret"), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 180 * 86_400_000), status: "active" } } },
+    });
+    const helpdesk = await prisma.mailbox.create({ data: { workspaceId: a.id, tenantId: tenant.id, appRegistrationId: app.id, address: `helpdesk@${t.domain}` } });
+    return { tenant: tenant.id, app: app.id, helpdesk: helpdesk.id };
+  };
+  const sandbox = { contoso: await sandboxTenant("Contoso (sandbox)", SEED.contoso), fabrikam: await sandboxTenant("Fabrikam (sandbox)", SEED.fabrikam) };
   return {
+    sandboxObjects: sandbox,
     workspaceA: { id: a.id, tenants: { alpha: alpha.id, beta: beta.id } },
     workspaceB: { id: b.id, tenants: { gamma: gamma.id } },
     users,

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { getScope } from "@/lib/auth/session";
 import { handleCallback } from "@/lib/consent/handle-callback";
 import { STATE_COOKIE } from "@/lib/consent/start-consent";
+import { publicUrl } from "@/lib/http/public-url";
 
 const ZQuery = z.object({
   code: z.string().max(4096).optional(),
@@ -16,18 +17,17 @@ const ZQuery = z.object({
 });
 
 async function handle(req: NextRequest, params: URLSearchParams) {
-  const base = new URL("/", req.url);
   const parsed = ZQuery.safeParse(Object.fromEntries(params));
-  if (!parsed.success) return NextResponse.redirect(new URL("/oauth/result?error=bad_callback", base), 303);
+  if (!parsed.success) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
   try {
     const scope = await getScope();
     const out = await handleCallback({ query: parsed.data, cookieState: req.cookies.get(STATE_COOKIE)?.value, staffUserId: scope?.staffUserId ?? null });
-    const res = NextResponse.redirect(new URL(out.redirect, base), 303);
+    const res = NextResponse.redirect(publicUrl(out.redirect), 303);
     res.cookies.delete({ name: STATE_COOKIE, path: "/api/oauth" });
     return res;
   } catch (err) {
     console.error("[oauth] callback failed:", err instanceof Error ? err.message : "unknown");
-    return NextResponse.redirect(new URL("/oauth/result?error=internal", base), 303);
+    return NextResponse.redirect(publicUrl("/oauth/result?error=internal"), 303);
   }
 }
 
@@ -38,6 +38,6 @@ export async function GET(req: NextRequest) {
 // response_mode=form_post
 export async function POST(req: NextRequest) {
   const text = await req.text();
-  if (text.length > 64 * 1024) return NextResponse.redirect(new URL("/oauth/result?error=bad_callback", req.url), 303);
+  if (text.length > 64 * 1024) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
   return handle(req, new URLSearchParams(text));
 }

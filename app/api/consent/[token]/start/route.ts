@@ -3,11 +3,12 @@ import { NextResponse, type NextRequest } from "next/server";
 import { resolveConsentLink } from "@/lib/consent/consent-links";
 import { startFromLink } from "@/lib/consent/start-consent";
 import { setStateCookie } from "@/lib/consent/state-cookie";
+import { publicUrl } from "@/lib/http/public-url";
 
 export async function POST(req: NextRequest, ctx: { params: Promise<{ token: string }> }) {
   const { token } = await ctx.params;
-  const back = new URL(`/consent/${encodeURIComponent(token)}`, req.url);
-  if (token.length > 100) return NextResponse.redirect(new URL("/consent/invalid", req.url), 303);
+  const back = publicUrl(`/consent/${encodeURIComponent(token)}`);
+  if (token.length > 100) return NextResponse.redirect(publicUrl("/consent/invalid"), 303);
   const { state, request } = await resolveConsentLink(token);
   if (state !== "ok" || !request) return NextResponse.redirect(back, 303);
   try {
