@@ -1,34 +1,46 @@
-// Demo workspace: an MSP with an owner, a technician limited to one tenant, a read-only support
-// user, and three customer tenants in the Sandbox cloud. Idempotent: a second run changes nothing.
+// Demo workspace: an MSP with an owner, a technician limited to one tenant and a read-only
+// support user, and the sandbox's three customer tenants with their apps and mailboxes, ready
+// to connect. Idempotent: a second run changes nothing.
 import { db } from "../lib/db/client";
 import { hashPassword } from "../lib/auth/password";
+import { sealValue } from "../lib/crypto";
+import { SEED } from "../sandbox/directory/seed";
 
 export const DEMO_TENANTS = [
-  { displayName: "Contoso Ltd", primaryDomain: "contoso.onmicrosoft.com" },
-  { displayName: "Fabrikam Inc", primaryDomain: "fabrikam.onmicrosoft.com" },
-  { displayName: "Northwind Traders", primaryDomain: "northwind.onmicrosoft.com" },
+  { displayName: "Contoso Ltd", seed: SEED.contoso, secretDays: 365 },
+  // The sandbox's Fabrikam secret expires in 5 days: the demo shows the warning banner.
+  { displayName: "Fabrikam Inc", seed: SEED.fabrikam, secretDays: 5 },
+  { displayName: "Northwind Traders", seed: SEED.northwind, secretDays: 365 },
 ] as const;
 
 export const DEMO_STAFF = [
   { email: "owner@demo.msp", name: "Olivia Owner", role: "owner" as const, limitTo: null },
-  { email: "tech@demo.msp", name: "Theo Technician", role: "technician" as const, limitTo: "contoso.onmicrosoft.com" },
+  { email: "tech@demo.msp", name: "Theo Technician", role: "technician" as const, limitTo: SEED.contoso.domain },
   { email: "support@demo.msp", name: "Sam Support", role: "support" as const, limitTo: null },
 ];
 
-export async function seedDemo(opts: { password: string; directoryIds?: Record<string, string> }) {
+export async function seedDemo(opts: { password: string }) {
   const prisma = db();
   let ws = await prisma.workspace.findUnique({ where: { slug: "demo-msp" } });
   if (!ws) ws = await prisma.workspace.create({ data: { name: "Demo MSP", slug: "demo-msp" } });
   const tenantIds: Record<string, string> = {};
   for (const t of DEMO_TENANTS) {
-    const directoryId = opts.directoryIds?.[t.primaryDomain] ?? null;
-    const existing = await prisma.tenant.findFirst({ where: { workspaceId: ws.id, primaryDomain: t.primaryDomain } });
-    const row = existing
-      ? directoryId && !existing.directoryId
-        ? await prisma.tenant.update({ where: { id: existing.id }, data: { directoryId } })
-        : existing
-      : await prisma.tenant.create({ data: { workspaceId: ws.id, displayName: t.displayName, primaryDomain: t.primaryDomain, directoryId, cloud: "sandbox" } });
-    tenantIds[t.primaryDomain] = row.id;
+    let tenant = await prisma.tenant.findFirst({ where: { workspaceId: ws.id, directoryId: t.seed.id } });
+    if (!tenant) {
+      tenant = await prisma.tenant.create({ data: { workspaceId: ws.id, displayName: t.displayName, directoryId: t.seed.id, primaryDomain: t.seed.domain, cloud: "sandbox" } });
+      const app = await prisma.appRegistration.create({
+        data: {
+          workspaceId: ws.id,
+          tenantId: tenant.id,
+          displayName: `${t.displayName} helpdesk mail`,
+          clientId: t.seed.clientId,
+          secrets: { create: { workspaceId: ws.id, sealedValue: sealValue(t.seed.secret, "client_secret"), last4: t.seed.secret.slice(-4), expiresAt: new Date(Date.now() + t.secretDays * 86_400_000), status: "active" } },
+        },
+      });
+      await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address: `helpdesk@${t.seed.domain}` } });
+      await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address: `support@${t.seed.domain}`, kind: "shared", delegateUpn: `it@${t.seed.domain}` } });
+    }
+    tenantIds[t.seed.domain] = tenant.id;
   }
   const passwordHash = await hashPassword(opts.password);
   for (const s of DEMO_STAFF) {
@@ -38,14 +50,13 @@ export async function seedDemo(opts: { password: string; directoryIds?: Record<s
       update: { passwordHash, isDisabled: false },
       create: { email: s.email, name: s.name, passwordHash },
     });
-    const limit = s.limitTo ? [tenantIds[s.limitTo]] : [];
     await prisma.membership.upsert({
       where: { workspaceId_staffUserId: { workspaceId: ws.id, staffUserId: user.id } },
       update: {},
-      create: { workspaceId: ws.id, staffUserId: user.id, role: s.role, hasAllTenants: !s.limitTo, tenantIds: limit },
+      create: { workspaceId: ws.id, staffUserId: user.id, role: s.role, hasAllTenants: !s.limitTo, tenantIds: s.limitTo ? [tenantIds[s.limitTo]] : [] },
     });
   }
-  // Failed attempts from earlier runs shouldn't lock the demo account.
+  // Failed attempts from earlier runs shouldn't lock the demo accounts.
   await prisma.loginAttempt.deleteMany({ where: { email: { in: DEMO_STAFF.map((s) => s.email) } } });
   return { workspaceId: ws.id, tenantIds };
 }
