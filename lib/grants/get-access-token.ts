@@ -17,7 +17,9 @@ export type TRefreshResult =
   | { ok: false; kind: "transient" | "permanent_grant" | "permanent_client" | "unknown"; code: string; message: string; retryAfterSeconds?: number };
 
 export type TRefreshInput = { workspaceId: string; tenantId: string; mailboxId: string; refreshToken: string; resource: string; scopes: string[] };
-export type TRefresher = (input: TRefreshInput) => Promise<TRefreshResult>;
+/** `prepare` runs before the row lock is taken: database reads inside the locked transaction
+ *  would need a second pool connection while up to pool-size callers wait on the lock. */
+export type TRefresher = ((input: TRefreshInput, prepared?: unknown) => Promise<TRefreshResult>) & { prepare?: (ctx: TCtx) => Promise<unknown> };
 
 export class TokenError extends Error {
   constructor(
@@ -31,11 +33,33 @@ export class TokenError extends Error {
   }
 }
 
-type TCtx = { workspaceId: string; tenantId: string; mailboxId: string; resource: string };
+export type TCtx = { workspaceId: string; tenantId: string; mailboxId: string; resource: string };
+type TResult = { accessToken: string; expiresAt: Date; refreshed: boolean };
 
-export async function getAccessToken(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean } = {}): Promise<{ accessToken: string; expiresAt: Date; refreshed: boolean }> {
+// In-process single flight: concurrent callers for one grant share one attempt, so a burst
+// costs one transaction, not one per caller. The row lock below covers other processes.
+const inFlight = new Map<string, Promise<TResult>>();
+
+export async function getAccessToken(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean } = {}): Promise<TResult> {
   const cached = await readCached(ctx);
   if (cached && !opts.forceRefresh) return { ...cached, refreshed: false };
+  const key = `${ctx.workspaceId}:${ctx.tenantId}:${ctx.mailboxId}:${ctx.resource}:${opts.forceRefresh ? "force" : ""}`;
+  const running = inFlight.get(key);
+  if (running) return running.then((r) => ({ ...r, refreshed: false }));
+  const p = refreshLocked(ctx, refresh, opts).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
+}
+
+async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean }): Promise<TResult> {
+  let prepared: unknown;
+  try {
+    prepared = refresh.prepare ? await refresh.prepare(ctx) : undefined;
+  } catch (err) {
+    const e = { ok: false as const, kind: "permanent_client" as const, code: "app_not_found_in_tenant", message: err instanceof Error ? err.message : "The mailbox's app registration can't be used." };
+    await recordFailure(ctx, e);
+    throw new TokenError(e.kind, e.code, e.message);
+  }
 
   const requestedAt = Date.now();
   const outcome = await db().$transaction(
@@ -51,7 +75,7 @@ export async function getAccessToken(ctx: TCtx, refresh: TRefresher, opts: { for
         // Someone force-refreshed a moment ago while we waited for the lock: reuse theirs.
         return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token"), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
       }
-      const res = await refresh({ ...ctx, refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token"), scopes: g.scopes });
+      const res = await refresh({ ...ctx, refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token"), scopes: g.scopes }, prepared);
       if (!res.ok) {
         await tx.grant.update({ where: { id: g.id }, data: { refreshFailures: { increment: 1 }, lastErrorCode: res.code } });
         return { ok: false as const, error: res };

@@ -9,15 +9,21 @@ import { scopesForResource } from "../microsoft/scope-profiles";
 import { classifyTokenFailure } from "../diagnostics/classify";
 import type { TRefresher } from "./get-access-token";
 
-export const microsoftRefresher: TRefresher = async (input) => {
-  const mb = await db().mailbox.findFirst({ where: { id: input.mailboxId, workspaceId: input.workspaceId, tenantId: input.tenantId }, select: { appRegistrationId: true } });
-  if (!mb?.appRegistrationId) return { ok: false, kind: "permanent_client", code: "app_not_found_in_tenant", message: "The mailbox has no app registration." };
-  const loaded = await loadAppForConsent({ workspaceId: input.workspaceId, tenantId: input.tenantId, appRegistrationId: mb.appRegistrationId });
+type TLoaded = Awaited<ReturnType<typeof loadAppForConsent>>;
+
+async function prepare(ctx: { workspaceId: string; tenantId: string; mailboxId: string }): Promise<TLoaded> {
+  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { appRegistrationId: true } });
+  if (!mb?.appRegistrationId) throw new Error("The mailbox has no app registration.");
+  return loadAppForConsent({ workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, appRegistrationId: mb.appRegistrationId });
+}
+
+export const microsoftRefresher: TRefresher = Object.assign(async (input: Parameters<TRefresher>[0], prepared?: unknown) => {
+  const loaded = (prepared as TLoaded | undefined) ?? (await prepare(input));
   const res = await refreshAccessToken(
     { tokenUrl: tokenUrlFor(loaded.ms), clientId: loaded.ms.clientId, clientSecret: loaded.ms.clientSecret },
     { refreshToken: input.refreshToken, scopes: scopesForResource(input.resource, input.scopes) },
   );
-  if (res.ok) return { ok: true, accessToken: res.accessToken, refreshToken: res.refreshToken ?? undefined, expiresIn: res.expiresIn, scopes: res.scopes };
+  if (res.ok) return { ok: true as const, accessToken: res.accessToken, refreshToken: res.refreshToken ?? undefined, expiresIn: res.expiresIn, scopes: res.scopes };
   const c = classifyTokenFailure(res);
-  return { ok: false, kind: c.kind, code: c.diagnosis.code, message: c.diagnosis.evidence.summary || c.diagnosis.title, retryAfterSeconds: res.retryAfterSeconds ?? undefined };
-};
+  return { ok: false as const, kind: c.kind, code: c.diagnosis.code, message: c.diagnosis.evidence.summary || c.diagnosis.title, retryAfterSeconds: res.retryAfterSeconds ?? undefined };
+}, { prepare });

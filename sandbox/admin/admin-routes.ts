@@ -21,6 +21,7 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
   const user = (upn: string) => id.store.user(decodeURIComponent(upn));
   return [
     { method: "GET", path: "/admin/state", handler: () => ok({ now: id.now().toISOString(), ...st(), refreshTokens: st().refreshTokens.length, apps: st().apps.map((a) => ({ ...a, secrets: a.secrets.map(({ value: _v, ...s }) => s) })), users: st().users.map(({ password: _p, ...u }) => u) }) },
+    { method: "GET", path: "/admin/stats", handler: () => ok({ tokenRequests: id.stats }) },
     {
       method: "POST",
       path: "/admin/tokens",

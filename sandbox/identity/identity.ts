@@ -12,6 +12,8 @@ export const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
 export class Identity {
   codes = new Map<string, TCode>();
+  /** Token endpoint calls by grant type, for tests that count redemptions (GET /admin/stats). */
+  stats: Record<string, number> = {};
   constructor(
     public store: Store,
     public signer: TSigner,

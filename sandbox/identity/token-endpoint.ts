@@ -19,6 +19,8 @@ function clientAuth(form: URLSearchParams, authHeader?: string) {
 
 export async function handleToken(id: Identity, tenantSeg: string, form: URLSearchParams, authHeader?: string): Promise<TReply> {
   const st = id.store.state;
+  const g = form.get("grant_type") ?? "none";
+  id.stats[g] = (id.stats[g] ?? 0) + 1;
   const fault = st.faults.tokenEndpoint;
   if (fault && fault.remaining > 0) {
     fault.remaining -= 1;
