@@ -4,9 +4,16 @@ import { conflict } from "../http/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TTenantCreate } from "./schemas";
 import { tenantSelect, toTenantDto } from "./tenant-dto";
+import { resolveDirectoryId } from "./resolve-directory";
 
 export async function createTenant(opts: { workspaceId: string; actor: TAuditActor; input: TTenantCreate }) {
-  const { input } = opts;
+  let input = opts.input;
+  let warning: string | null = null;
+  if (!input.directoryId && input.primaryDomain) {
+    const r = await resolveDirectoryId(input.cloud, input.primaryDomain);
+    input = { ...input, directoryId: r.directoryId };
+    warning = r.warning;
+  }
   if (input.directoryId) {
     const dup = await db().tenant.findFirst({ where: { workspaceId: opts.workspaceId, directoryId: input.directoryId }, select: { id: true } });
     if (dup) throw conflict("A tenant with this directory ID already exists in this workspace.", { directoryId: "Already added." });
@@ -24,6 +31,6 @@ export async function createTenant(opts: { workspaceId: string; actor: TAuditAct
       select: tenantSelect,
     });
     await writeAudit(tx, opts.actor, { action: "tenant.create", targetType: "tenant", targetId: t.id, tenantId: t.id, detail: { displayName: t.displayName, cloud: t.cloud } });
-    return toTenantDto(t);
+    return { ...toTenantDto(t), warning };
   });
 }

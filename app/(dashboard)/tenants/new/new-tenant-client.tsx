@@ -18,7 +18,8 @@ export function NewTenantClient() {
         <TenantForm
           submitLabel="Add tenant"
           onSubmit={async (v) => {
-            const { tenant } = await apiFetch<{ tenant: TTenant }>("/api/tenants", { method: "POST", body: toTenantBody(v) });
+            const { tenant } = await apiFetch<{ tenant: TTenant & { warning?: string | null } }>("/api/tenants", { method: "POST", body: toTenantBody(v) });
+            if (tenant.warning) toast(tenant.warning, "error");
             await qc.invalidateQueries({ queryKey: tenantKeys.all });
             await qc.invalidateQueries({ queryKey: overviewKeys.all });
             toast(`Added ${tenant.displayName}.`);

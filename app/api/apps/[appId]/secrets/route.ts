@@ -16,5 +16,6 @@ export const POST = route({ params, body }, async ({ scope, params: p, body: b }
   if (!(await getApp({ workspaceId: scope.workspaceId, appId: p.appId, scope }))) throw notFound("App registration");
   assertCan(scope, "manage_apps");
   const result = await rotateSecret({ workspaceId: scope.workspaceId, appId: p.appId, scope, actor: auditActor(scope), value: b.value, expiresAt: b.expiresAt, tenantId: b.tenantId });
-  return NextResponse.json({ result }, { status: result.ok ? 200 : 422 });
+  // A secret Microsoft refuses is an answer to show (with its diagnosis), not a failed request.
+  return NextResponse.json({ result });
 });

@@ -34,6 +34,16 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
     onSuccess: (r) => setLink(r.link),
     onError: (e: Error) => toast(e.message, "error"),
   });
+  const [refreshResult, setRefreshResult] = useState<{ ok: boolean; diagnosis?: TDiagnosisView } | null>(null);
+  const refreshNow = useMutation({
+    mutationFn: () => apiFetch<{ ok: boolean; diagnosis?: TDiagnosisView }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/refresh`, { method: "POST" }),
+    onSuccess: async (r) => {
+      setRefreshResult(r);
+      if (r.ok) toast("Token refreshed.");
+      await qc.invalidateQueries({ queryKey: mailboxKeys.detail(tenantId, mailboxId) });
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
   const del = useMutation({
     mutationFn: () => apiFetch(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`, { method: "DELETE" }),
     onSuccess: async () => {
@@ -90,7 +100,9 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
               </div>
             )}
           </Card>
-          <Card title="Token">
+          <Card title="Token" actions={canConnect && g && <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>Refresh token now</Button>}>
+            {refreshResult?.ok && <p className="mb-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="refresh-ok">Microsoft issued a fresh token.</p>}
+            {refreshResult && !refreshResult.ok && refreshResult.diagnosis && <DiagnosisBox d={refreshResult.diagnosis} />}
             {g ? (
               <dl className="grid grid-cols-[auto,1fr] gap-x-6 gap-y-2 text-sm" data-testid="token-panel">
                 <dt className="text-slate-500">Authorized as</dt>
