@@ -36,6 +36,14 @@ test.describe("[CROSS-TENANT] apps and mailboxes API", () => {
     expect((await owner.delete(`/api/apps/${o.gamma.app}`)).status()).toBe(404);
     expect((await owner.get(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}`)).status()).toBe(404);
     expect((await owner.delete(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}`)).status()).toBe(404);
+    // Token actions on another workspace's mailbox: the same 404 as a missing one, in both paths.
+    for (const action of ["test", "refresh", "consent-links", "connect"]) {
+      const foreign = await owner.post(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}/${action}`, { data: {} });
+      const missing = await owner.post(`/api/tenants/${alpha}/mailboxes/${randomUUID()}/${action}`, { data: {} });
+      expect([action, foreign.status()]).toEqual([action, 404]);
+      expect(await foreign.json()).toEqual(await missing.json());
+      expect((await owner.post(`/api/tenants/${alpha}/mailboxes/${o.gamma.mailbox}/${action}`, { data: {} })).status()).toBe(404);
+    }
     // Creating a mailbox in Alpha with another workspace's app is refused.
     const r = await owner.post(`/api/tenants/${alpha}/mailboxes`, { data: { address: "x@alpha.example.com", kind: "user", appRegistrationId: o.gamma.app, inbound: "imap", outbound: "smtp" } });
     expect(r.status()).toBe(400);
@@ -56,6 +64,7 @@ test.describe("[CROSS-TENANT] apps and mailboxes API", () => {
     expect((await support.get(`/api/apps/${o.beta.app}`)).status()).toBe(200);
     expect((await support.patch(`/api/apps/${o.beta.app}`, { data: { displayName: "x" } })).status()).toBe(403);
     expect((await support.patch(`/api/tenants/${beta}/mailboxes/${o.beta.mailbox}`, { data: { folder: "X" } })).status()).toBe(403);
+    for (const action of ["test", "refresh"]) expect((await support.post(`/api/tenants/${beta}/mailboxes/${o.beta.mailbox}/${action}`, { data: {} })).status()).toBe(403);
     expect((await support.post(`/api/tenants/${beta}/mailboxes`, { data: { address: "y@beta.example.com", kind: "user", appRegistrationId: o.beta.app, inbound: "imap", outbound: "smtp" } })).status()).toBe(403);
   });
 });

@@ -6,6 +6,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { apiAs } from "../support/api-session";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
+import { sandboxAdmin } from "../support/sandbox-admin";
 
 const f = fixture();
 const PASSWORD = "Passw0rd!";
@@ -40,6 +41,18 @@ test("[CONSENT] connect a user mailbox: the wrong user is refused, the right use
   if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
   await expect(page.getByTestId("connected-banner")).toContainText("helpdesk@contoso.onmicrosoft.com");
   await expect(page.getByTestId("token-panel")).toContainText("IMAP.AccessAsUser.All");
+  // The connection test ran after Connect: IMAP signs in; Contoso has SMTP AUTH off (5.7.139).
+  await expect(page.getByTestId("test-step-imap-ok")).toBeVisible();
+  await expect(page.getByTestId("test-step-smtp-failed")).toContainText("smtp_auth_disabled");
+  await expect(page.getByTestId("test-step-smtp-failed")).toContainText("Set-TransportConfig -SmtpClientAuthenticationDisabled $false");
+  // The customer's admin applies the fix; Test connection confirms it.
+  await sandboxAdmin("PATCH", "/admin/tenants/contoso.onmicrosoft.com", { smtpAuthDisabled: false });
+  try {
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await expect(page.getByTestId("test-step-smtp-ok")).toBeVisible();
+  } finally {
+    await sandboxAdmin("PATCH", "/admin/tenants/contoso.onmicrosoft.com", { smtpAuthDisabled: true });
+  }
   const html = await page.content();
   expect(html).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./); // no token ever reaches the browser
 });

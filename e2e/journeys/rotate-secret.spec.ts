@@ -4,16 +4,12 @@ import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
+import { sandboxAdmin } from "../support/sandbox-admin";
 
 const f = fixture();
 test.skip(!f.sandbox, "the sandbox isn't part of this checkout");
 
 const CONTOSO_APP = "5a0e1111-2222-4333-8444-00000000c001";
-
-async function sandboxAdmin(method: string, path: string, body?: unknown) {
-  const r = await fetch(`${f.sandbox!.loginUrl}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return r.json();
-}
 
 test("[SECRETS] rotate a secret while the grant keeps refreshing", async ({ page }) => {
   const s = f.sandboxObjects.contoso;

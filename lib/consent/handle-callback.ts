@@ -4,6 +4,7 @@ import "server-only";
 // staff-started flows, to the same staff session. Then it redeems the code, validates the
 // id_token, and refuses a grant whose signed-in identity isn't the expected user.
 import { db } from "../db/client";
+import { testMailboxConnection } from "../mailboxes/connection-test";
 import { sealValue, unsealValue } from "../crypto";
 import { writeAudit } from "../audit/write-audit";
 import { hashToken, safeEqual, tokenPurpose } from "./secure-token";
@@ -131,6 +132,8 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
     await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId, level: "info", code: "connected", message: `Connected as ${who.upn}.`, detail: { scopes: redeemed.scopes } } });
     await writeAudit(tx, actor, { action: "mailbox.connect", targetType: "mailbox", targetId: mailboxId, tenantId: req.tenantId, detail: { upn: who.upn, scopes: redeemed.scopes } });
   });
+  // The connection test's outcome is what the mailbox page (or the link's result page) shows next.
+  await testMailboxConnection({ workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }).catch((err) => console.error("connection test after connect failed to run:", (err as Error).message));
   return { redirect: req.createdById ? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1` : resultUrl(state) };
 }
 

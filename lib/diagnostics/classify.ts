@@ -34,6 +34,8 @@ function refineNotConnected(e: TDirectoryEvidence): TDiagnosisCode {
   if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) !== expectedSigner) return "wrong_user_signed_in";
   if (e.mailboxKind === "shared" && e.hasFullAccess === false) return "delegate_lacks_full_access";
   if (e.isLicensed === false || e.imapEnabled === false) return "mailbox_unlicensed_or_imap_disabled";
+  // The mailbox's own user signed in: only its licence or its IMAP/POP switch is left.
+  if (e.mailboxKind === "user" && e.tokenUpn && norm(e.tokenUpn) === norm(e.expectedUser)) return "mailbox_unlicensed_or_imap_disabled";
   return "imap_not_connected";
 }
 

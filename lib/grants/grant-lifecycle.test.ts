@@ -1,11 +1,9 @@
 // Integration: Consentry's grant lifecycle against the real sandbox (identity platform) and real
 // PostgreSQL: refresh storm, 91 days with proactive refresh, failure switches classified into
 // diagnoses, secret rotation under a live grant, and no issued token ever stored in clear.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { sealValue } from "../crypto";
-import { resetEnvCache } from "../env";
+import { mailboxWithSandboxGrant, OUTLOOK, useSandboxCloud } from "../testing/sandbox-grant";
 import { dumpDatabase } from "../testing/dump-database";
 import { startTestSandbox } from "../../sandbox/testing/start-test-sandbox";
 import { SEED } from "../../sandbox/directory/seed";
@@ -13,33 +11,20 @@ import { getAccessToken, TokenError } from "./get-access-token";
 import { microsoftRefresher } from "./microsoft-refresher";
 import { refreshStaleGrants } from "./proactive-refresh";
 import { rotateSecret } from "../apps/secrets";
-import type { TScope } from "../auth/session";
 
-const OUTLOOK = "https://outlook.office.com";
-const IMAP = `${OUTLOOK}/IMAP.AccessAsUser.All`;
 let sb: Awaited<ReturnType<typeof startTestSandbox>>;
 const issued: string[] = [];
 
 beforeAll(async () => {
   sb = await startTestSandbox();
-  Object.assign(process.env, { SANDBOX_LOGIN_URL: sb.urls.identity, SANDBOX_GRAPH_URL: sb.urls.graph.replace(/\/v1\.0$/, ""), SANDBOX_IMAP_HOST: `localhost:${sb.ports.imap}`, SANDBOX_POP_HOST: `localhost:${sb.ports.pop}`, SANDBOX_SMTP_HOST: `localhost:${sb.ports.smtp}` });
-  resetEnvCache();
+  useSandboxCloud(sb);
 });
 afterAll(() => sb?.stop());
 
 async function connected(upn: string, t: { id: string; domain: string; clientId: string; secret: string } = SEED.contoso) {
-  const ws = await db().workspace.create({ data: { name: "Lifecycle", slug: `lc-${randomUUID()}` } });
-  const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "Contoso", directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" } });
-  const app = await db().appRegistration.create({
-    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: t.clientId, secrets: { create: { workspaceId: ws.id, sealedValue: sealValue(t.secret, "client_secret"), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000 * 300), status: "active" } } },
-  });
-  const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address: upn, state: "connected" } });
-  const tok = await sb.admin("POST", "/admin/tokens", { upn, clientId: t.clientId, scopes: [IMAP, "offline_access"] });
-  expect(tok.status).toBe(200);
-  issued.push(tok.body.refresh_token, tok.body.access_token);
-  await db().grant.create({ data: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, upn, oid: randomUUID(), tid: t.id, scopes: [IMAP], sealedRefreshToken: sealValue(tok.body.refresh_token, "refresh_token"), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
-  const scope: TScope = { staffUserId: randomUUID(), email: "admin@msp.test", name: "Admin", workspaceId: ws.id, workspaceName: "Lifecycle", role: "admin", hasAllTenants: true, tenantIds: [] };
-  return { ctx: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, resource: OUTLOOK }, appId: app.id, scope };
+  const r = await mailboxWithSandboxGrant(sb, upn, { tenant: t });
+  issued.push(...r.issued);
+  return { ...r, ctx: { ...r.ctx, resource: OUTLOOK } };
 }
 
 const state = (mailboxId: string) => db().mailbox.findUniqueOrThrow({ where: { id: mailboxId }, select: { state: true, stateCode: true } });

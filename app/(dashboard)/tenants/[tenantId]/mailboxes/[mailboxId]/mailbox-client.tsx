@@ -15,7 +15,10 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 
-type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null };
+type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
+type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
+type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null };
+const STEP_LABEL = { token: "Token", inbound: "Receive", outbound: "Send" } as const;
 
 export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: { tenantId: string; tenantName: string; mailboxId: string; canConnect: boolean }) {
   const router = useRouter();
@@ -40,6 +43,14 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
     onSuccess: async (r) => {
       setRefreshResult(r);
       if (r.ok) toast("Token refreshed.");
+      await qc.invalidateQueries({ queryKey: mailboxKeys.detail(tenantId, mailboxId) });
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const testNow = useMutation({
+    mutationFn: () => apiFetch<{ result: TConnectionTest }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/test`, { method: "POST" }),
+    onSuccess: async (r) => {
+      toast(r.result.ok ? "Connection test passed." : "Connection test failed.", r.result.ok ? "success" : "error");
       await qc.invalidateQueries({ queryKey: mailboxKeys.detail(tenantId, mailboxId) });
     },
     onError: (e: Error) => toast(e.message, "error"),
@@ -98,6 +109,29 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
                 <CopyField label={`Consent link for ${signer}`} value={link.url} />
                 <p className="mt-1 text-xs text-slate-500">Single use, expires {dateTime(link.expiresAt)}. Opens without a Consentry account.</p>
               </div>
+            )}
+          </Card>
+          <Card title="Connection test" actions={canConnect && g && <Button variant="secondary" isBusy={testNow.isPending} onClick={() => testNow.mutate()}>Test connection</Button>}>
+            {testNow.isPending && <div className="mb-3 h-1.5 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label="Testing"><div className="h-full w-1/3 animate-pulse rounded bg-sky-500" /></div>}
+            {data.lastTest ? (
+              <div data-testid="connection-test">
+                <p className="mb-2 text-xs text-slate-500">Last run {dateTime(data.lastTest.at)}</p>
+                <ul className="space-y-2 text-sm">
+                  {data.lastTest.steps.map((s, i) => (
+                    <li key={i} data-testid={`test-step-${s.protocol}-${s.ok ? "ok" : "failed"}`}>
+                      <div className="flex items-center gap-2">
+                        <Badge tone={s.ok ? "green" : "red"}>{s.ok ? "pass" : "fail"}</Badge>
+                        <span className="font-medium">{STEP_LABEL[s.step]} · {s.protocol.toUpperCase()}</span>
+                        <span className="text-xs text-slate-500">{s.ms} ms</span>
+                      </div>
+                      <p className="ml-1 mt-1 text-slate-600">{s.detail}</p>
+                      {s.diagnosis && <DiagnosisBox d={s.diagnosis} />}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : (
+              <p className="text-sm text-slate-500">{g ? "No test yet. Test connection signs in over each protocol this mailbox uses." : "Connect the mailbox first; a test runs right after."}</p>
             )}
           </Card>
           <Card title="Token" actions={canConnect && g && <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>Refresh token now</Button>}>

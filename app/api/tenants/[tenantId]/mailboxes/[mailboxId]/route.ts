@@ -8,6 +8,7 @@ import { notFound } from "@/lib/http/errors";
 import { deleteMailbox, getMailbox, listMailboxEvents, updateMailbox } from "@/lib/mailboxes/manage-mailboxes";
 import { catalogEntry, type TDiagnosisCode } from "@/lib/diagnostics/catalog";
 import { ZMailboxUpdate } from "@/lib/mailboxes/schemas";
+import { lastConnectionTest } from "@/lib/mailboxes/connection-test";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
 
@@ -18,7 +19,8 @@ export const GET = route({ params }, async ({ scope, params: p }) => {
   const events = await listMailboxEvents({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
   const d = mailbox.stateCode ? catalogEntry(mailbox.stateCode as TDiagnosisCode) : null;
   const diagnosis = d ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, action: d.action ?? null } : null;
-  return { mailbox, events, diagnosis };
+  const lastTest = await lastConnectionTest({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
+  return { mailbox, events, diagnosis, lastTest };
 });
 
 export const PATCH = route({ params, body: ZMailboxUpdate }, async ({ scope, params: p, body }) => {

@@ -1,0 +1,78 @@
+// Integration: the connection test signs in for real over IMAP, POP, SMTP and Graph against the
+// sandbox, and turns each directory-state failure into the diagnosis a technician needs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db/client";
+import { startTestSandbox } from "../../sandbox/testing/start-test-sandbox";
+import { SEED } from "../../sandbox/directory/seed";
+import { mailboxWithSandboxGrant, IMAP_SCOPE, OUTLOOK, useSandboxCloud, type TTestSandbox } from "../testing/sandbox-grant";
+import { lastConnectionTest, testMailboxConnection } from "./connection-test";
+
+const SMTP_SCOPE = `${OUTLOOK}/SMTP.Send`;
+const POP_SCOPE = `${OUTLOOK}/POP.AccessAsUser.All`;
+const GRAPH_SCOPES = ["https://graph.microsoft.com/Mail.ReadWrite", "https://graph.microsoft.com/Mail.Send"];
+const F = SEED.fabrikam;
+let sb: TTestSandbox;
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  useSandboxCloud(sb);
+});
+afterAll(() => sb?.stop());
+
+const codes = (r: Awaited<ReturnType<typeof testMailboxConnection>>) => r.steps.map((s) => `${s.protocol}:${s.ok ? "ok" : s.diagnosis?.code}`);
+
+describe("connection test against the sandbox", { timeout: 60_000 }, () => {
+  it("passes over IMAP and SMTP for a healthy user mailbox, and is kept as the mailbox's last test", async () => {
+    const m = await mailboxWithSandboxGrant(sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, SMTP_SCOPE] });
+    const r = await testMailboxConnection(m.ctx);
+    expect(codes(r)).toEqual(["imap:ok", "smtp:ok"]);
+    expect(r.ok).toBe(true);
+    expect(r.steps[0].detail).toMatch(/INBOX holds \d+ messages/);
+    expect(await lastConnectionTest(m.ctx)).toMatchObject({ ok: true });
+    const ev = await db().event.findFirstOrThrow({ where: { mailboxId: m.ctx.mailboxId, code: "connection_test_passed" } });
+    expect(JSON.stringify(ev)).not.toContain(m.issued[0]);
+  });
+
+  it("SMTP AUTH off for the tenant is 5.7.139, diagnosed as smtp_auth_disabled while IMAP still works", async () => {
+    const m = await mailboxWithSandboxGrant(sb, `helpdesk@${SEED.contoso.domain}`, { scopes: [IMAP_SCOPE, SMTP_SCOPE] });
+    const r = await testMailboxConnection(m.ctx);
+    expect(codes(r)).toEqual(["imap:ok", "smtp:smtp_auth_disabled"]);
+    expect(r.steps[1].detail).toContain("5.7.139");
+    expect(await lastConnectionTest(m.ctx)).toMatchObject({ ok: false });
+  });
+
+  it("tells apart the causes of \"authenticated but not connected\" from what Consentry knows", async () => {
+    await sb.admin("PATCH", `/admin/users/bob@${F.domain}`, { imapEnabled: false });
+    const off = await mailboxWithSandboxGrant(sb, `bob@${F.domain}`, { tenant: F, mailbox: { outbound: "none" } });
+    expect(codes(await testMailboxConnection(off.ctx))).toEqual(["imap:mailbox_unlicensed_or_imap_disabled"]);
+    await sb.admin("PATCH", `/admin/users/bob@${F.domain}`, { imapEnabled: true });
+
+    const wrong = await mailboxWithSandboxGrant(sb, `helpdesk@${F.domain}`, { tenant: F, signedIn: `bob@${F.domain}`, mailbox: { outbound: "none" } });
+    expect(codes(await testMailboxConnection(wrong.ctx))).toEqual(["imap:wrong_user_signed_in"]);
+
+    const shared = await mailboxWithSandboxGrant(sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, mailbox: { kind: "shared", delegateUpn: `it@${F.domain}`, outbound: "none" } });
+    expect(codes(await testMailboxConnection(shared.ctx))).toEqual(["imap:ok"]);
+    const noRights = await mailboxWithSandboxGrant(sb, `support@${F.domain}`, { tenant: F, signedIn: `bob@${F.domain}`, mailbox: { kind: "shared", delegateUpn: `bob@${F.domain}`, outbound: "none" } });
+    expect(codes(await testMailboxConnection(noRights.ctx))).toEqual(["imap:imap_not_connected"]);
+  });
+
+  it("POP3 and Microsoft Graph sign in too; an unlicensed mailbox is MailboxNotEnabledForRESTAPI", async () => {
+    const pop = await mailboxWithSandboxGrant(sb, `it@${F.domain}`, { tenant: F, scopes: [POP_SCOPE], mailbox: { inbound: "pop", outbound: "none" } });
+    expect(codes(await testMailboxConnection(pop.ctx))).toEqual(["pop:ok"]);
+    const graph = await mailboxWithSandboxGrant(sb, `it@${F.domain}`, { tenant: F, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "graph" } });
+    const g = await testMailboxConnection(graph.ctx);
+    expect(codes(g), JSON.stringify(g.steps)).toEqual(["graph:ok", "graph:ok"]);
+    expect(g.steps[0].detail).toMatch(/Inbox.*messages/i);
+    const N = SEED.northwind;
+    const unlicensed = await mailboxWithSandboxGrant(sb, `sales@${N.domain}`, { tenant: N, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "none" } });
+    expect(codes(await testMailboxConnection(unlicensed.ctx))).toEqual(["graph:graph_mailbox_not_enabled"]);
+  });
+
+  it("a dead grant stops at the token step with its diagnosis", async () => {
+    const m = await mailboxWithSandboxGrant(sb, `admin@${F.domain}`, { tenant: F });
+    await new Promise((r) => setTimeout(r, 5));
+    await sb.admin("POST", `/admin/users/admin@${F.domain}/revoke-sessions`);
+    const r = await testMailboxConnection(m.ctx);
+    expect(r.steps.map((s) => `${s.step}:${s.diagnosis?.code}`)).toEqual(["token:refresh_token_revoked"]);
+  });
+});

@@ -1,0 +1,195 @@
+import "server-only";
+// The connection test that runs after Connect and from "Test connection": a token for each
+// protocol the mailbox uses, then a real sign-in over that protocol (IMAP/POP XOAUTH2 with the
+// folder opened, SMTP AUTH XOAUTH2, a Graph read of the folder). Each step's failure is classified
+// into a catalogued diagnosis, and the outcome is kept as an event the mailbox page shows.
+import tls from "node:tls";
+import { ImapFlow } from "imapflow";
+import nodemailer from "nodemailer";
+import { Client as GraphClient } from "@microsoft/microsoft-graph-client";
+import { db } from "../db/client";
+import { hostsFor } from "../clouds/hosts-for";
+import type { THostPort } from "../microsoft/clouds";
+import { resourceForProtocol } from "../microsoft/scope-profiles";
+import { buildXOAuth2 } from "../microsoft/xoauth2";
+import { failureFromGraphResponse, failureFromImapReply, failureFromNetworkError, failureFromPopReply, failureFromSmtpReply, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
+import { classify, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
+import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { getAccessToken, TokenError, type TRefresher } from "../grants/get-access-token";
+import { microsoftRefresher } from "../grants/microsoft-refresher";
+import { notFound } from "../http/errors";
+
+export type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: "imap" | "pop" | "graph" | "smtp"; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosis };
+export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
+type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
+
+const TIMEOUT_MS = 15_000;
+
+export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefresher } = {}): Promise<TConnectionTest> {
+  const mb = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: { address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } },
+  });
+  if (!mb) throw notFound("Mailbox");
+  const hosts = hostsFor(mb.tenant.cloud);
+  const evidence: TDirectoryEvidence = { expectedUser: mb.address, tokenUpn: mb.grant?.upn, mailboxKind: mb.kind, delegateUpn: mb.delegateUpn ?? undefined };
+  const steps: TTestStep[] = [];
+  const plan: { step: "inbound" | "outbound"; protocol: "imap" | "pop" | "graph" | "smtp" }[] = [];
+  if (mb.inbound !== "none") plan.push({ step: "inbound", protocol: mb.inbound });
+  if (mb.outbound !== "none") plan.push({ step: "outbound", protocol: mb.outbound });
+
+  if (!mb.grant) {
+    steps.push({ step: "token", protocol: plan[0]?.protocol ?? "imap", ok: false, ms: 0, detail: "The mailbox isn't connected yet.", diagnosis: fromCatalog("consent_missing", "No grant: connect the mailbox first.") });
+  }
+  const tokens = new Map<string, string | null>();
+  for (const p of mb.grant ? plan : []) {
+    const resource = resourceForProtocol(p.protocol, hosts);
+    if (tokens.has(resource)) continue;
+    tokens.set(resource, null);
+    const t0 = Date.now();
+    try {
+      const r = await getAccessToken({ ...ctx, resource }, opts.refresher ?? microsoftRefresher);
+      tokens.set(resource, r.accessToken);
+    } catch (err) {
+      if (!(err instanceof TokenError)) throw err;
+      steps.push({ step: "token", protocol: p.protocol, ok: false, ms: Date.now() - t0, detail: err.message, diagnosis: fromCatalog(err.code as TDiagnosisCode, err.message) });
+    }
+  }
+
+  for (const p of plan) {
+    const token = tokens.get(resourceForProtocol(p.protocol, hosts));
+    if (!token) continue;
+    const t0 = Date.now();
+    const run = p.protocol === "imap" ? imapCheck(hosts.imap, mb.address, token, mb.folder) : p.protocol === "pop" ? popCheck(hosts.pop, mb.address, token) : p.protocol === "smtp" ? smtpCheck(hosts.smtp, mb.address, token) : graphCheck(hosts.graphUrl, mb.address, token, p.step === "inbound" ? mb.folder : null);
+    const r = await run;
+    steps.push(r.ok ? { ...p, ok: true, ms: Date.now() - t0, detail: r.detail } : { ...p, ok: false, ms: Date.now() - t0, detail: r.failure.message, diagnosis: classify(r.failure, evidence) });
+  }
+
+  const result: TConnectionTest = { ok: steps.length > 0 && steps.every((s) => s.ok), at: new Date().toISOString(), steps };
+  const failed = steps.find((s) => !s.ok);
+  await db().event.create({
+    data: {
+      workspaceId: ctx.workspaceId,
+      tenantId: ctx.tenantId,
+      mailboxId: ctx.mailboxId,
+      level: result.ok ? "info" : "error",
+      code: result.ok ? "connection_test_passed" : "connection_test_failed",
+      message: result.ok ? `Connection test passed (${steps.map((s) => s.protocol.toUpperCase()).join(", ")}).` : `Connection test failed: ${failed?.diagnosis?.title ?? failed?.detail}.`,
+      detail: result as object,
+    },
+  });
+  return result;
+}
+
+/** The newest connection test of a mailbox, from its events. */
+export async function lastConnectionTest(ctx: TCtx): Promise<TConnectionTest | null> {
+  const e = await db().event.findFirst({ where: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, mailboxId: ctx.mailboxId, code: { in: ["connection_test_passed", "connection_test_failed"] } }, orderBy: { createdAt: "desc" }, select: { detail: true } });
+  return (e?.detail as TConnectionTest | undefined) ?? null;
+}
+
+function fromCatalog(code: TDiagnosisCode, summary: string): TDiagnosis {
+  const c = catalogEntry(code) ?? catalogEntry("unknown");
+  return { code: c.code, title: c.title, cause: c.cause, fixSteps: [...c.fixSteps], retryable: c.retryable, transient: !!c.transient, action: c.action, docsUrl: c.docsUrl, evidence: { summary: redact(summary), at: new Date().toISOString() }, aadsts: [] };
+}
+
+type TCheck = Promise<{ ok: true; detail: string } | { ok: false; failure: TMicrosoftFailure }>;
+
+async function imapCheck(hp: THostPort, user: string, accessToken: string, folder: string): TCheck {
+  const client = new ImapFlow({ host: hp.host, port: hp.port, secure: true, auth: { user, accessToken }, logger: false, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+  let lastReply = "";
+  client.on("error", () => {}); // surfaced through the awaited calls below
+  try {
+    await client.connect();
+    const st = await client.status(folder, { messages: true, unseen: true });
+    if (!st) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
+    return { ok: true, detail: `Signed in over IMAP; ${folder} holds ${st.messages ?? 0} messages (${st.unseen ?? 0} unread).` };
+  } catch (err) {
+    const e = err as { responseText?: string; response?: string; code?: string; message?: string; authenticationFailed?: boolean };
+    lastReply = e.responseText ?? e.response ?? "";
+    if (e.authenticationFailed) return { ok: false, failure: failureFromImapReply(`NO ${lastReply || "AUTHENTICATE failed."}`) };
+    if (/not connected/i.test(lastReply + (e.message ?? ""))) return { ok: false, failure: failureFromImapReply("BAD User is authenticated but not connected.") };
+    if (/ETIMEDOUT|ECONNREFUSED|ENOTFOUND|ECONNRESET|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`)) return { ok: false, failure: failureFromNetworkError(err) };
+    if (/Mailbox doesn't exist|NONEXISTENT|not found/i.test(lastReply)) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
+    return { ok: false, failure: failureFromImapReply(lastReply || e.message || "IMAP failed") };
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+function popCheck(hp: THostPort, user: string, accessToken: string): TCheck {
+  return new Promise((resolve) => {
+    const sock = tls.connect({ host: hp.host, port: hp.port, servername: hp.host });
+    let buf = "";
+    let stage: "greeting" | "auth" | "stat" | "quit" = "greeting";
+    const done = (r: Awaited<TCheck>) => {
+      clearTimeout(timer);
+      sock.end();
+      sock.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ ok: false, failure: failureFromNetworkError(Object.assign(new Error("POP3 timed out"), { code: "ETIMEDOUT" })) }), TIMEOUT_MS);
+    sock.on("error", (err) => done({ ok: false, failure: failureFromNetworkError(err) }));
+    sock.on("data", (d) => {
+      buf += d.toString("utf8");
+      let i: number;
+      while ((i = buf.indexOf("\r\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (stage === "greeting") {
+          if (!line.startsWith("+OK")) return done({ ok: false, failure: failureFromPopReply(line) });
+          stage = "auth";
+          sock.write(`AUTH XOAUTH2 ${buildXOAuth2(user, accessToken)}\r\n`);
+        } else if (stage === "auth") {
+          if (line.startsWith("+ ")) {
+            sock.write("\r\n"); // the server's error challenge: answer empty to get the final reply
+            continue;
+          }
+          if (!line.startsWith("+OK")) return done({ ok: false, failure: failureFromPopReply(line.startsWith("-ERR") ? line : `-ERR ${line}`) });
+          stage = "stat";
+          sock.write("STAT\r\n");
+        } else if (stage === "stat") {
+          const m = line.match(/^\+OK (\d+) (\d+)/);
+          stage = "quit";
+          sock.write("QUIT\r\n");
+          return done(m ? { ok: true, detail: `Signed in over POP3; ${m[1]} messages waiting.` } : { ok: false, failure: failureFromPopReply(line) });
+        }
+      }
+    });
+  });
+}
+
+async function smtpCheck(hp: THostPort, user: string, accessToken: string): TCheck {
+  const transport = nodemailer.createTransport({ host: hp.host, port: hp.port, secure: false, requireTLS: true, tls: { servername: hp.host }, auth: { type: "OAuth2", user, accessToken }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+  try {
+    await transport.verify();
+    return { ok: true, detail: "Signed in over SMTP (AUTH XOAUTH2 accepted)." };
+  } catch (err) {
+    const e = err as { response?: string; responseCode?: number; code?: string; message?: string };
+    if (e.response) return { ok: false, failure: failureFromSmtpReply(e.response) };
+    return { ok: false, failure: failureFromNetworkError(err) };
+  } finally {
+    transport.close();
+  }
+}
+
+async function graphCheck(graphUrl: string, address: string, accessToken: string, folder: string | null): TCheck {
+  // The SDK sends the token only to hosts it knows as Graph's: national clouds and the sandbox
+  // are named through customHosts.
+  const client = GraphClient.init({ baseUrl: `${graphUrl.replace(/\/$/, "")}/`, defaultVersion: "v1.0", customHosts: new Set([new URL(graphUrl).hostname]), authProvider: (cb) => cb(null, accessToken) });
+  const user = encodeURIComponent(address);
+  try {
+    if (folder === null) {
+      const me = (await client.api(`/users/${user}`).select("mail,userPrincipalName").get()) as { mail?: string; userPrincipalName?: string };
+      return { ok: true, detail: `Microsoft Graph knows ${me.mail ?? me.userPrincipalName ?? address}; sendMail will use it.` };
+    }
+    const id = folder.toUpperCase() === "INBOX" ? "inbox" : encodeURIComponent(folder);
+    const f = (await client.api(`/users/${user}/mailFolders/${id}`).get()) as { displayName?: string; totalItemCount?: number; unreadItemCount?: number };
+    return { ok: true, detail: `Read ${f.displayName ?? folder} through Microsoft Graph: ${f.totalItemCount ?? 0} messages (${f.unreadItemCount ?? 0} unread).` };
+  } catch (err) {
+    const e = err as { statusCode?: number; code?: string; message?: string; body?: unknown; headers?: Headers };
+    if (typeof e.statusCode === "number" && e.statusCode > 0) {
+      return { ok: false, failure: failureFromGraphResponse(e.statusCode, { error: { code: e.code, message: e.message } }, { "retry-after": e.headers?.get?.("retry-after") ?? null }) };
+    }
+    return { ok: false, failure: failureFromNetworkError(err) };
+  }
+}

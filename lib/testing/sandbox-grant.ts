@@ -1,0 +1,45 @@
+// Test fixtures: Consentry rows for a mailbox whose grant came from the running sandbox (a real
+// refresh token minted through its admin API), in a workspace of its own.
+import { randomUUID } from "node:crypto";
+import { db } from "../db/client";
+import { sealValue } from "../crypto";
+import { resetEnvCache } from "../env";
+import { SEED } from "../../sandbox/directory/seed";
+import type { startTestSandbox } from "../../sandbox/testing/start-test-sandbox";
+import type { TScope } from "../auth/session";
+
+export type TTestSandbox = Awaited<ReturnType<typeof startTestSandbox>>;
+type TSeedTenant = { id: string; domain: string; clientId: string; secret: string };
+export const OUTLOOK = "https://outlook.office.com";
+export const IMAP_SCOPE = `${OUTLOOK}/IMAP.AccessAsUser.All`;
+
+/** Points Consentry's Sandbox cloud at a running test sandbox. */
+export function useSandboxCloud(sb: TTestSandbox) {
+  Object.assign(process.env, { SANDBOX_LOGIN_URL: sb.urls.identity, SANDBOX_GRAPH_URL: sb.urls.graph.replace(/\/v1\.0$/, ""), SANDBOX_IMAP_HOST: `localhost:${sb.ports.imap}`, SANDBOX_POP_HOST: `localhost:${sb.ports.pop}`, SANDBOX_SMTP_HOST: `localhost:${sb.ports.smtp}` });
+  resetEnvCache();
+}
+
+export type TGrantOpts = {
+  tenant?: TSeedTenant;
+  /** Who signed in (the token's user); defaults to the mailbox address. */
+  signedIn?: string;
+  scopes?: string[];
+  mailbox?: { kind?: "user" | "shared"; delegateUpn?: string; inbound?: "imap" | "pop" | "graph" | "none"; outbound?: "smtp" | "graph" | "none"; folder?: string };
+};
+
+export async function mailboxWithSandboxGrant(sb: TTestSandbox, address: string, o: TGrantOpts = {}) {
+  const t = o.tenant ?? SEED.contoso;
+  const scopes = o.scopes ?? [IMAP_SCOPE];
+  const signedIn = o.signedIn ?? address;
+  const ws = await db().workspace.create({ data: { name: "Sandbox grant", slug: `sg-${randomUUID()}` } });
+  const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: t.domain, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" } });
+  const app = await db().appRegistration.create({
+    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: t.clientId, secrets: { create: { workspaceId: ws.id, sealedValue: sealValue(t.secret, "client_secret"), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000 * 300), status: "active" } } },
+  });
+  const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state: "connected", ...o.mailbox } });
+  const tok = await sb.admin("POST", "/admin/tokens", { upn: signedIn, clientId: t.clientId, scopes: [...scopes, "offline_access"] });
+  if (tok.status !== 200) throw new Error(`sandbox refused to mint a token: ${JSON.stringify(tok.body)}`);
+  await db().grant.create({ data: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, upn: signedIn, oid: randomUUID(), tid: t.id, scopes, sealedRefreshToken: sealValue(tok.body.refresh_token, "refresh_token"), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
+  const scope: TScope = { staffUserId: randomUUID(), email: "admin@msp.test", name: "Admin", workspaceId: ws.id, workspaceName: "Sandbox grant", role: "admin", hasAllTenants: true, tenantIds: [] };
+  return { ctx: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id }, appId: app.id, scope, issued: [tok.body.refresh_token as string, tok.body.access_token as string] };
+}
