@@ -9,6 +9,11 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { appWhere } from "./app-access";
 import { verifySecret, type TVerifyResult } from "./verify-secret";
+import { hostsFor } from "../clouds/hosts-for";
+import { resourceForProtocol } from "../microsoft/scope-profiles";
+import { getAccessToken, TokenError } from "../grants/get-access-token";
+import { microsoftRefresher } from "../grants/microsoft-refresher";
+import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
 
 async function loadApp(workspaceId: string, appId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">, tenantId?: string) {
   const app = await db().appRegistration.findFirst({ where: { AND: [{ id: appId }, appWhere(workspaceId, scope)] } });
@@ -24,13 +29,34 @@ export async function verifyApp(opts: { workspaceId: string; appId: string; scop
   const { app, tenant, tenantSegment } = await loadApp(opts.workspaceId, opts.appId, opts.scope, opts.tenantId);
   const secret = await db().appSecret.findFirst({ where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" }, orderBy: { createdAt: "desc" }, omit: { sealedValue: false } });
   if (!secret) return { ok: false, code: "secret_missing", title: "No active client secret", cause: "The app has no active secret to verify.", fixSteps: ["Add a client secret under Rotate secret."], retryable: false };
-  const result = await verifySecret({ cloud: tenant.cloud, tenantSegment, clientId: app.clientId, clientSecret: unsealValue(secret.sealedValue, "client_secret"), tokenEndpointOverride: app.tokenEndpointOverride });
+  const result = (await verifyByRefresh(opts.workspaceId, app.id, tenant.id, tenant.cloud)) ?? {
+    ...(await verifySecret({ cloud: tenant.cloud, tenantSegment, clientId: app.clientId, clientSecret: unsealValue(secret.sealedValue, "client_secret"), tokenEndpointOverride: app.tokenEndpointOverride })),
+    method: "client_credentials" as const,
+  };
   await db().$transaction(async (tx) => {
     await tx.appRegistration.update({ where: { id: app.id }, data: { lastVerifiedAt: new Date(), lastVerifyCode: result.ok ? "ok" : result.code } });
     if (result.ok) await tx.appSecret.update({ where: { id: secret.id }, data: { verifiedAt: new Date() } });
     await writeAudit(tx, opts.actor, { action: "app.verify", targetType: "app", targetId: app.id, tenantId: tenant.id, detail: { result: result.ok ? "ok" : result.code } });
   });
   return result;
+}
+
+/** With a connected mailbox on the app, a forced refresh of its grant proves the secret on the
+ *  exact path mailboxes use (and needs no app permission or tenant-wide consent). A failure that
+ *  belongs to the grant, not the app (revoked, inactive), says nothing about the secret: then
+ *  client_credentials decides. */
+async function verifyByRefresh(workspaceId: string, appId: string, tenantId: string, cloud: Parameters<typeof hostsFor>[0]): Promise<TVerifyResult | null> {
+  const mb = await db().mailbox.findFirst({ where: { workspaceId, tenantId, appRegistrationId: appId, state: "connected", grant: { isNot: null } }, orderBy: { updatedAt: "desc" }, select: { id: true, address: true, inbound: true } });
+  if (!mb) return null;
+  const resource = resourceForProtocol(mb.inbound === "graph" ? "graph" : "imap", hostsFor(cloud));
+  try {
+    await getAccessToken({ workspaceId, tenantId, mailboxId: mb.id, resource }, microsoftRefresher, { forceRefresh: true });
+    return { ok: true, method: "refresh", mailbox: mb.address };
+  } catch (err) {
+    if (!(err instanceof TokenError) || err.kind !== "permanent_client") return null;
+    const d = catalogEntry(err.code as TDiagnosisCode);
+    return { ok: false, code: d.code, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, method: "refresh", mailbox: mb.address };
+  }
 }
 
 export async function rotateSecret(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; value: string; expiresAt: Date; tenantId?: string }): Promise<TVerifyResult> {

@@ -7,7 +7,8 @@ import { tokenEndpoint } from "../microsoft/endpoints";
 import { clientCredentials } from "../microsoft/token-client";
 import { classifyTokenFailure } from "../diagnostics/classify";
 
-export type TVerifyResult = { ok: true } | { ok: false; code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean };
+export type TVerifyMethod = { method: "client_credentials" } | { method: "refresh"; mailbox: string };
+export type TVerifyResult = ({ ok: true } | { ok: false; code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean }) & Partial<TVerifyMethod>;
 
 export async function verifySecret(p: {
   cloud: "global" | "usgov" | "china" | "sandbox";

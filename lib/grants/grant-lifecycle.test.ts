@@ -10,7 +10,7 @@ import { SEED } from "../../sandbox/directory/seed";
 import { getAccessToken, TokenError } from "./get-access-token";
 import { microsoftRefresher } from "./microsoft-refresher";
 import { refreshStaleGrants } from "./proactive-refresh";
-import { rotateSecret } from "../apps/secrets";
+import { rotateSecret, verifyApp } from "../apps/secrets";
 
 let sb: Awaited<ReturnType<typeof startTestSandbox>>;
 const issued: string[] = [];
@@ -105,6 +105,21 @@ describe("grant lifecycle against the sandbox", { timeout: 90_000 }, () => {
     issued.push(after.accessToken, fresh.value);
     const secrets = await db().appSecret.findMany({ where: { appRegistrationId: c.appId }, select: { status: true } });
     expect(secrets.map((s) => s.status).sort()).toEqual(["active", "retired"]);
+  });
+
+  it("Verify app refreshes a connected mailbox's grant when there is one, else uses client_credentials", async () => {
+    const c = await connected(`bob@${SEED.fabrikam.domain}`, SEED.fabrikam);
+    const actor = { workspaceId: c.ctx.workspaceId, email: "admin@msp.test" };
+    const before = (await sb.admin("GET", "/admin/stats")).body.tokenRequests;
+    expect(await verifyApp({ workspaceId: c.ctx.workspaceId, appId: c.appId, scope: c.scope, actor })).toEqual({ ok: true, method: "refresh", mailbox: `bob@${SEED.fabrikam.domain}` });
+    const after = (await sb.admin("GET", "/admin/stats")).body.tokenRequests;
+    expect((after.refresh_token ?? 0) - (before.refresh_token ?? 0)).toBe(1);
+    expect(after.client_credentials ?? 0).toBe(before.client_credentials ?? 0);
+    // The grant dies for reasons of its own: the secret is still judged, by client_credentials.
+    await new Promise((r) => setTimeout(r, 5));
+    await sb.admin("POST", `/admin/users/bob@${SEED.fabrikam.domain}/revoke-sessions`);
+    await db().mailbox.update({ where: { id: c.ctx.mailboxId }, data: { state: "connected" } });
+    expect(await verifyApp({ workspaceId: c.ctx.workspaceId, appId: c.appId, scope: c.scope, actor })).toEqual({ ok: true, method: "client_credentials" });
   });
 
   it("no sandbox-issued token or secret appears in a database dump", async () => {

@@ -20,7 +20,7 @@ import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
 import { SecretBadge } from "@/components/tenants/tenant-apps";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 
-type TVerify = { ok: true } | ({ ok: false } & TDiagnosisView);
+type TVerify = ({ ok: true } | ({ ok: false } & TDiagnosisView)) & { method?: "refresh" | "client_credentials"; mailbox?: string };
 
 export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId: string; tenantName: string; appId: string; info: TAzureSetupInfo; can: { manage: boolean; verify: boolean } }) {
   const router = useRouter();
@@ -91,7 +91,7 @@ export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId
               <dt className="text-slate-500">Mailboxes</dt>
               <dd>{a.mailboxCount}</dd>
             </dl>
-            {verifyResult && (verifyResult.ok ? <p className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="verify-ok">The secret works: Microsoft issued a token.</p> : <DiagnosisBox d={verifyResult} />)}
+            {verifyResult && (verifyResult.ok ? <p className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="verify-ok">The secret works: {verifyResult.method === "refresh" ? `Microsoft refreshed ${verifyResult.mailbox}'s token with it.` : "Microsoft issued an app token with it."}</p> : <DiagnosisBox d={verifyResult} />)}
           </Card>
           {can.manage && (
             <Card title="Rotate secret">
