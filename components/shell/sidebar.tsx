@@ -12,6 +12,7 @@ const NAV = [
 ];
 const SETTINGS = [
   { href: "/settings/staff", label: "Staff" },
+  { href: "/settings/notifications", label: "Notifications" },
   { href: "/settings/audit", label: "Audit log" },
 ];
 

@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toaster";
+import { EmailLinkForm } from "@/components/consent/email-link-form";
 
 export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canRequest: boolean }) {
   const apps = useQuery({ queryKey: appKeys.list(tenant.id), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenant.id}`) });
@@ -51,6 +52,7 @@ export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canReq
             <Button variant="secondary" isBusy={createLink.isPending} onClick={() => createLink.mutate()}>Request organization consent</Button>
             <Button variant="ghost" isBusy={grantNow.isPending} onClick={() => grantNow.mutate()}>I&apos;m the admin: grant now</Button>
           </div>
+          <EmailLinkForm endpoint={`/api/tenants/${tenant.id}/admin-consent-links`} body={{ appRegistrationId: chosen }} placeholder={`admin@${tenant.primaryDomain ?? "customer.com"}`} onLink={setLink} />
           {link && (
             <div className="rounded-md bg-slate-50 p-3" data-testid="org-consent-link">
               <CopyField label="Send this link to the customer's admin" value={link.url} />

@@ -36,6 +36,10 @@ test.describe("[CROSS-TENANT] apps and mailboxes API", () => {
     expect((await owner.delete(`/api/apps/${o.gamma.app}`)).status()).toBe(404);
     expect((await owner.get(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}`)).status()).toBe(404);
     expect((await owner.delete(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}`)).status()).toBe(404);
+    // Another workspace's mailbox can't become this workspace's notifier.
+    const notifier = await owner.put("/api/settings/notifier", { data: { mailboxId: o.gamma.mailbox } });
+    expect(notifier.status()).toBe(404);
+    expect(JSON.stringify((await (await owner.get("/api/settings/notifier")).json()).candidates)).not.toContain(o.gamma.mailbox);
     // Token actions on another workspace's mailbox: the same 404 as a missing one, in both paths.
     for (const action of ["test", "refresh", "consent-links", "connect"]) {
       const foreign = await owner.post(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}/${action}`, { data: {} });
@@ -65,6 +69,8 @@ test.describe("[CROSS-TENANT] apps and mailboxes API", () => {
     expect((await support.patch(`/api/apps/${o.beta.app}`, { data: { displayName: "x" } })).status()).toBe(403);
     expect((await support.patch(`/api/tenants/${beta}/mailboxes/${o.beta.mailbox}`, { data: { folder: "X" } })).status()).toBe(403);
     for (const action of ["test", "refresh"]) expect((await support.post(`/api/tenants/${beta}/mailboxes/${o.beta.mailbox}/${action}`, { data: {} })).status()).toBe(403);
+    expect((await support.put("/api/settings/notifier", { data: { mailboxId: null } })).status()).toBe(403);
+    expect((await support.post("/api/settings/notifier/test", { data: { to: "x@example.com" } })).status()).toBe(403);
     expect((await support.post(`/api/tenants/${beta}/mailboxes`, { data: { address: "y@beta.example.com", kind: "user", appRegistrationId: o.beta.app, inbound: "imap", outbound: "smtp" } })).status()).toBe(403);
   });
 });

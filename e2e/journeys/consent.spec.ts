@@ -2,23 +2,15 @@
 // connect a user mailbox (the wrong user is refused with an explanation, the right one succeeds),
 // and a customer admin grants organization consent from a link, after which a mailbox connects
 // with no consent prompt.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { apiAs } from "../support/api-session";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
 import { sandboxAdmin } from "../support/sandbox-admin";
+import { microsoftSignIn } from "../support/microsoft";
 
 const f = fixture();
-const PASSWORD = "Passw0rd!";
 test.skip(!f.sandbox, "the sandbox isn't part of this checkout");
-
-async function microsoftSignIn(page: Page, upn: string, expectHint?: string) {
-  await expect(page.locator("#loginfmt")).toBeVisible();
-  if (expectHint) await expect(page.locator("#loginfmt")).toHaveValue(expectHint);
-  await page.locator("#loginfmt").fill(upn);
-  await page.locator("#passwd").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 test("[CONSENT] connect a user mailbox: the wrong user is refused, the right user connects", async ({ page }) => {
   const s = f.sandboxObjects.contoso;

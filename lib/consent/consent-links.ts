@@ -26,7 +26,7 @@ export async function createMailboxConsentLink(opts: { workspaceId: string; tena
     await writeAudit(tx, opts.actor, { action: "consent_link.create", targetType: "mailbox", targetId: mb.id, tenantId: opts.tenantId, detail: { kind: "user", expiresAt: expiresAt.toISOString() } });
     return r;
   });
-  return { id: req.id, url: linkUrl(token), expiresAt };
+  return { id: req.id, url: linkUrl(token), expiresAt, appRegistrationId: mb.appRegistrationId, signInAs: req.expectedUpn ?? mb.address, address: mb.address };
 }
 
 export async function createAdminConsentLink(opts: { workspaceId: string; tenantId: string; appRegistrationId: string; actor: TAuditActor; days?: number }) {

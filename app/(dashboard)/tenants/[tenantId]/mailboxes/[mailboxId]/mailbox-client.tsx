@@ -14,6 +14,7 @@ import { CopyField } from "@/components/ui/copy-button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
+import { EmailLinkForm } from "@/components/consent/email-link-form";
 
 type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
 type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
@@ -104,6 +105,11 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
             <p className="text-sm text-slate-600">
               {g ? "Re-connect keeps this mailbox, its settings, sync position and history; only the token set is replaced." : `Connect sends you to Microsoft's sign-in with ${signer} pre-filled. Only ${signer} may sign in; any other account is refused.`}
             </p>
+            {canConnect && m.appRegistrationId && (
+              <div className="mt-4">
+                <EmailLinkForm endpoint={`/api/tenants/${tenantId}/mailboxes/${mailboxId}/consent-links`} body={{}} defaultTo={signer ?? ""} onLink={setLink} />
+              </div>
+            )}
             {link && (
               <div className="mt-4 rounded-md bg-slate-50 p-3" data-testid="consent-link">
                 <CopyField label={`Consent link for ${signer}`} value={link.url} />

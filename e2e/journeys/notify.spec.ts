@@ -1,0 +1,42 @@
+// [NOTIFY] The MSP picks a connected mailbox as its notifier, proves it with a test email, and
+// emails a consent link to a mailbox owner, who finds it in their (sandbox) Inbox.
+import { expect, test } from "@playwright/test";
+import { fixture } from "../support/fixture";
+import { signIn } from "../support/ui-session";
+import { sandboxAdmin } from "../support/sandbox-admin";
+import { microsoftSignIn } from "../support/microsoft";
+
+const f = fixture();
+test.skip(!f.sandbox, "the sandbox isn't part of this checkout");
+
+test("[NOTIFY] email a consent link through the notifier mailbox", async ({ page }) => {
+  const fab = f.sandboxObjects.fabrikam;
+  const con = f.sandboxObjects.contoso;
+  await signIn(page, f.users.owner);
+
+  // Connect the mailbox that will send (Fabrikam allows SMTP AUTH).
+  await page.goto(`/tenants/${fab.tenant}/mailboxes/${fab.helpdesk}`);
+  await page.getByRole("button", { name: /^(Connect|Re-connect)$/ }).click();
+  await microsoftSignIn(page, "helpdesk@fabrikam.onmicrosoft.com");
+  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  await expect(page.getByTestId("connected-banner")).toBeVisible();
+
+  // Settings → Notifications: pick it, then send a test.
+  await page.getByRole("link", { name: "Notifications", exact: true }).click();
+  const from = page.getByLabel("Send from");
+  await from.selectOption((await from.locator("option", { hasText: "helpdesk@fabrikam" }).getAttribute("value"))!);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("notifier-current")).toContainText("helpdesk@fabrikam.onmicrosoft.com");
+  await page.getByLabel("To").fill("bob@fabrikam.onmicrosoft.com");
+  await page.getByRole("button", { name: "Send test" }).click();
+  await expect(page.getByTestId("notifier-test-ok")).toBeVisible();
+
+  // Email a consent link to Contoso's helpdesk owner.
+  await page.goto(`/tenants/${con.tenant}/mailboxes/${con.helpdesk}`);
+  await expect(page.getByLabel("Email the link to")).toHaveValue("helpdesk@contoso.onmicrosoft.com");
+  await page.getByRole("button", { name: "Email link" }).click();
+  await expect(page.getByTestId("email-link-sent")).toContainText("from helpdesk@fabrikam.onmicrosoft.com");
+  await expect(page.getByTestId("consent-link")).toBeVisible();
+  const inbox = await sandboxAdmin("GET", "/admin/mail/mailboxes/helpdesk@contoso.onmicrosoft.com?limit=5");
+  expect(inbox.messages[0]).toMatchObject({ subject: "Action needed: connect helpdesk@contoso.onmicrosoft.com", from: "helpdesk@fabrikam.onmicrosoft.com" });
+});
