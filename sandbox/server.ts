@@ -8,6 +8,8 @@ import type { AccessTokenClaims, AdminRoute, SandboxContext, StartedService, Tok
 import { services } from "./services";
 import { Store } from "./directory/store";
 import { seedState } from "./directory/seed";
+import { directoryRoutes } from "./admin/directory-routes";
+import { consoleFormBody } from "./console/console-page";
 import { loadOrCreateTls } from "./tls/tls";
 import { loadOrCreateSigner, verifyToken } from "./identity/signing";
 import { Identity } from "./identity/identity";
@@ -109,7 +111,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
       log(`demo mail seed skipped: ${(e as Error).message}`);
     }
   };
-  const routes: AdminRoute[] = [...adminRoutes(id, seedMail), ...services.flatMap((s) => s.adminRoutes?.(ctx) ?? [])];
+  const routes: AdminRoute[] = [...adminRoutes(id, seedMail), ...directoryRoutes(id), ...services.flatMap((s) => s.adminRoutes?.(ctx) ?? [])];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
@@ -151,7 +153,10 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
           const action = form.get("action") ?? "";
           const [m, routePath] = action.split(" ");
           const r = matchRoute(routes, m, routePath ?? "");
-          if (r) await r.r.handler({ params: r.params, query: new URLSearchParams(), body: JSON.parse(form.get("body") || "{}"), rawBody: Buffer.alloc(0), req });
+          if (!r) return html(res, { status: 400, html: consolePage(store.state, store.now(), { ok: false, text: `Unknown action ${action}` }) });
+          const out = await r.r.handler({ params: r.params, query: new URLSearchParams(), body: consoleFormBody(form), rawBody: Buffer.alloc(0), req });
+          // Creation forms show their outcome (an app's secret value is shown once); switches just reload.
+          if (out.status >= 400 || form.get("show") === "1") return html(res, { status: out.status >= 400 ? 400 : 200, html: consolePage(store.state, store.now(), { ok: out.status < 400, text: JSON.stringify(out.body, null, 2) }) });
           return html(res, { status: 303, redirect: "/sandbox" });
         }
         return html(res, { status: 200, html: consolePage(store.state, store.now()) });

@@ -106,8 +106,10 @@ async function imapCheck(hp: THostPort, user: string, accessToken: string, folde
   } catch (err) {
     const e = err as { responseText?: string; response?: string; code?: string; message?: string; authenticationFailed?: boolean };
     lastReply = e.responseText ?? e.response ?? "";
+    // Exchange accepts the token, then answers the next command with BAD "not connected";
+    // imapflow may report that as an authentication failure, so the text decides first.
+    if (/not connected/i.test(`${e.responseText ?? ""} ${e.response ?? ""} ${e.message ?? ""}`)) return { ok: false, failure: failureFromImapReply("BAD User is authenticated but not connected.") };
     if (e.authenticationFailed) return { ok: false, failure: failureFromImapReply(`NO ${lastReply || "AUTHENTICATE failed."}`) };
-    if (/not connected/i.test(lastReply + (e.message ?? ""))) return { ok: false, failure: failureFromImapReply("BAD User is authenticated but not connected.") };
     if (/ETIMEDOUT|ECONNREFUSED|ENOTFOUND|ECONNRESET|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`)) return { ok: false, failure: failureFromNetworkError(err) };
     if (/Mailbox doesn't exist|NONEXISTENT|not found/i.test(lastReply)) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
     return { ok: false, failure: failureFromImapReply(lastReply || e.message || "IMAP failed") };

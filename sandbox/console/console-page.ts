@@ -8,7 +8,47 @@ function btn(label: string, method: string, path: string, body: unknown = {}) {
   return `<form method="post" action="/sandbox" style="display:inline"><input type="hidden" name="action" value="${esc(`${method} ${path}`)}"><input type="hidden" name="body" value="${esc(JSON.stringify(body))}"><button>${esc(label)}</button></form>`;
 }
 
-export function consolePage(s: TSbState, now: Date): string {
+/** Builds an admin-API body from a console form: `body` (JSON) merged with typed fields:
+ *  `s:name` text, `n:name` number, `b:name` checkbox, `l:name` comma-separated list. Empty
+ *  text, number and list fields are left out so the API's defaults apply. */
+export function consoleFormBody(form: URLSearchParams): Record<string, unknown> {
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(form.get("body") || "{}") as Record<string, unknown>;
+  } catch {
+    body = {};
+  }
+  for (const [k, v] of form) {
+    const [type, name] = k.split(":");
+    if (!name) continue;
+    if (type === "b") body[name] = v === "on" || v === "true";
+    else if (v.trim() === "") continue;
+    else if (type === "s") body[name] = v.trim();
+    else if (type === "n") body[name] = Number(v);
+    else if (type === "l") body[name] = v.split(/[,\s]+/).filter(Boolean);
+  }
+  return body;
+}
+
+function createForm(title: string, path: string, fields: string, submit: string) {
+  return `<details><summary>${esc(title)}</summary><form method="post" action="/sandbox" class="create"><input type="hidden" name="action" value="POST ${esc(path)}"><input type="hidden" name="show" value="1">${fields}<button>${esc(submit)}</button></form></details>`;
+}
+const text = (name: string, label: string, placeholder = "", required = false) => `<label>${esc(label)} <input name="s:${name}" placeholder="${esc(placeholder)}"${required ? " required" : ""}></label>`;
+const list = (name: string, label: string, placeholder = "") => `<label>${esc(label)} <input name="l:${name}" placeholder="${esc(placeholder)}"></label>`;
+// The hidden "false" goes first, so an unticked box still sends a value and a ticked one wins.
+const check = (name: string, label: string, on = false) => `<label><input type="hidden" name="b:${name}" value="false"><input type="checkbox" name="b:${name}"${on ? " checked" : ""}> ${esc(label)}</label>`;
+
+function createForms(s: TSbState) {
+  const tenants = s.tenants.map((t) => `<option value="${esc(t.id)}">${esc(t.displayName)} (${esc(t.domains[0])})</option>`).join("");
+  return `<section><h2>Create</h2>
+${createForm("Tenant", "/admin/tenants", `${text("displayName", "Name", "Acme Corp", true)} ${text("domain", "Verified domain", "acme.onmicrosoft.com", true)} ${list("extraDomains", "More domains", "acme.com")} ${check("smtpAuthDisabled", "SMTP AUTH disabled")} ${check("usersMayConsent", "Users may consent", true)} ${check("securityDefaults", "Security defaults")}`, "Create tenant")}
+${createForm("User", "/admin/users", `${text("upn", "UPN", "ann@acme.onmicrosoft.com", true)} <label>Password <input name="s:password" value="Passw0rd!" required></label> ${text("displayName", "Display name", "Ann Example")} ${check("isAdmin", "Global admin")} ${check("isLicensed", "Licensed", true)} ${check("mfaRequired", "MFA required")} ${check("imapEnabled", "IMAP", true)} ${check("popEnabled", "POP", true)}`, "Create user")}
+${createForm("Shared mailbox", "/admin/shared-mailboxes", `${text("address", "Address", "support@acme.onmicrosoft.com", true)} ${text("displayName", "Display name", "Support")} ${list("fullAccess", "FullAccess (UPNs)", "ann@acme.onmicrosoft.com")} ${list("sendAs", "SendAs (UPNs)", "ann@acme.onmicrosoft.com")}`, "Create shared mailbox")}
+${createForm("App registration", "/admin/apps", `${text("displayName", "Name", "Helpdesk mail", true)} <label>Home tenant <select name="s:homeTenant">${tenants}</select></label> ${list("redirectUris", "Redirect URIs", "http://localhost:3000/api/oauth/callback")} <label>Secret valid (days) <input name="n:secretExpiresInDays" type="number" min="1" max="730" value="180"></label> ${check("isMultiTenant", "Multi-tenant")}`, "Register app")}
+<p><small>An app's secret value is shown once, right after it's created.</small></p></section>`;
+}
+
+export function consolePage(s: TSbState, now: Date, flash?: { ok: boolean; text: string }): string {
   const rows = s.tenants
     .map((t) => {
       const users = s.users.filter((u) => u.tenantId === t.id);
@@ -24,7 +64,7 @@ export function consolePage(s: TSbState, now: Date): string {
 ${btn(u.isLicensed ? "Unlicense" : "License", "PATCH", `/admin/users/${u.upn}`, { isLicensed: !u.isLicensed })} ${btn(u.mfaRequired ? "No MFA" : "Require MFA", "PATCH", `/admin/users/${u.upn}`, { mfaRequired: !u.mfaRequired })} ${btn(u.caBlocked ? "Unblock CA" : "Block by CA", "PATCH", `/admin/users/${u.upn}`, { caBlocked: !u.caBlocked })} ${btn(u.imapEnabled ? "IMAP off" : "IMAP on", "PATCH", `/admin/users/${u.upn}`, { imapEnabled: !u.imapEnabled })} ${btn("Sign-in frequency 1 day", "PATCH", `/admin/users/${u.upn}`, { signInFrequencyDays: 1 })} ${btn("Admin password reset", "POST", `/admin/users/${u.upn}/reset-password`, { password: "Passw0rd!" })} ${btn("Revoke sessions", "POST", `/admin/users/${u.upn}/revoke-sessions`)}</td></tr>`,
         )
         .join("")}</table>
-<p>Shared: ${shared.map((m) => `${esc(m.address)} (FullAccess: ${m.fullAccess.length}, SendAs: ${m.sendAs.length})`).join("; ") || "—"}</p>
+<p>Shared: ${shared.map((m) => `${esc(m.address)} (FullAccess: ${esc(m.fullAccess.map((id) => s.users.find((u) => u.id === id)?.upn ?? "?").join(", ") || "nobody")}; SendAs: ${esc(m.sendAs.map((id) => s.users.find((u) => u.id === id)?.upn ?? "?").join(", ") || "nobody")}) ${btn("Remove FullAccess", "PATCH", `/admin/shared-mailboxes/${m.address}`, { fullAccess: [] })} ${btn("Remove SendAs", "PATCH", `/admin/shared-mailboxes/${m.address}`, { sendAs: [] })}`).join("<br>") || "—"}</p>
 <table><tr><th>App</th><th>Secrets</th><th>Switches</th></tr>${apps
         .map(
           (a) => `<tr><td>${esc(a.displayName)}<br><small>${a.clientId}${a.isMultiTenant ? " · multi-tenant" : ""}</small></td><td>${a.secrets.map((x) => `${esc(x.hint)}… expires ${x.expiresAt.slice(0, 10)} ${btn("Expire", "POST", `/admin/apps/${a.clientId}/secrets/${x.id}/expire`)}`).join("<br>")}</td><td>${btn("New secret", "POST", `/admin/apps/${a.clientId}/secrets`, { expiresInDays: 180 })} ${btn("Remove consent", "DELETE", `/admin/tenants/${t.id}/consents/${a.clientId}`)} ${btn("Delete from tenant", "DELETE", `/admin/tenants/${t.id}/apps/${a.clientId}`)}</td></tr>`,
@@ -33,8 +73,9 @@ ${btn(u.isLicensed ? "Unlicense" : "License", "PATCH", `/admin/users/${u.upn}`, 
 <p>Consents: ${consents.map((c) => `${c.kind}${c.userId ? ` (${esc(s.users.find((u) => u.id === c.userId)?.upn ?? "?")})` : ""} for ${c.clientId.slice(0, 8)}…: ${c.scopes.length} scopes, ${c.roles.length} roles`).join("; ") || "none"}</p></section>`;
     })
     .join("");
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Microsoft 365 sandbox</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}section{border:1px solid #ddd;padding:12px 16px;margin:12px 0;border-radius:6px}table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-top:1px solid #eee;padding:4px;text-align:left;vertical-align:top}small{color:#777;font-weight:normal}button{font-size:12px;margin:1px}</style></head><body>
-<h1>Microsoft 365 sandbox</h1><p>Clock: ${now.toISOString()} (offset ${(s.clockOffsetMs / 86_400_000).toFixed(1)} days) ${btn("+1 day", "POST", "/admin/clock", { advanceDays: 1 })} ${btn("+7 days", "POST", "/admin/clock", { advanceDays: 7 })} ${btn("+91 days", "POST", "/admin/clock", { advanceDays: 91 })} ${btn("Reset clock", "POST", "/admin/clock", { reset: true })}</p>
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Microsoft 365 sandbox</title><style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}section{border:1px solid #ddd;padding:12px 16px;margin:12px 0;border-radius:6px}table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-top:1px solid #eee;padding:4px;text-align:left;vertical-align:top}small{color:#777;font-weight:normal}button{font-size:12px;margin:1px}form.create{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 12px}pre.flash{padding:8px 12px;border-radius:6px;white-space:pre-wrap}pre.ok{background:#ecfdf5;border:1px solid #a7f3d0}pre.err{background:#fef2f2;border:1px solid #fecaca}</style></head><body>
+<h1>Microsoft 365 sandbox</h1>${flash ? `<pre class="flash ${flash.ok ? "ok" : "err"}" role="status" id="flash">${esc(flash.text)}</pre>` : ""}<p>Clock: ${now.toISOString()} (offset ${(s.clockOffsetMs / 86_400_000).toFixed(1)} days) ${btn("+1 day", "POST", "/admin/clock", { advanceDays: 1 })} ${btn("+7 days", "POST", "/admin/clock", { advanceDays: 7 })} ${btn("+91 days", "POST", "/admin/clock", { advanceDays: 91 })} ${btn("Reset clock", "POST", "/admin/clock", { reset: true })}</p>
 <p>Token endpoint: ${s.faults.tokenEndpoint ? `<b>${s.faults.tokenEndpoint.mode} × ${s.faults.tokenEndpoint.remaining}</b>` : "healthy"} ${btn("Next 3 calls: 503", "POST", "/admin/faults/token-endpoint", { mode: "503", count: 3 })} ${btn("Next call: 500", "POST", "/admin/faults/token-endpoint", { mode: "500", count: 1 })} ${btn("Next call: timeout 20 s", "POST", "/admin/faults/token-endpoint", { mode: "timeout", count: 1, seconds: 20 })} ${btn("Clear", "POST", "/admin/faults/token-endpoint", { mode: "500", count: 0 })}</p>
+${createForms(s)}
 ${rows}</body></html>`;
 }

@@ -1,5 +1,6 @@
 // Every token-endpoint AADSTS failure, triggered through the admin API and asserted as
 // Microsoft sends it: HTTP status, `error`, the code and the message text.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSandbox } from "../testing/start-test-sandbox";
 import { SEED } from "../directory/seed";
@@ -139,5 +140,42 @@ describe("token endpoint failures", () => {
     expect(again.ctx.directory.getTenant(SEED.fabrikam.id)?.usersMayConsent).toBe(false);
     await again.stop();
     sb = await startTestSandbox();
+  });
+});
+
+// The sign-in pages driven over plain HTTP (the browser-driven version is msal-flow.test.ts),
+// for the failures that need a real authorization code.
+async function authCode(challenge: { value: string; method: "S256" | "plain" }) {
+  const redirectUri = "http://localhost:3000/api/oauth/callback";
+  const q = new URLSearchParams({ client_id: C.clientId, response_type: "code", redirect_uri: redirectUri, scope: `${IMAP} offline_access openid`, state: "s1", code_challenge: challenge.value, code_challenge_method: challenge.method, login_hint: `bob@${C.domain}` });
+  let page = await fetch(`${sb.urls.identity}/${C.id}/oauth2/v2.0/authorize?${q}`, { redirect: "manual" });
+  const flowOf = async (r: Response) => /name="flow" value="([^"]+)"/.exec(await r.text())?.[1] ?? "";
+  page = await fetch(`${sb.urls.identity}/_sandbox/login`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: await flowOf(page), loginfmt: `bob@${C.domain}`, passwd: "Passw0rd!" }) });
+  if (page.status === 200) page = await fetch(`${sb.urls.identity}/_sandbox/consent`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: await flowOf(page), action: "accept" }) });
+  const loc = new URL(page.headers.get("location") ?? "http://x/");
+  expect(loc.searchParams.get("state")).toBe("s1");
+  return { code: loc.searchParams.get("code")!, redirectUri };
+}
+
+describe("authorization code failures", () => {
+  const verifier = "v".repeat(43) + "-pkce-verifier-0123456789";
+  const s256 = createHash("sha256").update(verifier).digest("base64url");
+
+  it("a code redeems once: AADSTS54005 on reuse", async () => {
+    const { code, redirectUri } = await authCode({ value: s256, method: "S256" });
+    const first = await token({ grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: verifier, scope: IMAP });
+    expect(first.status).toBe(200);
+    expect(first.body.refresh_token).toBeTruthy();
+    const again = await token({ grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: verifier, scope: IMAP });
+    expectAad(again, 400, "invalid_grant", 54005, /Authorization code was already redeemed/);
+  });
+
+  it("PKCE is verified: a wrong code_verifier is AADSTS501481", async () => {
+    const { code, redirectUri } = await authCode({ value: s256, method: "S256" });
+    const r = await token({ grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: "w".repeat(50), scope: IMAP });
+    expectAad(r, 400, "invalid_grant", 501481, /Code_Verifier does not match the code_challenge/);
+    // The plain method compares the verifier itself.
+    const plain = await authCode({ value: verifier, method: "plain" });
+    expect((await token({ grant_type: "authorization_code", code: plain.code, redirect_uri: plain.redirectUri, code_verifier: verifier, scope: IMAP })).status).toBe(200);
   });
 });
