@@ -69,3 +69,9 @@ export function classifyTokenFailure(e: TTokenError): { kind: "transient" | "per
   if (e.aadsts.some((c) => PERMANENT_GRANT.includes(c)) || e.error === "invalid_grant" || e.error === "interaction_required" || e.error === "consent_required") return { kind: "permanent_grant", diagnosis };
   return { kind: "unknown", diagnosis };
 }
+
+/** A catalogued diagnosis for a failure Consentry recognised itself (no Microsoft reply to match). */
+export function diagnosisFromCatalog(code: TDiagnosisCode, summary: string, at = new Date()): TDiagnosis {
+  const c = catalogEntry(code);
+  return { code: c.code, title: c.title, cause: c.cause, fixSteps: [...c.fixSteps], retryable: c.retryable, transient: !!c.transient, action: c.action, docsUrl: c.docsUrl, evidence: { summary, at: at.toISOString() }, aadsts: [] };
+}

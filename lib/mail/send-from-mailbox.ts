@@ -3,16 +3,17 @@ import "server-only";
 // XOAUTH2 (nodemailer) or Graph sendMail. Failures come back classified, never thrown as raw
 // protocol errors, and no token leaves this module.
 import nodemailer from "nodemailer";
-import { Client as GraphClient } from "@microsoft/microsoft-graph-client";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { failureFromGraphResponse, failureFromNetworkError, failureFromSmtpReply } from "../microsoft/parse-error";
-import { classify, type TDiagnosis } from "../diagnostics/classify";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { failureFromNetworkError, failureFromSmtpReply } from "../microsoft/parse-error";
+import { graphClient, graphFailure } from "../microsoft/graph-client";
+import { classify, diagnosisFromCatalog, type TDiagnosis } from "../diagnostics/classify";
+import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { notFound } from "../http/errors";
+import { smtpAuthUser } from "../microsoft/xoauth2";
 
 export type TOutgoing = { to: string; subject: string; text: string; html?: string };
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
@@ -21,19 +22,19 @@ type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 const TIMEOUT_MS = 20_000;
 
 export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, outbound: true, tenant: { select: { cloud: true } } } });
+  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, outbound: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } } });
   if (!mb) throw notFound("Mailbox");
-  if (mb.outbound === "none") return { ok: false, diagnosis: diag("unknown", `${mb.address} has no outbound protocol (SMTP or Graph) set.`) };
+  if (mb.outbound === "none") return { ok: false, diagnosis: diagnosisFromCatalog("unknown", `${mb.address} has no outbound protocol (SMTP or Graph) set.`) };
   const hosts = hostsFor(mb.tenant.cloud);
   let token: string;
   try {
     token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.outbound, hosts) }, microsoftRefresher)).accessToken;
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
-    return { ok: false, diagnosis: diag(err.code as TDiagnosisCode, err.message) };
+    return { ok: false, diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, err.message) };
   }
   if (mb.outbound === "smtp") {
-    const transport = nodemailer.createTransport({ host: hosts.smtp.host, port: hosts.smtp.port, secure: false, requireTLS: true, tls: { servername: hosts.smtp.host }, auth: { type: "OAuth2", user: mb.address, accessToken: token }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+    const transport = nodemailer.createTransport({ host: hosts.smtp.host, port: hosts.smtp.port, secure: false, requireTLS: true, tls: { servername: hosts.smtp.host }, auth: { type: "OAuth2", user: smtpAuthUser(mb), accessToken: token }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
     try {
       await transport.sendMail({ from: mb.address, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
       return { ok: true, protocol: "smtp", from: mb.address };
@@ -44,7 +45,7 @@ export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendR
       transport.close();
     }
   }
-  const client = GraphClient.init({ baseUrl: `${hosts.graphUrl}/`, defaultVersion: "v1.0", customHosts: new Set([new URL(hosts.graphUrl).hostname]), authProvider: (cb) => cb(null, token) });
+  const client = graphClient(hosts.graphUrl, token);
   try {
     await client.api(`/users/${encodeURIComponent(mb.address)}/sendMail`).post({
       message: { subject: msg.subject, body: msg.html ? { contentType: "HTML", content: msg.html } : { contentType: "Text", content: msg.text }, toRecipients: [{ emailAddress: { address: msg.to } }] },
@@ -52,12 +53,6 @@ export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendR
     });
     return { ok: true, protocol: "graph", from: mb.address };
   } catch (err) {
-    const e = err as { statusCode?: number; code?: string; message?: string };
-    return { ok: false, diagnosis: classify(typeof e.statusCode === "number" && e.statusCode > 0 ? failureFromGraphResponse(e.statusCode, { error: { code: e.code, message: e.message } }) : failureFromNetworkError(err)) };
+    return { ok: false, diagnosis: classify(graphFailure(err)) };
   }
-}
-
-function diag(code: TDiagnosisCode, summary: string): TDiagnosis {
-  const c = catalogEntry(code);
-  return { code: c.code, title: c.title, cause: c.cause, fixSteps: [...c.fixSteps], retryable: c.retryable, transient: !!c.transient, action: c.action, docsUrl: c.docsUrl, evidence: { summary, at: new Date().toISOString() }, aadsts: [] };
 }

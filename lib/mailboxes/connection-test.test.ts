@@ -56,6 +56,29 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
     expect(codes(await testMailboxConnection(noRights.ctx))).toEqual(["imap:imap_not_connected"]);
   });
 
+  it("a shared mailbox: IMAP as the shared address with the delegate's token, and a real send as it proves SendAs", async () => {
+    const sharedBox = { kind: "shared" as const, delegateUpn: `it@${F.domain}` };
+    const m = await mailboxWithSandboxGrant(sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, scopes: [IMAP_SCOPE, SMTP_SCOPE], mailbox: sharedBox });
+    const r = await testMailboxConnection(m.ctx);
+    expect(codes(r)).toEqual(["imap:ok", "smtp:ok"]);
+    expect(r.steps[1].detail).toContain(`Sent as support@${F.domain}`);
+    const inbox = (await sb.admin("GET", `/admin/mail/mailboxes/it@${F.domain}?limit=1`)).body;
+    expect(inbox.messages[0]).toMatchObject({ from: `support@${F.domain}`, subject: `Consentry: sending as support@${F.domain} works` });
+
+    await sb.admin("PATCH", `/admin/shared-mailboxes/support@${F.domain}`, { sendAs: [] });
+    try {
+      const denied = await testMailboxConnection(m.ctx);
+      expect(codes(denied)).toEqual(["imap:ok", "smtp:delegate_lacks_send_as"]);
+      expect(denied.steps[1].diagnosis!.fixSteps.join(" ")).toContain("Add-RecipientPermission");
+      const g = await mailboxWithSandboxGrant(sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, scopes: ["https://graph.microsoft.com/Mail.ReadWrite.Shared", "https://graph.microsoft.com/Mail.Send.Shared"], mailbox: { ...sharedBox, inbound: "graph", outbound: "graph" } });
+      const viaGraph = await testMailboxConnection(g.ctx);
+      expect(codes(viaGraph)[0]).toBe("graph:ok");
+      expect(codes(viaGraph)[1]).toMatch(/^graph:(graph_access_denied|delegate_lacks_send_as)$/);
+    } finally {
+      await sb.admin("PATCH", `/admin/shared-mailboxes/support@${F.domain}`, { sendAs: [`it@${F.domain}`] });
+    }
+  });
+
   it("POP3 and Microsoft Graph sign in too; an unlicensed mailbox is MailboxNotEnabledForRESTAPI", async () => {
     const pop = await mailboxWithSandboxGrant(sb, `it@${F.domain}`, { tenant: F, scopes: [POP_SCOPE], mailbox: { inbound: "pop", outbound: "none" } });
     expect(codes(await testMailboxConnection(pop.ctx))).toEqual(["pop:ok"]);

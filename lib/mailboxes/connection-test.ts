@@ -6,15 +6,15 @@ import "server-only";
 import tls from "node:tls";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
-import { Client as GraphClient } from "@microsoft/microsoft-graph-client";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import type { THostPort } from "../microsoft/clouds";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { buildXOAuth2 } from "../microsoft/xoauth2";
-import { failureFromGraphResponse, failureFromImapReply, failureFromNetworkError, failureFromPopReply, failureFromSmtpReply, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
-import { classify, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { graphClient, graphFailure } from "../microsoft/graph-client";
+import { buildXOAuth2, smtpAuthUser } from "../microsoft/xoauth2";
+import { failureFromImapReply, failureFromNetworkError, failureFromPopReply, failureFromSmtpReply, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
+import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
+import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError, type TRefresher } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { notFound } from "../http/errors";
@@ -39,7 +39,7 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
   if (mb.outbound !== "none") plan.push({ step: "outbound", protocol: mb.outbound });
 
   if (!mb.grant) {
-    steps.push({ step: "token", protocol: plan[0]?.protocol ?? "imap", ok: false, ms: 0, detail: "The mailbox isn't connected yet.", diagnosis: fromCatalog("consent_missing", "No grant: connect the mailbox first.") });
+    steps.push({ step: "token", protocol: plan[0]?.protocol ?? "imap", ok: false, ms: 0, detail: "The mailbox isn't connected yet.", diagnosis: diagnosisFromCatalog("consent_missing", "No grant: connect the mailbox first.") });
   }
   const tokens = new Map<string, string | null>();
   for (const p of mb.grant ? plan : []) {
@@ -52,7 +52,7 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
       tokens.set(resource, r.accessToken);
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
-      steps.push({ step: "token", protocol: p.protocol, ok: false, ms: Date.now() - t0, detail: err.message, diagnosis: fromCatalog(err.code as TDiagnosisCode, err.message) });
+      steps.push({ step: "token", protocol: p.protocol, ok: false, ms: Date.now() - t0, detail: err.message, diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, redact(err.message)) });
     }
   }
 
@@ -60,7 +60,10 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
     const token = tokens.get(resourceForProtocol(p.protocol, hosts));
     if (!token) continue;
     const t0 = Date.now();
-    const run = p.protocol === "imap" ? imapCheck(hosts.imap, mb.address, token, mb.folder) : p.protocol === "pop" ? popCheck(hosts.pop, mb.address, token) : p.protocol === "smtp" ? smtpCheck(hosts.smtp, mb.address, token) : graphCheck(hosts.graphUrl, mb.address, token, p.step === "inbound" ? mb.folder : null);
+    // A shared mailbox's send check really sends (as the shared address, to its delegate): only
+    // a message proves SendAs, which Exchange judges after DATA.
+    const sendAsTo = mb.kind === "shared" && p.step === "outbound" ? (mb.grant?.upn ?? mb.delegateUpn ?? null) : null;
+    const run = p.protocol === "imap" ? imapCheck(hosts.imap, mb.address, token, mb.folder) : p.protocol === "pop" ? popCheck(hosts.pop, mb.address, token) : p.protocol === "smtp" ? smtpCheck(hosts.smtp, smtpAuthUser(mb), mb.address, token, sendAsTo) : p.step === "outbound" ? graphSendCheck(hosts.graphUrl, mb.address, token, sendAsTo) : graphCheck(hosts.graphUrl, mb.address, token, mb.folder);
     const r = await run;
     steps.push(r.ok ? { ...p, ok: true, ms: Date.now() - t0, detail: r.detail } : { ...p, ok: false, ms: Date.now() - t0, detail: r.failure.message, diagnosis: classify(r.failure, evidence) });
   }
@@ -87,10 +90,6 @@ export async function lastConnectionTest(ctx: TCtx): Promise<TConnectionTest | n
   return (e?.detail as TConnectionTest | undefined) ?? null;
 }
 
-function fromCatalog(code: TDiagnosisCode, summary: string): TDiagnosis {
-  const c = catalogEntry(code) ?? catalogEntry("unknown");
-  return { code: c.code, title: c.title, cause: c.cause, fixSteps: [...c.fixSteps], retryable: c.retryable, transient: !!c.transient, action: c.action, docsUrl: c.docsUrl, evidence: { summary: redact(summary), at: new Date().toISOString() }, aadsts: [] };
-}
 
 type TCheck = Promise<{ ok: true; detail: string } | { ok: false; failure: TMicrosoftFailure }>;
 
@@ -160,10 +159,19 @@ function popCheck(hp: THostPort, user: string, accessToken: string): TCheck {
   });
 }
 
-async function smtpCheck(hp: THostPort, user: string, accessToken: string): TCheck {
+const sendAsMessage = (from: string, to: string) => ({
+  subject: `Consentry: sending as ${from} works`,
+  text: `Consentry's connection test sent this as ${from} to check the SendAs permission of ${to}. No action needed.`,
+});
+
+async function smtpCheck(hp: THostPort, user: string, from: string, accessToken: string, sendAsTo: string | null): TCheck {
   const transport = nodemailer.createTransport({ host: hp.host, port: hp.port, secure: false, requireTLS: true, tls: { servername: hp.host }, auth: { type: "OAuth2", user, accessToken }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
   try {
     await transport.verify();
+    if (sendAsTo) {
+      await transport.sendMail({ from, to: sendAsTo, ...sendAsMessage(from, sendAsTo) });
+      return { ok: true, detail: `Sent as ${from} over SMTP (SendAs works; a note went to ${sendAsTo}).` };
+    }
     return { ok: true, detail: "Signed in over SMTP (AUTH XOAUTH2 accepted)." };
   } catch (err) {
     const e = err as { response?: string; responseCode?: number; code?: string; message?: string };
@@ -174,24 +182,28 @@ async function smtpCheck(hp: THostPort, user: string, accessToken: string): TChe
   }
 }
 
-async function graphCheck(graphUrl: string, address: string, accessToken: string, folder: string | null): TCheck {
-  // The SDK sends the token only to hosts it knows as Graph's: national clouds and the sandbox
-  // are named through customHosts.
-  const client = GraphClient.init({ baseUrl: `${graphUrl.replace(/\/$/, "")}/`, defaultVersion: "v1.0", customHosts: new Set([new URL(graphUrl).hostname]), authProvider: (cb) => cb(null, accessToken) });
-  const user = encodeURIComponent(address);
+async function graphSendCheck(graphUrl: string, address: string, accessToken: string, sendAsTo: string | null): TCheck {
+  const client = graphClient(graphUrl, accessToken);
   try {
-    if (folder === null) {
-      const me = (await client.api(`/users/${user}`).select("mail,userPrincipalName").get()) as { mail?: string; userPrincipalName?: string };
+    if (!sendAsTo) {
+      const me = (await client.api(`/users/${encodeURIComponent(address)}`).select("mail,userPrincipalName").get()) as { mail?: string; userPrincipalName?: string };
       return { ok: true, detail: `Microsoft Graph knows ${me.mail ?? me.userPrincipalName ?? address}; sendMail will use it.` };
     }
+    const m = sendAsMessage(address, sendAsTo);
+    await client.api(`/users/${encodeURIComponent(address)}/sendMail`).post({ message: { subject: m.subject, body: { contentType: "Text", content: m.text }, toRecipients: [{ emailAddress: { address: sendAsTo } }] }, saveToSentItems: false });
+    return { ok: true, detail: `Sent as ${address} through Microsoft Graph (a note went to ${sendAsTo}).` };
+  } catch (err) {
+    return { ok: false, failure: graphFailure(err) };
+  }
+}
+
+async function graphCheck(graphUrl: string, address: string, accessToken: string, folder: string): TCheck {
+  const client = graphClient(graphUrl, accessToken);
+  try {
     const id = folder.toUpperCase() === "INBOX" ? "inbox" : encodeURIComponent(folder);
-    const f = (await client.api(`/users/${user}/mailFolders/${id}`).get()) as { displayName?: string; totalItemCount?: number; unreadItemCount?: number };
+    const f = (await client.api(`/users/${encodeURIComponent(address)}/mailFolders/${id}`).get()) as { displayName?: string; totalItemCount?: number; unreadItemCount?: number };
     return { ok: true, detail: `Read ${f.displayName ?? folder} through Microsoft Graph: ${f.totalItemCount ?? 0} messages (${f.unreadItemCount ?? 0} unread).` };
   } catch (err) {
-    const e = err as { statusCode?: number; code?: string; message?: string; body?: unknown; headers?: Headers };
-    if (typeof e.statusCode === "number" && e.statusCode > 0) {
-      return { ok: false, failure: failureFromGraphResponse(e.statusCode, { error: { code: e.code, message: e.message } }, { "retry-after": e.headers?.get?.("retry-after") ?? null }) };
-    }
-    return { ok: false, failure: failureFromNetworkError(err) };
+    return { ok: false, failure: graphFailure(err) };
   }
 }
