@@ -75,5 +75,8 @@ describe("diagnosis catalog", () => {
     expect(s).not.toContain("eyJhbGciOi");
     expect(s).not.toContain("0.AAAA");
     expect(s).not.toContain("=abc");
+    // Secret values go; Exchange's server names stay, they help support.
+    expect(redact("bad secret Ctso8Q~demo.secret-value-0001-abcdefghijkl given")).toBe("bad secret [redacted] given");
+    expect(redact("550 5.7.60 SMTP; Client does not have permissions to send as this sender [MW2PR1901MB2155.namprd19.prod.outlook.com]")).toContain("[MW2PR1901MB2155.namprd19.prod.outlook.com]");
   });
 });

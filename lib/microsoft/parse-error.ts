@@ -23,7 +23,8 @@ export function redact(text: string): string {
     .replace(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[token]")
     .replace(/(Bearer\s+)[^\s"']+/gi, "$1[token]")
     .replace(/((?:client_secret|refresh_token|access_token|code|password)=)[^&\s"]+/gi, "$1[redacted]")
-    .replace(/[A-Za-z0-9+/_~.-]{40,}={0,2}/g, "[redacted]");
+    // Long opaque runs are redacted, but not host names (Exchange puts its server's in replies).
+    .replace(/[A-Za-z0-9+/_~.-]{40,}={0,2}/g, (m) => (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(m) ? m : "[redacted]"));
 }
 
 const codesIn = (t: string) => [...t.matchAll(/AADSTS(\d{4,8})/g)].map((m) => Number(m[1]));
