@@ -1,4 +1,4 @@
-// [NOTIFY] The MSP picks a connected mailbox as its notifier, proves it with a test email, and
+// [NOTIFY] A test email round trip (journey 7), then the MSP picks a connected mailbox as its notifier, proves it with a test email, and
 // emails a consent link to a mailbox owner, who finds it in their (sandbox) Inbox.
 import { expect, test } from "@playwright/test";
 import { fixture } from "../support/fixture";
@@ -20,6 +20,12 @@ test("[NOTIFY] email a consent link through the notifier mailbox", async ({ page
   await microsoftSignIn(page, "helpdesk@fabrikam.onmicrosoft.com");
   if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
   await expect(page.getByTestId("connected-banner")).toBeVisible();
+  // Journey 7: a test email to the mailbox itself is sent over SMTP and read back over IMAP.
+  await expect(page.getByLabel("Test email recipient")).toHaveValue("helpdesk@fabrikam.onmicrosoft.com");
+  await page.getByRole("button", { name: "Send test email" }).click();
+  const result = page.getByTestId("test-email-result");
+  await expect(result.getByTestId("test-step-smtp-ok")).toContainText("Sent as helpdesk@fabrikam.onmicrosoft.com");
+  await expect(result.getByTestId("test-step-imap-ok")).toContainText("Arrived in INBOX");
 
   // Settings → Notifications: pick it, then send a test.
   await page.getByRole("link", { name: "Notifications", exact: true }).click();

@@ -21,6 +21,24 @@ type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
 type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null };
 const STEP_LABEL = { token: "Token", inbound: "Receive", outbound: "Send" } as const;
 
+function StepList({ steps }: { steps: TTestStep[] }) {
+  return (
+    <ul className="space-y-2 text-sm">
+      {steps.map((s, i) => (
+        <li key={i} data-testid={`test-step-${s.protocol}-${s.ok ? "ok" : "failed"}`}>
+          <div className="flex items-center gap-2">
+            <Badge tone={s.ok ? "green" : "red"}>{s.ok ? "pass" : "fail"}</Badge>
+            <span className="font-medium">{STEP_LABEL[s.step]} · {s.protocol.toUpperCase()}</span>
+            <span className="text-xs text-slate-500">{s.ms} ms</span>
+          </div>
+          <p className="ml-1 mt-1 text-slate-600">{s.detail}</p>
+          {s.diagnosis && <DiagnosisBox d={s.diagnosis} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: { tenantId: string; tenantName: string; mailboxId: string; canConnect: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
@@ -52,6 +70,17 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
     mutationFn: () => apiFetch<{ result: TConnectionTest }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/test`, { method: "POST" }),
     onSuccess: async (r) => {
       toast(r.result.ok ? "Connection test passed." : "Connection test failed.", r.result.ok ? "success" : "error");
+      await qc.invalidateQueries({ queryKey: mailboxKeys.detail(tenantId, mailboxId) });
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  const [testTo, setTestTo] = useState<string | null>(null);
+  const [emailResult, setEmailResult] = useState<TConnectionTest | null>(null);
+  const testEmail = useMutation({
+    mutationFn: (to: string) => apiFetch<{ result: TConnectionTest }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/test-email`, { method: "POST", body: { to } }),
+    onSuccess: async (r) => {
+      setEmailResult(r.result);
+      toast(r.result.ok ? "Test email went through." : "The test email failed.", r.result.ok ? "success" : "error");
       await qc.invalidateQueries({ queryKey: mailboxKeys.detail(tenantId, mailboxId) });
     },
     onError: (e: Error) => toast(e.message, "error"),
@@ -122,22 +151,34 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
             {data.lastTest ? (
               <div data-testid="connection-test">
                 <p className="mb-2 text-xs text-slate-500">Last run {dateTime(data.lastTest.at)}</p>
-                <ul className="space-y-2 text-sm">
-                  {data.lastTest.steps.map((s, i) => (
-                    <li key={i} data-testid={`test-step-${s.protocol}-${s.ok ? "ok" : "failed"}`}>
-                      <div className="flex items-center gap-2">
-                        <Badge tone={s.ok ? "green" : "red"}>{s.ok ? "pass" : "fail"}</Badge>
-                        <span className="font-medium">{STEP_LABEL[s.step]} · {s.protocol.toUpperCase()}</span>
-                        <span className="text-xs text-slate-500">{s.ms} ms</span>
-                      </div>
-                      <p className="ml-1 mt-1 text-slate-600">{s.detail}</p>
-                      {s.diagnosis && <DiagnosisBox d={s.diagnosis} />}
-                    </li>
-                  ))}
-                </ul>
+                <StepList steps={data.lastTest.steps} />
               </div>
             ) : (
               <p className="text-sm text-slate-500">{g ? "No test yet. Test connection signs in over each protocol this mailbox uses." : "Connect the mailbox first; a test runs right after."}</p>
+            )}
+            {canConnect && g && m.outbound !== "none" && (
+              <form
+                className="mt-5 border-t border-slate-100 pt-4"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  testEmail.mutate(testTo ?? m.address);
+                }}
+              >
+                <div className="flex flex-wrap items-end gap-2">
+                  <label className="min-w-64 flex-1 text-sm">
+                    <span className="mb-1 block text-slate-600">Send a test email to</span>
+                    <input type="email" required aria-label="Test email recipient" value={testTo ?? m.address} onChange={(e) => setTestTo(e.target.value)} className="w-full rounded-md border border-slate-300 px-2 py-1.5" />
+                  </label>
+                  <Button type="submit" variant="secondary" isBusy={testEmail.isPending}>Send test email</Button>
+                </div>
+                <p className="mt-1 text-xs text-slate-500">Sent to the mailbox itself, Consentry also waits for it to arrive in {m.folder}.</p>
+                {testEmail.isPending && <div className="mt-3 h-1.5 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label="Sending"><div className="h-full w-1/3 animate-pulse rounded bg-sky-500" /></div>}
+                {emailResult && !testEmail.isPending && (
+                  <div className="mt-3" data-testid="test-email-result">
+                    <StepList steps={emailResult.steps} />
+                  </div>
+                )}
+              </form>
             )}
           </Card>
           <Card title="Token" actions={canConnect && g && <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>Refresh token now</Button>}>
