@@ -1,29 +1,22 @@
 // Integration: the connection test signs in for real over IMAP, POP, SMTP and Graph against the
 // sandbox, and turns each directory-state failure into the diagnosis a technician needs.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { startTestSandbox } from "../../sandbox/testing/start-test-sandbox";
 import { SEED } from "../../sandbox/directory/seed";
-import { mailboxWithSandboxGrant, IMAP_SCOPE, OUTLOOK, useSandboxCloud, type TTestSandbox } from "../testing/sandbox-grant";
+import { mailboxWithSandboxGrant, IMAP_SCOPE, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
 import { lastConnectionTest, testMailboxConnection } from "./connection-test";
 
 const SMTP_SCOPE = `${OUTLOOK}/SMTP.Send`;
 const POP_SCOPE = `${OUTLOOK}/POP.AccessAsUser.All`;
 const GRAPH_SCOPES = ["https://graph.microsoft.com/Mail.ReadWrite", "https://graph.microsoft.com/Mail.Send"];
 const F = SEED.fabrikam;
-let sb: TTestSandbox;
-
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  useSandboxCloud(sb);
-});
-afterAll(() => sb?.stop());
+const env = sandboxForFile();
 
 const codes = (r: Awaited<ReturnType<typeof testMailboxConnection>>) => r.steps.map((s) => `${s.protocol}:${s.ok ? "ok" : s.diagnosis?.code}`);
 
 describe("connection test against the sandbox", { timeout: 60_000 }, () => {
   it("passes over IMAP and SMTP for a healthy user mailbox, and is kept as the mailbox's last test", async () => {
-    const m = await mailboxWithSandboxGrant(sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, SMTP_SCOPE] });
+    const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, SMTP_SCOPE] });
     const r = await testMailboxConnection(m.ctx);
     expect(codes(r)).toEqual(["imap:ok", "smtp:ok"]);
     expect(r.ok).toBe(true);
@@ -34,7 +27,7 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
   });
 
   it("SMTP AUTH off for the tenant is 5.7.139, diagnosed as smtp_auth_disabled while IMAP still works", async () => {
-    const m = await mailboxWithSandboxGrant(sb, `helpdesk@${SEED.contoso.domain}`, { scopes: [IMAP_SCOPE, SMTP_SCOPE] });
+    const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${SEED.contoso.domain}`, { scopes: [IMAP_SCOPE, SMTP_SCOPE] });
     const r = await testMailboxConnection(m.ctx);
     expect(codes(r)).toEqual(["imap:ok", "smtp:smtp_auth_disabled"]);
     expect(r.steps[1].detail).toContain("5.7.139");
@@ -42,59 +35,59 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
   });
 
   it("tells apart the causes of \"authenticated but not connected\" from what Consentry knows", async () => {
-    await sb.admin("PATCH", `/admin/users/bob@${F.domain}`, { imapEnabled: false });
-    const off = await mailboxWithSandboxGrant(sb, `bob@${F.domain}`, { tenant: F, mailbox: { outbound: "none" } });
+    await env.sb.admin("PATCH", `/admin/users/bob@${F.domain}`, { imapEnabled: false });
+    const off = await mailboxWithSandboxGrant(env.sb, `bob@${F.domain}`, { tenant: F, mailbox: { outbound: "none" } });
     expect(codes(await testMailboxConnection(off.ctx))).toEqual(["imap:mailbox_unlicensed_or_imap_disabled"]);
-    await sb.admin("PATCH", `/admin/users/bob@${F.domain}`, { imapEnabled: true });
+    await env.sb.admin("PATCH", `/admin/users/bob@${F.domain}`, { imapEnabled: true });
 
-    const wrong = await mailboxWithSandboxGrant(sb, `helpdesk@${F.domain}`, { tenant: F, signedIn: `bob@${F.domain}`, mailbox: { outbound: "none" } });
+    const wrong = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, signedIn: `bob@${F.domain}`, mailbox: { outbound: "none" } });
     expect(codes(await testMailboxConnection(wrong.ctx))).toEqual(["imap:wrong_user_signed_in"]);
 
-    const shared = await mailboxWithSandboxGrant(sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, mailbox: { kind: "shared", delegateUpn: `it@${F.domain}`, outbound: "none" } });
+    const shared = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, mailbox: { kind: "shared", delegateUpn: `it@${F.domain}`, outbound: "none" } });
     expect(codes(await testMailboxConnection(shared.ctx))).toEqual(["imap:ok"]);
-    const noRights = await mailboxWithSandboxGrant(sb, `support@${F.domain}`, { tenant: F, signedIn: `bob@${F.domain}`, mailbox: { kind: "shared", delegateUpn: `bob@${F.domain}`, outbound: "none" } });
+    const noRights = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, { tenant: F, signedIn: `bob@${F.domain}`, mailbox: { kind: "shared", delegateUpn: `bob@${F.domain}`, outbound: "none" } });
     expect(codes(await testMailboxConnection(noRights.ctx))).toEqual(["imap:imap_not_connected"]);
   });
 
   it("a shared mailbox: IMAP as the shared address with the delegate's token, and a real send as it proves SendAs", async () => {
     const sharedBox = { kind: "shared" as const, delegateUpn: `it@${F.domain}` };
-    const m = await mailboxWithSandboxGrant(sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, scopes: [IMAP_SCOPE, SMTP_SCOPE], mailbox: sharedBox });
+    const m = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, scopes: [IMAP_SCOPE, SMTP_SCOPE], mailbox: sharedBox });
     const r = await testMailboxConnection(m.ctx);
     expect(codes(r)).toEqual(["imap:ok", "smtp:ok"]);
     expect(r.steps[1].detail).toContain(`Sent as support@${F.domain}`);
-    const inbox = (await sb.admin("GET", `/admin/mail/mailboxes/it@${F.domain}?limit=1`)).body;
+    const inbox = (await env.sb.admin("GET", `/admin/mail/mailboxes/it@${F.domain}?limit=1`)).body;
     expect(inbox.messages[0]).toMatchObject({ from: `support@${F.domain}`, subject: `Consentry: sending as support@${F.domain} works` });
 
-    await sb.admin("PATCH", `/admin/shared-mailboxes/support@${F.domain}`, { sendAs: [] });
+    await env.sb.admin("PATCH", `/admin/shared-mailboxes/support@${F.domain}`, { sendAs: [] });
     try {
       const denied = await testMailboxConnection(m.ctx);
       expect(codes(denied)).toEqual(["imap:ok", "smtp:delegate_lacks_send_as"]);
       expect(denied.steps[1].diagnosis!.fixSteps.join(" ")).toContain("Add-RecipientPermission");
-      const g = await mailboxWithSandboxGrant(sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, scopes: ["https://graph.microsoft.com/Mail.ReadWrite.Shared", "https://graph.microsoft.com/Mail.Send.Shared"], mailbox: { ...sharedBox, inbound: "graph", outbound: "graph" } });
+      const g = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, scopes: ["https://graph.microsoft.com/Mail.ReadWrite.Shared", "https://graph.microsoft.com/Mail.Send.Shared"], mailbox: { ...sharedBox, inbound: "graph", outbound: "graph" } });
       const viaGraph = await testMailboxConnection(g.ctx);
       expect(codes(viaGraph)[0]).toBe("graph:ok");
       expect(codes(viaGraph)[1]).toMatch(/^graph:(graph_access_denied|delegate_lacks_send_as)$/);
     } finally {
-      await sb.admin("PATCH", `/admin/shared-mailboxes/support@${F.domain}`, { sendAs: [`it@${F.domain}`] });
+      await env.sb.admin("PATCH", `/admin/shared-mailboxes/support@${F.domain}`, { sendAs: [`it@${F.domain}`] });
     }
   });
 
   it("POP3 and Microsoft Graph sign in too; an unlicensed mailbox is MailboxNotEnabledForRESTAPI", async () => {
-    const pop = await mailboxWithSandboxGrant(sb, `it@${F.domain}`, { tenant: F, scopes: [POP_SCOPE], mailbox: { inbound: "pop", outbound: "none" } });
+    const pop = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: [POP_SCOPE], mailbox: { inbound: "pop", outbound: "none" } });
     expect(codes(await testMailboxConnection(pop.ctx))).toEqual(["pop:ok"]);
-    const graph = await mailboxWithSandboxGrant(sb, `it@${F.domain}`, { tenant: F, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "graph" } });
+    const graph = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "graph" } });
     const g = await testMailboxConnection(graph.ctx);
     expect(codes(g), JSON.stringify(g.steps)).toEqual(["graph:ok", "graph:ok"]);
     expect(g.steps[0].detail).toMatch(/Inbox.*messages/i);
     const N = SEED.northwind;
-    const unlicensed = await mailboxWithSandboxGrant(sb, `sales@${N.domain}`, { tenant: N, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "none" } });
+    const unlicensed = await mailboxWithSandboxGrant(env.sb, `sales@${N.domain}`, { tenant: N, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "none" } });
     expect(codes(await testMailboxConnection(unlicensed.ctx))).toEqual(["graph:graph_mailbox_not_enabled"]);
   });
 
   it("a dead grant stops at the token step with its diagnosis", async () => {
-    const m = await mailboxWithSandboxGrant(sb, `admin@${F.domain}`, { tenant: F });
+    const m = await mailboxWithSandboxGrant(env.sb, `admin@${F.domain}`, { tenant: F });
     await new Promise((r) => setTimeout(r, 5));
-    await sb.admin("POST", `/admin/users/admin@${F.domain}/revoke-sessions`);
+    await env.sb.admin("POST", `/admin/users/admin@${F.domain}/revoke-sessions`);
     const r = await testMailboxConnection(m.ctx);
     expect(r.steps.map((s) => `${s.step}:${s.diagnosis?.code}`)).toEqual(["token:refresh_token_revoked"]);
   });

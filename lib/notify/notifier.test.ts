@@ -1,26 +1,20 @@
 // Integration: consent links emailed through a notifier mailbox over real SMTP (XOAUTH2) and
 // Graph sendMail into the sandbox, read back over IMAP by the recipient.
 import { ImapFlow } from "imapflow";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { HttpError } from "../http/errors";
-import { startTestSandbox } from "../../sandbox/testing/start-test-sandbox";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, useSandboxCloud, type TTestSandbox } from "../testing/sandbox-grant";
+import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
 import { createMailboxConsentLink } from "../consent/consent-links";
 import { emailConsentLink, requireNotifier, setNotifier } from "./notifier";
 
 const F = SEED.fabrikam;
-let sb: TTestSandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  useSandboxCloud(sb);
-});
-afterAll(() => sb?.stop());
+const env = sandboxForFile();
 
 async function newestMessage(upn: string): Promise<string> {
-  const tok = await sb.admin("POST", "/admin/tokens", { upn, clientId: F.clientId, scopes: [IMAP_SCOPE] });
-  const client = new ImapFlow({ host: "localhost", port: sb.ports.imap, secure: true, auth: { user: upn, accessToken: tok.body.access_token }, logger: false });
+  const tok = await env.sb.admin("POST", "/admin/tokens", { upn, clientId: F.clientId, scopes: [IMAP_SCOPE] });
+  const client = new ImapFlow({ host: "localhost", port: env.sb.ports.imap, secure: true, auth: { user: upn, accessToken: tok.body.access_token }, logger: false });
   await client.connect();
   try {
     const lock = await client.getMailboxLock("INBOX");
@@ -37,7 +31,7 @@ async function newestMessage(upn: string): Promise<string> {
 
 describe("emailing consent links", { timeout: 60_000 }, () => {
   it("sends the link from the notifier mailbox over SMTP; the recipient reads it over IMAP", async () => {
-    const n = await mailboxWithSandboxGrant(sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
+    const n = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
     const actor = { workspaceId: n.ctx.workspaceId, email: "tech@msp.test" };
     // Nothing set yet: a field error, before any link exists.
     await expect(requireNotifier(n.ctx)).rejects.toMatchObject({ status: 400, fields: { emailTo: expect.stringContaining("Settings → Notifications") } });
@@ -56,7 +50,7 @@ describe("emailing consent links", { timeout: 60_000 }, () => {
   });
 
   it("a Graph notifier sends through sendMail; a notifier with SMTP AUTH off returns 5.7.139's diagnosis", async () => {
-    const g = await mailboxWithSandboxGrant(sb, `it@${F.domain}`, { tenant: F, scopes: ["https://graph.microsoft.com/Mail.Send"], mailbox: { inbound: "none", outbound: "graph" } });
+    const g = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: ["https://graph.microsoft.com/Mail.Send"], mailbox: { inbound: "none", outbound: "graph" } });
     const actor = { workspaceId: g.ctx.workspaceId, email: "tech@msp.test" };
     await setNotifier({ scope: g.scope, actor, mailboxId: g.ctx.mailboxId });
     const link = { url: "https://consentry.test/consent/x", expiresAt: new Date(Date.now() + 86_400_000) };
@@ -65,7 +59,7 @@ describe("emailing consent links", { timeout: 60_000 }, () => {
     expect(raw).toContain("Action needed: approve");
     expect(raw.replace(/=\r?\n/g, "")).toContain(link.url);
 
-    const c = await mailboxWithSandboxGrant(sb, `helpdesk@${SEED.contoso.domain}`, { scopes: [`${OUTLOOK}/SMTP.Send`] });
+    const c = await mailboxWithSandboxGrant(env.sb, `helpdesk@${SEED.contoso.domain}`, { scopes: [`${OUTLOOK}/SMTP.Send`] });
     const cActor = { workspaceId: c.ctx.workspaceId, email: "tech@msp.test" };
     await setNotifier({ scope: c.scope, actor: cActor, mailboxId: c.ctx.mailboxId });
     const failed = await emailConsentLink({ workspaceId: c.ctx.workspaceId, actor: cActor, to: `bob@${SEED.contoso.domain}`, link, kind: "admin", tenantId: c.ctx.tenantId, appRegistrationId: c.appId });
@@ -73,8 +67,8 @@ describe("emailing consent links", { timeout: 60_000 }, () => {
   });
 
   it("a notifier must be this workspace's connected, sending mailbox", async () => {
-    const a = await mailboxWithSandboxGrant(sb, `bob@${F.domain}`, { tenant: F });
-    const other = await mailboxWithSandboxGrant(sb, `it@${F.domain}`, { tenant: F });
+    const a = await mailboxWithSandboxGrant(env.sb, `bob@${F.domain}`, { tenant: F });
+    const other = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F });
     const actor = { workspaceId: a.ctx.workspaceId, email: "tech@msp.test" };
     const err = await setNotifier({ scope: a.scope, actor, mailboxId: other.ctx.mailboxId }).catch((e) => e);
     expect(err).toBeInstanceOf(HttpError);

@@ -1,6 +1,7 @@
 // Test fixtures: Consentry rows for a mailbox whose grant came from the running sandbox (a real
 // refresh token minted through its admin API), in a workspace of its own.
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { db } from "../db/client";
 import { sealValue } from "../crypto";
 import { resetEnvCache } from "../env";
@@ -42,4 +43,17 @@ export async function mailboxWithSandboxGrant(sb: TTestSandbox, address: string,
   await db().grant.create({ data: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, upn: signedIn, oid: randomUUID(), tid: t.id, scopes, sealedRefreshToken: sealValue(tok.body.refresh_token, "refresh_token"), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
   const scope: TScope = { staffUserId: randomUUID(), email: "admin@msp.test", name: "Admin", workspaceId: ws.id, workspaceName: "Sandbox grant", role: "admin", hasAllTenants: true, tenantIds: [] };
   return { ctx: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id }, appId: app.id, scope, issued: [tok.body.refresh_token as string, tok.body.access_token as string] };
+}
+
+/** Starts a seeded sandbox for the test file, points the Sandbox cloud at it, and stops it after.
+ *  Use `env.sb` inside tests (it exists once beforeAll has run). */
+export function sandboxForFile() {
+  const env = {} as { sb: TTestSandbox };
+  beforeAll(async () => {
+    const { startTestSandbox } = await import("../../sandbox/testing/start-test-sandbox");
+    env.sb = await startTestSandbox();
+    useSandboxCloud(env.sb);
+  });
+  afterAll(() => env.sb?.stop());
+  return env;
 }
