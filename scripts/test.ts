@@ -1,6 +1,7 @@
 // `npm test`: every test. Unit + integration (Vitest, against a fresh embedded PostgreSQL and the
 // sandbox), then Playwright e2e in Chromium against a production build with its own database,
 // sandbox and seeded workspaces. Prints each runner's summary and a final "N passed, N failed".
+import { SEED } from "../sandbox/directory/seed";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -76,7 +77,8 @@ async function e2e() {
   resetEnvCache();
   try {
     const sandbox = await launchSandbox(dataDir, env, { identity: 5010, graph: 5011, imap: 5993, pop: 5995, smtp: 5587 });
-    if (sandbox) Object.assign(env, sandbox.env, { NODE_EXTRA_CA_CERTS: sandbox.caPath });
+    // Staff SSO through the sandbox: the MSP's own multi-tenant app in its own tenant.
+    if (sandbox) Object.assign(env, sandbox.env, { NODE_EXTRA_CA_CERTS: sandbox.caPath, AUTH_ENTRA_CLOUD: "sandbox", AUTH_ENTRA_TENANT: SEED.msp.id, AUTH_ENTRA_CLIENT_ID: SEED.mspApp.clientId, AUTH_ENTRA_CLIENT_SECRET: SEED.mspApp.secret });
     const { seedE2e } = await import("../e2e/support/seed-e2e");
     const seeded = await seedE2e(password);
     writeFileSync(path.join(dataDir, "fixture.json"), JSON.stringify({ baseUrl, password, databaseUrl: db.url, ...seeded, sandbox: sandbox ? { loginUrl: sandbox.env.SANDBOX_LOGIN_URL, caPath: sandbox.caPath } : null }, null, 2));

@@ -22,6 +22,9 @@ export async function seedE2e(password: string) {
   await add(users.tech, a.id, "technician", [alpha.id]);
   await add(users.support, a.id, "support");
   await add(users.otherOwner, b.id, "owner");
+  // Signs in only with Microsoft (the sandbox's MSP tenant): no password.
+  const sso = await prisma.staffUser.create({ data: { email: "admin@demomsp.onmicrosoft.com", name: "MSP admin (SSO)" } });
+  await prisma.membership.create({ data: { workspaceId: a.id, staffUserId: sso.id, role: "admin", hasAllTenants: true, tenantIds: [] } });
   // One app and one mailbox per tenant, for the cross-tenant suites.
   const { sealValue } = await import("../../lib/crypto");
   const appAndMailbox = async (workspaceId: string, tenantId: string, domain: string) => {

@@ -14,7 +14,8 @@ export const SEED = {
   mspApp: { clientId: "5a0e1111-2222-4333-8444-0000000005a0", secret: "MspApp8Q~demo.secret-value-0000-abcdefghij" },
 } as const;
 
-export const SEED_REDIRECT_URIS = ["http://localhost:3000/api/oauth/callback", "http://127.0.0.1:3000/api/oauth/callback", "http://127.0.0.1:3100/api/oauth/callback", "http://localhost:3100/api/oauth/callback"];
+// Consentry's consent callback, and next-auth's for staff SSO, on the demo (3000) and e2e (3100) ports.
+export const SEED_REDIRECT_URIS = ["localhost:3000", "127.0.0.1:3000", "127.0.0.1:3100", "localhost:3100"].flatMap((h) => [`http://${h}/api/oauth/callback`, `http://${h}/api/auth/callback/azure-ad`]);
 
 const DELEGATED = [
   "https://outlook.office.com/IMAP.AccessAsUser.All",

@@ -22,7 +22,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-indigo-600 text-lg font-bold text-white">C</div>
           <h1 className="text-xl font-semibold text-slate-900">Sign in to Consentry</h1>
         </div>
-        <LoginForm callbackUrl={callbackUrl} hasSso={hasSso} initialError={sp.error === "NoStaffAccount" ? "Your Microsoft account has no Consentry staff account." : undefined} />
+        <LoginForm callbackUrl={callbackUrl} hasSso={hasSso} initialError={loginError(sp.error)} />
         {(await needsSetup()) && (
           <p className="mt-4 text-center text-sm text-slate-600">
             First time here? <a className="font-medium text-indigo-700 hover:underline" href="/setup">Create the owner account</a>
@@ -31,4 +31,14 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </div>
     </main>
   );
+}
+
+// next-auth's error codes, in words (never a stack trace or a provider's raw reply).
+function loginError(code?: string): string | undefined {
+  if (!code) return undefined;
+  if (code === "NoStaffAccount") return "Your Microsoft account has no Consentry staff account.";
+  if (code === "CredentialsSignin") return "Wrong email or password.";
+  if (code === "SessionRequired") return "Sign in to continue.";
+  if (["OAuthSignin", "OAuthCallback", "OAuthCreateAccount", "Callback", "AccessDenied"].includes(code)) return "Sign-in with Microsoft didn't complete. Try again, or sign in with email and password.";
+  return "Sign-in failed. Try again.";
 }
