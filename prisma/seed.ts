@@ -19,6 +19,8 @@ export const DEMO_STAFF = [
   { email: "support@demo.msp", name: "Sam Support", role: "support" as const, limitTo: null },
 ];
 
+export const DEMO_SSO_STAFF = `admin@${SEED.msp.domain}`;
+
 export async function seedDemo(opts: { password: string }) {
   const prisma = db();
   let ws = await prisma.workspace.findUnique({ where: { slug: "demo-msp" } });
@@ -56,6 +58,9 @@ export async function seedDemo(opts: { password: string }) {
       create: { workspaceId: ws.id, staffUserId: user.id, role: s.role, hasAllTenants: !s.limitTo, tenantIds: s.limitTo ? [tenantIds[s.limitTo]] : [] },
     });
   }
+  // Signs in with Microsoft only (the sandbox MSP tenant's admin), to show staff SSO.
+  const sso = await prisma.staffUser.upsert({ where: { email: DEMO_SSO_STAFF }, update: { isDisabled: false }, create: { email: DEMO_SSO_STAFF, name: "MSP admin (Microsoft sign-in)" } });
+  await prisma.membership.upsert({ where: { workspaceId_staffUserId: { workspaceId: ws.id, staffUserId: sso.id } }, update: {}, create: { workspaceId: ws.id, staffUserId: sso.id, role: "admin", hasAllTenants: true, tenantIds: [] } });
   // Failed attempts from earlier runs shouldn't lock the demo accounts.
   await prisma.loginAttempt.deleteMany({ where: { email: { in: DEMO_STAFF.map((s) => s.email) } } });
   return { workspaceId: ws.id, tenantIds };

@@ -6,6 +6,7 @@ import { loadOrCreateLocalSecrets } from "./lib/local-secrets";
 import { bin, isBuildStale, startChild, stopChildren, waitForHttp } from "./lib/processes";
 import { launchSandbox } from "./lib/sandbox-launch";
 import { resetEnvCache } from "../lib/env";
+import { SEED, SEED_PASSWORD } from "../sandbox/directory/seed";
 
 const isDev = process.argv.includes("--dev");
 const dataDir = path.resolve(process.env.CONSENTRY_DATA_DIR ?? ".data");
@@ -46,6 +47,8 @@ async function main() {
   const sandbox = await launchSandbox(dataDir, env);
   if (sandbox) {
     Object.assign(env, sandbox.env, { NODE_EXTRA_CA_CERTS: sandbox.caPath });
+    // Staff SSO through the sandbox's MSP tenant, unless a real Entra app is configured.
+    if (!env.AUTH_ENTRA_CLIENT_ID) Object.assign(env, { AUTH_ENTRA_CLOUD: "sandbox", AUTH_ENTRA_TENANT: SEED.msp.id, AUTH_ENTRA_CLIENT_ID: SEED.mspApp.clientId, AUTH_ENTRA_CLIENT_SECRET: SEED.mspApp.secret });
     log(`sandbox up; Consentry trusts its CA at ${sandbox.caPath}`);
   }
 
@@ -72,7 +75,7 @@ async function main() {
   await waitForHttp(`http://127.0.0.1:${port}/login`, 300_000);
 
   const bar = "─".repeat(60);
-  console.log(`\n${bar}\n  Consentry is running: ${publicUrl}\n\n  Sign in:   owner@demo.msp  /  ${password}\n  Also:      tech@demo.msp (technician, Contoso only), support@demo.msp (read-only), same password\n${sandbox ? `  Sandbox:   ${sandbox.env.SANDBOX_LOGIN_URL}/sandbox  (Microsoft 365 emulator console)\n` : ""}\n  Ctrl-C stops everything. Data stays in ${dataDir}.\n${bar}\n`);
+  console.log(`\n${bar}\n  Consentry is running: ${publicUrl}\n\n  Sign in:   owner@demo.msp  /  ${password}\n  Also:      tech@demo.msp (technician, Contoso only), support@demo.msp (read-only), same password\n${sandbox && env.AUTH_ENTRA_CLIENT_ID === SEED.mspApp.clientId ? `  Microsoft: "Sign in with Microsoft" as admin@${SEED.msp.domain} / ${SEED_PASSWORD} (sandbox account)\n` : ""}${sandbox ? `  Sandbox:   ${sandbox.env.SANDBOX_LOGIN_URL}/sandbox  (Microsoft 365 emulator console)\n` : ""}\n  Ctrl-C stops everything. Data stays in ${dataDir}.\n${bar}\n`);
 }
 
 main().catch(async (err) => {
