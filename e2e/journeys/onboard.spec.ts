@@ -10,6 +10,19 @@ const f = fixture();
 test("[ONBOARDING] onboard a tenant and app; a pasted secret ID is caught; copy buttons work", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await signIn(page, f.users.admin);
+  // By domain: Consentry asks the cloud's discovery for the directory ID. An unknown tenant is
+  // refused at the field; a real one is saved with its GUID.
+  await page.goto("/tenants/new");
+  await page.getByLabel("Display name").fill("Northwind Traders");
+  await page.getByLabel("Primary domain").fill("nosuch.onmicrosoft.com");
+  await page.getByLabel("Cloud").selectOption("sandbox");
+  await page.getByRole("button", { name: "Add tenant" }).click();
+  await expect(page.getByText(/AADSTS90002: Tenant 'nosuch\.onmicrosoft\.com' not found/)).toBeVisible();
+  await page.getByLabel("Primary domain").fill("northwind.onmicrosoft.com");
+  await page.getByRole("button", { name: "Add tenant" }).click();
+  await expect(page.getByRole("heading", { name: "Northwind Traders" })).toBeVisible();
+  await expect(page.getByText("3f1c2a4e-6b7d-4c8e-9f10-aa11bb22cc03")).toBeVisible();
+
   await page.goto("/tenants/new");
   await page.getByLabel("Display name").fill("Epsilon Labs");
   await page.getByLabel("Primary domain").fill("epsilon.example.com");
