@@ -39,6 +39,13 @@ test("[SHARED] connect a shared mailbox through its delegate; SendAs is tested b
     await expect(failed).toContainText("5.7.60");
     await expect(failed).toContainText("Add-RecipientPermission");
     await expect(page.getByTestId("test-step-imap-ok")).toBeVisible();
+    // The mailbox is now degraded, and the health matrix shows which check fails.
+    await page.getByRole("link", { name: "Health", exact: true }).click();
+    const row = page.getByRole("row").filter({ hasText: "support@fabrikam.onmicrosoft.com" });
+    await expect(row).toContainText("Degraded");
+    await expect(row).toContainText("delegate_lacks_send_as");
+    await expect(row.getByTestId("checks-support@fabrikam.onmicrosoft.com")).toContainText("IMAP ✓");
+    await expect(row.getByTestId("checks-support@fabrikam.onmicrosoft.com")).toContainText("SMTP ✗");
   } finally {
     await sandboxAdmin("PATCH", "/admin/shared-mailboxes/support@fabrikam.onmicrosoft.com", { sendAs: ["it@fabrikam.onmicrosoft.com"] });
   }

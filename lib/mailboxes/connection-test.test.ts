@@ -32,6 +32,16 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
     expect(codes(r)).toEqual(["imap:ok", "smtp:smtp_auth_disabled"]);
     expect(r.steps[1].detail).toContain("5.7.139");
     expect(await lastConnectionTest(m.ctx)).toMatchObject({ ok: false });
+    // Half working: degraded, with the diagnosis as the mailbox's state code. Fixed: connected again.
+    const state = () => db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId }, select: { state: true, stateCode: true } });
+    expect(await state()).toEqual({ state: "degraded", stateCode: "smtp_auth_disabled" });
+    await env.sb.admin("PATCH", `/admin/tenants/${SEED.contoso.id}`, { smtpAuthDisabled: false });
+    try {
+      expect((await testMailboxConnection(m.ctx)).ok).toBe(true);
+      expect(await state()).toEqual({ state: "connected", stateCode: null });
+    } finally {
+      await env.sb.admin("PATCH", `/admin/tenants/${SEED.contoso.id}`, { smtpAuthDisabled: true });
+    }
   });
 
   it("tells apart the causes of \"authenticated but not connected\" from what Consentry knows", async () => {

@@ -10,5 +10,18 @@ export async function listAllMailboxes(opts: { workspaceId: string; scope: Pick<
     orderBy: [{ state: "asc" }, { address: "asc" }],
     select: { id: true, tenantId: true, address: true, kind: true, inbound: true, outbound: true, state: true, stateCode: true, lastSyncAt: true, tenant: { select: { displayName: true } }, grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true } } },
   });
-  return rows.map(({ tenant, ...m }) => ({ ...m, tenantName: tenant.displayName }));
+  const checks = await lastChecks(opts.workspaceId, rows.map((r) => r.id));
+  return rows.map(({ tenant, ...m }) => ({ ...m, tenantName: tenant.displayName, checks: checks.get(m.id) ?? null }));
+}
+
+type TCheck = { step: string; protocol: string; ok: boolean; code: string | null };
+
+/** Each mailbox's newest connection test, reduced to pass/fail per step (the health matrix). */
+async function lastChecks(workspaceId: string, mailboxIds: string[]): Promise<Map<string, { at: string; steps: TCheck[] }>> {
+  if (mailboxIds.length === 0) return new Map();
+  const rows = await db().$queryRaw<{ mailboxId: string; detail: { at: string; steps: { step: string; protocol: string; ok: boolean; diagnosis?: { code: string } }[] } }[]>`
+    SELECT DISTINCT ON ("mailboxId") "mailboxId", "detail" FROM "Event"
+    WHERE "workspaceId" = ${workspaceId} AND "mailboxId" = ANY(${mailboxIds}::text[]) AND "code" IN ('connection_test_passed', 'connection_test_failed')
+    ORDER BY "mailboxId", "createdAt" DESC`;
+  return new Map(rows.map((r) => [r.mailboxId, { at: r.detail.at, steps: r.detail.steps.map((s) => ({ step: s.step, protocol: s.protocol, ok: s.ok, code: s.diagnosis?.code ?? null })) }]));
 }

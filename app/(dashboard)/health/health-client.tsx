@@ -7,7 +7,7 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 
-type TRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null };
+type TRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null; checks: { at: string; steps: { step: string; protocol: string; ok: boolean; code: string | null }[] } | null };
 
 const STATES = ["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"];
 
@@ -15,7 +15,7 @@ export function HealthClient() {
   const q = useQuery({ queryKey: ["mailboxes", "all"], queryFn: () => apiFetch<{ mailboxes: TRow[] }>("/api/mailboxes"), refetchInterval: 15_000 });
   return (
     <div>
-      <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first." />
+      <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first, with its last connection test." />
       {q.isLoading ? (
         <p className="text-sm text-slate-500">Loading…</p>
       ) : (
@@ -31,6 +31,23 @@ export function HealthClient() {
             { key: "tenant", header: "Tenant", cell: (m) => m.tenantName, sortValue: (m) => m.tenantName },
             { key: "state", header: "State", cell: (m) => <StatusBadge state={m.state} />, sortValue: (m) => STATES.indexOf(m.state) },
             { key: "diag", header: "Diagnosis", cell: (m) => (m.stateCode ? <Badge tone="red">{m.stateCode}</Badge> : "—") },
+            {
+              key: "checks",
+              header: "Last test",
+              cell: (m) =>
+                m.checks ? (
+                  <span className="flex flex-wrap gap-1" title={`Tested ${ago(m.checks.at)}`} data-testid={`checks-${m.address}`}>
+                    {m.checks.steps.map((s, i) => (
+                      <Badge key={i} tone={s.ok ? "green" : "red"}>
+                        {s.step === "token" ? "token" : s.protocol.toUpperCase()} {s.ok ? "✓" : "✗"}
+                      </Badge>
+                    ))}
+                  </span>
+                ) : (
+                  <span className="text-xs text-slate-400">not tested</span>
+                ),
+              sortValue: (m) => (m.checks ? m.checks.steps.filter((s) => !s.ok).length : -1),
+            },
             { key: "proto", header: "In / out", cell: (m) => `${m.inbound} / ${m.outbound}` },
             { key: "refresh", header: "Last token refresh", cell: (m) => ago(m.grant?.lastRefreshAt), sortValue: (m) => m.grant?.lastRefreshAt ?? "" },
             { key: "sync", header: "Last sync", cell: (m) => ago(m.lastSyncAt), sortValue: (m) => m.lastSyncAt ?? "" },

@@ -112,7 +112,7 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
           </>
         }
       />
-      {params.get("connected") && m.state === "connected" && (
+      {params.get("connected") && g && m.state !== "needs_reconsent" && (
         <p className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="connected-banner">
           Connected as {g?.upn}. The first sync starts now.
         </p>
