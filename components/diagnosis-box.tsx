@@ -1,7 +1,10 @@
-// A diagnosis as people read it: what broke, why, and the exact fix.
-export type TDiagnosisView = { code: string; title: string; cause: string; fixSteps: string[]; retryable?: boolean };
+// A diagnosis as people read it: what broke, why, the exact fix, and (where Consentry can act)
+// the button that does it.
+import type { ReactNode } from "react";
 
-export function DiagnosisBox({ d }: { d: TDiagnosisView }) {
+export type TDiagnosisView = { code: string; title: string; cause: string; fixSteps: string[]; retryable?: boolean; action?: string | null };
+
+export function DiagnosisBox({ d, actions }: { d: TDiagnosisView; actions?: ReactNode }) {
   return (
     <div className="mt-4 rounded-md border border-red-200 bg-red-50 p-4 text-sm" role="alert" data-testid="diagnosis">
       <div className="text-xs font-medium text-red-700">{d.code}</div>
@@ -12,6 +15,7 @@ export function DiagnosisBox({ d }: { d: TDiagnosisView }) {
           {d.fixSteps.map((s) => <li key={s}>{s}</li>)}
         </ol>
       )}
+      {actions && <div className="mt-3 flex flex-wrap gap-2" data-testid="diagnosis-actions">{actions}</div>}
     </div>
   );
 }

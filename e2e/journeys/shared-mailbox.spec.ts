@@ -46,6 +46,13 @@ test("[SHARED] connect a shared mailbox through its delegate; SendAs is tested b
     await expect(row).toContainText("delegate_lacks_send_as");
     await expect(row.getByTestId("checks-support@fabrikam.onmicrosoft.com")).toContainText("IMAP ✓");
     await expect(row.getByTestId("checks-support@fabrikam.onmicrosoft.com")).toContainText("SMTP ✗");
+
+    // The customer grants SendAs back; "Test again" on the diagnosis confirms and clears it.
+    await sandboxAdmin("PATCH", "/admin/shared-mailboxes/support@fabrikam.onmicrosoft.com", { sendAs: ["it@fabrikam.onmicrosoft.com"] });
+    await row.getByRole("link", { name: "support@fabrikam.onmicrosoft.com" }).click();
+    await page.getByTestId("diagnosis-actions").getByRole("button", { name: "Test again" }).click();
+    await expect(page.getByTestId("test-step-smtp-ok")).toBeVisible();
+    await expect(page.getByTestId("diagnosis-actions")).toHaveCount(0);
   } finally {
     await sandboxAdmin("PATCH", "/admin/shared-mailboxes/support@fabrikam.onmicrosoft.com", { sendAs: ["it@fabrikam.onmicrosoft.com"] });
   }

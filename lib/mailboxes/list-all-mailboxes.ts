@@ -4,6 +4,8 @@ import { db } from "../db/client";
 import { tenantFilter } from "../auth/guard";
 import type { TScope } from "../auth/session";
 
+const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "connected", "disabled"];
+
 export async function listAllMailboxes(opts: { workspaceId: string; scope: Pick<TScope, "hasAllTenants" | "tenantIds"> }) {
   const rows = await db().mailbox.findMany({
     where: { workspaceId: opts.workspaceId, tenantId: tenantFilter(opts.scope) },
@@ -11,7 +13,11 @@ export async function listAllMailboxes(opts: { workspaceId: string; scope: Pick<
     select: { id: true, tenantId: true, address: true, kind: true, inbound: true, outbound: true, state: true, stateCode: true, lastSyncAt: true, tenant: { select: { displayName: true } }, grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true } } },
   });
   const checks = await lastChecks(opts.workspaceId, rows.map((r) => r.id));
-  return rows.map(({ tenant, ...m }) => ({ ...m, tenantName: tenant.displayName, checks: checks.get(m.id) ?? null }));
+  // Failing first: what needs a person, then what's broken, then what's waiting, then what works.
+  const rank = (st: string) => SEVERITY.indexOf(st);
+  return rows
+    .map(({ tenant, ...m }) => ({ ...m, tenantName: tenant.displayName, checks: checks.get(m.id) ?? null }))
+    .sort((a, b) => rank(a.state) - rank(b.state) || a.address.localeCompare(b.address));
 }
 
 type TCheck = { step: string; protocol: string; ok: boolean; code: string | null };

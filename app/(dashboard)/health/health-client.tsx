@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 type TRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null; checks: { at: string; steps: { step: string; protocol: string; ok: boolean; code: string | null }[] } | null };
 
 const STATES = ["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"];
+const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "connected", "disabled"];
 
 export function HealthClient() {
   const q = useQuery({ queryKey: ["mailboxes", "all"], queryFn: () => apiFetch<{ mailboxes: TRow[] }>("/api/mailboxes"), refetchInterval: 15_000 });
@@ -29,7 +30,7 @@ export function HealthClient() {
           columns={[
             { key: "address", header: "Mailbox", cell: (m) => m.address, sortValue: (m) => m.address },
             { key: "tenant", header: "Tenant", cell: (m) => m.tenantName, sortValue: (m) => m.tenantName },
-            { key: "state", header: "State", cell: (m) => <StatusBadge state={m.state} />, sortValue: (m) => STATES.indexOf(m.state) },
+            { key: "state", header: "State", cell: (m) => <StatusBadge state={m.state} />, sortValue: (m) => SEVERITY.indexOf(m.state) },
             { key: "diag", header: "Diagnosis", cell: (m) => (m.stateCode ? <Badge tone="red">{m.stateCode}</Badge> : "—") },
             {
               key: "checks",
@@ -39,7 +40,8 @@ export function HealthClient() {
                   <span className="flex flex-wrap gap-1" title={`Tested ${ago(m.checks.at)}`} data-testid={`checks-${m.address}`}>
                     {m.checks.steps.map((s, i) => (
                       <Badge key={i} tone={s.ok ? "green" : "red"}>
-                        {s.step === "token" ? "token" : s.protocol.toUpperCase()} {s.ok ? "✓" : "✗"}
+                        <span className="whitespace-nowrap">
+                        {s.step === "token" ? "token" : s.protocol.toUpperCase()} {s.ok ? "✓" : "✗"}</span>
                       </Badge>
                     ))}
                   </span>

@@ -117,7 +117,29 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
           Connected as {g?.upn}. The first sync starts now.
         </p>
       )}
-      {data.diagnosis && <DiagnosisBox d={data.diagnosis} />}
+      {data.diagnosis && (
+        <DiagnosisBox
+          d={data.diagnosis}
+          actions={
+            canConnect && (
+              <>
+                {data.diagnosis.action === "send_reconsent_link" && (
+                  <>
+                    <Button isBusy={sendLink.isPending} onClick={() => sendLink.mutate()}>Send re-consent link</Button>
+                    <Button variant="secondary" isBusy={connect.isPending} onClick={() => connect.mutate()}>Re-connect now</Button>
+                  </>
+                )}
+                {data.diagnosis.action === "test_again" && <Button isBusy={testNow.isPending} onClick={() => testNow.mutate()}>Test again</Button>}
+                {(data.diagnosis.action === "rotate_secret" || data.diagnosis.action === "fix_redirect_uri") && m.appRegistrationId && (
+                  <Link className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700" href={`/tenants/${tenantId}/apps/${m.appRegistrationId}`}>{data.diagnosis.action === "rotate_secret" ? "Rotate secret" : "Open the app's redirect URI"}</Link>
+                )}
+                {data.diagnosis.action === "request_org_consent" && <Link className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700" href={`/tenants/${tenantId}`}>Request organization consent</Link>}
+                {data.diagnosis.retryable && g && <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>Retry now</Button>}
+              </>
+            )
+          }
+        />
+      )}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card
