@@ -27,6 +27,7 @@ const ZEnv = z.object({
   SANDBOX_SMTP_HOST: z.string().default("localhost:4587"),
   SANDBOX_ENABLED: ZBool.default(false),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -88,6 +88,8 @@ async function e2e() {
     }
     const web = startChild("web", bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { ...env, NODE_ENV: "production" }, { quiet: !process.env.E2E_VERBOSE });
     await waitForHttp(`${baseUrl}/login`, 120_000, () => web.proc.exitCode === null);
+    // A real worker syncs what the journeys connect, as in production.
+    startChild("worker", bin("tsx"), ["--conditions=react-server", "workers/main.ts"], env, { quiet: !process.env.E2E_VERBOSE });
     const file = path.join(out, "playwright.json");
     rmSync(file, { force: true });
     const code = await run(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts", ...args.filter((a) => !a.startsWith("--e2e") && !a.startsWith("--unit"))], {

@@ -1,5 +1,6 @@
-// The mail worker process: a heartbeat row (so the dashboard and /api/health know it runs),
-// proactive token refresh, and secret-expiry warnings. Mail sync and sending hook in here.
+// The mail worker process: a heartbeat row (so the dashboard and /api/health know it runs), mail
+// sync of every connected mailbox (shared with other workers by leases), proactive token refresh,
+// and secret-expiry warnings. Sending hooks in here next.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { db } from "../lib/db/client";
@@ -7,8 +8,10 @@ import { env } from "../lib/env";
 import { checkSecretExpiry } from "../lib/apps/secret-expiry-check";
 import { refreshStaleGrants } from "../lib/grants/proactive-refresh";
 import { microsoftRefresher } from "../lib/grants/microsoft-refresher";
+import { syncDueMailboxes } from "../lib/sync/sync-loop";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
+const SYNC_TICK_MS = 3_000;
 
 const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 const version = process.env.npm_package_version ?? "dev";
@@ -43,12 +46,28 @@ async function main() {
   };
   void housekeeping();
   const hk = setInterval(() => void housekeeping(), HOUSEKEEPING_MS);
+  // Sync: claim what's due, work it, and come straight back while there's more.
+  let syncing: Promise<void> = Promise.resolve();
+  const syncTick = async () => {
+    while (!stopping) {
+      let n = 0;
+      try {
+        n = await syncDueMailboxes(workerId, { concurrency: env().WORKER_CONCURRENCY, log: (l) => console.log(`[worker] ${l}`) });
+      } catch (e) {
+        console.error(`[worker] sync round failed: ${(e as Error).message}`);
+      }
+      if (n === 0) await new Promise((r) => setTimeout(r, SYNC_TICK_MS));
+    }
+  };
+  syncing = syncTick();
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     clearInterval(timer);
     clearInterval(hk);
     console.log(`[worker] ${signal}: draining and stopping`);
+    // Let running syncs finish their batch and release their leases (bounded).
+    await Promise.race([syncing, new Promise((r) => setTimeout(r, 20_000))]);
     await beat("stopped").catch(() => undefined);
     await db().$disconnect().catch(() => undefined);
     process.exit(0);

@@ -36,6 +36,11 @@ test.describe("[CROSS-TENANT] apps and mailboxes API", () => {
     expect((await owner.delete(`/api/apps/${o.gamma.app}`)).status()).toBe(404);
     expect((await owner.get(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}`)).status()).toBe(404);
     expect((await owner.delete(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}`)).status()).toBe(404);
+    // Synced mail of another workspace's mailbox: the same 404 as a missing one.
+    const foreignMail = await owner.get(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}/messages`);
+    expect(foreignMail.status()).toBe(404);
+    expect(await foreignMail.json()).toEqual(await (await owner.get(`/api/tenants/${alpha}/mailboxes/${randomUUID()}/messages`)).json());
+    expect((await owner.get(`/api/tenants/${alpha}/mailboxes/${o.gamma.mailbox}/messages`)).status()).toBe(404);
     // Another workspace's mailbox can't become this workspace's notifier.
     const notifier = await owner.put("/api/settings/notifier", { data: { mailboxId: o.gamma.mailbox } });
     expect(notifier.status()).toBe(404);

@@ -45,6 +45,11 @@ test("[CONSENT] connect a user mailbox: the wrong user is refused, the right use
   } finally {
     await sandboxAdmin("PATCH", "/admin/tenants/contoso.onmicrosoft.com", { smtpAuthDisabled: true });
   }
+  // The worker's first sync fills the Mail card (the sandbox seeds a few hundred messages).
+  await expect(page.getByTestId("message-total")).not.toHaveText("0 stored", { timeout: 30_000 });
+  await expect(page.getByTestId("message-list").locator("li").first()).toBeVisible();
+  await page.getByLabel("Filter messages").fill("zzzz-no-such-subject");
+  await expect(page.getByText("No message matches.")).toBeVisible();
   const html = await page.content();
   expect(html).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./); // no token ever reaches the browser
 });

@@ -18,6 +18,7 @@ export const mailboxSelect = {
   state: true,
   stateCode: true,
   lastSyncAt: true,
+  syncState: true,
   createdAt: true,
   updatedAt: true,
   grant: { select: { upn: true, oid: true, tid: true, scopes: true, accessTokenExpiresAt: true, lastRefreshAt: true, refreshTokenIssuedAt: true, refreshFailures: true, lastErrorCode: true, createdAt: true } },
@@ -25,10 +26,16 @@ export const mailboxSelect = {
 
 type TGrantInfo = { upn: string; oid: string; tid: string; scopes: string[]; accessTokenExpiresAt: Date | null; lastRefreshAt: Date | null; refreshTokenIssuedAt: Date; refreshFailures: number; lastErrorCode: string | null; createdAt: Date };
 
-export function toMailboxDto<T extends { grant: TGrantInfo | null }>(m: T) {
+type TSyncProgress = { done: number; total: number; startedAt: string; finishedAt?: string };
+
+export function toMailboxDto<T extends { grant: TGrantInfo | null; syncState?: unknown }>(m: T) {
   const g = m.grant;
+  // Only the progress leaves the server; the rest of the sync state (delta links) stays.
+  const { syncState, ...rest } = m;
+  const progress = ((syncState as { progress?: TSyncProgress } | null)?.progress ?? null) as TSyncProgress | null;
   return {
-    ...m,
+    ...rest,
+    syncProgress: progress,
     grant: g
       ? { ...g, refreshTokenAgeDays: Math.floor((Date.now() - g.refreshTokenIssuedAt.getTime()) / 86_400_000) }
       : null,

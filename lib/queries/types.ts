@@ -59,6 +59,7 @@ export type TMailbox = {
   state: string;
   stateCode: string | null;
   lastSyncAt: string | null;
+  syncProgress: { done: number; total: number; startedAt: string; finishedAt?: string } | null;
   grant: TGrantInfo | null;
   createdAt: string;
 };

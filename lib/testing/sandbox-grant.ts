@@ -25,7 +25,7 @@ export type TGrantOpts = {
   /** Who signed in (the token's user); defaults to the mailbox address. */
   signedIn?: string;
   scopes?: string[];
-  mailbox?: { kind?: "user" | "shared"; delegateUpn?: string; inbound?: "imap" | "pop" | "graph" | "none"; outbound?: "smtp" | "graph" | "none"; folder?: string };
+  mailbox?: { kind?: "user" | "shared"; delegateUpn?: string; inbound?: "imap" | "pop" | "graph" | "none"; outbound?: "smtp" | "graph" | "none"; folder?: string; afterProcessing?: "keep" | "mark_read" | "move" | "delete"; moveToFolder?: string };
 };
 
 export async function mailboxWithSandboxGrant(sb: TTestSandbox, address: string, o: TGrantOpts = {}) {

@@ -203,6 +203,7 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
               </form>
             )}
           </Card>
+          <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} />
           <Card title="Token" actions={canConnect && g && <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>Refresh token now</Button>}>
             {refreshResult?.ok && <p className="mb-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="refresh-ok">Microsoft issued a fresh token.</p>}
             {refreshResult && !refreshResult.ok && refreshResult.diagnosis && <DiagnosisBox d={refreshResult.diagnosis} />}
@@ -271,5 +272,55 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
       </div>
       <ConfirmDialog open={deleting} title={`Remove ${m.address}?`} body="Its token set and stored mail are deleted from Consentry. Nothing changes in Microsoft 365." confirmText={m.address} confirmLabel="Remove" isBusy={del.isPending} onConfirm={() => del.mutate()} onClose={() => setDeleting(false)} />
     </div>
+  );
+}
+
+type TMessageRow = { id: string; subject: string | null; fromAddress: string | null; receivedAt: string; size: number };
+
+// The sync's progress (first sync of a big folder takes a while) and the newest messages pulled.
+function MessagesCard({ tenantId, mailboxId, m }: { tenantId: string; mailboxId: string; m: TMailbox }) {
+  const [q, setQ] = useState("");
+  const p = m.syncProgress;
+  const running = !!p && !p.finishedAt && p.total > 0;
+  const list = useQuery({
+    queryKey: [...mailboxKeys.detail(tenantId, mailboxId), "messages", q],
+    queryFn: () => apiFetch<{ messages: TMessageRow[]; total: number }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/messages?limit=25${q ? `&q=${encodeURIComponent(q)}` : ""}`),
+    refetchInterval: running ? 2_000 : 15_000,
+    enabled: m.inbound === "imap" || m.inbound === "graph",
+  });
+  if (m.inbound !== "imap" && m.inbound !== "graph") return null;
+  const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
+  return (
+    <Card title="Mail" actions={list.data && <span className="text-sm text-slate-500" data-testid="message-total">{list.data.total} stored</span>}>
+      {running && (
+        <div className="mb-4" data-testid="sync-progress">
+          <div className="mb-1 flex justify-between text-xs text-slate-600"><span>Syncing {m.folder}…</span><span>{p!.done} of {p!.total}</span></div>
+          <div className="h-2 overflow-hidden rounded bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label="Sync progress"><div className="h-full rounded bg-indigo-500 transition-all" style={{ width: `${pct}%` }} /></div>
+        </div>
+      )}
+      {!m.grant ? (
+        <p className="text-sm text-slate-500">Connect the mailbox; the worker starts syncing {m.folder} within seconds.</p>
+      ) : !list.data ? (
+        <p className="text-sm text-slate-500">Loading…</p>
+      ) : list.data.total === 0 && !q ? (
+        <p className="text-sm text-slate-500">{m.lastSyncAt ? `${m.folder} was empty at the last sync (${ago(m.lastSyncAt)}).` : "Waiting for the first sync. Is a worker running? (Health → workers)"}</p>
+      ) : (
+        <>
+          <input aria-label="Filter messages" placeholder="Filter by subject or sender" value={q} onChange={(e) => setQ(e.target.value)} className="mb-3 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+          <ul className="divide-y divide-slate-100 text-sm" data-testid="message-list">
+            {list.data.messages.map((x) => (
+              <li key={x.id} className="flex items-baseline justify-between gap-3 py-1.5">
+                <div className="min-w-0">
+                  <div className="truncate font-medium">{x.subject ?? "(no subject)"}</div>
+                  <div className="truncate text-xs text-slate-500">{x.fromAddress ?? "unknown sender"}</div>
+                </div>
+                <div className="shrink-0 text-xs text-slate-500">{dateTime(x.receivedAt)}</div>
+              </li>
+            ))}
+          </ul>
+          {list.data.messages.length === 0 && <p className="text-sm text-slate-500">No message matches.</p>}
+        </>
+      )}
+    </Card>
   );
 }

@@ -1,0 +1,31 @@
+import "server-only";
+// The worker's sync loop: claim due mailboxes (leases), sync each with its lease renewed per batch,
+// release with the next due time. A mailbox's failure is its own; the loop goes on.
+import { db } from "../db/client";
+import { claimDueMailboxes, releaseLease, renewLease } from "./claim";
+import { nextSyncDelayMs, syncMailbox, type TSyncState } from "./sync-mailbox";
+
+export const LEASE_MS = 2 * 60_000;
+
+export async function syncDueMailboxes(workerId: string, opts: { concurrency: number; log?: (line: string) => void }): Promise<number> {
+  const claimed = await claimDueMailboxes(workerId, { limit: opts.concurrency, leaseMs: LEASE_MS });
+  await Promise.all(
+    claimed.map(async (c) => {
+      const ctx = { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.id };
+      let delay = 60_000;
+      try {
+        const r = await syncMailbox(ctx, { onBatch: () => renewLease(c.id, workerId, LEASE_MS) });
+        const failures = ((await db().mailbox.findUnique({ where: { id: c.id }, select: { syncState: true } }))?.syncState as TSyncState | null)?.failures ?? 0;
+        delay = nextSyncDelayMs(r, failures);
+        if (r.ok && r.stored) opts.log?.(`synced ${r.stored} from mailbox ${c.id}`);
+        if (!r.ok) opts.log?.(`mailbox ${c.id}: ${r.code}${r.transient ? " (will retry)" : ""}`);
+      } catch (err) {
+        opts.log?.(`mailbox ${c.id}: sync crashed: ${(err as Error).message}`);
+        delay = 5 * 60_000;
+      } finally {
+        await releaseLease(c.id, workerId, new Date(Date.now() + delay)).catch(() => undefined);
+      }
+    }),
+  );
+  return claimed.length;
+}

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Message_mailboxId_internetMessageId_idx" ON "Message"("mailboxId", "internetMessageId");
