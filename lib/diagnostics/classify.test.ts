@@ -50,6 +50,7 @@ describe("diagnosis catalog", () => {
     expect(classify(f, { expectedUser: "helpdesk@contoso.com", tokenUpn: "HelpDesk@contoso.com", mailboxKind: "user" }).code).toBe("mailbox_unlicensed_or_imap_disabled");
     expect(classify(f, { expectedUser: "support@contoso.com", delegateUpn: "it@contoso.com", tokenUpn: "it@contoso.com", mailboxKind: "shared" }).code).toBe("imap_not_connected");
     expect(classify(failureFromImapReply("A1 NO AUTHENTICATE failed.")).code).toBe("imap_auth_failed");
+    expect(classify(failureFromImapReply("A1 NO [AUTHENTICATIONFAILED] Authentication failed.")).code).toBe("imap_auth_failed"); // Dovecot's wording
     expect(classify(failureFromImapReply("A1 BAD Request is throttled. Suggested Backoff Time: 299961 milliseconds"))).toMatchObject({ code: "imap_throttled", transient: true });
     expect(classify(failureFromPopReply("-ERR Authentication failure: unknown user name or bad password.")).code).toBe("pop_auth_failed");
   });

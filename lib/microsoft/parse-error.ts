@@ -47,7 +47,7 @@ export function failureFromRedirect(p: { error: string; error_description?: stri
 
 export function failureFromImapReply(line: string): TMicrosoftFailure {
   const t = line.trim();
-  const kind = /User is authenticated but not connected/i.test(t) ? "not_connected" : /AUTHENTICATE failed|LOGIN failed/i.test(t) ? "auth_failed" : /throttled/i.test(t) ? "throttled" : /^\* BYE/i.test(t) ? "bye" : "other";
+  const kind = /User is authenticated but not connected/i.test(t) ? "not_connected" : /AUTHENTICATE failed|LOGIN failed|AUTHENTICATIONFAILED|Authentication failed/i.test(t) ? "auth_failed" : /throttled/i.test(t) ? "throttled" : /^\* BYE/i.test(t) ? "bye" : "other";
   const backoff = t.match(/Backoff Time:\s*(\d+)\s*milliseconds/i);
   return { source: "imap", imapKind: kind, retryAfterSeconds: backoff ? Math.ceil(Number(backoff[1]) / 1000) : undefined, message: redact(t) };
 }
