@@ -107,7 +107,7 @@ export function DataTable<T>({
               <tr key={rowKey(r)} className="hover:bg-slate-50">
                 {columns.map((c, i) => (
                   <td key={c.key} className={`px-4 py-2.5 align-top ${c.className ?? ""}`}>
-                    {i === 0 && rowHref ? (
+                    {i === 0 && rowHref && rowHref(r) ? (
                       <Link href={rowHref(r)} className="font-medium text-indigo-700 hover:underline">
                         {c.cell(r)}
                       </Link>

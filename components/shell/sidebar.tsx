@@ -8,6 +8,7 @@ const NAV = [
   { href: "/", label: "Overview" },
   { href: "/tenants", label: "Tenants" },
   { href: "/health", label: "Health" },
+  { href: "/events", label: "Event log" },
   { href: "/diagnostics", label: "Diagnostics" },
 ];
 const SETTINGS = [

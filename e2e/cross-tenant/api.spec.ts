@@ -116,3 +116,44 @@ test.describe("[API] bad input gets a clear 4xx", () => {
     expect(r.status()).toBe(403);
   });
 });
+
+test.describe("[CROSS-TENANT] event log and support bundles", () => {
+  test("a foreign tenant or mailbox answers like a missing one; unfiltered views leave them out", async () => {
+    const tech = await apiAs(f.users.tech);
+    const missingBody = await (await tech.get(`/api/support-bundle?tenantId=${missing}`)).json();
+    for (const id of [beta, gamma]) {
+      for (const path of [`/api/events?tenantId=${id}`, `/api/events/trend?tenantId=${id}`, `/api/support-bundle?tenantId=${id}`]) {
+        const r = await tech.get(path);
+        expect(r.status(), path).toBe(404);
+        expect(await r.json()).toEqual(missingBody);
+      }
+    }
+    for (const mb of [f.objects.beta.mailbox, f.objects.gamma.mailbox]) {
+      expect((await tech.get(`/api/support-bundle?mailboxId=${mb}`)).status()).toBe(404);
+      expect((await tech.get(`/api/events?mailboxId=${mb}`)).status()).toBe(404);
+      // A foreign mailbox under an allowed tenant is still not found.
+      expect((await tech.get(`/api/support-bundle?tenantId=${alpha}&mailboxId=${mb}`)).status()).toBe(404);
+    }
+    const own = await tech.get(`/api/support-bundle?mailboxId=${f.objects.alpha.mailbox}`);
+    expect(own.status()).toBe(200);
+    expect(own.headers()["content-disposition"]).toMatch(/^attachment; filename="consentry-support-helpdesk-alpha-example-com-/);
+    const ws = await (await tech.get("/api/support-bundle")).text();
+    expect(ws).toContain("Alpha Corp");
+    expect(ws).not.toContain("Beta LLC");
+    expect(ws).not.toContain("Gamma GmbH");
+    const { events } = await (await tech.get("/api/events?limit=500")).json();
+    expect(events.every((e: { tenantId: string | null }) => e.tenantId === null || e.tenantId === alpha)).toBe(true);
+    const other = await apiAs(f.users.otherOwner);
+    expect((await other.get(`/api/support-bundle?tenantId=${alpha}`)).status()).toBe(404);
+    expect(await (await other.get("/api/support-bundle")).text()).not.toContain("Alpha Corp");
+  });
+
+  test("bad input gets a clear 400, never a 500", async () => {
+    const owner = await apiAs(f.users.owner);
+    for (const path of ["/api/events?level=loud", "/api/events?limit=100000", "/api/support-bundle?days=365", "/api/support-bundle?tenantId=not-a-uuid", "/api/events?cursor=x"]) {
+      const r = await owner.get(path);
+      expect(r.status(), path).toBe(400);
+      expect((await r.json()).error.message).toBeTruthy();
+    }
+  });
+});

@@ -36,3 +36,14 @@ test("[CROSS-TENANT] support sees no mutation buttons", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Delete tenant" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Save changes" })).toHaveCount(0);
 });
+
+test("[CROSS-TENANT] the event log names no other tenant, and a foreign tenant filter is not found", async ({ page }) => {
+  await signIn(page, f.users.tech);
+  await page.goto("/events");
+  await expect(page.getByRole("heading", { name: "Event log" })).toBeVisible();
+  await expect(page.getByLabel("Tenant").locator("option")).toHaveText(["All tenants", "Alpha Corp"]);
+  await page.goto(`/events?tenantId=${f.workspaceA.tenants.beta}`);
+  await expect(page.getByText("The event log could not be loaded")).toBeVisible();
+  await expect(page.getByText("Tenant not found")).toBeVisible();
+  await expect(page.getByText("Beta LLC")).toHaveCount(0);
+});

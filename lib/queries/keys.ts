@@ -19,3 +19,8 @@ export const mailboxKeys = {
 export const staffKeys = { all: ["staff"] as const, list: () => [...staffKeys.all, "list"] as const };
 export const auditKeys = { all: ["audit"] as const, list: (filters: Record<string, string>) => [...auditKeys.all, "list", filters] as const };
 export const meKeys = { all: ["me"] as const };
+export const eventKeys = {
+  all: ["events"] as const,
+  list: (filters: Record<string, string>) => [...eventKeys.all, "list", filters] as const,
+  trend: (filters: Record<string, string>) => [...eventKeys.all, "trend", filters] as const,
+};

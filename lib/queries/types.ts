@@ -63,3 +63,6 @@ export type TMailbox = {
   grant: TGrantInfo | null;
   createdAt: string;
 };
+
+export type TEventRow = { id: string; level: "debug" | "info" | "warn" | "error"; code: string; message: string; detail: unknown; createdAt: string; tenantId: string | null; mailboxId: string | null; tenantName: string | null; mailboxAddress: string | null };
+export type TEventTrendDay = { day: string; debug: number; info: number; warn: number; error: number };

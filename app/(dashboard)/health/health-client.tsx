@@ -5,6 +5,7 @@ import { ago } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
+import { SupportBundleButton } from "@/components/support/support-bundle-button";
 import { EmptyState } from "@/components/ui/empty-state";
 
 type TRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null; checks: { at: string; steps: { step: string; protocol: string; ok: boolean; code: string | null }[] } | null };
@@ -16,7 +17,7 @@ export function HealthClient() {
   const q = useQuery({ queryKey: ["mailboxes", "all"], queryFn: () => apiFetch<{ mailboxes: TRow[] }>("/api/mailboxes"), refetchInterval: 15_000 });
   return (
     <div>
-      <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first, with its last connection test." />
+      <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first, with its last connection test." actions={<SupportBundleButton compact />} />
       {q.isLoading ? (
         <p className="text-sm text-slate-500">Loading…</p>
       ) : (

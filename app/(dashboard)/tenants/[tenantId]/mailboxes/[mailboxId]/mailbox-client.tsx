@@ -10,6 +10,7 @@ import { ago, dateTime, until } from "@/lib/format";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
+import { SupportBundleButton } from "@/components/support/support-bundle-button";
 import { CopyField } from "@/components/ui/copy-button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
@@ -230,7 +231,14 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
               <p className="text-sm text-slate-500">Not connected yet.</p>
             )}
           </Card>
-          <Card title="Log">
+          <Card
+            title="Log"
+            actions={
+              <a href={`/events?tenantId=${tenantId}&mailboxId=${m.id}`} className="text-sm text-indigo-700 hover:underline">
+                Full event log
+              </a>
+            }
+          >
             {data.events.length === 0 ? (
               <p className="text-sm text-slate-500">No events yet.</p>
             ) : (
@@ -246,6 +254,9 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
                 ))}
               </ul>
             )}
+            <div className="mt-3 border-t border-slate-100 pt-3">
+              <SupportBundleButton tenantId={tenantId} mailboxId={m.id} compact />
+            </div>
           </Card>
         </div>
         <div className="space-y-6">

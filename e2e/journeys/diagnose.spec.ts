@@ -1,0 +1,77 @@
+// [DIAGNOSE] Journey 6: a mailbox breaks (its tenant has SMTP AUTH off), and support — read-only —
+// finds it failing first on Health, reads the diagnosis with its evidence and fix, follows the
+// event log with its trend, and exports a redacted support bundle that holds no secret or token.
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { apiAs } from "../support/api-session";
+import { fixture } from "../support/fixture";
+import { signIn } from "../support/ui-session";
+import { microsoftSignIn } from "../support/microsoft";
+import { SEED } from "../../sandbox/directory/seed";
+
+const f = fixture();
+test.skip(!f.sandbox, "the sandbox isn't part of this checkout");
+
+const ADDRESS = "it@contoso.onmicrosoft.com";
+
+test("[DIAGNOSE] support finds the failing mailbox, reads why, follows the event log and exports a support bundle", async ({ page, browser }) => {
+  const con = f.sandboxObjects.contoso;
+  // A technician connects a mailbox in Contoso, whose tenant has SMTP AUTH disabled.
+  await signIn(page, f.users.owner);
+  await page.goto(`/tenants/${con.tenant}/mailboxes/new`);
+  await page.getByLabel("Mailbox address").fill(ADDRESS);
+  await page.getByRole("button", { name: "Add mailbox" }).click();
+  await expect(page.getByRole("heading", { name: ADDRESS })).toBeVisible();
+  await page.getByRole("button", { name: "Connect" }).click();
+  await microsoftSignIn(page, ADDRESS, ADDRESS);
+  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  await expect(page.getByTestId("test-step-smtp-failed")).toContainText("smtp_auth_disabled");
+
+  // Support, in a browser of their own.
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  const sp = await ctx.newPage();
+  await signIn(sp, f.users.support);
+  await sp.getByRole("link", { name: "Health", exact: true }).click();
+  const row = sp.getByRole("row").filter({ hasText: ADDRESS });
+  await expect(row).toContainText("Degraded");
+  await expect(row).toContainText("smtp_auth_disabled");
+  await expect(row.getByTestId(`checks-${ADDRESS}`)).toContainText("SMTP ✗");
+  await row.getByRole("link", { name: ADDRESS }).click();
+  // The diagnosis in plain words, with the fix.
+  await expect(sp.getByTestId("diagnosis").first()).toContainText("SMTP AUTH");
+  await expect(sp.getByTestId("diagnosis").first()).toContainText("Set-TransportConfig -SmtpClientAuthenticationDisabled $false");
+
+  // The event log, narrowed to this mailbox: the failed test is there, with its evidence.
+  await sp.getByRole("link", { name: "Full event log" }).click();
+  await expect(sp.getByRole("heading", { name: "Event log" })).toBeVisible();
+  await expect(sp.getByRole("button", { name: `Mailbox: ${ADDRESS} ✕` })).toBeVisible();
+  const table = sp.getByTestId("event-table");
+  await expect(table).toContainText("connection_test_failed");
+  await sp.getByLabel("Minimum level").selectOption("error");
+  await expect(table).toContainText("connection_test_failed");
+  await expect(table).not.toContainText("connection_test_passed");
+  await expect(sp.getByTestId("event-trend")).toContainText("Errors");
+  const today = new Date().toISOString().slice(0, 10);
+  expect(Number(await sp.getByTestId("event-trend").locator(`[data-day="${today}"]`).getAttribute("data-total"))).toBeGreaterThan(0);
+  await sp.getByLabel("Search messages").fill("no such message text");
+  await expect(sp.getByText("No events match these filters")).toBeVisible();
+
+  // The support bundle for this mailbox: what broke and why, nothing that lets anyone in.
+  const [download] = await Promise.all([sp.waitForEvent("download"), sp.getByRole("link", { name: "Export support bundle" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^consentry-support-it-contoso-onmicrosoft-com-.*\.json$/);
+  const text = readFileSync((await download.path())!, "utf8");
+  const bundle = JSON.parse(text);
+  expect(bundle.format).toBe("consentry-support-bundle/1");
+  expect(bundle.generatedBy).toBe(f.users.support);
+  const mb = bundle.tenants[0].mailboxes[0];
+  expect(mb).toMatchObject({ address: ADDRESS, state: "degraded", diagnosis: { code: "smtp_auth_disabled" }, grant: { authorizedAs: { upn: ADDRESS }, matchesExpectedUser: true } });
+  expect(bundle.diagnoses.map((d: { code: string }) => d.code)).toContain("smtp_auth_disabled");
+  expect(text).not.toContain(SEED.contoso.secret);
+  expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);
+  await ctx.close();
+
+  // The export is on the audit trail.
+  const owner = await apiAs(f.users.owner);
+  const audit = await (await owner.get(`/api/audit?action=support_bundle.export&tenantId=${con.tenant}`)).json();
+  expect(audit.entries[0]).toMatchObject({ actorEmail: f.users.support, targetType: "mailbox" });
+});

@@ -1,0 +1,247 @@
+import "server-only";
+// A redacted support bundle: everything support (or Consentry's own support) needs to tell what
+// broke for a tenant or mailbox — configuration, states, diagnoses, grant ages, last connection
+// tests, the event log — and nothing that could be used to get in: no secret, no token, no mail
+// content. Optionally pseudonymizes addresses so it can leave the MSP.
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import { db, Prisma } from "../db/client";
+import { canAccessTenant } from "../auth/guard";
+import type { TScope } from "../auth/session";
+import { notFound } from "../http/errors";
+import { redact } from "../microsoft/parse-error";
+import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { hostsFor } from "../clouds/hosts-for";
+import { workerStatus } from "../workers/worker-status";
+import type { TConnectionTest } from "../mailboxes/connection-test";
+
+export const BUNDLE_FORMAT = "consentry-support-bundle/1";
+
+export const ZBundleQuery = z.object({
+  tenantId: z.string().uuid().optional(),
+  mailboxId: z.string().uuid().optional(),
+  days: z.coerce.number().int().min(1).max(90).default(7),
+  pseudonymize: z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true"),
+});
+export type TBundleQuery = z.infer<typeof ZBundleQuery>;
+
+const MAX_EVENTS = 2000;
+const DAY = 86_400_000;
+
+type TScopeLike = Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds" | "email">;
+
+/** Applies the credential redactor to every string in a JSON value (keys stay). */
+export function redactDeep(v: unknown): unknown {
+  if (typeof v === "string") return redact(v);
+  if (Array.isArray(v)) return v.map(redactDeep);
+  if (v && typeof v === "object" && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactDeep(x)]));
+  return v;
+}
+
+/** Replaces each address's local part with a stable pseudonym (same address → same pseudonym in one bundle). */
+export function pseudonymizeAddresses(json: string, salt: string): string {
+  return json.replace(/([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g, (_m, local: string, domain: string) => {
+    const h = createHash("sha256").update(`${salt}:${local.toLowerCase()}@${domain.toLowerCase()}`).digest("hex").slice(0, 8);
+    return `user-${h}@${domain}`;
+  });
+}
+
+async function resolveTargets(scope: TScopeLike, q: TBundleQuery) {
+  let tenantId = q.tenantId;
+  if (q.mailboxId) {
+    const m = await db().mailbox.findFirst({ where: { id: q.mailboxId, workspaceId: scope.workspaceId, ...(tenantId ? { tenantId } : {}) }, select: { tenantId: true } });
+    if (!m || !canAccessTenant(scope, m.tenantId)) throw notFound("Mailbox");
+    tenantId = m.tenantId;
+  }
+  if (tenantId) {
+    const t = canAccessTenant(scope, tenantId) && (await db().tenant.findFirst({ where: { id: tenantId, workspaceId: scope.workspaceId }, select: { id: true } }));
+    if (!t) throw notFound("Tenant");
+    return { tenantIds: [tenantId], mailboxId: q.mailboxId };
+  }
+  const all = await db().tenant.findMany({ where: { workspaceId: scope.workspaceId, ...(scope.hasAllTenants ? {} : { id: { in: scope.tenantIds } }) }, select: { id: true } });
+  return { tenantIds: all.map((t) => t.id), mailboxId: undefined };
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const ageDays = (d: Date | null | undefined, now: number) => (d ? Math.floor((now - d.getTime()) / DAY) : null);
+
+export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
+  const now = Date.now();
+  const since = new Date(now - q.days * DAY);
+  const target = await resolveTargets(scope, q);
+  const tenants = await db().tenant.findMany({
+    where: { workspaceId: scope.workspaceId, id: { in: target.tenantIds } },
+    orderBy: { displayName: "asc" },
+    select: { id: true, displayName: true, directoryId: true, primaryDomain: true, cloud: true, adminConsentAt: true, adminConsentBy: true, adminConsentScopes: true, adminConsentTenantId: true, createdAt: true },
+  });
+  const mailboxes = await db().mailbox.findMany({
+    where: { workspaceId: scope.workspaceId, tenantId: { in: target.tenantIds }, ...(target.mailboxId ? { id: target.mailboxId } : {}) },
+    orderBy: { address: "asc" },
+    select: {
+      id: true, tenantId: true, appRegistrationId: true, address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true,
+      afterProcessing: true, moveToFolder: true, state: true, stateCode: true, lastSyncAt: true, nextSyncAt: true, leaseOwner: true, leaseExpiresAt: true, syncState: true, createdAt: true,
+      grant: { select: { upn: true, oid: true, tid: true, scopes: true, accessTokenExpiresAt: true, accessTokenResource: true, lastRefreshAt: true, refreshTokenIssuedAt: true, refreshFailures: true, lastErrorCode: true, createdAt: true } },
+    },
+  });
+  const mailboxIds = mailboxes.map((m) => m.id);
+  const appIds = [...new Set(mailboxes.map((m) => m.appRegistrationId).filter((x): x is string => !!x))];
+  const apps = await db().appRegistration.findMany({
+    where: { workspaceId: scope.workspaceId, OR: [{ id: { in: appIds } }, ...(target.mailboxId ? [] : [{ tenantId: { in: target.tenantIds } }])] },
+    orderBy: { displayName: "asc" },
+    select: {
+      id: true, tenantId: true, displayName: true, clientId: true, kind: true, scopeProfile: true, defaultPrompt: true, authorityOverride: true, tokenEndpointOverride: true, lastVerifiedAt: true, lastVerifyCode: true,
+      secrets: { select: { last4: true, expiresAt: true, status: true, verifiedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
+    },
+  });
+  const [messageStats, outboundStats, lastTests, events, audit, workers, migrations] = await Promise.all([
+    mailboxIds.length ? db().message.groupBy({ by: ["mailboxId"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true }, _max: { receivedAt: true, createdAt: true } }) : [],
+    mailboxIds.length ? db().outboundMessage.groupBy({ by: ["mailboxId", "status"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true } }) : [],
+    mailboxIds.length
+      ? db().$queryRaw<{ mailboxId: string; detail: TConnectionTest }[]>`
+          SELECT DISTINCT ON ("mailboxId") "mailboxId", "detail" FROM "Event"
+          WHERE "mailboxId" IN (${Prisma.join(mailboxIds)}) AND "code" IN ('connection_test_passed', 'connection_test_failed')
+          ORDER BY "mailboxId", "createdAt" DESC`
+      : [],
+    db().event.findMany({
+      where: {
+        workspaceId: scope.workspaceId,
+        createdAt: { gte: since },
+        ...(target.mailboxId ? { mailboxId: target.mailboxId } : q.tenantId ? { tenantId: { in: target.tenantIds } } : { OR: [{ tenantId: null }, { tenantId: { in: target.tenantIds } }] }),
+      },
+      orderBy: { createdAt: "desc" },
+      take: MAX_EVENTS,
+      select: { createdAt: true, level: true, code: true, message: true, detail: true, tenantId: true, mailboxId: true },
+    }),
+    db().auditEntry.findMany({
+      where: {
+        workspaceId: scope.workspaceId,
+        createdAt: { gte: since },
+        ...(target.mailboxId ? { targetId: target.mailboxId } : q.tenantId ? { tenantId: { in: target.tenantIds } } : { OR: [{ tenantId: null }, { tenantId: { in: target.tenantIds } }] }),
+      },
+      orderBy: { createdAt: "desc" },
+      take: 500,
+      select: { createdAt: true, actorEmail: true, action: true, targetType: true, targetId: true, tenantId: true, detail: true },
+    }),
+    workerStatus(),
+    db().$queryRaw<{ migration_name: string }[]>`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`,
+  ]);
+
+  const diagnosisCodes = new Set<string>();
+  const diagnosis = (code: string | null) => {
+    if (!code) return null;
+    diagnosisCodes.add(code);
+    const d = catalogEntry(code as TDiagnosisCode);
+    return d.code === code ? { code, title: d.title, retryable: d.retryable } : { code, title: "Unrecognized code", retryable: true };
+  };
+  const testsBy = new Map(lastTests.map((t) => [t.mailboxId, t.detail]));
+  const msgBy = new Map(messageStats.map((s) => [s.mailboxId, s]));
+  for (const e of events) if (catalogEntry(e.code as TDiagnosisCode).code === e.code) diagnosisCodes.add(e.code);
+
+  const mailboxOut = (m: (typeof mailboxes)[number]) => {
+    const progress = (m.syncState as { progress?: unknown; uidValidity?: unknown } | null)?.progress ?? null;
+    const stats = msgBy.get(m.id);
+    const test = testsBy.get(m.id) ?? null;
+    if (test) for (const s of test.steps) if (s.diagnosis?.code) diagnosisCodes.add(s.diagnosis.code);
+    return {
+      id: m.id,
+      address: m.address,
+      kind: m.kind,
+      delegateUpn: m.delegateUpn,
+      appRegistrationId: m.appRegistrationId,
+      inbound: m.inbound,
+      outbound: m.outbound,
+      folder: m.folder,
+      afterProcessing: m.afterProcessing,
+      moveToFolder: m.moveToFolder,
+      state: m.state,
+      diagnosis: diagnosis(m.stateCode),
+      grant: m.grant
+        ? {
+            authorizedAs: { upn: m.grant.upn, oid: m.grant.oid, tid: m.grant.tid },
+            matchesExpectedUser: m.grant.upn.toLowerCase() === (m.kind === "shared" ? (m.delegateUpn ?? "") : m.address).toLowerCase(),
+            scopes: m.grant.scopes,
+            accessTokenResource: m.grant.accessTokenResource,
+            accessTokenExpiresAt: iso(m.grant.accessTokenExpiresAt),
+            lastRefreshAt: iso(m.grant.lastRefreshAt),
+            refreshTokenAgeDays: ageDays(m.grant.refreshTokenIssuedAt, now),
+            daysSinceLastRefresh: ageDays(m.grant.lastRefreshAt ?? m.grant.refreshTokenIssuedAt, now),
+            refreshFailures: m.grant.refreshFailures,
+            lastErrorCode: m.grant.lastErrorCode,
+            grantedAt: iso(m.grant.createdAt),
+          }
+        : null,
+      sync: {
+        lastSyncAt: iso(m.lastSyncAt),
+        nextSyncAt: iso(m.nextSyncAt),
+        leasedBy: m.leaseExpiresAt && m.leaseExpiresAt.getTime() > now ? m.leaseOwner : null,
+        progress,
+        messagesStored: stats?._count._all ?? 0,
+        newestMessageReceivedAt: iso(stats?._max.receivedAt),
+        lastMessageStoredAt: iso(stats?._max.createdAt),
+      },
+      outboundQueue: Object.fromEntries(outboundStats.filter((s) => s.mailboxId === m.id).map((s) => [s.status, s._count._all])),
+      lastConnectionTest: test,
+      createdAt: iso(m.createdAt),
+    };
+  };
+
+  const appOut = (a: (typeof apps)[number]) => ({
+    id: a.id,
+    tenantId: a.tenantId,
+    displayName: a.displayName,
+    clientId: a.clientId,
+    kind: a.kind,
+    scopeProfile: a.scopeProfile,
+    defaultPrompt: a.defaultPrompt,
+    authorityOverride: a.authorityOverride,
+    tokenEndpointOverride: a.tokenEndpointOverride,
+    lastVerifiedAt: iso(a.lastVerifiedAt),
+    lastVerifyCode: a.lastVerifyCode,
+    secrets: a.secrets.map((s) => ({ hint: `…${s.last4}`, status: s.status, expiresAt: iso(s.expiresAt), daysToExpiry: Math.floor((s.expiresAt.getTime() - now) / DAY), verifiedAt: iso(s.verifiedAt), addedAt: iso(s.createdAt) })),
+  });
+
+  const states: Record<string, number> = {};
+  for (const m of mailboxes) states[m.state] = (states[m.state] ?? 0) + 1;
+
+  const bundle = {
+    format: BUNDLE_FORMAT,
+    generatedAt: new Date(now).toISOString(),
+    generatedBy: scope.email,
+    scope: { tenantId: q.tenantId ?? (target.mailboxId ? target.tenantIds[0] : null), mailboxId: target.mailboxId ?? null, days: q.days, pseudonymized: q.pseudonymize },
+    system: {
+      node: process.version,
+      migrations: migrations.map((r) => r.migration_name),
+      workers: { alive: workers.alive, lastBeatAt: iso(workers.lastBeatAt) },
+    },
+    summary: { tenants: tenants.length, apps: apps.length, mailboxes: mailboxes.length, mailboxStates: states, events: events.length, eventsTruncated: events.length >= MAX_EVENTS },
+    tenants: tenants.map((t) => ({
+      id: t.id,
+      displayName: t.displayName,
+      directoryId: t.directoryId,
+      primaryDomain: t.primaryDomain,
+      cloud: t.cloud,
+      hosts: hostsFor(t.cloud),
+      adminConsent: t.adminConsentAt ? { at: iso(t.adminConsentAt), by: t.adminConsentBy, scopes: t.adminConsentScopes, tenantIdReturned: t.adminConsentTenantId, differsFromTenantOnFile: !!t.adminConsentTenantId && !!t.directoryId && t.adminConsentTenantId !== t.directoryId } : null,
+      apps: apps.filter((a) => a.tenantId === t.id).map(appOut),
+      mailboxes: mailboxes.filter((m) => m.tenantId === t.id).map(mailboxOut),
+    })),
+    mspApps: apps.filter((a) => a.tenantId === null).map(appOut),
+    events: events.map((e) => ({ at: e.createdAt.toISOString(), level: e.level, code: e.code, tenantId: e.tenantId, mailboxId: e.mailboxId, message: e.message, detail: e.detail })),
+    audit: audit.map((a) => ({ at: a.createdAt.toISOString(), actor: a.actorEmail, action: a.action, targetType: a.targetType, targetId: a.targetId, tenantId: a.tenantId, detail: a.detail })),
+    diagnoses: [] as { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; docsUrl: string }[],
+  };
+  bundle.diagnoses = [...diagnosisCodes].sort().flatMap((code) => {
+    const d = catalogEntry(code as TDiagnosisCode);
+    return d.code === code ? [{ code, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, docsUrl: d.docsUrl }] : [];
+  });
+
+  const json = JSON.stringify(redactDeep(bundle), null, 2);
+  return q.pseudonymize ? pseudonymizeAddresses(json, randomBytes(16).toString("hex")) : json;
+}
+
+export function bundleFileName(opts: { tenantName?: string | null; mailboxAddress?: string | null; at?: Date }) {
+  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40);
+  const what = opts.mailboxAddress ? slug(opts.mailboxAddress) : opts.tenantName ? slug(opts.tenantName) : "workspace";
+  const stamp = (opts.at ?? new Date()).toISOString().slice(0, 16).replace(/[:T]/g, "-");
+  return `consentry-support-${what}-${stamp}.json`;
+}
