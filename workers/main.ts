@@ -1,6 +1,6 @@
 // The mail worker process: a heartbeat row (so the dashboard and /api/health know it runs), mail
 // sync of every connected mailbox (shared with other workers by leases), proactive token refresh,
-// and secret-expiry warnings. Sending hooks in here next.
+// secret-expiry warnings, and sending from the outbound queue.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { db } from "../lib/db/client";
@@ -9,9 +9,11 @@ import { checkSecretExpiry } from "../lib/apps/secret-expiry-check";
 import { refreshStaleGrants } from "../lib/grants/proactive-refresh";
 import { microsoftRefresher } from "../lib/grants/microsoft-refresher";
 import { syncDueMailboxes } from "../lib/sync/sync-loop";
+import { expireStaleOutbound, sendDueOutbound } from "../lib/outbound/send-loop";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 const SYNC_TICK_MS = 3_000;
+const SEND_TICK_MS = 1_000;
 
 const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 const version = process.env.npm_package_version ?? "dev";
@@ -39,7 +41,8 @@ async function main() {
     try {
       const warned = await checkSecretExpiry();
       const r = await refreshStaleGrants({ refresher: microsoftRefresher });
-      if (warned || r.refreshed || r.failed.length) console.log(`[worker] housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed`);
+      const expired = await expireStaleOutbound();
+      if (warned || r.refreshed || r.failed.length || expired) console.log(`[worker] housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed, ${expired} outbound expired`);
     } catch (e) {
       console.error(`[worker] housekeeping failed: ${(e as Error).message}`);
     }
@@ -60,6 +63,20 @@ async function main() {
     }
   };
   syncing = syncTick();
+  // Sending: the same pattern, on its own loop so a long sync never delays outgoing mail.
+  let sending: Promise<void> = Promise.resolve();
+  const sendTick = async () => {
+    while (!stopping) {
+      let n = 0;
+      try {
+        n = await sendDueOutbound(workerId, { concurrency: env().WORKER_CONCURRENCY, log: (l) => console.log(`[worker] ${l}`) });
+      } catch (e) {
+        console.error(`[worker] send round failed: ${(e as Error).message}`);
+      }
+      if (n === 0) await new Promise((r) => setTimeout(r, SEND_TICK_MS));
+    }
+  };
+  sending = sendTick();
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -67,7 +84,7 @@ async function main() {
     clearInterval(hk);
     console.log(`[worker] ${signal}: draining and stopping`);
     // Let running syncs finish their batch and release their leases (bounded).
-    await Promise.race([syncing, new Promise((r) => setTimeout(r, 20_000))]);
+    await Promise.race([Promise.all([syncing, sending]), new Promise((r) => setTimeout(r, 20_000))]);
     await beat("stopped").catch(() => undefined);
     await db().$disconnect().catch(() => undefined);
     process.exit(0);

@@ -14,6 +14,7 @@ import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { notFound } from "../http/errors";
 import { smtpAuthUser } from "../microsoft/xoauth2";
+import { withoutBcc } from "../outbound/compose";
 
 export type TOutgoing = { to: string; subject: string; text: string; html?: string };
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
@@ -21,26 +22,43 @@ type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
 const TIMEOUT_MS = 20_000;
 
-export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, outbound: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } } });
+type TPrepared = { ok: true; mb: { address: string; kind: "user" | "shared"; delegateUpn: string | null; outbound: "smtp" | "graph" }; hosts: ReturnType<typeof hostsFor>; token: string } | { ok: false; diagnosis: TDiagnosis };
+
+async function prepare(ctx: TCtx): Promise<TPrepared> {
+  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, outbound: true, tenant: { select: { cloud: true } } } });
   if (!mb) throw notFound("Mailbox");
   if (mb.outbound === "none") return { ok: false, diagnosis: diagnosisFromCatalog("unknown", `${mb.address} has no outbound protocol (SMTP or Graph) set.`) };
   const hosts = hostsFor(mb.tenant.cloud);
-  let token: string;
   try {
-    token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.outbound, hosts) }, microsoftRefresher)).accessToken;
+    const token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.outbound, hosts) }, microsoftRefresher)).accessToken;
+    return { ok: true, mb: { ...mb, outbound: mb.outbound }, hosts, token };
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     return { ok: false, diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, err.message) };
   }
+}
+
+function smtpTransport(p: Extract<TPrepared, { ok: true }>) {
+  const { hosts, mb, token } = p;
+  return nodemailer.createTransport({ host: hosts.smtp.host, port: hosts.smtp.port, secure: false, requireTLS: true, tls: { servername: hosts.smtp.host }, auth: { type: "OAuth2", user: smtpAuthUser(mb), accessToken: token }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+}
+
+const smtpFailure = (err: unknown) => {
+  const e = err as { response?: string };
+  return classify(e.response ? failureFromSmtpReply(e.response) : failureFromNetworkError(err));
+};
+
+export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {
+  const p = await prepare(ctx);
+  if (!p.ok) return p;
+  const { mb, hosts, token } = p;
   if (mb.outbound === "smtp") {
-    const transport = nodemailer.createTransport({ host: hosts.smtp.host, port: hosts.smtp.port, secure: false, requireTLS: true, tls: { servername: hosts.smtp.host }, auth: { type: "OAuth2", user: smtpAuthUser(mb), accessToken: token }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+    const transport = smtpTransport(p);
     try {
       await transport.sendMail({ from: mb.address, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
       return { ok: true, protocol: "smtp", from: mb.address };
     } catch (err) {
-      const e = err as { response?: string };
-      return { ok: false, diagnosis: classify(e.response ? failureFromSmtpReply(e.response) : failureFromNetworkError(err)) };
+      return { ok: false, diagnosis: smtpFailure(err) };
     } finally {
       transport.close();
     }
@@ -51,6 +69,31 @@ export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendR
       message: { subject: msg.subject, body: msg.html ? { contentType: "HTML", content: msg.html } : { contentType: "Text", content: msg.text }, toRecipients: [{ emailAddress: { address: msg.to } }] },
       saveToSentItems: true,
     });
+    return { ok: true, protocol: "graph", from: mb.address };
+  } catch (err) {
+    return { ok: false, diagnosis: classify(graphFailure(err)) };
+  }
+}
+
+/** Sends a composed RFC 5322 message as is (the outbound queue): SMTP with an explicit envelope,
+ *  or Graph sendMail with the MIME in base64, which keeps its Message-ID and headers. */
+export async function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
+  const p = await prepare(ctx);
+  if (!p.ok) return p;
+  const { mb, hosts, token } = p;
+  if (mb.outbound === "smtp") {
+    const transport = smtpTransport(p);
+    try {
+      await transport.sendMail({ envelope: { from: mb.address, to: msg.recipients }, raw: withoutBcc(msg.raw) });
+      return { ok: true, protocol: "smtp", from: mb.address };
+    } catch (err) {
+      return { ok: false, diagnosis: smtpFailure(err) };
+    } finally {
+      transport.close();
+    }
+  }
+  try {
+    await graphClient(hosts.graphUrl, token).api(`/users/${encodeURIComponent(mb.address)}/sendMail`).header("Content-Type", "text/plain").post(msg.raw.toString("base64"));
     return { ok: true, protocol: "graph", from: mb.address };
   } catch (err) {
     return { ok: false, diagnosis: classify(graphFailure(err)) };

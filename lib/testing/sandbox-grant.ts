@@ -57,3 +57,25 @@ export function sandboxForFile() {
   afterAll(() => env.sb?.stop());
   return env;
 }
+
+/** The newest `n` messages of a sandbox user's INBOX (raw MIME), read over real IMAP. */
+export async function lastInboxMessages(sb: TTestSandbox, upn: string, clientId: string, n = 1): Promise<string[]> {
+  const { ImapFlow } = await import("imapflow");
+  const tok = await sb.admin("POST", "/admin/tokens", { upn, clientId, scopes: [IMAP_SCOPE] });
+  const client = new ImapFlow({ host: "localhost", port: sb.ports.imap, secure: true, auth: { user: upn, accessToken: tok.body.access_token }, logger: false });
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock("INBOX");
+    try {
+      const exists = client.mailbox ? client.mailbox.exists : 0;
+      if (!exists) return [];
+      const out: string[] = [];
+      for await (const m of client.fetch(`${Math.max(1, exists - n + 1)}:*`, { source: true })) out.push(m.source!.toString("utf8"));
+      return out.reverse();
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout();
+  }
+}
