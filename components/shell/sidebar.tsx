@@ -14,6 +14,7 @@ const NAV = [
 const SETTINGS = [
   { href: "/settings/staff", label: "Staff" },
   { href: "/settings/notifications", label: "Notifications" },
+  { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/audit", label: "Audit log" },
 ];
 

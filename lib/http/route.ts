@@ -14,7 +14,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 type TRouteCtx<P, Q, B> = { req: NextRequest; scope: TScope; params: P; query: Q; body: B };
 type TPublicCtx<P, Q, B> = Omit<TRouteCtx<P, Q, B>, "scope">;
 
-type TOpts<P, Q, B> = { params?: ZodType<P>; query?: ZodType<Q>; body?: ZodType<B>; maxBodyBytes?: number };
+export type TOpts<P, Q, B> = { params?: ZodType<P>; query?: ZodType<Q>; body?: ZodType<B>; maxBodyBytes?: number };
 
 export function errorResponse(err: unknown): NextResponse {
   if (err instanceof HttpError) {
@@ -47,7 +47,7 @@ function assertSameOrigin(req: NextRequest) {
   if (new URL(origin).host !== host) throw new HttpError(403, "cross_origin", "Cross-origin requests are not allowed.");
 }
 
-async function parseAll<P, Q, B>(req: NextRequest, rawParams: unknown, opts: TOpts<P, Q, B>) {
+export async function parseAll<P, Q, B>(req: NextRequest, rawParams: unknown, opts: TOpts<P, Q, B> & { bearer?: boolean }) {
   const parse = <T>(schema: ZodType<T> | undefined, value: unknown, where: string): T => {
     if (!schema) return value as T;
     const r = schema.safeParse(value);
@@ -63,12 +63,13 @@ async function parseAll<P, Q, B>(req: NextRequest, rawParams: unknown, opts: TOp
   const params = parse(opts.params, rawParams, "path");
   const query = parse(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query");
   const isMutation = !["GET", "HEAD", "OPTIONS"].includes(req.method);
-  if (isMutation) assertSameOrigin(req);
+  // Bearer-key calls carry no ambient credential, so cross-site forgery doesn't apply to them.
+  if (isMutation && !opts.bearer) assertSameOrigin(req);
   const body = isMutation ? parse(opts.body, await readJson(req, opts.maxBodyBytes ?? MAX_BODY_BYTES), "input") : (undefined as B);
   return { params, query, body };
 }
 
-type TNextCtx = { params: Promise<Record<string, string | string[]>> };
+export type TNextCtx = { params: Promise<Record<string, string | string[]>> };
 
 export function route<P = Record<string, never>, Q = Record<string, string>, B = undefined>(
   opts: TOpts<P, Q, B>,

@@ -24,3 +24,5 @@ export const eventKeys = {
   list: (filters: Record<string, string>) => [...eventKeys.all, "list", filters] as const,
   trend: (filters: Record<string, string>) => [...eventKeys.all, "trend", filters] as const,
 };
+export const apiKeyKeys = { all: ["api-keys"] as const, list: () => [...apiKeyKeys.all, "list"] as const };
+export const outboundKeys = { all: ["outbound"] as const, list: (mailboxId: string) => [...outboundKeys.all, mailboxId] as const };

@@ -16,6 +16,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { EmailLinkForm } from "@/components/consent/email-link-form";
+import { OutboxCard } from "@/components/mailboxes/outbox-card";
 
 type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
 type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
@@ -205,6 +206,7 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
             )}
           </Card>
           <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} />
+          <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
           <Card title="Token" actions={canConnect && g && <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>Refresh token now</Button>}>
             {refreshResult?.ok && <p className="mb-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="refresh-ok">Microsoft issued a fresh token.</p>}
             {refreshResult && !refreshResult.ok && refreshResult.diagnosis && <DiagnosisBox d={refreshResult.diagnosis} />}
