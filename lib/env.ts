@@ -28,6 +28,10 @@ const ZEnv = z.object({
   SANDBOX_ENABLED: ZBool.default(false),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // Webhooks to private, loopback or link-local addresses (and plain http) are refused unless this is
+  // on: a SaaS must not be used to reach its own network. The demo and tests turn it on.
+  WEBHOOK_ALLOW_PRIVATE: ZBool.default(false),
+  API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -27,6 +27,8 @@ async function main() {
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.nextauthSecret,
     NEXTAUTH_URL: publicUrl,
     CONSENTRY_PUBLIC_URL: publicUrl,
+    // A local demo may point webhooks at a receiver on this machine.
+    WEBHOOK_ALLOW_PRIVATE: process.env.WEBHOOK_ALLOW_PRIVATE ?? "1",
   };
   Object.assign(process.env, env);
   resetEnvCache();

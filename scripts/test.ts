@@ -72,6 +72,8 @@ async function e2e() {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NEXTAUTH_URL: baseUrl,
     CONSENTRY_PUBLIC_URL: baseUrl,
+    // The journeys' webhook receiver listens on loopback.
+    WEBHOOK_ALLOW_PRIVATE: "1",
   };
   Object.assign(process.env, env);
   resetEnvCache();

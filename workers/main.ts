@@ -1,6 +1,6 @@
 // The mail worker process: a heartbeat row (so the dashboard and /api/health know it runs), mail
 // sync of every connected mailbox (shared with other workers by leases), proactive token refresh,
-// secret-expiry warnings, and sending from the outbound queue.
+// secret-expiry warnings, sending from the outbound queue, and webhook deliveries.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { db } from "../lib/db/client";
@@ -10,6 +10,7 @@ import { refreshStaleGrants } from "../lib/grants/proactive-refresh";
 import { microsoftRefresher } from "../lib/grants/microsoft-refresher";
 import { syncDueMailboxes } from "../lib/sync/sync-loop";
 import { expireStaleOutbound, sendDueOutbound } from "../lib/outbound/send-loop";
+import { deliverDueWebhooks } from "../lib/webhooks/dispatch";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 const SYNC_TICK_MS = 3_000;
@@ -49,34 +50,26 @@ async function main() {
   };
   void housekeeping();
   const hk = setInterval(() => void housekeeping(), HOUSEKEEPING_MS);
-  // Sync: claim what's due, work it, and come straight back while there's more.
-  let syncing: Promise<void> = Promise.resolve();
-  const syncTick = async () => {
+  // Each job claims what's due, works it, and comes straight back while there's more; each on its
+  // own loop so a long sync never delays outgoing mail or webhooks.
+  const log = (l: string) => console.log(`[worker] ${l}`);
+  const loop = async (name: string, round: () => Promise<number>, idleMs: number) => {
     while (!stopping) {
       let n = 0;
       try {
-        n = await syncDueMailboxes(workerId, { concurrency: env().WORKER_CONCURRENCY, log: (l) => console.log(`[worker] ${l}`) });
+        n = await round();
       } catch (e) {
-        console.error(`[worker] sync round failed: ${(e as Error).message}`);
+        console.error(`[worker] ${name} round failed: ${(e as Error).message}`);
       }
-      if (n === 0) await new Promise((r) => setTimeout(r, SYNC_TICK_MS));
+      if (n === 0) await new Promise((r) => setTimeout(r, idleMs));
     }
   };
-  syncing = syncTick();
-  // Sending: the same pattern, on its own loop so a long sync never delays outgoing mail.
-  let sending: Promise<void> = Promise.resolve();
-  const sendTick = async () => {
-    while (!stopping) {
-      let n = 0;
-      try {
-        n = await sendDueOutbound(workerId, { concurrency: env().WORKER_CONCURRENCY, log: (l) => console.log(`[worker] ${l}`) });
-      } catch (e) {
-        console.error(`[worker] send round failed: ${(e as Error).message}`);
-      }
-      if (n === 0) await new Promise((r) => setTimeout(r, SEND_TICK_MS));
-    }
-  };
-  sending = sendTick();
+  const concurrency = env().WORKER_CONCURRENCY;
+  const loops = [
+    loop("sync", () => syncDueMailboxes(workerId, { concurrency, log }), SYNC_TICK_MS),
+    loop("send", () => sendDueOutbound(workerId, { concurrency, log }), SEND_TICK_MS),
+    loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log }), SEND_TICK_MS),
+  ];
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -84,7 +77,7 @@ async function main() {
     clearInterval(hk);
     console.log(`[worker] ${signal}: draining and stopping`);
     // Let running syncs finish their batch and release their leases (bounded).
-    await Promise.race([Promise.all([syncing, sending]), new Promise((r) => setTimeout(r, 20_000))]);
+    await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 20_000))]);
     await beat("stopped").catch(() => undefined);
     await db().$disconnect().catch(() => undefined);
     process.exit(0);

@@ -15,6 +15,7 @@ const SETTINGS = [
   { href: "/settings/staff", label: "Staff" },
   { href: "/settings/notifications", label: "Notifications" },
   { href: "/settings/api-keys", label: "API keys" },
+  { href: "/settings/webhooks", label: "Webhooks" },
   { href: "/settings/audit", label: "Audit log" },
 ];
 

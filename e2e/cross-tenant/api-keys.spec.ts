@@ -84,3 +84,28 @@ test("[CROSS-TENANT] a mailbox's outbox and its actions stay inside the tenant l
   expect((await support.post(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/outbound`, { data: { to: ["a@example.com"], text: "x" } })).status()).toBe(403);
   expect((await support.get(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/outbound`)).status()).toBe(200);
 });
+
+test("[CROSS-TENANT] webhooks: only owners and admins, only their workspace", async () => {
+  const owner = await apiAs(f.users.owner);
+  const created = await owner.post("/api/webhooks", { data: { url: "https://hooks.example.com/acme", events: ["mailbox.state_changed"] } });
+  expect(created.status()).toBe(201);
+  const { webhook, secret } = await created.json();
+  const { webhooks } = await (await owner.get("/api/webhooks")).json();
+  expect(JSON.stringify(webhooks)).not.toContain(secret);
+  expect(JSON.stringify(webhooks)).not.toContain("sealedSecret");
+  const other = await apiAs(f.users.otherOwner);
+  expect((await other.get(`/api/webhooks/${webhook.id}`)).status()).toBe(404);
+  expect((await other.patch(`/api/webhooks/${webhook.id}`, { data: { isEnabled: false } })).status()).toBe(404);
+  expect((await other.post(`/api/webhooks/${webhook.id}/test`)).status()).toBe(404);
+  expect((await other.delete(`/api/webhooks/${webhook.id}`)).status()).toBe(404);
+  expect(JSON.stringify(await (await other.get("/api/webhooks")).json())).not.toContain("hooks.example.com/acme");
+  const tech = await apiAs(f.users.tech);
+  expect((await tech.get("/api/webhooks")).status()).toBe(403);
+  expect((await tech.post("/api/webhooks", { data: { url: "https://x.example.com", events: ["message.received"], hasAllTenants: false, tenantIds: [alpha] } })).status()).toBe(403);
+  const bad = await owner.post("/api/webhooks", { data: { url: "https://169.254.169.254/latest/meta-data", events: ["message.received"] } });
+  expect(bad.status()).toBe(201); // the e2e stack allows private targets for its loopback receiver
+  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: [] } })).status()).toBe(400);
+  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: ["mail.deleted"] } })).status()).toBe(400);
+  await owner.delete(`/api/webhooks/${(await bad.json()).webhook.id}`);
+  expect((await owner.delete(`/api/webhooks/${webhook.id}`)).status()).toBe(204);
+});

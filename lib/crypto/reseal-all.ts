@@ -13,6 +13,7 @@ export const SEALED_COLUMNS: TColumn[] = [
   { table: "Grant", column: "sealedRefreshToken", purpose: "refresh_token" },
   { table: "Grant", column: "sealedAccessToken", purpose: "access_token" },
   { table: "ConsentRequest", column: "sealedCodeVerifier", purpose: "code_verifier" },
+  { table: "WebhookEndpoint", column: "sealedSecret", purpose: "generic" },
 ];
 
 /** `workspaceId` limits the run to one workspace (tests; re-sealing a single customer). */

@@ -10,6 +10,7 @@ const OMIT = {
   grant: { sealedRefreshToken: true, sealedAccessToken: true },
   consentRequest: { sealedCodeVerifier: true },
   staffUser: { passwordHash: true },
+  webhookEndpoint: { sealedSecret: true },
 } as const;
 
 function create(url: string) {

@@ -5,9 +5,9 @@ import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { authenticateApiKey, type TApiKeyScope, type TApiScope } from "../api-keys/api-keys";
 import { HttpError } from "./errors";
+import { env } from "../env";
 import { errorResponse, parseAll, type TNextCtx, type TOpts } from "./route";
 
-export const API_RATE_PER_MINUTE = Number(process.env.API_RATE_PER_MINUTE ?? 600);
 
 const windows = new Map<string, { start: number; n: number }>();
 
@@ -18,8 +18,9 @@ function rateLimit(keyId: string) {
     windows.set(keyId, { start: now, n: 1 });
     return;
   }
-  if (++w.n > API_RATE_PER_MINUTE) {
-    const err = new HttpError(429, "rate_limited", `Too many requests for this API key (${API_RATE_PER_MINUTE} a minute). Retry after the Retry-After seconds.`);
+  const limit = env().API_RATE_PER_MINUTE;
+  if (++w.n > limit) {
+    const err = new HttpError(429, "rate_limited", `Too many requests for this API key (${limit} a minute). Retry after the Retry-After seconds.`);
     (err as HttpError & { retryAfter?: number }).retryAfter = Math.ceil((w.start + 60_000 - now) / 1000);
     throw err;
   }

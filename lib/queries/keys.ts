@@ -26,3 +26,4 @@ export const eventKeys = {
 };
 export const apiKeyKeys = { all: ["api-keys"] as const, list: () => [...apiKeyKeys.all, "list"] as const };
 export const outboundKeys = { all: ["outbound"] as const, list: (mailboxId: string) => [...outboundKeys.all, mailboxId] as const };
+export const webhookKeys = { all: ["webhooks"] as const, list: () => [...webhookKeys.all, "list"] as const, deliveries: (id: string) => [...webhookKeys.all, "deliveries", id] as const };

@@ -1,0 +1,192 @@
+"use client";
+// Webhooks: new mail, mailbox state changes and outbound results pushed to the MSP's systems,
+// signed, retried, and visible delivery by delivery.
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch, ApiError } from "@/lib/api-client";
+import { tenantKeys, webhookKeys } from "@/lib/queries/keys";
+import type { TTenant } from "@/lib/queries/types";
+import { ago, dateTime } from "@/lib/format";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { TextField } from "@/components/ui/field";
+import { EmptyState } from "@/components/ui/empty-state";
+import { toast } from "@/components/ui/toaster";
+
+const EVENTS = [
+  { value: "message.received", label: "New mail pulled (message.received)" },
+  { value: "mailbox.state_changed", label: "Mailbox state changed (mailbox.state_changed)" },
+  { value: "outbound.sent", label: "Queued mail sent (outbound.sent)" },
+  { value: "outbound.failed", label: "Queued mail failed (outbound.failed)" },
+];
+
+type THook = { id: string; url: string; description: string; events: string[]; hasAllTenants: boolean; tenantIds: string[]; isEnabled: boolean; lastSuccessAt: string | null; lastFailureAt: string | null; createdByEmail: string; createdAt: string; deliveries: Record<string, number> };
+type TDelivery = { id: string; eventType: string; status: "pending" | "delivering" | "delivered" | "failed"; attempts: number; lastStatusCode: number | null; lastError: string | null; nextAttemptAt: string; deliveredAt: string | null; createdAt: string };
+const TONE = { pending: "blue", delivering: "indigo", delivered: "green", failed: "red" } as const;
+
+export function WebhooksClient({ limitedTo }: { limitedTo: string[] | null }) {
+  const hooks = useQuery({ queryKey: webhookKeys.list(), queryFn: () => apiFetch<{ webhooks: THook[] }>("/api/webhooks"), refetchInterval: 10_000 });
+  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<{ secret: string; url: string } | null>(null);
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Webhooks" subtitle="Push new mail, mailbox state changes and send results to your helpdesk or automation, signed with a secret only you and Consentry know." actions={<Button onClick={() => { setOpen(!open); setCreated(null); }}>Add endpoint</Button>} />
+      {created && (
+        <div className="rounded-lg border border-emerald-300 bg-emerald-50 p-4" data-testid="new-webhook">
+          <div className="font-medium text-emerald-900">Endpoint added. Copy its signing secret now: it is shown only once.</div>
+          <div className="mt-2 flex items-center gap-2">
+            <code className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1 text-sm" data-testid="webhook-secret">{created.secret}</code>
+            <CopyButton value={created.secret} label="Copy secret" />
+            <Button variant="secondary" onClick={() => setCreated(null)}>Done</Button>
+          </div>
+        </div>
+      )}
+      {open && <CreateHook tenants={(tenants.data?.tenants ?? []).filter((t) => !limitedTo || limitedTo.includes(t.id))} mustLimit={!!limitedTo} onCreated={(c) => { setOpen(false); setCreated(c); }} />}
+      {hooks.data && hooks.data.webhooks.length === 0 ? (
+        <EmptyState title="No webhooks yet" body="Add your helpdesk's endpoint to get new mail as it arrives instead of polling the REST API, and your alerting's to hear the moment a mailbox needs re-consent." action={<Button onClick={() => setOpen(true)}>Add endpoint</Button>} />
+      ) : (
+        hooks.data?.webhooks.map((h) => <HookCard key={h.id} hook={h} tenantName={(id) => tenants.data?.tenants.find((t) => t.id === id)?.displayName ?? "another tenant"} />)
+      )}
+      <Card title="Verifying deliveries">
+        <p className="text-sm text-slate-600">
+          Each POST carries <code>Consentry-Event</code>, <code>Consentry-Delivery</code> (the event id: use it to drop duplicates) and <code>Consentry-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, where v1 is HMAC-SHA256 of <code>&lt;t&gt;.&lt;raw body&gt;</code> under the secret. Reject a signature that doesn&apos;t match or is older than 5 minutes. Answer 2xx within 10 s; anything else is retried with backoff for about a day, and 410 Gone switches the endpoint off.
+        </p>
+      </Card>
+    </div>
+  );
+}
+
+function HookCard({ hook: h, tenantName }: { hook: THook; tenantName: (id: string) => string }) {
+  const qc = useQueryClient();
+  const [showDeliveries, setShow] = useState(false);
+  const deliveries = useQuery({ queryKey: webhookKeys.deliveries(h.id), queryFn: () => apiFetch<{ deliveries: TDelivery[] }>(`/api/webhooks/${h.id}`), enabled: showDeliveries, refetchInterval: showDeliveries ? 3_000 : false });
+  const refresh = () => void qc.invalidateQueries({ queryKey: webhookKeys.all });
+  const act = useMutation({
+    mutationFn: (a: { kind: "test" | "toggle" | "delete" | "redeliver"; deliveryId?: string }) =>
+      a.kind === "test"
+        ? apiFetch(`/api/webhooks/${h.id}/test`, { method: "POST" })
+        : a.kind === "toggle"
+          ? apiFetch(`/api/webhooks/${h.id}`, { method: "PATCH", body: { isEnabled: !h.isEnabled } })
+          : a.kind === "delete"
+            ? apiFetch(`/api/webhooks/${h.id}`, { method: "DELETE" })
+            : apiFetch(`/api/webhooks/${h.id}/deliveries/${a.deliveryId}`, { method: "POST" }),
+    onSuccess: (_r, a) => {
+      refresh();
+      if (a.kind === "test") setShow(true);
+      toast(a.kind === "test" ? "Test event queued." : a.kind === "delete" ? "Endpoint deleted." : a.kind === "redeliver" ? "Queued again." : "Saved.");
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
+  return (
+    <Card
+      title={<span className="break-all font-mono text-sm">{h.url}</span>}
+      actions={
+        <div className="flex flex-wrap items-center gap-2" data-testid={`webhook-${h.id}`}>
+          <Badge tone={h.isEnabled ? "green" : "slate"}>{h.isEnabled ? "enabled" : "off"}</Badge>
+          <Button variant="secondary" isBusy={act.isPending && act.variables?.kind === "test"} onClick={() => act.mutate({ kind: "test" })}>Send test event</Button>
+          <Button variant="secondary" onClick={() => act.mutate({ kind: "toggle" })}>{h.isEnabled ? "Turn off" : "Turn on"}</Button>
+          <Button variant="ghost" onClick={() => confirm(`Delete the endpoint ${h.url}? Pending deliveries are dropped.`) && act.mutate({ kind: "delete" })}>Delete</Button>
+        </div>
+      }
+    >
+      <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm text-slate-600">
+        <div>{h.events.map((e) => <Badge key={e} tone="indigo">{e}</Badge>)}</div>
+        <div>{h.hasAllTenants ? "All tenants" : h.tenantIds.map(tenantName).join(", ")}</div>
+        <div data-testid="webhook-counts">{(["delivered", "pending", "failed"] as const).map((s) => `${h.deliveries[s] ?? 0} ${s}`).join(" · ")}</div>
+        <div>Last success {ago(h.lastSuccessAt)}{h.lastFailureAt ? ` · last failure ${ago(h.lastFailureAt)}` : ""}</div>
+        {h.description && <div>{h.description}</div>}
+      </div>
+      <button type="button" className="mt-3 text-sm text-indigo-700 hover:underline" onClick={() => setShow(!showDeliveries)}>{showDeliveries ? "Hide deliveries" : "Show deliveries"}</button>
+      {showDeliveries && (
+        <div className="mt-2" data-testid="webhook-deliveries">
+          {!deliveries.data ? (
+            <p className="text-sm text-slate-500">Loading…</p>
+          ) : deliveries.data.deliveries.length === 0 ? (
+            <p className="text-sm text-slate-500">No deliveries yet. Send a test event.</p>
+          ) : (
+            <table className="w-full text-sm">
+              <thead className="text-left text-xs uppercase text-slate-500"><tr><th className="py-1">When</th><th>Event</th><th>Status</th><th>Attempts</th><th>Answer</th><th /></tr></thead>
+              <tbody className="divide-y divide-slate-100">
+                {deliveries.data.deliveries.map((d) => (
+                  <tr key={d.id} data-testid={`delivery-${d.eventType}`}>
+                    <td className="py-1.5 pr-2 text-xs">{dateTime(d.createdAt)}</td>
+                    <td className="pr-2"><code className="text-xs">{d.eventType}</code></td>
+                    <td className="pr-2"><Badge tone={TONE[d.status]}>{d.status}</Badge></td>
+                    <td className="pr-2">{d.attempts}</td>
+                    <td className="pr-2 text-xs text-slate-600">{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : ""} {d.lastError ?? ""}{d.status === "pending" && d.attempts > 0 ? ` · retry ${ago(d.nextAttemptAt)}` : ""}</td>
+                    <td>{(d.status === "failed" || d.status === "delivered") && <Button variant="ghost" onClick={() => act.mutate({ kind: "redeliver", deliveryId: d.id })}>Redeliver</Button>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function CreateHook({ tenants, mustLimit, onCreated }: { tenants: TTenant[]; mustLimit: boolean; onCreated: (c: { secret: string; url: string }) => void }) {
+  const qc = useQueryClient();
+  const [v, setV] = useState({ url: "", description: "", events: ["message.received", "mailbox.state_changed"], hasAllTenants: !mustLimit, tenantIds: [] as string[] });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  return (
+    <Card title="Add endpoint">
+      <form
+        className="grid gap-4 md:grid-cols-2"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setErrors({});
+          try {
+            const r = await apiFetch<{ secret: string; webhook: THook }>("/api/webhooks", { method: "POST", body: { ...v, tenantIds: v.hasAllTenants ? [] : v.tenantIds } });
+            await qc.invalidateQueries({ queryKey: webhookKeys.all });
+            onCreated({ secret: r.secret, url: r.webhook.url });
+          } catch (err) {
+            if (err instanceof ApiError) setErrors(err.fields ?? { _: err.message });
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <TextField label="Endpoint URL" placeholder="https://helpdesk.example.com/hooks/consentry" value={v.url} onChange={(e) => setV({ ...v, url: e.target.value })} error={errors.url} />
+        <TextField label="Description" placeholder="Helpdesk production" value={v.description} onChange={(e) => setV({ ...v, description: e.target.value })} error={errors.description} />
+        <fieldset className="space-y-1 text-sm">
+          <legend className="mb-1 font-medium text-slate-700">Events</legend>
+          {EVENTS.map((ev) => (
+            <label key={ev.value} className="flex items-center gap-2">
+              <input type="checkbox" checked={v.events.includes(ev.value)} onChange={(e) => setV({ ...v, events: e.target.checked ? [...v.events, ev.value] : v.events.filter((x) => x !== ev.value) })} />
+              {ev.label}
+            </label>
+          ))}
+          {errors.events && <p className="text-sm text-red-600" role="alert">{errors.events}</p>}
+        </fieldset>
+        <div className="text-sm">
+          {!mustLimit && (
+            <label className="flex items-center gap-2">
+              <input type="checkbox" checked={v.hasAllTenants} onChange={(e) => setV({ ...v, hasAllTenants: e.target.checked })} /> All tenants
+            </label>
+          )}
+          {!v.hasAllTenants && (
+            <fieldset className="mt-2 grid grid-cols-2 gap-1 rounded-md border border-slate-200 p-3">
+              <legend className="px-1 text-xs text-slate-500">Only for</legend>
+              {tenants.map((t) => (
+                <label key={t.id} className="flex items-center gap-2">
+                  <input type="checkbox" checked={v.tenantIds.includes(t.id)} onChange={(e) => setV({ ...v, tenantIds: e.target.checked ? [...v.tenantIds, t.id] : v.tenantIds.filter((x) => x !== t.id) })} />
+                  {t.displayName}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {errors.tenantIds && <p className="mt-1 text-sm text-red-600" role="alert">{errors.tenantIds}</p>}
+        </div>
+        {errors._ && <p className="text-sm text-red-600 md:col-span-2" role="alert">{errors._}</p>}
+        <div className="md:col-span-2"><Button type="submit" isBusy={busy}>Save endpoint</Button></div>
+      </form>
+    </Card>
+  );
+}
