@@ -54,8 +54,17 @@ export function OverviewClient({ canAddTenant }: { canAddTenant: boolean }) {
                   No worker running. Mail isn&apos;t syncing and tokens aren&apos;t refreshed. Start one with <code>npm run worker</code>.
                 </p>
               )}
+              <p className="mt-3 text-sm text-slate-700" data-testid="outbound-status">
+                Outbound: {o.outbound.pending} waiting to send
+                {o.outbound.failed > 0 && <span className="text-red-700"> · {o.outbound.failed} failed (see each mailbox&apos;s Outbox)</span>}
+              </p>
+              {o.webhookFailuresLast7Days > 0 && (
+                <p className="mt-1 text-sm text-red-700">
+                  {o.webhookFailuresLast7Days} webhook deliveries failed this week. <Link href="/settings/webhooks" className="underline">Webhooks</Link>
+                </p>
+              )}
             </Card>
-            <Card title="Recent events" className="lg:col-span-2">
+            <Card title="Recent events" className="lg:col-span-2" actions={<Link href="/events" className="text-sm text-indigo-700 hover:underline">Event log</Link>}>
               {o.recentEvents.length === 0 ? (
                 <p className="text-sm text-slate-500">Nothing has happened yet. Events appear here as mailboxes connect, sync and fail.</p>
               ) : (

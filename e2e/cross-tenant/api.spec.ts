@@ -122,7 +122,7 @@ test.describe("[CROSS-TENANT] event log and support bundles", () => {
     const tech = await apiAs(f.users.tech);
     const missingBody = await (await tech.get(`/api/support-bundle?tenantId=${missing}`)).json();
     for (const id of [beta, gamma]) {
-      for (const path of [`/api/events?tenantId=${id}`, `/api/events/trend?tenantId=${id}`, `/api/support-bundle?tenantId=${id}`]) {
+      for (const path of [`/api/events?tenantId=${id}`, `/api/events/trend?tenantId=${id}`, `/api/support-bundle?tenantId=${id}`, `/api/mailboxes/trend?tenantId=${id}`]) {
         const r = await tech.get(path);
         expect(r.status(), path).toBe(404);
         expect(await r.json()).toEqual(missingBody);

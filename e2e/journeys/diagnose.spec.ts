@@ -36,6 +36,9 @@ test("[DIAGNOSE] support finds the failing mailbox, reads why, follows the event
   await expect(row).toContainText("Degraded");
   await expect(row).toContainText("smtp_auth_disabled");
   await expect(row.getByTestId(`checks-${ADDRESS}`)).toContainText("SMTP ✗");
+  // The 30-day trend counts today's breakage.
+  await expect(sp.getByTestId("health-trend")).toBeVisible();
+  await expect(sp.getByTestId("health-trend-summary")).not.toContainText("0 broke");
   await row.getByRole("link", { name: ADDRESS }).click();
   // The diagnosis in plain words, with the fix.
   await expect(sp.getByTestId("diagnosis").first()).toContainText("SMTP AUTH");

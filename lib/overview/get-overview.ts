@@ -9,7 +9,7 @@ export async function getOverview(opts: { workspaceId: string; scope: Pick<TScop
   const ws = opts.workspaceId;
   const tf = tenantFilter(opts.scope);
   const soon = new Date(Date.now() + 30 * 86_400_000);
-  const [tenants, byState, apps, secretsExpiringSoon, workers, recentEvents] = await Promise.all([
+  const [tenants, byState, apps, secretsExpiringSoon, workers, recentEvents, outbound, webhookFailures] = await Promise.all([
     db().tenant.count({ where: { workspaceId: ws, id: tf } }),
     db().mailbox.groupBy({ by: ["state"], where: { workspaceId: ws, tenantId: tf }, _count: { _all: true } }),
     db().appRegistration.count({ where: { workspaceId: ws, ...(tf ? { tenantId: tf } : {}) } }),
@@ -21,7 +21,11 @@ export async function getOverview(opts: { workspaceId: string; scope: Pick<TScop
       take: 10,
       select: { id: true, level: true, code: true, message: true, createdAt: true },
     }),
+    db().outboundMessage.groupBy({ by: ["status"], where: { workspaceId: ws, tenantId: tf, status: { in: ["queued", "sending", "failed"] } }, _count: { _all: true } }),
+    // Webhooks are workspace-wide settings: only staff who see every tenant see their failures.
+    tf ? 0 : db().webhookDelivery.count({ where: { workspaceId: ws, status: "failed", createdAt: { gte: new Date(Date.now() - 7 * 86_400_000) } } }),
   ]);
+  const out = (s: string) => outbound.find((o) => o.status === s)?._count._all ?? 0;
   const count = (s: string) => byState.find((b) => b.state === s)?._count._all ?? 0;
   return {
     tenants,
@@ -35,5 +39,7 @@ export async function getOverview(opts: { workspaceId: string; scope: Pick<TScop
     secretsExpiringSoon,
     workers,
     recentEvents,
+    outbound: { pending: out("queued") + out("sending"), failed: out("failed") },
+    webhookFailuresLast7Days: webhookFailures,
   };
 }

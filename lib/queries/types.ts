@@ -23,6 +23,8 @@ export type TOverview = {
   secretsExpiringSoon: number;
   workers: { alive: number; lastBeatAt: string | null };
   recentEvents: { id: string; level: string; code: string; message: string; createdAt: string }[];
+  outbound: { pending: number; failed: number };
+  webhookFailuresLast7Days: number;
 };
 export type TStaff = { membershipId: string; staffUserId: string; email: string; name: string; role: "owner" | "admin" | "technician" | "support"; hasAllTenants: boolean; tenantIds: string[]; isDisabled: boolean; lastLoginAt: string | null; createdAt: string };
 export type TAudit = { id: string; actorEmail: string; action: string; targetType: string; targetId: string | null; tenantId: string | null; detail: unknown; createdAt: string };

@@ -6,6 +6,7 @@ import { DataTable } from "@/components/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
 import { SupportBundleButton } from "@/components/support/support-bundle-button";
+import { HealthTrendChart } from "@/components/health/health-trend-chart";
 import { EmptyState } from "@/components/ui/empty-state";
 
 type TRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null; checks: { at: string; steps: { step: string; protocol: string; ok: boolean; code: string | null }[] } | null };
@@ -18,6 +19,9 @@ export function HealthClient() {
   return (
     <div>
       <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first, with its last connection test." actions={<SupportBundleButton compact />} />
+      <div className="mb-6">
+        <HealthTrendChart />
+      </div>
       {q.isLoading ? (
         <p className="text-sm text-slate-500">Loading…</p>
       ) : (

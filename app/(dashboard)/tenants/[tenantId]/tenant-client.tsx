@@ -43,6 +43,7 @@ export function TenantClient({ tenantId, initialName, can }: { tenantId: string;
         actions={
           <>
             {t && <Badge tone={CLOUD_BADGE[t.cloud].tone}>{CLOUD_BADGE[t.cloud].label}</Badge>}
+            <Link href={`/events?tenantId=${tenantId}`} className="text-sm text-slate-600 hover:underline">Event log</Link>
             <Link href="/tenants" className="text-sm text-slate-600 hover:underline">All tenants</Link>
           </>
         }
