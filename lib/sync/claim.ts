@@ -2,12 +2,14 @@ import "server-only";
 // Work sharing between any number of workers on any number of machines: a worker claims due
 // mailboxes with a lease (FOR UPDATE SKIP LOCKED, so two workers never take the same one), renews
 // it while it works, and a dead worker's leases simply expire and are claimed by the others.
-import { db } from "../db/client";
+import { db, Prisma } from "../db/client";
 
 export type TClaimed = { id: string; workspaceId: string; tenantId: string };
 
-export async function claimDueMailboxes(workerId: string, opts: { limit: number; leaseMs: number; now?: Date }): Promise<TClaimed[]> {
+/** `only` narrows the claim to some mailboxes (a "sync now" of one mailbox; tests sharing a database). */
+export async function claimDueMailboxes(workerId: string, opts: { limit: number; leaseMs: number; now?: Date; only?: string[] }): Promise<TClaimed[]> {
   const now = opts.now ?? new Date();
+  const only = opts.only ? Prisma.sql`AND "id" IN (${Prisma.join(opts.only.length ? opts.only : [""])})` : Prisma.empty;
   const until = new Date(now.getTime() + opts.leaseMs);
   return db().$queryRaw<TClaimed[]>`
     UPDATE "Mailbox" SET "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${until}
@@ -15,7 +17,7 @@ export async function claimDueMailboxes(workerId: string, opts: { limit: number;
       SELECT "id" FROM "Mailbox"
       WHERE "state" IN ('connected', 'degraded') AND "inbound" IN ('imap', 'graph')
         AND ("nextSyncAt" IS NULL OR "nextSyncAt" <= ${now})
-        AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
+        AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) ${only}
       ORDER BY "nextSyncAt" ASC NULLS FIRST
       LIMIT ${opts.limit}
       FOR UPDATE SKIP LOCKED)

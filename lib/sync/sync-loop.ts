@@ -5,16 +5,25 @@ import { db } from "../db/client";
 import { claimDueMailboxes, releaseLease, renewLease } from "./claim";
 import { nextSyncDelayMs, syncMailbox, type TSyncState } from "./sync-mailbox";
 
-export const LEASE_MS = 2 * 60_000;
+// Short leases, renewed on a timer while a worker works: a dead worker's mailboxes are taken over
+// within LEASE_MS (seconds), while a live one keeps them however long a sync takes.
+export const LEASE_MS = 30_000;
+const RENEW_MS = 10_000;
 
-export async function syncDueMailboxes(workerId: string, opts: { concurrency: number; log?: (line: string) => void }): Promise<number> {
-  const claimed = await claimDueMailboxes(workerId, { limit: opts.concurrency, leaseMs: LEASE_MS });
+export async function syncDueMailboxes(workerId: string, opts: { concurrency: number; log?: (line: string) => void; only?: string[] }): Promise<number> {
+  const claimed = await claimDueMailboxes(workerId, { limit: opts.concurrency, leaseMs: LEASE_MS, only: opts.only });
   await Promise.all(
     claimed.map(async (c) => {
       const ctx = { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.id };
       let delay = 60_000;
+      let held = true;
+      const renew = setInterval(() => {
+        renewLease(c.id, workerId, LEASE_MS)
+          .then((ok) => (held = held && ok))
+          .catch(() => undefined);
+      }, RENEW_MS);
       try {
-        const r = await syncMailbox(ctx, { onBatch: () => renewLease(c.id, workerId, LEASE_MS) });
+        const r = await syncMailbox(ctx, { onBatch: async () => held && (await renewLease(c.id, workerId, LEASE_MS)) });
         const failures = ((await db().mailbox.findUnique({ where: { id: c.id }, select: { syncState: true } }))?.syncState as TSyncState | null)?.failures ?? 0;
         delay = nextSyncDelayMs(r, failures);
         if (r.ok && r.stored) opts.log?.(`synced ${r.stored} from mailbox ${c.id}`);
@@ -23,6 +32,7 @@ export async function syncDueMailboxes(workerId: string, opts: { concurrency: nu
         opts.log?.(`mailbox ${c.id}: sync crashed: ${(err as Error).message}`);
         delay = 5 * 60_000;
       } finally {
+        clearInterval(renew);
         await releaseLease(c.id, workerId, new Date(Date.now() + delay)).catch(() => undefined);
       }
     }),

@@ -7,6 +7,7 @@ import { SEED } from "../../sandbox/directory/seed";
 import { IMAP_SCOPE, mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
 import { syncMailbox, type TSyncState } from "./sync-mailbox";
 import { claimDueMailboxes, releaseLease } from "./claim";
+import { LEASE_MS, syncDueMailboxes } from "./sync-loop";
 
 const env = sandboxForFile();
 const F = SEED.fabrikam;
@@ -76,14 +77,34 @@ describe("mailbox sync", { timeout: 120_000 }, () => {
     const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${SEED.northwind.domain}`, { tenant: SEED.northwind, scopes: [IMAP_SCOPE] });
     await db().mailbox.updateMany({ data: { nextSyncAt: new Date(Date.now() + 3600_000) } });
     await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { nextSyncAt: new Date(0), leaseOwner: null, leaseExpiresAt: null } });
-    const [a, b] = await Promise.all([claimDueMailboxes("worker-a", { limit: 10, leaseMs: 60_000 }), claimDueMailboxes("worker-b", { limit: 10, leaseMs: 60_000 })]);
+    const only = [m.ctx.mailboxId];
+    const [a, b] = await Promise.all([claimDueMailboxes("worker-a", { limit: 10, leaseMs: 60_000, only }), claimDueMailboxes("worker-b", { limit: 10, leaseMs: 60_000, only })]);
     expect([...a, ...b].map((x) => x.id)).toEqual([m.ctx.mailboxId]);
     // worker-a "dies": its lease expires and worker-c takes the mailbox.
     const owner = a.length ? "worker-a" : "worker-b";
-    expect(await claimDueMailboxes("worker-c", { limit: 10, leaseMs: 60_000 })).toEqual([]);
-    expect(await claimDueMailboxes("worker-c", { limit: 10, leaseMs: 60_000, now: new Date(Date.now() + 61_000) })).toMatchObject([{ id: m.ctx.mailboxId }]);
+    expect(await claimDueMailboxes("worker-c", { limit: 10, leaseMs: 60_000, only })).toEqual([]);
+    expect(await claimDueMailboxes("worker-c", { limit: 10, leaseMs: 60_000, only, now: new Date(Date.now() + 61_000) })).toMatchObject([{ id: m.ctx.mailboxId }]);
     // The old owner can no longer release (or reschedule) what it lost.
     await releaseLease(m.ctx.mailboxId, owner, new Date(Date.now() + 3600_000));
     expect((await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).leaseOwner).toBe("worker-c");
+  });
+
+  it("a live worker keeps its short lease through a long sync (renewed on a timer); only a dead one's lease lapses", { timeout: 40_000 }, async () => {
+    const address = `it@${SEED.northwind.domain}`;
+    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: SEED.northwind, scopes: [IMAP_SCOPE] });
+    await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { nextSyncAt: new Date(0), leaseOwner: null, leaseExpiresAt: null } });
+    // The server stalls 12 s before answering AUTHENTICATE: no batch completes meanwhile.
+    await env.sb.admin("POST", "/admin/mail/faults", { address, stallSeconds: 12, connections: 1 });
+    const claimedAt = Date.now();
+    const only = [m.ctx.mailboxId];
+    const running = syncDueMailboxes("worker-live", { concurrency: 1, only });
+    await new Promise((r) => setTimeout(r, 11_000));
+    const lease = await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId }, select: { leaseOwner: true, leaseExpiresAt: true } });
+    expect(lease.leaseOwner).toBe("worker-live");
+    expect(lease.leaseExpiresAt!.getTime()).toBeGreaterThan(claimedAt + LEASE_MS + 5_000);
+    // Past the first lease's end, another worker still can't take it.
+    expect(await claimDueMailboxes("worker-thief", { limit: 10, leaseMs: LEASE_MS, only, now: new Date(claimedAt + LEASE_MS + 1_000) })).toEqual([]);
+    expect(await running).toBe(1);
+    expect((await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).leaseOwner).toBeNull();
   });
 });
