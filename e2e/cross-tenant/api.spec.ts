@@ -157,3 +157,29 @@ test.describe("[CROSS-TENANT] event log and support bundles", () => {
     }
   });
 });
+
+test.describe("[CROSS-TENANT] customer status links", () => {
+  test("a limited technician can't list, create or revoke another tenant's links; support can't create", async () => {
+    const tech = await apiAs(f.users.tech);
+    for (const id of [beta, gamma]) {
+      expect((await tech.get(`/api/tenants/${id}/status-links`)).status()).toBe(404);
+      expect((await tech.post(`/api/tenants/${id}/status-links`, { data: {} })).status()).toBe(404);
+    }
+    const owner = await apiAs(f.users.owner);
+    const made = await owner.post(`/api/tenants/${beta}/status-links`, { data: { label: "x" } });
+    expect(made.status()).toBe(201);
+    const { link } = await made.json();
+    expect((await tech.delete(`/api/tenants/${beta}/status-links/${link.id}`)).status()).toBe(404);
+    // Under an allowed tenant's path, another tenant's link is still not found.
+    expect((await tech.delete(`/api/tenants/${alpha}/status-links/${link.id}`)).status()).toBe(404);
+    const other = await apiAs(f.users.otherOwner);
+    expect((await other.get(`/api/tenants/${beta}/status-links`)).status()).toBe(404);
+    const support = await apiAs(f.users.support);
+    expect((await support.post(`/api/tenants/${alpha}/status-links`, { data: {} })).status()).toBe(403);
+    expect((await owner.post(`/api/tenants/${beta}/status-links`, { data: { days: 1000 } })).status()).toBe(400);
+    const { links } = await (await owner.get(`/api/tenants/${beta}/status-links`)).json();
+    expect(JSON.stringify(links)).not.toMatch(/cs_[A-Za-z0-9_-]{43}/);
+    expect(JSON.stringify(links)).not.toContain("tokenHash");
+    expect((await owner.delete(`/api/tenants/${beta}/status-links/${link.id}`)).status()).toBe(204);
+  });
+});

@@ -3,9 +3,9 @@
 // a user-consent link can't be replayed as an admin-consent link.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-export type TTokenPurpose = "state" | "user_link" | "admin_link";
+export type TTokenPurpose = "state" | "user_link" | "admin_link" | "status_link";
 
-const PREFIX: Record<TTokenPurpose, string> = { state: "st", user_link: "cu", admin_link: "ca" };
+const PREFIX: Record<TTokenPurpose, string> = { state: "st", user_link: "cu", admin_link: "ca", status_link: "cs" };
 
 export function newToken(purpose: TTokenPurpose): string {
   return `${PREFIX[purpose]}_${randomBytes(32).toString("base64url")}`;

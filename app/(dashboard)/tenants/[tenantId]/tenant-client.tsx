@@ -16,6 +16,7 @@ import { TenantForm, toTenantBody } from "@/components/tenants/tenant-form";
 import { TenantApps } from "@/components/tenants/tenant-apps";
 import { TenantMailboxes } from "@/components/tenants/tenant-mailboxes";
 import { OrgConsentCard } from "@/components/tenants/org-consent-card";
+import { StatusLinksCard } from "@/components/tenants/status-links-card";
 
 export type TCan = { manageTenant: boolean; manageApps: boolean; connect: boolean };
 
@@ -55,6 +56,7 @@ export function TenantClient({ tenantId, initialName, can }: { tenantId: string;
         </div>
         <div className="space-y-6">
           {t && <OrgConsentCard tenant={t} canRequest={can.connect} />}
+          <StatusLinksCard tenantId={tenantId} canCreate={can.connect} />
           <Card title="Details">
             {t ? (
               <TenantForm
