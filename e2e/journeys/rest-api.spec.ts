@@ -60,7 +60,7 @@ test("[API] a helpdesk reads pulled mail and sends a reply through the REST API"
   expect(await raw.text()).toMatch(/^Subject: /m);
 
   // A reply, queued twice with one Idempotency-Key: queued once, sent once by the worker.
-  const body = { to: [ADMIN], subject: "Re: printer on floor 2", text: "Fixed, please try again.", inReplyTo: p1.messages[0].internetMessageId ?? undefined };
+  const body = { to: [ADMIN], subject: "Re: printer on floor 2", text: "Fixed, please try again.", inReplyTo: p1.messages[0].internetMessageId ?? undefined, attachments: [{ filename: "ticket-42.txt", contentType: "text/plain", contentBase64: Buffer.from("Ticket 42: printer fixed.").toString("base64") }] };
   const first = await api.post(`/api/v1/mailboxes/${bob.id}/send`, { data: body, headers: { "idempotency-key": "ticket-42-reply-1" } });
   expect(first.status()).toBe(202);
   const { message } = await first.json();
@@ -69,7 +69,7 @@ test("[API] a helpdesk reads pulled mail and sends a reply through the REST API"
   expect((await again.json()).message.id).toBe(message.id);
   await expect.poll(async () => (await (await api.get(`/api/v1/outbound/${message.id}`)).json()).message.status, { timeout: 20_000 }).toBe("sent");
   const inbox = await sandboxAdmin("GET", `/admin/mail/mailboxes/${ADMIN}?limit=1`);
-  expect(inbox.messages[0]).toMatchObject({ subject: "Re: printer on floor 2", from: BOB });
+  expect(inbox.messages[0]).toMatchObject({ subject: "Re: printer on floor 2", from: BOB, hasAttachments: true });
 
   // The mailbox's outbox shows it.
   await page.goto(mailboxUrl);

@@ -28,6 +28,20 @@ describe("composeMime", () => {
     expect(s).toMatch(/^Reply-To: other@contoso\.com$/m);
   });
 
+  it("attaches files (and inline images by Content-ID) up to 3 MB in all", async () => {
+    const pdf = Buffer.from("%PDF-1.4 fake");
+    const { raw } = await composeMime(mb, ZOutboundInput.parse({ to: ["a@example.com"], subject: "Invoice", html: '<p>See <img src="cid:logo@x"></p>', attachments: [{ filename: "invoice 42.pdf", contentType: "application/pdf", contentBase64: pdf.toString("base64") }, { filename: "logo.png", contentType: "image/png", contentBase64: Buffer.from("png").toString("base64"), contentId: "logo@x" }] }));
+    const s = raw.toString();
+    expect(s).toMatch(/Content-Type: application\/pdf; name="invoice 42\.pdf"/);
+    expect(s).toContain(pdf.toString("base64"));
+    expect(s).toMatch(/Content-ID: <logo@x>/);
+    const big = Buffer.alloc(2 * 1024 * 1024).toString("base64");
+    const tooMuch = ZOutboundInput.safeParse({ to: ["a@b.com"], text: "x", attachments: [{ filename: "a.bin", contentBase64: big }, { filename: "b.bin", contentBase64: big }] });
+    expect(tooMuch.error?.issues[0].message).toBe("Attachments may total at most 3 MB.");
+    expect(ZOutboundInput.safeParse({ to: ["a@b.com"], text: "x", attachments: [{ filename: "../etc/passwd", contentBase64: "" }] }).success).toBe(false);
+    expect(ZOutboundInput.safeParse({ to: ["a@b.com"], text: "x", attachments: [{ filename: "a.txt", contentBase64: "not base64!" }] }).success).toBe(false);
+  });
+
   it("refuses bad input with field messages", () => {
     expect(ZOutboundInput.safeParse({ to: [], subject: "x", text: "y" }).success).toBe(false);
     expect(ZOutboundInput.safeParse({ to: ["not-an-address"], text: "y" }).success).toBe(false);

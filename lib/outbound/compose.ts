@@ -7,6 +7,19 @@ import { z } from "zod";
 
 const ZAddr = z.string().trim().toLowerCase().email("Use a valid email address.").max(254);
 
+/** Exchange Online's default message size limit is 35 MB; the API keeps queued mail well under. */
+export const MAX_ATTACHMENT_BYTES = 3 * 1024 * 1024;
+
+const ZAttachment = z
+  .object({
+    filename: z.string().trim().min(1).max(255).regex(/^[^\\/\r\n\0]+$/, "A file name, without a path."),
+    contentType: z.string().trim().max(255).regex(/^[\w.+-]+\/[\w.+-]+$/, "A MIME type like application/pdf.").default("application/octet-stream"),
+    contentBase64: z.string().max(Math.ceil((MAX_ATTACHMENT_BYTES * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, "Base64 content (no line breaks)."),
+    /** Set to reference it from the html body as cid:<contentId> (an inline image). */
+    contentId: z.string().trim().max(255).regex(/^[\w.@-]+$/).optional(),
+  })
+  .strict();
+
 export const ZOutboundInput = z
   .object({
     to: z.array(ZAddr).min(1, "Name at least one recipient.").max(100),
@@ -21,9 +34,11 @@ export const ZOutboundInput = z
     references: z.array(z.string().trim().max(998).regex(/^<[^<>\s]+>$/, "Use Message-IDs like <id@host>.")).max(100).optional(),
     /** Append the mailbox's signature (default true). */
     signature: z.boolean().default(true),
+    attachments: z.array(ZAttachment).max(20).default([]),
   })
   .strict()
-  .refine((v) => v.text !== undefined || v.html !== undefined, { message: "Give a text or an html body.", path: ["text"] });
+  .refine((v) => v.text !== undefined || v.html !== undefined, { message: "Give a text or an html body.", path: ["text"] })
+  .refine((v) => v.attachments.reduce((n, a) => n + Math.floor((a.contentBase64.length * 3) / 4), 0) <= MAX_ATTACHMENT_BYTES, { message: "Attachments may total at most 3 MB.", path: ["attachments"] });
 export type TOutboundInput = z.infer<typeof ZOutboundInput>;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -47,6 +62,7 @@ export async function composeMime(mb: { address: string; replyTo: string | null;
     inReplyTo: input.inReplyTo,
     references: input.references,
     date: new Date(),
+    attachments: input.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, "base64"), ...(a.contentId ? { cid: a.contentId } : {}) })),
   });
   // keepBcc: the SMTP envelope and Graph's MIME parser need Bcc to deliver; neither forwards it.
   const mail = composer.compile();
