@@ -3,7 +3,7 @@
 import path from "node:path";
 import { prepareDatabase } from "./lib/prepare-database";
 import { loadOrCreateLocalSecrets } from "./lib/local-secrets";
-import { bin, isBuildStale, startChild, stopChildren, waitForHttp } from "./lib/processes";
+import { bin, isBuildStale, isPortFree, startChild, stopChildren, waitForHttp, type TChild } from "./lib/processes";
 import { launchSandbox } from "./lib/sandbox-launch";
 import { resetEnvCache } from "../lib/env";
 import { SEED, SEED_PASSWORD } from "../sandbox/directory/seed";
@@ -14,6 +14,11 @@ const port = Number(process.env.PORT ?? 3000);
 const log = (l: string) => console.log(`[demo] ${l}`);
 
 async function main() {
+  // Fail before starting anything: otherwise we would "find" another program's server on the port.
+  if (!(await isPortFree(port))) {
+    console.error(`[demo] port ${port} is already in use (another demo still running?). Stop it, or run with PORT=${port + 1}.`);
+    process.exit(1);
+  }
   const secrets = loadOrCreateLocalSecrets(dataDir);
   const password = process.env.DEMO_PASSWORD ?? secrets.ownerPassword;
   log(process.env.DATABASE_URL ? "using DATABASE_URL" : `starting embedded PostgreSQL in ${path.join(dataDir, "pg")}`);
@@ -58,8 +63,9 @@ async function main() {
   await seedDemo({ password });
   log("demo workspace seeded");
 
+  let web: TChild;
   if (isDev) {
-    startChild("web", bin("next"), ["dev", "-p", String(port)], env);
+    web = startChild("web", bin("next"), ["dev", "-p", String(port)], env);
   } else {
     if (isBuildStale()) {
       log("building the web app (first run or sources changed; takes a minute or two)…");
@@ -70,11 +76,16 @@ async function main() {
         return shutdown(1);
       }
     }
-    startChild("web", bin("next"), ["start", "-p", String(port)], { ...env, NODE_ENV: "production" });
+    web = startChild("web", bin("next"), ["start", "-p", String(port)], { ...env, NODE_ENV: "production" });
   }
   const worker = startChild("worker", bin("tsx"), ["--conditions=react-server", "workers/main.ts"], env);
   worker.proc.on("exit", (c) => !shuttingDown && log(`worker exited (${c}); the dashboard will show no worker`));
-  await waitForHttp(`http://127.0.0.1:${port}/login`, 300_000);
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/login`, 300_000, () => web.proc.exitCode === null && !web.proc.signalCode);
+  } catch {
+    log("the web app stopped before it answered; see its output above");
+    return shutdown(1);
+  }
 
   const bar = "─".repeat(60);
   console.log(`\n${bar}\n  Consentry is running: ${publicUrl}\n\n  Sign in:   owner@demo.msp  /  ${password}\n  Also:      tech@demo.msp (technician, Contoso only), support@demo.msp (read-only), same password\n${sandbox && env.AUTH_ENTRA_CLIENT_ID === SEED.mspApp.clientId ? `  Microsoft: "Sign in with Microsoft" as admin@${SEED.msp.domain} / ${SEED_PASSWORD} (sandbox account)\n` : ""}${sandbox ? `  Sandbox:   ${sandbox.env.SANDBOX_LOGIN_URL}/sandbox  (Microsoft 365 emulator console)\n` : ""}\n  Ctrl-C stops everything. Data stays in ${dataDir}.\n${bar}\n`);

@@ -103,3 +103,14 @@ export function isBuildStale(): boolean {
   const sources = ["app", "components", "lib", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"];
   return sources.some((s) => newestMtime(s) > built);
 }
+
+/** True when nothing accepts connections on the port (so a server we start can bind it). */
+export function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, host, () => {
+      s.end();
+      resolve(false);
+    });
+    s.on("error", () => resolve(true));
+  });
+}

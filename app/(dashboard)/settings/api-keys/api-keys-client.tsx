@@ -177,7 +177,7 @@ function ApiReference() {
     ["GET", "/api/v1/mailboxes", "Mailboxes with state and diagnosis (?tenantId=, ?state=)."],
     ["GET", "/api/v1/mailboxes/{id}/messages?after={cursor}", "Pulled mail in arrival order; keep nextCursor and poll with it to get each message once."],
     ["GET", "/api/v1/messages/{id}/raw", "The message as it arrived (message/rfc822)."],
-    ["POST", "/api/v1/mailboxes/{id}/send", "Queue a message: {to, cc, bcc, subject, text | html, replyTo, inReplyTo, references}. Send an Idempotency-Key header to make retries safe."],
+    ["POST", "/api/v1/mailboxes/{id}/send", "Queue a message: {to, cc, bcc, subject, text | html, replyTo, inReplyTo, references, attachments}. Send an Idempotency-Key header to make retries safe."],
     ["GET", "/api/v1/outbound/{id}", "Where a queued message stands: queued, sending, sent or failed with its diagnosis."],
   ];
   const example = `curl -H "Authorization: Bearer csk_…" ${origin}/api/v1/status`;
