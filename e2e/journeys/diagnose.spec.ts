@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import { apiAs } from "../support/api-session";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
-import { microsoftSignIn } from "../support/microsoft";
+import { addAndConnectMailbox } from "../support/microsoft";
 import { SEED } from "../../sandbox/directory/seed";
 
 const f = fixture();
@@ -18,13 +18,7 @@ test("[DIAGNOSE] support finds the failing mailbox, reads why, follows the event
   const con = f.sandboxObjects.contoso;
   // A technician connects a mailbox in Contoso, whose tenant has SMTP AUTH disabled.
   await signIn(page, f.users.owner);
-  await page.goto(`/tenants/${con.tenant}/mailboxes/new`);
-  await page.getByLabel("Mailbox address").fill(ADDRESS);
-  await page.getByRole("button", { name: "Add mailbox" }).click();
-  await expect(page.getByRole("heading", { name: ADDRESS })).toBeVisible();
-  await page.getByRole("button", { name: "Connect" }).click();
-  await microsoftSignIn(page, ADDRESS, ADDRESS);
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  await addAndConnectMailbox(page, con.tenant, ADDRESS);
   await expect(page.getByTestId("test-step-smtp-failed")).toContainText("smtp_auth_disabled");
 
   // Support, in a browser of their own.

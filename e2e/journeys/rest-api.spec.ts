@@ -5,7 +5,7 @@ import { expect, request, test } from "@playwright/test";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
 import { sandboxAdmin } from "../support/sandbox-admin";
-import { microsoftSignIn } from "../support/microsoft";
+import { addAndConnectMailbox } from "../support/microsoft";
 
 const f = fixture();
 test.skip(!f.sandbox, "the sandbox isn't part of this checkout");
@@ -16,14 +16,7 @@ const ADMIN = "admin@fabrikam.onmicrosoft.com";
 test("[API] a helpdesk reads pulled mail and sends a reply through the REST API", async ({ page }) => {
   const fab = f.sandboxObjects.fabrikam;
   await signIn(page, f.users.owner);
-  await page.goto(`/tenants/${fab.tenant}/mailboxes/new`);
-  await page.getByLabel("Mailbox address").fill(BOB);
-  await page.getByRole("button", { name: "Add mailbox" }).click();
-  await expect(page.getByRole("heading", { name: BOB })).toBeVisible();
-  const mailboxUrl = page.url();
-  await page.getByRole("button", { name: "Connect" }).click();
-  await microsoftSignIn(page, BOB, BOB);
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  const mailboxUrl = await addAndConnectMailbox(page, fab.tenant, BOB);
   await expect(page.getByTestId("test-step-smtp-ok")).toBeVisible();
   await expect(page.getByTestId("outbox-list")).toHaveCount(0);
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
-import { microsoftSignIn } from "../support/microsoft";
+import { addAndConnectMailbox } from "../support/microsoft";
 import { verifySignature } from "../../lib/webhooks/signature";
 
 const f = fixture();
@@ -49,13 +49,7 @@ test("[WEBHOOKS] signed events for a test, a state change and new mail reach the
     await expect(page.getByTestId("delivery-webhook.test")).toContainText("delivered");
 
     // Connect a mailbox: the state change and the first sync's mail arrive as events.
-    await page.goto(`/tenants/${f.sandboxObjects.fabrikam.tenant}/mailboxes/new`);
-    await page.getByLabel("Mailbox address").fill(ADDRESS);
-    await page.getByRole("button", { name: "Add mailbox" }).click();
-    await expect(page.getByRole("heading", { name: ADDRESS })).toBeVisible();
-    await page.getByRole("button", { name: "Connect" }).click();
-    await microsoftSignIn(page, ADDRESS, ADDRESS);
-    if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+    await addAndConnectMailbox(page, f.sandboxObjects.fabrikam.tenant, ADDRESS);
     await expect(page.getByTestId("connected-banner")).toBeVisible();
 
     const forMailbox = (type: string) => got.filter((g) => g.event === type && JSON.parse(g.body).data.address === ADDRESS);

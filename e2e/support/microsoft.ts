@@ -10,3 +10,18 @@ export async function microsoftSignIn(page: Page, upn: string, expectHint?: stri
   await page.locator("#passwd").fill(SANDBOX_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** Adds a user mailbox on a tenant's page and connects it, signing in as the mailbox itself.
+ *  Returns the mailbox page's URL; the page is left on the result of Connect. */
+export async function addAndConnectMailbox(page: Page, tenantId: string, address: string): Promise<string> {
+  await page.goto(`/tenants/${tenantId}/mailboxes/new`);
+  await page.getByLabel("Mailbox address").fill(address);
+  await page.getByRole("button", { name: "Add mailbox" }).click();
+  await expect(page.getByRole("heading", { name: address })).toBeVisible();
+  const url = page.url();
+  await page.getByRole("button", { name: "Connect" }).click();
+  await microsoftSignIn(page, address, address);
+  // Microsoft asks for consent only the first time this user meets the app.
+  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  return url;
+}

@@ -4,6 +4,8 @@ import type { Metadata } from "next";
 import { resolveConsentLink } from "@/lib/consent/consent-links";
 import { azurePermissions } from "@/lib/microsoft/scope-profiles";
 
+import { PublicShell } from "@/components/public-shell";
+
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Grant access · Consentry", referrer: "no-referrer", robots: { index: false } };
 
@@ -21,16 +23,16 @@ export default async function ConsentLandingPage({ params, searchParams }: { par
   if (state !== "ok" || !r) {
     const d = DEAD[state] ?? DEAD.invalid;
     return (
-      <Shell>
+      <PublicShell>
         <h1 className="text-xl font-semibold text-slate-900" data-testid="consent-link-state">{d.title}</h1>
         <p className="mt-2 text-slate-600">{d.body}</p>
-      </Shell>
+      </PublicShell>
     );
   }
   const isAdmin = r.kind === "admin";
   const perms = azurePermissions(r.appRegistration.scopeProfile);
   return (
-    <Shell>
+    <PublicShell>
       <p className="text-sm font-medium uppercase tracking-wide text-indigo-600">{r.workspace.name} asks for access</p>
       <h1 className="mt-1 text-2xl font-semibold text-slate-900">
         {isAdmin ? `Grant consent for ${r.tenant.displayName}` : `Connect ${r.mailbox?.address}`}
@@ -70,15 +72,6 @@ export default async function ConsentLandingPage({ params, searchParams }: { par
           Continue to Microsoft
         </button>
       </form>
-    </Shell>
-  );
-}
-
-function Shell({ children }: { children: React.ReactNode }) {
-  return (
-    <main className="min-h-screen bg-slate-50 px-4 py-12">
-      <div className="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 shadow-sm">{children}</div>
-      <p className="mt-6 text-center text-xs text-slate-400">Consentry · Microsoft 365 access management</p>
-    </main>
+    </PublicShell>
   );
 }

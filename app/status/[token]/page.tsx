@@ -3,6 +3,8 @@
 import type { Metadata } from "next";
 import { resolveStatusLink } from "@/lib/status/status-links";
 
+import { PublicShell } from "@/components/public-shell";
+
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Mail connection status · Consentry", referrer: "no-referrer", robots: { index: false } };
 
@@ -25,15 +27,15 @@ export default async function StatusPage({ params }: { params: Promise<{ token: 
   if (state !== "ok" || !view) {
     const d = DEAD[state] ?? DEAD.invalid;
     return (
-      <Shell>
+      <PublicShell wide>
         <h1 className="text-xl font-semibold text-slate-900" data-testid="status-link-state">{d.title}</h1>
         <p className="mt-2 text-slate-600">{d.body}</p>
-      </Shell>
+      </PublicShell>
     );
   }
   const broken = view.mailboxes.filter((m) => m.problem);
   return (
-    <Shell>
+    <PublicShell wide>
       <p className="text-sm font-medium uppercase tracking-wide text-indigo-600">Provided by {view.msp}</p>
       <h1 className="mt-1 text-2xl font-semibold text-slate-900">Mail connection status for {view.tenant}</h1>
       <p className="mt-2 text-slate-600" data-testid="status-summary">
@@ -78,15 +80,6 @@ export default async function StatusPage({ params }: { params: Promise<{ token: 
           {view.expiringSecrets.map((s) => <div key={s.app}>The app &quot;{s.app}&quot; needs a new client secret before {when(s.expiresAt)}; your IT provider will ask you for it if it lives in your Azure.</div>)}
         </div>
       )}
-    </Shell>
-  );
-}
-
-function Shell({ children }: { children: React.ReactNode }) {
-  return (
-    <main className="min-h-screen bg-slate-50 px-4 py-12">
-      <div className="mx-auto max-w-2xl rounded-lg border border-slate-200 bg-white p-8 shadow-sm">{children}</div>
-      <p className="mt-6 text-center text-xs text-slate-400">Consentry · Microsoft 365 access management</p>
-    </main>
+    </PublicShell>
   );
 }

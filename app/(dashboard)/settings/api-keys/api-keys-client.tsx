@@ -14,6 +14,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
+import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
 
 type TKey = { id: string; name: string; prefix: string; scopes: string[]; hasAllTenants: boolean; tenantIds: string[]; createdByEmail: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null; createdAt: string };
 
@@ -142,23 +143,7 @@ function CreateKey({ tenants, mustLimit, onCreated }: { tenants: TTenant[]; must
           ]}
         />
         <div className="md:col-span-3">
-          {!mustLimit && (
-            <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={v.hasAllTenants} onChange={(e) => setV({ ...v, hasAllTenants: e.target.checked })} /> All tenants (including ones added later)
-            </label>
-          )}
-          {!v.hasAllTenants && (
-            <fieldset className="mt-2 grid grid-cols-2 gap-1 rounded-md border border-slate-200 p-3 text-sm">
-              <legend className="px-1 text-xs text-slate-500">Limited to</legend>
-              {tenants.map((t) => (
-                <label key={t.id} className="flex items-center gap-2">
-                  <input type="checkbox" checked={v.tenantIds.includes(t.id)} onChange={(e) => setV({ ...v, tenantIds: e.target.checked ? [...v.tenantIds, t.id] : v.tenantIds.filter((x) => x !== t.id) })} />
-                  {t.displayName}
-                </label>
-              ))}
-            </fieldset>
-          )}
-          {errors.tenantIds && <p className="mt-1 text-sm text-red-600" role="alert">{errors.tenantIds}</p>}
+          <TenantScopePicker tenants={tenants} value={v} onChange={(s) => setV({ ...v, ...s })} error={errors.tenantIds} allLabel="All tenants (including ones added later)" canPickAll={!mustLimit} />
         </div>
         {errors._ && <p className="text-sm text-red-600 md:col-span-3" role="alert">{errors._}</p>}
         <div className="md:col-span-3">

@@ -13,6 +13,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
+import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
 
 const ROLES: TRole[] = ["owner", "admin", "technician", "support"];
 
@@ -113,21 +114,7 @@ function AddStaff({ tenants, canAddOwner, onDone }: { tenants: TTenant[]; canAdd
         <SelectField label="Role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as TRole })} options={ROLES.filter((r) => canAddOwner || r !== "owner").map((r) => ({ value: r, label: `${r}: ${ROLE_DESCRIPTIONS[r]}` }))} error={errors.role} />
         <TextField label="Temporary password" type="password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={errors.password} hint="At least 12 characters. Share it privately." />
         <div className="md:col-span-2">
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={v.hasAllTenants} onChange={(e) => setV({ ...v, hasAllTenants: e.target.checked })} /> All tenants
-          </label>
-          {!v.hasAllTenants && (
-            <fieldset className="mt-2 grid grid-cols-2 gap-1 rounded-md border border-slate-200 p-3 text-sm">
-              <legend className="px-1 text-xs text-slate-500">Limited to</legend>
-              {tenants.map((t) => (
-                <label key={t.id} className="flex items-center gap-2">
-                  <input type="checkbox" checked={v.tenantIds.includes(t.id)} onChange={(e) => setV({ ...v, tenantIds: e.target.checked ? [...v.tenantIds, t.id] : v.tenantIds.filter((x) => x !== t.id) })} />
-                  {t.displayName}
-                </label>
-              ))}
-            </fieldset>
-          )}
-          {errors.tenantIds && <p className="mt-1 text-sm text-red-600">{errors.tenantIds}</p>}
+          <TenantScopePicker tenants={tenants} value={v} onChange={(s) => setV({ ...v, ...s })} error={errors.tenantIds} />
         </div>
         {errors._ && <p className="text-sm text-red-600 md:col-span-2">{errors._}</p>}
         <div className="md:col-span-2">

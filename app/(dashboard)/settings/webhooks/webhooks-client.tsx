@@ -14,6 +14,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
+import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
 
 const EVENTS = [
   { value: "message.received", label: "New mail pulled (message.received)" },
@@ -165,25 +166,7 @@ function CreateHook({ tenants, mustLimit, onCreated }: { tenants: TTenant[]; mus
           ))}
           {errors.events && <p className="text-sm text-red-600" role="alert">{errors.events}</p>}
         </fieldset>
-        <div className="text-sm">
-          {!mustLimit && (
-            <label className="flex items-center gap-2">
-              <input type="checkbox" checked={v.hasAllTenants} onChange={(e) => setV({ ...v, hasAllTenants: e.target.checked })} /> All tenants
-            </label>
-          )}
-          {!v.hasAllTenants && (
-            <fieldset className="mt-2 grid grid-cols-2 gap-1 rounded-md border border-slate-200 p-3">
-              <legend className="px-1 text-xs text-slate-500">Only for</legend>
-              {tenants.map((t) => (
-                <label key={t.id} className="flex items-center gap-2">
-                  <input type="checkbox" checked={v.tenantIds.includes(t.id)} onChange={(e) => setV({ ...v, tenantIds: e.target.checked ? [...v.tenantIds, t.id] : v.tenantIds.filter((x) => x !== t.id) })} />
-                  {t.displayName}
-                </label>
-              ))}
-            </fieldset>
-          )}
-          {errors.tenantIds && <p className="mt-1 text-sm text-red-600" role="alert">{errors.tenantIds}</p>}
-        </div>
+        <TenantScopePicker tenants={tenants} value={v} onChange={(s) => setV({ ...v, ...s })} error={errors.tenantIds} legend="Only for" canPickAll={!mustLimit} />
         {errors._ && <p className="text-sm text-red-600 md:col-span-2" role="alert">{errors._}</p>}
         <div className="md:col-span-2"><Button type="submit" isBusy={busy}>Save endpoint</Button></div>
       </form>
