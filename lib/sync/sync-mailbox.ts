@@ -120,16 +120,28 @@ async function syncImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: nu
       const uids = (Array.isArray(found) ? found : []).filter((u) => u > lastUid).sort((a, b) => a - b);
       const st: TSyncState = { ...mb.syncState, imap: { folder: mb.folder, uidValidity, lastUid }, progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() } };
       await saveState(ctx, st);
+      // With "keep", storing a batch overlaps fetching the next one. Any other after-processing
+      // touches the server's copy, so it waits until the batch is safely stored.
+      const overlap = mb.afterProcessing === "keep";
+      let storing: Promise<void> = Promise.resolve();
       for (let i = 0; i < uids.length; i += BATCH) {
         const chunk = uids.slice(i, i + BATCH);
         const got: TIncoming[] = [];
         for await (const m of client.fetch(chunk.join(","), { uid: true, source: true, envelope: true, internalDate: true }, { uid: true })) got.push(incomingFromImap(uidValidity, m));
-        await store.save(got);
-        await afterImap(client, mb, chunk);
-        st.imap!.lastUid = chunk[chunk.length - 1];
-        st.progress!.done = Math.min(uids.length, i + chunk.length);
-        await saveState(ctx, st);
+        await storing;
+        // lastUid only moves once its batch is stored, so a failure resumes from there.
+        storing = store.save(got).then(async () => {
+          st.imap!.lastUid = chunk[chunk.length - 1];
+          st.progress!.done = Math.min(uids.length, i + chunk.length);
+          await saveState(ctx, st);
+        });
+        storing.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+        if (!overlap) {
+          await storing;
+          await afterImap(client, mb, chunk);
+        }
       }
+      await storing;
       return { ok: true };
     } finally {
       lock.release();
