@@ -1,6 +1,6 @@
 // The mail worker process: a heartbeat row (so the dashboard and /api/health know it runs), mail
 // sync of every connected mailbox (shared with other workers by leases), proactive token refresh,
-// secret-expiry warnings, sending from the outbound queue, and webhook deliveries.
+// secret-expiry warnings, sending from the outbound queue, webhook deliveries and staff alerts.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { db } from "../lib/db/client";
@@ -11,6 +11,7 @@ import { microsoftRefresher } from "../lib/grants/microsoft-refresher";
 import { syncDueMailboxes } from "../lib/sync/sync-loop";
 import { expireStaleOutbound, sendDueOutbound } from "../lib/outbound/send-loop";
 import { deliverDueWebhooks } from "../lib/webhooks/dispatch";
+import { sendMailboxAlerts } from "../lib/notify/alerts";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 const SYNC_TICK_MS = 3_000;
@@ -69,6 +70,7 @@ async function main() {
     loop("sync", () => syncDueMailboxes(workerId, { concurrency, log }), SYNC_TICK_MS),
     loop("send", () => sendDueOutbound(workerId, { concurrency, log }), SEND_TICK_MS),
     loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log }), SEND_TICK_MS),
+    loop("alerts", () => sendMailboxAlerts(), 5_000),
   ];
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,5 +1,6 @@
 // [NOTIFY] A test email round trip (journey 7), then the MSP picks a connected mailbox as its notifier, proves it with a test email, and
 // emails a consent link to a mailbox owner, who finds it in their (sandbox) Inbox.
+import pg from "pg";
 import { expect, test } from "@playwright/test";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
@@ -31,7 +32,7 @@ test("[NOTIFY] email a consent link through the notifier mailbox", async ({ page
   await page.getByRole("link", { name: "Notifications", exact: true }).click();
   const from = page.getByLabel("Send from");
   await from.selectOption((await from.locator("option", { hasText: "helpdesk@fabrikam" }).getAttribute("value"))!);
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByTestId("notifier-current")).toContainText("helpdesk@fabrikam.onmicrosoft.com");
   await page.getByLabel("To").fill("bob@fabrikam.onmicrosoft.com");
   await page.getByRole("button", { name: "Send test" }).click();
@@ -45,4 +46,21 @@ test("[NOTIFY] email a consent link through the notifier mailbox", async ({ page
   await expect(page.getByTestId("consent-link")).toBeVisible();
   const inbox = await sandboxAdmin("GET", "/admin/mail/mailboxes/helpdesk@contoso.onmicrosoft.com?limit=5");
   expect(inbox.messages[0]).toMatchObject({ subject: "Action needed: connect helpdesk@contoso.onmicrosoft.com", from: "helpdesk@fabrikam.onmicrosoft.com" });
+
+  // Staff alerts go to a chosen recipient; when a mailbox loses its grant, the worker emails them.
+  await page.getByRole("link", { name: "Notifications", exact: true }).click();
+  await expect(page.getByLabel("Alert recipients")).toHaveAttribute("placeholder", /owner@acme\.test/);
+  await page.getByLabel("Alert recipients").fill("bob@fabrikam.onmicrosoft.com, not-an-address");
+  await page.getByRole("button", { name: "Save alerts" }).click();
+  await expect(page.getByText("Use valid email addresses.")).toBeVisible();
+  await page.getByLabel("Alert recipients").fill("bob@fabrikam.onmicrosoft.com");
+  await page.getByRole("button", { name: "Save alerts" }).click();
+  await expect(page.getByText("Alert settings saved.")).toBeVisible();
+  const c = new pg.Client({ connectionString: f.databaseUrl });
+  await c.connect();
+  await c.query(`UPDATE "Mailbox" SET "state" = 'needs_reconsent', "stateCode" = 'refresh_token_revoked' WHERE "id" = $1`, [f.objects.alpha.mailbox]);
+  await c.end();
+  await expect
+    .poll(async () => (await sandboxAdmin("GET", "/admin/mail/mailboxes/bob@fabrikam.onmicrosoft.com?limit=10")).messages.map((m: { subject: string }) => m.subject), { timeout: 30_000 })
+    .toContain("Consentry: helpdesk@alpha.example.com needs attention");
 });

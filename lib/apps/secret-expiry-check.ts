@@ -4,6 +4,8 @@ import "server-only";
 // Idempotent, so any number of workers may run it.
 import { db } from "../db/client";
 import { secretExpiryStatus } from "../microsoft/secret-expiry";
+import { env } from "../env";
+import { queueAlert } from "../notify/alerts";
 
 export async function checkSecretExpiry(now = new Date()): Promise<number> {
   const soon = new Date(now.getTime() + 31 * 86_400_000);
@@ -27,6 +29,10 @@ export async function checkSecretExpiry(now = new Date()): Promise<number> {
       });
       await tx.auditEntry.create({ data: { workspaceId: s.workspaceId, actorEmail: "system", action: "app.secret_expiry_warning", targetType: "app", targetId: app.id, tenantId: app.tenantId, detail: { daysLeft: st.daysLeft, last4: s.last4 } } });
     });
+    // And by email (journey 5), from the notifier mailbox when one is set.
+    const base = env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "");
+    const appUrl = app.tenantId ? `${base}/tenants/${app.tenantId}/apps/${app.id}` : `${base}/tenants`;
+    await queueAlert(s.workspaceId, "secret", st.level === "expired" ? `Consentry: the secret of "${app.displayName}" has expired` : `Consentry: the secret of "${app.displayName}" expires in ${st.daysLeft} day${st.daysLeft === 1 ? "" : "s"}`, `${message}\n\nEvery mailbox on this app stops refreshing its tokens when it expires. Create a new secret in Azure (App registrations → ${app.displayName} → Certificates & secrets → New client secret), then use Rotate secret in Consentry, which verifies it before switching:\n${appUrl}\n\nYou get this because you are set as an alert recipient in Consentry (Settings → Notifications).`).catch(() => false);
     recorded += 1;
   }
   return recorded;

@@ -43,7 +43,7 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
   const selected = choice ?? current?.id ?? data?.candidates[0]?.id ?? "";
   return (
     <div className="space-y-6">
-      <PageHeader title="Notifications" subtitle="The mailbox Consentry emails consent links from. Customers see this address as the sender." />
+      <PageHeader title="Notifications" subtitle="The mailbox Consentry emails consent links and staff alerts from. Customers see this address as the sender." />
       {!data ? (
         <p className="text-sm text-slate-500">{q.isError ? "Couldn't load the settings." : "Loading…"}</p>
       ) : data.candidates.length === 0 && !current ? (
@@ -76,6 +76,49 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
           {testResult && !testResult.ok && testResult.diagnosis && <DiagnosisBox d={testResult.diagnosis} />}
         </Card>
       )}
+      <AlertsCard canManage={canManage} hasNotifier={!!current} />
     </div>
+  );
+}
+
+type TAlerts = { recipients: string[]; kinds: string[]; defaultRecipients: string[] };
+
+// Staff alerts: a mailbox that needs a person, a secret crossing 30/14/7/1 days. Sent from the
+// notifier mailbox through the outbound queue.
+function AlertsCard({ canManage, hasNotifier }: { canManage: boolean; hasNotifier: boolean }) {
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ["settings", "alerts"], queryFn: () => apiFetch<{ alerts: TAlerts }>("/api/settings/alerts") });
+  const [draft, setDraft] = useState<{ recipients: string; kinds: string[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const a = q.data?.alerts;
+  const v = draft ?? (a ? { recipients: a.recipients.join(", "), kinds: a.kinds } : null);
+  const save = useMutation({
+    mutationFn: () => apiFetch<{ alerts: TAlerts }>("/api/settings/alerts", { method: "PUT", body: { recipients: v!.recipients.split(/[\s,;]+/).filter(Boolean), kinds: v!.kinds } }),
+    onSuccess: async () => {
+      setDraft(null);
+      setError(null);
+      toast("Alert settings saved.");
+      await qc.invalidateQueries({ queryKey: ["settings", "alerts"] });
+    },
+    onError: (e: Error & { fields?: Record<string, string> }) => setError(e.fields?.recipients ?? e.message),
+  });
+  if (!a || !v) return null;
+  const kind = (k: string, label: string) => (
+    <label className="flex items-center gap-2 text-sm">
+      <input type="checkbox" disabled={!canManage} checked={v.kinds.includes(k)} onChange={(e) => setDraft({ ...v, kinds: e.target.checked ? [...v.kinds, k] : v.kinds.filter((x) => x !== k) })} /> {label}
+    </label>
+  );
+  return (
+    <Card title="Alerts">
+      {!hasNotifier && <p className="mb-3 rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="alerts-no-notifier">Alerts need a notifier mailbox to send from: pick one above. Until then they show only on the dashboard.</p>}
+      <div className="space-y-2">
+        {kind("mailbox", "A mailbox needs a person (needs re-consent, failing or degraded for a reason that won't pass by itself)")}
+        {kind("secret", "A client secret expires in 30, 14, 7 or 1 days, or has expired")}
+      </div>
+      <div className="mt-4 max-w-xl">
+        <TextField label="Alert recipients" disabled={!canManage} placeholder={a.defaultRecipients.join(", ")} value={v.recipients} onChange={(e) => setDraft({ ...v, recipients: e.target.value })} error={error ?? undefined} hint={`Comma-separated. Empty: the owners and admins who see every tenant (${a.defaultRecipients.join(", ") || "none yet"}).`} />
+      </div>
+      {canManage && <div className="mt-3"><Button isBusy={save.isPending} disabled={!draft} onClick={() => save.mutate()}>Save alerts</Button></div>}
+    </Card>
   );
 }

@@ -1,0 +1,12 @@
+// Settings → Notifications → Alerts: who gets alert emails, and which.
+import { route } from "@/lib/http/route";
+import { assertCan } from "@/lib/auth/guard";
+import { auditActor } from "@/lib/audit/write-audit";
+import { getAlertSettings, setAlertSettings, ZAlertSettings } from "@/lib/notify/alerts";
+
+export const GET = route({}, async ({ scope }) => ({ alerts: await getAlertSettings(scope.workspaceId) }));
+
+export const PUT = route({ body: ZAlertSettings }, async ({ scope, body }) => {
+  assertCan(scope, "manage_staff");
+  return { alerts: await setAlertSettings({ workspaceId: scope.workspaceId, actor: auditActor(scope), input: body }) };
+});
