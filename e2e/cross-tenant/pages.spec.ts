@@ -47,3 +47,30 @@ test("[CROSS-TENANT] the event log names no other tenant, and a foreign tenant f
   await expect(page.getByText("Tenant not found")).toBeVisible();
   await expect(page.getByText("Beta LLC")).toHaveCount(0);
 });
+
+test("[CROSS-TENANT] a folder shared with another tenant's configuration is flagged only to who can see both", async ({ page, browser }) => {
+  const { apiAs } = await import("../support/api-session");
+  const owner = await apiAs(f.users.owner);
+  // A "test" setup of Alpha's helpdesk, filed under Beta, that deletes what it processes.
+  const r = await owner.post(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes`, {
+    data: { address: "helpdesk@alpha.example.com", kind: "user", appRegistrationId: f.objects.beta.app, inbound: "imap", outbound: "smtp", afterProcessing: "delete", confirmDelete: true },
+  });
+  expect(r.status()).toBe(201);
+  const { mailbox } = await r.json();
+  try {
+    await signIn(page, f.users.owner);
+    await page.goto(`/tenants/${f.workspaceA.tenants.alpha}/mailboxes/${f.objects.alpha.mailbox}`);
+    await expect(page.getByTestId("folder-conflict")).toContainText("Beta LLC");
+    await expect(page.getByTestId("folder-conflict")).toContainText("delete");
+    const techCtx = await browser.newContext();
+    const tp = await techCtx.newPage();
+    await signIn(tp, f.users.tech);
+    await tp.goto(`/tenants/${f.workspaceA.tenants.alpha}/mailboxes/${f.objects.alpha.mailbox}`);
+    await expect(tp.getByRole("heading", { name: "helpdesk@alpha.example.com" })).toBeVisible();
+    await expect(tp.getByTestId("folder-conflict")).toHaveCount(0);
+    await expect(tp.getByText("Beta LLC")).toHaveCount(0);
+    await techCtx.close();
+  } finally {
+    await owner.delete(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${mailbox.id}`);
+  }
+});

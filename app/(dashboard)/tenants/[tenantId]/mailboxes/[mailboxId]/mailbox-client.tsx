@@ -20,7 +20,8 @@ import { OutboxCard } from "@/components/mailboxes/outbox-card";
 
 type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
 type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
-type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null };
+type TConflicts = { visible: { id: string; tenantId: string; tenantName: string; afterProcessing: string }[] };
+type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TConflicts };
 const STEP_LABEL = { token: "Token", inbound: "Receive", outbound: "Send" } as const;
 
 function StepList({ steps }: { steps: TTestStep[] }) {
@@ -118,6 +119,19 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
         <p className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="connected-banner">
           Connected as {g?.upn}. The first sync starts now.
         </p>
+      )}
+      {data.conflicts.visible.length > 0 && (
+        <div className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900" role="alert" data-testid="folder-conflict">
+          <div className="font-medium">Another configuration reads {m.folder} of this mailbox, and one of them moves or deletes what it processes</div>
+          <p className="mt-1">Each will take mail away from the other (for example a test and a production helpdesk on one folder). Give each its own folder, or set both to keep.</p>
+          <ul className="mt-2 list-disc pl-5">
+            {data.conflicts.visible.map((c) => (
+              <li key={c.id}>
+                <Link className="underline" href={`/tenants/${c.tenantId}/mailboxes/${c.id}`}>{c.tenantName}</Link> (after processing: {c.afterProcessing.replace("_", " ")})
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {data.diagnosis && (
         <DiagnosisBox

@@ -9,6 +9,7 @@ import { deleteMailbox, getMailbox, listMailboxEvents, updateMailbox } from "@/l
 import { catalogEntry, type TDiagnosisCode } from "@/lib/diagnostics/catalog";
 import { ZMailboxUpdate } from "@/lib/mailboxes/schemas";
 import { lastConnectionTest } from "@/lib/mailboxes/connection-test";
+import { folderConflicts } from "@/lib/mailboxes/folder-conflicts";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
 
@@ -20,7 +21,8 @@ export const GET = route({ params }, async ({ scope, params: p }) => {
   const d = mailbox.stateCode ? catalogEntry(mailbox.stateCode as TDiagnosisCode) : null;
   const diagnosis = d ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, action: d.action ?? null } : null;
   const lastTest = await lastConnectionTest({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
-  return { mailbox, events, diagnosis, lastTest };
+  const conflicts = await folderConflicts(scope, p.mailboxId);
+  return { mailbox, events, diagnosis, lastTest, conflicts };
 });
 
 export const PATCH = route({ params, body: ZMailboxUpdate }, async ({ scope, params: p, body }) => {
