@@ -20,6 +20,11 @@ test("[DIAGNOSE] support finds the failing mailbox, reads why, follows the event
   await signIn(page, f.users.owner);
   await addAndConnectMailbox(page, con.tenant, ADDRESS);
   await expect(page.getByTestId("test-step-smtp-failed")).toContainText("smtp_auth_disabled");
+  // "Test all" on Health re-runs every connected mailbox's test, with progress, and names the failures.
+  await page.getByRole("link", { name: "Health", exact: true }).click();
+  await page.getByRole("button", { name: /^Test all \(\d+\)$/ }).click();
+  await expect(page.getByTestId("test-all-result")).toContainText(ADDRESS, { timeout: 60_000 });
+  await expect(page.getByTestId("test-all-result")).toContainText(/\d+ of \d+ passed; failing: /);
 
   // Support, in a browser of their own.
   const ctx = await browser.newContext({ acceptDownloads: true });

@@ -7,6 +7,7 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
 import { SupportBundleButton } from "@/components/support/support-bundle-button";
 import { HealthTrendChart } from "@/components/health/health-trend-chart";
+import { TestAll } from "@/components/health/test-all";
 import { EmptyState } from "@/components/ui/empty-state";
 
 type TRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null; checks: { at: string; steps: { step: string; protocol: string; ok: boolean; code: string | null }[] } | null };
@@ -14,11 +15,20 @@ type TRow = { id: string; tenantId: string; tenantName: string; address: string;
 const STATES = ["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"];
 const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "connected", "disabled"];
 
-export function HealthClient() {
+const TESTABLE = ["connected", "degraded", "failing"];
+
+export function HealthClient({ canTest }: { canTest: boolean }) {
   const q = useQuery({ queryKey: ["mailboxes", "all"], queryFn: () => apiFetch<{ mailboxes: TRow[] }>("/api/mailboxes"), refetchInterval: 15_000 });
+  const testable = (q.data?.mailboxes ?? []).filter((m) => m.grant && TESTABLE.includes(m.state));
   return (
     <div>
-      <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first, with its last connection test." actions={<SupportBundleButton compact />} />
+      <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first, with its last connection test." actions={
+          <div className="flex flex-col items-end gap-2">
+            {canTest && <TestAll targets={testable} />}
+            <SupportBundleButton compact />
+          </div>
+        }
+      />
       <div className="mb-6">
         <HealthTrendChart />
       </div>
