@@ -12,6 +12,7 @@ import { syncDueMailboxes } from "../lib/sync/sync-loop";
 import { expireStaleOutbound, sendDueOutbound } from "../lib/outbound/send-loop";
 import { deliverDueWebhooks } from "../lib/webhooks/dispatch";
 import { sendMailboxAlerts } from "../lib/notify/alerts";
+import { purgeExpiredMessages } from "../lib/retention/retention";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 const SYNC_TICK_MS = 3_000;
@@ -44,6 +45,8 @@ async function main() {
       const warned = await checkSecretExpiry();
       const r = await refreshStaleGrants({ refresher: microsoftRefresher });
       const expired = await expireStaleOutbound();
+      const purged = await purgeExpiredMessages();
+      if (purged) console.log(`[worker] retention: emptied the raw MIME of ${purged} messages`);
       if (warned || r.refreshed || r.failed.length || expired) console.log(`[worker] housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed, ${expired} outbound expired`);
     } catch (e) {
       console.error(`[worker] housekeeping failed: ${(e as Error).message}`);

@@ -16,6 +16,7 @@ const SETTINGS = [
   { href: "/settings/notifications", label: "Notifications" },
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/webhooks", label: "Webhooks" },
+  { href: "/settings/data", label: "Data retention" },
   { href: "/settings/audit", label: "Audit log" },
 ];
 

@@ -5,7 +5,7 @@ import "server-only";
 // and tenants; a foreign id is not found.
 import { z } from "zod";
 import { db } from "../db/client";
-import { notFound } from "../http/errors";
+import { HttpError, notFound } from "../http/errors";
 import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
 import { workerStatus } from "../workers/worker-status";
 import type { TApiScope } from "../api-keys/api-keys";
@@ -50,8 +50,8 @@ export const ZMessageListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const messageSelect = { id: true, mailboxId: true, internetMessageId: true, fromAddress: true, subject: true, size: true, folder: true, receivedAt: true, createdAt: true } as const;
-const messageOut = ({ createdAt, ...m }: { createdAt: Date } & Record<string, unknown>) => ({ ...m, storedAt: createdAt });
+const messageSelect = { id: true, mailboxId: true, internetMessageId: true, fromAddress: true, subject: true, size: true, folder: true, receivedAt: true, purgedAt: true, createdAt: true } as const;
+const messageOut = <T extends { createdAt: Date }>({ createdAt, ...m }: T) => ({ ...m, storedAt: createdAt });
 
 export async function apiListMessages(api: TApiScope, mailboxId: string, q: z.infer<typeof ZMessageListQuery>) {
   await apiMailbox(api, mailboxId);
@@ -79,8 +79,9 @@ export async function apiGetMessage(api: TApiScope, id: string) {
 }
 
 export async function apiGetRawMessage(api: TApiScope, id: string) {
-  const m = await db().message.findFirst({ where: { id, workspaceId: api.workspaceId, ...tf(api) }, select: { rawMime: true } });
+  const m = await db().message.findFirst({ where: { id, workspaceId: api.workspaceId, ...tf(api) }, select: { rawMime: true, purgedAt: true } });
   if (!m) throw notFound("Message");
+  if (m.purgedAt) throw new HttpError(410, "purged", `The raw message was deleted on ${m.purgedAt.toISOString().slice(0, 10)} under the workspace's retention setting; its summary remains.`);
   return Buffer.from(m.rawMime);
 }
 

@@ -1,0 +1,50 @@
+import "server-only";
+// Pulled mail is personal data: each workspace keeps the raw MIME for a set number of days, then
+// the worker empties it. The row (ids, Message-ID, subject, sender, size) stays, so dedupe still
+// holds and a later UIDVALIDITY reset or delta resync never delivers the message again.
+import { z } from "zod";
+import { db, Prisma } from "../db/client";
+import { writeAudit, type TAuditActor } from "../audit/write-audit";
+
+export const RETENTION_CHOICES = [7, 30, 90, 365] as const;
+export const ZRetention = z.object({ messageRetentionDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.null()]) }).strict();
+
+const CHUNK = 2000;
+
+/** One housekeeping pass over every workspace; returns how many messages were emptied. */
+export async function purgeExpiredMessages(now = new Date()): Promise<number> {
+  const workspaces = await db().workspace.findMany({ where: { messageRetentionDays: { not: null } }, select: { id: true, messageRetentionDays: true } });
+  let total = 0;
+  for (const w of workspaces) {
+    const cutoff = new Date(now.getTime() - w.messageRetentionDays! * 86_400_000);
+    // In chunks, so one large backlog never holds a long transaction.
+    for (;;) {
+      const n = await db().$executeRaw`
+        UPDATE "Message" SET "rawMime" = ''::bytea, "purgedAt" = ${now}
+        WHERE "id" IN (SELECT "id" FROM "Message" WHERE "workspaceId" = ${w.id} AND "createdAt" < ${cutoff} AND "purgedAt" IS NULL LIMIT ${CHUNK})`;
+      total += n;
+      if (n < CHUNK) break;
+    }
+  }
+  return total;
+}
+
+export async function storageStats(scope: { workspaceId: string }) {
+  const [ws, rows] = await Promise.all([
+    db().workspace.findUniqueOrThrow({ where: { id: scope.workspaceId }, select: { messageRetentionDays: true } }),
+    db().$queryRaw<{ messages: number; kept: number; bytes: number | null; oldest: Date | null }[]>(Prisma.sql`
+      SELECT count(*)::int AS messages, count(*) FILTER (WHERE "purgedAt" IS NULL)::int AS kept,
+             sum(octet_length("rawMime"))::float8 AS bytes, min("createdAt") FILTER (WHERE "purgedAt" IS NULL) AS oldest
+      FROM "Message" WHERE "workspaceId" = ${scope.workspaceId}`),
+  ]);
+  const r = rows[0];
+  return { messageRetentionDays: ws.messageRetentionDays, messages: r.messages, withRawMime: r.kept, rawBytes: r.bytes ?? 0, oldestRawMimeAt: r.oldest };
+}
+
+export async function setRetention(opts: { workspaceId: string; actor: TAuditActor; input: z.infer<typeof ZRetention> }) {
+  await db().$transaction(async (tx) => {
+    await tx.workspace.update({ where: { id: opts.workspaceId }, data: { messageRetentionDays: opts.input.messageRetentionDays } });
+    await writeAudit(tx, opts.actor, { action: "settings.retention", targetType: "workspace", targetId: opts.workspaceId, detail: { messageRetentionDays: opts.input.messageRetentionDays } });
+  });
+  return storageStats(opts);
+}
