@@ -13,6 +13,7 @@ import { expireStaleOutbound, sendDueOutbound } from "../lib/outbound/send-loop"
 import { deliverDueWebhooks } from "../lib/webhooks/dispatch";
 import { sendMailboxAlerts } from "../lib/notify/alerts";
 import { purgeExpiredMessages } from "../lib/retention/retention";
+import { ensureGraphSubscriptions } from "../lib/sync/graph-push";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 const SYNC_TICK_MS = 3_000;
@@ -74,6 +75,7 @@ async function main() {
     loop("send", () => sendDueOutbound(workerId, { concurrency, log }), SEND_TICK_MS),
     loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log }), SEND_TICK_MS),
     loop("alerts", () => sendMailboxAlerts(), 5_000),
+    loop("graph-push", () => ensureGraphSubscriptions(), 15_000),
   ];
   const stop = async (signal: string) => {
     if (stopping) return;

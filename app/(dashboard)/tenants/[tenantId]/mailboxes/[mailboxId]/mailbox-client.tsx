@@ -21,7 +21,7 @@ import { OutboxCard } from "@/components/mailboxes/outbox-card";
 type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
 type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
 type TConflicts = { visible: { id: string; tenantId: string; tenantName: string; afterProcessing: string }[] };
-type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TConflicts };
+type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TConflicts; push: { expiresAt: string; lastNotificationAt: string | null } | null };
 const STEP_LABEL = { token: "Token", inbound: "Receive", outbound: "Send" } as const;
 
 function StepList({ steps }: { steps: TTestStep[] }) {
@@ -288,6 +288,14 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
               <dd>{m.afterProcessing === "move" ? `move to ${m.moveToFolder}` : m.afterProcessing === "delete" ? <Badge tone="red">delete</Badge> : m.afterProcessing.replace("_", " ")}</dd>
               <dt className="text-slate-500">Last sync</dt>
               <dd>{ago(m.lastSyncAt)}</dd>
+              {m.inbound !== "none" && (
+                <>
+                  <dt className="text-slate-500">New mail</dt>
+                  <dd data-testid="push-status">
+                    {data.push ? `Pushed by Graph (subscription until ${dateTime(data.push.expiresAt)}; last notice ${ago(data.push.lastNotificationAt)})` : m.inbound === "graph" ? "Polled every minute (push starts once the worker subscribes)" : "Polled every minute"}
+                  </dd>
+                </>
+              )}
             </dl>
           </Card>
           {canConnect && (

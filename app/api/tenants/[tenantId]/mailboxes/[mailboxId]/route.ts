@@ -10,6 +10,7 @@ import { catalogEntry, type TDiagnosisCode } from "@/lib/diagnostics/catalog";
 import { ZMailboxUpdate } from "@/lib/mailboxes/schemas";
 import { lastConnectionTest } from "@/lib/mailboxes/connection-test";
 import { folderConflicts } from "@/lib/mailboxes/folder-conflicts";
+import { db } from "@/lib/db/client";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
 
@@ -22,7 +23,8 @@ export const GET = route({ params }, async ({ scope, params: p }) => {
   const diagnosis = d ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, action: d.action ?? null } : null;
   const lastTest = await lastConnectionTest({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
   const conflicts = await folderConflicts(scope, p.mailboxId);
-  return { mailbox, events, diagnosis, lastTest, conflicts };
+  const push = await db().graphSubscription.findFirst({ where: { mailboxId: p.mailboxId, workspaceId: scope.workspaceId }, select: { expiresAt: true, lastNotificationAt: true } });
+  return { mailbox, events, diagnosis, lastTest, conflicts, push };
 });
 
 export const PATCH = route({ params, body: ZMailboxUpdate }, async ({ scope, params: p, body }) => {

@@ -1,0 +1,29 @@
+// Microsoft Graph change notifications (public: Graph calls it). The validation handshake echoes
+// the token; notifications are checked by clientState in lib/sync/graph-push.ts.
+import { NextResponse, type NextRequest } from "next/server";
+import { handleGraphNotification } from "@/lib/sync/graph-push";
+
+export const dynamic = "force-dynamic";
+const MAX_BYTES = 1024 * 1024;
+
+export async function POST(req: NextRequest) {
+  const validationToken = req.nextUrl.searchParams.get("validationToken");
+  let body: unknown = undefined;
+  if (validationToken === null) {
+    const text = await req.text();
+    if (Buffer.byteLength(text) > MAX_BYTES) return NextResponse.json({ error: { code: "too_large", message: "Notification body too large." } }, { status: 413 });
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return NextResponse.json({ error: { code: "bad_request", message: "Send JSON." } }, { status: 400 });
+    }
+  }
+  try {
+    const r = await handleGraphNotification({ validationToken, body });
+    if (r.text !== undefined) return new Response(r.text, { status: r.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+    return new Response(null, { status: r.status });
+  } catch {
+    // Graph retries on 5xx; a failure here only delays the sync until the next poll.
+    return new Response(null, { status: 500 });
+  }
+}
