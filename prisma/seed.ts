@@ -21,9 +21,21 @@ export const DEMO_STAFF = [
 
 export const DEMO_SSO_STAFF = `admin@${SEED.msp.domain}`;
 
-export async function seedDemo(opts: { password: string }) {
+/** Mints a sandbox refresh token for a user and app (the sandbox admin API's POST /admin/tokens). */
+export type TMintToken = (p: { upn: string; clientId: string; scopes: string[] }) => Promise<{ refresh_token: string }>;
+
+const OUTLOOK = "https://outlook.office.com";
+// Mailboxes that arrive already connected, so the dashboard has health, mail and a failure to
+// diagnose on first open: a healthy one, and an unlicensed one the worker finds failing.
+const PRECONNECTED = [
+  { seed: SEED.fabrikam, address: `bob@${SEED.fabrikam.domain}` },
+  { seed: SEED.northwind, address: `sales@${SEED.northwind.domain}` },
+];
+
+export async function seedDemo(opts: { password: string; mint?: TMintToken }) {
   const prisma = db();
   let ws = await prisma.workspace.findUnique({ where: { slug: "demo-msp" } });
+  const isNew = !ws;
   if (!ws) ws = await prisma.workspace.create({ data: { name: "Demo MSP", slug: "demo-msp" } });
   const tenantIds: Record<string, string> = {};
   for (const t of DEMO_TENANTS) {
@@ -43,6 +55,16 @@ export async function seedDemo(opts: { password: string }) {
       await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address: `support@${t.seed.domain}`, kind: "shared", delegateUpn: `it@${t.seed.domain}` } });
     }
     tenantIds[t.seed.domain] = tenant.id;
+  }
+  if (isNew && opts.mint) {
+    for (const p of PRECONNECTED) {
+      const tenantId = tenantIds[p.seed.domain];
+      const app = await prisma.appRegistration.findFirstOrThrow({ where: { workspaceId: ws.id, tenantId } });
+      const scopes = [`${OUTLOOK}/IMAP.AccessAsUser.All`, `${OUTLOOK}/SMTP.Send`];
+      const tok = await opts.mint({ upn: p.address, clientId: p.seed.clientId, scopes: [...scopes, "offline_access"] });
+      const mb = await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId, appRegistrationId: app.id, address: p.address, state: "connected" } });
+      await prisma.grant.create({ data: { workspaceId: ws.id, tenantId, mailboxId: mb.id, upn: p.address, oid: crypto.randomUUID(), tid: p.seed.id, scopes, sealedRefreshToken: sealValue(tok.refresh_token, "refresh_token"), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
+    }
   }
   const passwordHash = await hashPassword(opts.password);
   for (const s of DEMO_STAFF) {

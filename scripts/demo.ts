@@ -1,5 +1,7 @@
 // `npm run demo`: embedded PostgreSQL (unless DATABASE_URL), migrations, demo seed, the Microsoft
 // 365 sandbox, the web app on :3000 and the worker. Ctrl-C stops everything; .data/ is reused.
+import { readFileSync } from "node:fs";
+import https from "node:https";
 import path from "node:path";
 import { prepareDatabase } from "./lib/prepare-database";
 import { loadOrCreateLocalSecrets } from "./lib/local-secrets";
@@ -12,6 +14,20 @@ const isDev = process.argv.includes("--dev");
 const dataDir = path.resolve(process.env.CONSENTRY_DATA_DIR ?? ".data");
 const port = Number(process.env.PORT ?? 3000);
 const log = (l: string) => console.log(`[demo] ${l}`);
+
+/** POSTs to the sandbox's admin API, trusting its CA explicitly (this process started before it existed). */
+function sandboxAdminPost<T>(base: string, caPath: string, p: string, body: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(p, base);
+    const req = https.request(u, { method: "POST", ca: readFileSync(caPath), headers: { "content-type": "application/json" } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString()) as T) : reject(new Error(`sandbox ${p}: ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
 
 async function main() {
   // Fail before starting anything: otherwise we would "find" another program's server on the port.
@@ -60,7 +76,7 @@ async function main() {
   }
 
   const { seedDemo } = await import("../prisma/seed");
-  await seedDemo({ password });
+  await seedDemo({ password, mint: sandbox ? (p) => sandboxAdminPost(sandbox.env.SANDBOX_LOGIN_URL!, sandbox.caPath, "/admin/tokens", p) : undefined });
   log("demo workspace seeded");
 
   let web: TChild;
