@@ -28,6 +28,8 @@ const ZEnv = z.object({
   SANDBOX_ENABLED: ZBool.default(false),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker).
+  WORKER_IDLE_SLOTS: z.coerce.number().int().min(0).max(5000).default(50),
   // Webhooks to private, loopback or link-local addresses (and plain http) are refused unless this is
   // on: a SaaS must not be used to reach its own network. The demo and tests turn it on.
   WEBHOOK_ALLOW_PRIVATE: ZBool.default(false),

@@ -14,6 +14,7 @@ import { deliverDueWebhooks } from "../lib/webhooks/dispatch";
 import { sendMailboxAlerts } from "../lib/notify/alerts";
 import { purgeExpiredMessages } from "../lib/retention/retention";
 import { ensureGraphSubscriptions } from "../lib/sync/graph-push";
+import { IdleWatcher } from "../lib/sync/imap-idle";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 const SYNC_TICK_MS = 3_000;
@@ -70,12 +71,14 @@ async function main() {
     }
   };
   const concurrency = env().WORKER_CONCURRENCY;
+  const watcher = new IdleWatcher(workerId, env().WORKER_IDLE_SLOTS, log);
   const loops = [
     loop("sync", () => syncDueMailboxes(workerId, { concurrency, log }), SYNC_TICK_MS),
     loop("send", () => sendDueOutbound(workerId, { concurrency, log }), SEND_TICK_MS),
     loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log }), SEND_TICK_MS),
     loop("alerts", () => sendMailboxAlerts(), 5_000),
     loop("graph-push", () => ensureGraphSubscriptions(), 15_000),
+    loop("imap-idle", () => watcher.tick(), 10_000),
   ];
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -84,6 +87,7 @@ async function main() {
     clearInterval(hk);
     console.log(`[worker] ${signal}: draining and stopping`);
     // Let running syncs finish their batch and release their leases (bounded).
+    await watcher.stop().catch(() => undefined);
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 20_000))]);
     await beat("stopped").catch(() => undefined);
     await db().$disconnect().catch(() => undefined);

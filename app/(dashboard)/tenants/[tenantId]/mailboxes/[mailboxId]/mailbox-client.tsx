@@ -21,7 +21,7 @@ import { OutboxCard } from "@/components/mailboxes/outbox-card";
 type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
 type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
 type TConflicts = { visible: { id: string; tenantId: string; tenantName: string; afterProcessing: string }[] };
-type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TConflicts; push: { expiresAt: string; lastNotificationAt: string | null } | null };
+type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TConflicts; push: { expiresAt: string; lastNotificationAt: string | null } | null; idle: boolean };
 const STEP_LABEL = { token: "Token", inbound: "Receive", outbound: "Send" } as const;
 
 function StepList({ steps }: { steps: TTestStep[] }) {
@@ -292,7 +292,13 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
                 <>
                   <dt className="text-slate-500">New mail</dt>
                   <dd data-testid="push-status">
-                    {data.push ? `Pushed by Graph (subscription until ${dateTime(data.push.expiresAt)}; last notice ${ago(data.push.lastNotificationAt)})` : m.inbound === "graph" ? "Polled every minute (push starts once the worker subscribes)" : "Polled every minute"}
+                    {data.push
+                      ? `Pushed by Graph (subscription until ${dateTime(data.push.expiresAt)}; last notice ${ago(data.push.lastNotificationAt)})`
+                      : data.idle
+                        ? "Pushed by IMAP IDLE (a worker holds the folder open)"
+                        : m.inbound === "graph" || m.inbound === "imap"
+                          ? "Polled every minute (push starts once a worker picks it up)"
+                          : "Polled every minute"}
                   </dd>
                 </>
               )}

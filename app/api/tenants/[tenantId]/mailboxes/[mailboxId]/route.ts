@@ -24,7 +24,9 @@ export const GET = route({ params }, async ({ scope, params: p }) => {
   const lastTest = await lastConnectionTest({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
   const conflicts = await folderConflicts(scope, p.mailboxId);
   const push = await db().graphSubscription.findFirst({ where: { mailboxId: p.mailboxId, workspaceId: scope.workspaceId }, select: { expiresAt: true, lastNotificationAt: true } });
-  return { mailbox, events, diagnosis, lastTest, conflicts, push };
+  const w = await db().mailbox.findFirst({ where: { id: p.mailboxId, workspaceId: scope.workspaceId }, select: { watchExpiresAt: true } });
+  const idle = !!w?.watchExpiresAt && w.watchExpiresAt.getTime() > Date.now();
+  return { mailbox, events, diagnosis, lastTest, conflicts, push, idle };
 });
 
 export const PATCH = route({ params, body: ZMailboxUpdate }, async ({ scope, params: p, body }) => {

@@ -6,7 +6,7 @@ import { apiAs } from "../support/api-session";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
 import { sandboxAdmin } from "../support/sandbox-admin";
-import { microsoftSignIn } from "../support/microsoft";
+import { addAndConnectMailbox, microsoftSignIn } from "../support/microsoft";
 import { SEED } from "../../sandbox/directory/seed";
 
 const f = fixture();
@@ -37,4 +37,16 @@ test("[PUSH] new mail in a Graph mailbox arrives by notification, not by the nex
   await sandboxAdmin("POST", `/admin/mail/mailboxes/${ADDRESS}/messages`, { raw: `From: someone@example.com\nTo: ${ADDRESS}\nSubject: ${subject}\n\nIt jams.\n` });
   await expect(page.getByTestId("message-list")).toContainText(subject, { timeout: 20_000 });
   await expect(page.getByTestId("push-status")).not.toContainText("last notice never");
+});
+
+test("[PUSH] new mail in an IMAP mailbox arrives through IMAP IDLE", async ({ page }) => {
+  const address = "admin@contoso.onmicrosoft.com";
+  await signIn(page, f.users.owner);
+  await addAndConnectMailbox(page, f.sandboxObjects.contoso.tenant, address);
+  await expect(page.getByTestId("connected-banner")).toBeVisible();
+  await expect(page.getByTestId("push-status")).toContainText("Pushed by IMAP IDLE", { timeout: 30_000 });
+  await expect(page.getByTestId("message-total")).not.toHaveText("0 stored", { timeout: 30_000 });
+  const subject = `Password reset request ${Date.now()}`;
+  await sandboxAdmin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: `From: someone@example.com\nTo: ${address}\nSubject: ${subject}\n\nPlease help.\n` });
+  await expect(page.getByTestId("message-list")).toContainText(subject, { timeout: 20_000 });
 });

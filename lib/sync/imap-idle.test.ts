@@ -1,0 +1,63 @@
+// Integration: IMAP IDLE against the sandbox. New mail makes a watched mailbox due within a
+// second or two; two workers never watch one mailbox; a stopped worker gives its watches back.
+import { describe, expect, it } from "vitest";
+import { db } from "../db/client";
+import { SEED } from "../../sandbox/directory/seed";
+import { mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
+import { IdleWatcher } from "./imap-idle";
+
+const N = SEED.northwind;
+const env = sandboxForFile();
+
+async function waitFor(pred: () => Promise<boolean>, ms = 5000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await pred()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+describe("IMAP IDLE push", { timeout: 60_000 }, () => {
+  it("new mail makes the watched mailbox due at once; one watcher per mailbox; stop gives it back", async () => {
+    const address = `helpdesk@${N.domain}`;
+    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: N });
+    const only = [m.ctx.mailboxId];
+    const a = new IdleWatcher("watcher-a", 5, undefined, only);
+    const b = new IdleWatcher("watcher-b", 5, undefined, only);
+    try {
+      expect(await a.tick()).toBe(1);
+      expect(await b.tick()).toBe(0);
+      expect(a.watching).toEqual(only);
+      // Wait until the IDLE connection is up (the sandbox counts open connections per mailbox).
+      await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { nextSyncAt: new Date(Date.now() + 3600_000) } });
+      await new Promise((r) => setTimeout(r, 1500));
+      const t0 = Date.now();
+      await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: `From: a@example.com\nTo: ${address}\nSubject: IDLE me\n\nhi\n` });
+      expect(await waitFor(async () => (await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).nextSyncAt!.getTime() <= Date.now())).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      // A renewal keeps it ours; after stop, the other watcher takes it.
+      expect(await a.tick()).toBe(0);
+      expect((await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).watchOwner).toBe("watcher-a");
+      await a.stop();
+      expect(await b.tick()).toBe(1);
+      expect(b.watching).toEqual(only);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("a mailbox that needs re-consent is let go", async () => {
+    const m = await mailboxWithSandboxGrant(env.sb, `it@${N.domain}`, { tenant: N });
+    const w = new IdleWatcher("watcher-c", 5, undefined, [m.ctx.mailboxId]);
+    try {
+      expect(await w.tick()).toBe(1);
+      await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { state: "needs_reconsent" } });
+      await w.tick();
+      expect(w.watching).toEqual([]);
+    } finally {
+      await w.stop();
+    }
+  });
+});
