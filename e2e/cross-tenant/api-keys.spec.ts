@@ -80,7 +80,10 @@ test("[CROSS-TENANT] a mailbox's outbox and its actions stay inside the tenant l
   expect((await tech.patch(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${beta}/outbound/${randomUUID()}`, { data: { action: "retry" } })).status()).toBe(404);
   // A mailbox of another tenant under an allowed tenant's path is not found either.
   expect((await tech.get(`/api/tenants/${alpha}/mailboxes/${beta}/outbound`)).status()).toBe(404);
+  expect((await tech.post(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${beta}/sync`)).status()).toBe(404);
+  expect((await tech.post(`/api/tenants/${alpha}/mailboxes/${beta}/sync`)).status()).toBe(404);
   const support = await apiAs(f.users.support);
+  expect((await support.post(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/sync`)).status()).toBe(403);
   expect((await support.post(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/outbound`, { data: { to: ["a@example.com"], text: "x" } })).status()).toBe(403);
   expect((await support.get(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/outbound`)).status()).toBe(200);
 });

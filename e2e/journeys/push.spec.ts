@@ -49,4 +49,7 @@ test("[PUSH] new mail in an IMAP mailbox arrives through IMAP IDLE", async ({ pa
   const subject = `Password reset request ${Date.now()}`;
   await sandboxAdmin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: `From: someone@example.com\nTo: ${address}\nSubject: ${subject}\n\nPlease help.\n` });
   await expect(page.getByTestId("message-list")).toContainText(subject, { timeout: 20_000 });
+  // "Sync now" asks a worker to sync at once.
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByText("Sync requested")).toBeVisible();
 });

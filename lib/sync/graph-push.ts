@@ -115,8 +115,10 @@ export async function handleGraphNotification(input: { validationToken: string |
   const parsed = ZNotification.safeParse(input.body);
   if (!parsed.success) return { status: 400 };
   const now = new Date();
+  // One query for the whole batch: the endpoint is public, so a flood costs one lookup per POST.
+  const subs = new Map((await db().graphSubscription.findMany({ where: { id: { in: [...new Set(parsed.data.value.map((n) => n.subscriptionId))] } } })).map((s) => [s.id, s]));
   for (const n of parsed.data.value) {
-    const sub = await db().graphSubscription.findUnique({ where: { id: n.subscriptionId } });
+    const sub = subs.get(n.subscriptionId);
     // Unknown or forged: ignore (answering 2xx, so Graph doesn't retry a notification we'll never accept).
     if (!sub || !n.clientState) continue;
     const a = Buffer.from(sha(n.clientState));

@@ -219,7 +219,7 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
               </form>
             )}
           </Card>
-          <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} />
+          <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} />
           <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
           <Card title="Token" actions={canConnect && g && <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>Refresh token now</Button>}>
             {refreshResult?.ok && <p className="mb-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="refresh-ok">Microsoft issued a fresh token.</p>}
@@ -319,8 +319,17 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
 type TMessageRow = { id: string; subject: string | null; fromAddress: string | null; receivedAt: string; size: number };
 
 // The sync's progress (first sync of a big folder takes a while) and the newest messages pulled.
-function MessagesCard({ tenantId, mailboxId, m }: { tenantId: string; mailboxId: string; m: TMailbox }) {
+function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: string; mailboxId: string; m: TMailbox; canSync: boolean }) {
   const [q, setQ] = useState("");
+  const qc = useQueryClient();
+  const syncNow = useMutation({
+    mutationFn: () => apiFetch(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/sync`, { method: "POST" }),
+    onSuccess: () => {
+      toast("Sync requested: a worker picks it up within seconds.");
+      setTimeout(() => void qc.invalidateQueries({ queryKey: mailboxKeys.detail(tenantId, mailboxId) }), 4000);
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
   const p = m.syncProgress;
   const running = !!p && !p.finishedAt && p.total > 0;
   const list = useQuery({
@@ -332,7 +341,15 @@ function MessagesCard({ tenantId, mailboxId, m }: { tenantId: string; mailboxId:
   if (m.inbound !== "imap" && m.inbound !== "graph") return null;
   const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
   return (
-    <Card title="Mail" actions={list.data && <span className="text-sm text-slate-500" data-testid="message-total">{list.data.total} stored</span>}>
+    <Card
+      title="Mail"
+      actions={
+        <div className="flex items-center gap-3">
+          {list.data && <span className="text-sm text-slate-500" data-testid="message-total">{list.data.total} stored</span>}
+          {canSync && m.grant && <Button variant="secondary" isBusy={syncNow.isPending} onClick={() => syncNow.mutate()}>Sync now</Button>}
+        </div>
+      }
+    >
       {running && (
         <div className="mb-4" data-testid="sync-progress">
           <div className="mb-1 flex justify-between text-xs text-slate-600"><span>Syncing {m.folder}…</span><span>{p!.done} of {p!.total}</span></div>
