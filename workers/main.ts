@@ -12,7 +12,7 @@ import { syncDueMailboxes } from "../lib/sync/sync-loop";
 import { expireStaleOutbound, sendDueOutbound } from "../lib/outbound/send-loop";
 import { deliverDueWebhooks } from "../lib/webhooks/dispatch";
 import { sendMailboxAlerts } from "../lib/notify/alerts";
-import { purgeExpiredMessages } from "../lib/retention/retention";
+import { pruneLogs, purgeExpiredMessages } from "../lib/retention/retention";
 import { ensureGraphSubscriptions } from "../lib/sync/graph-push";
 import { IdleWatcher } from "../lib/sync/imap-idle";
 
@@ -48,6 +48,7 @@ async function main() {
       const r = await refreshStaleGrants({ refresher: microsoftRefresher });
       const expired = await expireStaleOutbound();
       const purged = await purgeExpiredMessages();
+      await pruneLogs();
       if (purged) console.log(`[worker] retention: emptied the raw MIME of ${purged} messages`);
       if (warned || r.refreshed || r.failed.length || expired) console.log(`[worker] housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed, ${expired} outbound expired`);
     } catch (e) {

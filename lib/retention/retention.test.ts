@@ -6,7 +6,7 @@ import { SEED } from "../../sandbox/directory/seed";
 import { IMAP_SCOPE, mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
 import { syncMailbox } from "../sync/sync-mailbox";
 import { apiGetMessage, apiGetRawMessage } from "../api-v1/api-v1";
-import { purgeExpiredMessages, storageStats } from "./retention";
+import { pruneLogs, purgeExpiredMessages, storageStats } from "./retention";
 
 const N = SEED.northwind;
 const env = sandboxForFile();
@@ -47,5 +47,17 @@ describe("message retention", { timeout: 60_000 }, () => {
     await db().message.updateMany({ where: { mailboxId: m.ctx.mailboxId }, data: { createdAt: new Date(Date.now() - 400 * 86_400_000) } });
     await purgeExpiredMessages();
     expect(await db().message.count({ where: { mailboxId: m.ctx.mailboxId, purgedAt: { not: null } } })).toBe(0);
+  });
+
+  it("prunes old event-log lines and sign-in attempts, keeping recent ones", async () => {
+    const m = await mailboxWithSandboxGrant(env.sb, `admin@${N.domain}`, { tenant: N });
+    const old = new Date(Date.now() - 200 * 86_400_000);
+    await db().event.create({ data: { ...m.ctx, code: "old_line", message: "old", createdAt: old } });
+    await db().event.create({ data: { ...m.ctx, code: "new_line", message: "new" } });
+    await db().loginAttempt.create({ data: { email: "x@msp.test", ip: "127.0.0.1", isSuccess: false, createdAt: old } });
+    const r = await pruneLogs();
+    expect(r.events).toBeGreaterThanOrEqual(1);
+    expect(r.loginAttempts).toBeGreaterThanOrEqual(1);
+    expect((await db().event.findMany({ where: { mailboxId: m.ctx.mailboxId }, select: { code: true } })).map((e) => e.code)).toEqual(["new_line"]);
   });
 });

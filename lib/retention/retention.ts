@@ -48,3 +48,17 @@ export async function setRetention(opts: { workspaceId: string; actor: TAuditAct
   });
   return storageStats(opts);
 }
+
+/** Log-like tables kept bounded: how long each keeps its rows. */
+export const LOG_RETENTION_DAYS = { events: 180, webhookDeliveries: 30, loginAttempts: 30 } as const;
+
+/** Housekeeping: deletes old event-log lines, finished webhook deliveries and sign-in attempts. */
+export async function pruneLogs(now = new Date()): Promise<Record<keyof typeof LOG_RETENTION_DAYS, number>> {
+  const before = (days: number) => new Date(now.getTime() - days * 86_400_000);
+  const [events, webhookDeliveries, loginAttempts] = await Promise.all([
+    db().event.deleteMany({ where: { createdAt: { lt: before(LOG_RETENTION_DAYS.events) } } }),
+    db().webhookDelivery.deleteMany({ where: { status: { in: ["delivered", "failed"] }, createdAt: { lt: before(LOG_RETENTION_DAYS.webhookDeliveries) } } }),
+    db().loginAttempt.deleteMany({ where: { createdAt: { lt: before(LOG_RETENTION_DAYS.loginAttempts) } } }),
+  ]);
+  return { events: events.count, webhookDeliveries: webhookDeliveries.count, loginAttempts: loginAttempts.count };
+}
