@@ -14,7 +14,7 @@ import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { notFound } from "../http/errors";
 import { smtpAuthUser } from "../microsoft/xoauth2";
-import { withoutBcc } from "../outbound/compose";
+import { composeMime, withoutBcc, ZOutboundInput } from "../outbound/compose";
 
 export type TOutgoing = { to: string; subject: string; text: string; html?: string };
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
@@ -48,31 +48,14 @@ const smtpFailure = (err: unknown) => {
   return classify(e.response ? failureFromSmtpReply(e.response) : failureFromNetworkError(err));
 };
 
+/** Sends one simple message (test emails, consent links): composed here, then sent like queued mail. */
 export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {
-  const p = await prepare(ctx);
-  if (!p.ok) return p;
-  const { mb, hosts, token } = p;
-  if (mb.outbound === "smtp") {
-    const transport = smtpTransport(p);
-    try {
-      await transport.sendMail({ from: mb.address, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
-      return { ok: true, protocol: "smtp", from: mb.address };
-    } catch (err) {
-      return { ok: false, diagnosis: smtpFailure(err) };
-    } finally {
-      transport.close();
-    }
-  }
-  const client = graphClient(hosts.graphUrl, token);
-  try {
-    await client.api(`/users/${encodeURIComponent(mb.address)}/sendMail`).post({
-      message: { subject: msg.subject, body: msg.html ? { contentType: "HTML", content: msg.html } : { contentType: "Text", content: msg.text }, toRecipients: [{ emailAddress: { address: msg.to } }] },
-      saveToSentItems: true,
-    });
-    return { ok: true, protocol: "graph", from: mb.address };
-  } catch (err) {
-    return { ok: false, diagnosis: classify(graphFailure(err)) };
-  }
+  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true } });
+  if (!mb) throw notFound("Mailbox");
+  const input = ZOutboundInput.safeParse({ to: [msg.to], subject: msg.subject, text: msg.text, html: msg.html, signature: false });
+  if (!input.success) return { ok: false, diagnosis: diagnosisFromCatalog("unknown", `Can't send to "${msg.to}": ${input.error.issues[0]?.message ?? "invalid message"}`) };
+  const { raw, recipients } = await composeMime({ address: mb.address, replyTo: null, signature: null }, input.data);
+  return sendRawFromMailbox(ctx, { raw, recipients });
 }
 
 /** Sends a composed RFC 5322 message as is (the outbound queue): SMTP with an explicit envelope,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
 import { mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
+import { waitFor } from "../testing/wait-for";
 import { ensureGraphSubscriptions, ensureSubscription, handleGraphNotification } from "./graph-push";
 
 const F = SEED.fabrikam;
@@ -32,14 +33,6 @@ afterAll(() => server?.close());
 
 const due = async (id: string) => (await db().mailbox.findUniqueOrThrow({ where: { id }, select: { nextSyncAt: true } })).nextSyncAt!.getTime() <= Date.now();
 const later = (id: string) => db().mailbox.update({ where: { id }, data: { nextSyncAt: new Date(Date.now() + 3600_000) } });
-async function waitFor(pred: () => Promise<boolean>, ms = 5000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await pred()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 describe("Graph push", { timeout: 60_000 }, () => {
   it("subscribes, and new mail makes the mailbox due within seconds; forged notifications do nothing", async () => {

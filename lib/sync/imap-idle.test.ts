@@ -4,19 +4,12 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
 import { mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
+import { waitFor } from "../testing/wait-for";
 import { IdleWatcher } from "./imap-idle";
 
 const N = SEED.northwind;
 const env = sandboxForFile();
 
-async function waitFor(pred: () => Promise<boolean>, ms = 5000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await pred()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 describe("IMAP IDLE push", { timeout: 60_000 }, () => {
   it("new mail makes the watched mailbox due at once; one watcher per mailbox; stop gives it back", async () => {

@@ -2,7 +2,8 @@
 // Keys for the REST API: helpdesks read pulled mail and queue replies, monitors read /api/v1/status.
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
+import { apiFetch } from "@/lib/api-client";
+import { useFormSubmit } from "@/lib/use-form-submit";
 import { apiKeyKeys, tenantKeys } from "@/lib/queries/keys";
 import type { TTenant } from "@/lib/queries/types";
 import { ago, day } from "@/lib/format";
@@ -97,28 +98,15 @@ function NewKey({ created, onClose }: { created: { key: string; name: string }; 
 function CreateKey({ tenants, mustLimit, onCreated }: { tenants: TTenant[]; mustLimit: boolean; onCreated: (c: { key: string; name: string }) => void }) {
   const qc = useQueryClient();
   const [v, setV] = useState({ name: "", access: "read,send", hasAllTenants: !mustLimit, tenantIds: [] as string[], expiresInDays: "365" });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, onSubmit } = useFormSubmit(async () => {
+    const body = { name: v.name, scopes: v.access.split(","), hasAllTenants: v.hasAllTenants, tenantIds: v.hasAllTenants ? [] : v.tenantIds, expiresInDays: v.expiresInDays ? Number(v.expiresInDays) : null };
+    const r = await apiFetch<{ key: string; apiKey: TKey }>("/api/api-keys", { method: "POST", body });
+    await qc.invalidateQueries({ queryKey: apiKeyKeys.all });
+    onCreated({ key: r.key, name: r.apiKey.name });
+  });
   return (
     <Card title="Create API key">
-      <form
-        className="grid gap-4 md:grid-cols-3"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setErrors({});
-          try {
-            const body = { name: v.name, scopes: v.access.split(","), hasAllTenants: v.hasAllTenants, tenantIds: v.hasAllTenants ? [] : v.tenantIds, expiresInDays: v.expiresInDays ? Number(v.expiresInDays) : null };
-            const r = await apiFetch<{ key: string; apiKey: TKey }>("/api/api-keys", { method: "POST", body });
-            await qc.invalidateQueries({ queryKey: apiKeyKeys.all });
-            onCreated({ key: r.key, name: r.apiKey.name });
-          } catch (err) {
-            if (err instanceof ApiError) setErrors(err.fields ?? { _: err.message });
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form className="grid gap-4 md:grid-cols-3" onSubmit={onSubmit}>
         <TextField label="Key name" placeholder="Helpdesk production" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={errors.name} />
         <SelectField
           label="Permissions"

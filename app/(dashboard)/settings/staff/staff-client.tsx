@@ -1,7 +1,8 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
+import { apiFetch } from "@/lib/api-client";
+import { useFormSubmit } from "@/lib/use-form-submit";
 import { staffKeys, tenantKeys } from "@/lib/queries/keys";
 import type { TStaff, TTenant } from "@/lib/queries/types";
 import { ROLE_DESCRIPTIONS, type TRole } from "@/lib/auth/permissions";
@@ -87,28 +88,15 @@ export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; is
 function AddStaff({ tenants, canAddOwner, onDone }: { tenants: TTenant[]; canAddOwner: boolean; onDone: () => void }) {
   const qc = useQueryClient();
   const [v, setV] = useState({ email: "", name: "", role: "technician" as TRole, password: "", hasAllTenants: true, tenantIds: [] as string[] });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, onSubmit } = useFormSubmit(async () => {
+    await apiFetch("/api/staff", { method: "POST", body: v });
+    await qc.invalidateQueries({ queryKey: staffKeys.all });
+    toast(`Added ${v.email}.`);
+    onDone();
+  });
   return (
     <Card title="Add staff member">
-      <form
-        className="grid gap-4 md:grid-cols-2"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setErrors({});
-          try {
-            await apiFetch("/api/staff", { method: "POST", body: v });
-            await qc.invalidateQueries({ queryKey: staffKeys.all });
-            toast(`Added ${v.email}.`);
-            onDone();
-          } catch (err) {
-            if (err instanceof ApiError) setErrors(err.fields ?? { _: err.message });
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form className="grid gap-4 md:grid-cols-2" onSubmit={onSubmit}>
         <TextField label="Email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} error={errors.email} />
         <TextField label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={errors.name} />
         <SelectField label="Role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as TRole })} options={ROLES.filter((r) => canAddOwner || r !== "owner").map((r) => ({ value: r, label: `${r}: ${ROLE_DESCRIPTIONS[r]}` }))} error={errors.role} />

@@ -1,20 +1,12 @@
 import { requirePageScope } from "@/lib/auth/session";
 import { canManageStaff } from "@/lib/auth/permissions";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/card";
+import { AdminOnly } from "@/components/shell/admin-only";
 import { WebhooksClient } from "./webhooks-client";
 
 export const metadata = { title: "Webhooks" };
 
 export default async function WebhooksPage() {
   const scope = await requirePageScope();
-  if (!canManageStaff(scope.role)) {
-    return (
-      <div>
-        <PageHeader title="Webhooks" />
-        <EmptyState title="Only owners and admins manage webhooks" />
-      </div>
-    );
-  }
+  if (!canManageStaff(scope.role)) return <AdminOnly title="Webhooks" what="webhooks" />;
   return <WebhooksClient limitedTo={scope.hasAllTenants ? null : scope.tenantIds} />;
 }

@@ -3,7 +3,8 @@
 // signed, retried, and visible delivery by delivery.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
+import { apiFetch } from "@/lib/api-client";
+import { useFormSubmit } from "@/lib/use-form-submit";
 import { tenantKeys, webhookKeys } from "@/lib/queries/keys";
 import type { TTenant } from "@/lib/queries/types";
 import { ago, dateTime } from "@/lib/format";
@@ -133,27 +134,14 @@ function HookCard({ hook: h, tenantName }: { hook: THook; tenantName: (id: strin
 function CreateHook({ tenants, mustLimit, onCreated }: { tenants: TTenant[]; mustLimit: boolean; onCreated: (c: { secret: string; url: string }) => void }) {
   const qc = useQueryClient();
   const [v, setV] = useState({ url: "", description: "", events: ["message.received", "mailbox.state_changed"], hasAllTenants: !mustLimit, tenantIds: [] as string[] });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, onSubmit } = useFormSubmit(async () => {
+    const r = await apiFetch<{ secret: string; webhook: THook }>("/api/webhooks", { method: "POST", body: { ...v, tenantIds: v.hasAllTenants ? [] : v.tenantIds } });
+    await qc.invalidateQueries({ queryKey: webhookKeys.all });
+    onCreated({ secret: r.secret, url: r.webhook.url });
+  });
   return (
     <Card title="Add endpoint">
-      <form
-        className="grid gap-4 md:grid-cols-2"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setErrors({});
-          try {
-            const r = await apiFetch<{ secret: string; webhook: THook }>("/api/webhooks", { method: "POST", body: { ...v, tenantIds: v.hasAllTenants ? [] : v.tenantIds } });
-            await qc.invalidateQueries({ queryKey: webhookKeys.all });
-            onCreated({ secret: r.secret, url: r.webhook.url });
-          } catch (err) {
-            if (err instanceof ApiError) setErrors(err.fields ?? { _: err.message });
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form className="grid gap-4 md:grid-cols-2" onSubmit={onSubmit}>
         <TextField label="Endpoint URL" placeholder="https://helpdesk.example.com/hooks/consentry" value={v.url} onChange={(e) => setV({ ...v, url: e.target.value })} error={errors.url} />
         <TextField label="Description" placeholder="Helpdesk production" value={v.description} onChange={(e) => setV({ ...v, description: e.target.value })} error={errors.description} />
         <fieldset className="space-y-1 text-sm">
