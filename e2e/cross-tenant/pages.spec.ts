@@ -74,3 +74,12 @@ test("[CROSS-TENANT] a folder shared with another tenant's configuration is flag
     await owner.delete(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${mailbox.id}`);
   }
 });
+
+test("[SECURITY] pages carry a Content-Security-Policy and refuse framing", async ({ page }) => {
+  const res = await page.goto("/login");
+  const h = res!.headers();
+  expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(h["content-security-policy"]).toContain("script-src 'self'");
+  expect(h["x-frame-options"]).toBe("DENY");
+  expect(h["x-content-type-options"]).toBe("nosniff");
+});
