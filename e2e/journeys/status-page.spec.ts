@@ -17,6 +17,12 @@ test("[STATUS] the customer's admin reads their tenant's mailbox status without 
   await c.end();
 
   await signIn(page, f.users.owner);
+  // The tenants list rolls each tenant's mailboxes up, and filters to those needing attention.
+  await page.goto("/tenants");
+  await expect(page.getByTestId("tenant-health-Beta LLC")).toContainText("1 re-consent");
+  await page.getByLabel("Health").selectOption("attention");
+  await expect(page.getByTestId("tenants-table")).toContainText("Beta LLC");
+  await expect(page.getByTestId("tenants-table")).not.toContainText("Gamma GmbH");
   await page.goto(`/tenants/${beta}`);
   await page.getByLabel("Status link for").fill("Jane at Beta");
   await page.getByRole("button", { name: "Create status link" }).click();

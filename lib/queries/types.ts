@@ -15,6 +15,8 @@ export type TTenant = {
   appCount: number;
   createdAt: string;
   updatedAt: string;
+  health?: { connected: number; attention: number; needsReconsent: number; pending: number };
+  secretExpiresAt?: string | null;
 };
 export type TOverview = {
   tenants: number;

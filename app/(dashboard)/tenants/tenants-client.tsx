@@ -10,6 +10,27 @@ import { Badge, CLOUD_BADGE } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 
+const needsAttention = (t: TTenant) => !!t.health && t.health.attention + t.health.needsReconsent > 0;
+
+function HealthCell({ t }: { t: TTenant }) {
+  const h = t.health;
+  if (!h || t.mailboxCount === 0) return <span className="text-xs text-slate-400">none yet</span>;
+  return (
+    <span className="flex flex-wrap gap-1" data-testid={`tenant-health-${t.displayName}`}>
+      {h.connected > 0 && <Badge tone="green">{h.connected} working</Badge>}
+      {h.attention > 0 && <Badge tone="amber">{h.attention} attention</Badge>}
+      {h.needsReconsent > 0 && <Badge tone="red">{h.needsReconsent} re-consent</Badge>}
+      {h.pending > 0 && <Badge>{h.pending} pending</Badge>}
+    </span>
+  );
+}
+
+function SecretCell({ iso }: { iso: string | null }) {
+  if (!iso) return <span className="text-xs text-slate-400">—</span>;
+  const days = Math.floor((new Date(iso).getTime() - Date.now()) / 86_400_000);
+  return <Badge tone={days < 0 ? "red" : days <= 7 ? "red" : days <= 30 ? "amber" : "slate"}>{days < 0 ? "expired" : `${days} days`}</Badge>;
+}
+
 export function TenantsClient({ canAdd }: { canAdd: boolean }) {
   const q = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
   const add = canAdd ? <Link href="/tenants/new" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700">Add tenant</Link> : null;
@@ -29,13 +50,15 @@ export function TenantsClient({ canAdd }: { canAdd: boolean }) {
           selectFilters={[
             { key: "cloud", label: "Cloud", options: Object.entries(CLOUD_BADGE).map(([value, b]) => ({ value, label: b.label })), match: (t, v) => t.cloud === v },
             { key: "consent", label: "Org consent", options: [{ value: "yes", label: "Granted" }, { value: "no", label: "Not granted" }], match: (t, v) => (v === "yes") === !!t.adminConsentAt },
+            { key: "health", label: "Health", options: [{ value: "attention", label: "Needs attention" }, { value: "ok", label: "All working" }], match: (t, v) => (v === "attention") === needsAttention(t) },
           ]}
           initialSort={{ key: "name", dir: "asc" }}
           columns={[
             { key: "name", header: "Tenant", cell: (t) => t.displayName, sortValue: (t) => t.displayName.toLowerCase() },
             { key: "id", header: "Directory ID / domain", cell: (t) => <span className="font-mono text-xs text-slate-600">{t.directoryId ?? t.primaryDomain}</span> },
             { key: "cloud", header: "Cloud", cell: (t) => <Badge tone={CLOUD_BADGE[t.cloud].tone}>{CLOUD_BADGE[t.cloud].label}</Badge>, sortValue: (t) => t.cloud },
-            { key: "mailboxes", header: "Mailboxes", cell: (t) => t.mailboxCount, sortValue: (t) => t.mailboxCount },
+            { key: "mailboxes", header: "Mailboxes", cell: (t) => <HealthCell t={t} />, sortValue: (t) => (t.health ? t.health.needsReconsent * 1000 + t.health.attention * 100 + t.health.pending : 0) },
+            { key: "secret", header: "Secret expires", cell: (t) => <SecretCell iso={t.secretExpiresAt ?? null} />, sortValue: (t) => t.secretExpiresAt ?? "9999" },
             { key: "apps", header: "Apps", cell: (t) => t.appCount, sortValue: (t) => t.appCount },
             { key: "consent", header: "Org consent", cell: (t) => (t.adminConsentAt ? <Badge tone="green">Granted {day(t.adminConsentAt)}</Badge> : <Badge>Not granted</Badge>), sortValue: (t) => t.adminConsentAt ?? "" },
             { key: "created", header: "Added", cell: (t) => day(t.createdAt), sortValue: (t) => t.createdAt },
