@@ -15,7 +15,7 @@ export async function claimDueMailboxes(workerId: string, opts: { limit: number;
     UPDATE "Mailbox" SET "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${until}
     WHERE "id" IN (
       SELECT "id" FROM "Mailbox"
-      WHERE "state" IN ('connected', 'degraded') AND "inbound" IN ('imap', 'graph')
+      WHERE "state" IN ('connected', 'degraded') AND "inbound" IN ('imap', 'pop', 'graph')
         AND ("nextSyncAt" IS NULL OR "nextSyncAt" <= ${now})
         AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) ${only}
       ORDER BY "nextSyncAt" ASC NULLS FIRST

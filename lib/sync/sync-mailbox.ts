@@ -8,7 +8,8 @@ import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
 import { graphClient, graphFailure } from "../microsoft/graph-client";
-import { failureFromImapReply, failureFromNetworkError, type TMicrosoftFailure } from "../microsoft/parse-error";
+import { Pop3Client, Pop3Error } from "../mail/pop3-client";
+import { failureFromImapReply, failureFromNetworkError, failureFromPopReply, type TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify } from "../diagnostics/classify";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
@@ -30,12 +31,12 @@ export const SYNC_INTERVAL_MS = 60_000;
 
 export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boolean> } = {}): Promise<TSyncResult> {
   const row = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, inbound: true, folder: true, afterProcessing: true, moveToFolder: true, syncState: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } } });
-  if (!row || (row.inbound !== "imap" && row.inbound !== "graph")) return { ok: true, stored: 0, skipped: 0 };
+  if (!row || (row.inbound !== "imap" && row.inbound !== "graph" && row.inbound !== "pop")) return { ok: true, stored: 0, skipped: 0 };
   const mb: TMailboxRow = { ...row, syncState: (row.syncState as TSyncState | null) ?? {}, cloud: row.tenant.cloud };
   const hosts = hostsFor(mb.cloud);
   let token: string;
   try {
-    token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.inbound as "imap" | "graph", hosts) }, microsoftRefresher)).accessToken;
+    token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.inbound as "imap" | "pop" | "graph", hosts) }, microsoftRefresher)).accessToken;
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     // getAccessToken already moved the mailbox and logged the diagnosis.
@@ -43,7 +44,7 @@ export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boo
     return { ok: false, code: err.code, transient: err.kind === "transient" };
   }
   const store = storer(ctx, mb, opts.onBatch);
-  const outcome = mb.inbound === "imap" ? await syncImap(ctx, mb, hosts.imap, token, store) : await syncGraph(ctx, mb, hosts.graphUrl, token, store);
+  const outcome = mb.inbound === "imap" ? await syncImap(ctx, mb, hosts.imap, token, store) : mb.inbound === "pop" ? await syncPop(ctx, mb, hosts.pop, token, store) : await syncGraph(ctx, mb, hosts.graphUrl, token, store);
   if (outcome.ok) {
     const fresh = (await db().mailbox.findUniqueOrThrow({ where: { id: ctx.mailboxId }, select: { syncState: true, state: true, stateCode: true } }));
     const st = (fresh.syncState as TSyncState | null) ?? {};
@@ -154,6 +155,47 @@ async function syncImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: nu
   } finally {
     await client.logout().catch(() => client.close());
   }
+}
+
+// POP3 has one folder and no flags: unique ids (UIDL) say what is new, and the only
+// after-processing is delete, sent only once the batch is stored (QUIT commits it).
+async function syncPop(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: number }, accessToken: string, store: ReturnType<typeof storer>): Promise<TOutcome> {
+  let client: Pop3Client | null = null;
+  try {
+    client = await Pop3Client.connect({ host: hp.host, port: hp.port, user: mb.address, accessToken });
+    const list = await client.uidl();
+    const known = new Set((await db().message.findMany({ where: { mailboxId: ctx.mailboxId, sourceKey: { in: list.map((l) => `pop:${l.uid}`) } }, select: { sourceKey: true } })).map((m) => m.sourceKey));
+    const todo = list.filter((l) => !known.has(`pop:${l.uid}`));
+    const st: TSyncState = { ...mb.syncState, progress: { done: 0, total: todo.length, startedAt: new Date().toISOString() } };
+    await saveState(ctx, st);
+    for (let i = 0; i < todo.length; i += BATCH) {
+      const chunk = todo.slice(i, i + BATCH);
+      const got: TIncoming[] = [];
+      for (const m of chunk) got.push(incomingFromRaw(`pop:${m.uid}`, await client.retr(m.n)));
+      await store.save(got);
+      st.progress!.done = Math.min(todo.length, i + chunk.length);
+      await saveState(ctx, st);
+    }
+    // Delete what is stored (known before, or just stored), if asked to.
+    if (mb.afterProcessing === "delete") for (const m of list) await client.dele(m.n);
+    await client.quit();
+    return { ok: true };
+  } catch (err) {
+    client?.close();
+    if (err instanceof LeaseLost) return { ok: true };
+    if (err instanceof Pop3Error) return { ok: false, failure: failureFromPopReply(err.reply) };
+    return { ok: false, failure: failureFromNetworkError(err) };
+  }
+}
+
+/** Headers a POP3 message carries, read from the raw source (POP has no ENVELOPE). */
+function incomingFromRaw(sourceKey: string, raw: Buffer): TIncoming {
+  const head = raw.subarray(0, Math.max(0, raw.indexOf("\r\n\r\n"))).toString("utf8").replace(/\r\n[ \t]+/g, " ");
+  const h = (name: string) => head.match(new RegExp(`^${name}:\\s*(.*)$`, "im"))?.[1]?.trim() ?? null;
+  const from = h("from");
+  const date = h("date");
+  const received = date ? new Date(date) : new Date();
+  return { sourceKey, raw, internetMessageId: h("message-id"), fromAddress: from?.match(/<([^>]+)>/)?.[1] ?? from?.match(/[^\s<>"]+@[^\s<>"]+/)?.[0] ?? null, subject: h("subject"), receivedAt: isNaN(received.getTime()) ? new Date() : received };
 }
 
 function incomingFromImap(uidValidity: string, m: FetchMessageObject): TIncoming {

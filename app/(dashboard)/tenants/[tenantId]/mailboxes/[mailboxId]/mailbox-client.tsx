@@ -336,9 +336,9 @@ function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: string; m
     queryKey: [...mailboxKeys.detail(tenantId, mailboxId), "messages", q],
     queryFn: () => apiFetch<{ messages: TMessageRow[]; total: number }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/messages?limit=25${q ? `&q=${encodeURIComponent(q)}` : ""}`),
     refetchInterval: running ? 2_000 : 15_000,
-    enabled: m.inbound === "imap" || m.inbound === "graph",
+    enabled: m.inbound !== "none",
   });
-  if (m.inbound !== "imap" && m.inbound !== "graph") return null;
+  if (m.inbound === "none") return null;
   const pct = p && p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
   return (
     <Card

@@ -9,7 +9,7 @@ import { db } from "@/lib/db/client";
 export const POST = route({ params: z.object({ tenantId: ZId, mailboxId: ZId }) }, async ({ scope, params: p }) => {
   assertTenantAccess(scope, p.tenantId, "Mailbox");
   assertCan(scope, "connect_mailboxes");
-  const r = await db().mailbox.updateMany({ where: { id: p.mailboxId, workspaceId: scope.workspaceId, tenantId: p.tenantId, inbound: { in: ["imap", "graph"] } }, data: { nextSyncAt: new Date() } });
+  const r = await db().mailbox.updateMany({ where: { id: p.mailboxId, workspaceId: scope.workspaceId, tenantId: p.tenantId, inbound: { in: ["imap", "pop", "graph"] } }, data: { nextSyncAt: new Date() } });
   if (r.count !== 1) throw notFound("Mailbox");
   await writeAudit(db(), auditActor(scope), { action: "mailbox.sync_now", targetType: "mailbox", targetId: p.mailboxId, tenantId: p.tenantId });
   return { ok: true };

@@ -1,0 +1,109 @@
+// A minimal POP3 client over implicit TLS for what the sync needs (RFC 1939 + RFC 2449 UIDL,
+// AUTH XOAUTH2 as Exchange does it): sign in, list unique ids, retrieve, delete, quit.
+import tls from "node:tls";
+import { buildXOAuth2 } from "../microsoft/xoauth2";
+
+export class Pop3Error extends Error {
+  constructor(readonly reply: string) {
+    super(reply);
+  }
+}
+
+export class Pop3Client {
+  private sock!: tls.TLSSocket;
+  private buf = Buffer.alloc(0);
+  private waiter: (() => void) | null = null;
+  private closedErr: Error | null = null;
+
+  static async connect(opts: { host: string; port: number; user: string; accessToken: string; timeoutMs?: number }) {
+    const c = new Pop3Client();
+    await new Promise<void>((resolve, reject) => {
+      c.sock = tls.connect({ host: opts.host, port: opts.port, servername: opts.host }, () => resolve());
+      c.sock.setTimeout(opts.timeoutMs ?? 30_000, () => c.sock.destroy(Object.assign(new Error("POP3 timed out"), { code: "ETIMEDOUT" })));
+      c.sock.once("error", reject);
+      c.sock.on("data", (d: Buffer) => {
+        c.buf = Buffer.concat([c.buf, d]);
+        c.waiter?.();
+      });
+      c.sock.on("close", () => {
+        c.closedErr ??= new Error("POP3 connection closed");
+        c.waiter?.();
+      });
+      c.sock.on("error", (e) => {
+        c.closedErr = e;
+        c.waiter?.();
+      });
+    });
+    const greeting = await c.line();
+    if (!greeting.startsWith("+OK")) throw new Pop3Error(greeting);
+    c.sock.write(`AUTH XOAUTH2 ${buildXOAuth2(opts.user, opts.accessToken)}\r\n`);
+    let r = await c.line();
+    if (r.startsWith("+ ")) {
+      c.sock.write("\r\n"); // the error challenge: an empty answer gets the final reply
+      r = await c.line();
+    }
+    if (!r.startsWith("+OK")) throw new Pop3Error(r.startsWith("-ERR") ? r : `-ERR ${r}`);
+    return c;
+  }
+
+  private async until(pred: () => number): Promise<number> {
+    for (;;) {
+      const i = pred();
+      if (i >= 0) return i;
+      if (this.closedErr) throw this.closedErr;
+      await new Promise<void>((r) => (this.waiter = r));
+      this.waiter = null;
+    }
+  }
+
+  private async line(): Promise<string> {
+    const i = await this.until(() => this.buf.indexOf("\r\n"));
+    const l = this.buf.subarray(0, i).toString("latin1");
+    this.buf = this.buf.subarray(i + 2);
+    return l;
+  }
+
+  /** A multi-line answer's body, dot-unstuffed, without the terminating ".". */
+  private async multiline(): Promise<Buffer> {
+    const end = await this.until(() => (this.buf.subarray(0, 3).equals(Buffer.from(".\r\n")) ? 0 : ((i) => (i >= 0 ? i + 2 : -1))(this.buf.indexOf("\r\n.\r\n"))));
+    const body = this.buf.subarray(0, end);
+    this.buf = this.buf.subarray(end + 3);
+    return Buffer.from(body.toString("latin1").replace(/^\.\./gm, "."), "latin1");
+  }
+
+  private async command(cmd: string, multi: boolean): Promise<{ status: string; body: Buffer }> {
+    this.sock.write(`${cmd}\r\n`);
+    const status = await this.line();
+    if (!status.startsWith("+OK")) throw new Pop3Error(status);
+    return { status, body: multi ? await this.multiline() : Buffer.alloc(0) };
+  }
+
+  async uidl(): Promise<{ n: number; uid: string }[]> {
+    const { body } = await this.command("UIDL", true);
+    return body.toString("latin1").split("\r\n").filter(Boolean).map((l) => {
+      const [n, uid] = l.split(" ");
+      return { n: Number(n), uid };
+    });
+  }
+
+  async retr(n: number): Promise<Buffer> {
+    return (await this.command(`RETR ${n}`, true)).body;
+  }
+
+  async dele(n: number): Promise<void> {
+    await this.command(`DELE ${n}`, false);
+  }
+
+  /** QUIT commits the deletions (the UPDATE state); closing without it would roll them back. */
+  async quit(): Promise<void> {
+    try {
+      await this.command("QUIT", false);
+    } finally {
+      this.sock.end();
+    }
+  }
+
+  close() {
+    this.sock.destroy();
+  }
+}
