@@ -1,5 +1,5 @@
 import "server-only";
-// Push for IMAP mailboxes: a worker keeps an IMAP IDLE connection on each watched folder, and an
+// Push for IMAP mailboxes: a worker keeps an IMAP IDLE connection on each connected mailbox's folder; an
 // EXISTS (new mail) makes the mailbox due at once; the one-minute poll stays as the safety net.
 // Watching is shared between workers like syncing: a short watch lease per mailbox, claimed with
 // SKIP LOCKED and renewed while the connection lives, so a dead worker's watches move on in
@@ -16,7 +16,7 @@ const RETRY_MS = 30_000;
 // Exchange ends an IDLE after 30 minutes; re-issue well before.
 const MAX_IDLE_MS = 10 * 60_000;
 
-type TWatch = { client: ImapFlow | null; ctx: { workspaceId: string; tenantId: string; mailboxId: string }; retryAt: number };
+type TWatch = { client: ImapFlow | null; ctx: { workspaceId: string; tenantId: string; mailboxId: string }; retryAt: number; failures: number };
 
 async function markDue(mailboxId: string) {
   const now = new Date();
@@ -48,7 +48,7 @@ export class IdleWatcher {
       const kept = await db().$queryRaw<{ id: string }[]>`
         UPDATE "Mailbox" SET "watchExpiresAt" = ${until}
         WHERE "id" IN (${Prisma.join(mine)}) AND "watchOwner" = ${this.workerId}
-          AND "state" IN ('connected', 'degraded') AND "inbound" = 'imap'
+          AND "state" = 'connected' AND "inbound" = 'imap'
         RETURNING "id"`;
       const keep = new Set(kept.map((k) => k.id));
       for (const id of mine) if (!keep.has(id)) await this.drop(id, false);
@@ -60,21 +60,22 @@ export class IdleWatcher {
         UPDATE "Mailbox" SET "watchOwner" = ${this.workerId}, "watchExpiresAt" = ${until}
         WHERE "id" IN (
           SELECT m."id" FROM "Mailbox" m JOIN "Grant" g ON g."mailboxId" = m."id"
-          WHERE m."state" IN ('connected', 'degraded') AND m."inbound" = 'imap'
+          WHERE m."state" = 'connected' AND m."inbound" = 'imap'
             AND (m."watchExpiresAt" IS NULL OR m."watchExpiresAt" < ${now})
             ${this.only ? Prisma.sql`AND m."id" IN (${Prisma.join(this.only.length ? this.only : [""])})` : Prisma.empty}
           ORDER BY m."watchExpiresAt" ASC NULLS FIRST
           LIMIT ${free}
           FOR UPDATE OF m SKIP LOCKED)
         RETURNING "id", "workspaceId", "tenantId"`;
-      for (const c of claimed) this.watches.set(c.id, { client: null, ctx: { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.id }, retryAt: 0 });
+      for (const c of claimed) this.watches.set(c.id, { client: null, ctx: { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.id }, retryAt: 0, failures: 0 });
     }
     for (const [id, w] of this.watches) if (!w.client && w.retryAt <= now.getTime()) void this.open(id, w);
     return claimed.length;
   }
 
   private async open(id: string, w: TWatch) {
-    w.retryAt = Date.now() + RETRY_MS;
+    // Back off while it keeps failing (a degraded mailbox is let go by the next renewal anyway).
+    w.retryAt = Date.now() + Math.min(RETRY_MS * 2 ** w.failures, 10 * 60_000);
     const mb = await db().mailbox.findUnique({ where: { id }, select: { address: true, folder: true, tenant: { select: { cloud: true } } } });
     if (!mb || this.stopped || this.watches.get(id) !== w) return;
     try {
@@ -92,9 +93,10 @@ export class IdleWatcher {
       await client.mailboxOpen(mb.folder, { readOnly: true });
       if (this.stopped || this.watches.get(id) !== w) return void client.logout().catch(() => client.close());
       w.client = client; // imapflow IDLEs by itself while no command runs
+      w.failures = 0;
     } catch (err) {
       // Diagnosing is the sync's and the connection test's job; the watch just waits and retries.
-      this.log(`watch ${id}: ${(err as Error).message}`);
+      if (w.failures++ === 0) this.log(`watch ${id}: ${(err as Error).message} (retrying with backoff)`);
     }
   }
 
