@@ -44,6 +44,8 @@ describe("support bundle", { timeout: 60_000 }, () => {
     expect(mb.address).toBe(`helpdesk@${C.domain}`);
     expect(mb.grant).toMatchObject({ authorizedAs: { upn: `helpdesk@${C.domain}` }, matchesExpectedUser: true, refreshTokenAgeDays: 0 });
     expect(mb.lastConnectionTest.ok).toBe(true);
+    expect(mb.sync.push).toBeNull();
+    expect(b.settings).toMatchObject({ messageRetentionDays: 30, alertKinds: ["mailbox", "secret"] });
     expect(mb.lastConnectionTest.steps.map((s: { protocol: string }) => s.protocol)).toEqual(expect.arrayContaining(["imap", "smtp"]));
     const redacted = b.events.find((e: { code: string }) => e.code === "token_refresh_failed");
     expect(redacted.message).toBe("Authorization: Bearer [token]");

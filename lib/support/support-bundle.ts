@@ -79,7 +79,8 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     orderBy: { address: "asc" },
     select: {
       id: true, tenantId: true, appRegistrationId: true, address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true,
-      afterProcessing: true, moveToFolder: true, state: true, stateCode: true, lastSyncAt: true, nextSyncAt: true, leaseOwner: true, leaseExpiresAt: true, syncState: true, createdAt: true,
+      afterProcessing: true, moveToFolder: true, state: true, stateCode: true, lastSyncAt: true, nextSyncAt: true, leaseOwner: true, leaseExpiresAt: true, watchOwner: true, watchExpiresAt: true, syncState: true, createdAt: true,
+      graphSubscription: { select: { expiresAt: true, lastNotificationAt: true } },
       grant: { select: { upn: true, oid: true, tid: true, scopes: true, accessTokenExpiresAt: true, accessTokenResource: true, lastRefreshAt: true, refreshTokenIssuedAt: true, refreshFailures: true, lastErrorCode: true, createdAt: true } },
     },
   });
@@ -174,6 +175,11 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
         lastSyncAt: iso(m.lastSyncAt),
         nextSyncAt: iso(m.nextSyncAt),
         leasedBy: m.leaseExpiresAt && m.leaseExpiresAt.getTime() > now ? m.leaseOwner : null,
+        push: m.graphSubscription
+          ? { via: "graph_subscription", expiresAt: iso(m.graphSubscription.expiresAt), lastNotificationAt: iso(m.graphSubscription.lastNotificationAt) }
+          : m.watchExpiresAt && m.watchExpiresAt.getTime() > now
+            ? { via: "imap_idle", watchedBy: m.watchOwner }
+            : null,
         progress,
         messagesStored: stats?._count._all ?? 0,
         newestMessageReceivedAt: iso(stats?._max.receivedAt),
@@ -208,6 +214,7 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     generatedAt: new Date(now).toISOString(),
     generatedBy: scope.email,
     scope: { tenantId: q.tenantId ?? (target.mailboxId ? target.tenantIds[0] : null), mailboxId: target.mailboxId ?? null, days: q.days, pseudonymized: q.pseudonymize },
+    settings: await db().workspace.findUnique({ where: { id: scope.workspaceId }, select: { messageRetentionDays: true, alertKinds: true, notifierMailboxId: true } }),
     system: {
       node: process.version,
       migrations: migrations.map((r) => r.migration_name),
