@@ -33,6 +33,13 @@ test("[API] a helpdesk reads pulled mail and sends a reply through the REST API"
   await expect(page.getByTestId("api-keys")).toContainText(key.slice(0, 12));
   expect(await page.content()).not.toContain(key);
 
+  // The OpenAPI document needs no key: it describes, it grants nothing.
+  const anon = await request.newContext({ baseURL: f.baseUrl });
+  const spec = await (await anon.get("/api/v1/openapi.json")).json();
+  expect(spec.openapi).toBe("3.1.0");
+  expect(Object.keys(spec.paths)).toContain("/api/v1/mailboxes/{mailboxId}/send");
+  await anon.dispose();
+
   const api = await request.newContext({ baseURL: f.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
   const status = await (await api.get("/api/v1/status")).json();
   expect(status.workers.alive).toBeGreaterThan(0);

@@ -155,7 +155,7 @@ function ApiReference() {
   ];
   const example = `curl -H "Authorization: Bearer csk_…" ${origin}/api/v1/status`;
   return (
-    <Card title="REST API">
+    <Card title="REST API" actions={<a href="/api/v1/openapi.json" className="text-sm text-indigo-700 hover:underline">OpenAPI document</a>}>
       <table className="w-full text-sm">
         <tbody className="divide-y divide-slate-100">
           {rows.map(([m, p, d]) => (
