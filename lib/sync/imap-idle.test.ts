@@ -22,9 +22,8 @@ describe("IMAP IDLE push", { timeout: 60_000 }, () => {
       expect(await a.tick()).toBe(1);
       expect(await b.tick()).toBe(0);
       expect(a.watching).toEqual(only);
-      // Wait until the IDLE connection is up (the sandbox counts open connections per mailbox).
       await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { nextSyncAt: new Date(Date.now() + 3600_000) } });
-      await new Promise((r) => setTimeout(r, 1500));
+      expect(await waitFor(async () => a.isIdling(m.ctx.mailboxId), 15_000)).toBe(true);
       const t0 = Date.now();
       await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: `From: a@example.com\nTo: ${address}\nSubject: IDLE me\n\nhi\n` });
       expect(await waitFor(async () => (await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).nextSyncAt!.getTime() <= Date.now())).toBe(true);

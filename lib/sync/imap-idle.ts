@@ -39,6 +39,11 @@ export class IdleWatcher {
     return [...this.watches.keys()];
   }
 
+  /** True once the mailbox's connection sits in IDLE (new mail is pushed from then on). */
+  isIdling(mailboxId: string): boolean {
+    return !!this.watches.get(mailboxId)?.client?.idling;
+  }
+
   /** One round: renew our leases, drop what we lost, claim free mailboxes, (re)open connections. */
   async tick(now = new Date()): Promise<number> {
     if (this.stopped) return 0;
