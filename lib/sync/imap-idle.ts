@@ -1,5 +1,5 @@
 import "server-only";
-// Push for IMAP mailboxes: a worker keeps an IMAP IDLE connection on each connected mailbox's folder; an
+// Push for IMAP mailboxes: a worker keeps an IMAP IDLE connection on each working mailbox's folder; an
 // EXISTS (new mail) makes the mailbox due at once; the one-minute poll stays as the safety net.
 // Watching is shared between workers like syncing: a short watch lease per mailbox, claimed with
 // SKIP LOCKED and renewed while the connection lives, so a dead worker's watches move on in
@@ -53,7 +53,7 @@ export class IdleWatcher {
       const kept = await db().$queryRaw<{ id: string }[]>`
         UPDATE "Mailbox" SET "watchExpiresAt" = ${until}
         WHERE "id" IN (${Prisma.join(mine)}) AND "watchOwner" = ${this.workerId}
-          AND "state" = 'connected' AND "inbound" = 'imap'
+          AND "state" IN ('connected', 'degraded') AND "inbound" = 'imap'
         RETURNING "id"`;
       const keep = new Set(kept.map((k) => k.id));
       for (const id of mine) if (!keep.has(id)) await this.drop(id, false);
@@ -65,7 +65,7 @@ export class IdleWatcher {
         UPDATE "Mailbox" SET "watchOwner" = ${this.workerId}, "watchExpiresAt" = ${until}
         WHERE "id" IN (
           SELECT m."id" FROM "Mailbox" m JOIN "Grant" g ON g."mailboxId" = m."id"
-          WHERE m."state" = 'connected' AND m."inbound" = 'imap'
+          WHERE m."state" IN ('connected', 'degraded') AND m."inbound" = 'imap'
             AND (m."watchExpiresAt" IS NULL OR m."watchExpiresAt" < ${now})
             ${this.only ? Prisma.sql`AND m."id" IN (${Prisma.join(this.only.length ? this.only : [""])})` : Prisma.empty}
           ORDER BY m."watchExpiresAt" ASC NULLS FIRST
@@ -79,7 +79,8 @@ export class IdleWatcher {
   }
 
   private async open(id: string, w: TWatch) {
-    // Back off while it keeps failing (a degraded mailbox is let go by the next renewal anyway).
+    // Back off while it keeps failing. Degraded mailboxes are still watched: the cause may be on the
+    // sending side (SMTP AUTH off) while new mail still comes in.
     w.retryAt = Date.now() + Math.min(RETRY_MS * 2 ** w.failures, 10 * 60_000);
     const mb = await db().mailbox.findUnique({ where: { id }, select: { address: true, folder: true, tenant: { select: { cloud: true } } } });
     if (!mb || this.stopped || this.watches.get(id) !== w) return;
