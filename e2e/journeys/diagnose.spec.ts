@@ -43,6 +43,12 @@ test("[DIAGNOSE] support finds the failing mailbox, reads why, follows the event
   await expect(sp.getByTestId("diagnosis").first()).toContainText("SMTP AUTH");
   await expect(sp.getByTestId("diagnosis").first()).toContainText("Set-TransportConfig -SmtpClientAuthenticationDisabled $false");
 
+  // The catalog puts what affects mailboxes now first, with how many.
+  await sp.getByRole("link", { name: "Diagnostics", exact: true }).click();
+  await sp.getByLabel("Only what affects mailboxes now").check();
+  await expect(sp.getByTestId("current-smtp_auth_disabled")).toContainText("now");
+  await sp.goBack();
+
   // The event log, narrowed to this mailbox: the failed test is there, with its evidence.
   await sp.getByRole("link", { name: "Full event log" }).click();
   await expect(sp.getByRole("heading", { name: "Event log" })).toBeVisible();

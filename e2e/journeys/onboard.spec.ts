@@ -65,6 +65,8 @@ test("[ONBOARDING] onboard a tenant and app; a pasted secret ID is caught; copy 
   // Add a mailbox and create a consent link for its owner.
   await page.getByRole("link", { name: "Epsilon Labs" }).click();
   await page.getByRole("link", { name: "Add mailbox" }).first().click();
+  // The form is interactive once its apps have loaded (a fill before hydration would be lost).
+  await expect(page.getByLabel("App registration").locator("option")).not.toHaveCount(0);
   await page.getByLabel("Mailbox address").fill("helpdesk@epsilon.example.com");
   await page.getByLabel("After processing").selectOption("delete");
   await page.getByRole("button", { name: "Add mailbox" }).click();

@@ -14,6 +14,8 @@ test("[SHARED] connect a shared mailbox through its delegate; SendAs is tested b
   const fab = f.sandboxObjects.fabrikam;
   await signIn(page, f.users.owner);
   await page.goto(`/tenants/${fab.tenant}/mailboxes/new`);
+  // The form is interactive once its apps have loaded (a fill before hydration would be lost).
+  await expect(page.getByLabel("App registration").locator("option")).not.toHaveCount(0);
   await page.getByLabel("Mailbox address").fill("support@fabrikam.onmicrosoft.com");
   await page.getByLabel("Kind").selectOption("shared");
   await expect(page.getByText("needs FullAccess on it to read")).toBeVisible();

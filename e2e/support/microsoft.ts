@@ -15,6 +15,8 @@ export async function microsoftSignIn(page: Page, upn: string, expectHint?: stri
  *  Returns the mailbox page's URL; the page is left on the result of Connect. */
 export async function addAndConnectMailbox(page: Page, tenantId: string, address: string): Promise<string> {
   await page.goto(`/tenants/${tenantId}/mailboxes/new`);
+  // The form is interactive once its apps have loaded (a fill before hydration would be lost).
+  await expect(page.getByLabel("App registration").locator("option")).not.toHaveCount(0);
   await page.getByLabel("Mailbox address").fill(address);
   await page.getByRole("button", { name: "Add mailbox" }).click();
   await expect(page.getByRole("heading", { name: address })).toBeVisible();
