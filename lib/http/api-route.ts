@@ -60,6 +60,3 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, string>, 
     }
   };
 }
-
-/** A tenant outside the key's limit answers like a missing one. */
-export const apiTenantFilter = (api: TApiScope) => (api.hasAllTenants ? undefined : { in: api.tenantIds });

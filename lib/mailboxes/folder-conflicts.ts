@@ -8,8 +8,11 @@ import type { TScope } from "../auth/session";
 
 const TAKES = ["move", "delete"];
 
-export async function folderConflicts(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">, mailboxId: string) {
-  const me = await db().mailbox.findFirst({ where: { id: mailboxId, workspaceId: scope.workspaceId }, select: { address: true, folder: true, afterProcessing: true, inbound: true } });
+type TMe = { address: string; folder: string; afterProcessing: string; inbound: string };
+
+/** `known` is the mailbox when the caller already read it (the mailbox page does). */
+export async function folderConflicts(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">, mailboxId: string, known?: TMe) {
+  const me = known ?? (await db().mailbox.findFirst({ where: { id: mailboxId, workspaceId: scope.workspaceId }, select: { address: true, folder: true, afterProcessing: true, inbound: true } }));
   if (!me || me.inbound === "none") return { visible: [] };
   const others = await db().mailbox.findMany({
     where: { workspaceId: scope.workspaceId, id: { not: mailboxId }, address: { equals: me.address, mode: "insensitive" }, inbound: { not: "none" }, folder: { equals: me.folder, mode: "insensitive" } },

@@ -62,7 +62,11 @@ export async function sendMailboxAlerts(): Promise<number> {
     WHERE "id" IN (SELECT "id" FROM "MailboxStateChange" WHERE "alertedAt" IS NULL ORDER BY "createdAt" LIMIT 500 FOR UPDATE SKIP LOCKED)
     RETURNING "id", "workspaceId", "tenantId", "mailboxId", "toState"::text AS "toState", "code"`;
   // Only what a person must fix: a transient cause retries by itself.
-  const worth = rows.filter((r) => (ALERT_STATES as readonly string[]).includes(r.toState) && !(r.code && catalogEntry(r.code as TDiagnosisCode).code === r.code && catalogEntry(r.code as TDiagnosisCode).transient));
+  const passing = (code: string | null) => {
+    const e = code ? catalogEntry(code as TDiagnosisCode) : null;
+    return !!e && e.code === code && e.transient;
+  };
+  const worth = rows.filter((r) => (ALERT_STATES as readonly string[]).includes(r.toState) && !passing(r.code));
   const byWs = new Map<string, typeof worth>();
   for (const r of worth) byWs.set(r.workspaceId, [...(byWs.get(r.workspaceId) ?? []), r]);
   for (const [workspaceId, changes] of byWs) {

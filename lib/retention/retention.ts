@@ -6,7 +6,6 @@ import { z } from "zod";
 import { db, Prisma } from "../db/client";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 
-export const RETENTION_CHOICES = [7, 30, 90, 365] as const;
 export const ZRetention = z.object({ messageRetentionDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.null()]) }).strict();
 
 const CHUNK = 2000;

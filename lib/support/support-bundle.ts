@@ -94,6 +94,8 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
       secrets: { select: { last4: true, expiresAt: true, status: true, verifiedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
     },
   });
+  // Log lines of the chosen tenant, or of the caller's tenants plus workspace-level ones.
+  const byTenant = q.tenantId ? { tenantId: { in: target.tenantIds } } : { OR: [{ tenantId: null }, { tenantId: { in: target.tenantIds } }] };
   const [messageStats, outboundStats, lastTests, events, audit, workers, migrations] = await Promise.all([
     mailboxIds.length ? db().message.groupBy({ by: ["mailboxId"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true }, _max: { receivedAt: true, createdAt: true } }) : [],
     mailboxIds.length ? db().outboundMessage.groupBy({ by: ["mailboxId", "status"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true } }) : [],
@@ -104,21 +106,13 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
           ORDER BY "mailboxId", "createdAt" DESC`
       : [],
     db().event.findMany({
-      where: {
-        workspaceId: scope.workspaceId,
-        createdAt: { gte: since },
-        ...(target.mailboxId ? { mailboxId: target.mailboxId } : q.tenantId ? { tenantId: { in: target.tenantIds } } : { OR: [{ tenantId: null }, { tenantId: { in: target.tenantIds } }] }),
-      },
+      where: { workspaceId: scope.workspaceId, createdAt: { gte: since }, ...(target.mailboxId ? { mailboxId: target.mailboxId } : byTenant) },
       orderBy: { createdAt: "desc" },
       take: MAX_EVENTS,
       select: { createdAt: true, level: true, code: true, message: true, detail: true, tenantId: true, mailboxId: true },
     }),
     db().auditEntry.findMany({
-      where: {
-        workspaceId: scope.workspaceId,
-        createdAt: { gte: since },
-        ...(target.mailboxId ? { targetId: target.mailboxId } : q.tenantId ? { tenantId: { in: target.tenantIds } } : { OR: [{ tenantId: null }, { tenantId: { in: target.tenantIds } }] }),
-      },
+      where: { workspaceId: scope.workspaceId, createdAt: { gte: since }, ...(target.mailboxId ? { targetId: target.mailboxId } : byTenant) },
       orderBy: { createdAt: "desc" },
       take: 500,
       select: { createdAt: true, actorEmail: true, action: true, targetType: true, targetId: true, tenantId: true, detail: true },

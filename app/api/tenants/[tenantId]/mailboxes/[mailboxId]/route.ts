@@ -18,14 +18,18 @@ export const GET = route({ params }, async ({ scope, params: p }) => {
   assertTenantAccess(scope, p.tenantId, "Mailbox");
   const mailbox = await getMailbox({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
   if (!mailbox) throw notFound("Mailbox");
-  const events = await listMailboxEvents({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
+  const ctx = { workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId };
   const d = mailbox.stateCode ? catalogEntry(mailbox.stateCode as TDiagnosisCode) : null;
   const diagnosis = d ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, action: d.action ?? null } : null;
-  const lastTest = await lastConnectionTest({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId });
-  const conflicts = await folderConflicts(scope, p.mailboxId);
-  const push = await db().graphSubscription.findFirst({ where: { mailboxId: p.mailboxId, workspaceId: scope.workspaceId }, select: { expiresAt: true, lastNotificationAt: true } });
-  const w = await db().mailbox.findFirst({ where: { id: p.mailboxId, workspaceId: scope.workspaceId }, select: { watchExpiresAt: true } });
-  const idle = !!w?.watchExpiresAt && w.watchExpiresAt.getTime() > Date.now();
+  // Independent reads, side by side; the push path is one query for both kinds.
+  const [events, lastTest, conflicts, pushRow] = await Promise.all([
+    listMailboxEvents(ctx),
+    lastConnectionTest(ctx),
+    folderConflicts(scope, p.mailboxId, mailbox),
+    db().mailbox.findFirst({ where: { id: p.mailboxId, workspaceId: scope.workspaceId }, select: { watchExpiresAt: true, graphSubscription: { select: { expiresAt: true, lastNotificationAt: true } } } }),
+  ]);
+  const push = pushRow?.graphSubscription ?? null;
+  const idle = !!pushRow?.watchExpiresAt && pushRow.watchExpiresAt.getTime() > Date.now();
   return { mailbox, events, diagnosis, lastTest, conflicts, push, idle };
 });
 
