@@ -51,13 +51,16 @@ export async function startEmbeddedPostgres(opts: {
   if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  // As root, postgres runs as its own user, which must be able to reach the data dir: let it
-  // traverse (not list) each parent we own, e.g. a .data/ made private for secrets.json.
+  // As root, postgres runs as its own user, which must reach its binaries (in node_modules) and the
+  // data dir: let it traverse (not list) each directory we own on the way, e.g. a .data/ made
+  // private for secrets.json, or a checkout made by `mktemp -d` (0700).
   if (asRoot) {
-    const root = process.cwd();
-    for (let dir = path.dirname(dataDir); dir.startsWith(root + path.sep); dir = path.dirname(dir)) {
-      const st = statSync(dir);
-      if (st.uid === 0 && (st.mode & 0o001) === 0) chmodSync(dir, (st.mode & 0o7777) | 0o001);
+    for (const start of [path.dirname(dataDir), path.resolve("node_modules")]) {
+      if (!existsSync(start)) continue;
+      for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const st = statSync(dir);
+        if (st.uid === 0 && (st.mode & 0o001) === 0) chmodSync(dir, (st.mode & 0o7777) | 0o001);
+      }
     }
   }
   const database = opts.database ?? "consentry";
