@@ -7,6 +7,10 @@ import { z } from "zod";
 import { db } from "../db/client";
 import { badRequest, notFound } from "../http/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import { assertReach, assertWorkspaceWide, isWorkspaceWide, withinReach } from "../auth/guard";
+import type { TScope } from "../auth/session";
+
+type TCaller = Pick<TScope, "staffUserId" | "role" | "hasAllTenants" | "tenantIds">;
 
 export const API_KEY_SCOPES = ["read", "send"] as const;
 export type TApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -15,7 +19,8 @@ export const ZApiKeyCreate = z
   .object({
     name: z.string().trim().min(1, "Name the key after what uses it.").max(100),
     scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, "Pick at least one permission.").max(2),
-    hasAllTenants: z.boolean().default(true),
+    // Required: a missing field must never mean "every tenant".
+    hasAllTenants: z.boolean({ error: "Choose all tenants or pick tenants." }),
     tenantIds: z.array(z.string().uuid()).max(500).default([]),
     expiresInDays: z.number().int().min(1).max(730).nullable().default(null),
   })
@@ -25,10 +30,12 @@ export type TApiKeyCreate = z.infer<typeof ZApiKeyCreate>;
 
 export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
-const keySelect = { id: true, name: true, prefix: true, scopes: true, hasAllTenants: true, tenantIds: true, createdByEmail: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdAt: true } as const;
+const keySelect = { id: true, name: true, prefix: true, scopes: true, hasAllTenants: true, tenantIds: true, createdById: true, createdByEmail: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdAt: true } as const;
 
-export async function createApiKey(ctx: { workspaceId: string; actor: TAuditActor; input: TApiKeyCreate }) {
+export async function createApiKey(ctx: { workspaceId: string; actor: TAuditActor; scope: TCaller; input: TApiKeyCreate }) {
   const { input } = ctx;
+  // A key never reaches further than the person who makes it.
+  assertReach(ctx.scope, input, "This key");
   if (!input.hasAllTenants) {
     const found = await db().tenant.count({ where: { workspaceId: ctx.workspaceId, id: { in: input.tenantIds } } });
     if (found !== new Set(input.tenantIds).size) throw badRequest("One of the tenants doesn't exist.", { tenantIds: "Pick tenants of this workspace." });
@@ -55,14 +62,22 @@ export async function createApiKey(ctx: { workspaceId: string; actor: TAuditActo
   });
 }
 
-export async function listApiKeys(workspaceId: string) {
-  return db().apiKey.findMany({ where: { workspaceId }, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], select: keySelect });
+/** Others' keys and all-tenant keys are revoked only by an all-tenant owner or admin. */
+const canRevoke = (scope: TCaller, k: { createdById: string | null; hasAllTenants: boolean; tenantIds: string[] }) =>
+  isWorkspaceWide(scope) || (k.createdById === scope.staffUserId && withinReach(scope, k));
+
+/** Keys no wider than the caller (a limited caller doesn't see all-tenant keys or other tenants'), each with whether the caller may revoke it. */
+export async function listApiKeys(workspaceId: string, scope: TCaller) {
+  const rows = await db().apiKey.findMany({ where: { workspaceId }, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], select: keySelect });
+  return rows.filter((k) => withinReach(scope, k)).map((k) => ({ ...k, canRevoke: canRevoke(scope, k) }));
 }
 
-export async function revokeApiKey(ctx: { workspaceId: string; id: string; actor: TAuditActor }) {
+export async function revokeApiKey(ctx: { workspaceId: string; id: string; actor: TAuditActor; scope: TCaller }) {
   await db().$transaction(async (tx) => {
-    const k = await tx.apiKey.findFirst({ where: { id: ctx.id, workspaceId: ctx.workspaceId }, select: { name: true, prefix: true, revokedAt: true } });
+    const k = await tx.apiKey.findFirst({ where: { id: ctx.id, workspaceId: ctx.workspaceId }, select: { name: true, prefix: true, revokedAt: true, createdById: true, hasAllTenants: true, tenantIds: true } });
     if (!k) throw notFound("API key");
+    if (k.createdById !== ctx.scope.staffUserId) assertWorkspaceWide(ctx.scope, "This key was made by someone else");
+    assertReach(ctx.scope, k, "This key");
     if (k.revokedAt) return;
     await tx.apiKey.update({ where: { id: ctx.id }, data: { revokedAt: new Date() } });
     await writeAudit(tx, ctx.actor, { action: "api_key.revoke", targetType: "api_key", targetId: ctx.id, detail: { name: k.name, prefix: k.prefix } });

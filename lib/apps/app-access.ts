@@ -3,7 +3,14 @@ import "server-only";
 // multi-tenant MSP apps (tenantId null), which carry no customer data of their own.
 import type { Prisma } from "../db/generated/client";
 import type { TScope } from "../auth/session";
+import { assertWorkspaceWide } from "../auth/guard";
 
 export function appWhere(workspaceId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">): Prisma.AppRegistrationWhereInput {
   return scope.hasAllTenants ? { workspaceId } : { workspaceId, OR: [{ tenantId: null }, { tenantId: { in: scope.tenantIds } }] };
+}
+
+/** Readable is not writable: a multi-tenant app serves every tenant, so changing it (edit, delete,
+ *  rotate, verify, overrides) needs an all-tenant owner or admin. */
+export function assertAppWritable(scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">, app: { tenantId: string | null }) {
+  if (app.tenantId === null) assertWorkspaceWide(scope, "This multi-tenant app serves every tenant");
 }

@@ -5,9 +5,12 @@ import { notFound } from "../http/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TAppCreate } from "./schemas";
 import { appSelect, toAppDto } from "./app-dto";
+import { assertAppWritable } from "./app-access";
+import type { TScope } from "../auth/session";
 
-export async function createApp(opts: { workspaceId: string; actor: TAuditActor; input: TAppCreate }) {
+export async function createApp(opts: { workspaceId: string; actor: TAuditActor; scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">; input: TAppCreate }) {
   const { input } = opts;
+  assertAppWritable(opts.scope, { tenantId: input.kind === "multi_tenant" ? null : input.tenantId });
   if (input.tenantId) {
     const t = await db().tenant.findFirst({ where: { id: input.tenantId, workspaceId: opts.workspaceId }, select: { id: true } });
     if (!t) throw notFound("Tenant");

@@ -7,7 +7,7 @@ import { sealValue, unsealValue } from "../crypto";
 import { badRequest, notFound } from "../http/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
-import { appWhere } from "./app-access";
+import { appWhere, assertAppWritable } from "./app-access";
 import { verifySecret, type TVerifyResult } from "./verify-secret";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
@@ -27,6 +27,7 @@ async function loadApp(workspaceId: string, appId: string, scope: Pick<TScope, "
 
 export async function verifyApp(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; tenantId?: string }): Promise<TVerifyResult> {
   const { app, tenant, tenantSegment } = await loadApp(opts.workspaceId, opts.appId, opts.scope, opts.tenantId);
+  assertAppWritable(opts.scope, app); // verifying records its result on the shared app
   const secret = await db().appSecret.findFirst({ where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" }, orderBy: { createdAt: "desc" }, omit: { sealedValue: false } });
   if (!secret) return { ok: false, code: "secret_missing", title: "No active client secret", cause: "The app has no active secret to verify.", fixSteps: ["Add a client secret under Rotate secret."], retryable: false };
   const result = (await verifyByRefresh(opts.workspaceId, app.id, tenant.id, tenant.cloud)) ?? {
@@ -61,6 +62,7 @@ async function verifyByRefresh(workspaceId: string, appId: string, tenantId: str
 
 export async function rotateSecret(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; value: string; expiresAt: Date; tenantId?: string }): Promise<TVerifyResult> {
   const { app, tenant, tenantSegment } = await loadApp(opts.workspaceId, opts.appId, opts.scope, opts.tenantId);
+  assertAppWritable(opts.scope, app);
   const pending = await db().appSecret.create({
     data: { workspaceId: opts.workspaceId, appRegistrationId: app.id, sealedValue: sealValue(opts.value, "client_secret"), last4: opts.value.slice(-4), expiresAt: opts.expiresAt, status: "pending" },
   });

@@ -3,13 +3,16 @@ import { db } from "../db/client";
 import { notFound } from "../http/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
-import { appWhere } from "./app-access";
+import { appWhere, assertAppWritable } from "./app-access";
 import { appSelect, toAppDto } from "./app-dto";
 import type { TAppUpdate } from "./schemas";
 
 export async function updateApp(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; input: TAppUpdate }) {
   return db().$transaction(async (tx) => {
-    const res = await tx.appRegistration.updateMany({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, data: opts.input });
+    const found = await tx.appRegistration.findFirst({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, select: { tenantId: true } });
+    if (!found) throw notFound("App registration");
+    assertAppWritable(opts.scope, found);
+    const res = await tx.appRegistration.updateMany({ where: { id: opts.appId, workspaceId: opts.workspaceId, tenantId: found.tenantId }, data: opts.input });
     if (res.count !== 1) throw notFound("App registration");
     const app = await tx.appRegistration.findFirstOrThrow({ where: { id: opts.appId, workspaceId: opts.workspaceId }, select: appSelect });
     await writeAudit(tx, opts.actor, { action: "app.update", targetType: "app", targetId: app.id, tenantId: app.tenantId, detail: { fields: Object.keys(opts.input) } });
@@ -21,6 +24,7 @@ export async function deleteApp(opts: { workspaceId: string; appId: string; scop
   await db().$transaction(async (tx) => {
     const app = await tx.appRegistration.findFirst({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, select: { id: true, tenantId: true, clientId: true } });
     if (!app) throw notFound("App registration");
+    assertAppWritable(opts.scope, app);
     await tx.appRegistration.deleteMany({ where: { id: app.id, workspaceId: opts.workspaceId } });
     await writeAudit(tx, opts.actor, { action: "app.delete", targetType: "app", targetId: app.id, tenantId: app.tenantId, detail: { clientId: app.clientId } });
   });

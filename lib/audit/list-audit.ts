@@ -1,6 +1,7 @@
 import "server-only";
-// The audit log, newest first, filtered and paged by cursor. Staff limited to some tenants
-// see workspace-level entries plus entries of their tenants only.
+// The audit log, newest first, filtered and paged by cursor. Staff limited to some tenants see
+// entries of their tenants, and workspace-level entries only when they made them: the rest
+// (staff, keys, settings, MSP apps) is about every tenant.
 import { z } from "zod";
 import { db } from "../db/client";
 import type { TScope } from "../auth/session";
@@ -17,9 +18,9 @@ export const ZAuditQuery = z.object({
 });
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 
-export async function listAudit(opts: { workspaceId: string; scope: Pick<TScope, "hasAllTenants" | "tenantIds">; query: TAuditQuery }) {
+export async function listAudit(opts: { workspaceId: string; scope: Pick<TScope, "staffUserId" | "hasAllTenants" | "tenantIds">; query: TAuditQuery }) {
   const { query: q } = opts;
-  const tenantScope = opts.scope.hasAllTenants ? {} : { OR: [{ tenantId: null }, { tenantId: { in: opts.scope.tenantIds } }] };
+  const tenantScope = opts.scope.hasAllTenants ? {} : { OR: [{ tenantId: null, actorId: opts.scope.staffUserId }, { tenantId: { in: opts.scope.tenantIds } }] };
   const rows = await db().auditEntry.findMany({
     where: {
       workspaceId: opts.workspaceId,

@@ -13,3 +13,7 @@ export const canManageTenants = (role: TRole) => role === "owner" || role === "a
 export const canManageApps = canManageTenants;
 export const canManageStaff = (role: TRole) => role === "owner" || role === "admin";
 export const canConnectMailboxes = (role: TRole) => role === "owner" || role === "admin" || role === "technician";
+
+// Higher ranks can do everything lower ones can: nobody grants a role above their own.
+export const ROLE_RANK: Record<TRole, number> = { support: 0, technician: 1, admin: 2, owner: 3 };
+export const roleAtMost = (role: TRole, ceiling: TRole) => ROLE_RANK[role] <= ROLE_RANK[ceiling];

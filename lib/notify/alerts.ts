@@ -10,6 +10,8 @@ import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { enqueueOutbound } from "../outbound/queue";
 import { ZOutboundInput } from "../outbound/compose";
+import { assertWorkspaceWide } from "../auth/guard";
+import type { TScope } from "../auth/session";
 
 export const ALERT_KINDS = ["mailbox", "secret"] as const;
 export type TAlertKind = (typeof ALERT_KINDS)[number];
@@ -26,12 +28,20 @@ export async function getAlertSettings(workspaceId: string) {
   return { recipients: ws.alertRecipients, kinds: ws.alertKinds, defaultRecipients: await defaultRecipients(workspaceId) };
 }
 
-export async function setAlertSettings(opts: { workspaceId: string; actor: TAuditActor; input: z.infer<typeof ZAlertSettings> }) {
+export async function setAlertSettings(opts: { workspaceId: string; actor: TAuditActor; scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">; input: z.infer<typeof ZAlertSettings> }) {
+  assertWorkspaceWide(opts.scope, "Alert settings apply to every tenant");
   await db().$transaction(async (tx) => {
     await tx.workspace.update({ where: { id: opts.workspaceId }, data: { alertRecipients: [...new Set(opts.input.recipients)], alertKinds: [...new Set(opts.input.kinds)] } });
     await writeAudit(tx, opts.actor, { action: "settings.alerts", targetType: "workspace", targetId: opts.workspaceId, detail: { recipients: opts.input.recipients.length, kinds: opts.input.kinds } });
   });
   return getAlertSettings(opts.workspaceId);
+}
+
+/** What a caller may read: staff limited to some tenants don't see who gets alerts (other staff's
+ *  addresses, alerts naming any tenant). */
+export async function alertSettingsFor(scope: { workspaceId: string; hasAllTenants: boolean }) {
+  const a = await getAlertSettings(scope.workspaceId);
+  return scope.hasAllTenants ? { ...a, recipientsHidden: false } : { ...a, recipients: [], defaultRecipients: [], recipientsHidden: true };
 }
 
 /** Owners and admins who see every tenant: alerts name any tenant, so only they get them by default. */

@@ -5,7 +5,7 @@ import { db } from "../db/client";
 import { badRequest, notFound } from "../http/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
-import { canAccessTenant } from "../auth/guard";
+import { assertWorkspaceWide, canAccessTenant } from "../auth/guard";
 import { azurePermissions } from "../microsoft/scope-profiles";
 import { sendFromMailbox, type TSendResult } from "../mail/send-from-mailbox";
 
@@ -17,6 +17,13 @@ export async function getNotifier({ workspaceId }: TWs) {
   return ws?.notifierMailbox ?? null;
 }
 
+/** The notifier as a caller may read it: a mailbox of a tenant outside a limited caller's shows only its address. */
+export async function notifierFor(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">) {
+  const n = await getNotifier(scope);
+  if (!n || canAccessTenant(scope, n.tenantId)) return n;
+  return { id: null, address: n.address, tenantId: null, outbound: n.outbound, state: n.state, tenant: null };
+}
+
 /** Mailboxes that can send: connected, with SMTP or Graph outbound, in the caller's tenants. */
 export async function listNotifierCandidates(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">) {
   const rows = await db().mailbox.findMany({ where: { workspaceId: scope.workspaceId, state: "connected", outbound: { not: "none" }, grant: { isNot: null } }, select: notifierSelect, orderBy: { address: "asc" } });
@@ -24,6 +31,7 @@ export async function listNotifierCandidates(scope: Pick<TScope, "workspaceId" |
 }
 
 export async function setNotifier(opts: { scope: TScope; actor: TAuditActor; mailboxId: string | null }) {
+  assertWorkspaceWide(opts.scope, "The notifier mailbox sends for every tenant");
   if (opts.mailboxId) {
     const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.scope.workspaceId }, select: { ...notifierSelect, grant: { select: { id: true } } } });
     if (!mb || !canAccessTenant(opts.scope, mb.tenantId)) throw notFound("Mailbox");

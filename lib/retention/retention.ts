@@ -5,6 +5,8 @@ import "server-only";
 import { z } from "zod";
 import { db, Prisma } from "../db/client";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import { assertWorkspaceWide } from "../auth/guard";
+import type { TScope } from "../auth/session";
 
 export const ZRetention = z.object({ messageRetentionDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.null()]) }).strict();
 
@@ -40,7 +42,8 @@ export async function storageStats(scope: { workspaceId: string }) {
   return { messageRetentionDays: ws.messageRetentionDays, messages: r.messages, withRawMime: r.kept, rawBytes: r.bytes ?? 0, oldestRawMimeAt: r.oldest };
 }
 
-export async function setRetention(opts: { workspaceId: string; actor: TAuditActor; input: z.infer<typeof ZRetention> }) {
+export async function setRetention(opts: { workspaceId: string; actor: TAuditActor; scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">; input: z.infer<typeof ZRetention> }) {
+  assertWorkspaceWide(opts.scope, "Data retention applies to every tenant");
   await db().$transaction(async (tx) => {
     await tx.workspace.update({ where: { id: opts.workspaceId }, data: { messageRetentionDays: opts.input.messageRetentionDays } });
     await writeAudit(tx, opts.actor, { action: "settings.retention", targetType: "workspace", targetId: opts.workspaceId, detail: { messageRetentionDays: opts.input.messageRetentionDays } });

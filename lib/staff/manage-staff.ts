@@ -1,10 +1,12 @@
 import "server-only";
-// Staff changes. Rules: only an owner grants or changes the owner role; nobody edits their own
-// role or disables themselves; the last owner can't be removed; tenant limits name only tenants
-// of this workspace.
+// Staff changes. Rules: a scope never widens (a limited caller creates and changes only people
+// whose tenants are within its own, and nobody gives a role above their own); nobody changes
+// their own role, tenants or status; the last owner can't be removed; tenant limits name only
+// tenants of this workspace.
 import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
 import { conflict, forbidden, notFound, badRequest } from "../http/errors";
+import { assertReach, assertRoleAtMost } from "../auth/guard";
 import { writeAudit } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import type { TStaffCreate, TStaffUpdate } from "./schemas";
@@ -18,6 +20,8 @@ async function assertTenantsInWorkspace(workspaceId: string, tenantIds: string[]
 export async function createStaff(opts: { scope: TScope; input: TStaffCreate }) {
   const { scope, input } = opts;
   if (input.role === "owner" && scope.role !== "owner") throw forbidden("Only an owner can add another owner.");
+  assertRoleAtMost(scope, input.role);
+  assertReach(scope, input, "This account");
   if (!input.hasAllTenants && input.tenantIds.length === 0) throw badRequest("Pick at least one tenant, or allow all tenants.", { tenantIds: "Pick at least one tenant." });
   await assertTenantsInWorkspace(scope.workspaceId, input.tenantIds);
   const existing = await db().staffUser.findUnique({ where: { email: input.email }, select: { id: true } });
@@ -40,7 +44,7 @@ export async function createStaff(opts: { scope: TScope; input: TStaffCreate }) 
 }
 
 async function loadMembership(workspaceId: string, membershipId: string) {
-  const m = await db().membership.findFirst({ where: { id: membershipId, workspaceId }, select: { id: true, role: true, staffUserId: true } });
+  const m = await db().membership.findFirst({ where: { id: membershipId, workspaceId }, select: { id: true, role: true, staffUserId: true, hasAllTenants: true, tenantIds: true } });
   if (!m) throw notFound("Staff member");
   return m;
 }
@@ -50,14 +54,26 @@ async function assertNotLastOwner(workspaceId: string, membershipId: string) {
   if (owners === 0) throw conflict("A workspace needs at least one active owner.");
 }
 
+/** A limited admin manages only people no wider than itself: not all-tenant members, not ones
+ *  with tenants outside its own, not a higher role. */
+function assertManageable(scope: TScope, m: { role: TStaffCreate["role"]; hasAllTenants: boolean; tenantIds: string[] }) {
+  assertRoleAtMost(scope, m.role);
+  assertReach(scope, m, "This staff member");
+}
+
 export async function updateStaff(opts: { scope: TScope; membershipId: string; input: TStaffUpdate }) {
   const { scope, input } = opts;
   const m = await loadMembership(scope.workspaceId, opts.membershipId);
-  if (m.staffUserId === scope.staffUserId && (input.role || input.isDisabled || input.hasAllTenants === false || input.tenantIds)) throw forbidden("You can't change your own role, tenants or status.");
+  // Any of these on yourself is refused, whatever the value (hasAllTenants:true was the escalation).
+  if (m.staffUserId === scope.staffUserId && (input.role !== undefined || input.isDisabled !== undefined || input.hasAllTenants !== undefined || input.tenantIds !== undefined)) throw forbidden("You can't change your own role, tenants or status.");
   if ((m.role === "owner" || input.role === "owner") && scope.role !== "owner") throw forbidden("Only an owner can change an owner.");
+  assertManageable(scope, m);
+  if (input.role) assertRoleAtMost(scope, input.role);
+  const next = { hasAllTenants: input.hasAllTenants ?? m.hasAllTenants, tenantIds: input.tenantIds ?? m.tenantIds };
+  assertReach(scope, next, "This account");
   if (m.role === "owner" && ((input.role && input.role !== "owner") || input.isDisabled)) await assertNotLastOwner(scope.workspaceId, m.id);
   if (input.tenantIds) await assertTenantsInWorkspace(scope.workspaceId, input.tenantIds);
-  if (input.hasAllTenants === false && (input.tenantIds ?? []).length === 0) throw badRequest("Pick at least one tenant, or allow all tenants.", { tenantIds: "Pick at least one tenant." });
+  if (!next.hasAllTenants && next.tenantIds.length === 0) throw badRequest("Pick at least one tenant, or allow all tenants.", { tenantIds: "Pick at least one tenant." });
   await db().$transaction(async (tx) => {
     await tx.membership.updateMany({
       where: { id: m.id, workspaceId: scope.workspaceId },
@@ -76,6 +92,7 @@ export async function removeStaff(opts: { scope: TScope; membershipId: string })
   const { scope } = opts;
   const m = await loadMembership(scope.workspaceId, opts.membershipId);
   if (m.staffUserId === scope.staffUserId) throw forbidden("You can't remove yourself.");
+  assertManageable(scope, m);
   if (m.role === "owner") {
     if (scope.role !== "owner") throw forbidden("Only an owner can remove an owner.");
     await assertNotLastOwner(scope.workspaceId, m.id);

@@ -8,7 +8,8 @@ export const ZStaffCreate = z
     name: z.string().trim().min(1, "Enter a name.").max(120),
     role: ZRole,
     password: z.string().min(12, "Use at least 12 characters.").max(256),
-    hasAllTenants: z.boolean().default(true),
+    // Required: a missing field must never mean "every tenant".
+    hasAllTenants: z.boolean({ error: "Choose all tenants or pick tenants." }),
     tenantIds: z.array(z.string().uuid()).max(500).default([]),
   })
   .strict();

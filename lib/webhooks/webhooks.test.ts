@@ -46,7 +46,8 @@ async function world() {
   const other = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "Other", cloud: "global" } });
   const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: t.id, address: "helpdesk@t.example.com" } });
   const actor = { workspaceId: ws.id, email: "owner@msp.test" };
-  return { ws, t, other, mb, actor };
+  const scope = { role: "owner" as const, hasAllTenants: true, tenantIds: [] };
+  return { ws, t, other, mb, actor, scope };
 }
 const drain = async () => {
   let n = 0;
@@ -61,13 +62,13 @@ const drain = async () => {
 describe("webhooks", { timeout: 30_000 }, () => {
   it("state changes, new mail and send results become signed deliveries; other tenants' endpoints get nothing", async () => {
     const w = await world();
-    const input = ZWebhookCreate.parse({ url, events: ["message.received", "mailbox.state_changed", "outbound.sent", "outbound.failed"] });
-    const { webhook, secret } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, input });
+    const input = ZWebhookCreate.parse({ url, events: ["message.received", "mailbox.state_changed", "outbound.sent", "outbound.failed"], hasAllTenants: true });
+    const { webhook, secret } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, input });
     expect(secret).toMatch(/^whsec_/);
     const sealed = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: webhook.id }, omit: { sealedSecret: false } });
     expect(sealed.sealedSecret).not.toContain(secret);
     expect(await dumpDatabase(process.env.DATABASE_URL!)).not.toContain(secret.slice(6));
-    const limited = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, input: ZWebhookCreate.parse({ url: `${url}?other`, events: ["mailbox.state_changed"], hasAllTenants: false, tenantIds: [w.other.id] }) });
+    const limited = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, input: ZWebhookCreate.parse({ url: `${url}?other`, events: ["mailbox.state_changed"], hasAllTenants: false, tenantIds: [w.other.id] }) });
 
     await db().mailbox.update({ where: { id: w.mb.id }, data: { state: "needs_reconsent", stateCode: "refresh_token_revoked" } });
     const msg = await db().message.create({ data: { workspaceId: w.ws.id, tenantId: w.t.id, mailboxId: w.mb.id, sourceKey: "imap:1:1", folder: "INBOX", internetMessageId: "<m1@example.com>", fromAddress: "alice@example.com", subject: "Printer", size: 10, receivedAt: new Date("2026-11-29T08:00:00Z"), rawMime: new Uint8Array(Buffer.from("Subject: Printer\r\n\r\nhi")) } });
@@ -96,8 +97,8 @@ describe("webhooks", { timeout: 30_000 }, () => {
 
   it("a failing receiver is retried with backoff; redeliver works; 410 Gone turns the endpoint off", async () => {
     const w = await world();
-    const { webhook } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, input: ZWebhookCreate.parse({ url, events: ["mailbox.state_changed"] }) });
-    const { deliveryId } = await sendTestEvent({ workspaceId: w.ws.id, actor: w.actor, id: webhook.id });
+    const { webhook } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, input: ZWebhookCreate.parse({ url, events: ["mailbox.state_changed"], hasAllTenants: true }) });
+    const { deliveryId } = await sendTestEvent({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, id: webhook.id });
     answer = 503;
     try {
       await drain();
@@ -110,11 +111,11 @@ describe("webhooks", { timeout: 30_000 }, () => {
       d = await db().webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
       expect(d).toMatchObject({ status: "delivered", attempts: 2, lastStatusCode: 200 });
       got.length = 0;
-      await redeliver({ workspaceId: w.ws.id, actor: w.actor, endpointId: webhook.id, deliveryId });
+      await redeliver({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, endpointId: webhook.id, deliveryId });
       await drain();
       expect(got).toHaveLength(1);
       answer = 410;
-      await sendTestEvent({ workspaceId: w.ws.id, actor: w.actor, id: webhook.id });
+      await sendTestEvent({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, id: webhook.id });
       await drain();
       expect((await db().webhookEndpoint.findUniqueOrThrow({ where: { id: webhook.id } })).isEnabled).toBe(false);
       // An endpoint that is off gets no new deliveries from the triggers.
@@ -128,8 +129,8 @@ describe("webhooks", { timeout: 30_000 }, () => {
   it("another workspace can't touch an endpoint; private targets are refused unless allowed", async () => {
     const w = await world();
     const o = await world();
-    const { webhook } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, input: ZWebhookCreate.parse({ url, events: ["mailbox.state_changed"] }) });
-    await expect(sendTestEvent({ workspaceId: o.ws.id, actor: o.actor, id: webhook.id })).rejects.toMatchObject({ status: 404 });
+    const { webhook } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, input: ZWebhookCreate.parse({ url, events: ["mailbox.state_changed"], hasAllTenants: true }) });
+    await expect(sendTestEvent({ workspaceId: o.ws.id, actor: o.actor, scope: o.scope, id: webhook.id })).rejects.toMatchObject({ status: 404 });
     expect(await postJson(url, "{}", {}, false)).toEqual({ error: "Use https:// (plain http is only allowed for local testing)." });
     expect(await postJson(url.replace("http:", "https:"), "{}", {}, false)).toEqual({ error: "That address is on a private network; webhooks go to public endpoints." });
     expect(webhookUrlProblem("https://hooks.example.com/x", false)).toBeNull();

@@ -11,6 +11,8 @@ import { sealValue } from "../crypto";
 import { env } from "../env";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { webhookUrlProblem } from "./url-safety";
+import { assertReach, withinReach } from "../auth/guard";
+import type { TScope } from "../auth/session";
 
 export const WEBHOOK_EVENTS = ["message.received", "mailbox.state_changed", "outbound.sent", "outbound.failed"] as const;
 
@@ -24,7 +26,8 @@ export const ZWebhookCreate = z
     url: ZUrl,
     description: z.string().trim().max(200).default(""),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, "Pick at least one event.").max(WEBHOOK_EVENTS.length),
-    hasAllTenants: z.boolean().default(true),
+    // Required: a missing field must never mean "every tenant".
+    hasAllTenants: z.boolean({ error: "Choose all tenants or pick tenants." }),
     tenantIds: z.array(z.string().uuid()).max(500).default([]),
   })
   .strict()
@@ -37,7 +40,10 @@ export const ZWebhookUpdate = z
 
 const endpointSelect = { id: true, url: true, description: true, events: true, hasAllTenants: true, tenantIds: true, isEnabled: true, lastSuccessAt: true, lastFailureAt: true, createdByEmail: true, createdAt: true } as const;
 
-type TCtx = { workspaceId: string; actor: TAuditActor };
+type TCaller = Pick<TScope, "role" | "hasAllTenants" | "tenantIds">;
+// Every change names the caller: an endpoint wider than the caller (every tenant, or tenants it
+// can't use) is changed only by someone who reaches that far (an all-tenant one: owner or admin).
+type TCtx = { workspaceId: string; actor: TAuditActor; scope: TCaller };
 
 async function assertTenants(workspaceId: string, ids: string[]) {
   const n = await db().tenant.count({ where: { workspaceId, id: { in: ids } } });
@@ -46,6 +52,7 @@ async function assertTenants(workspaceId: string, ids: string[]) {
 
 export async function createWebhook(ctx: TCtx & { input: z.infer<typeof ZWebhookCreate> }) {
   const { input } = ctx;
+  assertReach(ctx.scope, input, "This webhook");
   if (!input.hasAllTenants) await assertTenants(ctx.workspaceId, input.tenantIds);
   const secret = `whsec_${randomBytes(32).toString("base64url")}`;
   return db().$transaction(async (tx) => {
@@ -58,21 +65,29 @@ export async function createWebhook(ctx: TCtx & { input: z.infer<typeof ZWebhook
   });
 }
 
-export async function listWebhooks(workspaceId: string) {
-  const hooks = await db().webhookEndpoint.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, select: endpointSelect });
+/** Endpoints no wider than the caller: a limited caller doesn't see all-tenant ones or other tenants'. */
+export async function listWebhooks(workspaceId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">) {
+  const hooks = (await db().webhookEndpoint.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, select: endpointSelect })).filter((h) => withinReach(scope, h));
   if (!hooks.length) return [];
   const stats = await db().webhookDelivery.groupBy({ by: ["endpointId", "status"], where: { workspaceId, endpointId: { in: hooks.map((h) => h.id) } }, _count: { _all: true } });
   return hooks.map((h) => ({ ...h, deliveries: Object.fromEntries(stats.filter((s) => s.endpointId === h.id).map((s) => [s.status, s._count._all])) }));
 }
 
 async function own(workspaceId: string, id: string) {
-  const w = await db().webhookEndpoint.findFirst({ where: { id, workspaceId }, select: { id: true, url: true } });
+  const w = await db().webhookEndpoint.findFirst({ where: { id, workspaceId }, select: { id: true, url: true, hasAllTenants: true, tenantIds: true } });
   if (!w) throw notFound("Webhook");
   return w;
 }
 
+/** The endpoint, if the caller may change it (the scope rule lives in assertReach). */
+async function ownForWrite(ctx: TCtx, id: string) {
+  const w = await own(ctx.workspaceId, id);
+  assertReach(ctx.scope, w, "This webhook");
+  return w;
+}
+
 export async function updateWebhook(ctx: TCtx & { id: string; input: z.infer<typeof ZWebhookUpdate> }) {
-  await own(ctx.workspaceId, ctx.id);
+  await ownForWrite(ctx, ctx.id);
   return db().$transaction(async (tx) => {
     const w = await tx.webhookEndpoint.update({ where: { id: ctx.id }, data: ctx.input, select: endpointSelect });
     await writeAudit(tx, ctx.actor, { action: "webhook.update", targetType: "webhook", targetId: ctx.id, detail: { fields: Object.keys(ctx.input) } });
@@ -81,7 +96,7 @@ export async function updateWebhook(ctx: TCtx & { id: string; input: z.infer<typ
 }
 
 export async function deleteWebhook(ctx: TCtx & { id: string }) {
-  const w = await own(ctx.workspaceId, ctx.id);
+  const w = await ownForWrite(ctx, ctx.id);
   await db().$transaction(async (tx) => {
     await tx.webhookEndpoint.delete({ where: { id: ctx.id } });
     await writeAudit(tx, ctx.actor, { action: "webhook.delete", targetType: "webhook", targetId: ctx.id, detail: { url: w.url } });
@@ -90,7 +105,7 @@ export async function deleteWebhook(ctx: TCtx & { id: string }) {
 
 /** A "webhook.test" delivery, so the receiver can be checked before real events flow. */
 export async function sendTestEvent(ctx: TCtx & { id: string }) {
-  await own(ctx.workspaceId, ctx.id);
+  await ownForWrite(ctx, ctx.id);
   const id = crypto.randomUUID();
   await db().webhookDelivery.create({
     data: { id, workspaceId: ctx.workspaceId, endpointId: ctx.id, eventType: "webhook.test", payload: { id, type: "webhook.test", occurredAt: new Date().toISOString(), workspaceId: ctx.workspaceId, tenantId: null, data: { message: "Consentry can reach this endpoint." } } },
@@ -98,8 +113,9 @@ export async function sendTestEvent(ctx: TCtx & { id: string }) {
   return { deliveryId: id };
 }
 
-export async function listDeliveries(workspaceId: string, endpointId: string, take = 50) {
-  await own(workspaceId, endpointId);
+export async function listDeliveries(workspaceId: string, endpointId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">, take = 50) {
+  // Reads are trimmed like the list: wider than the caller answers like a missing one.
+  if (!withinReach(scope, await own(workspaceId, endpointId))) throw notFound("Webhook");
   return db().webhookDelivery.findMany({
     where: { workspaceId, endpointId },
     orderBy: { createdAt: "desc" },
@@ -110,6 +126,7 @@ export async function listDeliveries(workspaceId: string, endpointId: string, ta
 
 /** Sends a delivery again (failed, or delivered but lost by the receiver), as soon as possible. */
 export async function redeliver(ctx: TCtx & { endpointId: string; deliveryId: string }) {
+  await ownForWrite(ctx, ctx.endpointId);
   const r = await db().webhookDelivery.updateMany({ where: { id: ctx.deliveryId, endpointId: ctx.endpointId, workspaceId: ctx.workspaceId, status: { in: ["failed", "delivered"] } }, data: { status: "pending", attempts: 0, nextAttemptAt: new Date(), lastError: null } });
   if (r.count !== 1) {
     await own(ctx.workspaceId, ctx.endpointId);

@@ -18,6 +18,6 @@ export const GET = route({ query }, async ({ scope, query: q }) => {
 export const POST = route({ body: ZAppCreate }, async ({ scope, body }) => {
   if (body.tenantId) assertTenantAccess(scope, body.tenantId);
   assertCan(scope, "manage_apps");
-  const app = await createApp({ workspaceId: scope.workspaceId, actor: auditActor(scope), input: body });
+  const app = await createApp({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, input: body });
   return NextResponse.json({ app }, { status: 201 });
 });

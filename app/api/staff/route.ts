@@ -6,7 +6,7 @@ import { listStaff } from "@/lib/staff/list-staff";
 import { createStaff } from "@/lib/staff/manage-staff";
 import { ZStaffCreate } from "@/lib/staff/schemas";
 
-export const GET = route({}, async ({ scope }) => ({ staff: await listStaff({ workspaceId: scope.workspaceId }) }));
+export const GET = route({}, async ({ scope }) => ({ staff: await listStaff({ workspaceId: scope.workspaceId, scope }) }));
 
 export const POST = route({ body: ZStaffCreate }, async ({ scope, body }) => {
   assertCan(scope, "manage_staff");

@@ -2,17 +2,15 @@
 import { NextResponse } from "next/server";
 import { route } from "@/lib/http/route";
 import { assertCan } from "@/lib/auth/guard";
-import { forbidden } from "@/lib/http/errors";
 import { auditActor } from "@/lib/audit/write-audit";
 import { createWebhook, listWebhooks, ZWebhookCreate } from "@/lib/webhooks/webhooks";
 
 export const GET = route({}, async ({ scope }) => {
   assertCan(scope, "manage_staff");
-  return { webhooks: await listWebhooks(scope.workspaceId) };
+  return { webhooks: await listWebhooks(scope.workspaceId, scope) };
 });
 
 export const POST = route({ body: ZWebhookCreate }, async ({ scope, body }) => {
   assertCan(scope, "manage_staff");
-  if (!scope.hasAllTenants && (body.hasAllTenants || body.tenantIds.some((t) => !scope.tenantIds.includes(t)))) throw forbidden("A webhook can only cover tenants you can use yourself.");
-  return NextResponse.json(await createWebhook({ workspaceId: scope.workspaceId, actor: auditActor(scope), input: body }), { status: 201 });
+  return NextResponse.json(await createWebhook({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, input: body }), { status: 201 });
 });

@@ -8,6 +8,6 @@ import { revokeApiKey } from "@/lib/api-keys/api-keys";
 
 export const DELETE = route({ params: z.object({ keyId: ZId }) }, async ({ scope, params }) => {
   assertCan(scope, "manage_staff");
-  await revokeApiKey({ workspaceId: scope.workspaceId, id: params.keyId, actor: auditActor(scope) });
+  await revokeApiKey({ workspaceId: scope.workspaceId, id: params.keyId, actor: auditActor(scope), scope });
   return new NextResponse(null, { status: 204 });
 });

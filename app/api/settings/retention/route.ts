@@ -11,5 +11,5 @@ export const GET = route({}, async ({ scope }) => {
 
 export const PUT = route({ body: ZRetention }, async ({ scope, body }) => {
   assertCan(scope, "manage_staff");
-  return { storage: await setRetention({ workspaceId: scope.workspaceId, actor: auditActor(scope), input: body }) };
+  return { storage: await setRetention({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, input: body }) };
 });

@@ -7,6 +7,6 @@ import { redeliver } from "@/lib/webhooks/webhooks";
 
 export const POST = route({ params: z.object({ webhookId: ZId, deliveryId: ZId }) }, async ({ scope, params: p }) => {
   assertCan(scope, "manage_staff");
-  await redeliver({ workspaceId: scope.workspaceId, actor: auditActor(scope), endpointId: p.webhookId, deliveryId: p.deliveryId });
+  await redeliver({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, endpointId: p.webhookId, deliveryId: p.deliveryId });
   return { ok: true };
 });
