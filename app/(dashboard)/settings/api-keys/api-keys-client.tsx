@@ -17,7 +17,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
 
-type TKey = { id: string; name: string; prefix: string; scopes: string[]; hasAllTenants: boolean; tenantIds: string[]; createdByEmail: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null; createdAt: string };
+type TKey = { id: string; name: string; prefix: string; scopes: string[]; hasAllTenants: boolean; tenantIds: string[]; createdByEmail: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null; createdAt: string; canRevoke: boolean };
 
 const keyState = (k: TKey) => (k.revokedAt ? "revoked" : k.expiresAt && new Date(k.expiresAt) <= new Date() ? "expired" : "active");
 
@@ -72,7 +72,7 @@ export function ApiKeysClient({ limitedTo }: { limitedTo: string[] | null }) {
           {
             key: "actions",
             header: "",
-            cell: (k) => (keyState(k) === "active" ? <Button variant="ghost" onClick={() => confirm(`Revoke "${k.name}"? Whatever uses it stops working at once.`) && revoke.mutate(k.id)}>Revoke</Button> : null),
+            cell: (k) => (keyState(k) !== "active" ? null : !k.canRevoke ? <span className="text-xs text-slate-500" data-testid="revoke-not-allowed">Only an owner or admin who sees all tenants can revoke someone else&apos;s key.</span> : <Button variant="ghost" onClick={() => confirm(`Revoke "${k.name}"? Whatever uses it stops working at once.`) && revoke.mutate(k.id)}>Revoke</Button>),
           },
         ]}
         empty={<EmptyState title="No API keys yet" body="Create one for your helpdesk (read + send) or your RMM monitor (read), then call the API with it as a Bearer token." action={<Button onClick={() => setOpen(true)}>Create API key</Button>} />}

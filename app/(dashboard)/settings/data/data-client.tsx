@@ -14,7 +14,7 @@ type TStorage = { messageRetentionDays: number | null; messages: number; withRaw
 const KEY = ["settings", "retention"];
 const mb = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${(b / 1e6).toFixed(1)} MB`);
 
-export function DataClient() {
+export function DataClient({ lockedReason = null }: { lockedReason?: string | null }) {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: KEY, queryFn: () => apiFetch<{ storage: TStorage }>("/api/settings/retention") });
   const [choice, setChoice] = useState<string | null>(null);
@@ -48,6 +48,7 @@ export function DataClient() {
               <div className="min-w-64">
                 <SelectField
                   label="Keep message content for"
+                  disabled={!!lockedReason}
                   value={value}
                   onChange={(e) => setChoice(e.target.value)}
                   options={[
@@ -59,8 +60,9 @@ export function DataClient() {
                   ]}
                 />
               </div>
-              <Button isBusy={save.isPending} disabled={value === current} onClick={() => save.mutate(value)}>Save</Button>
+              <Button isBusy={save.isPending} disabled={value === current || !!lockedReason} onClick={() => save.mutate(value)}>Save</Button>
             </div>
+            {lockedReason && <p className="mt-3 text-sm text-slate-600" data-testid="retention-locked">{lockedReason}</p>}
             <p className="mt-3 text-xs text-slate-500">After this period the worker deletes the message content (the REST API then answers 410 Gone for it). Its summary (sender, subject, Message-ID, size) stays, so a resync never delivers it twice.</p>
           </>
         )}

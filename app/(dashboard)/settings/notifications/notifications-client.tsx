@@ -12,10 +12,12 @@ import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { toast } from "@/components/ui/toaster";
 
 type TBox = { id: string; address: string; tenantId: string; outbound: string; state: string; tenant: { displayName: string } };
-type TData = { notifier: TBox | null; candidates: TBox[] };
+// A notifier outside a limited caller's tenants comes without its tenant.
+type TNotifier = Omit<TBox, "id" | "tenantId" | "tenant"> & { id: string | null; tenant: { displayName: string } | null };
+type TData = { notifier: TNotifier | null; candidates: TBox[] };
 const KEY = ["settings", "notifier"];
 
-export function NotificationsClient({ canManage, myEmail }: { canManage: boolean; myEmail: string }) {
+export function NotificationsClient({ canManage, lockedReason = null, myEmail }: { canManage: boolean; lockedReason?: string | null; myEmail: string }) {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: KEY, queryFn: () => apiFetch<TData>("/api/settings/notifier") });
   const [choice, setChoice] = useState<string | null>(null);
@@ -44,6 +46,7 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
   return (
     <div className="space-y-6">
       <PageHeader title="Notifications" subtitle="The mailbox Consentry emails consent links and staff alerts from. Customers see this address as the sender." />
+      {lockedReason && <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600" data-testid="notifications-locked">{lockedReason}</p>}
       {!data ? (
         <p className="text-sm text-slate-500">{q.isError ? "Couldn't load the settings." : "Loading…"}</p>
       ) : data.candidates.length === 0 && !current ? (
@@ -51,7 +54,7 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
       ) : (
         <Card title="Notifier mailbox">
           <p className="mb-4 text-sm text-slate-600" data-testid="notifier-current">
-            {current ? <>Links are emailed from <span className="font-medium">{current.address}</span> ({current.tenant.displayName}, over {current.outbound.toUpperCase()}). {current.state !== "connected" && <Badge tone="red">{current.state}</Badge>}</> : "Not set: links can only be copied."}
+            {current ? <>Links are emailed from <span className="font-medium">{current.address}</span> ({current.tenant?.displayName ?? "another tenant"}, over {current.outbound.toUpperCase()}). {current.state !== "connected" && <Badge tone="red">{current.state}</Badge>}</> : "Not set: links can only be copied."}
           </p>
           {canManage && (
             <div className="flex flex-wrap items-end gap-3">
@@ -81,7 +84,7 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
   );
 }
 
-type TAlerts = { recipients: string[]; kinds: string[]; defaultRecipients: string[] };
+type TAlerts = { recipients: string[]; kinds: string[]; defaultRecipients: string[]; recipientsHidden?: boolean };
 
 // Staff alerts: a mailbox that needs a person, a secret crossing 30/14/7/1 days. Sent from the
 // notifier mailbox through the outbound queue.
@@ -115,9 +118,11 @@ function AlertsCard({ canManage, hasNotifier }: { canManage: boolean; hasNotifie
         {kind("mailbox", "A mailbox needs a person (needs re-consent, failing or degraded for a reason that won't pass by itself)")}
         {kind("secret", "A client secret expires in 30, 14, 7 or 1 days, or has expired")}
       </div>
-      <div className="mt-4 max-w-xl">
+      {a.recipientsHidden ? (
+        <p className="mt-4 text-sm text-slate-600" data-testid="alerts-recipients-hidden">Who gets alerts is shown only to staff who see every tenant.</p>
+      ) : <div className="mt-4 max-w-xl">
         <TextField label="Alert recipients" disabled={!canManage} placeholder={a.defaultRecipients.join(", ")} value={v.recipients} onChange={(e) => setDraft({ ...v, recipients: e.target.value })} error={error ?? undefined} hint={`Comma-separated. Empty: the owners and admins who see every tenant (${a.defaultRecipients.join(", ") || "none yet"}).`} />
-      </div>
+      </div>}
       {canManage && <div className="mt-3"><Button isBusy={save.isPending} disabled={!draft} onClick={() => save.mutate()}>Save alerts</Button></div>}
     </Card>
   );

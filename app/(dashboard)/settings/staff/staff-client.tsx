@@ -5,7 +5,7 @@ import { apiFetch } from "@/lib/api-client";
 import { useFormSubmit } from "@/lib/use-form-submit";
 import { staffKeys, tenantKeys } from "@/lib/queries/keys";
 import type { TStaff, TTenant } from "@/lib/queries/types";
-import { ROLE_DESCRIPTIONS, type TRole } from "@/lib/auth/permissions";
+import { ROLE_DESCRIPTIONS, roleAtMost, type TRole } from "@/lib/auth/permissions";
 import { ago } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
@@ -18,7 +18,15 @@ import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
 
 const ROLES: TRole[] = ["owner", "admin", "technician", "support"];
 
-export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; isOwner: boolean; me: string }) {
+// The server refuses the same things (lib/staff/manage-staff.ts); this says why before a click.
+function whyNot(s: TStaff, me: string, myRole: TRole, limitedTo: string[] | null): string | null {
+  if (s.staffUserId === me) return "You can't change your own role, tenants or status.";
+  if (!roleAtMost(s.role, myRole)) return `Only an ${s.role} can change an ${s.role}.`;
+  if (limitedTo && (s.hasAllTenants || s.tenantIds.some((t) => !limitedTo.includes(t)))) return "Reaches tenants beyond yours: only an owner or admin who sees all tenants can change this member.";
+  return null;
+}
+
+export function StaffClient({ canManage, isOwner, me, myRole, limitedTo }: { canManage: boolean; isOwner: boolean; me: string; myRole: TRole; limitedTo: string[] | null }) {
   const qc = useQueryClient();
   const staff = useQuery({ queryKey: staffKeys.list(), queryFn: () => apiFetch<{ staff: TStaff[] }>("/api/staff") });
   const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
@@ -43,7 +51,7 @@ export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; is
   return (
     <div className="space-y-6">
       <PageHeader title="Staff" subtitle="Who can sign in to this workspace, with which role and tenants." actions={canManage && <Button onClick={() => setOpen(!open)}>Add staff member</Button>} />
-      {open && canManage && <AddStaff tenants={tenants.data?.tenants ?? []} canAddOwner={isOwner} onDone={() => setOpen(false)} />}
+      {open && canManage && <AddStaff tenants={(tenants.data?.tenants ?? []).filter((t) => !limitedTo || limitedTo.includes(t.id))} myRole={myRole} mustLimit={!!limitedTo} onDone={() => setOpen(false)} />}
       <DataTable
         rows={staff.data?.staff ?? []}
         rowKey={(s) => s.membershipId}
@@ -55,9 +63,9 @@ export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; is
             key: "role",
             header: "Role",
             cell: (s) =>
-              canManage && s.staffUserId !== me && (isOwner || s.role !== "owner") ? (
+              canManage && !whyNot(s, me, myRole, limitedTo) && (isOwner || s.role !== "owner") ? (
                 <select aria-label={`Role of ${s.email}`} value={s.role} onChange={(e) => patch.mutate({ id: s.membershipId, body: { role: e.target.value } })} className="rounded border border-slate-300 px-2 py-1 text-sm">
-                  {ROLES.filter((r) => isOwner || r !== "owner").map((r) => <option key={r} value={r}>{r}</option>)}
+                  {ROLES.filter((r) => roleAtMost(r, myRole)).map((r) => <option key={r} value={r}>{r}</option>)}
                 </select>
               ) : (
                 <Badge tone="indigo">{s.role}</Badge>
@@ -71,7 +79,9 @@ export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; is
             key: "actions",
             header: "",
             cell: (s) =>
-              canManage && s.staffUserId !== me && (isOwner || s.role !== "owner") ? (
+              canManage && whyNot(s, me, myRole, limitedTo) ? (
+                <span className="text-xs text-slate-500" data-testid="staff-locked">{whyNot(s, me, myRole, limitedTo)}</span>
+              ) : canManage && (isOwner || s.role !== "owner") ? (
                 <div className="flex gap-2">
                   <Button variant="secondary" onClick={() => patch.mutate({ id: s.membershipId, body: { isDisabled: !s.isDisabled } })}>{s.isDisabled ? "Enable" : "Disable"}</Button>
                   <Button variant="ghost" onClick={() => confirm(`Remove ${s.email}?`) && remove.mutate(s.membershipId)}>Remove</Button>
@@ -85,9 +95,9 @@ export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; is
   );
 }
 
-function AddStaff({ tenants, canAddOwner, onDone }: { tenants: TTenant[]; canAddOwner: boolean; onDone: () => void }) {
+function AddStaff({ tenants, myRole, mustLimit, onDone }: { tenants: TTenant[]; myRole: TRole; mustLimit: boolean; onDone: () => void }) {
   const qc = useQueryClient();
-  const [v, setV] = useState({ email: "", name: "", role: "technician" as TRole, password: "", hasAllTenants: true, tenantIds: [] as string[] });
+  const [v, setV] = useState({ email: "", name: "", role: "technician" as TRole, password: "", hasAllTenants: !mustLimit, tenantIds: [] as string[] });
   const { errors, busy, onSubmit } = useFormSubmit(async () => {
     await apiFetch("/api/staff", { method: "POST", body: v });
     await qc.invalidateQueries({ queryKey: staffKeys.all });
@@ -99,10 +109,11 @@ function AddStaff({ tenants, canAddOwner, onDone }: { tenants: TTenant[]; canAdd
       <form className="grid gap-4 md:grid-cols-2" onSubmit={onSubmit}>
         <TextField label="Email" type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} error={errors.email} />
         <TextField label="Name" value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} error={errors.name} />
-        <SelectField label="Role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as TRole })} options={ROLES.filter((r) => canAddOwner || r !== "owner").map((r) => ({ value: r, label: `${r}: ${ROLE_DESCRIPTIONS[r]}` }))} error={errors.role} />
+        <SelectField label="Role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as TRole })} options={ROLES.filter((r) => roleAtMost(r, myRole)).map((r) => ({ value: r, label: `${r}: ${ROLE_DESCRIPTIONS[r]}` }))} error={errors.role} />
         <TextField label="Temporary password" type="password" value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={errors.password} hint="At least 12 characters. Share it privately." />
         <div className="md:col-span-2">
-          <TenantScopePicker tenants={tenants} value={v} onChange={(s) => setV({ ...v, ...s })} error={errors.tenantIds} />
+          <TenantScopePicker tenants={tenants} value={v} onChange={(s) => setV({ ...v, ...s })} error={errors.tenantIds} canPickAll={!mustLimit} />
+          {mustLimit && <p className="mt-1 text-xs text-slate-500">You can give only tenants you can use yourself.</p>}
         </div>
         {errors._ && <p className="text-sm text-red-600 md:col-span-2">{errors._}</p>}
         <div className="md:col-span-2">

@@ -22,7 +22,7 @@ import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 
 type TVerify = ({ ok: true } | ({ ok: false } & TDiagnosisView)) & { method?: "refresh" | "client_credentials"; mailbox?: string };
 
-export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId: string; tenantName: string; appId: string; info: TAzureSetupInfo; can: { manage: boolean; verify: boolean } }) {
+export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason = null }: { tenantId: string; tenantName: string; appId: string; info: TAzureSetupInfo; can: { manage: boolean; verify: boolean }; lockedReason?: string | null }) {
   const router = useRouter();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: appKeys.detail(appId), queryFn: () => apiFetch<{ app: TApp }>(`/api/apps/${appId}`) });
@@ -91,6 +91,7 @@ export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId
               <dt className="text-slate-500">Mailboxes</dt>
               <dd>{a.mailboxCount}</dd>
             </dl>
+            {lockedReason && <p className="mt-4 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600" data-testid="app-locked">{lockedReason}</p>}
             {verifyResult && (verifyResult.ok ? <p className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="verify-ok">The secret works: {verifyResult.method === "refresh" ? `Microsoft refreshed ${verifyResult.mailbox}'s token with it.` : "Microsoft issued an app token with it."}</p> : <DiagnosisBox d={verifyResult} />)}
           </Card>
           {can.manage && (

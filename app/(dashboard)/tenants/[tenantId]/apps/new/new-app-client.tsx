@@ -17,7 +17,7 @@ import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
 
 const inYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
 
-export function NewAppClient({ tenantId, tenantName, info }: { tenantId: string; tenantName: string; info: TAzureSetupInfo }) {
+export function NewAppClient({ tenantId, tenantName, info, canMultiTenant = true }: { tenantId: string; tenantName: string; info: TAzureSetupInfo; canMultiTenant?: boolean }) {
   const router = useRouter();
   const qc = useQueryClient();
   const [v, setV] = useState({ displayName: `${tenantName} mail`, clientId: "", secret: "", expiresAt: inYear(), kind: "single_tenant", scopeProfile: "imap_smtp" as TScopeProfile, defaultPrompt: "select_account", tokenEndpointOverride: "" });
@@ -77,7 +77,7 @@ export function NewAppClient({ tenantId, tenantName, info }: { tenantId: string;
             ))}
             <TextField label="Secret expires" type="date" value={v.expiresAt} onChange={set("expiresAt")} error={errors.expiresAt} hint="Certificates & secrets → Expires. Consentry warns 30, 14, 7 and 1 days ahead." />
             <div className="grid gap-4 md:grid-cols-2">
-              <SelectField label="App kind" value={v.kind} onChange={set("kind")} options={[{ value: "single_tenant", label: "Single tenant (in the customer's directory)" }, { value: "multi_tenant", label: "MSP multi-tenant app" }]} />
+              <SelectField label="App kind" value={v.kind} onChange={set("kind")} options={[{ value: "single_tenant", label: "Single tenant (in the customer's directory)" }, ...(canMultiTenant ? [{ value: "multi_tenant", label: "MSP multi-tenant app" }] : [])]} hint={canMultiTenant ? undefined : "An MSP multi-tenant app serves every tenant, so only an owner or admin who sees all tenants can register one."} />
               <SelectField label="Scope profile" value={v.scopeProfile} onChange={set("scopeProfile")} options={Object.entries(PROFILE_LABELS).map(([value, label]) => ({ value, label }))} />
             </div>
             <SelectField
