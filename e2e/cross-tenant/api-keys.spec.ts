@@ -11,7 +11,7 @@ const { alpha, beta } = f.workspaceA.tenants;
 
 async function makeKey(email: string, body: Record<string, unknown>) {
   const staff = await apiAs(email);
-  const r = await staff.post("/api/api-keys", { data: { name: `k-${randomUUID().slice(0, 6)}`, scopes: ["read", "send"], ...body } });
+  const r = await staff.post("/api/api-keys", { data: { name: `k-${randomUUID().slice(0, 6)}`, scopes: ["read", "send"], hasAllTenants: true, ...body } });
   return { status: r.status(), json: await r.json() };
 }
 const withKey = (key: string) => request.newContext({ baseURL: f.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
@@ -90,7 +90,7 @@ test("[CROSS-TENANT] a mailbox's outbox and its actions stay inside the tenant l
 
 test("[CROSS-TENANT] webhooks: only owners and admins, only their workspace", async () => {
   const owner = await apiAs(f.users.owner);
-  const created = await owner.post("/api/webhooks", { data: { url: "https://hooks.example.com/acme", events: ["mailbox.state_changed"] } });
+  const created = await owner.post("/api/webhooks", { data: { url: "https://hooks.example.com/acme", events: ["mailbox.state_changed"], hasAllTenants: true } });
   expect(created.status()).toBe(201);
   const { webhook, secret } = await created.json();
   const { webhooks } = await (await owner.get("/api/webhooks")).json();
@@ -105,10 +105,10 @@ test("[CROSS-TENANT] webhooks: only owners and admins, only their workspace", as
   const tech = await apiAs(f.users.tech);
   expect((await tech.get("/api/webhooks")).status()).toBe(403);
   expect((await tech.post("/api/webhooks", { data: { url: "https://x.example.com", events: ["message.received"], hasAllTenants: false, tenantIds: [alpha] } })).status()).toBe(403);
-  const bad = await owner.post("/api/webhooks", { data: { url: "https://169.254.169.254/latest/meta-data", events: ["message.received"] } });
+  const bad = await owner.post("/api/webhooks", { data: { url: "https://169.254.169.254/latest/meta-data", events: ["message.received"], hasAllTenants: true } });
   expect(bad.status()).toBe(201); // the e2e stack allows private targets for its loopback receiver
-  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: [] } })).status()).toBe(400);
-  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: ["mail.deleted"] } })).status()).toBe(400);
+  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: [], hasAllTenants: true } })).status()).toBe(400);
+  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: ["mail.deleted"], hasAllTenants: true } })).status()).toBe(400);
   await owner.delete(`/api/webhooks/${(await bad.json()).webhook.id}`);
   expect((await owner.delete(`/api/webhooks/${webhook.id}`)).status()).toBe(204);
 });

@@ -183,3 +183,61 @@ test.describe("[CROSS-TENANT] customer status links", () => {
     expect((await owner.delete(`/api/tenants/${beta}/status-links/${link.id}`)).status()).toBe(204);
   });
 });
+
+// Issue 9, finding 1: a tenant-limited admin or owner never widens a scope, its own or anyone's.
+test.describe("[CROSS-TENANT] a tenant-limited admin or owner never widens a scope", () => {
+  const newStaff = (extra: Record<string, unknown>) => ({ email: `n-${randomUUID().slice(0, 8)}@acme.test`, name: "N", role: "technician", password: "long-enough-password", ...extra });
+
+  for (const who of ["limitedAdmin", "limitedOwner"] as const) {
+    test(`${who}: its own membership can't be widened, and new staff stay within Alpha`, async () => {
+      const api = await apiAs(f.users[who]);
+      const me = (await (await api.get("/api/staff")).json()).staff.find((s: { email: string }) => s.email === f.users[who]);
+      expect(me).toBeTruthy();
+      for (const data of [{ hasAllTenants: true }, { hasAllTenants: false, tenantIds: [alpha, beta] }, { tenantIds: [beta] }, { role: "support" }, { isDisabled: false }]) {
+        expect((await api.patch(`/api/staff/${me.membershipId}`, { data })).status(), JSON.stringify(data)).toBe(403);
+      }
+      expect(await (await api.get("/api/me")).json()).toMatchObject({ hasAllTenants: false, tenantIds: [alpha] });
+      expect((await api.post("/api/staff", { data: newStaff({ hasAllTenants: true, tenantIds: [] }) })).status()).toBe(403);
+      expect((await api.post("/api/staff", { data: newStaff({ hasAllTenants: false, tenantIds: [beta] }) })).status()).toBe(403);
+      expect((await api.post("/api/staff", { data: newStaff({ hasAllTenants: false, tenantIds: [alpha, beta] }) })).status()).toBe(403);
+      // A missing hasAllTenants is a 400, never "every tenant".
+      expect((await api.post("/api/staff", { data: newStaff({}) })).status()).toBe(400);
+      expect((await api.post("/api/api-keys", { data: { name: "wide", scopes: ["read"], hasAllTenants: true } })).status()).toBe(403);
+      expect((await api.post("/api/webhooks", { data: { url: "https://hooks.example.com/wide", events: ["message.received"], hasAllTenants: true } })).status()).toBe(403);
+    });
+  }
+
+  test("a limited admin can't see, change or remove all-tenant staff, nor make an owner", async () => {
+    const owner = await apiAs(f.users.owner);
+    const all = (await (await owner.get("/api/staff")).json()).staff as { email: string; membershipId: string }[];
+    const ownerRow = all.find((s) => s.email === f.users.owner)!;
+    const adminRow = all.find((s) => s.email === f.users.admin)!;
+    const api = await apiAs(f.users.limitedAdmin);
+    const seen = ((await (await api.get("/api/staff")).json()).staff as { email: string }[]).map((s) => s.email);
+    expect(seen).toContain(f.users.limitedAdmin);
+    expect(seen).toContain(f.users.tech);
+    for (const wider of [f.users.owner, f.users.admin, f.users.support, "admin@demomsp.onmicrosoft.com"]) expect(seen).not.toContain(wider);
+    for (const row of [ownerRow, adminRow]) {
+      expect((await api.patch(`/api/staff/${row.membershipId}`, { data: { isDisabled: true } })).status()).toBe(403);
+      expect((await api.patch(`/api/staff/${row.membershipId}`, { data: { role: "support" } })).status()).toBe(403);
+      expect((await api.delete(`/api/staff/${row.membershipId}`)).status()).toBe(403);
+    }
+    expect((await api.post("/api/staff", { data: newStaff({ role: "owner", hasAllTenants: false, tenantIds: [alpha] }) })).status()).toBe(403);
+    const after = (await (await owner.get("/api/staff")).json()).staff as { email: string; isDisabled: boolean; role: string }[];
+    expect(after.find((s) => s.email === f.users.owner)).toMatchObject({ isDisabled: false, role: "owner" });
+    expect(after.find((s) => s.email === f.users.admin)).toMatchObject({ isDisabled: false, role: "admin" });
+  });
+
+  test("workspace settings: limited admins and owners get 403 on every write and don't see alert recipients", async () => {
+    for (const who of [f.users.limitedAdmin, f.users.limitedOwner]) {
+      const api = await apiAs(who);
+      expect((await api.put("/api/settings/alerts", { data: { recipients: ["attacker@evil.example"], kinds: ["mailbox", "secret"] } })).status()).toBe(403);
+      expect((await api.put("/api/settings/retention", { data: { messageRetentionDays: 7 } })).status()).toBe(403);
+      expect((await api.put("/api/settings/notifier", { data: { mailboxId: null } })).status()).toBe(403);
+      expect((await api.post("/api/settings/notifier/test", { data: { to: "attacker@evil.example" } })).status()).toBe(403);
+      expect((await (await api.get("/api/settings/alerts")).json()).alerts).toMatchObject({ recipients: [], defaultRecipients: [], recipientsHidden: true });
+    }
+    const owner = await apiAs(f.users.owner);
+    expect((await (await owner.get("/api/settings/alerts")).json()).alerts.recipients).not.toContain("attacker@evil.example");
+  });
+});

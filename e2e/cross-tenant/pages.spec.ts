@@ -2,6 +2,7 @@
 import { expect, test } from "@playwright/test";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
+import { apiAs } from "../support/api-session";
 
 const f = fixture();
 
@@ -82,4 +83,41 @@ test("[SECURITY] pages carry a Content-Security-Policy and refuse framing", asyn
   expect(h["content-security-policy"]).toContain("script-src 'self'");
   expect(h["x-frame-options"]).toBe("DENY");
   expect(h["x-content-type-options"]).toBe("nosniff");
+});
+
+// Issue 9, findings 1 and 2: a tenant-limited admin sees why a control is missing, not a failed submit.
+test("[CROSS-TENANT] a limited admin's pages hide what it can't change, with the reason", async ({ page }) => {
+  const owner = await apiAs(f.users.owner);
+  const made = await owner.post("/api/apps", {
+    data: { tenantId: null, displayName: "Acme MSP app (pages e2e)", clientId: crypto.randomUUID(), kind: "multi_tenant", scopeProfile: "imap_smtp", secret: { value: `msp-${crypto.randomUUID()}`, expiresAt: new Date(Date.now() + 200 * 86_400_000).toISOString() } },
+  });
+  expect(made.status()).toBe(201);
+  const msp = (await made.json()).app.id as string;
+  try {
+    await signIn(page, f.users.limitedAdmin);
+    await page.goto(`/tenants/${f.workspaceA.tenants.alpha}/apps/${msp}`);
+    await expect(page.getByTestId("app-locked")).toContainText("only an owner or admin who sees all tenants");
+    await expect(page.getByRole("button", { name: "Verify app" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Delete app registration" })).toHaveCount(0);
+    await expect(page.getByText("Rotate secret")).toHaveCount(0);
+    // Alpha's own app keeps its controls.
+    await page.goto(`/tenants/${f.workspaceA.tenants.alpha}/apps/${f.objects.alpha.app}`);
+    await expect(page.getByRole("button", { name: "Delete app registration" })).toBeVisible();
+    // Staff: all-tenant members aren't listed; its own row says why it can't be changed; no "All tenants" choice.
+    await page.goto("/settings/staff");
+    await expect(page.getByText(f.users.tech)).toBeVisible();
+    await expect(page.getByText(f.users.owner)).toHaveCount(0);
+    await expect(page.getByTestId("staff-locked").first()).toBeVisible();
+    await page.getByRole("button", { name: "Add staff member" }).first().click();
+    await expect(page.getByLabel("All tenants")).toHaveCount(0);
+    await expect(page.getByRole("option", { name: /^owner: / })).toHaveCount(0);
+    // Workspace settings: the reason instead of a control that would fail.
+    await page.goto("/settings/data");
+    await expect(page.getByTestId("retention-locked")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+    await page.goto("/settings/notifications");
+    await expect(page.getByTestId("notifications-locked")).toBeVisible();
+  } finally {
+    expect((await owner.delete(`/api/apps/${msp}`)).status()).toBe(204);
+  }
 });

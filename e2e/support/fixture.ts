@@ -8,7 +8,7 @@ export type TE2eFixture = {
   databaseUrl: string;
   workspaceA: { id: string; tenants: { alpha: string; beta: string } };
   workspaceB: { id: string; tenants: { gamma: string } };
-  users: { owner: string; admin: string; tech: string; support: string; otherOwner: string };
+  users: { owner: string; admin: string; tech: string; support: string; otherOwner: string; limitedAdmin: string; limitedOwner: string };
   sandboxObjects: Record<"contoso" | "fabrikam", { tenant: string; app: string; helpdesk: string }>;
   objects: Record<"alpha" | "beta" | "gamma", { app: string; mailbox: string }>;
   sandbox: { loginUrl: string; caPath: string } | null;

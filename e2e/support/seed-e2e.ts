@@ -1,5 +1,6 @@
 // Seeds two workspaces for the e2e suites: Acme (owner, admin, a technician limited to Alpha,
-// support) and Other MSP, whose data Acme's staff must never reach.
+// support, and an admin and an owner limited to Alpha) and Other MSP, whose data Acme's staff
+// must never reach.
 import { randomUUID } from "node:crypto";
 import { db } from "../../lib/db/client";
 import { hashPassword } from "../../lib/auth/password";
@@ -12,7 +13,15 @@ export async function seedE2e(password: string) {
   const alpha = await prisma.tenant.create({ data: { workspaceId: a.id, displayName: "Alpha Corp", primaryDomain: "alpha.example.com", cloud: "sandbox" } });
   const beta = await prisma.tenant.create({ data: { workspaceId: a.id, displayName: "Beta LLC", primaryDomain: "beta.example.com", cloud: "global" } });
   const gamma = await prisma.tenant.create({ data: { workspaceId: b.id, displayName: "Gamma GmbH", primaryDomain: "gamma.example.com", cloud: "global" } });
-  const users = { owner: "owner@acme.test", admin: "admin@acme.test", tech: "tech@acme.test", support: "support@acme.test", otherOwner: "owner@other.test" };
+  const users = {
+    owner: "owner@acme.test",
+    admin: "admin@acme.test",
+    tech: "tech@acme.test",
+    support: "support@acme.test",
+    otherOwner: "owner@other.test",
+    limitedAdmin: "limited-admin@acme.test",
+    limitedOwner: "limited-owner@acme.test",
+  };
   const add = async (email: string, workspaceId: string, role: "owner" | "admin" | "technician" | "support", tenantIds?: string[]) => {
     const u = await prisma.staffUser.create({ data: { email, name: email.split("@")[0], passwordHash: hash } });
     await prisma.membership.create({ data: { workspaceId, staffUserId: u.id, role, hasAllTenants: !tenantIds, tenantIds: tenantIds ?? [] } });
@@ -22,6 +31,9 @@ export async function seedE2e(password: string) {
   await add(users.tech, a.id, "technician", [alpha.id]);
   await add(users.support, a.id, "support");
   await add(users.otherOwner, b.id, "owner");
+  // Tenant-limited admin and owner (issue 9): a scope they can't widen, objects they can't change.
+  await add(users.limitedAdmin, a.id, "admin", [alpha.id]);
+  await add(users.limitedOwner, a.id, "owner", [alpha.id]);
   // Signs in only with Microsoft (the sandbox's MSP tenant): no password.
   const sso = await prisma.staffUser.create({ data: { email: "admin@demomsp.onmicrosoft.com", name: "MSP admin (SSO)" } });
   await prisma.membership.create({ data: { workspaceId: a.id, staffUserId: sso.id, role: "admin", hasAllTenants: true, tenantIds: [] } });
