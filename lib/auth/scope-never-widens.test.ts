@@ -21,6 +21,7 @@ import { notifierFor, setNotifier } from "../notify/notifier";
 import { setRetention } from "../retention/retention";
 import { listAudit, ZAuditQuery } from "../audit/list-audit";
 import { sealValue } from "../crypto";
+import { buildSupportBundle, ZBundleQuery } from "../support/support-bundle";
 
 async function world() {
   const ws = await db().workspace.create({ data: { name: "Scopes", slug: `scopes-${randomUUID()}` } });
@@ -209,5 +210,8 @@ describe("finding 2: what serves every tenant is changed only by an all-tenant o
     const { entries } = await listAudit({ workspaceId: w.ws.id, scope: w.limitedAdmin, query: ZAuditQuery.parse({}) });
     expect(entries.map((e) => `${e.action}:${e.tenantId === w.alpha.id ? "alpha" : e.tenantId === null ? "none" : "other"}`).sort()).toEqual(["api_key.create:none", "tenant.update:alpha"]);
     expect((await listAudit({ workspaceId: w.ws.id, scope: w.owner, query: ZAuditQuery.parse({}) })).entries.length).toBe(5);
+    // The support bundle's audit section follows the same rule.
+    const bundle = JSON.parse(await buildSupportBundle(w.limitedAdmin, ZBundleQuery.parse({}))) as { audit: { action: string }[] };
+    expect(bundle.audit.map((a) => a.action).sort()).toEqual(["api_key.create", "tenant.update"]);
   });
 });

@@ -96,6 +96,8 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   });
   // Log lines of the chosen tenant, or of the caller's tenants plus workspace-level ones.
   const byTenant = q.tenantId ? { tenantId: { in: target.tenantIds } } : { OR: [{ tenantId: null }, { tenantId: { in: target.tenantIds } }] };
+  // Limited staff: workspace-level audit rows (staff, keys, settings) only when they wrote them, as in the audit log.
+  const auditOfLimited = q.tenantId ? byTenant : { OR: [{ tenantId: null, actorEmail: scope.email }, { tenantId: { in: target.tenantIds } }] };
   const [messageStats, outboundStats, lastTests, events, audit, workers, migrations] = await Promise.all([
     mailboxIds.length ? db().message.groupBy({ by: ["mailboxId"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true }, _max: { receivedAt: true, createdAt: true } }) : [],
     mailboxIds.length ? db().outboundMessage.groupBy({ by: ["mailboxId", "status"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true } }) : [],
@@ -112,7 +114,7 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
       select: { createdAt: true, level: true, code: true, message: true, detail: true, tenantId: true, mailboxId: true },
     }),
     db().auditEntry.findMany({
-      where: { workspaceId: scope.workspaceId, createdAt: { gte: since }, ...(target.mailboxId ? { targetId: target.mailboxId } : byTenant) },
+      where: { workspaceId: scope.workspaceId, createdAt: { gte: since }, ...(target.mailboxId ? { targetId: target.mailboxId } : scope.hasAllTenants ? byTenant : auditOfLimited) },
       orderBy: { createdAt: "desc" },
       take: 500,
       select: { createdAt: true, actorEmail: true, action: true, targetType: true, targetId: true, tenantId: true, detail: true },
