@@ -204,6 +204,8 @@ test.describe("[CROSS-TENANT] a tenant-limited admin or owner never widens a sco
       expect((await api.post("/api/staff", { data: newStaff({}) })).status()).toBe(400);
       expect((await api.post("/api/api-keys", { data: { name: "wide", scopes: ["read"], hasAllTenants: true } })).status()).toBe(403);
       expect((await api.post("/api/webhooks", { data: { url: "https://hooks.example.com/wide", events: ["message.received"], hasAllTenants: true } })).status()).toBe(403);
+      // A new tenant would be outside its own tenants: only all-tenant owners and admins add tenants.
+      expect((await api.post("/api/tenants", { data: { displayName: "Sneaky", primaryDomain: "sneaky.example.com", cloud: "global" } })).status()).toBe(403);
     });
   }
 
