@@ -105,8 +105,8 @@ test("[CROSS-TENANT] a limited admin's pages hide what it can't change, with the
     await expect(page.getByRole("button", { name: "Delete app registration" })).toBeVisible();
     // Staff: all-tenant members aren't listed; its own row says why it can't be changed; no "All tenants" choice.
     await page.goto("/settings/staff");
-    await expect(page.getByText(f.users.tech)).toBeVisible();
-    await expect(page.getByText(f.users.owner)).toHaveCount(0);
+    await expect(page.getByText(f.users.tech, { exact: true })).toBeVisible();
+    await expect(page.getByText(f.users.owner, { exact: true })).toHaveCount(0);
     await expect(page.getByTestId("staff-locked").first()).toBeVisible();
     await page.getByRole("button", { name: "Add staff member" }).first().click();
     await expect(page.getByLabel("All tenants")).toHaveCount(0);
