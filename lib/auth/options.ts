@@ -7,6 +7,7 @@ import { z } from "zod";
 import { db } from "../db/client";
 import { env } from "../env";
 import { cloudLoginBase } from "./entra-cloud";
+import { safeCallbackPath } from "./safe-callback-url";
 import { verifyPassword } from "./password";
 import { isLoginBlocked, recordLoginAttempt } from "./login-rate-limit";
 
@@ -74,6 +75,10 @@ export function authOptions(): AuthOptions {
         if (p?.oid && !staff.entraOid) await db().staffUser.update({ where: { id: staff.id }, data: { entraOid: p.oid } });
         user.id = staff.id;
         return true;
+      },
+      // next-auth's own check lets "/\\evil.example" through as a path; resolve it and keep only our origin.
+      async redirect({ url, baseUrl }) {
+        return `${new URL(baseUrl).origin}${safeCallbackPath(url, baseUrl)}`;
       },
       async jwt({ token, user }) {
         if (user) token.sub = user.id;
