@@ -8,16 +8,10 @@ import { db } from "../db/client";
 import { env } from "../env";
 import { cloudLoginBase } from "./entra-cloud";
 import { safeCallbackPath } from "./safe-callback-url";
-import { verifyPassword } from "./password";
-import { isLoginBlocked, recordLoginAttempt } from "./login-rate-limit";
+import { clientIpFrom } from "./client-ip";
+import { signInWithPassword } from "./password-sign-in";
 
 const ZCredentials = z.object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(1024) });
-
-function clientIp(headers: Record<string, unknown> | undefined): string {
-  const fwd = headers?.["x-forwarded-for"];
-  const first = typeof fwd === "string" ? fwd.split(",")[0].trim() : "";
-  return first || "local";
-}
 
 function providers(): AuthOptions["providers"] {
   const e = env();
@@ -30,14 +24,11 @@ function providers(): AuthOptions["providers"] {
         const parsed = ZCredentials.safeParse(raw);
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
-        const ip = clientIp(req?.headers as Record<string, unknown> | undefined);
-        if (await isLoginBlocked(email, ip)) throw new Error("RateLimited");
-        const user = await db().staffUser.findUnique({ where: { email }, omit: { passwordHash: false } });
-        const ok = await verifyPassword(password, user?.passwordHash);
-        await recordLoginAttempt(email, ip, ok && !!user && !user.isDisabled);
-        if (!ok || !user || user.isDisabled) return null;
-        await db().staffUser.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-        return { id: user.id, email: user.email, name: user.name };
+        const fwd = (req?.headers as Record<string, string | string[] | undefined> | undefined)?.["x-forwarded-for"];
+        const r = await signInWithPassword({ email, password, ip: clientIpFrom(fwd, e.TRUSTED_PROXY_COUNT) });
+        if (r.ok) return r.user;
+        if (r.error === "CredentialsSignin") return null;
+        throw new Error(r.error);
       },
     }),
   ];

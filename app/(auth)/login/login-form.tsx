@@ -8,7 +8,8 @@ import { safeCallbackPath } from "@/lib/auth/safe-callback-url";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",
-  RateLimited: "Too many failed sign-ins. Try again in 15 minutes.",
+  RateLimited: "Too many failed sign-ins from here. Wait a little and try again.",
+  Busy: "Sign-in is busy right now. Try again in a few seconds.",
 };
 
 export function LoginForm({ callbackUrl, hasSso, initialError }: { callbackUrl: string; hasSso: boolean; initialError?: string }) {
