@@ -10,6 +10,7 @@ import { cloudLoginBase } from "./entra-cloud";
 import { safeCallbackPath } from "./safe-callback-url";
 import { clientIpFrom } from "./client-ip";
 import { signInWithPassword } from "./password-sign-in";
+import { resolveSsoStaff } from "./sso-link";
 
 const ZCredentials = z.object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(1024) });
 
@@ -58,13 +59,10 @@ export function authOptions(): AuthOptions {
     callbacks: {
       async signIn({ user, account, profile }) {
         if (account?.provider !== "azure-ad") return true;
-        // SSO only admits existing staff: match on the Entra object id, else on the email once.
-        const p = profile as { oid?: string; email?: string; preferred_username?: string } | undefined;
-        const email = (p?.email ?? p?.preferred_username ?? user.email ?? "").toLowerCase();
-        const staff = (p?.oid && (await db().staffUser.findUnique({ where: { entraOid: p.oid } }))) || (email && (await db().staffUser.findUnique({ where: { email } })));
-        if (!staff || staff.isDisabled) return "/login?error=NoStaffAccount";
-        if (p?.oid && !staff.entraOid) await db().staffUser.update({ where: { id: staff.id }, data: { entraOid: p.oid } });
-        user.id = staff.id;
+        // profile is the id_token's claims, verified by next-auth (openid-client): signature, issuer, audience, nonce.
+        const d = await resolveSsoStaff(profile, env().AUTH_ENTRA_TENANT ?? "");
+        if (!d.ok) return d.reason === "linked_to_another" || d.reason === "wrong_tenant" ? "/login?error=SsoAccountMismatch" : "/login?error=NoStaffAccount";
+        user.id = d.staffUserId;
         return true;
       },
       // next-auth's own check lets "/\\evil.example" through as a path; resolve it and keep only our origin.

@@ -39,6 +39,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
 function loginError(code?: string): string | undefined {
   if (!code) return undefined;
   if (code === "NoStaffAccount") return "Your Microsoft account has no Consentry staff account.";
+  if (code === "SsoAccountMismatch") return "This Microsoft account isn't the one linked to your Consentry staff account. Sign in with that account, or ask an owner.";
   if (code === "CredentialsSignin") return "Wrong email or password.";
   if (code === "SessionRequired") return "Sign in to continue.";
   if (["OAuthSignin", "OAuthCallback", "OAuthCreateAccount", "Callback", "AccessDenied"].includes(code)) return "Sign-in with Microsoft didn't complete. Try again, or sign in with email and password.";
