@@ -4,7 +4,6 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import AzureADProvider from "next-auth/providers/azure-ad";
 import { z } from "zod";
-import { db } from "../db/client";
 import { env } from "../env";
 import { cloudLoginBase } from "./entra-cloud";
 import { safeCallbackPath } from "./safe-callback-url";
@@ -65,7 +64,7 @@ export function authOptions(): AuthOptions {
         user.id = d.staffUserId;
         return true;
       },
-      // next-auth's own check lets "/\\evil.example" through as a path; resolve it and keep only our origin.
+      // Same rule as the login page: the URL parser decides, and only our origin's path+query+hash is kept.
       async redirect({ url, baseUrl }) {
         return `${new URL(baseUrl).origin}${safeCallbackPath(url, baseUrl)}`;
       },
