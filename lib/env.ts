@@ -14,6 +14,9 @@ const ZEnv = z.object({
   SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(8),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  // Reverse proxies in front of the web app that append to X-Forwarded-For; the client address is
+  // the entry that many places from the right (0: none, take the rightmost, which Next sets itself).
+  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),
   // Staff SSO through Microsoft Entra ID; off unless all three are set.
   AUTH_ENTRA_CLIENT_ID: z.string().optional(),
   AUTH_ENTRA_CLIENT_SECRET: z.string().optional(),

@@ -4,19 +4,14 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import AzureADProvider from "next-auth/providers/azure-ad";
 import { z } from "zod";
-import { db } from "../db/client";
 import { env } from "../env";
 import { cloudLoginBase } from "./entra-cloud";
-import { verifyPassword } from "./password";
-import { isLoginBlocked, recordLoginAttempt } from "./login-rate-limit";
+import { safeCallbackPath } from "./safe-callback-url";
+import { clientIpFrom } from "./client-ip";
+import { signInWithPassword } from "./password-sign-in";
+import { resolveSsoStaff } from "./sso-link";
 
 const ZCredentials = z.object({ email: z.string().trim().toLowerCase().email().max(254), password: z.string().min(1).max(1024) });
-
-function clientIp(headers: Record<string, unknown> | undefined): string {
-  const fwd = headers?.["x-forwarded-for"];
-  const first = typeof fwd === "string" ? fwd.split(",")[0].trim() : "";
-  return first || "local";
-}
 
 function providers(): AuthOptions["providers"] {
   const e = env();
@@ -29,14 +24,11 @@ function providers(): AuthOptions["providers"] {
         const parsed = ZCredentials.safeParse(raw);
         if (!parsed.success) return null;
         const { email, password } = parsed.data;
-        const ip = clientIp(req?.headers as Record<string, unknown> | undefined);
-        if (await isLoginBlocked(email, ip)) throw new Error("RateLimited");
-        const user = await db().staffUser.findUnique({ where: { email }, omit: { passwordHash: false } });
-        const ok = await verifyPassword(password, user?.passwordHash);
-        await recordLoginAttempt(email, ip, ok && !!user && !user.isDisabled);
-        if (!ok || !user || user.isDisabled) return null;
-        await db().staffUser.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-        return { id: user.id, email: user.email, name: user.name };
+        const fwd = (req?.headers as Record<string, string | string[] | undefined> | undefined)?.["x-forwarded-for"];
+        const r = await signInWithPassword({ email, password, ip: clientIpFrom(fwd, e.TRUSTED_PROXY_COUNT) });
+        if (r.ok) return r.user;
+        if (r.error === "CredentialsSignin") return null;
+        throw new Error(r.error);
       },
     }),
   ];
@@ -66,14 +58,15 @@ export function authOptions(): AuthOptions {
     callbacks: {
       async signIn({ user, account, profile }) {
         if (account?.provider !== "azure-ad") return true;
-        // SSO only admits existing staff: match on the Entra object id, else on the email once.
-        const p = profile as { oid?: string; email?: string; preferred_username?: string } | undefined;
-        const email = (p?.email ?? p?.preferred_username ?? user.email ?? "").toLowerCase();
-        const staff = (p?.oid && (await db().staffUser.findUnique({ where: { entraOid: p.oid } }))) || (email && (await db().staffUser.findUnique({ where: { email } })));
-        if (!staff || staff.isDisabled) return "/login?error=NoStaffAccount";
-        if (p?.oid && !staff.entraOid) await db().staffUser.update({ where: { id: staff.id }, data: { entraOid: p.oid } });
-        user.id = staff.id;
+        // profile is the id_token's claims, verified by next-auth (openid-client): signature, issuer, audience, nonce.
+        const d = await resolveSsoStaff(profile, env().AUTH_ENTRA_TENANT ?? "");
+        if (!d.ok) return d.reason === "linked_to_another" || d.reason === "wrong_tenant" ? "/login?error=SsoAccountMismatch" : "/login?error=NoStaffAccount";
+        user.id = d.staffUserId;
         return true;
+      },
+      // Same rule as the login page: the URL parser decides, and only our origin's path+query+hash is kept.
+      async redirect({ url, baseUrl }) {
+        return `${new URL(baseUrl).origin}${safeCallbackPath(url, baseUrl)}`;
       },
       async jwt({ token, user }) {
         if (user) token.sub = user.id;

@@ -10,6 +10,7 @@ import { writeAudit } from "../audit/write-audit";
 import { hashToken, safeEqual, tokenPurpose } from "./secure-token";
 import { loadAppForConsent } from "./load-app-for-consent";
 import { checkIdToken, diagnoseRedirectError, redeemCode, type TDiagnosis } from "./ms-adapter";
+import { confirmAdminConsent } from "./confirm-admin-consent";
 
 export type TCallbackQuery = {
   code?: string;
@@ -61,22 +62,22 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
       await fail(req.id, !!req.linkTokenHash, diagnoseRedirectError("access_denied", "AADSTS65004: The resource owner or authorization server denied the request."));
       return { redirect: resultUrl(state) };
     }
-    const returnedTid = (q.tenant ?? "").toLowerCase();
+    // Recorded only once Microsoft confirms it for the tenant on file; the callback never sets the directory ID.
+    const confirmed = await confirmAdminConsent({ app: loaded.ms, returnedTenant: q.tenant, tenant: req.tenant });
+    if (!confirmed.ok) {
+      await fail(req.id, !!req.linkTokenHash, confirmed.diagnosis);
+      await db().event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, level: "warn", code: confirmed.diagnosis.code, message: `Organization consent was not recorded: ${confirmed.diagnosis.title}.`, detail: JSON.parse(JSON.stringify(confirmed.diagnosis.detail ?? {})) } });
+      return { redirect: resultUrl(state) };
+    }
+    const returnedTid = confirmed.tenantId;
     const scopes = (q.scope ?? "").split(/\s+/).filter(Boolean);
-    const mismatch = !!req.tenant.directoryId && !!returnedTid && returnedTid !== req.tenant.directoryId;
     await db().$transaction(async (tx) => {
       await tx.tenant.update({
         where: { id: req.tenantId },
-        data: {
-          adminConsentAt: new Date(),
-          adminConsentBy: actor.email,
-          adminConsentScopes: scopes,
-          adminConsentTenantId: returnedTid || null,
-          ...(!req.tenant.directoryId && returnedTid ? { directoryId: returnedTid } : {}),
-        },
+        data: { adminConsentAt: new Date(), adminConsentBy: actor.email, adminConsentScopes: scopes, adminConsentTenantId: returnedTid },
       });
-      await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: mismatch ? "tenant_mismatch" : "admin_consent_granted", resultDetail: { returnedTenantId: returnedTid, expectedTenantId: req.tenant.directoryId, scopes, tenantMismatch: mismatch } } });
-      await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, level: mismatch ? "warn" : "info", code: "admin_consent_granted", message: mismatch ? `Organization consent was granted in tenant ${returnedTid}, not the tenant on file (${req.tenant.directoryId}).` : "Organization consent granted.", detail: { scopes } } });
+      await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: "admin_consent_granted", resultDetail: { returnedTenantId: returnedTid, expectedTenantId: req.tenant.directoryId, scopes, confirmedBy: "client_credentials" } } });
+      await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, level: "info", code: "admin_consent_granted", message: "Organization consent granted.", detail: { scopes } } });
       await writeAudit(tx, actor, { action: "tenant.admin_consent", targetType: "tenant", targetId: req.tenantId, tenantId: req.tenantId, detail: { scopes, returnedTenantId: returnedTid } });
     });
     return { redirect: resultUrl(state) };

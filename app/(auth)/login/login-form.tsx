@@ -4,10 +4,12 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { safeCallbackPath } from "@/lib/auth/safe-callback-url";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",
-  RateLimited: "Too many failed sign-ins. Try again in 15 minutes.",
+  RateLimited: "Too many failed sign-ins from here. Wait a little and try again.",
+  Busy: "Sign-in is busy right now. Try again in a few seconds.",
 };
 
 export function LoginForm({ callbackUrl, hasSso, initialError }: { callbackUrl: string; hasSso: boolean; initialError?: string }) {
@@ -26,7 +28,8 @@ export function LoginForm({ callbackUrl, hasSso, initialError }: { callbackUrl: 
           setError("");
           const res = await signIn("credentials", { email, password, redirect: false });
           if (res?.ok && !res.error) {
-            router.push(callbackUrl);
+            // Checked again here: the prop is the server's answer, but this is what the browser follows.
+            router.push(safeCallbackPath(callbackUrl, window.location.origin));
             router.refresh();
             return;
           }
@@ -46,7 +49,7 @@ export function LoginForm({ callbackUrl, hasSso, initialError }: { callbackUrl: 
         </Button>
       </form>
       {hasSso && (
-        <Button variant="secondary" className="mt-3 w-full" onClick={() => signIn("azure-ad", { callbackUrl })}>
+        <Button variant="secondary" className="mt-3 w-full" onClick={() => signIn("azure-ad", { callbackUrl: safeCallbackPath(callbackUrl, window.location.origin) })}>
           Sign in with Microsoft
         </Button>
       )}

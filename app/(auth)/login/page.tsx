@@ -3,18 +3,20 @@ import { redirect } from "next/navigation";
 import { getScope } from "@/lib/auth/session";
 import { needsSetup } from "@/lib/staff/bootstrap-owner";
 import { env } from "@/lib/env";
+import { safeCallbackPath } from "@/lib/auth/safe-callback-url";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }> }) {
   if (await getScope()) redirect("/");
   const sp = await searchParams;
   const e = env();
   const hasSso = !!(e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT);
-  // Only same-site paths are accepted as a post-login destination.
-  const callbackUrl = sp.callbackUrl?.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
+  // Only our own origin is accepted as a post-login destination (a repeated key is an array).
+  const callbackUrl = safeCallbackPath(sp.callbackUrl, e.CONSENTRY_PUBLIC_URL);
+  const error = Array.isArray(sp.error) ? sp.error[0] : sp.error;
   return (
     <main className="flex min-h-screen items-center justify-center bg-slate-50 px-4">
       <div className="w-full max-w-sm">
@@ -22,7 +24,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-indigo-600 text-lg font-bold text-white">C</div>
           <h1 className="text-xl font-semibold text-slate-900">Sign in to Consentry</h1>
         </div>
-        <LoginForm callbackUrl={callbackUrl} hasSso={hasSso} initialError={loginError(sp.error)} />
+        <LoginForm callbackUrl={callbackUrl} hasSso={hasSso} initialError={loginError(error)} />
         {(await needsSetup()) && (
           <p className="mt-4 text-center text-sm text-slate-600">
             First time here? <a className="font-medium text-indigo-700 hover:underline" href="/setup">Create the owner account</a>
@@ -37,6 +39,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
 function loginError(code?: string): string | undefined {
   if (!code) return undefined;
   if (code === "NoStaffAccount") return "Your Microsoft account has no Consentry staff account.";
+  if (code === "SsoAccountMismatch") return "This Microsoft account isn't the one linked to your Consentry staff account. Sign in with that account, or ask an owner.";
   if (code === "CredentialsSignin") return "Wrong email or password.";
   if (code === "SessionRequired") return "Sign in to continue.";
   if (["OAuthSignin", "OAuthCallback", "OAuthCreateAccount", "Callback", "AccessDenied"].includes(code)) return "Sign-in with Microsoft didn't complete. Try again, or sign in with email and password.";

@@ -1,0 +1,44 @@
+// After sign-in the browser only goes somewhere on our own origin, whatever callbackUrl says
+// (issue 9, finding 11), and a repeated callbackUrl is a normal login page, not a 500.
+import { expect, test } from "@playwright/test";
+import { fixture } from "../support/fixture";
+
+const f = fixture();
+
+for (const hostile of ["/%5Cevil.example", "//evil.example", "/%5C/evil.example", "https://evil.example/", "%2F%2Fevil.example", "/%09/evil.example", "javascript:alert(1)"]) {
+  test(`[login] callbackUrl=${hostile} stays on our origin`, async ({ page }) => {
+    const leaving: string[] = [];
+    page.on("request", (r) => {
+      if (!r.url().startsWith(f.baseUrl) && r.isNavigationRequest()) leaving.push(r.url());
+    });
+    await page.goto(`/login?callbackUrl=${hostile}`);
+    await page.getByLabel("Email").fill(f.users.admin);
+    await page.getByLabel("Password").fill(f.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByTestId("sign-out")).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(new URL(f.baseUrl).origin);
+    expect(leaving).toEqual([]);
+  });
+}
+
+test("[login] a safe callbackUrl is honoured; a repeated one is a login page, not a 500", async ({ page, request }) => {
+  await page.goto("/login?callbackUrl=%2Fevents%3Flevel%3Dwarn");
+  await page.getByLabel("Email").fill(f.users.admin);
+  await page.getByLabel("Password").fill(f.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/events\?level=warn$/);
+
+  const r = await request.get("/login?callbackUrl=/events&callbackUrl=//evil.example&error=a&error=b", { maxRedirects: 0 });
+  expect(r.status()).toBe(200);
+  expect(await r.text()).toContain("Sign in to Consentry");
+});
+
+test("[login] next-auth's redirect callback keeps only our origin", async ({ request }) => {
+  for (const hostile of ["/\\evil.example", "https://evil.example/x", "//evil.example", "/%5Cevil.example"]) {
+    const csrf = (await (await request.get("/api/auth/csrf")).json()).csrfToken as string;
+    const r = await request.post("/api/auth/callback/credentials", { form: { csrfToken: csrf, email: f.users.admin, password: f.password, callbackUrl: hostile, json: "true" }, maxRedirects: 0 });
+    const to = ((await r.json()) as { url: string }).url;
+    expect(new URL(to).origin).toBe(new URL(f.baseUrl).origin);
+    expect(new URL(to).pathname).not.toMatch(/^\/[\\/]/);
+  }
+});
