@@ -2,6 +2,7 @@ import "server-only";
 // The audit log, newest first, filtered and paged by cursor. Staff limited to some tenants
 // see workspace-level entries plus entries of their tenants only.
 import { z } from "zod";
+import { ZDateParam } from "../http/zod-fields";
 import { db } from "../db/client";
 import type { TScope } from "../auth/session";
 
@@ -10,8 +11,8 @@ export const ZAuditQuery = z.object({
   actor: z.string().max(254).optional(),
   tenantId: z.string().uuid().optional(),
   targetType: z.string().max(50).optional(),
-  from: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
-  to: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
+  from: ZDateParam.optional(),
+  to: ZDateParam.optional(),
   cursor: z.string().uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

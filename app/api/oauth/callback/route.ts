@@ -5,6 +5,7 @@ import { getScope } from "@/lib/auth/session";
 import { handleCallback } from "@/lib/consent/handle-callback";
 import { STATE_COOKIE } from "@/lib/consent/start-consent";
 import { publicUrl } from "@/lib/http/public-url";
+import { readFormLimited } from "@/lib/http/read-body";
 
 const ZQuery = z.object({
   code: z.string().max(4096).optional(),
@@ -37,7 +38,8 @@ export async function GET(req: NextRequest) {
 
 // response_mode=form_post
 export async function POST(req: NextRequest) {
-  const text = await req.text();
-  if (text.length > 64 * 1024) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
-  return handle(req, new URLSearchParams(text));
+  // Read with a byte counter: a chunked body can't be buffered whole before the size check.
+  const form = await readFormLimited(req, 64 * 1024).catch(() => null);
+  if (!form) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
+  return handle(req, form);
 }
