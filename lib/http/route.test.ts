@@ -14,6 +14,9 @@ import { ZDateParam } from "./zod-fields";
 import { readFormLimited } from "./read-body";
 import { ZEventQuery } from "../events/list-events";
 import { ZAuditQuery } from "../audit/list-audit";
+import { firstParams } from "./search-params";
+import { POST as oauthCallbackPost } from "../../app/api/oauth/callback/route";
+import { POST as graphNotificationPost } from "../../app/api/graph/notifications/route";
 
 const ZBody = z.object({ name: z.string().max(100), tags: z.array(z.string()).max(10).optional(), nested: z.object({ note: z.string() }).optional() });
 const echo = publicRoute({ body: ZBody, query: z.object({ from: ZDateParam.optional(), q: z.string().optional() }) }, async ({ body, query }) => ({ body, query }));
@@ -186,5 +189,43 @@ describe("request bodies are read with a byte counter", () => {
     const ok = await fetch(`http://127.0.0.1:${port}/form`, { method: "POST", body: "state=abc&code=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ state: "abc" });
+  });
+
+  /** A 10 MB body as a pull stream, counting what the handler reads. */
+  function bigStream(total: number) {
+    const chunk = new Uint8Array(64 * 1024).fill(97);
+    const counter = { pulled: 0 };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (counter.pulled >= total) return c.close();
+        counter.pulled += chunk.length;
+        c.enqueue(chunk);
+      },
+    }, { highWaterMark: 0 });
+    return { stream, counter };
+  }
+  const streamed = (path: string, stream: ReadableStream<Uint8Array>, contentType: string) =>
+    new NextRequest(`http://app.test${path}`, { method: "POST", body: stream, headers: { host: "app.test", "content-type": contentType }, duplex: "half" } as unknown as ConstructorParameters<typeof NextRequest>[1]);
+
+  it("the public routes that read bodies themselves stop at their limit too", { timeout: 30_000 }, async () => {
+    const cb = bigStream(10 * 1024 * 1024);
+    const r1 = await oauthCallbackPost(streamed("/api/oauth/callback", cb.stream, "application/x-www-form-urlencoded"));
+    expect(r1.status).toBe(303);
+    expect(r1.headers.get("location")).toContain("error=bad_callback");
+    expect(cb.counter.pulled).toBeLessThanOrEqual(64 * 1024 + 64 * 1024);
+    const gn = bigStream(10 * 1024 * 1024);
+    const r2 = await graphNotificationPost(streamed("/api/graph/notifications", gn.stream, "application/json"));
+    expect(r2.status).toBe(413);
+    expect(gn.counter.pulled).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
+  });
+});
+
+describe("repeated query keys on pages and the OAuth callback", () => {
+  it("pages read the first value (Next hands them an array)", () => {
+    expect(firstParams({ callbackUrl: ["/a", "/b"], error: "x", none: undefined })).toEqual({ callbackUrl: "/a", error: "x", none: undefined });
+  });
+  it("the OAuth callback refuses a repeated parameter", async () => {
+    const res = await oauthCallbackPost(new NextRequest("http://app.test/api/oauth/callback", { method: "POST", body: "state=a&state=b&code=c", headers: { "content-type": "application/x-www-form-urlencoded" } }));
+    expect(res.headers.get("location")).toContain("error=bad_callback");
   });
 });

@@ -18,8 +18,10 @@ const ZQuery = z.object({
 });
 
 async function handle(req: NextRequest, params: URLSearchParams) {
-  const parsed = ZQuery.safeParse(Object.fromEntries(params));
-  if (!parsed.success) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
+  const keys = [...params.keys()];
+  // A repeated parameter (two states, two codes) is ambiguous: refused, never guessed.
+  const parsed = new Set(keys).size === keys.length ? ZQuery.safeParse(Object.fromEntries(params)) : null;
+  if (!parsed?.success) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
   try {
     const scope = await getScope();
     const out = await handleCallback({ query: parsed.data, cookieState: req.cookies.get(STATE_COOKIE)?.value, staffUserId: scope?.staffUserId ?? null });
