@@ -218,6 +218,12 @@ describe("request bodies are read with a byte counter", () => {
     expect(r2.status).toBe(413);
     expect(gn.counter.pulled).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
   });
+
+  it("a NUL in a Graph notification is a 400, not a database error", async () => {
+    const body = JSON.stringify({ value: [{ subscriptionId: "a\u0000b", clientState: "x" }] });
+    const res = await graphNotificationPost(new NextRequest("http://app.test/api/graph/notifications", { method: "POST", body, headers: { "content-type": "application/json" } }));
+    expect(res.status).toBe(400);
+  });
 });
 
 describe("repeated query keys on pages and the OAuth callback", () => {

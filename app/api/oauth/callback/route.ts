@@ -6,6 +6,7 @@ import { handleCallback } from "@/lib/consent/handle-callback";
 import { STATE_COOKIE } from "@/lib/consent/start-consent";
 import { publicUrl } from "@/lib/http/public-url";
 import { readFormLimited } from "@/lib/http/read-body";
+import { cleanText } from "@/lib/clean-text";
 
 const ZQuery = z.object({
   code: z.string().max(4096).optional(),
@@ -20,7 +21,7 @@ const ZQuery = z.object({
 async function handle(req: NextRequest, params: URLSearchParams) {
   const keys = [...params.keys()];
   // A repeated parameter (two states, two codes) is ambiguous: refused, never guessed.
-  const parsed = new Set(keys).size === keys.length ? ZQuery.safeParse(Object.fromEntries(params)) : null;
+  const parsed = new Set(keys).size === keys.length ? ZQuery.safeParse(Object.fromEntries([...params].map(([k, v]) => [k, cleanText(v)]))) : null;
   if (!parsed?.success) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
   try {
     const scope = await getScope();
