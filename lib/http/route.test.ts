@@ -98,6 +98,10 @@ describe("route wrapper: malformed input is a 4xx", () => {
     const user = await db().staffUser.create({ data: { email: `${slug}@example.com`, name: "R" } });
     const fk = await db().membership.create({ data: { workspaceId: randomUUID(), staffUserId: user.id, role: "admin", hasAllTenants: true } }).catch((e: unknown) => e);
     expect(errorResponse(fk).status).toBe(409);
+    const raw = await db().$executeRaw`INSERT INTO "Workspace" ("id", "name", "slug") VALUES (${randomUUID()}, 'dup', ${slug})`.catch((e: unknown) => e);
+    expect(errorResponse(raw).status).toBe(409);
+    const nul = await db().$queryRaw`SELECT ${"a\u0000b"}::text AS x`.catch((e: unknown) => e);
+    expect(errorResponse(nul).status).toBe(400);
     const gone = await db().workspace.update({ where: { slug: `missing-${slug}` }, data: { name: "x" } }).catch((e: unknown) => e);
     expect(errorResponse(gone).status).toBe(404);
     // Anything else stays a bare 500 without details.

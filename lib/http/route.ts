@@ -21,11 +21,15 @@ export type TOpts<P, Q, B> = { params?: ZodType<P>; query?: ZodType<Q>; body?: Z
 // Unique and foreign-key violations that raced past a handler's own checks (two requests at once,
 // a row deleted meanwhile) are the client's conflict, not our 500.
 function fromPrisma(err: unknown): HttpError | null {
-  const e = err as { name?: string; code?: string } | null;
+  const e = err as { name?: string; code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null;
   if (!e || typeof e !== "object" || e.name !== "PrismaClientKnownRequestError") return null;
-  if (e.code === "P2002") return conflict("That already exists (perhaps created at the same moment). Reload and try again.");
-  if (e.code === "P2003") return conflict("Something this refers to was just removed. Reload and try again.");
+  // Raw queries report the PostgreSQL SQLSTATE under P2010.
+  const pg = e.meta?.driverAdapterError?.cause?.originalCode;
+  if (e.code === "P2002" || pg === "23505") return conflict("That already exists (perhaps created at the same moment). Reload and try again.");
+  if (e.code === "P2003" || pg === "23503") return conflict("Something this refers to was just removed. Reload and try again.");
   if (e.code === "P2025") return notFound();
+  // Text PostgreSQL can't store, or a date outside its range: the input's fault, whatever path it took.
+  if (pg === "22021" || pg === "22P05" || pg === "22008" || pg === "22007") return badRequest("The request contains a value that can't be stored (a NUL character or an impossible date).");
   return null;
 }
 
