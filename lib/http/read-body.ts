@@ -6,12 +6,9 @@ import { cleanText, hasNul } from "../clean-text";
 
 export async function readBodyLimited(req: Request, limit: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw tooLarge(limit);
   if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
-  if (declared > limit) {
-    await reader.cancel().catch(() => undefined);
-    throw tooLarge(limit);
-  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -19,8 +16,10 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Buff
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      // Stop reading: what the client still sends is left to the socket, not to our memory.
-      await reader.cancel().catch(() => undefined);
+      // Stop reading, without cancel(): on Node, cancelling the body destroys the request and its
+      // socket, and the client would get a reset instead of the 413. Unread bytes stay in the
+      // socket (TCP backpressure) until Node closes the connection after the answer.
+      reader.releaseLock();
       throw tooLarge(limit);
     }
     chunks.push(value);
