@@ -3,6 +3,7 @@ import "server-only";
 // entries of their tenants, and workspace-level entries only when they made them: the rest
 // (staff, keys, settings, MSP apps) is about every tenant.
 import { z } from "zod";
+import { ZDateParam } from "../http/zod-fields";
 import { db } from "../db/client";
 import type { TScope } from "../auth/session";
 
@@ -11,8 +12,8 @@ export const ZAuditQuery = z.object({
   actor: z.string().max(254).optional(),
   tenantId: z.string().uuid().optional(),
   targetType: z.string().max(50).optional(),
-  from: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
-  to: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
+  from: ZDateParam.optional(),
+  to: ZDateParam.optional(),
   cursor: z.string().uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

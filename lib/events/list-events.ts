@@ -2,6 +2,7 @@ import "server-only";
 // The event log support reads: every mailbox's and tenant's log lines in one place, filtered by
 // minimum level, tenant, mailbox, code and text, paged by cursor, plus a per-day trend.
 import { z } from "zod";
+import { ZDateParam } from "../http/zod-fields";
 import { db, Prisma } from "../db/client";
 import { notFound } from "../http/errors";
 import { canAccessTenant } from "../auth/guard";
@@ -17,8 +18,8 @@ export const ZEventQuery = z.object({
   mailboxId: z.string().uuid().optional(),
   code: z.string().trim().max(100).optional(),
   q: z.string().trim().max(200).optional(),
-  from: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
-  to: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
+  from: ZDateParam.optional(),
+  to: ZDateParam.optional(),
   cursor: z.string().uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -6,8 +6,10 @@ import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { z, type ZodType } from "zod";
 import { getScope, type TScope } from "../auth/session";
-import { badRequest, HttpError, tooLarge, unauthorized } from "./errors";
+import { badRequest, conflict, HttpError, notFound, unauthorized } from "./errors";
 import { zodFieldErrors } from "./zod-fields";
+import { cleanJsonStrings, readTextLimited } from "./read-body";
+import { hasNul } from "../clean-text";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -16,7 +18,23 @@ type TPublicCtx<P, Q, B> = Omit<TRouteCtx<P, Q, B>, "scope">;
 
 export type TOpts<P, Q, B> = { params?: ZodType<P>; query?: ZodType<Q>; body?: ZodType<B>; maxBodyBytes?: number };
 
+// Unique and foreign-key violations that raced past a handler's own checks (two requests at once,
+// a row deleted meanwhile) are the client's conflict, not our 500.
+function fromPrisma(err: unknown): HttpError | null {
+  const e = err as { name?: string; code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } } | null;
+  if (!e || typeof e !== "object" || e.name !== "PrismaClientKnownRequestError") return null;
+  // Raw queries report the PostgreSQL SQLSTATE under P2010.
+  const pg = e.meta?.driverAdapterError?.cause?.originalCode;
+  if (e.code === "P2002" || pg === "23505") return conflict("That already exists (perhaps created at the same moment). Reload and try again.");
+  if (e.code === "P2003" || pg === "23503") return conflict("Something this refers to was just removed. Reload and try again.");
+  if (e.code === "P2025") return notFound();
+  // Text PostgreSQL can't store, or a date outside its range: the input's fault, whatever path it took.
+  if (pg === "22021" || pg === "22P05" || pg === "22008" || pg === "22007") return badRequest("The request contains a value that can't be stored (a NUL character or an impossible date).");
+  return null;
+}
+
 export function errorResponse(err: unknown): NextResponse {
+  err = fromPrisma(err) ?? err;
   if (err instanceof HttpError) {
     return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } }, { status: err.status });
   }
@@ -26,17 +44,16 @@ export function errorResponse(err: unknown): NextResponse {
 }
 
 async function readJson(req: NextRequest, limit: number): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) throw tooLarge(limit);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > limit) throw tooLarge(limit);
+  const text = await readTextLimited(req, limit);
   if (!text) return undefined;
   if (!(req.headers.get("content-type") ?? "").includes("application/json")) throw badRequest("Send the body as application/json.");
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw badRequest("The request body is not valid JSON.");
   }
+  return cleanJsonStrings(parsed);
 }
 
 /** SameSite cookies stop most CSRF; this also refuses a browser mutation from another origin. */
@@ -44,7 +61,26 @@ function assertSameOrigin(req: NextRequest) {
   const origin = req.headers.get("origin");
   if (!origin) return;
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  if (new URL(origin).host !== host) throw new HttpError(403, "cross_origin", "Cross-origin requests are not allowed.");
+  // "null" (sandboxed frames, file:, some redirects) and anything unparseable is not our origin.
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {}
+  if (!originHost || originHost !== host) throw new HttpError(403, "cross_origin", "Cross-origin requests are not allowed.");
+}
+
+/** Each query parameter once: "?a=1&a=2" is ambiguous, so it is refused rather than guessed. */
+function queryObject(sp: URLSearchParams): Record<string, string> {
+  const out = new Map<string, string>();
+  const bad: Record<string, string> = {};
+  for (const [k, v] of sp) {
+    const name = k.slice(0, 50);
+    if (out.has(k)) bad[name] = "Given more than once.";
+    else if (hasNul(k) || hasNul(v)) bad[name] = "Remove the NUL character (\\u0000).";
+    else out.set(k, v);
+  }
+  if (Object.keys(bad).length) throw badRequest(`Check the query parameter${Object.keys(bad).length > 1 ? "s" : ""} ${Object.keys(bad).join(", ")}.`, bad);
+  return Object.fromEntries(out);
 }
 
 export async function parseAll<P, Q, B>(req: NextRequest, rawParams: unknown, opts: TOpts<P, Q, B> & { bearer?: boolean }) {
@@ -61,7 +97,7 @@ export async function parseAll<P, Q, B>(req: NextRequest, rawParams: unknown, op
     return r.data;
   };
   const params = parse(opts.params, rawParams, "path");
-  const query = parse(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query");
+  const query = parse(opts.query, queryObject(req.nextUrl.searchParams), "query");
   const isMutation = !["GET", "HEAD", "OPTIONS"].includes(req.method);
   // Bearer-key calls carry no ambient credential, so cross-site forgery doesn't apply to them.
   if (isMutation && !opts.bearer) assertSameOrigin(req);

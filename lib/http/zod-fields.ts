@@ -1,4 +1,4 @@
-import type { ZodError } from "zod";
+import { z, type ZodError } from "zod";
 
 /** First message per top-level field, for showing next to form inputs. */
 export function zodFieldErrors(err: ZodError): Record<string, string> {
@@ -9,3 +9,16 @@ export function zodFieldErrors(err: ZodError): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * A date or date-time filter from a query string. zod's formats accept year 0000 and dates that
+ * PostgreSQL or JavaScript can't hold; anything outside 1970–9999 is a 400, not a 500 later.
+ */
+export const ZDateParam = z
+  .string()
+  .datetime({ offset: true })
+  .or(z.string().date())
+  .refine((s) => {
+    const t = new Date(s).getTime();
+    return Number.isFinite(t) && t >= 0 && t < Date.UTC(10000, 0, 1);
+  }, "Enter a date between 1970 and 9999.");

@@ -86,6 +86,17 @@ export class Pop3Client {
     });
   }
 
+  /** Message sizes in octets (LIST), by message number. */
+  async list(): Promise<Map<number, number>> {
+    const { body } = await this.command("LIST", true);
+    return new Map(body.toString("latin1").split("\r\n").filter(Boolean).map((l) => l.split(" ").map(Number) as [number, number]));
+  }
+
+  /** The headers and the first `lines` body lines (TOP), without downloading the whole message. */
+  async top(n: number, lines: number): Promise<Buffer> {
+    return (await this.command(`TOP ${n} ${lines}`, true)).body;
+  }
+
   async retr(n: number): Promise<Buffer> {
     return (await this.command(`RETR ${n}`, true)).body;
   }

@@ -10,7 +10,7 @@ import { unsealValue } from "../crypto";
 import { env } from "../env";
 import { redact } from "../microsoft/parse-error";
 import { signPayload } from "./signature";
-import { isPrivateAddress, webhookUrlProblem } from "./url-safety";
+import { checkedLookup, webhookUrlProblem } from "./url-safety";
 
 export const MAX_DELIVERY_ATTEMPTS = 10;
 const CLAIM_MS = 60_000;
@@ -40,13 +40,8 @@ export function postJson(url: string, body: string, headers: Record<string, stri
   if (problem) return Promise.resolve({ error: problem });
   const u = new URL(url);
   const lib = u.protocol === "https:" ? https : http;
-  const lookup: typeof dns.lookup = ((host: string, opts: dns.LookupOptions, cb: (e: NodeJS.ErrnoException | null, a: string | dns.LookupAddress[], f?: number) => void) =>
-    dns.lookup(host, { ...opts, all: true }, (err, addrs) => {
-      if (err) return cb(err, "", 0);
-      const list = addrs as dns.LookupAddress[];
-      if (!allowPrivate && list.some((a) => isPrivateAddress(a.address))) return cb(Object.assign(new Error(`${host} resolves to a private address`), { code: "EPRIVATE" }), "", 0);
-      return opts.all ? cb(null, list) : cb(null, list[0].address, list[0].family);
-    })) as unknown as typeof dns.lookup;
+  // IP literals were checked above (no lookup happens for them); names are checked per answer.
+  const lookup = checkedLookup(allowPrivate, dns.lookup as never) as unknown as typeof dns.lookup;
   return new Promise((resolve) => {
     const req = lib.request(u, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, lookup, timeout: TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];

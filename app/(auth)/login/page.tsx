@@ -5,13 +5,14 @@ import { needsSetup } from "@/lib/staff/bootstrap-owner";
 import { env } from "@/lib/env";
 import { safeCallbackPath } from "@/lib/auth/safe-callback-url";
 import { LoginForm } from "./login-form";
+import { firstParams } from "@/lib/http/search-params";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }> }) {
   if (await getScope()) redirect("/");
-  const sp = await searchParams;
+  const sp = firstParams(await searchParams);
   const e = env();
   const hasSso = !!(e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT);
   // Only our own origin is accepted as a post-login destination (a repeated key is an array).

@@ -5,6 +5,7 @@ import { resolveConsentLink } from "@/lib/consent/consent-links";
 import { azurePermissions } from "@/lib/microsoft/scope-profiles";
 
 import { PublicShell } from "@/components/public-shell";
+import { firstParams } from "@/lib/http/search-params";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Grant access · Consentry", referrer: "no-referrer", robots: { index: false } };
@@ -18,7 +19,7 @@ const DEAD: Record<string, { title: string; body: string }> = {
 
 export default async function ConsentLandingPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ error?: string }> }) {
   const { token } = await params;
-  const { error } = await searchParams;
+  const { error } = firstParams(await searchParams);
   const { state, request: r } = await resolveConsentLink(token.slice(0, 100));
   if (state !== "ok" || !r) {
     const d = DEAD[state] ?? DEAD.invalid;

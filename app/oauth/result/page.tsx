@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getConsentResult } from "@/lib/consent/get-result";
+import { firstParams } from "@/lib/http/search-params";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Microsoft sign-in result · Consentry", referrer: "no-referrer", robots: { index: false } };
@@ -21,7 +22,7 @@ const REFUSALS: Record<string, { title: string; body: string }> = {
 type TDetail = { title?: string; cause?: string; fixSteps?: string[]; retryable?: boolean; aadsts?: number[]; detail?: { signedIn?: string; expected?: string }; signedIn?: string; scopes?: string[]; tenantMismatch?: boolean; returnedTenantId?: string; expectedTenantId?: string };
 
 export default async function OAuthResultPage({ searchParams }: { searchParams: Promise<{ state?: string; error?: string }> }) {
-  const sp = await searchParams;
+  const sp = firstParams(await searchParams);
   if (sp.error || !sp.state) {
     const r = REFUSALS[sp.error ?? "missing_state"] ?? REFUSALS.internal;
     return (

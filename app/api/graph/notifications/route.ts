@@ -2,6 +2,8 @@
 // the token; notifications are checked by clientState in lib/sync/graph-push.ts.
 import { NextResponse, type NextRequest } from "next/server";
 import { handleGraphNotification } from "@/lib/sync/graph-push";
+import { cleanJsonStrings, readTextLimited } from "@/lib/http/read-body";
+import type { HttpError } from "@/lib/http/errors";
 
 export const dynamic = "force-dynamic";
 const MAX_BYTES = 1024 * 1024;
@@ -10,10 +12,11 @@ export async function POST(req: NextRequest) {
   const validationToken = req.nextUrl.searchParams.get("validationToken");
   let body: unknown = undefined;
   if (validationToken === null) {
-    const text = await req.text();
-    if (Buffer.byteLength(text) > MAX_BYTES) return NextResponse.json({ error: { code: "too_large", message: "Notification body too large." } }, { status: 413 });
+    const text = await readTextLimited(req, MAX_BYTES).catch((e: unknown) => e as HttpError);
+    if (typeof text !== "string") return NextResponse.json({ error: { code: text.code ?? "bad_request", message: text.status === 413 ? "Notification body too large." : "Send UTF-8 JSON." } }, { status: text.status === 413 ? 413 : 400 });
     try {
-      body = JSON.parse(text);
+      // A NUL in an id would reach PostgreSQL (which refuses it) and look like our failure.
+      body = cleanJsonStrings(JSON.parse(text));
     } catch {
       return NextResponse.json({ error: { code: "bad_request", message: "Send JSON." } }, { status: 400 });
     }

@@ -5,6 +5,8 @@ import { getScope } from "@/lib/auth/session";
 import { handleCallback } from "@/lib/consent/handle-callback";
 import { STATE_COOKIE } from "@/lib/consent/start-consent";
 import { publicUrl } from "@/lib/http/public-url";
+import { readFormLimited } from "@/lib/http/read-body";
+import { cleanText } from "@/lib/clean-text";
 
 const ZQuery = z.object({
   code: z.string().max(4096).optional(),
@@ -17,8 +19,10 @@ const ZQuery = z.object({
 });
 
 async function handle(req: NextRequest, params: URLSearchParams) {
-  const parsed = ZQuery.safeParse(Object.fromEntries(params));
-  if (!parsed.success) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
+  const keys = [...params.keys()];
+  // A repeated parameter (two states, two codes) is ambiguous: refused, never guessed.
+  const parsed = new Set(keys).size === keys.length ? ZQuery.safeParse(Object.fromEntries([...params].map(([k, v]) => [k, cleanText(v)]))) : null;
+  if (!parsed?.success) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
   try {
     const scope = await getScope();
     const out = await handleCallback({ query: parsed.data, cookieState: req.cookies.get(STATE_COOKIE)?.value, staffUserId: scope?.staffUserId ?? null });
@@ -37,7 +41,8 @@ export async function GET(req: NextRequest) {
 
 // response_mode=form_post
 export async function POST(req: NextRequest) {
-  const text = await req.text();
-  if (text.length > 64 * 1024) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
-  return handle(req, new URLSearchParams(text));
+  // Read with a byte counter: a chunked body can't be buffered whole before the size check.
+  const form = await readFormLimited(req, 64 * 1024).catch(() => null);
+  if (!form) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
+  return handle(req, form);
 }

@@ -4,10 +4,11 @@ import { consentRequestForRetry } from "@/lib/consent/get-result";
 import { startFromLink } from "@/lib/consent/start-consent";
 import { setStateCookie } from "@/lib/consent/state-cookie";
 import { publicUrl } from "@/lib/http/public-url";
+import { readFormLimited } from "@/lib/http/read-body";
 
 export async function POST(req: NextRequest) {
-  const form = new URLSearchParams((await req.text()).slice(0, 4096));
-  const id = await consentRequestForRetry(form.get("state") ?? "");
+  const form = await readFormLimited(req, 4096).catch(() => null);
+  const id = form ? await consentRequestForRetry(form.get("state") ?? "") : null;
   if (!id) return NextResponse.redirect(publicUrl("/oauth/result?error=retry_unavailable"), 303);
   try {
     const started = await startFromLink(id);
