@@ -90,6 +90,9 @@ async function e2e() {
     }
     const web = startChild("web", bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { ...env, NODE_ENV: "production" }, { quiet: !process.env.E2E_VERBOSE });
     await waitForHttp(`${baseUrl}/login`, 120_000, () => web.proc.exitCode === null);
+    // The hostile-input suite reads the web server's memory from /proc/<webPid>.
+    const fixtureFile = path.join(dataDir, "fixture.json");
+    writeFileSync(fixtureFile, JSON.stringify({ ...JSON.parse(readFileSync(fixtureFile, "utf8")), webPid: web.proc.pid }, null, 2));
     // A real worker syncs what the journeys connect, as in production.
     startChild("worker", bin("tsx"), ["--conditions=react-server", "workers/main.ts"], env, { quiet: !process.env.E2E_VERBOSE });
     const file = path.join(out, "playwright.json");

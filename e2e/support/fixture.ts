@@ -12,6 +12,18 @@ export type TE2eFixture = {
   sandboxObjects: Record<"contoso" | "fabrikam", { tenant: string; app: string; helpdesk: string }>;
   objects: Record<"alpha" | "beta" | "gamma", { app: string; mailbox: string }>;
   sandbox: { loginUrl: string; caPath: string } | null;
+  /** Objects wider than a tenant-limited caller, and their like in the other workspace. */
+  scoped: {
+    mspApp: string;
+    allWebhook: string;
+    ownerKey: string;
+    /** An all-tenant admin only the every-route suite touches. */
+    wideStaff: string;
+    /** Workspace A's membership ids by email. */
+    memberships: Record<string, string>;
+  } & Record<"beta" | "gamma", { webhook: string; delivery: string; apiKey: string; staff: string; statusLink: string; outbound: string }>;
+  /** The web server's pid (for memory checks), written once it is up. */
+  webPid?: number;
 };
 
 export const FIXTURE_PATH = path.resolve(".data/e2e/fixture.json");

@@ -68,11 +68,80 @@ export async function seedE2e(password: string) {
     return { tenant: tenant.id, app: app.id, helpdesk: helpdesk.id };
   };
   const sandbox = { contoso: await sandboxTenant("Contoso (sandbox)", SEED.contoso), fabrikam: await sandboxTenant("Fabrikam (sandbox)", SEED.fabrikam) };
+  const scoped = await seedScopedObjects({ a: a.id, b: b.id, alpha: alpha.id, beta: beta.id, gamma: gamma.id, hash, betaMailbox: objects.beta.mailbox, gammaMailbox: objects.gamma.mailbox });
   return {
+    scoped,
     sandboxObjects: sandbox,
     workspaceA: { id: a.id, tenants: { alpha: alpha.id, beta: beta.id } },
     workspaceB: { id: b.id, tenants: { gamma: gamma.id } },
     users,
     objects,
+  };
+}
+
+// Objects wider than a tenant-limited caller (every-route suite): a multi-tenant MSP app, all-tenant
+// and Beta-only webhooks and API keys, a Beta-limited staff member, audit rows of Beta and of no
+// tenant, and the same kinds in the other workspace.
+async function seedScopedObjects(o: { a: string; b: string; alpha: string; beta: string; gamma: string; hash: string; betaMailbox: string; gammaMailbox: string }) {
+  const prisma = db();
+  const { sealValue } = await import("../../lib/crypto");
+  const mspApp = await prisma.appRegistration.create({
+    data: {
+      workspaceId: o.a,
+      tenantId: null,
+      kind: "multi_tenant",
+      displayName: "Acme shared MSP app",
+      clientId: randomUUID(),
+      secrets: { create: { workspaceId: o.a, sealedValue: sealValue(`secret-of-msp-${randomUUID()}`, "client_secret"), last4: "wxyz", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
+    },
+  });
+  const webhook = (workspaceId: string, url: string, tenantIds: string[] | null) =>
+    prisma.webhookEndpoint.create({
+      data: { workspaceId, url, events: ["mailbox.state_changed"], sealedSecret: sealValue(`whsec-${randomUUID()}`, "generic"), hasAllTenants: !tenantIds, tenantIds: tenantIds ?? [], isEnabled: false, createdByEmail: "owner@acme.test" },
+      select: { id: true },
+    });
+  const allWebhook = await webhook(o.a, "https://hooks.example.com/all-tenants", null);
+  const betaWebhook = await webhook(o.a, "https://hooks.example.com/beta-only", [o.beta]);
+  const gammaWebhook = await webhook(o.b, "https://hooks.example.com/other-msp", null);
+  const betaDelivery = await prisma.webhookDelivery.create({ data: { workspaceId: o.a, endpointId: betaWebhook.id, eventType: "webhook.test", payload: {}, status: "failed" }, select: { id: true } });
+  const gammaDelivery = await prisma.webhookDelivery.create({ data: { workspaceId: o.b, endpointId: gammaWebhook.id, eventType: "webhook.test", payload: {}, status: "failed" }, select: { id: true } });
+  const apiKey = (workspaceId: string, name: string, tenantIds: string[] | null) =>
+    prisma.apiKey.create({
+      data: { workspaceId, name, prefix: "csk_seeded00", keyHash: randomUUID(), scopes: ["read"], hasAllTenants: !tenantIds, tenantIds: tenantIds ?? [], createdByEmail: "owner@acme.test" },
+      select: { id: true },
+    });
+  const ownerKey = await apiKey(o.a, "Owner's all-tenant key", null);
+  const betaKey = await apiKey(o.a, "Beta-only key", [o.beta]);
+  const gammaKey = await apiKey(o.b, "Other MSP key", null);
+  const member = async (email: string, workspaceId: string, role: "technician" | "admin", tenantIds: string[]) => {
+    const u = await prisma.staffUser.create({ data: { email, name: email.split("@")[0], passwordHash: o.hash } });
+    return (await prisma.membership.create({ data: { workspaceId, staffUserId: u.id, role, hasAllTenants: false, tenantIds }, select: { id: true } })).id;
+  };
+  const betaStaff = await member("beta-tech@acme.test", o.a, "technician", [o.beta]);
+  const gammaStaff = await member("gamma-tech@other.test", o.b, "technician", [o.gamma]);
+  // An all-tenant admin that limited staff try to demote or remove (not one the other suites sign in as).
+  const wu = await prisma.staffUser.create({ data: { email: "wide-admin@acme.test", name: "wide-admin", passwordHash: o.hash } });
+  const wideStaff = (await prisma.membership.create({ data: { workspaceId: o.a, staffUserId: wu.id, role: "admin", hasAllTenants: true, tenantIds: [] }, select: { id: true } })).id;
+  const statusLink = (workspaceId: string, tenantId: string) =>
+    prisma.statusLink.create({ data: { workspaceId, tenantId, tokenHash: randomUUID(), label: "seeded", createdByEmail: "owner@acme.test", expiresAt: new Date(Date.now() + 7 * 86_400_000) }, select: { id: true } });
+  const outbound = (workspaceId: string, tenantId: string, mailboxId: string) =>
+    prisma.outboundMessage.create({ data: { workspaceId, tenantId, mailboxId, recipients: ["x@example.com"], subject: "seeded", rawMime: Buffer.from("Subject: seeded\r\n\r\nx"), status: "failed" }, select: { id: true } });
+  await prisma.auditEntry.createMany({
+    data: [
+      { workspaceId: o.a, actorEmail: "owner@acme.test", action: "settings.seeded_workspace_wide", targetType: "workspace" },
+      { workspaceId: o.a, actorEmail: "owner@acme.test", action: "tenant.seeded_beta", targetType: "tenant", targetId: o.beta, tenantId: o.beta },
+    ],
+  });
+  const memberships = Object.fromEntries(
+    (await prisma.membership.findMany({ where: { workspaceId: o.a }, select: { id: true, staffUser: { select: { email: true } } } })).map((m) => [m.staffUser.email, m.id]),
+  ) as Record<string, string>;
+  return {
+    mspApp: mspApp.id,
+    memberships,
+    beta: { webhook: betaWebhook.id, delivery: betaDelivery.id, apiKey: betaKey.id, staff: betaStaff, statusLink: (await statusLink(o.a, o.beta)).id, outbound: (await outbound(o.a, o.beta, o.betaMailbox)).id },
+    gamma: { webhook: gammaWebhook.id, delivery: gammaDelivery.id, apiKey: gammaKey.id, staff: gammaStaff, statusLink: (await statusLink(o.b, o.gamma)).id, outbound: (await outbound(o.b, o.gamma, o.gammaMailbox)).id },
+    allWebhook: allWebhook.id,
+    ownerKey: ownerKey.id,
+    wideStaff,
   };
 }
