@@ -5,7 +5,7 @@ import "server-only";
 // and tenants; a foreign id is not found.
 import { z } from "zod";
 import { db } from "../db/client";
-import { HttpError, notFound } from "../http/errors";
+import { HttpError, notFound } from "../core/errors";
 import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
 import { workerStatus } from "../workers/worker-status";
 import type { TApiScope } from "../api-keys/api-keys";

@@ -4,7 +4,7 @@ import "server-only";
 // refreshes always read the active secret, so mailboxes keep working through the swap.
 import { db } from "../db/client";
 import { sealValue, unsealValue } from "../crypto";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { appWhere } from "./app-access";

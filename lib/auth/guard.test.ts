@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../http/errors";
+import { HttpError } from "../core/errors";
 import { assertCan, assertTenantAccess, canAccessTenant, tenantFilter } from "./guard";
 
 const limited = { role: "technician" as const, hasAllTenants: false, tenantIds: ["A"] };

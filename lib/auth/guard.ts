@@ -1,5 +1,5 @@
 // Authorization checks on a resolved scope. Pure, so they are unit-tested without a session.
-import { forbidden, notFound } from "../http/errors";
+import { forbidden, notFound } from "../core/errors";
 import { canConnectMailboxes, canManageStaff, canManageTenants, canMutate } from "./permissions";
 import type { TScope } from "./session";
 

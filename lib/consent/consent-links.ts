@@ -3,7 +3,7 @@ import "server-only";
 // delegate (user consent). Signed by unguessability: 256 random bits, only the hash is stored.
 import { db } from "../db/client";
 import { env } from "../env";
-import { notFound, badRequest } from "../http/errors";
+import { notFound, badRequest } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { hashToken, newToken, tokenPurpose } from "./secure-token";
 

@@ -4,7 +4,7 @@ import "server-only";
 import { db } from "../db/client";
 import { unsealValue } from "../crypto";
 import { env } from "../env";
-import { badRequest } from "../http/errors";
+import { badRequest } from "../core/errors";
 
 export function redirectUri(): string {
   return `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/api/oauth/callback`;

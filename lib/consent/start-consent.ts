@@ -3,7 +3,7 @@ import "server-only";
 // and nonce on a ConsentRequest row, and the Microsoft URL to send the browser to.
 import { db } from "../db/client";
 import { sealValue } from "../crypto";
-import { badRequest, conflict, notFound } from "../http/errors";
+import { badRequest, conflict, notFound } from "../core/errors";
 import { hashToken, newToken } from "./secure-token";
 import { loadAppForConsent } from "./load-app-for-consent";
 import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";

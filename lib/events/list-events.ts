@@ -3,7 +3,7 @@ import "server-only";
 // minimum level, tenant, mailbox, code and text, paged by cursor, plus a per-day trend.
 import { z } from "zod";
 import { db, Prisma } from "../db/client";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 import { canAccessTenant } from "../auth/guard";
 import type { TScope } from "../auth/session";
 

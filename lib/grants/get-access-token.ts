@@ -8,7 +8,7 @@ import "server-only";
 //   (needs_reconsent) or the app, with an event carrying the diagnosis.
 import { db } from "../db/client";
 import { sealValue, unsealValue } from "../crypto";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 
 export const MIN_REMAINING_MS = 5 * 60_000;
 

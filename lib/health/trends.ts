@@ -5,7 +5,7 @@ import "server-only";
 import { db, Prisma } from "../db/client";
 import { canAccessTenant } from "../auth/guard";
 import type { TScope } from "../auth/session";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 
 type TState = "pending_consent" | "connected" | "degraded" | "failing" | "needs_reconsent" | "disabled";
 export type THealthDay = { day: string; connected: number; attention: number; needsReconsent: number; pending: number; broke: number; recovered: number };

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { z, type ZodType } from "zod";
 import { getScope, type TScope } from "../auth/session";
-import { badRequest, HttpError, tooLarge, unauthorized } from "./errors";
+import { badRequest, HttpError, tooLarge, unauthorized } from "../core/errors";
 import { zodFieldErrors } from "./zod-fields";
 
 export const MAX_BODY_BYTES = 64 * 1024;

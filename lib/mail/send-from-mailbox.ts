@@ -12,7 +12,7 @@ import { classify, diagnosisFromCatalog, type TDiagnosis } from "../diagnostics/
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { composeMime, withoutBcc, ZOutboundInput } from "../outbound/compose";
 

@@ -17,7 +17,7 @@ import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidenc
 import { CATALOG, type TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError, type TRefresher } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 
 export type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: "imap" | "pop" | "graph" | "smtp"; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosis };
 export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };

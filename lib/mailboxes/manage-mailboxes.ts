@@ -2,7 +2,7 @@ import "server-only";
 // Tenant-scoped mailbox CRUD. The app must be usable in the mailbox's tenant (its own app or a
 // multi-tenant MSP app of the same workspace).
 import { db } from "../db/client";
-import { conflict, notFound, badRequest } from "../http/errors";
+import { conflict, notFound, badRequest } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { mailboxSelect, toMailboxDto } from "./mailbox-dto";
 import type { TMailboxCreate, TMailboxUpdate } from "./schemas";

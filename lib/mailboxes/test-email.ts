@@ -14,7 +14,7 @@ import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { sendFromMailbox } from "../mail/send-from-mailbox";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 import type { TConnectionTest, TTestStep } from "./connection-test";
 
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };

@@ -3,7 +3,7 @@
 import { ImapFlow } from "imapflow";
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { HttpError } from "../http/errors";
+import { HttpError } from "../core/errors";
 import { SEED } from "../../sandbox/directory/seed";
 import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
 import { createMailboxConsentLink } from "../consent/consent-links";

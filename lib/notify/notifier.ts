@@ -2,7 +2,7 @@ import "server-only";
 // The workspace's notifier mailbox: a connected mailbox (usually the MSP's own) that emails
 // consent links to customers. Emails carry the link and who asks for what; never a token.
 import { db } from "../db/client";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { canAccessTenant } from "../auth/guard";

@@ -3,7 +3,7 @@ import "server-only";
 // once, so every retry sends the same bytes with the same Message-ID. An Idempotency-Key makes a
 // client's retried request enqueue once.
 import { db, Prisma } from "../db/client";
-import { badRequest, conflict, notFound } from "../http/errors";
+import { badRequest, conflict, notFound } from "../core/errors";
 import { composeMime, type TOutboundInput } from "./compose";
 
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };

@@ -4,7 +4,7 @@ import "server-only";
 // of this workspace.
 import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
-import { conflict, forbidden, notFound, badRequest } from "../http/errors";
+import { conflict, forbidden, notFound, badRequest } from "../core/errors";
 import { writeAudit } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import type { TStaffCreate, TStaffUpdate } from "./schemas";

@@ -5,7 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db/client";
 import { env } from "../env";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { hashToken, newToken, tokenPurpose } from "../consent/secure-token";
 import { listAllMailboxes } from "../mailboxes/list-all-mailboxes";

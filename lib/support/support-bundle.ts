@@ -8,7 +8,7 @@ import { z } from "zod";
 import { db, Prisma } from "../db/client";
 import { canAccessTenant } from "../auth/guard";
 import type { TScope } from "../auth/session";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 import { redact } from "../microsoft/parse-error";
 import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
 import { hostsFor } from "../clouds/hosts-for";

@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { route } from "@/lib/http/route";
 import { assertCan } from "@/lib/auth/guard";
-import { forbidden } from "@/lib/http/errors";
+import { forbidden } from "@/lib/core/errors";
 import { auditActor } from "@/lib/audit/write-audit";
 import { createWebhook, listWebhooks, ZWebhookCreate } from "@/lib/webhooks/webhooks";
 

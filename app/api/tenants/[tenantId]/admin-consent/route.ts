@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { badRequest } from "@/lib/http/errors";
+import { badRequest } from "@/lib/core/errors";
 import { db } from "@/lib/db/client";
 import { startAdminConsent } from "@/lib/consent/start-consent";
 import { setStateCookie } from "@/lib/consent/state-cookie";

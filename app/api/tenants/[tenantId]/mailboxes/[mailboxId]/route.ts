@@ -4,7 +4,7 @@ import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
 import { auditActor } from "@/lib/audit/write-audit";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { deleteMailbox, getMailbox, listMailboxEvents, updateMailbox } from "@/lib/mailboxes/manage-mailboxes";
 import { catalogEntry, type TDiagnosisCode } from "@/lib/diagnostics/catalog";
 import { ZMailboxUpdate } from "@/lib/mailboxes/schemas";

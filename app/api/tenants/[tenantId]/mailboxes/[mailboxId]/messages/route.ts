@@ -3,7 +3,7 @@ import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertTenantAccess } from "@/lib/auth/guard";
 import { db } from "@/lib/db/client";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { listMessages } from "@/lib/mailboxes/list-messages";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });

@@ -4,7 +4,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { writeAudit, auditActor } from "@/lib/audit/write-audit";
 import { db } from "@/lib/db/client";
 import { ZOutboundInput } from "@/lib/outbound/compose";

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { db } from "@/lib/db/client";
 import { hostsFor } from "@/lib/clouds/hosts-for";
 import { resourceForProtocol } from "@/lib/microsoft/scope-profiles";

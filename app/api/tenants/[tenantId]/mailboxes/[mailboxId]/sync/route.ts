@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { auditActor, writeAudit } from "@/lib/audit/write-audit";
 import { db } from "@/lib/db/client";
 

@@ -5,7 +5,7 @@ import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
 import { writeAudit, auditActor } from "@/lib/audit/write-audit";
 import { db } from "@/lib/db/client";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { sendTestEmail } from "@/lib/mailboxes/test-email";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
