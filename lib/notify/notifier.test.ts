@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { HttpError } from "../core/errors";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
+import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { createMailboxConsentLink } from "../consent/consent-links";
 import { emailConsentLink, requireNotifier, setNotifier } from "./notifier";
 
