@@ -3,7 +3,8 @@ import "server-only";
 // multi-tenant MSP apps (tenantId null), which carry no customer data of their own.
 import type { Prisma } from "../db/generated/client";
 import type { TScope } from "../auth/session";
+import { sharedTenantWhere } from "../core/scope";
 
 export function appWhere(workspaceId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">): Prisma.AppRegistrationWhereInput {
-  return scope.hasAllTenants ? { workspaceId } : { workspaceId, OR: [{ tenantId: null }, { tenantId: { in: scope.tenantIds } }] };
+  return { workspaceId, ...sharedTenantWhere(scope) };
 }

@@ -4,6 +4,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db/client";
 import type { TScope } from "../auth/session";
+import { sharedTenantWhere } from "../core/scope";
 
 export const ZAuditQuery = z.object({
   action: z.string().max(100).optional(),
@@ -19,7 +20,7 @@ export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 
 export async function listAudit(opts: { workspaceId: string; scope: Pick<TScope, "hasAllTenants" | "tenantIds">; query: TAuditQuery }) {
   const { query: q } = opts;
-  const tenantScope = opts.scope.hasAllTenants ? {} : { OR: [{ tenantId: null }, { tenantId: { in: opts.scope.tenantIds } }] };
+  const tenantScope = sharedTenantWhere(opts.scope);
   const rows = await db().auditEntry.findMany({
     where: {
       workspaceId: opts.workspaceId,

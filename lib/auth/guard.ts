@@ -9,11 +9,6 @@ export function canAccessTenant(scope: Pick<TScope, "hasAllTenants" | "tenantIds
   return scope.hasAllTenants || scope.tenantIds.includes(tenantId);
 }
 
-/** Prisma `where` fragment limiting rows to the tenants this scope may see. */
-export function tenantFilter(scope: Pick<TScope, "hasAllTenants" | "tenantIds">): { in: string[] } | undefined {
-  return scope.hasAllTenants ? undefined : { in: scope.tenantIds };
-}
-
 /** A tenant outside the scope answers exactly like a missing one. */
 export function assertTenantAccess(scope: Pick<TScope, "hasAllTenants" | "tenantIds">, tenantId: string, what = "Tenant") {
   if (!canAccessTenant(scope, tenantId)) throw notFound(what);

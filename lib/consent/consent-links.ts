@@ -6,6 +6,7 @@ import { env } from "../env";
 import { notFound, badRequest } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { hashToken, newToken, tokenPurpose } from "./secure-token";
+import { forTenantWhere } from "../core/scope";
 
 export const DEFAULT_LINK_DAYS = 7;
 
@@ -30,7 +31,7 @@ export async function createMailboxConsentLink(opts: { workspaceId: string; tena
 }
 
 export async function createAdminConsentLink(opts: { workspaceId: string; tenantId: string; appRegistrationId: string; actor: TAuditActor; days?: number }) {
-  const app = await db().appRegistration.findFirst({ where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, OR: [{ tenantId: opts.tenantId }, { tenantId: null }] } });
+  const app = await db().appRegistration.findFirst({ where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) } });
   if (!app) throw badRequest("Pick an app registration usable in this tenant.", { appRegistrationId: "Unknown app." });
   const token = newToken("admin_link");
   const expiresAt = new Date(Date.now() + (opts.days ?? DEFAULT_LINK_DAYS) * 86_400_000);

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { unsealValue } from "../crypto";
 import { env } from "../env";
 import { badRequest } from "../core/errors";
+import { forTenantWhere } from "../core/scope";
 
 export function redirectUri(): string {
   return `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/api/oauth/callback`;
@@ -14,7 +15,7 @@ export async function loadAppForConsent(opts: { workspaceId: string; tenantId: s
   const [tenant, app] = await Promise.all([
     db().tenant.findFirst({ where: { id: opts.tenantId, workspaceId: opts.workspaceId } }),
     db().appRegistration.findFirst({
-      where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, OR: [{ tenantId: opts.tenantId }, { tenantId: null }] },
+      where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) },
     }),
   ]);
   if (!tenant || !app) throw badRequest("This mailbox has no usable app registration. Pick one on the mailbox's settings.");

@@ -8,10 +8,11 @@ import { refreshAccessToken } from "../microsoft/token-client";
 import { scopesForResource } from "../microsoft/scope-profiles";
 import { classifyTokenFailure } from "../diagnostics/classify";
 import type { TRefresher } from "./get-access-token";
+import type { TMailboxRef } from "../core/scope";
 
 type TLoaded = Awaited<ReturnType<typeof loadAppForConsent>>;
 
-async function prepare(ctx: { workspaceId: string; tenantId: string; mailboxId: string }): Promise<TLoaded> {
+async function prepare(ctx: TMailboxRef): Promise<TLoaded> {
   const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { appRegistrationId: true } });
   if (!mb?.appRegistrationId) throw new Error("The mailbox has no app registration.");
   return loadAppForConsent({ workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, appRegistrationId: mb.appRegistrationId });

@@ -15,10 +15,11 @@ import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { notFound } from "../core/errors";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { composeMime, withoutBcc, ZOutboundInput } from "../outbound/compose";
+import type { TMailboxRef } from "../core/scope";
 
 export type TOutgoing = { to: string; subject: string; text: string; html?: string };
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
-type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
+type TCtx = TMailboxRef;
 
 const TIMEOUT_MS = 20_000;
 

@@ -18,10 +18,11 @@ import { CATALOG, type TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError, type TRefresher } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { notFound } from "../core/errors";
+import type { TMailboxRef } from "../core/scope";
 
 export type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: "imap" | "pop" | "graph" | "smtp"; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosis };
 export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
-type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
+type TCtx = TMailboxRef;
 
 const TIMEOUT_MS = 15_000;
 const TEST_STATES: string[] = ["degraded", "failing"];

@@ -6,11 +6,12 @@ import { conflict, notFound, badRequest } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { mailboxSelect, toMailboxDto } from "./mailbox-dto";
 import type { TMailboxCreate, TMailboxUpdate } from "./schemas";
+import { forTenantWhere } from "../core/scope";
 
 type TCtx = { workspaceId: string; tenantId: string };
 
 async function assertAppUsable(ctx: TCtx, appId: string) {
-  const app = await db().appRegistration.findFirst({ where: { id: appId, workspaceId: ctx.workspaceId, OR: [{ tenantId: ctx.tenantId }, { tenantId: null }] }, select: { id: true } });
+  const app = await db().appRegistration.findFirst({ where: { id: appId, workspaceId: ctx.workspaceId, ...forTenantWhere(ctx.tenantId) }, select: { id: true } });
   if (!app) throw badRequest("That app registration can't be used in this tenant.", { appRegistrationId: "Pick an app of this tenant or the MSP multi-tenant app." });
 }
 

@@ -16,8 +16,9 @@ import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { sendFromMailbox } from "../mail/send-from-mailbox";
 import { notFound } from "../core/errors";
 import type { TConnectionTest, TTestStep } from "./connection-test";
+import type { TMailboxRef } from "../core/scope";
 
-type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
+type TCtx = TMailboxRef;
 const WAIT_MS = 20_000;
 const POLL_MS = 500;
 

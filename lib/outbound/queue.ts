@@ -4,9 +4,10 @@ import "server-only";
 // client's retried request enqueue once.
 import { db, Prisma } from "../db/client";
 import { badRequest, conflict, notFound } from "../core/errors";
+import { scopeWhere, type TMailboxRef, type TWorkspaceScope } from "../core/scope";
 import { composeMime, type TOutboundInput } from "./compose";
 
-type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
+type TCtx = TMailboxRef;
 
 export const outboundSelect = {
   id: true,
@@ -61,8 +62,8 @@ export async function listOutbound(ctx: TCtx, opts: { status?: "queued" | "sendi
   });
 }
 
-export async function getOutbound(scope: { workspaceId: string; tenantIds?: string[] }, id: string) {
-  return db().outboundMessage.findFirst({ where: { id, workspaceId: scope.workspaceId, ...(scope.tenantIds ? { tenantId: { in: scope.tenantIds } } : {}) }, select: outboundSelect });
+export async function getOutbound(scope: TWorkspaceScope, id: string) {
+  return db().outboundMessage.findFirst({ where: { id, ...scopeWhere(scope) }, select: outboundSelect });
 }
 
 /** Puts a failed (or cancelled) message back in the queue, due now. */

@@ -9,6 +9,7 @@ import { db, Prisma } from "../db/client";
 import { canAccessTenant } from "../auth/guard";
 import type { TScope } from "../auth/session";
 import { notFound } from "../core/errors";
+import { sharedTenantWhere, tenantIdIn, tenantWhere } from "../core/scope";
 import { redact } from "../microsoft/parse-error";
 import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
 import { hostsFor } from "../clouds/hosts-for";
@@ -58,7 +59,7 @@ async function resolveTargets(scope: TScopeLike, q: TBundleQuery) {
     if (!t) throw notFound("Tenant");
     return { tenantIds: [tenantId], mailboxId: q.mailboxId };
   }
-  const all = await db().tenant.findMany({ where: { workspaceId: scope.workspaceId, ...(scope.hasAllTenants ? {} : { id: { in: scope.tenantIds } }) }, select: { id: true } });
+  const all = await db().tenant.findMany({ where: { workspaceId: scope.workspaceId, id: tenantIdIn(scope) }, select: { id: true } });
   return { tenantIds: all.map((t) => t.id), mailboxId: undefined };
 }
 
@@ -69,13 +70,15 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   const now = Date.now();
   const since = new Date(now - q.days * DAY);
   const target = await resolveTargets(scope, q);
+  // The resolved tenants, as a scope for the where-builders.
+  const inTargets = { hasAllTenants: false, tenantIds: target.tenantIds };
   const tenants = await db().tenant.findMany({
-    where: { workspaceId: scope.workspaceId, id: { in: target.tenantIds } },
+    where: { workspaceId: scope.workspaceId, id: tenantIdIn(inTargets) },
     orderBy: { displayName: "asc" },
     select: { id: true, displayName: true, directoryId: true, primaryDomain: true, cloud: true, adminConsentAt: true, adminConsentBy: true, adminConsentScopes: true, adminConsentTenantId: true, createdAt: true },
   });
   const mailboxes = await db().mailbox.findMany({
-    where: { workspaceId: scope.workspaceId, tenantId: { in: target.tenantIds }, ...(target.mailboxId ? { id: target.mailboxId } : {}) },
+    where: { workspaceId: scope.workspaceId, ...tenantWhere(inTargets), ...(target.mailboxId ? { id: target.mailboxId } : {}) },
     orderBy: { address: "asc" },
     select: {
       id: true, tenantId: true, appRegistrationId: true, address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true,
@@ -87,7 +90,7 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   const mailboxIds = mailboxes.map((m) => m.id);
   const appIds = [...new Set(mailboxes.map((m) => m.appRegistrationId).filter((x): x is string => !!x))];
   const apps = await db().appRegistration.findMany({
-    where: { workspaceId: scope.workspaceId, OR: [{ id: { in: appIds } }, ...(target.mailboxId ? [] : [{ tenantId: { in: target.tenantIds } }])] },
+    where: { workspaceId: scope.workspaceId, OR: [{ id: { in: appIds } }, ...(target.mailboxId ? [] : [tenantWhere(inTargets)])] },
     orderBy: { displayName: "asc" },
     select: {
       id: true, tenantId: true, displayName: true, clientId: true, kind: true, scopeProfile: true, defaultPrompt: true, authorityOverride: true, tokenEndpointOverride: true, lastVerifiedAt: true, lastVerifyCode: true,
@@ -95,7 +98,7 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     },
   });
   // Log lines of the chosen tenant, or of the caller's tenants plus workspace-level ones.
-  const byTenant = q.tenantId ? { tenantId: { in: target.tenantIds } } : { OR: [{ tenantId: null }, { tenantId: { in: target.tenantIds } }] };
+  const byTenant = q.tenantId ? tenantWhere(inTargets) : sharedTenantWhere(inTargets);
   const [messageStats, outboundStats, lastTests, events, audit, workers, migrations] = await Promise.all([
     mailboxIds.length ? db().message.groupBy({ by: ["mailboxId"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true }, _max: { receivedAt: true, createdAt: true } }) : [],
     mailboxIds.length ? db().outboundMessage.groupBy({ by: ["mailboxId", "status"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true } }) : [],

@@ -6,17 +6,19 @@ import "server-only";
 // seconds. A dropped connection is re-opened with a fresh token after a pause.
 import { ImapFlow } from "imapflow";
 import { db, Prisma } from "../db/client";
+import { SYNCABLE_STATES_SQL } from "../core/scope";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
 import { getAccessToken } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
+import type { TMailboxRef } from "../core/scope";
 
 export const WATCH_LEASE_MS = 30_000;
 const RETRY_MS = 30_000;
 // Exchange ends an IDLE after 30 minutes; re-issue well before.
 const MAX_IDLE_MS = 10 * 60_000;
 
-type TWatch = { client: ImapFlow | null; ctx: { workspaceId: string; tenantId: string; mailboxId: string }; retryAt: number; failures: number };
+type TWatch = { client: ImapFlow | null; ctx: TMailboxRef; retryAt: number; failures: number };
 
 async function markDue(mailboxId: string) {
   const now = new Date();
@@ -53,7 +55,7 @@ export class IdleWatcher {
       const kept = await db().$queryRaw<{ id: string }[]>`
         UPDATE "Mailbox" SET "watchExpiresAt" = ${until}
         WHERE "id" IN (${Prisma.join(mine)}) AND "watchOwner" = ${this.workerId}
-          AND "state" IN ('connected', 'degraded') AND "inbound" = 'imap'
+          AND "state" IN (${SYNCABLE_STATES_SQL}) AND "inbound" = 'imap'
         RETURNING "id"`;
       const keep = new Set(kept.map((k) => k.id));
       for (const id of mine) if (!keep.has(id)) await this.drop(id, false);
@@ -65,7 +67,7 @@ export class IdleWatcher {
         UPDATE "Mailbox" SET "watchOwner" = ${this.workerId}, "watchExpiresAt" = ${until}
         WHERE "id" IN (
           SELECT m."id" FROM "Mailbox" m JOIN "Grant" g ON g."mailboxId" = m."id"
-          WHERE m."state" IN ('connected', 'degraded') AND m."inbound" = 'imap'
+          WHERE m."state" IN (${SYNCABLE_STATES_SQL}) AND m."inbound" = 'imap'
             AND (m."watchExpiresAt" IS NULL OR m."watchExpiresAt" < ${now})
             ${this.only ? Prisma.sql`AND m."id" IN (${Prisma.join(this.only.length ? this.only : [""])})` : Prisma.empty}
           ORDER BY m."watchExpiresAt" ASC NULLS FIRST

@@ -14,6 +14,7 @@ import { classify } from "../diagnostics/classify";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import type { Prisma } from "../db/generated/client";
+import type { TMailboxRef } from "../core/scope";
 
 export type TSyncState = {
   imap?: { folder: string; uidValidity: string; lastUid: number };
@@ -22,7 +23,7 @@ export type TSyncState = {
   failures?: number;
 };
 export type TSyncResult = { ok: true; stored: number; skipped: number } | { ok: false; code: string; transient: boolean };
-type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
+type TCtx = TMailboxRef;
 type TMailboxRow = { address: string; kind: "user" | "shared"; inbound: string; folder: string; afterProcessing: string; moveToFolder: string | null; syncState: TSyncState; cloud: Parameters<typeof hostsFor>[0] };
 type TIncoming = { sourceKey: string; raw: Buffer; internetMessageId: string | null; fromAddress: string | null; subject: string | null; receivedAt: Date };
 
