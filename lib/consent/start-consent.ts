@@ -4,6 +4,7 @@ import "server-only";
 import { db } from "../db/client";
 import { sealValue } from "../crypto";
 import { badRequest, conflict, notFound } from "../core/errors";
+import { forTenantWhere } from "../core/scope";
 import { hashToken, newToken } from "./secure-token";
 import { loadAppForConsent } from "./load-app-for-consent";
 import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";
@@ -35,8 +36,10 @@ export async function startMailboxConsent(opts: { workspaceId: string; tenantId:
 
 /** Staff asked for organization (admin) consent themselves, as a tenant admin. */
 export async function startAdminConsent(opts: { workspaceId: string; tenantId: string; appRegistrationId: string; staffUserId: string }): Promise<TStarted> {
+  const app = await db().appRegistration.findFirst({ where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) }, select: { id: true } });
+  if (!app) throw badRequest("Pick an app registration usable in this tenant.", { appRegistrationId: "Unknown app." });
   const req = await db().consentRequest.create({
-    data: { workspaceId: opts.workspaceId, tenantId: opts.tenantId, appRegistrationId: opts.appRegistrationId, kind: "admin", createdById: opts.staffUserId, expiresAt: new Date(Date.now() + STATE_TTL_MS) },
+    data: { workspaceId: opts.workspaceId, tenantId: opts.tenantId, appRegistrationId: app.id, kind: "admin", createdById: opts.staffUserId, expiresAt: new Date(Date.now() + STATE_TTL_MS) },
   });
   return beginRoundTrip(req.id);
 }

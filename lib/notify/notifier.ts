@@ -3,7 +3,7 @@ import "server-only";
 // consent links to customers. Emails carry the link and who asks for what; never a token.
 import { db } from "../db/client";
 import { badRequest, notFound } from "../core/errors";
-import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import { auditActor, writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { canAccessTenant } from "../auth/guard";
 import { azurePermissions } from "../microsoft/scope-profiles";
@@ -86,4 +86,12 @@ export async function emailConsentLink(opts: {
   const sent = await sendFromMailbox({ workspaceId: opts.workspaceId, tenantId: n.tenantId, mailboxId: n.id }, { to: opts.to, subject, text, html });
   await writeAudit(db(), opts.actor, { action: "consent_link.email", targetType: "consent_link", detail: { to: opts.to, from: n.address, result: sent.ok ? "sent" : sent.diagnosis.code } });
   return sent.ok ? { ok: true, to: opts.to, from: sent.from } : { ok: false, to: opts.to, diagnosis: sent.diagnosis };
+}
+
+/** Settings → "Send test email" through the notifier mailbox, audited (moved from the route handler). */
+export async function sendNotifierTest(scope: TScope, to: string) {
+  const n = await requireNotifier(scope);
+  const result = await sendFromMailbox({ workspaceId: scope.workspaceId, tenantId: n.tenantId, mailboxId: n.id }, { to, subject: "Consentry test email", text: `This is a test from Consentry's notifier mailbox (${n.address}). Consent links will be sent from this address.` });
+  await writeAudit(db(), auditActor(scope), { action: "settings.notifier_test", targetType: "mailbox", targetId: n.id, detail: { to, result: result.ok ? "sent" : result.diagnosis.code } });
+  return result;
 }

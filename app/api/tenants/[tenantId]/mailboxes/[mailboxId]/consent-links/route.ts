@@ -2,8 +2,8 @@
 // or emailed through the workspace's notifier mailbox.
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { route, ZId } from "@/lib/http/route";
-import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
+import { ZId } from "@/lib/http/route";
+import { mailboxRoute } from "@/lib/http/mailbox-route";
 import { auditActor } from "@/lib/audit/write-audit";
 import { createMailboxConsentLink } from "@/lib/consent/consent-links";
 import { emailConsentLink, requireNotifier } from "@/lib/notify/notifier";
@@ -16,9 +16,7 @@ const body = z
   })
   .strict();
 
-export const POST = route({ params, body }, async ({ scope, params: p, body: b }) => {
-  assertTenantAccess(scope, p.tenantId, "Mailbox");
-  assertCan(scope, "connect_mailboxes");
+export const POST = mailboxRoute({ params, body, can: "connect_mailboxes" }, async ({ scope, params: p, body: b }) => {
   if (b?.emailTo) await requireNotifier(scope);
   const actor = auditActor(scope);
   const { appRegistrationId, signInAs, address, ...link } = await createMailboxConsentLink({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId, actor, days: b?.days });
