@@ -6,16 +6,16 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db/client";
 import { HttpError, notFound } from "../core/errors";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { describe } from "../diagnostics/describe";
 import { workerStatus } from "../workers/worker-status";
 import type { TApiScope } from "../api-keys/api-keys";
 import { tenantWhere } from "../core/scope";
 
 const tf = (api: TApiScope) => tenantWhere(api);
 const diagnosis = (code: string | null) => {
-  if (!code) return null;
-  const d = catalogEntry(code as TDiagnosisCode);
-  return d.code === code ? { code, title: d.title, retryable: d.retryable, fixSteps: [...d.fixSteps] } : { code, title: code, retryable: true, fixSteps: [] };
+  const d = describe(code);
+  if (!code || !d) return null;
+  return d.isKnown ? { code, title: d.title, retryable: d.retryable, fixSteps: d.fixSteps } : { code, title: code, retryable: true, fixSteps: [] };
 };
 
 const mailboxSelect = { id: true, tenantId: true, address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true, state: true, stateCode: true, lastSyncAt: true, createdAt: true, tenant: { select: { displayName: true } } } as const;

@@ -9,7 +9,7 @@ import { sealValue, unsealValue } from "../crypto";
 import { writeAudit } from "../audit/write-audit";
 import { hashToken, safeEqual, tokenPurpose } from "./secure-token";
 import { loadAppForConsent } from "./load-app-for-consent";
-import { checkIdToken, diagnoseRedirectError, redeemCode, type TDiagnosis } from "./ms-adapter";
+import { checkIdToken, diagnoseRedirectError, redeemCode, type TConsentDiagnosis } from "./ms-adapter";
 
 export type TCallbackQuery = {
   code?: string;
@@ -137,7 +137,7 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
   return { redirect: req.createdById ? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1` : resultUrl(state) };
 }
 
-async function fail(id: string, isLink: boolean, d: TDiagnosis) {
+async function fail(id: string, isLink: boolean, d: TConsentDiagnosis) {
   await db().consentRequest.update({
     where: { id },
     data: {

@@ -14,7 +14,9 @@ import type { TAppForConsent } from "./load-app-for-consent";
 
 export type TMsApp = TAppForConsent["ms"];
 
-export type TDiagnosis = { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[]; detail?: Record<string, unknown> };
+// What a consent round trip stores and shows on its result page (not classify.ts's TDiagnosis,
+// which carries evidence for the dashboard).
+export type TConsentDiagnosis = { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[]; detail?: Record<string, unknown> };
 
 export function pkcePair() {
   const p = createPkcePair();
@@ -47,11 +49,11 @@ export function adminConsentUrl(app: TMsApp, p: { state: string }): string {
   return buildAdminConsentUrl({ hosts, tenantSegment: app.tenantSegment, clientId: app.clientId, redirectUri: app.redirectUri, scopes: adminConsentScopes(app.scopeProfile, hosts), state: p.state });
 }
 
-function fromCatalog(d: { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[] }): TDiagnosis {
+function fromCatalog(d: { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[] }): TConsentDiagnosis {
   return { code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, aadsts: d.aadsts };
 }
 
-export function diagnoseRedirectError(error: string, description: string): TDiagnosis {
+export function diagnoseRedirectError(error: string, description: string): TConsentDiagnosis {
   return fromCatalog(classify(failureFromRedirect({ error, error_description: description })));
 }
 

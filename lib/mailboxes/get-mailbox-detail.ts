@@ -4,15 +4,15 @@ import "server-only";
 import { db } from "../db/client";
 import type { TScope } from "../auth/session";
 import type { TMailboxRef } from "../core/scope";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { describe } from "../diagnostics/describe";
 import { listMailboxEvents } from "./manage-mailboxes";
 import { lastConnectionTest } from "./connection-test";
 import { folderConflicts } from "./folder-conflicts";
 import type { TLoadedMailbox } from "./load-mailbox";
 
 export async function getMailboxDetail(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">, ctx: TMailboxRef, mailbox: TLoadedMailbox) {
-  const d = mailbox.stateCode ? catalogEntry(mailbox.stateCode as TDiagnosisCode) : null;
-  const diagnosis = d ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, action: d.action ?? null } : null;
+  const d = describe(mailbox.stateCode);
+  const diagnosis = d ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, action: d.action } : null;
   // Independent reads, side by side; the push path is one query for both kinds.
   const [events, lastTest, conflicts, pushRow] = await Promise.all([
     listMailboxEvents(ctx),

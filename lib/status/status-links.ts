@@ -9,7 +9,7 @@ import { notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { hashToken, newToken, tokenPurpose } from "../consent/secure-token";
 import { listAllMailboxes } from "../mailboxes/list-all-mailboxes";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { describe } from "../diagnostics/describe";
 
 export const ZStatusLinkCreate = z.object({ label: z.string().trim().max(100).default(""), days: z.number().int().min(1).max(365).default(30) }).strict();
 
@@ -78,13 +78,13 @@ export async function resolveStatusLink(token: string) {
       organizationConsent: link.tenant.adminConsentAt,
       expiresAt: link.expiresAt,
       mailboxes: mailboxes.map((m) => {
-        const d = m.stateCode ? catalogEntry(m.stateCode as TDiagnosisCode) : null;
+        const d = describe(m.stateCode);
         return {
           address: m.address,
           kind: m.kind,
           state: m.state,
           stateLabel: PLAIN[m.state] ?? m.state,
-          problem: d && d.code === m.stateCode ? { title: d.title, cause: d.cause, fixSteps: [...d.fixSteps] } : null,
+          problem: d?.isKnown ? { title: d.title, cause: d.cause, fixSteps: d.fixSteps } : null,
           checks: m.checks ? { at: m.checks.at, steps: m.checks.steps.map((s) => ({ protocol: s.protocol, ok: s.ok })) } : null,
           lastSyncAt: m.lastSyncAt,
         };

@@ -11,7 +11,7 @@ import type { TScope } from "../auth/session";
 import { notFound } from "../core/errors";
 import { sharedTenantWhere, tenantIdIn, tenantWhere } from "../core/scope";
 import { redact } from "../microsoft/parse-error";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { describe } from "../diagnostics/describe";
 import { hostsFor } from "../clouds/hosts-for";
 import { workerStatus } from "../workers/worker-status";
 import type { TConnectionTest } from "../mailboxes/connection-test";
@@ -128,12 +128,12 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   const diagnosis = (code: string | null) => {
     if (!code) return null;
     diagnosisCodes.add(code);
-    const d = catalogEntry(code as TDiagnosisCode);
-    return d.code === code ? { code, title: d.title, retryable: d.retryable } : { code, title: "Unrecognized code", retryable: true };
+    const d = describe(code);
+    return d.isKnown ? { code, title: d.title, retryable: d.retryable } : { code, title: "Unrecognized code", retryable: true };
   };
   const testsBy = new Map(lastTests.map((t) => [t.mailboxId, t.detail]));
   const msgBy = new Map(messageStats.map((s) => [s.mailboxId, s]));
-  for (const e of events) if (catalogEntry(e.code as TDiagnosisCode).code === e.code) diagnosisCodes.add(e.code);
+  for (const e of events) if (describe(e.code)?.isKnown) diagnosisCodes.add(e.code);
 
   const mailboxOut = (m: (typeof mailboxes)[number]) => {
     const progress = (m.syncState as { progress?: unknown; uidValidity?: unknown } | null)?.progress ?? null;
@@ -235,8 +235,8 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     diagnoses: [] as { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; docsUrl: string }[],
   };
   bundle.diagnoses = [...diagnosisCodes].sort().flatMap((code) => {
-    const d = catalogEntry(code as TDiagnosisCode);
-    return d.code === code ? [{ code, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, docsUrl: d.docsUrl }] : [];
+    const d = describe(code);
+    return d.isKnown ? [{ code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, docsUrl: d.docsUrl }] : [];
   });
 
   const json = JSON.stringify(redactDeep(bundle), null, 2);

@@ -2,6 +2,7 @@
 // its cause and the exact fix.
 import { requirePageScope } from "@/lib/auth/session";
 import { CATALOG } from "@/lib/diagnostics/catalog";
+import { describe } from "@/lib/diagnostics/describe";
 import { countCurrentDiagnoses } from "@/lib/diagnostics/current-diagnoses";
 import { DiagnosticsClient } from "./diagnostics-client";
 
@@ -11,6 +12,6 @@ export default async function DiagnosticsPage() {
   const scope = await requirePageScope();
   // How many of the caller's mailboxes have each diagnosis right now.
   const counts = await countCurrentDiagnoses(scope);
-  const entries = CATALOG.map((e) => ({ code: e.code, title: e.title, cause: e.cause, fixSteps: [...e.fixSteps], retryable: e.retryable, docsUrl: e.docsUrl, current: counts.get(e.code) ?? 0 }));
+  const entries = CATALOG.map(({ code }) => describe(code)).map((d) => ({ code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, docsUrl: d.docsUrl, current: counts.get(d.code) ?? 0 }));
   return <DiagnosticsClient entries={entries} />;
 }

@@ -9,7 +9,7 @@ import { hostsFor } from "@/lib/clouds/hosts-for";
 import { resourceForProtocol } from "@/lib/microsoft/scope-profiles";
 import { getAccessToken, TokenError } from "@/lib/grants/get-access-token";
 import { microsoftRefresher } from "@/lib/grants/microsoft-refresher";
-import { catalogEntry, type TDiagnosisCode } from "@/lib/diagnostics/catalog";
+import { describe } from "@/lib/diagnostics/describe";
 import { writeAudit, auditActor } from "@/lib/audit/write-audit";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
@@ -23,7 +23,7 @@ export const POST = mailboxRoute({ params, can: "connect_mailboxes" }, async ({ 
     return { ok: true, expiresAt: r.expiresAt };
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
-    const d = catalogEntry(err.code as TDiagnosisCode);
-    return { ok: false, kind: err.kind, diagnosis: { code: err.code, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable } };
+    const d = describe(err.code);
+    return { ok: false, kind: err.kind, diagnosis: { code: err.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable } };
   }
 });
