@@ -7,6 +7,7 @@ import { notFound, badRequest } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { hashToken, newToken, tokenPurpose } from "./secure-token";
 import { forTenantWhere } from "../core/scope";
+import type { TMailboxRef } from "../core/scope";
 
 export const DEFAULT_LINK_DAYS = 7;
 
@@ -14,7 +15,7 @@ function linkUrl(token: string) {
   return `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/consent/${token}`;
 }
 
-export async function createMailboxConsentLink(opts: { workspaceId: string; tenantId: string; mailboxId: string; actor: TAuditActor; days?: number }) {
+export async function createMailboxConsentLink(opts: TMailboxRef & { actor: TAuditActor; days?: number }) {
   const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.workspaceId, tenantId: opts.tenantId } });
   if (!mb) throw notFound("Mailbox");
   if (!mb.appRegistrationId) throw badRequest("Pick an app registration for this mailbox first.");

@@ -4,7 +4,7 @@ import "server-only";
 import { db } from "../db/client";
 import { sealValue } from "../crypto";
 import { badRequest, conflict, notFound } from "../core/errors";
-import { forTenantWhere } from "../core/scope";
+import { forTenantWhere, type TMailboxRef } from "../core/scope";
 import { hashToken, newToken } from "./secure-token";
 import { loadAppForConsent } from "./load-app-for-consent";
 import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";
@@ -15,7 +15,7 @@ export const STATE_COOKIE = "consentry_oauth_state";
 export type TStarted = { url: string; state: string };
 
 /** Staff pressed Connect (or Re-connect) on a mailbox. */
-export async function startMailboxConsent(opts: { workspaceId: string; tenantId: string; mailboxId: string; staffUserId: string }): Promise<TStarted> {
+export async function startMailboxConsent(opts: TMailboxRef & { staffUserId: string }): Promise<TStarted> {
   const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.workspaceId, tenantId: opts.tenantId } });
   if (!mb) throw notFound("Mailbox");
   if (!mb.appRegistrationId) throw badRequest("Pick an app registration for this mailbox first.");

@@ -9,6 +9,7 @@ import "server-only";
 import { db } from "../db/client";
 import { sealValue, unsealValue } from "../crypto";
 import { notFound } from "../core/errors";
+import type { TMailboxRef } from "../core/scope";
 
 export const MIN_REMAINING_MS = 5 * 60_000;
 
@@ -33,7 +34,7 @@ export class TokenError extends Error {
   }
 }
 
-export type TCtx = { workspaceId: string; tenantId: string; mailboxId: string; resource: string };
+export type TCtx = TMailboxRef & { resource: string };
 type TResult = { accessToken: string; expiresAt: Date; refreshed: boolean };
 
 // In-process single flight: concurrent callers for one grant share one attempt, so a burst

@@ -6,9 +6,9 @@ import { conflict, notFound, badRequest } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { mailboxSelect, toMailboxDto } from "./mailbox-dto";
 import type { TMailboxCreate, TMailboxUpdate } from "./schemas";
-import { forTenantWhere } from "../core/scope";
+import { forTenantWhere, type TTenantRef } from "../core/scope";
 
-type TCtx = { workspaceId: string; tenantId: string };
+type TCtx = TTenantRef;
 
 async function assertAppUsable(ctx: TCtx, appId: string) {
   const app = await db().appRegistration.findFirst({ where: { id: appId, workspaceId: ctx.workspaceId, ...forTenantWhere(ctx.tenantId) }, select: { id: true } });

@@ -10,10 +10,11 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { hashToken, newToken, tokenPurpose } from "../consent/secure-token";
 import { listAllMailboxes } from "../mailboxes/list-all-mailboxes";
 import { describe } from "../diagnostics/describe";
+import type { TTenantRef } from "../core/scope";
 
 export const ZStatusLinkCreate = z.object({ label: z.string().trim().max(100).default(""), days: z.number().int().min(1).max(365).default(30) }).strict();
 
-type TCtx = { workspaceId: string; tenantId: string };
+type TCtx = TTenantRef;
 const linkSelect = { id: true, label: true, createdByEmail: true, expiresAt: true, revokedAt: true, lastViewedAt: true, createdAt: true } as const;
 const urlOf = (token: string) => `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/status/${token}`;
 
