@@ -2,12 +2,11 @@ import "server-only";
 // Sends one message from a connected mailbox over its outbound protocol: SMTP submission with
 // XOAUTH2 (nodemailer) or Graph sendMail. Failures come back classified, never thrown as raw
 // protocol errors, and no token leaves this module.
-import nodemailer from "nodemailer";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { failureFromNetworkError, failureFromSmtpReply } from "../microsoft/parse-error";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
+import { graphClient, graphFailure } from "./graph";
+import { smtpFailure as smtpFailureOf, smtpTransport as buildSmtpTransport } from "./smtp";
 import { classify, diagnosisFromCatalog, type TDiagnosis } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
@@ -19,8 +18,6 @@ import { composeMime, withoutBcc, ZOutboundInput } from "../outbound/compose";
 export type TOutgoing = { to: string; subject: string; text: string; html?: string };
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
-
-const TIMEOUT_MS = 20_000;
 
 type TPrepared = { ok: true; mb: { address: string; kind: "user" | "shared"; delegateUpn: string | null; outbound: "smtp" | "graph" }; hosts: ReturnType<typeof hostsFor>; token: string } | { ok: false; diagnosis: TDiagnosis };
 
@@ -40,13 +37,10 @@ async function prepare(ctx: TCtx): Promise<TPrepared> {
 
 function smtpTransport(p: Extract<TPrepared, { ok: true }>) {
   const { hosts, mb, token } = p;
-  return nodemailer.createTransport({ host: hosts.smtp.host, port: hosts.smtp.port, secure: false, requireTLS: true, tls: { servername: hosts.smtp.host }, auth: { type: "OAuth2", user: smtpAuthUser(mb), accessToken: token }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+  return buildSmtpTransport({ hosts, user: smtpAuthUser(mb), accessToken: token });
 }
 
-const smtpFailure = (err: unknown) => {
-  const e = err as { response?: string };
-  return classify(e.response ? failureFromSmtpReply(e.response) : failureFromNetworkError(err));
-};
+const smtpFailure = (err: unknown) => classify(smtpFailureOf(err));
 
 /** Sends one simple message (test emails, consent links): composed here, then sent like queued mail. */
 export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {

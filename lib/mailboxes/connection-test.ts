@@ -3,16 +3,16 @@ import "server-only";
 // protocol the mailbox uses, then a real sign-in over that protocol (IMAP/POP XOAUTH2 with the
 // folder opened, SMTP AUTH XOAUTH2, a Graph read of the folder). Each step's failure is classified
 // into a catalogued diagnosis, and the outcome is kept as an event the mailbox page shows.
-import tls from "node:tls";
-import { ImapFlow } from "imapflow";
-import nodemailer from "nodemailer";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import type { THostPort } from "../microsoft/clouds";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
-import { buildXOAuth2, smtpAuthUser } from "../microsoft/xoauth2";
-import { failureFromImapReply, failureFromNetworkError, failureFromPopReply, failureFromSmtpReply, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
+import { graphClient, graphFailure } from "../mail/graph";
+import { closeImap, imapClient, imapFailure, imapReplyOf } from "../mail/imap";
+import { openPop3, popFailure, type Pop3Client } from "../mail/pop3";
+import { smtpFailure, smtpTransport } from "../mail/smtp";
+import { smtpAuthUser } from "../microsoft/xoauth2";
+import { redact, type TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
 import { CATALOG, type TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError, type TRefresher } from "../grants/get-access-token";
@@ -108,69 +108,34 @@ export async function lastConnectionTest(ctx: TCtx): Promise<TConnectionTest | n
 type TCheck = Promise<{ ok: true; detail: string } | { ok: false; failure: TMicrosoftFailure }>;
 
 async function imapCheck(hp: THostPort, user: string, accessToken: string, folder: string): TCheck {
-  const client = new ImapFlow({ host: hp.host, port: hp.port, secure: true, auth: { user, accessToken }, logger: false, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
-  let lastReply = "";
-  client.on("error", () => {}); // surfaced through the awaited calls below
+  const client = imapClient({ hosts: { imap: hp }, user, accessToken }, "check");
   try {
     await client.connect();
     const st = await client.status(folder, { messages: true, unseen: true });
     if (!st) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
     return { ok: true, detail: `Signed in over IMAP; ${folder} holds ${st.messages ?? 0} messages (${st.unseen ?? 0} unread).` };
   } catch (err) {
-    const e = err as { responseText?: string; response?: string; code?: string; message?: string; authenticationFailed?: boolean };
-    lastReply = e.responseText ?? e.response ?? "";
-    // Exchange accepts the token, then answers the next command with BAD "not connected";
-    // imapflow may report that as an authentication failure, so the text decides first.
-    if (/not connected/i.test(`${e.responseText ?? ""} ${e.response ?? ""} ${e.message ?? ""}`)) return { ok: false, failure: failureFromImapReply("BAD User is authenticated but not connected.") };
-    if (e.authenticationFailed) return { ok: false, failure: failureFromImapReply(`NO ${lastReply || "AUTHENTICATE failed."}`) };
-    if (/ETIMEDOUT|ECONNREFUSED|ENOTFOUND|ECONNRESET|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`)) return { ok: false, failure: failureFromNetworkError(err) };
-    if (/Mailbox doesn't exist|NONEXISTENT|not found/i.test(lastReply)) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
-    return { ok: false, failure: failureFromImapReply(lastReply || e.message || "IMAP failed") };
+    const failure = imapFailure(err);
+    // The one reply the test reads itself: the folder it was asked to open is missing.
+    if (failure.imapKind === "other" && /Mailbox doesn't exist|NONEXISTENT|not found/i.test(imapReplyOf(err))) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
+    return { ok: false, failure };
   } finally {
-    await client.logout().catch(() => client.close());
+    await closeImap(client);
   }
 }
 
-function popCheck(hp: THostPort, user: string, accessToken: string): TCheck {
-  return new Promise((resolve) => {
-    const sock = tls.connect({ host: hp.host, port: hp.port, servername: hp.host });
-    let buf = "";
-    let stage: "greeting" | "auth" | "stat" | "quit" = "greeting";
-    const done = (r: Awaited<TCheck>) => {
-      clearTimeout(timer);
-      sock.end();
-      sock.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done({ ok: false, failure: failureFromNetworkError(Object.assign(new Error("POP3 timed out"), { code: "ETIMEDOUT" })) }), TIMEOUT_MS);
-    sock.on("error", (err) => done({ ok: false, failure: failureFromNetworkError(err) }));
-    sock.on("data", (d) => {
-      buf += d.toString("utf8");
-      let i: number;
-      while ((i = buf.indexOf("\r\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (stage === "greeting") {
-          if (!line.startsWith("+OK")) return done({ ok: false, failure: failureFromPopReply(line) });
-          stage = "auth";
-          sock.write(`AUTH XOAUTH2 ${buildXOAuth2(user, accessToken)}\r\n`);
-        } else if (stage === "auth") {
-          if (line.startsWith("+ ")) {
-            sock.write("\r\n"); // the server's error challenge: answer empty to get the final reply
-            continue;
-          }
-          if (!line.startsWith("+OK")) return done({ ok: false, failure: failureFromPopReply(line.startsWith("-ERR") ? line : `-ERR ${line}`) });
-          stage = "stat";
-          sock.write("STAT\r\n");
-        } else if (stage === "stat") {
-          const m = line.match(/^\+OK (\d+) (\d+)/);
-          stage = "quit";
-          sock.write("QUIT\r\n");
-          return done(m ? { ok: true, detail: `Signed in over POP3; ${m[1]} messages waiting.` } : { ok: false, failure: failureFromPopReply(line) });
-        }
-      }
-    });
-  });
+async function popCheck(hp: THostPort, user: string, accessToken: string): TCheck {
+  let client: Pop3Client | null = null;
+  try {
+    client = await openPop3({ hosts: { pop: hp }, user, accessToken, timeoutMs: TIMEOUT_MS });
+    const st = await client.stat();
+    await client.quit().catch(() => undefined);
+    return { ok: true, detail: `Signed in over POP3; ${st.count} messages waiting.` };
+  } catch (err) {
+    return { ok: false, failure: popFailure(err) };
+  } finally {
+    client?.close();
+  }
 }
 
 const sendAsMessage = (from: string, to: string) => ({
@@ -179,7 +144,7 @@ const sendAsMessage = (from: string, to: string) => ({
 });
 
 async function smtpCheck(hp: THostPort, user: string, from: string, accessToken: string, sendAsTo: string | null): TCheck {
-  const transport = nodemailer.createTransport({ host: hp.host, port: hp.port, secure: false, requireTLS: true, tls: { servername: hp.host }, auth: { type: "OAuth2", user, accessToken }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+  const transport = smtpTransport({ hosts: { smtp: hp }, user, accessToken, timeoutMs: TIMEOUT_MS });
   try {
     await transport.verify();
     if (sendAsTo) {
@@ -188,9 +153,7 @@ async function smtpCheck(hp: THostPort, user: string, from: string, accessToken:
     }
     return { ok: true, detail: "Signed in over SMTP (AUTH XOAUTH2 accepted)." };
   } catch (err) {
-    const e = err as { response?: string; responseCode?: number; code?: string; message?: string };
-    if (e.response) return { ok: false, failure: failureFromSmtpReply(e.response) };
-    return { ok: false, failure: failureFromNetworkError(err) };
+    return { ok: false, failure: smtpFailure(err) };
   } finally {
     transport.close();
   }

@@ -3,12 +3,12 @@ import "server-only";
 // is the mailbox itself, watches its folder until the message arrives, so one click proves the
 // whole round trip: token, send, receive.
 import { randomBytes } from "node:crypto";
-import { ImapFlow } from "imapflow";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
-import { failureFromImapReply, failureFromNetworkError } from "../microsoft/parse-error";
+import { graphClient, graphFailure } from "../mail/graph";
+import { closeImap, imapClient, imapFailure } from "../mail/imap";
+import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
@@ -54,12 +54,11 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
   return result;
 }
 
-type TWait = Promise<{ ok: true } | { ok: false; failure: ReturnType<typeof failureFromNetworkError> }>;
+type TWait = Promise<{ ok: true } | { ok: false; failure: TMicrosoftFailure }>;
 const notArrived = (folder: string, ms: number) => ({ ok: false as const, failure: { source: "imap" as const, imapKind: "other" as const, message: `The message was sent but didn't reach ${folder} within ${Math.round(ms / 1000)} s. A transport rule, a spam filter or an Inbox rule may have moved it.` } });
 
 async function waitImap(hp: { host: string; port: number }, user: string, accessToken: string, folder: string, subject: string, waitMs: number): TWait {
-  const client = new ImapFlow({ host: hp.host, port: hp.port, secure: true, auth: { user, accessToken }, logger: false });
-  client.on("error", () => {});
+  const client = imapClient({ hosts: { imap: hp }, user, accessToken });
   try {
     await client.connect();
     const deadline = Date.now() + waitMs;
@@ -77,10 +76,9 @@ async function waitImap(hp: { host: string; port: number }, user: string, access
     }
     return notArrived(folder, waitMs);
   } catch (err) {
-    const e = err as { responseText?: string; response?: string; message?: string };
-    return { ok: false, failure: e.responseText || e.response ? failureFromImapReply(e.responseText ?? e.response ?? "") : failureFromNetworkError(err) };
+    return { ok: false, failure: imapFailure(err) };
   } finally {
-    await client.logout().catch(() => client.close());
+    await closeImap(client);
   }
 }
 

@@ -9,7 +9,7 @@ import { db } from "../db/client";
 import { env } from "../env";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
+import { graphClient, graphFailure } from "../mail/graph";
 import { classify } from "../diagnostics/classify";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";

@@ -2,14 +2,14 @@ import "server-only";
 // One sync round of one mailbox: new mail from its folder over IMAP (UIDs after the last one seen,
 // per UIDVALIDITY) or Graph (delta), stored once each, then the after-processing action. Progress
 // is written as it goes (the mailbox page's progress bar); failures become diagnoses and backoff.
-import { ImapFlow, type FetchMessageObject } from "imapflow";
-import { ResponseType } from "@microsoft/microsoft-graph-client";
+import type { ImapFlow, FetchMessageObject } from "imapflow";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
-import { Pop3Client, Pop3Error } from "../mail/pop3-client";
-import { failureFromImapReply, failureFromNetworkError, failureFromPopReply, type TMicrosoftFailure } from "../microsoft/parse-error";
+import { graphClient, graphFailure, GraphResponseType } from "../mail/graph";
+import { openPop3, popFailure, type Pop3Client } from "../mail/pop3";
+import { closeImap, imapClient, imapFailure } from "../mail/imap";
+import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify } from "../diagnostics/classify";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
@@ -107,8 +107,7 @@ async function event(ctx: TCtx, level: "info" | "warn" | "error", code: string, 
 type TOutcome = { ok: true } | { ok: false; failure: TMicrosoftFailure };
 
 async function syncImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: number }, accessToken: string, store: ReturnType<typeof storer>): Promise<TOutcome> {
-  const client = new ImapFlow({ host: hp.host, port: hp.port, secure: true, auth: { user: mb.address, accessToken }, logger: false, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 120_000 });
-  client.on("error", () => {});
+  const client = imapClient({ hosts: { imap: hp }, user: mb.address, accessToken });
   try {
     await client.connect();
     const lock = await client.getMailboxLock(mb.folder);
@@ -149,11 +148,9 @@ async function syncImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: nu
     }
   } catch (err) {
     if (err instanceof LeaseLost) return { ok: true };
-    const e = err as { responseText?: string; response?: string; message?: string; code?: string };
-    const text = `${e.responseText ?? ""} ${e.response ?? ""}`.trim();
-    return { ok: false, failure: text ? failureFromImapReply(/not connected/i.test(text) ? "BAD User is authenticated but not connected." : text) : /ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`) ? failureFromNetworkError(err) : { source: "imap", imapKind: "bye", message: e.message ?? "IMAP connection ended" } };
+    return { ok: false, failure: imapFailure(err) };
   } finally {
-    await client.logout().catch(() => client.close());
+    await closeImap(client);
   }
 }
 
@@ -162,7 +159,7 @@ async function syncImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: nu
 async function syncPop(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: number }, accessToken: string, store: ReturnType<typeof storer>): Promise<TOutcome> {
   let client: Pop3Client | null = null;
   try {
-    client = await Pop3Client.connect({ host: hp.host, port: hp.port, user: mb.address, accessToken });
+    client = await openPop3({ hosts: { pop: hp }, user: mb.address, accessToken });
     const list = await client.uidl();
     const known = new Set((await db().message.findMany({ where: { mailboxId: ctx.mailboxId, sourceKey: { in: list.map((l) => `pop:${l.uid}`) } }, select: { sourceKey: true } })).map((m) => m.sourceKey));
     const todo = list.filter((l) => !known.has(`pop:${l.uid}`));
@@ -183,8 +180,7 @@ async function syncPop(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: num
   } catch (err) {
     client?.close();
     if (err instanceof LeaseLost) return { ok: true };
-    if (err instanceof Pop3Error) return { ok: false, failure: failureFromPopReply(err.reply) };
-    return { ok: false, failure: failureFromNetworkError(err) };
+    return { ok: false, failure: popFailure(err) };
   }
 }
 
@@ -229,7 +225,7 @@ async function syncGraph(ctx: TCtx, mb: TMailboxRow, graphUrl: string, accessTok
         const page = (await client.api(url).header("Prefer", `odata.maxpagesize=${BATCH}`).get()) as { value: TGraphMessage[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
         const got: TIncoming[] = [];
         for (const m of page.value.filter((x) => !x["@removed"])) {
-          const raw = Buffer.from((await client.api(`/users/${user}/messages/${m.id}/$value`).responseType(ResponseType.ARRAYBUFFER).get()) as ArrayBuffer);
+          const raw = Buffer.from((await client.api(`/users/${user}/messages/${m.id}/$value`).responseType(GraphResponseType.ARRAYBUFFER).get()) as ArrayBuffer);
           got.push({ sourceKey: `graph:${m.id}`, raw, internetMessageId: m.internetMessageId ?? null, fromAddress: m.from?.emailAddress?.address ?? null, subject: m.subject ?? null, receivedAt: m.receivedDateTime ? new Date(m.receivedDateTime) : new Date() });
         }
         await store.save(got);
