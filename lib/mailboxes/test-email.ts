@@ -13,7 +13,7 @@ import { classify, diagnosisFromCatalog } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
-import { sendFromMailbox } from "../mail/send-from-mailbox";
+import { sendFromMailbox } from "../outbound/send-from-mailbox";
 import { notFound } from "../http/errors";
 import type { TConnectionTest, TTestStep } from "./connection-test";
 

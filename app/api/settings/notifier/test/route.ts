@@ -6,7 +6,7 @@ import { assertCan } from "@/lib/auth/guard";
 import { auditActor, writeAudit } from "@/lib/audit/write-audit";
 import { db } from "@/lib/db/client";
 import { requireNotifier } from "@/lib/notify/notifier";
-import { sendFromMailbox } from "@/lib/mail/send-from-mailbox";
+import { sendFromMailbox } from "@/lib/outbound/send-from-mailbox";
 
 const body = z.object({ to: z.string().trim().toLowerCase().email("Enter an email address.").max(254) }).strict();
 

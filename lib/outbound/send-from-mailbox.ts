@@ -5,15 +5,15 @@ import "server-only";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "./graph";
-import { smtpFailure as smtpFailureOf, smtpTransport as buildSmtpTransport } from "./smtp";
+import { graphClient, graphFailure } from "../mail/graph";
+import { smtpFailure as smtpFailureOf, smtpTransport as buildSmtpTransport } from "../mail/smtp";
 import { classify, diagnosisFromCatalog, type TDiagnosis } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { notFound } from "../http/errors";
 import { smtpAuthUser } from "../microsoft/xoauth2";
-import { composeMime, withoutBcc, ZOutboundInput } from "../outbound/compose";
+import { composeMime, withoutBcc, ZOutboundInput } from "./compose";
 
 export type TOutgoing = { to: string; subject: string; text: string; html?: string };
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };

@@ -1,0 +1,48 @@
+import "server-only";
+// Everything a consent round trip or a token refresh needs about a tenant's app, including the
+// unsealed secret. Used only inside the consent and token services; never returned to a client.
+// It lives in lib/grants (moved from lib/consent) because the refresher needs it and lib/consent
+// depends on lib/grants, not the other way round.
+import { db } from "../db/client";
+import { hostsFor } from "../clouds/hosts-for";
+import { tokenEndpoint } from "../microsoft/endpoints";
+import { unsealValue } from "../crypto";
+import { env } from "../env";
+import { badRequest } from "../http/errors";
+
+export function redirectUri(): string {
+  return `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/api/oauth/callback`;
+}
+
+export async function loadAppForConsent(opts: { workspaceId: string; tenantId: string; appRegistrationId: string }) {
+  const [tenant, app] = await Promise.all([
+    db().tenant.findFirst({ where: { id: opts.tenantId, workspaceId: opts.workspaceId } }),
+    db().appRegistration.findFirst({
+      where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, OR: [{ tenantId: opts.tenantId }, { tenantId: null }] },
+    }),
+  ]);
+  if (!tenant || !app) throw badRequest("This mailbox has no usable app registration. Pick one on the mailbox's settings.");
+  const secret = await db().appSecret.findFirst({ where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" }, orderBy: { createdAt: "desc" }, omit: { sealedValue: false } });
+  if (!secret) throw badRequest("The app registration has no active client secret. Add one under the app's secrets.");
+  return {
+    tenant,
+    app,
+    ms: {
+      cloud: tenant.cloud,
+      // Tenant-specific authority: the GUID when known, else the verified domain.
+      tenantSegment: tenant.directoryId ?? tenant.primaryDomain ?? "organizations",
+      clientId: app.clientId,
+      clientSecret: unsealValue(secret.sealedValue, "client_secret"),
+      redirectUri: redirectUri(),
+      scopeProfile: app.scopeProfile,
+      authorityOverride: app.authorityOverride,
+      tokenEndpointOverride: app.tokenEndpointOverride,
+    },
+  };
+}
+export type TAppForConsent = Awaited<ReturnType<typeof loadAppForConsent>>;
+
+/** The app's token endpoint: its override, else the tenant's authority in its cloud. */
+export function tokenUrlFor(app: TAppForConsent["ms"]): string {
+  return app.tokenEndpointOverride ?? tokenEndpoint(hostsFor(app.cloud), app.tenantSegment);
+}
