@@ -6,7 +6,6 @@ import "server-only";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import type { THostPort } from "../microsoft/clouds";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
 import { graphClient, graphFailure } from "../mail/graph";
 import { closeImap, imapClient, imapFailure, imapReplyOf } from "../mail/imap";
 import { openPop3, popFailure, type Pop3Client } from "../mail/pop3";
@@ -15,9 +14,9 @@ import { smtpAuthUser } from "../microsoft/xoauth2";
 import { redact, type TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
 import { CATALOG, type TDiagnosisCode } from "../diagnostics/catalog";
-import { getAccessToken, TokenError, type TRefresher } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { notFound } from "../http/errors";
+import { TokenError, type TRefresher } from "../grants/get-access-token";
+import { mailboxResource, mailboxToken } from "../grants/mailbox-token";
 
 export type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: "imap" | "pop" | "graph" | "smtp"; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosis };
 export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
@@ -46,12 +45,12 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
   }
   const tokens = new Map<string, string | null>();
   for (const p of mb.grant ? plan : []) {
-    const resource = resourceForProtocol(p.protocol, hosts);
+    const { resource } = mailboxResource(mb.tenant.cloud, p.protocol);
     if (tokens.has(resource)) continue;
     tokens.set(resource, null);
     const t0 = Date.now();
     try {
-      const r = await getAccessToken({ ...ctx, resource }, opts.refresher ?? microsoftRefresher);
+      const r = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, p.protocol, { refresher: opts.refresher });
       tokens.set(resource, r.accessToken);
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
@@ -60,7 +59,7 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
   }
 
   for (const p of plan) {
-    const token = tokens.get(resourceForProtocol(p.protocol, hosts));
+    const token = tokens.get(mailboxResource(mb.tenant.cloud, p.protocol).resource);
     if (!token) continue;
     const t0 = Date.now();
     // A shared mailbox's send check really sends (as the shared address, to its delegate): only

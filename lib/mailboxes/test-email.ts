@@ -4,17 +4,15 @@ import "server-only";
 // whole round trip: token, send, receive.
 import { randomBytes } from "node:crypto";
 import { db } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
 import { graphClient, graphFailure } from "../mail/graph";
 import { closeImap, imapClient, imapFailure } from "../mail/imap";
 import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
-import { getAccessToken, TokenError } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { sendFromMailbox } from "../outbound/send-from-mailbox";
 import { notFound } from "../http/errors";
+import { TokenError } from "../grants/get-access-token";
+import { mailboxToken } from "../grants/mailbox-token";
 import type { TConnectionTest, TTestStep } from "./connection-test";
 
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
@@ -35,9 +33,8 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
 
   if (sent.ok && to.toLowerCase() === mb.address.toLowerCase() && (mb.inbound === "imap" || mb.inbound === "graph")) {
     const t1 = Date.now();
-    const hosts = hostsFor(mb.tenant.cloud);
     try {
-      const token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.inbound, hosts) }, microsoftRefresher)).accessToken;
+      const { hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.inbound);
       const r = mb.inbound === "imap" ? await waitImap(hosts.imap, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS) : await waitGraph(hosts.graphUrl, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS);
       const secs = ((Date.now() - t1) / 1000).toFixed(1);
       steps.push(r.ok ? { step: "inbound", protocol: mb.inbound, ok: true, ms: Date.now() - t1, detail: `Arrived in ${mb.folder} after ${secs} s (read over ${mb.inbound === "imap" ? "IMAP" : "Microsoft Graph"}).` } : { step: "inbound", protocol: mb.inbound, ok: false, ms: Date.now() - t1, detail: r.failure.message, diagnosis: classify(r.failure) });

@@ -6,10 +6,7 @@ import "server-only";
 // seconds. A dropped connection is re-opened with a fresh token after a pause.
 import type { ImapFlow } from "imapflow";
 import { db, Prisma } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { getAccessToken } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
+import { mailboxToken } from "../grants/mailbox-token";
 import { closeImap, imapClient } from "../mail/imap";
 
 export const WATCH_LEASE_MS = 30_000;
@@ -84,8 +81,7 @@ export class IdleWatcher {
     const mb = await db().mailbox.findUnique({ where: { id }, select: { address: true, folder: true, tenant: { select: { cloud: true } } } });
     if (!mb || this.stopped || this.watches.get(id) !== w) return;
     try {
-      const hosts = hostsFor(mb.tenant.cloud);
-      const { accessToken } = await getAccessToken({ ...w.ctx, resource: resourceForProtocol("imap", hosts) }, microsoftRefresher);
+      const { hosts, accessToken } = await mailboxToken({ ...w.ctx, cloud: mb.tenant.cloud }, "imap");
       // IDLE re-issued well before Exchange ends it (30 minutes): lib/mail/imap.ts's "watch" options.
       const client = imapClient({ hosts, user: mb.address, accessToken }, "watch");
       client.on("exists", (e: { count: number; prevCount: number }) => {

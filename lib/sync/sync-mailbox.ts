@@ -4,15 +4,14 @@ import "server-only";
 // is written as it goes (the mailbox page's progress bar); failures become diagnoses and backoff.
 import type { ImapFlow, FetchMessageObject } from "imapflow";
 import { db } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
 import { graphClient, graphFailure, GraphResponseType } from "../mail/graph";
 import { openPop3, popFailure, type Pop3Client } from "../mail/pop3";
 import { closeImap, imapClient, imapFailure } from "../mail/imap";
 import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify } from "../diagnostics/classify";
-import { getAccessToken, TokenError } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
+import { TokenError } from "../grants/get-access-token";
+import { mailboxToken } from "../grants/mailbox-token";
+import type { TCloud, TCloudHosts } from "../microsoft/clouds";
 import type { Prisma } from "../db/generated/client";
 
 export type TSyncState = {
@@ -23,7 +22,7 @@ export type TSyncState = {
 };
 export type TSyncResult = { ok: true; stored: number; skipped: number } | { ok: false; code: string; transient: boolean };
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
-type TMailboxRow = { address: string; kind: "user" | "shared"; inbound: string; folder: string; afterProcessing: string; moveToFolder: string | null; syncState: TSyncState; cloud: Parameters<typeof hostsFor>[0] };
+type TMailboxRow = { address: string; kind: "user" | "shared"; inbound: string; folder: string; afterProcessing: string; moveToFolder: string | null; syncState: TSyncState; cloud: TCloud };
 type TIncoming = { sourceKey: string; raw: Buffer; internetMessageId: string | null; fromAddress: string | null; subject: string | null; receivedAt: Date };
 
 const BATCH = 100;
@@ -33,10 +32,10 @@ export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boo
   const row = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, inbound: true, folder: true, afterProcessing: true, moveToFolder: true, syncState: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } } });
   if (!row || (row.inbound !== "imap" && row.inbound !== "graph" && row.inbound !== "pop")) return { ok: true, stored: 0, skipped: 0 };
   const mb: TMailboxRow = { ...row, syncState: (row.syncState as TSyncState | null) ?? {}, cloud: row.tenant.cloud };
-  const hosts = hostsFor(mb.cloud);
+  let hosts: TCloudHosts;
   let token: string;
   try {
-    token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.inbound as "imap" | "pop" | "graph", hosts) }, microsoftRefresher)).accessToken;
+    ({ hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.cloud }, mb.inbound as "imap" | "pop" | "graph"));
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     // getAccessToken already moved the mailbox and logged the diagnosis.
