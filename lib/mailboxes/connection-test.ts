@@ -13,7 +13,8 @@ import { smtpFailure, smtpTransport } from "../mail/smtp";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { redact, type TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
-import { CATALOG, type TDiagnosisCode } from "../diagnostics/catalog";
+import type { TDiagnosisCode } from "../diagnostics/catalog";
+import { markTestOutcome } from "./mailbox-state";
 import { notFound } from "../http/errors";
 import { TokenError, type TRefresher } from "../grants/get-access-token";
 import { mailboxResource, mailboxToken } from "../grants/mailbox-token";
@@ -23,9 +24,6 @@ export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
 const TIMEOUT_MS = 15_000;
-const TEST_STATES: string[] = ["degraded", "failing"];
-// Diagnoses a connection test can set (and so may clear): the protocol-level ones.
-const TEST_CODES = new Set<string>(CATALOG.filter((e) => e.match.some((r) => "smtp" in r || "imap" in r || "pop" in r || "graphCode" in r || "graphStatus" in r || "network" in r) || ["wrong_user_signed_in", "delegate_lacks_full_access", "mailbox_unlicensed_or_imap_disabled", "shared_address_misused", "imap_connection_limit", "unknown"].includes(e.code)).map((e) => e.code));
 
 export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefresher } = {}): Promise<TConnectionTest> {
   const mb = await db().mailbox.findFirst({
@@ -72,17 +70,8 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
 
   const result: TConnectionTest = { ok: steps.length > 0 && steps.every((s) => s.ok), at: new Date().toISOString(), steps };
   const failed = steps.find((s) => !s.ok);
-  // The mailbox's state follows the test: a protocol that fails makes it degraded (failing when
-  // nothing works); a clean test clears what an earlier test set. Token failures have already
-  // set needs_reconsent or failing through getAccessToken, and stay.
-  if (mb.grant && !steps.some((s) => s.step === "token")) {
-    const next = result.ok
-      ? TEST_STATES.includes(mb.state) && TEST_CODES.has(mb.stateCode ?? "") ? { state: "connected" as const, stateCode: null } : null
-      : mb.state === "connected" || TEST_STATES.includes(mb.state)
-        ? { state: steps.some((s) => s.ok) ? ("degraded" as const) : ("failing" as const), stateCode: failed!.diagnosis!.code }
-        : null;
-    if (next) await db().mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data: next });
-  }
+  // Token failures have already set needs_reconsent or failing through getAccessToken, and stay.
+  if (mb.grant && !steps.some((s) => s.step === "token")) await markTestOutcome(db(), ctx, mb, { ok: result.ok, anyOk: steps.some((s) => s.ok), failedCode: failed?.diagnosis?.code });
   await db().event.create({
     data: {
       workspaceId: ctx.workspaceId,

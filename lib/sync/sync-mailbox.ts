@@ -11,6 +11,7 @@ import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify } from "../diagnostics/classify";
 import { TokenError } from "../grants/get-access-token";
 import { mailboxToken } from "../grants/mailbox-token";
+import { markSyncFailure } from "../mailboxes/mailbox-state";
 import type { TCloud, TCloudHosts } from "../microsoft/clouds";
 import type { Prisma } from "../db/generated/client";
 
@@ -54,8 +55,7 @@ export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boo
   const d = classify(outcome.failure, { expectedUser: row.address, tokenUpn: row.grant?.upn, mailboxKind: row.kind, delegateUpn: row.delegateUpn ?? undefined });
   const failures = (mb.syncState.failures ?? 0) + 1;
   const cur = await db().mailbox.findUniqueOrThrow({ where: { id: ctx.mailboxId }, select: { syncState: true, state: true } });
-  await db().mailbox.update({ where: { id: ctx.mailboxId }, data: { syncState: { ...((cur.syncState as TSyncState | null) ?? {}), failures } as Prisma.InputJsonValue, ...(d.transient || cur.state !== "connected" ? {} : { state: "degraded", stateCode: d.code }) } });
-  await event(ctx, d.transient ? "warn" : "error", d.code, `Sync failed: ${d.title}.`, { evidence: d.evidence.summary, transient: d.transient });
+  await markSyncFailure(ctx, { state: cur.state, syncState: { ...((cur.syncState as TSyncState | null) ?? {}), failures } as Prisma.InputJsonValue, diagnosis: d });
   return { ok: false, code: d.code, transient: d.transient };
 }
 
