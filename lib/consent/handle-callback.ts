@@ -4,7 +4,7 @@ import "server-only";
 // staff-started flows, to the same staff session. Then it redeems the code, validates the
 // id_token, and refuses a grant whose signed-in identity isn't the expected user.
 import { db } from "../db/client";
-import { testMailboxConnection } from "../mailboxes/connection-test";
+import { testMailboxConnection } from "../checks/connection-test";
 import { sealValue, unsealValue } from "../crypto";
 import { writeAudit } from "../audit/write-audit";
 import { markConnected } from "../mailboxes/mailbox-state";

@@ -13,7 +13,7 @@ import { redact } from "../microsoft/parse-error";
 import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
 import { hostsFor } from "../clouds/hosts-for";
 import { workerStatus } from "../workers/worker-status";
-import type { TConnectionTest } from "../mailboxes/connection-test";
+import type { TConnectionTest } from "../checks/connection-test";
 
 export const BUNDLE_FORMAT = "consentry-support-bundle/1";
 

@@ -8,7 +8,7 @@ import { notFound } from "@/lib/http/errors";
 import { deleteMailbox, getMailbox, listMailboxEvents, updateMailbox } from "@/lib/mailboxes/manage-mailboxes";
 import { catalogEntry, type TDiagnosisCode } from "@/lib/diagnostics/catalog";
 import { ZMailboxUpdate } from "@/lib/mailboxes/schemas";
-import { lastConnectionTest } from "@/lib/mailboxes/connection-test";
+import { lastConnectionTest } from "@/lib/checks/connection-test";
 import { folderConflicts } from "@/lib/mailboxes/folder-conflicts";
 import { db } from "@/lib/db/client";
 

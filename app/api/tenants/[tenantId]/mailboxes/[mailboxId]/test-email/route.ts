@@ -6,7 +6,7 @@ import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
 import { writeAudit, auditActor } from "@/lib/audit/write-audit";
 import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/http/errors";
-import { sendTestEmail } from "@/lib/mailboxes/test-email";
+import { sendTestEmail } from "@/lib/checks/test-email";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
 const body = z.object({ to: z.string().trim().toLowerCase().email("Enter an email address.").max(254) }).strict();

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { testMailboxConnection } from "@/lib/mailboxes/connection-test";
+import { testMailboxConnection } from "@/lib/checks/connection-test";
 import { writeAudit, auditActor } from "@/lib/audit/write-audit";
 import { db } from "@/lib/db/client";
 

@@ -11,6 +11,7 @@ import { classify, diagnosisFromCatalog } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { sendFromMailbox } from "../outbound/send-from-mailbox";
 import { notFound } from "../http/errors";
+import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { TokenError } from "../grants/get-access-token";
 import { mailboxToken } from "../grants/mailbox-token";
 import type { TConnectionTest, TTestStep } from "./connection-test";
@@ -19,7 +20,8 @@ type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 const WAIT_MS = 20_000;
 const POLL_MS = 500;
 
-export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number } = {}): Promise<TConnectionTest> {
+/** `actor`: the person who asked, audited with the outcome in the transaction that records it. */
+export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
   const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, inbound: true, outbound: true, folder: true, tenant: { select: { cloud: true } } } });
   if (!mb) throw notFound("Mailbox");
   const tag = randomBytes(4).toString("hex");
@@ -45,8 +47,11 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
   }
 
   const result: TConnectionTest = { ok: steps.every((s) => s.ok), at: new Date().toISOString(), steps };
-  await db().event.create({
-    data: { ...ctx, level: result.ok ? "info" : "error", code: result.ok ? "test_email_passed" : "test_email_failed", message: result.ok ? `Test email to ${to} ${steps.length > 1 ? "sent and received" : "sent"}.` : `Test email to ${to} failed: ${steps.find((s) => !s.ok)?.diagnosis?.title ?? "see the steps"}.`, detail: result as object },
+  await db().$transaction(async (tx) => {
+    await tx.event.create({
+      data: { ...ctx, level: result.ok ? "info" : "error", code: result.ok ? "test_email_passed" : "test_email_failed", message: result.ok ? `Test email to ${to} ${steps.length > 1 ? "sent and received" : "sent"}.` : `Test email to ${to} failed: ${steps.find((s) => !s.ok)?.diagnosis?.title ?? "see the steps"}.`, detail: result as object },
+    });
+    if (opts.actor) await writeAudit(tx, opts.actor, { action: "mailbox.test_email", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { to, ok: result.ok } });
   });
   return result;
 }

@@ -14,7 +14,8 @@ import { smtpAuthUser } from "../microsoft/xoauth2";
 import { redact, type TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
-import { markTestOutcome } from "./mailbox-state";
+import { markTestOutcome } from "../mailboxes/mailbox-state";
+import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { notFound } from "../http/errors";
 import { TokenError, type TRefresher } from "../grants/get-access-token";
 import { mailboxResource, mailboxToken } from "../grants/mailbox-token";
@@ -25,7 +26,9 @@ type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
 const TIMEOUT_MS = 15_000;
 
-export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefresher } = {}): Promise<TConnectionTest> {
+/** `actor`: the person who asked for the test ("Test connection"), audited with its outcome in the
+ *  transaction that records it; without one (after Connect, in tests) nothing is audited. */
+export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefresher; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
   const mb = await db().mailbox.findFirst({
     where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
     select: { address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true, state: true, stateCode: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } },
@@ -71,17 +74,20 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
   const result: TConnectionTest = { ok: steps.length > 0 && steps.every((s) => s.ok), at: new Date().toISOString(), steps };
   const failed = steps.find((s) => !s.ok);
   // Token failures have already set needs_reconsent or failing through getAccessToken, and stay.
-  if (mb.grant && !steps.some((s) => s.step === "token")) await markTestOutcome(db(), ctx, mb, { ok: result.ok, anyOk: steps.some((s) => s.ok), failedCode: failed?.diagnosis?.code });
-  await db().event.create({
-    data: {
-      workspaceId: ctx.workspaceId,
-      tenantId: ctx.tenantId,
-      mailboxId: ctx.mailboxId,
-      level: result.ok ? "info" : "error",
-      code: result.ok ? "connection_test_passed" : "connection_test_failed",
-      message: result.ok ? `Connection test passed (${steps.map((s) => s.protocol.toUpperCase()).join(", ")}).` : `Connection test failed: ${failed?.diagnosis?.title ?? failed?.detail}.`,
-      detail: result as object,
-    },
+  await db().$transaction(async (tx) => {
+    if (mb.grant && !steps.some((s) => s.step === "token")) await markTestOutcome(tx, ctx, mb, { ok: result.ok, anyOk: steps.some((s) => s.ok), failedCode: failed?.diagnosis?.code });
+    await tx.event.create({
+      data: {
+        workspaceId: ctx.workspaceId,
+        tenantId: ctx.tenantId,
+        mailboxId: ctx.mailboxId,
+        level: result.ok ? "info" : "error",
+        code: result.ok ? "connection_test_passed" : "connection_test_failed",
+        message: result.ok ? `Connection test passed (${steps.map((s) => s.protocol.toUpperCase()).join(", ")}).` : `Connection test failed: ${failed?.diagnosis?.title ?? failed?.detail}.`,
+        detail: result as object,
+      },
+    });
+    if (opts.actor) await writeAudit(tx, opts.actor, { action: "mailbox.test_connection", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { ok: result.ok } });
   });
   return result;
 }
