@@ -22,7 +22,8 @@ const POLL_MS = 500;
 
 /** `actor`: the person who asked, audited with the outcome in the transaction that records it. */
 export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, inbound: true, outbound: true, folder: true, tenant: { select: { cloud: true } } } });
+  // A mailbox that was never connected has nothing to send with: "not found", as the route answered.
+  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, grant: { isNot: null } }, select: { address: true, inbound: true, outbound: true, folder: true, tenant: { select: { cloud: true } } } });
   if (!mb) throw notFound("Mailbox");
   const tag = randomBytes(4).toString("hex");
   const subject = `Consentry test email ${tag}`;
