@@ -3,14 +3,14 @@ import "server-only";
 // id_token checks for one tenant's app, with every failure turned into a catalogued diagnosis.
 import { hostsFor } from "../clouds/hosts-for";
 import { buildAdminConsentUrl, buildAuthorizeUrl } from "../microsoft/authorize-url";
-import { authorizeEndpoint, issuerFor, jwksUrl, tokenEndpoint } from "../microsoft/endpoints";
+import { authorizeEndpoint, issuerFor, jwksUrl } from "../microsoft/endpoints";
 import { createPkcePair } from "../microsoft/pkce";
 import { adminConsentScopes, delegatedScopes } from "../microsoft/scope-profiles";
 import { exchangeCode } from "../microsoft/token-client";
 import { verifyIdToken } from "../microsoft/id-token";
 import { failureFromRedirect } from "../microsoft/parse-error";
 import { classify, classifyTokenFailure } from "../diagnostics/classify";
-import type { TAppForConsent } from "./load-app-for-consent";
+import { tokenUrlFor, type TAppForConsent } from "../grants/load-app-for-consent";
 
 export type TMsApp = TAppForConsent["ms"];
 
@@ -23,9 +23,6 @@ export function pkcePair() {
   return { verifier: p.verifier, challenge: p.challenge };
 }
 
-export function tokenUrlFor(app: TMsApp): string {
-  return app.tokenEndpointOverride ?? tokenEndpoint(hostsFor(app.cloud), app.tenantSegment);
-}
 
 export function authorizeUrl(app: TMsApp, p: { state: string; nonce: string; codeChallenge: string; prompt: "select_account" | "consent" | "login" | "none"; loginHint?: string }): string {
   const hosts = hostsFor(app.cloud);

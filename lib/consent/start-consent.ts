@@ -6,7 +6,7 @@ import { sealValue } from "../crypto";
 import { badRequest, conflict, notFound } from "../core/errors";
 import { forTenantWhere, type TMailboxRef } from "../core/scope";
 import { hashToken, newToken } from "./secure-token";
-import { loadAppForConsent } from "./load-app-for-consent";
+import { loadAppForConsent } from "../grants/load-app-for-consent";
 import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";
 
 export const STATE_TTL_MS = 15 * 60_000;

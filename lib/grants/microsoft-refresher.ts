@@ -2,8 +2,7 @@ import "server-only";
 // The production refresher for getAccessToken: redeems a grant's refresh token at the tenant's
 // token endpoint with the app's current active secret (so a rotated secret takes over at once).
 import { db } from "../db/client";
-import { loadAppForConsent } from "../consent/load-app-for-consent";
-import { tokenUrlFor } from "../consent/ms-adapter";
+import { loadAppForConsent, tokenUrlFor } from "./load-app-for-consent";
 import { refreshAccessToken } from "../microsoft/token-client";
 import { scopesForResource } from "../microsoft/scope-profiles";
 import { classifyTokenFailure } from "../diagnostics/classify";

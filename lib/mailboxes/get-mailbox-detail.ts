@@ -6,7 +6,7 @@ import type { TScope } from "../auth/session";
 import type { TMailboxRef } from "../core/scope";
 import { describe } from "../diagnostics/describe";
 import { listMailboxEvents } from "./manage-mailboxes";
-import { lastConnectionTest } from "./connection-test";
+import { lastConnectionTest } from "../checks/connection-test";
 import { folderConflicts } from "./folder-conflicts";
 import type { TLoadedMailbox } from "./load-mailbox";
 

@@ -7,7 +7,7 @@ import { auditActor, writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { canAccessTenant } from "../auth/guard";
 import { azurePermissions } from "../microsoft/scope-profiles";
-import { sendFromMailbox, type TSendResult } from "../mail/send-from-mailbox";
+import { sendFromMailbox, type TSendResult } from "../outbound/send-from-mailbox";
 
 type TWs = { workspaceId: string };
 const notifierSelect = { id: true, address: true, tenantId: true, outbound: true, state: true, tenant: { select: { displayName: true } } } as const;

@@ -14,7 +14,7 @@ import { redact } from "../microsoft/parse-error";
 import { describe } from "../diagnostics/describe";
 import { hostsFor } from "../clouds/hosts-for";
 import { workerStatus } from "../workers/worker-status";
-import type { TConnectionTest } from "../mailboxes/connection-test";
+import type { TConnectionTest } from "../checks/connection-test";
 
 export const BUNDLE_FORMAT = "consentry-support-bundle/1";
 

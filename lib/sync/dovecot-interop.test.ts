@@ -8,7 +8,7 @@ import { SEED } from "../../sandbox/directory/seed";
 import { TEST_CA_DIR } from "../../testing/start-test-sandbox";
 import { mailboxWithSandboxGrant, sandboxForFile } from "../../testing/sandbox-grant";
 import { DOVECOT_BIN, startDovecot, type TDovecot } from "../../testing/dovecot";
-import { testMailboxConnection } from "../mailboxes/connection-test";
+import { testMailboxConnection } from "../checks/connection-test";
 import { syncMailbox } from "./sync-mailbox";
 
 const env = sandboxForFile();

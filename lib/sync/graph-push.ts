@@ -6,15 +6,12 @@ import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db/client";
-import { isSyncableState, SYNCABLE_STATES } from "../core/scope";
 import { env } from "../env";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
+import { graphClient, graphFailure } from "../mail/graph";
 import { classify } from "../diagnostics/classify";
-import { getAccessToken, TokenError } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
-import type { TMailboxRef } from "../core/scope";
+import { TokenError } from "../grants/get-access-token";
+import { mailboxToken } from "../grants/mailbox-token";
+import type { TCloudHosts } from "../microsoft/clouds";
 
 const LIFETIME_MIN = 4_200; // under Graph's 4,230-minute maximum for messages
 const RENEW_AHEAD_MS = 12 * 3600_000;
@@ -28,20 +25,20 @@ function pushPossible(cloud: string, url: string) {
   return u.protocol === "https:" || (cloud === "sandbox" && ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname));
 }
 
-type TCtx = TMailboxRef;
+type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
 /** Creates or renews one mailbox's subscription. Returns what happened, never throws for Graph errors. */
 export async function ensureSubscription(ctx: TCtx, opts: { url?: string; now?: Date } = {}): Promise<"created" | "renewed" | "fresh" | "skipped" | "failed"> {
   const now = opts.now ?? new Date();
   const url = opts.url ?? notificationUrl();
   const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, folder: true, inbound: true, state: true, tenant: { select: { cloud: true } }, graphSubscription: true } });
-  if (!mb || mb.inbound !== "graph" || !isSyncableState(mb.state) || !pushPossible(mb.tenant.cloud, url)) return "skipped";
+  if (!mb || mb.inbound !== "graph" || !["connected", "degraded"].includes(mb.state) || !pushPossible(mb.tenant.cloud, url)) return "skipped";
   const sub = mb.graphSubscription;
   if (sub && sub.notificationUrl === url && sub.expiresAt.getTime() - now.getTime() > RENEW_AHEAD_MS) return "fresh";
-  const hosts = hostsFor(mb.tenant.cloud);
+  let hosts: TCloudHosts;
   let token: string;
   try {
-    token = (await getAccessToken({ ...ctx, resource: resourceForProtocol("graph", hosts) }, microsoftRefresher)).accessToken;
+    ({ hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, "graph"));
   } catch (err) {
     if (err instanceof TokenError) return "failed"; // the token layer already diagnosed the mailbox
     throw err;
@@ -85,7 +82,7 @@ export async function ensureSubscription(ctx: TCtx, opts: { url?: string; now?: 
 export async function ensureGraphSubscriptions(opts: { url?: string; now?: Date } = {}): Promise<number> {
   const now = opts.now ?? new Date();
   const due = await db().mailbox.findMany({
-    where: { inbound: "graph", state: { in: [...SYNCABLE_STATES] }, grant: { isNot: null }, OR: [{ graphSubscription: null }, { graphSubscription: { expiresAt: { lt: new Date(now.getTime() + RENEW_AHEAD_MS) } } }] },
+    where: { inbound: "graph", state: { in: ["connected", "degraded"] }, grant: { isNot: null }, OR: [{ graphSubscription: null }, { graphSubscription: { expiresAt: { lt: new Date(now.getTime() + RENEW_AHEAD_MS) } } }] },
     select: { id: true, workspaceId: true, tenantId: true },
     take: 200,
   });

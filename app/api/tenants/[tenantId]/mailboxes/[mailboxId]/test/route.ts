@@ -3,14 +3,11 @@
 import { z } from "zod";
 import { ZId } from "@/lib/http/route";
 import { mailboxRoute } from "@/lib/http/mailbox-route";
-import { testMailboxConnection } from "@/lib/mailboxes/connection-test";
-import { writeAudit, auditActor } from "@/lib/audit/write-audit";
-import { db } from "@/lib/db/client";
+import { testMailboxConnection } from "@/lib/checks/connection-test";
+import { auditActor } from "@/lib/audit/write-audit";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
 
 export const POST = mailboxRoute({ params, can: "connect_mailboxes" }, async ({ scope, ref }) => {
-  const result = await testMailboxConnection(ref);
-  await writeAudit(db(), auditActor(scope), { action: "mailbox.test_connection", targetType: "mailbox", targetId: ref.mailboxId, tenantId: ref.tenantId, detail: { ok: result.ok } });
-  return { result };
+  return { result: await testMailboxConnection(ref, { actor: auditActor(scope) }) };
 });
