@@ -5,7 +5,7 @@ import { ZId } from "@/lib/http/route";
 import { mailboxRoute } from "@/lib/http/mailbox-route";
 import { auditActor } from "@/lib/audit/write-audit";
 import { deleteMailbox, updateMailbox } from "@/lib/mailboxes/manage-mailboxes";
-import { getMailboxDetail } from "@/lib/mailboxes/get-mailbox-detail";
+import { getMailboxDetail } from "@/lib/health/get-mailbox-detail";
 import { ZMailboxUpdate } from "@/lib/mailboxes/schemas";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });

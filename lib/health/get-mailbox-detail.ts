@@ -5,10 +5,10 @@ import { db } from "../db/client";
 import type { TScope } from "../auth/session";
 import type { TMailboxRef } from "../core/scope";
 import { describe } from "../diagnostics/describe";
-import { listMailboxEvents } from "./manage-mailboxes";
+import { listMailboxEvents } from "../mailboxes/manage-mailboxes";
 import { lastConnectionTest } from "../checks/connection-test";
-import { folderConflicts } from "./folder-conflicts";
-import type { TLoadedMailbox } from "./load-mailbox";
+import { folderConflicts } from "../mailboxes/folder-conflicts";
+import type { TLoadedMailbox } from "../mailboxes/load-mailbox";
 
 export async function getMailboxDetail(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">, ctx: TMailboxRef, mailbox: TLoadedMailbox) {
   const d = describe(mailbox.stateCode);
