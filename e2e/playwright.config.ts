@@ -1,8 +1,8 @@
 import { defineConfig } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { CHROMIUM_ARGS, findChromium } from "../lib/testing/browser";
-import { spkiPin } from "../sandbox/testing/browser";
+import { CHROMIUM_ARGS, findChromium } from "../testing/browser";
+import { spkiPin } from "../testing/sandbox-browser";
 
 // The e2e sandbox's own server certificate: Chromium accepts exactly that key (no blanket
 // "ignore certificate errors").

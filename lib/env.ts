@@ -38,6 +38,8 @@ const ZEnv = z.object({
   WEBHOOK_ALLOW_PRIVATE: ZBool.default(false),
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Set by npm when a process is started through `npm run`; the worker reports it in its heartbeat.
+  npm_package_version: z.string().default("dev"),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -2,7 +2,7 @@
 // sandbox) arrives with two connected mailboxes: one healthy, one the worker finds failing.
 import { describe, expect, it } from "vitest";
 import { db } from "../lib/db/client";
-import { sandboxForFile } from "../lib/testing/sandbox-grant";
+import { sandboxForFile } from "../testing/sandbox-grant";
 import { syncMailbox } from "../lib/sync/sync-mailbox";
 import { seedDemo } from "./seed";
 

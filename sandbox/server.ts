@@ -9,14 +9,13 @@ import { services } from "./services";
 import { Store } from "./directory/store";
 import { seedState } from "./directory/seed";
 import { directoryRoutes } from "./admin/directory-routes";
-import { consoleFormBody } from "./console/console-page";
+import { consoleFormBody, consolePage } from "./console/console-page";
 import { loadOrCreateTls } from "./tls/tls";
 import { loadOrCreateSigner, verifyToken } from "./identity/signing";
 import { Identity } from "./identity/identity";
 import { Authorize } from "./identity/authorize";
 import { handleToken } from "./identity/token-endpoint";
 import { adminRoutes } from "./admin/admin-routes";
-import { consolePage } from "./console/console-page";
 
 export type TPorts = { identity: number; graph: number; imap: number; pop: number; smtp: number };
 export type StartSandboxOptions = { dataDir: string; hostname?: string; ports?: Partial<TPorts>; seed?: boolean; quiet?: boolean; tls?: { caDir?: string } };

@@ -23,8 +23,8 @@ try {
   process.env.CONSENTRY_ENCRYPTION_KEY = `bench:${randomBytes(32).toString("base64")}`;
   resetEnvCache();
   const { db } = await import("../lib/db/client");
-  const { startTestSandbox } = await import("../sandbox/testing/start-test-sandbox");
-  const { IMAP_SCOPE, mailboxWithSandboxGrant, useSandboxCloud } = await import("../lib/testing/sandbox-grant");
+  const { startTestSandbox } = await import("../testing/start-test-sandbox");
+  const { IMAP_SCOPE, mailboxWithSandboxGrant, useSandboxCloud } = await import("../testing/sandbox-grant");
   const { syncMailbox } = await import("../lib/sync/sync-mailbox");
   const { SEED } = await import("../sandbox/directory/seed");
   const sb = await startTestSandbox();

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { findChromium } from "../lib/testing/browser";
+import { findChromium } from "../testing/browser";
 import { bin, isBuildStale, startChild, stopChildren, waitForHttp } from "./lib/processes";
 import { prepareDatabase } from "./lib/prepare-database";
 import { launchSandbox } from "./lib/sandbox-launch";

@@ -3,8 +3,8 @@
 // secret-expiry warnings, sending from the outbound queue, webhook deliveries and staff alerts.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
-import { db } from "../lib/db/client";
 import { env } from "../lib/env";
+import { beat as writeBeat, disconnectDatabase, pruneDeadWorkers, workerIdentity } from "../lib/workers/worker-heartbeat";
 import { checkSecretExpiry } from "../lib/apps/secret-expiry-check";
 import { refreshStaleGrants } from "../lib/grants/proactive-refresh";
 import { microsoftRefresher } from "../lib/grants/microsoft-refresher";
@@ -21,22 +21,14 @@ const SYNC_TICK_MS = 3_000;
 const SEND_TICK_MS = 1_000;
 
 const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-const version = process.env.npm_package_version ?? "dev";
 let stopping = false;
 
-async function beat(status = "running") {
-  await db().workerHeartbeat.upsert({
-    where: { id: workerId },
-    create: { id: workerId, hostname: os.hostname(), pid: process.pid, version, status },
-    update: { lastBeatAt: new Date(), status },
-  });
-}
+const beat = (status = "running") => writeBeat(workerIdentity(workerId), status);
 
 async function main() {
   await beat();
   console.log(`[worker] ${workerId} started; heartbeat every ${env().WORKER_HEARTBEAT_SECONDS}s`);
-  // Old rows of dead workers are pruned so the table doesn't grow with every restart.
-  await db().workerHeartbeat.deleteMany({ where: { lastBeatAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
+  await pruneDeadWorkers();
   const timer = setInterval(() => {
     if (!stopping) beat().catch((e) => console.error(`[worker] heartbeat failed: ${(e as Error).message}`));
   }, env().WORKER_HEARTBEAT_SECONDS * 1000);
@@ -91,7 +83,7 @@ async function main() {
     await watcher.stop().catch(() => undefined);
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 20_000))]);
     await beat("stopped").catch(() => undefined);
-    await db().$disconnect().catch(() => undefined);
+    await disconnectDatabase().catch(() => undefined);
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

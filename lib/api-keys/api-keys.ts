@@ -5,7 +5,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db/client";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { assertReach, assertWorkspaceWide, isWorkspaceWide, withinReach } from "../auth/guard";
 import type { TScope } from "../auth/session";

@@ -5,16 +5,17 @@ import "server-only";
 // and tenants; a foreign id is not found.
 import { z } from "zod";
 import { db } from "../db/client";
-import { HttpError, notFound } from "../http/errors";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { HttpError, notFound } from "../core/errors";
+import { describe } from "../diagnostics/describe";
 import { workerStatus } from "../workers/worker-status";
 import type { TApiScope } from "../api-keys/api-keys";
+import { tenantWhere } from "../core/scope";
 
-const tf = (api: TApiScope) => (api.hasAllTenants ? {} : { tenantId: { in: api.tenantIds } });
+const tf = (api: TApiScope) => tenantWhere(api);
 const diagnosis = (code: string | null) => {
-  if (!code) return null;
-  const d = catalogEntry(code as TDiagnosisCode);
-  return d.code === code ? { code, title: d.title, retryable: d.retryable, fixSteps: [...d.fixSteps] } : { code, title: code, retryable: true, fixSteps: [] };
+  const d = describe(code);
+  if (!code || !d) return null;
+  return d.isKnown ? { code, title: d.title, retryable: d.retryable, fixSteps: d.fixSteps } : { code, title: code, retryable: true, fixSteps: [] };
 };
 
 const mailboxSelect = { id: true, tenantId: true, address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true, state: true, stateCode: true, lastSyncAt: true, createdAt: true, tenant: { select: { displayName: true } } } as const;
@@ -94,7 +95,7 @@ export async function apiStatus(api: TApiScope) {
     db().mailbox.findMany({ where: { ...where, state: { in: ["degraded", "failing", "needs_reconsent"] } }, orderBy: { address: "asc" }, take: 200, select: mailboxSelect }),
     workerStatus(),
     db().appSecret.findMany({
-      where: { workspaceId: api.workspaceId, status: "active", expiresAt: { lte: soon }, ...(api.hasAllTenants ? {} : { appRegistration: { tenantId: { in: api.tenantIds } } }) },
+      where: { workspaceId: api.workspaceId, status: "active", expiresAt: { lte: soon }, ...(api.hasAllTenants ? {} : { appRegistration: tenantWhere(api) }) },
       select: { expiresAt: true, last4: true, appRegistration: { select: { id: true, displayName: true, tenantId: true } } },
     }),
     db().outboundMessage.count({ where: { ...where, status: { in: ["queued", "sending"] } } }),

@@ -4,9 +4,10 @@ import "server-only";
 import type { Prisma } from "../db/generated/client";
 import type { TScope } from "../auth/session";
 import { assertWorkspaceWide } from "../auth/guard";
+import { sharedTenantWhere } from "../core/scope";
 
 export function appWhere(workspaceId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">): Prisma.AppRegistrationWhereInput {
-  return scope.hasAllTenants ? { workspaceId } : { workspaceId, OR: [{ tenantId: null }, { tenantId: { in: scope.tenantIds } }] };
+  return { workspaceId, ...sharedTenantWhere(scope) };
 }
 
 /** Readable is not writable: a multi-tenant app serves every tenant, so changing it (edit, delete,

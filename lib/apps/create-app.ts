@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "../db/client";
 import { sealValue } from "../crypto";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TAppCreate } from "./schemas";
 import { appSelect, toAppDto } from "./app-dto";

@@ -3,6 +3,7 @@ import "server-only";
 // record one event (a `secret_expiring` diagnosis) and one audit entry per threshold.
 // Idempotent, so any number of workers may run it.
 import { db } from "../db/client";
+import { sharedTenantWhere } from "../core/scope";
 import { secretExpiryStatus } from "../microsoft/secret-expiry";
 import { env } from "../env";
 import { queueAlert } from "../notify/alerts";
@@ -46,7 +47,7 @@ export async function expiringSecrets(opts: { workspaceId: string; tenantIds?: s
       workspaceId: opts.workspaceId,
       status: "active",
       expiresAt: { lte: new Date(now.getTime() + 30 * 86_400_000) },
-      ...(opts.tenantIds ? { appRegistration: { OR: [{ tenantId: null }, { tenantId: { in: opts.tenantIds } }] } } : {}),
+      ...(opts.tenantIds ? { appRegistration: sharedTenantWhere({ hasAllTenants: false, tenantIds: opts.tenantIds }) } : {}),
     },
     orderBy: { expiresAt: "asc" },
     select: { last4: true, expiresAt: true, appRegistration: { select: { id: true, displayName: true, tenantId: true } } },

@@ -4,7 +4,7 @@ import "server-only";
 // refreshes always read the active secret, so mailboxes keep working through the swap.
 import { db } from "../db/client";
 import { sealValue, unsealValue } from "../crypto";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { appWhere, assertAppWritable } from "./app-access";
@@ -13,7 +13,7 @@ import { hostsFor } from "../clouds/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { describe } from "../diagnostics/describe";
 
 async function loadApp(workspaceId: string, appId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">, tenantId?: string) {
   const app = await db().appRegistration.findFirst({ where: { AND: [{ id: appId }, appWhere(workspaceId, scope)] } });
@@ -55,8 +55,8 @@ async function verifyByRefresh(workspaceId: string, appId: string, tenantId: str
     return { ok: true, method: "refresh", mailbox: mb.address };
   } catch (err) {
     if (!(err instanceof TokenError) || err.kind !== "permanent_client") return null;
-    const d = catalogEntry(err.code as TDiagnosisCode);
-    return { ok: false, code: d.code, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, method: "refresh", mailbox: mb.address };
+    const d = describe(err.code);
+    return { ok: false, code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, method: "refresh", mailbox: mb.address };
   }
 }
 

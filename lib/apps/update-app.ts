@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db/client";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { appWhere, assertAppWritable } from "./app-access";

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ZDateParam } from "../http/zod-fields";
 import { db } from "../db/client";
 import type { TScope } from "../auth/session";
+import { auditScopeWhere } from "../core/scope";
 
 export const ZAuditQuery = z.object({
   action: z.string().max(100).optional(),
@@ -21,7 +22,7 @@ export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 
 export async function listAudit(opts: { workspaceId: string; scope: Pick<TScope, "staffUserId" | "hasAllTenants" | "tenantIds">; query: TAuditQuery }) {
   const { query: q } = opts;
-  const tenantScope = opts.scope.hasAllTenants ? {} : { OR: [{ tenantId: null, actorId: opts.scope.staffUserId }, { tenantId: { in: opts.scope.tenantIds } }] };
+  const tenantScope = auditScopeWhere(opts.scope);
   const rows = await db().auditEntry.findMany({
     where: {
       workspaceId: opts.workspaceId,

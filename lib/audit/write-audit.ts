@@ -1,7 +1,7 @@
 import "server-only";
 // Every mutation writes who, what, target and when, inside the mutation's own transaction.
 import type { Prisma } from "../db/generated/client";
-import { db } from "../db/client";
+import type { db } from "../db/client";
 
 export type TAuditActor = { workspaceId: string; staffUserId?: string | null; email: string };
 export type TAuditInput = { action: string; targetType: string; targetId?: string | null; tenantId?: string | null; detail?: Prisma.InputJsonValue };

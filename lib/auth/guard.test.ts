@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../http/errors";
-import { assertCan, assertTenantAccess, canAccessTenant, tenantFilter } from "./guard";
+import { HttpError } from "../core/errors";
+import { tenantIdIn as tenantFilter } from "../core/scope";
+import { assertCan, assertTenantAccess, canAccessTenant } from "./guard";
 
 const limited = { role: "technician" as const, hasAllTenants: false, tenantIds: ["A"] };
 const all = { role: "admin" as const, hasAllTenants: true, tenantIds: [] };

@@ -1,5 +1,5 @@
 // Authorization checks on a resolved scope. Pure, so they are unit-tested without a session.
-import { forbidden, notFound } from "../http/errors";
+import { forbidden, notFound } from "../core/errors";
 import { canConnectMailboxes, canManageStaff, canManageTenants, canMutate, roleAtMost, type TRole } from "./permissions";
 import type { TScope } from "./session";
 
@@ -7,11 +7,6 @@ export type TAbility = "mutate" | "manage_tenants" | "manage_apps" | "manage_sta
 
 export function canAccessTenant(scope: Pick<TScope, "hasAllTenants" | "tenantIds">, tenantId: string): boolean {
   return scope.hasAllTenants || scope.tenantIds.includes(tenantId);
-}
-
-/** Prisma `where` fragment limiting rows to the tenants this scope may see. */
-export function tenantFilter(scope: Pick<TScope, "hasAllTenants" | "tenantIds">): { in: string[] } | undefined {
-  return scope.hasAllTenants ? undefined : { in: scope.tenantIds };
 }
 
 /** A tenant outside the scope answers exactly like a missing one. */

@@ -9,14 +9,14 @@ import { diagnosisFromCatalog, classifyTokenFailure } from "../diagnostics/class
 import { tokenEndpoint } from "../microsoft/endpoints";
 import { resolveTenant } from "../microsoft/tenant-discovery";
 import { clientCredentials } from "../microsoft/token-client";
-import type { TMsApp, TDiagnosis } from "./ms-adapter";
+import type { TMsApp, TConsentDiagnosis } from "./ms-adapter";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Microsoft creates the service principal at consent, but a token endpoint in another region
 // may not know it for a few seconds (AADSTS700016 right after consent).
 const RETRY_DELAYS_MS = [1_500, 3_000];
 
-export type TConsentConfirmation = { ok: true; tenantId: string } | { ok: false; diagnosis: TDiagnosis };
+export type TConsentConfirmation = { ok: true; tenantId: string } | { ok: false; diagnosis: TConsentDiagnosis };
 
 function fromCatalog(code: "admin_consent_wrong_tenant" | "admin_consent_unconfirmed", detail: Record<string, unknown>): TConsentConfirmation {
   const d = diagnosisFromCatalog(code, "organization consent callback");

@@ -3,9 +3,11 @@ import "server-only";
 // delegate (user consent). Signed by unguessability: 256 random bits, only the hash is stored.
 import { db } from "../db/client";
 import { env } from "../env";
-import { notFound, badRequest } from "../http/errors";
+import { notFound, badRequest } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { hashToken, newToken, tokenPurpose } from "./secure-token";
+import { forTenantWhere } from "../core/scope";
+import type { TMailboxRef } from "../core/scope";
 
 export const DEFAULT_LINK_DAYS = 7;
 
@@ -13,7 +15,7 @@ function linkUrl(token: string) {
   return `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/consent/${token}`;
 }
 
-export async function createMailboxConsentLink(opts: { workspaceId: string; tenantId: string; mailboxId: string; actor: TAuditActor; days?: number }) {
+export async function createMailboxConsentLink(opts: TMailboxRef & { actor: TAuditActor; days?: number }) {
   const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.workspaceId, tenantId: opts.tenantId } });
   if (!mb) throw notFound("Mailbox");
   if (!mb.appRegistrationId) throw badRequest("Pick an app registration for this mailbox first.");
@@ -30,7 +32,7 @@ export async function createMailboxConsentLink(opts: { workspaceId: string; tena
 }
 
 export async function createAdminConsentLink(opts: { workspaceId: string; tenantId: string; appRegistrationId: string; actor: TAuditActor; days?: number }) {
-  const app = await db().appRegistration.findFirst({ where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, OR: [{ tenantId: opts.tenantId }, { tenantId: null }] } });
+  const app = await db().appRegistration.findFirst({ where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) } });
   if (!app) throw badRequest("Pick an app registration usable in this tenant.", { appRegistrationId: "Unknown app." });
   const token = newToken("admin_link");
   const expiresAt = new Date(Date.now() + (opts.days ?? DEFAULT_LINK_DAYS) * 86_400_000);

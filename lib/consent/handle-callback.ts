@@ -4,12 +4,13 @@ import "server-only";
 // staff-started flows, to the same staff session. Then it redeems the code, validates the
 // id_token, and refuses a grant whose signed-in identity isn't the expected user.
 import { db } from "../db/client";
-import { testMailboxConnection } from "../mailboxes/connection-test";
+import { testMailboxConnection } from "../checks/connection-test";
 import { sealValue, unsealValue } from "../crypto";
 import { writeAudit } from "../audit/write-audit";
+import { markConnected } from "../mailboxes/mailbox-state";
 import { hashToken, safeEqual, tokenPurpose } from "./secure-token";
-import { loadAppForConsent } from "./load-app-for-consent";
-import { checkIdToken, diagnoseRedirectError, redeemCode, type TDiagnosis } from "./ms-adapter";
+import { loadAppForConsent } from "../grants/load-app-for-consent";
+import { checkIdToken, diagnoseRedirectError, redeemCode, type TConsentDiagnosis } from "./ms-adapter";
 import { confirmAdminConsent } from "./confirm-admin-consent";
 
 export type TCallbackQuery = {
@@ -128,17 +129,15 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
     };
     // Re-connect replaces only the token set: the mailbox, its settings, sync state and history stay.
     await tx.grant.upsert({ where: { mailboxId }, create: { ...grantData, workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }, update: grantData });
-    await tx.mailbox.update({ where: { id: mailboxId }, data: { state: "connected", stateCode: null, nextSyncAt: now } });
     await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: "connected", resultDetail: { signedIn: who.upn, scopes: redeemed.scopes } } });
-    await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId, level: "info", code: "connected", message: `Connected as ${who.upn}.`, detail: { scopes: redeemed.scopes } } });
-    await writeAudit(tx, actor, { action: "mailbox.connect", targetType: "mailbox", targetId: mailboxId, tenantId: req.tenantId, detail: { upn: who.upn, scopes: redeemed.scopes } });
+    await markConnected(tx, { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }, { upn: who.upn, scopes: redeemed.scopes, now, actor });
   });
   // The connection test's outcome is what the mailbox page (or the link's result page) shows next.
   await testMailboxConnection({ workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }).catch((err) => console.error("connection test after connect failed to run:", (err as Error).message));
   return { redirect: req.createdById ? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1` : resultUrl(state) };
 }
 
-async function fail(id: string, isLink: boolean, d: TDiagnosis) {
+async function fail(id: string, isLink: boolean, d: TConsentDiagnosis) {
   await db().consentRequest.update({
     where: { id },
     data: {

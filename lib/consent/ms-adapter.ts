@@ -3,27 +3,26 @@ import "server-only";
 // id_token checks for one tenant's app, with every failure turned into a catalogued diagnosis.
 import { hostsFor } from "../clouds/hosts-for";
 import { buildAdminConsentUrl, buildAuthorizeUrl } from "../microsoft/authorize-url";
-import { authorizeEndpoint, issuerFor, jwksUrl, tokenEndpoint } from "../microsoft/endpoints";
+import { authorizeEndpoint, issuerFor, jwksUrl } from "../microsoft/endpoints";
 import { createPkcePair } from "../microsoft/pkce";
 import { adminConsentScopes, delegatedScopes } from "../microsoft/scope-profiles";
 import { exchangeCode } from "../microsoft/token-client";
 import { verifyIdToken } from "../microsoft/id-token";
 import { failureFromRedirect } from "../microsoft/parse-error";
 import { classify, classifyTokenFailure } from "../diagnostics/classify";
-import type { TAppForConsent } from "./load-app-for-consent";
+import { tokenUrlFor, type TAppForConsent } from "../grants/load-app-for-consent";
 
 export type TMsApp = TAppForConsent["ms"];
 
-export type TDiagnosis = { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[]; detail?: Record<string, unknown> };
+// What a consent round trip stores and shows on its result page (not classify.ts's TDiagnosis,
+// which carries evidence for the dashboard).
+export type TConsentDiagnosis = { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[]; detail?: Record<string, unknown> };
 
 export function pkcePair() {
   const p = createPkcePair();
   return { verifier: p.verifier, challenge: p.challenge };
 }
 
-export function tokenUrlFor(app: TMsApp): string {
-  return app.tokenEndpointOverride ?? tokenEndpoint(hostsFor(app.cloud), app.tenantSegment);
-}
 
 export function authorizeUrl(app: TMsApp, p: { state: string; nonce: string; codeChallenge: string; prompt: "select_account" | "consent" | "login" | "none"; loginHint?: string }): string {
   const hosts = hostsFor(app.cloud);
@@ -47,11 +46,11 @@ export function adminConsentUrl(app: TMsApp, p: { state: string }): string {
   return buildAdminConsentUrl({ hosts, tenantSegment: app.tenantSegment, clientId: app.clientId, redirectUri: app.redirectUri, scopes: adminConsentScopes(app.scopeProfile, hosts), state: p.state });
 }
 
-function fromCatalog(d: { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[] }): TDiagnosis {
+function fromCatalog(d: { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[] }): TConsentDiagnosis {
   return { code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, aadsts: d.aadsts };
 }
 
-export function diagnoseRedirectError(error: string, description: string): TDiagnosis {
+export function diagnoseRedirectError(error: string, description: string): TConsentDiagnosis {
   return fromCatalog(classify(failureFromRedirect({ error, error_description: description })));
 }
 

@@ -3,9 +3,10 @@ import "server-only";
 // and nonce on a ConsentRequest row, and the Microsoft URL to send the browser to.
 import { db } from "../db/client";
 import { sealValue } from "../crypto";
-import { badRequest, conflict, notFound } from "../http/errors";
+import { badRequest, conflict, notFound } from "../core/errors";
+import { forTenantWhere, type TMailboxRef } from "../core/scope";
 import { hashToken, newToken } from "./secure-token";
-import { loadAppForConsent } from "./load-app-for-consent";
+import { loadAppForConsent } from "../grants/load-app-for-consent";
 import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";
 
 export const STATE_TTL_MS = 15 * 60_000;
@@ -14,7 +15,7 @@ export const STATE_COOKIE = "consentry_oauth_state";
 export type TStarted = { url: string; state: string };
 
 /** Staff pressed Connect (or Re-connect) on a mailbox. */
-export async function startMailboxConsent(opts: { workspaceId: string; tenantId: string; mailboxId: string; staffUserId: string }): Promise<TStarted> {
+export async function startMailboxConsent(opts: TMailboxRef & { staffUserId: string }): Promise<TStarted> {
   const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.workspaceId, tenantId: opts.tenantId } });
   if (!mb) throw notFound("Mailbox");
   if (!mb.appRegistrationId) throw badRequest("Pick an app registration for this mailbox first.");
@@ -35,8 +36,10 @@ export async function startMailboxConsent(opts: { workspaceId: string; tenantId:
 
 /** Staff asked for organization (admin) consent themselves, as a tenant admin. */
 export async function startAdminConsent(opts: { workspaceId: string; tenantId: string; appRegistrationId: string; staffUserId: string }): Promise<TStarted> {
+  const app = await db().appRegistration.findFirst({ where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) }, select: { id: true } });
+  if (!app) throw badRequest("Pick an app registration usable in this tenant.", { appRegistrationId: "Unknown app." });
   const req = await db().consentRequest.create({
-    data: { workspaceId: opts.workspaceId, tenantId: opts.tenantId, appRegistrationId: opts.appRegistrationId, kind: "admin", createdById: opts.staffUserId, expiresAt: new Date(Date.now() + STATE_TTL_MS) },
+    data: { workspaceId: opts.workspaceId, tenantId: opts.tenantId, appRegistrationId: app.id, kind: "admin", createdById: opts.staffUserId, expiresAt: new Date(Date.now() + STATE_TTL_MS) },
   });
   return beginRoundTrip(req.id);
 }

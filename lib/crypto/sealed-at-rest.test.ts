@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { dumpDatabase } from "../testing/dump-database";
+import { dumpDatabase } from "../../testing/dump-database";
 import { parseKeyring } from "./keyring";
 import { resealAll } from "./reseal-all";
 import { seal, sealedKeyId, unseal, SealError } from "./seal";

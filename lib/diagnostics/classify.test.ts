@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { classify, classifyTokenFailure } from "./classify";
 import { CATALOG } from "./catalog";
-import { failureFromGraphResponse, failureFromImapReply, failureFromNetworkError, failureFromPopReply, failureFromRedirect, failureFromSmtpReply, redact } from "../microsoft/parse-error";
+import { failureFromGraphResponse, failureFromNetworkError, failureFromRedirect, redact } from "../microsoft/parse-error";
+import { failureFromImapReply } from "../mail/imap";
+import { failureFromPopReply } from "../mail/pop3";
+import { failureFromSmtpReply } from "../mail/smtp";
 import type { TTokenError } from "../microsoft/token-client";
 
 const tokenErr = (status: number | null, error: string | null, aadsts: number[], kind: TTokenError["kind"] = "http"): TTokenError => ({ ok: false, kind, status, error, aadsts, description: aadsts.length ? `AADSTS${aadsts[0]}: message` : "x", suberror: null, traceId: null, correlationId: null, retryAfterSeconds: null });

@@ -3,7 +3,8 @@
 import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { failureFromTokenError } from "../microsoft/parse-error";
 import type { TTokenError } from "../microsoft/token-client";
-import { CATALOG, catalogEntry, type TCatalogEntry, type TDiagnosisCode, type TMatchRule } from "./catalog";
+import { CATALOG, catalogEntry, refreshFailureOf, type TCatalogEntry, type TDiagnosisCode, type TMatchRule } from "./catalog";
+import { describe } from "./describe";
 
 export type TDirectoryEvidence = { expectedUser: string; tokenUpn?: string; mailboxKind: "user" | "shared"; delegateUpn?: string; hasFullAccess?: boolean; isLicensed?: boolean; imapEnabled?: boolean };
 export type TDiagnosis = { code: TDiagnosisCode; title: string; cause: string; fixSteps: string[]; retryable: boolean; transient: boolean; action?: TCatalogEntry["action"]; docsUrl: string; evidence: { summary: string; at: string }; aadsts: number[] };
@@ -45,33 +46,26 @@ export function classify(f: TMicrosoftFailure, evidence?: TDirectoryEvidence, at
   const byCode = CATALOG.find((e) => e.match.some((r) => "aadsts" in r && matches(r, f)));
   let entry = byCode ?? CATALOG.find((e) => e.match.some((r) => matches(r, f))) ?? catalogEntry("unknown");
   if (entry.code === "imap_not_connected" && evidence) entry = catalogEntry(refineNotConnected(evidence));
-  return {
-    code: entry.code,
-    title: entry.title,
-    cause: entry.cause,
-    fixSteps: [...entry.fixSteps],
-    retryable: entry.retryable,
-    transient: entry.transient,
-    action: entry.action,
-    docsUrl: entry.docsUrl,
-    evidence: { summary: f.message, at: at.toISOString() },
-    aadsts: f.aadsts ?? [],
-  };
+  return withEvidence(entry.code, f.message, at, f.aadsts ?? []);
 }
 
-const PERMANENT_GRANT = [700082, 70008, 50173, 65001, 70043, 50076, 50079, 53003, 54005, 9002313, 50132, 50133, 70000];
-const PERMANENT_CLIENT = [7000215, 7000222, 7000218, 700016];
+/** The diagnosis view (describe.ts) plus what was seen and when. */
+function withEvidence(code: TDiagnosisCode, summary: string, at: Date, aadsts: number[]): TDiagnosis {
+  const d = describe(code);
+  return { code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, transient: d.transient, action: d.action ?? undefined, docsUrl: d.docsUrl, evidence: { summary, at: at.toISOString() }, aadsts };
+}
+
+// Which AADSTS codes mean a dead grant or a broken app is the catalog's `onRefresh` column.
 
 export function classifyTokenFailure(e: TTokenError): { kind: "transient" | "permanent_grant" | "permanent_client" | "unknown"; diagnosis: TDiagnosis } {
   const diagnosis = classify(failureFromTokenError(e));
   if (e.kind !== "http" || (e.status ?? 0) >= 500 || e.status === 429 || e.error === "temporarily_unavailable" || e.error === "server_error") return { kind: "transient", diagnosis };
-  if (e.aadsts.some((c) => PERMANENT_CLIENT.includes(c)) || e.error === "invalid_client" || e.error === "unauthorized_client") return { kind: "permanent_client", diagnosis };
-  if (e.aadsts.some((c) => PERMANENT_GRANT.includes(c)) || e.error === "invalid_grant" || e.error === "interaction_required" || e.error === "consent_required") return { kind: "permanent_grant", diagnosis };
+  if (e.aadsts.some((c) => refreshFailureOf(c) === "permanent_client") || e.error === "invalid_client" || e.error === "unauthorized_client") return { kind: "permanent_client", diagnosis };
+  if (e.aadsts.some((c) => refreshFailureOf(c) === "permanent_grant") || e.error === "invalid_grant" || e.error === "interaction_required" || e.error === "consent_required") return { kind: "permanent_grant", diagnosis };
   return { kind: "unknown", diagnosis };
 }
 
 /** A catalogued diagnosis for a failure Consentry recognised itself (no Microsoft reply to match). */
 export function diagnosisFromCatalog(code: TDiagnosisCode, summary: string, at = new Date()): TDiagnosis {
-  const c = catalogEntry(code);
-  return { code: c.code, title: c.title, cause: c.cause, fixSteps: [...c.fixSteps], retryable: c.retryable, transient: !!c.transient, action: c.action, docsUrl: c.docsUrl, evidence: { summary, at: at.toISOString() }, aadsts: [] };
+  return withEvidence(code, summary, at, []);
 }

@@ -4,7 +4,8 @@ import "server-only";
 import { z } from "zod";
 import { ZDateParam } from "../http/zod-fields";
 import { db, Prisma } from "../db/client";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
+import { sharedTenantWhere, tenantScopeSql } from "../core/scope";
 import { canAccessTenant } from "../auth/guard";
 import type { TScope } from "../auth/session";
 
@@ -51,7 +52,7 @@ async function assertFilterTargets(scope: TScopeLike, q: Pick<TEventQuery, "tena
 
 export function eventWhere(scope: TScopeLike, q: Omit<TEventQuery, "cursor" | "limit">) {
   // Workspace-level lines (no tenant) are visible to everyone in the workspace, like the audit log.
-  const tenantScope = scope.hasAllTenants ? {} : { OR: [{ tenantId: null }, { tenantId: { in: scope.tenantIds } }] };
+  const tenantScope = sharedTenantWhere(scope);
   const range = dateRange(q.from, q.to);
   return {
     workspaceId: scope.workspaceId,
@@ -92,7 +93,8 @@ export async function eventTrend(scope: TScopeLike, q: Pick<TEventQuery, "tenant
   start.setUTCHours(0, 0, 0, 0);
   start.setUTCDate(start.getUTCDate() - (days - 1));
   const conds = [Prisma.sql`"workspaceId" = ${scope.workspaceId}`, Prisma.sql`"createdAt" >= ${start}`];
-  if (!scope.hasAllTenants) conds.push(scope.tenantIds.length ? Prisma.sql`("tenantId" IS NULL OR "tenantId" IN (${Prisma.join(scope.tenantIds)}))` : Prisma.sql`"tenantId" IS NULL`);
+  const inScope = tenantScopeSql(scope, `"tenantId"`, { withShared: true });
+  if (inScope) conds.push(inScope);
   if (q.tenantId) conds.push(Prisma.sql`"tenantId" = ${q.tenantId}`);
   if (q.mailboxId) conds.push(Prisma.sql`"mailboxId" = ${q.mailboxId}`);
   const groups = await db().$queryRaw<{ day: string; level: TEventLevel; n: number }[]>`

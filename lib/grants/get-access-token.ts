@@ -8,7 +8,8 @@ import "server-only";
 //   (needs_reconsent) or the app, with an event carrying the diagnosis.
 import { db } from "../db/client";
 import { sealValue, unsealValue } from "../crypto";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
+import { markTokenFailure } from "../mailboxes/mailbox-state";
 
 export const MIN_REMAINING_MS = 5 * 60_000;
 
@@ -120,24 +121,5 @@ async function readCached(ctx: TCtx) {
 }
 
 async function recordFailure(ctx: TCtx, err: Extract<TRefreshResult, { ok: false }>) {
-  const permanent = err.kind === "permanent_grant" || err.kind === "permanent_client";
-  await db().$transaction(async (tx) => {
-    if (err.kind === "permanent_grant") {
-      await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data: { state: "needs_reconsent", stateCode: err.code } });
-    } else if (err.kind === "permanent_client") {
-      // The app's secret is the problem: every mailbox on it fails the same way.
-      await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data: { state: "failing", stateCode: err.code } });
-    }
-    await tx.event.create({
-      data: {
-        workspaceId: ctx.workspaceId,
-        tenantId: ctx.tenantId,
-        mailboxId: ctx.mailboxId,
-        level: permanent ? "error" : "warn",
-        code: err.code,
-        message: err.message,
-        detail: { kind: err.kind, ...(err.retryAfterSeconds ? { retryAfterSeconds: err.retryAfterSeconds } : {}) },
-      },
-    });
-  });
+  await db().$transaction((tx) => markTokenFailure(tx, ctx, err));
 }

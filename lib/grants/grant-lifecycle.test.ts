@@ -3,9 +3,9 @@
 // diagnoses, secret rotation under a live grant, and no issued token ever stored in clear.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { mailboxWithSandboxGrant, OUTLOOK, useSandboxCloud } from "../testing/sandbox-grant";
-import { dumpDatabase } from "../testing/dump-database";
-import { startTestSandbox } from "../../sandbox/testing/start-test-sandbox";
+import { mailboxWithSandboxGrant, OUTLOOK, useSandboxCloud } from "../../testing/sandbox-grant";
+import { dumpDatabase } from "../../testing/dump-database";
+import { startTestSandbox } from "../../testing/start-test-sandbox";
 import { SEED } from "../../sandbox/directory/seed";
 import { getAccessToken, TokenError } from "./get-access-token";
 import { microsoftRefresher } from "./microsoft-refresher";

@@ -2,16 +2,16 @@ import "server-only";
 // The production refresher for getAccessToken: redeems a grant's refresh token at the tenant's
 // token endpoint with the app's current active secret (so a rotated secret takes over at once).
 import { db } from "../db/client";
-import { loadAppForConsent } from "../consent/load-app-for-consent";
-import { tokenUrlFor } from "../consent/ms-adapter";
+import { loadAppForConsent, tokenUrlFor } from "./load-app-for-consent";
 import { refreshAccessToken } from "../microsoft/token-client";
 import { scopesForResource } from "../microsoft/scope-profiles";
 import { classifyTokenFailure } from "../diagnostics/classify";
 import type { TRefresher } from "./get-access-token";
+import type { TMailboxRef } from "../core/scope";
 
 type TLoaded = Awaited<ReturnType<typeof loadAppForConsent>>;
 
-async function prepare(ctx: { workspaceId: string; tenantId: string; mailboxId: string }): Promise<TLoaded> {
+async function prepare(ctx: TMailboxRef): Promise<TLoaded> {
   const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { appRegistrationId: true } });
   if (!mb?.appRegistrationId) throw new Error("The mailbox has no app registration.");
   return loadAppForConsent({ workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, appRegistrationId: mb.appRegistrationId });

@@ -2,9 +2,8 @@ import "server-only";
 // Keeps every grant used at least every few days, so Microsoft's 90-day inactivity limit
 // (AADSTS700082) never hits a quiet mailbox. One mailbox's failure never stops the others.
 import { db } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { getAccessToken, TokenError, type TRefresher } from "./get-access-token";
+import { TokenError, type TRefresher } from "./get-access-token";
+import { mailboxToken } from "./mailbox-token";
 
 export const PROACTIVE_REFRESH_DAYS = 6;
 
@@ -21,11 +20,9 @@ export async function refreshStaleGrants(opts: { refresher: TRefresher; now?: Da
   });
   const out: TProactiveResult = { refreshed: 0, failed: [] };
   for (const g of stale) {
-    const hosts = hostsFor(g.tenant.cloud);
     const usesGraph = g.mailbox.inbound === "graph" || (g.mailbox.inbound === "none" && g.mailbox.outbound === "graph");
-    const resource = resourceForProtocol(usesGraph ? "graph" : "imap", hosts);
     try {
-      await getAccessToken({ workspaceId: g.workspaceId, tenantId: g.tenantId, mailboxId: g.mailboxId, resource }, opts.refresher, { forceRefresh: true });
+      await mailboxToken({ workspaceId: g.workspaceId, tenantId: g.tenantId, mailboxId: g.mailboxId, cloud: g.tenant.cloud }, usesGraph ? "graph" : "imap", { refresher: opts.refresher, forceRefresh: true });
       out.refreshed += 1;
     } catch (err) {
       out.failed.push({ mailboxId: g.mailboxId, code: err instanceof TokenError ? err.code : "unknown" });

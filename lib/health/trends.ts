@@ -5,7 +5,8 @@ import "server-only";
 import { db, Prisma } from "../db/client";
 import { canAccessTenant } from "../auth/guard";
 import type { TScope } from "../auth/session";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
+import { tenantScopeSql } from "../core/scope";
 
 type TState = "pending_consent" | "connected" | "degraded" | "failing" | "needs_reconsent" | "disabled";
 export type THealthDay = { day: string; connected: number; attention: number; needsReconsent: number; pending: number; broke: number; recovered: number };
@@ -21,7 +22,8 @@ export async function healthTrend(scope: Pick<TScope, "workspaceId" | "hasAllTen
   start.setUTCHours(0, 0, 0, 0);
   start.setUTCDate(start.getUTCDate() - (days - 1));
   const conds = [Prisma.sql`c."workspaceId" = ${scope.workspaceId}`];
-  if (!scope.hasAllTenants) conds.push(scope.tenantIds.length ? Prisma.sql`c."tenantId" IN (${Prisma.join(scope.tenantIds)})` : Prisma.sql`FALSE`);
+  const inScope = tenantScopeSql(scope, `c."tenantId"`);
+  if (inScope) conds.push(inScope);
   if (opts.tenantId) conds.push(Prisma.sql`c."tenantId" = ${opts.tenantId}`);
   const where = Prisma.join(conds, " AND ");
   const [initial, changes] = await Promise.all([

@@ -4,7 +4,7 @@ import "server-only";
 // rate limit (per process) answered like Graph's: 429 with Retry-After.
 import { NextResponse, type NextRequest } from "next/server";
 import { authenticateApiKey, type TApiKeyScope, type TApiScope } from "../api-keys/api-keys";
-import { HttpError } from "./errors";
+import { HttpError } from "../core/errors";
 import { env } from "../env";
 import { errorResponse, parseAll, type TNextCtx, type TOpts } from "./route";
 

@@ -1,7 +1,7 @@
 // Request bodies are read as a stream with a byte counter and abandoned at the limit (413), so a
 // chunked upload without Content-Length can't make the process buffer it whole. Every route that
 // reads a body goes through here: the wrappers in route.ts and the public routes that read forms.
-import { badRequest, tooLarge } from "./errors";
+import { badRequest, tooLarge } from "../core/errors";
 import { cleanText, hasNul } from "../clean-text";
 
 export async function readBodyLimited(req: Request, limit: number): Promise<Buffer> {

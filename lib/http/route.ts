@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { z, type ZodType } from "zod";
 import { getScope, type TScope } from "../auth/session";
-import { badRequest, conflict, HttpError, notFound, unauthorized } from "./errors";
+import { badRequest, conflict, HttpError, notFound, unauthorized } from "../core/errors";
 import { zodFieldErrors } from "./zod-fields";
 import { cleanJsonStrings, readTextLimited } from "./read-body";
 import { hasNul } from "../clean-text";

@@ -1,14 +1,14 @@
 import "server-only";
 // Every mailbox the caller may see, across tenants, for the Health page.
 import { db } from "../db/client";
-import { tenantFilter } from "../auth/guard";
+import { tenantIdIn } from "../core/scope";
 import type { TScope } from "../auth/session";
 
 const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "connected", "disabled"];
 
 export async function listAllMailboxes(opts: { workspaceId: string; scope: Pick<TScope, "hasAllTenants" | "tenantIds"> }) {
   const rows = await db().mailbox.findMany({
-    where: { workspaceId: opts.workspaceId, tenantId: tenantFilter(opts.scope) },
+    where: { workspaceId: opts.workspaceId, tenantId: tenantIdIn(opts.scope) },
     orderBy: [{ state: "asc" }, { address: "asc" }],
     select: { id: true, tenantId: true, address: true, kind: true, inbound: true, outbound: true, state: true, stateCode: true, lastSyncAt: true, tenant: { select: { displayName: true } }, grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true } } },
   });

@@ -2,15 +2,16 @@ import "server-only";
 // Tenant-scoped mailbox CRUD. The app must be usable in the mailbox's tenant (its own app or a
 // multi-tenant MSP app of the same workspace).
 import { db } from "../db/client";
-import { conflict, notFound, badRequest } from "../http/errors";
+import { conflict, notFound, badRequest } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { mailboxSelect, toMailboxDto } from "./mailbox-dto";
 import type { TMailboxCreate, TMailboxUpdate } from "./schemas";
+import { forTenantWhere, type TTenantRef } from "../core/scope";
 
-type TCtx = { workspaceId: string; tenantId: string };
+type TCtx = TTenantRef;
 
 async function assertAppUsable(ctx: TCtx, appId: string) {
-  const app = await db().appRegistration.findFirst({ where: { id: appId, workspaceId: ctx.workspaceId, OR: [{ tenantId: ctx.tenantId }, { tenantId: null }] }, select: { id: true } });
+  const app = await db().appRegistration.findFirst({ where: { id: appId, workspaceId: ctx.workspaceId, ...forTenantWhere(ctx.tenantId) }, select: { id: true } });
   if (!app) throw badRequest("That app registration can't be used in this tenant.", { appRegistrationId: "Pick an app of this tenant or the MSP multi-tenant app." });
 }
 

@@ -1,5 +1,6 @@
-// Turns every kind of Microsoft failure (token endpoint, authorize redirect, IMAP/POP/SMTP
-// replies, Graph errors, network errors) into one normalized, redacted shape for the classifier.
+// The one normalized, redacted shape every Microsoft failure takes for the classifier, and the
+// parsers for the token endpoint, authorize redirects, Graph responses and network errors. The
+// mail protocols' replies are parsed by their transports in lib/mail (imap.ts, pop3.ts, smtp.ts).
 import type { TTokenError } from "./token-client";
 
 export type TMicrosoftFailure = {
@@ -43,22 +44,6 @@ export function failureFromRedirect(p: { error: string; error_description?: stri
     /* already decoded */
   }
   return { source: p.source ?? "authorize", error: p.error, aadsts: codesIn(text), message: redact(text.split(/\r?\n/)[0] || p.error) };
-}
-
-export function failureFromImapReply(line: string): TMicrosoftFailure {
-  const t = line.trim();
-  const kind = /User is authenticated but not connected/i.test(t) ? "not_connected" : /AUTHENTICATE failed|LOGIN failed|AUTHENTICATIONFAILED|Authentication failed/i.test(t) ? "auth_failed" : /throttled/i.test(t) ? "throttled" : /^\* BYE/i.test(t) ? "bye" : "other";
-  const backoff = t.match(/Backoff Time:\s*(\d+)\s*milliseconds/i);
-  return { source: "imap", imapKind: kind, retryAfterSeconds: backoff ? Math.ceil(Number(backoff[1]) / 1000) : undefined, message: redact(t) };
-}
-
-export function failureFromPopReply(line: string): TMicrosoftFailure {
-  return { source: "pop", imapKind: /authentication failure|bad password/i.test(line) ? "auth_failed" : "other", message: redact(line.trim()) };
-}
-
-export function failureFromSmtpReply(reply: string): TMicrosoftFailure {
-  const m = reply.trim().match(/^(\d{3})[ -]?(\d\.\d{1,3}\.\d{1,3})?/);
-  return { source: "smtp", smtpCode: m ? Number(m[1]) : undefined, enhancedCode: m?.[2], message: redact(reply.trim()) };
 }
 
 export function failureFromGraphResponse(status: number, body: unknown, headers?: Record<string, string | null>): TMicrosoftFailure {

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, lastInboxMessages, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
+import { IMAP_SCOPE, lastInboxMessages, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { sendDueOutbound } from "../outbound/send-loop";
 import { checkSecretExpiry } from "../apps/secret-expiry-check";
 import { sendMailboxAlerts, setAlertSettings, ZAlertSettings } from "./alerts";

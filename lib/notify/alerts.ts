@@ -6,7 +6,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db/client";
 import { env } from "../env";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { describe } from "../diagnostics/describe";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { enqueueOutbound } from "../outbound/queue";
 import { ZOutboundInput } from "../outbound/compose";
@@ -73,8 +73,8 @@ export async function sendMailboxAlerts(): Promise<number> {
     RETURNING "id", "workspaceId", "tenantId", "mailboxId", "toState"::text AS "toState", "code"`;
   // Only what a person must fix: a transient cause retries by itself.
   const passing = (code: string | null) => {
-    const e = code ? catalogEntry(code as TDiagnosisCode) : null;
-    return !!e && e.code === code && e.transient;
+    const e = describe(code);
+    return !!e && e.isKnown && e.transient;
   };
   const worth = rows.filter((r) => (ALERT_STATES as readonly string[]).includes(r.toState) && !passing(r.code));
   const byWs = new Map<string, typeof worth>();
@@ -86,8 +86,8 @@ export async function sendMailboxAlerts(): Promise<number> {
     const still = mbs.filter((m) => latest.get(m.id)?.toState === m.state);
     if (!still.length) continue;
     const lines = still.map((m) => {
-      const d = m.stateCode ? catalogEntry(m.stateCode as TDiagnosisCode) : null;
-      const what = d && d.code === m.stateCode ? `${d.title}. Fix: ${d.fixSteps[0]}` : m.state;
+      const d = describe(m.stateCode);
+      const what = d?.isKnown ? `${d.title}. Fix: ${d.fixSteps[0]}` : m.state;
       return `- ${m.address} (${m.tenant.displayName}): ${m.state.replace("_", " ")}. ${what}\n  ${base}/tenants/${m.tenantId}/mailboxes/${m.id}`;
     });
     const subject = still.length === 1 ? `Consentry: ${still[0].address} needs attention` : `Consentry: ${still.length} mailboxes need attention`;

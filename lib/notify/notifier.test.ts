@@ -1,12 +1,12 @@
 // Integration: consent links emailed through a notifier mailbox over real SMTP (XOAUTH2) and
 // Graph sendMail into the sandbox, read back over IMAP by the recipient.
-import { ImapFlow } from "imapflow";
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { HttpError } from "../http/errors";
+import { HttpError } from "../core/errors";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
+import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { createMailboxConsentLink } from "../consent/consent-links";
+import { openImap } from "../mail/imap";
 import { emailConsentLink, requireNotifier, setNotifier } from "./notifier";
 
 const F = SEED.fabrikam;
@@ -14,8 +14,7 @@ const env = sandboxForFile();
 
 async function newestMessage(upn: string): Promise<string> {
   const tok = await env.sb.admin("POST", "/admin/tokens", { upn, clientId: F.clientId, scopes: [IMAP_SCOPE] });
-  const client = new ImapFlow({ host: "localhost", port: env.sb.ports.imap, secure: true, auth: { user: upn, accessToken: tok.body.access_token }, logger: false });
-  await client.connect();
+  const client = await openImap({ hosts: { imap: { host: "localhost", port: env.sb.ports.imap } }, user: upn, accessToken: tok.body.access_token });
   try {
     const lock = await client.getMailboxLock("INBOX");
     try {

@@ -2,12 +2,12 @@ import "server-only";
 // The workspace's notifier mailbox: a connected mailbox (usually the MSP's own) that emails
 // consent links to customers. Emails carry the link and who asks for what; never a token.
 import { db } from "../db/client";
-import { badRequest, notFound } from "../http/errors";
-import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import { badRequest, notFound } from "../core/errors";
+import { auditActor, writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { assertWorkspaceWide, canAccessTenant } from "../auth/guard";
 import { azurePermissions } from "../microsoft/scope-profiles";
-import { sendFromMailbox, type TSendResult } from "../mail/send-from-mailbox";
+import { sendFromMailbox, type TSendResult } from "../outbound/send-from-mailbox";
 
 type TWs = { workspaceId: string };
 const notifierSelect = { id: true, address: true, tenantId: true, outbound: true, state: true, tenant: { select: { displayName: true } } } as const;
@@ -94,4 +94,13 @@ export async function emailConsentLink(opts: {
   const sent = await sendFromMailbox({ workspaceId: opts.workspaceId, tenantId: n.tenantId, mailboxId: n.id }, { to: opts.to, subject, text, html });
   await writeAudit(db(), opts.actor, { action: "consent_link.email", targetType: "consent_link", detail: { to: opts.to, from: n.address, result: sent.ok ? "sent" : sent.diagnosis.code } });
   return sent.ok ? { ok: true, to: opts.to, from: sent.from } : { ok: false, to: opts.to, diagnosis: sent.diagnosis };
+}
+
+/** Settings → "Send test email" through the notifier mailbox, audited (moved from the route handler). */
+export async function sendNotifierTest(scope: TScope, to: string) {
+  assertWorkspaceWide(scope, "The notifier mailbox sends for every tenant");
+  const n = await requireNotifier(scope);
+  const result = await sendFromMailbox({ workspaceId: scope.workspaceId, tenantId: n.tenantId, mailboxId: n.id }, { to, subject: "Consentry test email", text: `This is a test from Consentry's notifier mailbox (${n.address}). Consent links will be sent from this address.` });
+  await writeAudit(db(), auditActor(scope), { action: "settings.notifier_test", targetType: "mailbox", targetId: n.id, detail: { to, result: result.ok ? "sent" : result.diagnosis.code } });
+  return result;
 }

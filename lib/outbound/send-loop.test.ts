@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, lastInboxMessages, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
+import { IMAP_SCOPE, lastInboxMessages, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { ZOutboundInput } from "./compose";
 import { enqueueOutbound, retryAllFailed } from "./queue";
 import { CLAIM_MS, claimOutbound, sendDueOutbound } from "./send-loop";

@@ -4,7 +4,7 @@ import "server-only";
 // record the outcome. Transient failures back off and retry; permanent ones fail with their
 // diagnosis; a mailbox that needs re-consent holds its mail until it is connected again.
 import { db } from "../db/client";
-import { sendRawFromMailbox } from "../mail/send-from-mailbox";
+import { sendRawFromMailbox } from "./send-from-mailbox";
 import { redact } from "../microsoft/parse-error";
 
 export const CLAIM_MS = 2 * 60_000;

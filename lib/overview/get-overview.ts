@@ -1,13 +1,13 @@
 import "server-only";
 // Dashboard counters, limited to the tenants the caller may see.
 import { db } from "../db/client";
-import { tenantFilter } from "../auth/guard";
+import { tenantIdIn } from "../core/scope";
 import type { TScope } from "../auth/session";
 import { workerStatus } from "../workers/worker-status";
 
 export async function getOverview(opts: { workspaceId: string; scope: Pick<TScope, "hasAllTenants" | "tenantIds"> }) {
   const ws = opts.workspaceId;
-  const tf = tenantFilter(opts.scope);
+  const tf = tenantIdIn(opts.scope);
   const soon = new Date(Date.now() + 30 * 86_400_000);
   const [tenants, byState, apps, secretsExpiringSoon, workers, recentEvents, outbound, webhookFailures] = await Promise.all([
     db().tenant.count({ where: { workspaceId: ws, id: tf } }),

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
+import { IMAP_SCOPE, mailboxWithSandboxGrant, sandboxForFile } from "../../testing/sandbox-grant";
 import { syncMailbox } from "../sync/sync-mailbox";
 import { apiGetMessage, apiGetRawMessage } from "../api-v1/api-v1";
 import { pruneLogs, purgeExpiredMessages, storageStats } from "./retention";

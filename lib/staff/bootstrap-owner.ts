@@ -3,7 +3,7 @@ import "server-only";
 // staff account exists, so the setup page can't be used to take over an instance.
 import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
-import { conflict } from "../http/errors";
+import { conflict } from "../core/errors";
 import { writeAudit } from "../audit/write-audit";
 
 export async function needsSetup(): Promise<boolean> {

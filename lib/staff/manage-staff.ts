@@ -5,7 +5,7 @@ import "server-only";
 // tenants of this workspace.
 import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
-import { conflict, forbidden, notFound, badRequest } from "../http/errors";
+import { conflict, forbidden, notFound, badRequest } from "../core/errors";
 import { assertReach, assertRoleAtMost } from "../auth/guard";
 import { writeAudit } from "../audit/write-audit";
 import type { TScope } from "../auth/session";

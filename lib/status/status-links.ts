@@ -5,15 +5,16 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db/client";
 import { env } from "../env";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { hashToken, newToken, tokenPurpose } from "../consent/secure-token";
 import { listAllMailboxes } from "../mailboxes/list-all-mailboxes";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { describe } from "../diagnostics/describe";
+import type { TTenantRef } from "../core/scope";
 
 export const ZStatusLinkCreate = z.object({ label: z.string().trim().max(100).default(""), days: z.number().int().min(1).max(365).default(30) }).strict();
 
-type TCtx = { workspaceId: string; tenantId: string };
+type TCtx = TTenantRef;
 const linkSelect = { id: true, label: true, createdByEmail: true, expiresAt: true, revokedAt: true, lastViewedAt: true, createdAt: true } as const;
 const urlOf = (token: string) => `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/status/${token}`;
 
@@ -78,13 +79,13 @@ export async function resolveStatusLink(token: string) {
       organizationConsent: link.tenant.adminConsentAt,
       expiresAt: link.expiresAt,
       mailboxes: mailboxes.map((m) => {
-        const d = m.stateCode ? catalogEntry(m.stateCode as TDiagnosisCode) : null;
+        const d = describe(m.stateCode);
         return {
           address: m.address,
           kind: m.kind,
           state: m.state,
           stateLabel: PLAIN[m.state] ?? m.state,
-          problem: d && d.code === m.stateCode ? { title: d.title, cause: d.cause, fixSteps: [...d.fixSteps] } : null,
+          problem: d?.isKnown ? { title: d.title, cause: d.cause, fixSteps: d.fixSteps } : null,
           checks: m.checks ? { at: m.checks.at, steps: m.checks.steps.map((s) => ({ protocol: s.protocol, ok: s.ok })) } : null,
           lastSyncAt: m.lastSyncAt,
         };

@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { unsealValue } from "../crypto";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
-import { testMailboxConnection } from "../mailboxes/connection-test";
+import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
+import { testMailboxConnection } from "../checks/connection-test";
 import { buildSupportBundle, pseudonymizeAddresses, redactDeep, ZBundleQuery } from "./support-bundle";
 import { eventTrend, listEvents, ZEventQuery } from "../events/list-events";
 

@@ -8,12 +8,13 @@ import { z } from "zod";
 import { db, Prisma } from "../db/client";
 import { canAccessTenant } from "../auth/guard";
 import type { TScope } from "../auth/session";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
+import { auditScopeWhere, sharedTenantWhere, tenantIdIn, tenantWhere } from "../core/scope";
 import { redact } from "../microsoft/parse-error";
-import { catalogEntry, type TDiagnosisCode } from "../diagnostics/catalog";
+import { describe } from "../diagnostics/describe";
 import { hostsFor } from "../clouds/hosts-for";
 import { workerStatus } from "../workers/worker-status";
-import type { TConnectionTest } from "../mailboxes/connection-test";
+import type { TConnectionTest } from "../checks/connection-test";
 
 export const BUNDLE_FORMAT = "consentry-support-bundle/1";
 
@@ -28,7 +29,7 @@ export type TBundleQuery = z.infer<typeof ZBundleQuery>;
 const MAX_EVENTS = 2000;
 const DAY = 86_400_000;
 
-type TScopeLike = Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds" | "email">;
+type TScopeLike = Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds" | "email" | "staffUserId">;
 
 /** Applies the credential redactor to every string in a JSON value (keys stay). */
 export function redactDeep(v: unknown): unknown {
@@ -58,7 +59,7 @@ async function resolveTargets(scope: TScopeLike, q: TBundleQuery) {
     if (!t) throw notFound("Tenant");
     return { tenantIds: [tenantId], mailboxId: q.mailboxId };
   }
-  const all = await db().tenant.findMany({ where: { workspaceId: scope.workspaceId, ...(scope.hasAllTenants ? {} : { id: { in: scope.tenantIds } }) }, select: { id: true } });
+  const all = await db().tenant.findMany({ where: { workspaceId: scope.workspaceId, id: tenantIdIn(scope) }, select: { id: true } });
   return { tenantIds: all.map((t) => t.id), mailboxId: undefined };
 }
 
@@ -69,13 +70,15 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   const now = Date.now();
   const since = new Date(now - q.days * DAY);
   const target = await resolveTargets(scope, q);
+  // The resolved tenants, as a scope for the where-builders.
+  const inTargets = { hasAllTenants: false, tenantIds: target.tenantIds };
   const tenants = await db().tenant.findMany({
-    where: { workspaceId: scope.workspaceId, id: { in: target.tenantIds } },
+    where: { workspaceId: scope.workspaceId, id: tenantIdIn(inTargets) },
     orderBy: { displayName: "asc" },
     select: { id: true, displayName: true, directoryId: true, primaryDomain: true, cloud: true, adminConsentAt: true, adminConsentBy: true, adminConsentScopes: true, adminConsentTenantId: true, createdAt: true },
   });
   const mailboxes = await db().mailbox.findMany({
-    where: { workspaceId: scope.workspaceId, tenantId: { in: target.tenantIds }, ...(target.mailboxId ? { id: target.mailboxId } : {}) },
+    where: { workspaceId: scope.workspaceId, ...tenantWhere(inTargets), ...(target.mailboxId ? { id: target.mailboxId } : {}) },
     orderBy: { address: "asc" },
     select: {
       id: true, tenantId: true, appRegistrationId: true, address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true,
@@ -87,7 +90,7 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   const mailboxIds = mailboxes.map((m) => m.id);
   const appIds = [...new Set(mailboxes.map((m) => m.appRegistrationId).filter((x): x is string => !!x))];
   const apps = await db().appRegistration.findMany({
-    where: { workspaceId: scope.workspaceId, OR: [{ id: { in: appIds } }, ...(target.mailboxId ? [] : [{ tenantId: { in: target.tenantIds } }])] },
+    where: { workspaceId: scope.workspaceId, OR: [{ id: { in: appIds } }, ...(target.mailboxId ? [] : [tenantWhere(inTargets)])] },
     orderBy: { displayName: "asc" },
     select: {
       id: true, tenantId: true, displayName: true, clientId: true, kind: true, scopeProfile: true, defaultPrompt: true, authorityOverride: true, tokenEndpointOverride: true, lastVerifiedAt: true, lastVerifyCode: true,
@@ -95,9 +98,9 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     },
   });
   // Log lines of the chosen tenant, or of the caller's tenants plus workspace-level ones.
-  const byTenant = q.tenantId ? { tenantId: { in: target.tenantIds } } : { OR: [{ tenantId: null }, { tenantId: { in: target.tenantIds } }] };
+  const byTenant = q.tenantId ? tenantWhere(inTargets) : sharedTenantWhere(inTargets);
   // Limited staff: workspace-level audit rows (staff, keys, settings) only when they wrote them, as in the audit log.
-  const auditOfLimited = q.tenantId ? byTenant : { OR: [{ tenantId: null, actorEmail: scope.email }, { tenantId: { in: target.tenantIds } }] };
+  const auditOfLimited = q.tenantId ? byTenant : auditScopeWhere({ ...inTargets, staffUserId: scope.staffUserId });
   const [messageStats, outboundStats, lastTests, events, audit, workers, migrations] = await Promise.all([
     mailboxIds.length ? db().message.groupBy({ by: ["mailboxId"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true }, _max: { receivedAt: true, createdAt: true } }) : [],
     mailboxIds.length ? db().outboundMessage.groupBy({ by: ["mailboxId", "status"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true } }) : [],
@@ -127,12 +130,12 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   const diagnosis = (code: string | null) => {
     if (!code) return null;
     diagnosisCodes.add(code);
-    const d = catalogEntry(code as TDiagnosisCode);
-    return d.code === code ? { code, title: d.title, retryable: d.retryable } : { code, title: "Unrecognized code", retryable: true };
+    const d = describe(code);
+    return d.isKnown ? { code, title: d.title, retryable: d.retryable } : { code, title: "Unrecognized code", retryable: true };
   };
   const testsBy = new Map(lastTests.map((t) => [t.mailboxId, t.detail]));
   const msgBy = new Map(messageStats.map((s) => [s.mailboxId, s]));
-  for (const e of events) if (catalogEntry(e.code as TDiagnosisCode).code === e.code) diagnosisCodes.add(e.code);
+  for (const e of events) if (describe(e.code)?.isKnown) diagnosisCodes.add(e.code);
 
   const mailboxOut = (m: (typeof mailboxes)[number]) => {
     const progress = (m.syncState as { progress?: unknown; uidValidity?: unknown } | null)?.progress ?? null;
@@ -234,8 +237,8 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     diagnoses: [] as { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; docsUrl: string }[],
   };
   bundle.diagnoses = [...diagnosisCodes].sort().flatMap((code) => {
-    const d = catalogEntry(code as TDiagnosisCode);
-    return d.code === code ? [{ code, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable, docsUrl: d.docsUrl }] : [];
+    const d = describe(code);
+    return d.isKnown ? [{ code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, docsUrl: d.docsUrl }] : [];
   });
 
   const json = JSON.stringify(redactDeep(bundle), null, 2);

@@ -3,6 +3,7 @@ import "server-only";
 // mailboxes with a lease (FOR UPDATE SKIP LOCKED, so two workers never take the same one), renews
 // it while it works, and a dead worker's leases simply expire and are claimed by the others.
 import { db, Prisma } from "../db/client";
+import { SYNCABLE_STATES_SQL } from "../core/scope";
 
 export type TClaimed = { id: string; workspaceId: string; tenantId: string };
 
@@ -15,7 +16,7 @@ export async function claimDueMailboxes(workerId: string, opts: { limit: number;
     UPDATE "Mailbox" SET "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${until}
     WHERE "id" IN (
       SELECT "id" FROM "Mailbox"
-      WHERE "state" IN ('connected', 'degraded') AND "inbound" IN ('imap', 'pop', 'graph')
+      WHERE "state" IN (${SYNCABLE_STATES_SQL}) AND "inbound" IN ('imap', 'pop', 'graph')
         AND ("nextSyncAt" IS NULL OR "nextSyncAt" <= ${now})
         AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now}) ${only}
       ORDER BY "nextSyncAt" ASC NULLS FIRST

@@ -5,10 +5,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "../env";
 import { SEED } from "../../sandbox/directory/seed";
-import { TEST_CA_DIR } from "../../sandbox/testing/start-test-sandbox";
-import { mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
-import { DOVECOT_BIN, startDovecot, type TDovecot } from "../testing/dovecot";
-import { testMailboxConnection } from "../mailboxes/connection-test";
+import { TEST_CA_DIR } from "../../testing/start-test-sandbox";
+import { mailboxWithSandboxGrant, sandboxForFile } from "../../testing/sandbox-grant";
+import { DOVECOT_BIN, startDovecot, type TDovecot } from "../../testing/dovecot";
+import { testMailboxConnection } from "../checks/connection-test";
 import { syncMailbox } from "./sync-mailbox";
 
 const env = sandboxForFile();

@@ -6,8 +6,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
-import { waitFor } from "../testing/wait-for";
+import { mailboxWithSandboxGrant, sandboxForFile } from "../../testing/sandbox-grant";
+import { waitFor } from "../../testing/wait-for";
 import { ensureGraphSubscriptions, ensureSubscription, handleGraphNotification } from "./graph-push";
 
 const F = SEED.fabrikam;

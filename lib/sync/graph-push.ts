@@ -7,12 +7,11 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db/client";
 import { env } from "../env";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
+import { graphClient, graphFailure } from "../mail/graph";
 import { classify } from "../diagnostics/classify";
-import { getAccessToken, TokenError } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
+import { TokenError } from "../grants/get-access-token";
+import { mailboxToken } from "../grants/mailbox-token";
+import type { TCloudHosts } from "../microsoft/clouds";
 
 const LIFETIME_MIN = 4_200; // under Graph's 4,230-minute maximum for messages
 const RENEW_AHEAD_MS = 12 * 3600_000;
@@ -36,10 +35,10 @@ export async function ensureSubscription(ctx: TCtx, opts: { url?: string; now?: 
   if (!mb || mb.inbound !== "graph" || !["connected", "degraded"].includes(mb.state) || !pushPossible(mb.tenant.cloud, url)) return "skipped";
   const sub = mb.graphSubscription;
   if (sub && sub.notificationUrl === url && sub.expiresAt.getTime() - now.getTime() > RENEW_AHEAD_MS) return "fresh";
-  const hosts = hostsFor(mb.tenant.cloud);
+  let hosts: TCloudHosts;
   let token: string;
   try {
-    token = (await getAccessToken({ ...ctx, resource: resourceForProtocol("graph", hosts) }, microsoftRefresher)).accessToken;
+    ({ hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, "graph"));
   } catch (err) {
     if (err instanceof TokenError) return "failed"; // the token layer already diagnosed the mailbox
     throw err;

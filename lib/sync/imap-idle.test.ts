@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
-import { waitFor } from "../testing/wait-for";
+import { mailboxWithSandboxGrant, sandboxForFile } from "../../testing/sandbox-grant";
+import { waitFor } from "../../testing/wait-for";
 import { IdleWatcher } from "./imap-idle";
 
 const N = SEED.northwind;

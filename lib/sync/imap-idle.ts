@@ -4,17 +4,13 @@ import "server-only";
 // Watching is shared between workers like syncing: a short watch lease per mailbox, claimed with
 // SKIP LOCKED and renewed while the connection lives, so a dead worker's watches move on in
 // seconds. A dropped connection is re-opened with a fresh token after a pause.
-import { ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import { db, Prisma } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { getAccessToken } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
+import { mailboxToken } from "../grants/mailbox-token";
+import { closeImap, imapClient } from "../mail/imap";
 
 export const WATCH_LEASE_MS = 30_000;
 const RETRY_MS = 30_000;
-// Exchange ends an IDLE after 30 minutes; re-issue well before.
-const MAX_IDLE_MS = 10 * 60_000;
 
 type TWatch = { client: ImapFlow | null; ctx: { workspaceId: string; tenantId: string; mailboxId: string }; retryAt: number; failures: number };
 
@@ -85,10 +81,9 @@ export class IdleWatcher {
     const mb = await db().mailbox.findUnique({ where: { id }, select: { address: true, folder: true, tenant: { select: { cloud: true } } } });
     if (!mb || this.stopped || this.watches.get(id) !== w) return;
     try {
-      const hosts = hostsFor(mb.tenant.cloud);
-      const { accessToken } = await getAccessToken({ ...w.ctx, resource: resourceForProtocol("imap", hosts) }, microsoftRefresher);
-      const client = new ImapFlow({ host: hosts.imap.host, port: hosts.imap.port, secure: true, auth: { user: mb.address, accessToken }, logger: false, maxIdleTime: MAX_IDLE_MS, autoIdleDelay: 500, connectionTimeout: 20_000, greetingTimeout: 20_000 });
-      client.on("error", () => undefined);
+      const { hosts, accessToken } = await mailboxToken({ ...w.ctx, cloud: mb.tenant.cloud }, "imap");
+      // IDLE re-issued well before Exchange ends it (30 minutes): lib/mail/imap.ts's "watch" options.
+      const client = imapClient({ hosts, user: mb.address, accessToken }, "watch");
       client.on("exists", (e: { count: number; prevCount: number }) => {
         if (e.count > e.prevCount) void markDue(id).catch(() => undefined);
       });
@@ -97,7 +92,7 @@ export class IdleWatcher {
       });
       await client.connect();
       await client.mailboxOpen(mb.folder, { readOnly: true });
-      if (this.stopped || this.watches.get(id) !== w) return void client.logout().catch(() => client.close());
+      if (this.stopped || this.watches.get(id) !== w) return void closeImap(client);
       w.client = client; // imapflow IDLEs by itself while no command runs
       w.failures = 0;
     } catch (err) {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
+import { mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { syncMailbox } from "./sync-mailbox";
 
 const F = SEED.fabrikam;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, mailboxWithSandboxGrant, sandboxForFile } from "../testing/sandbox-grant";
+import { IMAP_SCOPE, mailboxWithSandboxGrant, sandboxForFile } from "../../testing/sandbox-grant";
 import { syncMailbox, type TSyncState } from "./sync-mailbox";
 import { claimDueMailboxes, releaseLease } from "./claim";
 import { LEASE_MS, syncDueMailboxes } from "./sync-loop";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { sandboxForFile } from "../testing/sandbox-grant";
+import { sandboxForFile } from "../../testing/sandbox-grant";
 import { createTenant } from "./create-tenant";
 import { ZTenantCreate } from "./schemas";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db/client";
-import { conflict } from "../http/errors";
+import { conflict } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TTenantCreate } from "./schemas";
 import { tenantSelect, toTenantDto } from "./tenant-dto";

@@ -4,7 +4,7 @@ import "server-only";
 // leaves the ID blank (it resolves at first connect), so a network blip never blocks onboarding.
 import { hostsFor } from "../clouds/hosts-for";
 import { resolveTenant } from "../microsoft/tenant-discovery";
-import { badRequest } from "../http/errors";
+import { badRequest } from "../core/errors";
 import type { TCloud } from "../microsoft/clouds";
 
 export async function resolveDirectoryId(cloud: TCloud, domain: string): Promise<{ directoryId: string | null; warning: string | null }> {

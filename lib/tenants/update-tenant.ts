@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db/client";
-import { conflict, notFound } from "../http/errors";
+import { conflict, notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TTenantUpdate } from "./schemas";
 import { tenantSelect, toTenantDto } from "./tenant-dto";

@@ -12,7 +12,7 @@ import { createWebhook, redeliver, sendTestEvent, ZWebhookCreate } from "./webho
 import { deliverDueWebhooks, postJson } from "./dispatch";
 import { signPayload, verifySignature } from "./signature";
 import { isPrivateAddress, webhookUrlProblem } from "./url-safety";
-import { dumpDatabase } from "../testing/dump-database";
+import { dumpDatabase } from "../../testing/dump-database";
 
 type TGot = { headers: http.IncomingHttpHeaders; body: string };
 const got: TGot[] = [];

@@ -6,7 +6,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db/client";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, notFound } from "../core/errors";
 import { sealValue } from "../crypto";
 import { env } from "../env";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";

@@ -3,7 +3,7 @@
 // delegate rights decide access, over the real endpoints.
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSandbox } from "../testing/start-test-sandbox";
+import { startTestSandbox } from "../../testing/start-test-sandbox";
 
 let sb: Awaited<ReturnType<typeof startTestSandbox>>;
 beforeAll(async () => {

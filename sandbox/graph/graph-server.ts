@@ -1,4 +1,5 @@
 // Microsoft Graph mail endpoints over HTTPS on their own port (base https://localhost:4011/v1.0).
+import type { IncomingMessage, ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
@@ -12,7 +13,7 @@ import { folderJson, messageJson } from "./graph-message-json";
 import type { SubscriptionManager } from "./graph-subscriptions";
 import { subscriptionRoutes } from "./graph-subscription-routes";
 import { sendMail } from "./graph-send-mail";
-import { GraphThrottle } from "./graph-throttle";
+import { type GraphThrottle } from "./graph-throttle";
 
 const ZMove = z.object({ destinationId: z.string().min(1) });
 const ZPatch = z.object({ isRead: z.boolean().optional(), flag: z.object({ flagStatus: z.enum(["flagged", "notFlagged", "complete"]) }).optional() }).passthrough();
@@ -230,7 +231,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     sendJson(g, 200, body, prefer ? { "Preference-Applied": `odata.maxpagesize=${size}` } : {});
   }
 
-  return (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+  return (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {

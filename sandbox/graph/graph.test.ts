@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMailSandbox, type MailSandbox } from "../mail/testing/start-mail-sandbox";
+import { startMailSandbox, type MailSandbox } from "../../testing/start-mail-sandbox";
 import { sandboxGraphClient } from "./testing/graph-test-client";
 
 const ALICE = "alice@contoso.onmicrosoft.com";

@@ -2,7 +2,7 @@
 // Microsoft sends it: HTTP status, `error`, the code and the message text.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSandbox } from "../testing/start-test-sandbox";
+import { startTestSandbox } from "../../testing/start-test-sandbox";
 import { SEED } from "../directory/seed";
 
 let sb: Awaited<ReturnType<typeof startTestSandbox>>;

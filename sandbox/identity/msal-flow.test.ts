@@ -4,8 +4,8 @@
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import type { Browser } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSandbox } from "../testing/start-test-sandbox";
-import { launchBrowserFor } from "../testing/browser";
+import { startTestSandbox } from "../../testing/start-test-sandbox";
+import { launchBrowserFor } from "../../testing/sandbox-browser";
 import { SEED, SEED_PASSWORD } from "../directory/seed";
 
 const REDIRECT = "http://127.0.0.1:3100/api/oauth/callback";

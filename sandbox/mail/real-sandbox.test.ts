@@ -6,7 +6,7 @@ import tls from "node:tls";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSandbox } from "../testing/start-test-sandbox";
+import { startTestSandbox } from "../../testing/start-test-sandbox";
 import { sandboxGraphClient } from "../graph/testing/graph-test-client";
 
 const F = "fabrikam.onmicrosoft.com";

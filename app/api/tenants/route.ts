@@ -1,5 +1,5 @@
 // List the caller's tenants / add a tenant (owner, admin).
-import { z } from "zod";
+import type { z } from "zod";
 import { route } from "@/lib/http/route";
 import { assertCan, assertWorkspaceWide } from "@/lib/auth/guard";
 import { auditActor } from "@/lib/audit/write-audit";

@@ -2,7 +2,7 @@
 // full `UID FETCH 1:* (UID FLAGS BODY.PEEK[])` over TLS with imapflow.
 //   npx tsx sandbox/mail/bench/bulk-fetch.ts [count=100000] [size=4096]
 import { ImapFlow } from "imapflow";
-import { startMailSandbox } from "../testing/start-mail-sandbox";
+import { startMailSandbox } from "../../../testing/start-mail-sandbox";
 
 const count = Number(process.argv[2] ?? 100_000);
 const size = Number(process.argv[3] ?? 4096);

@@ -4,7 +4,7 @@ import type { SandboxContext } from "../../contracts";
 import { checkMailAccess, decodeXoauth2 } from "../access";
 import type { MailFaults, MailStore } from "../store/mail-store";
 import type { Folder, MailboxStore, StoredMessage } from "../store/mailbox-store";
-import { CommandReader, imapMailboxName, imapString, tokenize, tokStr, type RawCommand, type Tok } from "./imap-parser";
+import { CommandReader, imapMailboxName, tokenize, tokStr, type RawCommand, type Tok } from "./imap-parser";
 import { parseImapDate } from "./imap-format";
 import { parseFetchItems, renderFetch } from "./imap-fetch";
 import { compileSearch } from "./imap-search";

@@ -3,7 +3,7 @@
 import tls from "node:tls";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMailSandbox, type MailSandbox } from "../testing/start-mail-sandbox";
+import { startMailSandbox, type MailSandbox } from "../../../testing/start-mail-sandbox";
 
 const ALICE = "alice@contoso.onmicrosoft.com";
 const BOB = "bob@contoso.onmicrosoft.com";

@@ -2,7 +2,7 @@
 // USER/PASS refused, STAT/LIST/UIDL/TOP/RETR/DELE/QUIT, and the mailbox checks.
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMailSandbox, type MailSandbox } from "../testing/start-mail-sandbox";
+import { startMailSandbox, type MailSandbox } from "../../../testing/start-mail-sandbox";
 
 const BOB = "bob@contoso.onmicrosoft.com";
 let sb: MailSandbox;

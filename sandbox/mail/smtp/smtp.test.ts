@@ -6,7 +6,7 @@ import nodemailer from "nodemailer";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxGraphClient } from "../../graph/testing/graph-test-client";
-import { startMailSandbox, type MailSandbox } from "../testing/start-mail-sandbox";
+import { startMailSandbox, type MailSandbox } from "../../../testing/start-mail-sandbox";
 
 const ALICE = "alice@contoso.onmicrosoft.com";
 const BOB = "bob@contoso.onmicrosoft.com";

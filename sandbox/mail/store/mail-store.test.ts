@@ -2,7 +2,7 @@
 // Graph delta, and the deterministic demo seed.
 import { describe, expect, it } from "vitest";
 import { seedDemoMail } from "../seed";
-import { createTestContext } from "../testing/test-context";
+import { createTestContext } from "../../../testing/test-context";
 import { acquireMailStore, releaseMailStore } from "./mail-store";
 import { generateMessages } from "./generate-messages";
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan } from "@/lib/auth/guard";
 import { auditActor } from "@/lib/audit/write-audit";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { getApp } from "@/lib/apps/get-app";
 import { deleteApp, updateApp } from "@/lib/apps/update-app";
 import { ZAppUpdate } from "@/lib/apps/schemas";

@@ -4,7 +4,7 @@ import { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/options";
 import { errorResponse } from "@/lib/http/route";
 import { readBodyLimited } from "@/lib/http/read-body";
-import { badRequest } from "@/lib/http/errors";
+import { badRequest } from "@/lib/core/errors";
 
 // Sign-in forms are tiny; next-auth would buffer any body whole, so it gets a bounded copy.
 const MAX_AUTH_BODY = 16 * 1024;

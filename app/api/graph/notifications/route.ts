@@ -3,7 +3,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { handleGraphNotification } from "@/lib/sync/graph-push";
 import { cleanJsonStrings, readTextLimited } from "@/lib/http/read-body";
-import type { HttpError } from "@/lib/http/errors";
+import type { HttpError } from "@/lib/core/errors";
 
 export const dynamic = "force-dynamic";
 const MAX_BYTES = 1024 * 1024;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
 import { auditActor } from "@/lib/audit/write-audit";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { getTenant } from "@/lib/tenants/get-tenant";
 import { updateTenant } from "@/lib/tenants/update-tenant";
 import { deleteTenant } from "@/lib/tenants/delete-tenant";

@@ -4,9 +4,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { auditActor } from "@/lib/audit/write-audit";
-import { createAdminConsentLink } from "@/lib/consent/consent-links";
-import { emailConsentLink, requireNotifier } from "@/lib/notify/notifier";
+import { deliverAdminConsentLink } from "@/lib/notify/deliver-consent-link";
 
 const params = z.object({ tenantId: ZId });
 const body = z
@@ -20,9 +18,5 @@ const body = z
 export const POST = route({ params, body }, async ({ scope, params: p, body: b }) => {
   assertTenantAccess(scope, p.tenantId);
   assertCan(scope, "connect_mailboxes");
-  if (b.emailTo) await requireNotifier(scope);
-  const actor = auditActor(scope);
-  const link = await createAdminConsentLink({ workspaceId: scope.workspaceId, tenantId: p.tenantId, appRegistrationId: b.appRegistrationId, actor, days: b.days });
-  const email = b.emailTo ? await emailConsentLink({ workspaceId: scope.workspaceId, actor, to: b.emailTo, link, kind: "admin", tenantId: p.tenantId, appRegistrationId: b.appRegistrationId }) : undefined;
-  return NextResponse.json({ link, email }, { status: 201 });
+  return NextResponse.json(await deliverAdminConsentLink(scope, { workspaceId: scope.workspaceId, tenantId: p.tenantId }, b), { status: 201 });
 });

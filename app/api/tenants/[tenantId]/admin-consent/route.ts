@@ -3,8 +3,6 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route, ZId } from "@/lib/http/route";
 import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { badRequest } from "@/lib/http/errors";
-import { db } from "@/lib/db/client";
 import { startAdminConsent } from "@/lib/consent/start-consent";
 import { setStateCookie } from "@/lib/consent/state-cookie";
 
@@ -14,8 +12,6 @@ const body = z.object({ appRegistrationId: z.string().uuid("Pick an app registra
 export const POST = route({ params, body }, async ({ scope, params: p, body: b }) => {
   assertTenantAccess(scope, p.tenantId);
   assertCan(scope, "connect_mailboxes");
-  const app = await db().appRegistration.findFirst({ where: { id: b.appRegistrationId, workspaceId: scope.workspaceId, OR: [{ tenantId: p.tenantId }, { tenantId: null }] }, select: { id: true } });
-  if (!app) throw badRequest("Pick an app registration usable in this tenant.", { appRegistrationId: "Unknown app." });
-  const started = await startAdminConsent({ workspaceId: scope.workspaceId, tenantId: p.tenantId, appRegistrationId: app.id, staffUserId: scope.staffUserId });
+  const started = await startAdminConsent({ workspaceId: scope.workspaceId, tenantId: p.tenantId, appRegistrationId: b.appRegistrationId, staffUserId: scope.staffUserId });
   return setStateCookie(NextResponse.json({ url: started.url }), started.state);
 });

@@ -7,7 +7,7 @@ import { auditActor } from "@/lib/audit/write-audit";
 import { createMailbox, listMailboxes } from "@/lib/mailboxes/manage-mailboxes";
 import { ZMailboxCreate } from "@/lib/mailboxes/schemas";
 import { getTenant } from "@/lib/tenants/get-tenant";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 
 const params = z.object({ tenantId: ZId });
 

@@ -2,11 +2,11 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/http/api-route";
 import { ZId } from "@/lib/http/route";
-import { notFound } from "@/lib/http/errors";
+import { notFound } from "@/lib/core/errors";
 import { getOutbound } from "@/lib/outbound/queue";
 
 export const GET = apiRoute({ needs: "read", params: z.object({ outboundId: ZId }) }, async ({ api, params }) => {
-  const m = await getOutbound({ workspaceId: api.workspaceId, tenantIds: api.hasAllTenants ? undefined : api.tenantIds }, params.outboundId);
+  const m = await getOutbound(api, params.outboundId);
   if (!m) throw notFound("Message");
   return { message: m };
 });

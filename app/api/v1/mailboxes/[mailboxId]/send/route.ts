@@ -4,7 +4,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiRoute } from "@/lib/http/api-route";
 import { ZId } from "@/lib/http/route";
-import { badRequest } from "@/lib/http/errors";
+import { badRequest } from "@/lib/core/errors";
 import { apiMailbox } from "@/lib/api-v1/api-v1";
 import { ZOutboundInput } from "@/lib/outbound/compose";
 import { enqueueOutbound } from "@/lib/outbound/queue";

@@ -2,11 +2,9 @@
 // or emailed through the workspace's notifier mailbox.
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { route, ZId } from "@/lib/http/route";
-import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { auditActor } from "@/lib/audit/write-audit";
-import { createMailboxConsentLink } from "@/lib/consent/consent-links";
-import { emailConsentLink, requireNotifier } from "@/lib/notify/notifier";
+import { ZId } from "@/lib/http/route";
+import { mailboxRoute } from "@/lib/http/mailbox-route";
+import { deliverMailboxConsentLink } from "@/lib/notify/deliver-consent-link";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
 const body = z
@@ -16,12 +14,6 @@ const body = z
   })
   .strict();
 
-export const POST = route({ params, body }, async ({ scope, params: p, body: b }) => {
-  assertTenantAccess(scope, p.tenantId, "Mailbox");
-  assertCan(scope, "connect_mailboxes");
-  if (b?.emailTo) await requireNotifier(scope);
-  const actor = auditActor(scope);
-  const { appRegistrationId, signInAs, address, ...link } = await createMailboxConsentLink({ workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId, actor, days: b?.days });
-  const email = b?.emailTo ? await emailConsentLink({ workspaceId: scope.workspaceId, actor, to: b.emailTo, link, kind: "user", tenantId: p.tenantId, appRegistrationId, mailboxAddress: address, signInAs }) : undefined;
-  return NextResponse.json({ link, email }, { status: 201 });
+export const POST = mailboxRoute({ params, body, can: "connect_mailboxes" }, async ({ scope, ref, body: b }) => {
+  return NextResponse.json(await deliverMailboxConsentLink(scope, ref, b), { status: 201 });
 });

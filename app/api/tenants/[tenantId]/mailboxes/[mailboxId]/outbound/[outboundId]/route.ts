@@ -1,19 +1,15 @@
 // One outbound message: retry it (failed or cancelled) or cancel it (not yet sent).
 import { z } from "zod";
-import { route, ZId } from "@/lib/http/route";
-import { assertCan, assertTenantAccess } from "@/lib/auth/guard";
-import { writeAudit, auditActor } from "@/lib/audit/write-audit";
-import { db } from "@/lib/db/client";
+import { ZId } from "@/lib/http/route";
+import { mailboxRoute } from "@/lib/http/mailbox-route";
+import { auditActor } from "@/lib/audit/write-audit";
 import { cancelOutbound, retryOutbound } from "@/lib/outbound/queue";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId, outboundId: ZId });
 
-export const PATCH = route({ params, body: z.object({ action: z.enum(["retry", "cancel"]) }).strict() }, async ({ scope, params: p, body }) => {
-  assertTenantAccess(scope, p.tenantId, "Message");
-  assertCan(scope, "connect_mailboxes");
-  const ctx = { workspaceId: scope.workspaceId, tenantId: p.tenantId, mailboxId: p.mailboxId };
-  if (body.action === "retry") await retryOutbound(ctx, p.outboundId);
-  else await cancelOutbound(ctx, p.outboundId);
-  await writeAudit(db(), auditActor(scope), { action: `outbound.${body.action}`, targetType: "outbound_message", targetId: p.outboundId, tenantId: p.tenantId });
+// A foreign or missing mailbox answers like a missing message: the id in question is the message's.
+export const PATCH = mailboxRoute({ params, body: z.object({ action: z.enum(["retry", "cancel"]) }).strict(), can: "connect_mailboxes", what: "Message" }, async ({ scope, ref, params: p, body }) => {
+  if (body.action === "retry") await retryOutbound(ref, p.outboundId, auditActor(scope));
+  else await cancelOutbound(ref, p.outboundId, auditActor(scope));
   return { ok: true };
 });

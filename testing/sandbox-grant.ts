@@ -2,12 +2,12 @@
 // refresh token minted through its admin API), in a workspace of its own.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import { db } from "../db/client";
-import { sealValue } from "../crypto";
-import { resetEnvCache } from "../env";
-import { SEED } from "../../sandbox/directory/seed";
-import type { startTestSandbox } from "../../sandbox/testing/start-test-sandbox";
-import type { TScope } from "../auth/session";
+import { db } from "../lib/db/client";
+import { sealValue } from "../lib/crypto";
+import { resetEnvCache } from "../lib/env";
+import { SEED } from "../sandbox/directory/seed";
+import type { startTestSandbox } from "./start-test-sandbox";
+import type { TScope } from "../lib/auth/session";
 
 export type TTestSandbox = Awaited<ReturnType<typeof startTestSandbox>>;
 type TSeedTenant = { id: string; domain: string; clientId: string; secret: string };
@@ -50,7 +50,7 @@ export async function mailboxWithSandboxGrant(sb: TTestSandbox, address: string,
 export function sandboxForFile() {
   const env = {} as { sb: TTestSandbox };
   beforeAll(async () => {
-    const { startTestSandbox } = await import("../../sandbox/testing/start-test-sandbox");
+    const { startTestSandbox } = await import("./start-test-sandbox");
     env.sb = await startTestSandbox();
     useSandboxCloud(env.sb);
   });

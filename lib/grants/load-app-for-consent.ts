@@ -1,10 +1,15 @@
 import "server-only";
-// Everything a consent round trip needs about a tenant's app, including the unsealed secret.
-// Used only inside the consent and token services; never returned to a client.
+// Everything a consent round trip or a token refresh needs about a tenant's app, including the
+// unsealed secret. Used only inside the consent and token services; never returned to a client.
+// It lives in lib/grants (moved from lib/consent) because the refresher needs it and lib/consent
+// depends on lib/grants, not the other way round.
 import { db } from "../db/client";
+import { hostsFor } from "../clouds/hosts-for";
+import { tokenEndpoint } from "../microsoft/endpoints";
 import { unsealValue } from "../crypto";
 import { env } from "../env";
-import { badRequest } from "../http/errors";
+import { badRequest } from "../core/errors";
+import { forTenantWhere } from "../core/scope";
 
 export function redirectUri(): string {
   return `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/api/oauth/callback`;
@@ -14,7 +19,7 @@ export async function loadAppForConsent(opts: { workspaceId: string; tenantId: s
   const [tenant, app] = await Promise.all([
     db().tenant.findFirst({ where: { id: opts.tenantId, workspaceId: opts.workspaceId } }),
     db().appRegistration.findFirst({
-      where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, OR: [{ tenantId: opts.tenantId }, { tenantId: null }] },
+      where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) },
     }),
   ]);
   if (!tenant || !app) throw badRequest("This mailbox has no usable app registration. Pick one on the mailbox's settings.");
@@ -37,3 +42,8 @@ export async function loadAppForConsent(opts: { workspaceId: string; tenantId: s
   };
 }
 export type TAppForConsent = Awaited<ReturnType<typeof loadAppForConsent>>;
+
+/** The app's token endpoint: its override, else the tenant's authority in its cloud. */
+export function tokenUrlFor(app: TAppForConsent["ms"]): string {
+  return app.tokenEndpointOverride ?? tokenEndpoint(hostsFor(app.cloud), app.tenantSegment);
+}

@@ -2,35 +2,30 @@ import "server-only";
 // Sends one message from a connected mailbox over its outbound protocol: SMTP submission with
 // XOAUTH2 (nodemailer) or Graph sendMail. Failures come back classified, never thrown as raw
 // protocol errors, and no token leaves this module.
-import nodemailer from "nodemailer";
 import { db } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { failureFromNetworkError, failureFromSmtpReply } from "../microsoft/parse-error";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
+import { graphClient, graphFailure } from "../mail/graph";
+import { smtpFailure as smtpFailureOf, smtpTransport as buildSmtpTransport } from "../mail/smtp";
 import { classify, diagnosisFromCatalog, type TDiagnosis } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
-import { getAccessToken, TokenError } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
-import { notFound } from "../http/errors";
+import { notFound } from "../core/errors";
+import { TokenError } from "../grants/get-access-token";
+import { mailboxToken } from "../grants/mailbox-token";
+import type { TCloudHosts } from "../microsoft/clouds";
 import { smtpAuthUser } from "../microsoft/xoauth2";
-import { composeMime, withoutBcc, ZOutboundInput } from "../outbound/compose";
+import { composeMime, withoutBcc, ZOutboundInput } from "./compose";
 
 export type TOutgoing = { to: string; subject: string; text: string; html?: string };
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
-const TIMEOUT_MS = 20_000;
-
-type TPrepared = { ok: true; mb: { address: string; kind: "user" | "shared"; delegateUpn: string | null; outbound: "smtp" | "graph" }; hosts: ReturnType<typeof hostsFor>; token: string } | { ok: false; diagnosis: TDiagnosis };
+type TPrepared = { ok: true; mb: { address: string; kind: "user" | "shared"; delegateUpn: string | null; outbound: "smtp" | "graph" }; hosts: TCloudHosts; token: string } | { ok: false; diagnosis: TDiagnosis };
 
 async function prepare(ctx: TCtx): Promise<TPrepared> {
   const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, outbound: true, tenant: { select: { cloud: true } } } });
   if (!mb) throw notFound("Mailbox");
   if (mb.outbound === "none") return { ok: false, diagnosis: diagnosisFromCatalog("unknown", `${mb.address} has no outbound protocol (SMTP or Graph) set.`) };
-  const hosts = hostsFor(mb.tenant.cloud);
   try {
-    const token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.outbound, hosts) }, microsoftRefresher)).accessToken;
+    const { hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.outbound);
     return { ok: true, mb: { ...mb, outbound: mb.outbound }, hosts, token };
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
@@ -40,13 +35,10 @@ async function prepare(ctx: TCtx): Promise<TPrepared> {
 
 function smtpTransport(p: Extract<TPrepared, { ok: true }>) {
   const { hosts, mb, token } = p;
-  return nodemailer.createTransport({ host: hosts.smtp.host, port: hosts.smtp.port, secure: false, requireTLS: true, tls: { servername: hosts.smtp.host }, auth: { type: "OAuth2", user: smtpAuthUser(mb), accessToken: token }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+  return buildSmtpTransport({ hosts, user: smtpAuthUser(mb), accessToken: token });
 }
 
-const smtpFailure = (err: unknown) => {
-  const e = err as { response?: string };
-  return classify(e.response ? failureFromSmtpReply(e.response) : failureFromNetworkError(err));
-};
+const smtpFailure = (err: unknown) => classify(smtpFailureOf(err));
 
 /** Sends one simple message (test emails, consent links): composed here, then sent like queued mail. */
 export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {

@@ -1,7 +1,11 @@
-// A minimal POP3 client over implicit TLS for what the sync needs (RFC 1939 + RFC 2449 UIDL,
-// AUTH XOAUTH2 as Exchange does it): sign in, list unique ids, retrieve, delete, quit.
+// The POP3 transport: a minimal client over implicit TLS for what the sync and the connection test
+// need (RFC 1939 + RFC 2449 UIDL, AUTH XOAUTH2 as Exchange does it): sign in, count, list unique
+// ids, retrieve, delete, quit. The only POP3 client in the product, and the one place POP3 replies
+// become failures; the sign-in exchange lives in connect() alone, so a change to it lands once.
 import tls from "node:tls";
+import type { TCloudHosts } from "../microsoft/clouds";
 import { buildXOAuth2 } from "../microsoft/xoauth2";
+import { failureFromNetworkError, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
 
 export class Pop3Error extends Error {
   constructor(readonly reply: string) {
@@ -78,6 +82,14 @@ export class Pop3Client {
     return { status, body: multi ? await this.multiline() : Buffer.alloc(0) };
   }
 
+  /** STAT: how many messages wait, and their total size. */
+  async stat(): Promise<{ count: number; size: number }> {
+    const { status } = await this.command("STAT", false);
+    const m = status.match(/^\+OK (\d+) (\d+)/);
+    if (!m) throw new Pop3Error(status);
+    return { count: Number(m[1]), size: Number(m[2]) };
+  }
+
   async uidl(): Promise<{ n: number; uid: string }[]> {
     const { body } = await this.command("UIDL", true);
     return body.toString("latin1").split("\r\n").filter(Boolean).map((l) => {
@@ -117,4 +129,18 @@ export class Pop3Client {
   close() {
     this.sock.destroy();
   }
+}
+
+/** A signed-in POP3 session for `user` with an access token. */
+export function openPop3(o: { hosts: Pick<TCloudHosts, "pop">; user: string; accessToken: string; timeoutMs?: number }): Promise<Pop3Client> {
+  return Pop3Client.connect({ host: o.hosts.pop.host, port: o.hosts.pop.port, user: o.user, accessToken: o.accessToken, timeoutMs: o.timeoutMs });
+}
+
+export function failureFromPopReply(line: string): TMicrosoftFailure {
+  return { source: "pop", imapKind: /authentication failure|bad password/i.test(line) ? "auth_failed" : "other", message: redact(line.trim()) };
+}
+
+/** Any error a POP3 session threw, as one failure: a server reply, or the network. */
+export function popFailure(err: unknown): TMicrosoftFailure {
+  return err instanceof Pop3Error ? failureFromPopReply(err.reply) : failureFromNetworkError(err);
 }

@@ -4,8 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres } from "../db/embedded";
-import { migrate } from "../db/migrate";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
 
 function isAlive(pid: number) {
   try {

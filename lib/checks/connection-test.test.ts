@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { mailboxWithSandboxGrant, IMAP_SCOPE, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
+import { mailboxWithSandboxGrant, IMAP_SCOPE, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { lastConnectionTest, testMailboxConnection } from "./connection-test";
 
 const SMTP_SCOPE = `${OUTLOOK}/SMTP.Send`;

@@ -1,6 +1,9 @@
-// Microsoft's Graph SDK pointed at a cloud's Graph host, and its errors as normalized failures.
+// The Graph transport: Microsoft's Graph SDK pointed at a cloud's Graph host with an access token
+// (every Graph client the product creates is made here), and its errors as normalized failures.
 import { Client as GraphClient } from "@microsoft/microsoft-graph-client";
-import { failureFromGraphResponse, failureFromNetworkError, type TMicrosoftFailure } from "./parse-error";
+import { failureFromGraphResponse, failureFromNetworkError, type TMicrosoftFailure } from "../microsoft/parse-error";
+
+export { ResponseType as GraphResponseType } from "@microsoft/microsoft-graph-client";
 
 export function graphClient(graphUrl: string, accessToken: string) {
   // The SDK sends the token only to hosts it knows as Graph's: national clouds and the sandbox

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { startSandbox, type RunningSandbox } from "../server";
+import { startSandbox, type RunningSandbox } from "../sandbox/server";
 
 export const TEST_CA_DIR = path.resolve(".data/test-ca");
 

@@ -1,7 +1,7 @@
 // Makes the shared test CA before any worker starts and tells Node to trust it, so in-process
 // fetch and https (and MSAL) verify the test sandboxes' certificates for real.
 import path from "node:path";
-import { loadOrCreateTls } from "./sandbox/tls/tls";
+import { loadOrCreateTls } from "../sandbox/tls/tls";
 
 export default function setup() {
   const caDir = path.resolve(".data/test-ca");

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../db/embedded";
+import { freePort } from "../lib/db/embedded";
 
 export const DOVECOT_BIN = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"].find((p) => existsSync(p)) ?? null;
 

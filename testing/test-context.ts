@@ -15,7 +15,7 @@ import type {
   SandboxContext,
   SharedMailbox,
   TlsMaterial,
-} from "../../contracts";
+} from "../sandbox/contracts";
 
 export const CONTOSO = "7a1f0d5e-0000-4000-8000-00000000c0de";
 export const FABRIKAM = "7a1f0d5e-0000-4000-8000-0000000fab01";

@@ -3,32 +3,32 @@ import "server-only";
 // protocol the mailbox uses, then a real sign-in over that protocol (IMAP/POP XOAUTH2 with the
 // folder opened, SMTP AUTH XOAUTH2, a Graph read of the folder). Each step's failure is classified
 // into a catalogued diagnosis, and the outcome is kept as an event the mailbox page shows.
-import tls from "node:tls";
-import { ImapFlow } from "imapflow";
-import nodemailer from "nodemailer";
 import { db } from "../db/client";
 import { hostsFor } from "../clouds/hosts-for";
 import type { THostPort } from "../microsoft/clouds";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
-import { buildXOAuth2, smtpAuthUser } from "../microsoft/xoauth2";
-import { failureFromImapReply, failureFromNetworkError, failureFromPopReply, failureFromSmtpReply, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
+import { graphClient, graphFailure } from "../mail/graph";
+import { closeImap, imapClient, imapFailure, imapReplyOf } from "../mail/imap";
+import { openPop3, popFailure, type Pop3Client } from "../mail/pop3";
+import { smtpFailure, smtpTransport } from "../mail/smtp";
+import { smtpAuthUser } from "../microsoft/xoauth2";
+import { redact, type TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
-import { CATALOG, type TDiagnosisCode } from "../diagnostics/catalog";
-import { getAccessToken, TokenError, type TRefresher } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
-import { notFound } from "../http/errors";
+import type { TDiagnosisCode } from "../diagnostics/catalog";
+import { markTestOutcome } from "../mailboxes/mailbox-state";
+import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import { notFound } from "../core/errors";
+import { TokenError, type TRefresher } from "../grants/get-access-token";
+import { mailboxResource, mailboxToken } from "../grants/mailbox-token";
 
 export type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: "imap" | "pop" | "graph" | "smtp"; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosis };
 export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
 const TIMEOUT_MS = 15_000;
-const TEST_STATES: string[] = ["degraded", "failing"];
-// Diagnoses a connection test can set (and so may clear): the protocol-level ones.
-const TEST_CODES = new Set<string>(CATALOG.filter((e) => e.match.some((r) => "smtp" in r || "imap" in r || "pop" in r || "graphCode" in r || "graphStatus" in r || "network" in r) || ["wrong_user_signed_in", "delegate_lacks_full_access", "mailbox_unlicensed_or_imap_disabled", "shared_address_misused", "imap_connection_limit", "unknown"].includes(e.code)).map((e) => e.code));
 
-export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefresher } = {}): Promise<TConnectionTest> {
+/** `actor`: the person who asked for the test ("Test connection"), audited with its outcome in the
+ *  transaction that records it; without one (after Connect, in tests) nothing is audited. */
+export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefresher; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
   const mb = await db().mailbox.findFirst({
     where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
     select: { address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true, state: true, stateCode: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } },
@@ -46,12 +46,12 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
   }
   const tokens = new Map<string, string | null>();
   for (const p of mb.grant ? plan : []) {
-    const resource = resourceForProtocol(p.protocol, hosts);
+    const { resource } = mailboxResource(mb.tenant.cloud, p.protocol);
     if (tokens.has(resource)) continue;
     tokens.set(resource, null);
     const t0 = Date.now();
     try {
-      const r = await getAccessToken({ ...ctx, resource }, opts.refresher ?? microsoftRefresher);
+      const r = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, p.protocol, { refresher: opts.refresher });
       tokens.set(resource, r.accessToken);
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
@@ -60,7 +60,7 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
   }
 
   for (const p of plan) {
-    const token = tokens.get(resourceForProtocol(p.protocol, hosts));
+    const token = tokens.get(mailboxResource(mb.tenant.cloud, p.protocol).resource);
     if (!token) continue;
     const t0 = Date.now();
     // A shared mailbox's send check really sends (as the shared address, to its delegate): only
@@ -73,27 +73,21 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
 
   const result: TConnectionTest = { ok: steps.length > 0 && steps.every((s) => s.ok), at: new Date().toISOString(), steps };
   const failed = steps.find((s) => !s.ok);
-  // The mailbox's state follows the test: a protocol that fails makes it degraded (failing when
-  // nothing works); a clean test clears what an earlier test set. Token failures have already
-  // set needs_reconsent or failing through getAccessToken, and stay.
-  if (mb.grant && !steps.some((s) => s.step === "token")) {
-    const next = result.ok
-      ? TEST_STATES.includes(mb.state) && TEST_CODES.has(mb.stateCode ?? "") ? { state: "connected" as const, stateCode: null } : null
-      : mb.state === "connected" || TEST_STATES.includes(mb.state)
-        ? { state: steps.some((s) => s.ok) ? ("degraded" as const) : ("failing" as const), stateCode: failed!.diagnosis!.code }
-        : null;
-    if (next) await db().mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data: next });
-  }
-  await db().event.create({
-    data: {
-      workspaceId: ctx.workspaceId,
-      tenantId: ctx.tenantId,
-      mailboxId: ctx.mailboxId,
-      level: result.ok ? "info" : "error",
-      code: result.ok ? "connection_test_passed" : "connection_test_failed",
-      message: result.ok ? `Connection test passed (${steps.map((s) => s.protocol.toUpperCase()).join(", ")}).` : `Connection test failed: ${failed?.diagnosis?.title ?? failed?.detail}.`,
-      detail: result as object,
-    },
+  // Token failures have already set needs_reconsent or failing through getAccessToken, and stay.
+  await db().$transaction(async (tx) => {
+    if (mb.grant && !steps.some((s) => s.step === "token")) await markTestOutcome(tx, ctx, mb, { ok: result.ok, anyOk: steps.some((s) => s.ok), failedCode: failed?.diagnosis?.code });
+    await tx.event.create({
+      data: {
+        workspaceId: ctx.workspaceId,
+        tenantId: ctx.tenantId,
+        mailboxId: ctx.mailboxId,
+        level: result.ok ? "info" : "error",
+        code: result.ok ? "connection_test_passed" : "connection_test_failed",
+        message: result.ok ? `Connection test passed (${steps.map((s) => s.protocol.toUpperCase()).join(", ")}).` : `Connection test failed: ${failed?.diagnosis?.title ?? failed?.detail}.`,
+        detail: result as object,
+      },
+    });
+    if (opts.actor) await writeAudit(tx, opts.actor, { action: "mailbox.test_connection", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { ok: result.ok } });
   });
   return result;
 }
@@ -108,69 +102,34 @@ export async function lastConnectionTest(ctx: TCtx): Promise<TConnectionTest | n
 type TCheck = Promise<{ ok: true; detail: string } | { ok: false; failure: TMicrosoftFailure }>;
 
 async function imapCheck(hp: THostPort, user: string, accessToken: string, folder: string): TCheck {
-  const client = new ImapFlow({ host: hp.host, port: hp.port, secure: true, auth: { user, accessToken }, logger: false, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
-  let lastReply = "";
-  client.on("error", () => {}); // surfaced through the awaited calls below
+  const client = imapClient({ hosts: { imap: hp }, user, accessToken }, "check");
   try {
     await client.connect();
     const st = await client.status(folder, { messages: true, unseen: true });
     if (!st) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
     return { ok: true, detail: `Signed in over IMAP; ${folder} holds ${st.messages ?? 0} messages (${st.unseen ?? 0} unread).` };
   } catch (err) {
-    const e = err as { responseText?: string; response?: string; code?: string; message?: string; authenticationFailed?: boolean };
-    lastReply = e.responseText ?? e.response ?? "";
-    // Exchange accepts the token, then answers the next command with BAD "not connected";
-    // imapflow may report that as an authentication failure, so the text decides first.
-    if (/not connected/i.test(`${e.responseText ?? ""} ${e.response ?? ""} ${e.message ?? ""}`)) return { ok: false, failure: failureFromImapReply("BAD User is authenticated but not connected.") };
-    if (e.authenticationFailed) return { ok: false, failure: failureFromImapReply(`NO ${lastReply || "AUTHENTICATE failed."}`) };
-    if (/ETIMEDOUT|ECONNREFUSED|ENOTFOUND|ECONNRESET|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`)) return { ok: false, failure: failureFromNetworkError(err) };
-    if (/Mailbox doesn't exist|NONEXISTENT|not found/i.test(lastReply)) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
-    return { ok: false, failure: failureFromImapReply(lastReply || e.message || "IMAP failed") };
+    const failure = imapFailure(err);
+    // The one reply the test reads itself: the folder it was asked to open is missing.
+    if (failure.imapKind === "other" && /Mailbox doesn't exist|NONEXISTENT|not found/i.test(imapReplyOf(err))) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
+    return { ok: false, failure };
   } finally {
-    await client.logout().catch(() => client.close());
+    await closeImap(client);
   }
 }
 
-function popCheck(hp: THostPort, user: string, accessToken: string): TCheck {
-  return new Promise((resolve) => {
-    const sock = tls.connect({ host: hp.host, port: hp.port, servername: hp.host });
-    let buf = "";
-    let stage: "greeting" | "auth" | "stat" | "quit" = "greeting";
-    const done = (r: Awaited<TCheck>) => {
-      clearTimeout(timer);
-      sock.end();
-      sock.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done({ ok: false, failure: failureFromNetworkError(Object.assign(new Error("POP3 timed out"), { code: "ETIMEDOUT" })) }), TIMEOUT_MS);
-    sock.on("error", (err) => done({ ok: false, failure: failureFromNetworkError(err) }));
-    sock.on("data", (d) => {
-      buf += d.toString("utf8");
-      let i: number;
-      while ((i = buf.indexOf("\r\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (stage === "greeting") {
-          if (!line.startsWith("+OK")) return done({ ok: false, failure: failureFromPopReply(line) });
-          stage = "auth";
-          sock.write(`AUTH XOAUTH2 ${buildXOAuth2(user, accessToken)}\r\n`);
-        } else if (stage === "auth") {
-          if (line.startsWith("+ ")) {
-            sock.write("\r\n"); // the server's error challenge: answer empty to get the final reply
-            continue;
-          }
-          if (!line.startsWith("+OK")) return done({ ok: false, failure: failureFromPopReply(line.startsWith("-ERR") ? line : `-ERR ${line}`) });
-          stage = "stat";
-          sock.write("STAT\r\n");
-        } else if (stage === "stat") {
-          const m = line.match(/^\+OK (\d+) (\d+)/);
-          stage = "quit";
-          sock.write("QUIT\r\n");
-          return done(m ? { ok: true, detail: `Signed in over POP3; ${m[1]} messages waiting.` } : { ok: false, failure: failureFromPopReply(line) });
-        }
-      }
-    });
-  });
+async function popCheck(hp: THostPort, user: string, accessToken: string): TCheck {
+  let client: Pop3Client | null = null;
+  try {
+    client = await openPop3({ hosts: { pop: hp }, user, accessToken, timeoutMs: TIMEOUT_MS });
+    const st = await client.stat();
+    await client.quit().catch(() => undefined);
+    return { ok: true, detail: `Signed in over POP3; ${st.count} messages waiting.` };
+  } catch (err) {
+    return { ok: false, failure: popFailure(err) };
+  } finally {
+    client?.close();
+  }
 }
 
 const sendAsMessage = (from: string, to: string) => ({
@@ -179,7 +138,7 @@ const sendAsMessage = (from: string, to: string) => ({
 });
 
 async function smtpCheck(hp: THostPort, user: string, from: string, accessToken: string, sendAsTo: string | null): TCheck {
-  const transport = nodemailer.createTransport({ host: hp.host, port: hp.port, secure: false, requireTLS: true, tls: { servername: hp.host }, auth: { type: "OAuth2", user, accessToken }, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
+  const transport = smtpTransport({ hosts: { smtp: hp }, user, accessToken, timeoutMs: TIMEOUT_MS });
   try {
     await transport.verify();
     if (sendAsTo) {
@@ -188,9 +147,7 @@ async function smtpCheck(hp: THostPort, user: string, from: string, accessToken:
     }
     return { ok: true, detail: "Signed in over SMTP (AUTH XOAUTH2 accepted)." };
   } catch (err) {
-    const e = err as { response?: string; responseCode?: number; code?: string; message?: string };
-    if (e.response) return { ok: false, failure: failureFromSmtpReply(e.response) };
-    return { ok: false, failure: failureFromNetworkError(err) };
+    return { ok: false, failure: smtpFailure(err) };
   } finally {
     transport.close();
   }

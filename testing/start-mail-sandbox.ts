@@ -3,8 +3,8 @@
 // startTestSandbox() is available.
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import type { AdminRoute, SandboxService, StartedService } from "../../contracts";
-import { services } from "../../services";
+import type { AdminRoute, SandboxService, StartedService } from "../sandbox/contracts";
+import { services } from "../sandbox/services";
 import { createTestContext, type TestContext } from "./test-context";
 
 export type MailSandbox = {

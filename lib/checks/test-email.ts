@@ -3,26 +3,27 @@ import "server-only";
 // is the mailbox itself, watches its folder until the message arrives, so one click proves the
 // whole round trip: token, send, receive.
 import { randomBytes } from "node:crypto";
-import { ImapFlow } from "imapflow";
 import { db } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
-import { resourceForProtocol } from "../microsoft/scope-profiles";
-import { graphClient, graphFailure } from "../microsoft/graph-client";
-import { failureFromImapReply, failureFromNetworkError } from "../microsoft/parse-error";
+import { graphClient, graphFailure } from "../mail/graph";
+import { closeImap, imapClient, imapFailure } from "../mail/imap";
+import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
-import { getAccessToken, TokenError } from "../grants/get-access-token";
-import { microsoftRefresher } from "../grants/microsoft-refresher";
-import { sendFromMailbox } from "../mail/send-from-mailbox";
-import { notFound } from "../http/errors";
+import { sendFromMailbox } from "../outbound/send-from-mailbox";
+import { notFound } from "../core/errors";
+import { writeAudit, type TAuditActor } from "../audit/write-audit";
+import { TokenError } from "../grants/get-access-token";
+import { mailboxToken } from "../grants/mailbox-token";
 import type { TConnectionTest, TTestStep } from "./connection-test";
 
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 const WAIT_MS = 20_000;
 const POLL_MS = 500;
 
-export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number } = {}): Promise<TConnectionTest> {
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, inbound: true, outbound: true, folder: true, tenant: { select: { cloud: true } } } });
+/** `actor`: the person who asked, audited with the outcome in the transaction that records it. */
+export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
+  // A mailbox that was never connected has nothing to send with: "not found", as the route answered.
+  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, grant: { isNot: null } }, select: { address: true, inbound: true, outbound: true, folder: true, tenant: { select: { cloud: true } } } });
   if (!mb) throw notFound("Mailbox");
   const tag = randomBytes(4).toString("hex");
   const subject = `Consentry test email ${tag}`;
@@ -35,9 +36,8 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
 
   if (sent.ok && to.toLowerCase() === mb.address.toLowerCase() && (mb.inbound === "imap" || mb.inbound === "graph")) {
     const t1 = Date.now();
-    const hosts = hostsFor(mb.tenant.cloud);
     try {
-      const token = (await getAccessToken({ ...ctx, resource: resourceForProtocol(mb.inbound, hosts) }, microsoftRefresher)).accessToken;
+      const { hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.inbound);
       const r = mb.inbound === "imap" ? await waitImap(hosts.imap, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS) : await waitGraph(hosts.graphUrl, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS);
       const secs = ((Date.now() - t1) / 1000).toFixed(1);
       steps.push(r.ok ? { step: "inbound", protocol: mb.inbound, ok: true, ms: Date.now() - t1, detail: `Arrived in ${mb.folder} after ${secs} s (read over ${mb.inbound === "imap" ? "IMAP" : "Microsoft Graph"}).` } : { step: "inbound", protocol: mb.inbound, ok: false, ms: Date.now() - t1, detail: r.failure.message, diagnosis: classify(r.failure) });
@@ -48,18 +48,20 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
   }
 
   const result: TConnectionTest = { ok: steps.every((s) => s.ok), at: new Date().toISOString(), steps };
-  await db().event.create({
-    data: { ...ctx, level: result.ok ? "info" : "error", code: result.ok ? "test_email_passed" : "test_email_failed", message: result.ok ? `Test email to ${to} ${steps.length > 1 ? "sent and received" : "sent"}.` : `Test email to ${to} failed: ${steps.find((s) => !s.ok)?.diagnosis?.title ?? "see the steps"}.`, detail: result as object },
+  await db().$transaction(async (tx) => {
+    await tx.event.create({
+      data: { ...ctx, level: result.ok ? "info" : "error", code: result.ok ? "test_email_passed" : "test_email_failed", message: result.ok ? `Test email to ${to} ${steps.length > 1 ? "sent and received" : "sent"}.` : `Test email to ${to} failed: ${steps.find((s) => !s.ok)?.diagnosis?.title ?? "see the steps"}.`, detail: result as object },
+    });
+    if (opts.actor) await writeAudit(tx, opts.actor, { action: "mailbox.test_email", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { to, ok: result.ok } });
   });
   return result;
 }
 
-type TWait = Promise<{ ok: true } | { ok: false; failure: ReturnType<typeof failureFromNetworkError> }>;
+type TWait = Promise<{ ok: true } | { ok: false; failure: TMicrosoftFailure }>;
 const notArrived = (folder: string, ms: number) => ({ ok: false as const, failure: { source: "imap" as const, imapKind: "other" as const, message: `The message was sent but didn't reach ${folder} within ${Math.round(ms / 1000)} s. A transport rule, a spam filter or an Inbox rule may have moved it.` } });
 
 async function waitImap(hp: { host: string; port: number }, user: string, accessToken: string, folder: string, subject: string, waitMs: number): TWait {
-  const client = new ImapFlow({ host: hp.host, port: hp.port, secure: true, auth: { user, accessToken }, logger: false });
-  client.on("error", () => {});
+  const client = imapClient({ hosts: { imap: hp }, user, accessToken });
   try {
     await client.connect();
     const deadline = Date.now() + waitMs;
@@ -77,10 +79,9 @@ async function waitImap(hp: { host: string; port: number }, user: string, access
     }
     return notArrived(folder, waitMs);
   } catch (err) {
-    const e = err as { responseText?: string; response?: string; message?: string };
-    return { ok: false, failure: e.responseText || e.response ? failureFromImapReply(e.responseText ?? e.response ?? "") : failureFromNetworkError(err) };
+    return { ok: false, failure: imapFailure(err) };
   } finally {
-    await client.logout().catch(() => client.close());
+    await closeImap(client);
   }
 }
 

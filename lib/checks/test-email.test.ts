@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
-import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../testing/sandbox-grant";
+import { IMAP_SCOPE, mailboxWithSandboxGrant, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { sendTestEmail } from "./test-email";
 
 const F = SEED.fabrikam;

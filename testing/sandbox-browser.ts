@@ -2,7 +2,7 @@
 // of turning verification off it is told to accept exactly the sandbox server's public key.
 import { createHash, X509Certificate } from "node:crypto";
 import { chromium, type Browser } from "@playwright/test";
-import { CHROMIUM_ARGS, findChromium } from "../../lib/testing/browser";
+import { CHROMIUM_ARGS, findChromium } from "./browser";
 
 export function spkiPin(certPem: string): string {
   const spki = new X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });

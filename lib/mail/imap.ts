@@ -1,0 +1,73 @@
+import "server-only";
+// The IMAP transport: every IMAP connection the product opens (sync, IDLE, connection test, test
+// email) is made here, signed in with XOAUTH2 as `user` with an access token, with one set of
+// options; and every IMAP error becomes a TMicrosoftFailure here, once. A reconnect on a token that
+// expires mid-session belongs in this file too, so that it lands in one place for every caller.
+import { ImapFlow } from "imapflow";
+import type { TCloudHosts } from "../microsoft/clouds";
+import { failureFromNetworkError, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
+
+export type TImapOpen = { hosts: Pick<TCloudHosts, "imap">; user: string; accessToken: string };
+/** `check`: the connection test, which must answer quickly; `watch`: an IDLE connection, silent
+ *  for minutes, so the socket timeout is imapflow's own and IDLE is re-issued well before
+ *  Exchange ends it (30 minutes). */
+export type TImapUse = "session" | "check" | "watch";
+
+const CHECK_TIMEOUT_MS = 15_000;
+const MAX_IDLE_MS = 10 * 60_000;
+const OPTIONS: Record<TImapUse, Partial<ConstructorParameters<typeof ImapFlow>[0]>> = {
+  session: { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 120_000 },
+  check: { connectionTimeout: CHECK_TIMEOUT_MS, greetingTimeout: CHECK_TIMEOUT_MS, socketTimeout: CHECK_TIMEOUT_MS },
+  watch: { maxIdleTime: MAX_IDLE_MS, autoIdleDelay: 500, connectionTimeout: 20_000, greetingTimeout: 20_000 },
+};
+
+/** A client, not yet connected (a caller that listens for events attaches them before connect()). */
+export function imapClient(o: TImapOpen, use: TImapUse = "session"): ImapFlow {
+  const client = new ImapFlow({ host: o.hosts.imap.host, port: o.hosts.imap.port, secure: true, auth: { user: o.user, accessToken: o.accessToken }, logger: false, ...OPTIONS[use] });
+  client.on("error", () => undefined); // surfaced through the awaited calls
+  return client;
+}
+
+/** A connected, signed-in client; failures throw, and imapFailure() reads them. */
+export async function openImap(o: TImapOpen, use: TImapUse = "session"): Promise<ImapFlow> {
+  const client = imapClient(o, use);
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  return client;
+}
+
+/** Logs out, or closes when the connection is already gone. */
+export async function closeImap(client: ImapFlow): Promise<void> {
+  await client.logout().catch(() => client.close());
+}
+
+/** An IMAP server reply (tagged or untagged line) as a failure. */
+export function failureFromImapReply(line: string): TMicrosoftFailure {
+  const t = line.trim();
+  const kind = /User is authenticated but not connected/i.test(t) ? "not_connected" : /AUTHENTICATE failed|LOGIN failed|AUTHENTICATIONFAILED|Authentication failed/i.test(t) ? "auth_failed" : /throttled/i.test(t) ? "throttled" : /^\* BYE/i.test(t) ? "bye" : "other";
+  const backoff = t.match(/Backoff Time:\s*(\d+)\s*milliseconds/i);
+  return { source: "imap", imapKind: kind, retryAfterSeconds: backoff ? Math.ceil(Number(backoff[1]) / 1000) : undefined, message: redact(t) };
+}
+
+/** The server's reply text carried by an imapflow error ("" when it has none). */
+export const imapReplyOf = (err: unknown) => {
+  const e = err as { responseText?: string; response?: string };
+  return (e?.responseText || e?.response || "").trim();
+};
+
+/** Any error an imapflow call threw, as one failure: the one place IMAP error text is read. */
+export function imapFailure(err: unknown): TMicrosoftFailure {
+  const e = (err ?? {}) as { code?: string; message?: string; authenticationFailed?: boolean };
+  const reply = imapReplyOf(err);
+  // Exchange accepts the token, then answers the next command with BAD "not connected";
+  // imapflow may report that as an authentication failure, so the text decides first.
+  if (/not connected/i.test(`${reply} ${e.message ?? ""}`)) return failureFromImapReply("BAD User is authenticated but not connected.");
+  if (e.authenticationFailed) return failureFromImapReply(`NO ${reply || "AUTHENTICATE failed."}`);
+  if (reply) return failureFromImapReply(reply);
+  if (/ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`)) return failureFromNetworkError(err);
+  return { source: "imap", imapKind: "bye", message: e.message ?? "IMAP connection ended" };
+}

@@ -1,0 +1,60 @@
+import "server-only";
+// The IMAP reader of a sync round: new UIDs after the last one stored (per UIDVALIDITY), fetched in
+// batches, stored, then the after-processing action on the server's copy.
+import type { ImapFlow } from "imapflow";
+import { closeImap, imapClient, imapFailure } from "../mail/imap";
+import { BATCH, imapResumeUid, incomingFromImap, newUids, type TCtx, type TIncoming, type TMailboxRow, type TOutcome, type TSyncState } from "./bookkeeping";
+import { LeaseLost, type TStorer } from "./storer";
+import { saveState } from "./sync-writes";
+
+export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: number }, accessToken: string, store: TStorer): Promise<TOutcome> {
+  const client = imapClient({ hosts: { imap: hp }, user: mb.address, accessToken });
+  try {
+    await client.connect();
+    const lock = await client.getMailboxLock(mb.folder);
+    try {
+      const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : "");
+      const lastUid = imapResumeUid(mb.syncState.imap, mb.folder, uidValidity);
+      const uids = newUids(await client.search({ uid: `${lastUid + 1}:*` }, { uid: true }), lastUid);
+      const st: TSyncState = { ...mb.syncState, imap: { folder: mb.folder, uidValidity, lastUid }, progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() } };
+      await saveState(ctx, st);
+      // With "keep", storing a batch overlaps fetching the next one. Any other after-processing
+      // touches the server's copy, so it waits until the batch is safely stored.
+      const overlap = mb.afterProcessing === "keep";
+      let storing: Promise<void> = Promise.resolve();
+      for (let i = 0; i < uids.length; i += BATCH) {
+        const chunk = uids.slice(i, i + BATCH);
+        const got: TIncoming[] = [];
+        for await (const m of client.fetch(chunk.join(","), { uid: true, source: true, envelope: true, internalDate: true }, { uid: true })) got.push(incomingFromImap(uidValidity, m));
+        await storing;
+        // lastUid only moves once its batch is stored, so a failure resumes from there.
+        storing = store.save(got).then(async () => {
+          st.imap!.lastUid = chunk[chunk.length - 1];
+          st.progress!.done = Math.min(uids.length, i + chunk.length);
+          await saveState(ctx, st);
+        });
+        storing.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+        if (!overlap) {
+          await storing;
+          await afterImap(client, mb, chunk);
+        }
+      }
+      await storing;
+      return { ok: true };
+    } finally {
+      lock.release();
+    }
+  } catch (err) {
+    if (err instanceof LeaseLost) return { ok: true };
+    return { ok: false, failure: imapFailure(err) };
+  } finally {
+    await closeImap(client);
+  }
+}
+
+async function afterImap(client: ImapFlow, mb: TMailboxRow, uids: number[]) {
+  const range = uids.join(",");
+  if (mb.afterProcessing === "mark_read") await client.messageFlagsAdd(range, ["\\Seen"], { uid: true });
+  else if (mb.afterProcessing === "move" && mb.moveToFolder) await client.messageMove(range, mb.moveToFolder, { uid: true });
+  else if (mb.afterProcessing === "delete") await client.messageDelete(range, { uid: true });
+}
