@@ -6,9 +6,15 @@ import type { TScope } from "../auth/session";
 import { appWhere } from "./app-access";
 import { appSelect, toAppDto } from "./app-dto";
 import type { TAppUpdate } from "./schemas";
+import { appCloud, assertOverridesTrusted } from "./override-hosts";
 
 export async function updateApp(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; input: TAppUpdate }) {
   return db().$transaction(async (tx) => {
+    if (opts.input.authorityOverride || opts.input.tokenEndpointOverride) {
+      const current = await tx.appRegistration.findFirst({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, select: { tenantId: true, kind: true } });
+      if (!current) throw notFound("App registration");
+      assertOverridesTrusted(opts.input, current.kind === "multi_tenant" ? null : await appCloud(tx, { workspaceId: opts.workspaceId, tenantId: current.tenantId }));
+    }
     const res = await tx.appRegistration.updateMany({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, data: opts.input });
     if (res.count !== 1) throw notFound("App registration");
     const app = await tx.appRegistration.findFirstOrThrow({ where: { id: opts.appId, workspaceId: opts.workspaceId }, select: appSelect });
