@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { getScope } from "@/lib/auth/session";
 import { needsSetup } from "@/lib/staff/bootstrap-owner";
 import { env } from "@/lib/env";
+import { entraCloudAllowed } from "@/lib/auth/entra-cloud";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await getScope()) redirect("/");
   const sp = await searchParams;
   const e = env();
-  const hasSso = !!(e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT);
+  const hasSso = !!(e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT) && entraCloudAllowed(e);
   // Only same-site paths are accepted as a post-login destination.
   const callbackUrl = sp.callbackUrl?.startsWith("/") && !sp.callbackUrl.startsWith("//") ? sp.callbackUrl : "/";
   return (
