@@ -29,6 +29,12 @@ const ZEnv = z.object({
   SANDBOX_POP_HOST: z.string().default("localhost:4995"),
   SANDBOX_SMTP_HOST: z.string().default("localhost:4587"),
   SANDBOX_ENABLED: ZBool.default(false),
+  // `npm start` refuses SANDBOX_ENABLED unless this says the sandbox is wanted in production.
+  CONSENTRY_ALLOW_SANDBOX_IN_PRODUCTION: ZBool.default(false),
+  // `npm start` without DATABASE_URL: an embedded PostgreSQL for a single-box install, only on request.
+  CONSENTRY_EMBEDDED_DB: ZBool.default(false),
+  // `npm run demo` seeds demo data; into DATABASE_URL only when this (or --use-database-url) says so.
+  CONSENTRY_DEMO_ALLOW_EXTERNAL_DB: ZBool.default(false),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker).

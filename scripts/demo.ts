@@ -7,7 +7,8 @@ import { prepareDatabase } from "./lib/prepare-database";
 import { loadOrCreateLocalSecrets } from "./lib/local-secrets";
 import { bin, isBuildStale, isPortFree, startChild, stopChildren, waitForHttp, type TChild } from "./lib/processes";
 import { launchSandbox } from "./lib/sandbox-launch";
-import { resetEnvCache } from "../lib/env";
+import { env as readEnv, resetEnvCache } from "../lib/env";
+import { demoDatabaseRefusal } from "./lib/production-checks";
 import { SEED, SEED_PASSWORD } from "../sandbox/directory/seed";
 
 const isDev = process.argv.includes("--dev");
@@ -30,6 +31,11 @@ function sandboxAdminPost<T>(base: string, caPath: string, p: string, body: unkn
 }
 
 async function main() {
+  const refusal = demoDatabaseRefusal(readEnv(), process.argv);
+  if (refusal) {
+    console.error(`[demo] refused: ${refusal}`);
+    process.exit(1);
+  }
   // Fail before starting anything: otherwise we would "find" another program's server on the port.
   if (!(await isPortFree(port))) {
     console.error(`[demo] port ${port} is already in use (another demo still running?). Stop it, or run with PORT=${port + 1}.`);

@@ -4,12 +4,27 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { prepareDatabase } from "./lib/prepare-database";
 import { bin } from "./lib/processes";
+import { embeddedDbPassword, productionRefusals } from "./lib/production-checks";
+import { env } from "../lib/env";
 
 if (!process.env.CONSENTRY_ENCRYPTION_KEY || !process.env.NEXTAUTH_SECRET) {
   console.error("Set CONSENTRY_ENCRYPTION_KEY and NEXTAUTH_SECRET (see README: Production).");
   process.exit(1);
 }
-const db = await prepareDatabase({ dataDir: path.resolve(process.env.CONSENTRY_DATA_DIR ?? ".data"), log: (l) => console.log(`[start] ${l}`) });
+let e: ReturnType<typeof env>;
+try {
+  e = env();
+} catch (err) {
+  console.error(`[start] ${(err as Error).message}`);
+  process.exit(1);
+}
+const refusals = productionRefusals(e, { NEXTAUTH_URL: process.env.NEXTAUTH_URL });
+if (refusals.length) {
+  for (const r of refusals) console.error(`[start] refused: ${r}`);
+  process.exit(1);
+}
+const dataDir = path.resolve(e.CONSENTRY_DATA_DIR);
+const db = await prepareDatabase({ dataDir, password: e.DATABASE_URL ? undefined : embeddedDbPassword(dataDir), log: (l) => console.log(`[start] ${l}`) });
 const web = spawn(bin("next"), ["start", "-p", process.env.PORT ?? "3000"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: "production" } });
 const stop = () => web.kill("SIGTERM");
 process.on("SIGINT", stop);

@@ -7,4 +7,6 @@ export default function setup() {
   const caDir = path.resolve(".data/test-ca");
   const tls = loadOrCreateTls(path.join(caDir, "probe"), caDir);
   process.env.NODE_EXTRA_CA_CERTS = tls.caPath;
+  // The tests run against sandboxes; a test of "sandbox off" turns it off itself.
+  process.env.SANDBOX_ENABLED ??= "true";
 }

@@ -16,7 +16,7 @@ export const IMAP_SCOPE = `${OUTLOOK}/IMAP.AccessAsUser.All`;
 
 /** Points Consentry's Sandbox cloud at a running test sandbox. */
 export function useSandboxCloud(sb: TTestSandbox) {
-  Object.assign(process.env, { SANDBOX_LOGIN_URL: sb.urls.identity, SANDBOX_GRAPH_URL: sb.urls.graph.replace(/\/v1\.0$/, ""), SANDBOX_IMAP_HOST: `localhost:${sb.ports.imap}`, SANDBOX_POP_HOST: `localhost:${sb.ports.pop}`, SANDBOX_SMTP_HOST: `localhost:${sb.ports.smtp}` });
+  Object.assign(process.env, { SANDBOX_ENABLED: "true", SANDBOX_LOGIN_URL: sb.urls.identity, SANDBOX_GRAPH_URL: sb.urls.graph.replace(/\/v1\.0$/, ""), SANDBOX_IMAP_HOST: `localhost:${sb.ports.imap}`, SANDBOX_POP_HOST: `localhost:${sb.ports.pop}`, SANDBOX_SMTP_HOST: `localhost:${sb.ports.smtp}` });
   resetEnvCache();
 }
 

@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
+import { isNavigableSignInUrl } from "@/lib/microsoft/trusted-endpoint";
 import { appKeys } from "@/lib/queries/keys";
 import type { TApp, TTenant } from "@/lib/queries/types";
 import { dateTime } from "@/lib/format";
@@ -26,7 +27,8 @@ export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canReq
   });
   const grantNow = useMutation({
     mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenant.id}/admin-consent`, { method: "POST", body: { appRegistrationId: chosen } }),
-    onSuccess: (r) => window.location.assign(r.url),
+    // Follow only an https Microsoft (or loopback sandbox) sign-in URL, whatever the server says.
+    onSuccess: (r) => (isNavigableSignInUrl(r.url) ? window.location.assign(r.url) : toast("Consentry refused to open a sign-in address that isn't Microsoft's. Check the app's authority override.", "error")),
     onError: (e: Error) => toast(e.message, "error"),
   });
   return (

@@ -18,7 +18,8 @@ const CLOUDS = [
   { value: "sandbox", label: "Sandbox (local Microsoft 365 emulator)" },
 ];
 
-export function TenantForm({ initial, submitLabel, onSubmit, disabled }: { initial?: Partial<TTenantFormValues>; submitLabel: string; onSubmit: (v: TTenantFormValues) => Promise<unknown>; disabled?: boolean }) {
+/** sandboxEnabled: the server's SANDBOX_ENABLED; without it the Sandbox cloud is offered only to a tenant already on it. */
+export function TenantForm({ initial, submitLabel, onSubmit, disabled, sandboxEnabled }: { initial?: Partial<TTenantFormValues>; submitLabel: string; onSubmit: (v: TTenantFormValues) => Promise<unknown>; disabled?: boolean; sandboxEnabled: boolean }) {
   const [v, setV] = useState<TTenantFormValues>({ displayName: "", directoryId: "", primaryDomain: "", cloud: "global", notes: "", ...initial });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -48,7 +49,7 @@ export function TenantForm({ initial, submitLabel, onSubmit, disabled }: { initi
         <TextField label="Directory (tenant) ID" value={v.directoryId} onChange={set("directoryId")} error={errors.directoryId} disabled={disabled} placeholder="72f988bf-86f1-41af-91ab-2d7cd011db47" hint="Entra admin center → Overview → Tenant ID." />
         <TextField label="Primary domain" value={v.primaryDomain} onChange={set("primaryDomain")} error={errors.primaryDomain} disabled={disabled} placeholder="contoso.onmicrosoft.com" hint="Either this or the directory ID is enough." />
       </div>
-      <SelectField label="Cloud" value={v.cloud} onChange={set("cloud")} options={CLOUDS} error={errors.cloud} disabled={disabled} hint="The cloud picks every Microsoft endpoint for this tenant." />
+      <SelectField label="Cloud" value={v.cloud} onChange={set("cloud")} options={CLOUDS.filter((c) => c.value !== "sandbox" || sandboxEnabled || initial?.cloud === "sandbox")} error={errors.cloud} disabled={disabled} hint="The cloud picks every Microsoft endpoint for this tenant." />
       <TextAreaField label="Notes" value={v.notes} onChange={set("notes")} error={errors.notes} disabled={disabled} />
       {errors._ && <p className="text-sm text-red-600" role="alert">{errors._}</p>}
       {!disabled && (

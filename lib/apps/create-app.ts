@@ -4,17 +4,22 @@ import { sealValue } from "../crypto";
 import { notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TAppCreate } from "./schemas";
+import type { TCloud } from "../microsoft/clouds";
 import { appSelect, toAppDto } from "./app-dto";
 import { assertAppWritable } from "./app-access";
 import type { TScope } from "../auth/session";
+import { assertOverridesTrusted } from "./override-hosts";
 
 export async function createApp(opts: { workspaceId: string; actor: TAuditActor; scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">; input: TAppCreate }) {
   const { input } = opts;
   assertAppWritable(opts.scope, { tenantId: input.kind === "multi_tenant" ? null : input.tenantId });
+  let cloud: TCloud | null = null;
   if (input.tenantId) {
-    const t = await db().tenant.findFirst({ where: { id: input.tenantId, workspaceId: opts.workspaceId }, select: { id: true } });
+    const t = await db().tenant.findFirst({ where: { id: input.tenantId, workspaceId: opts.workspaceId }, select: { id: true, cloud: true } });
     if (!t) throw notFound("Tenant");
+    if (input.kind !== "multi_tenant") cloud = t.cloud;
   }
+  assertOverridesTrusted(input, cloud);
   const sealed = sealValue(input.secret.value, "client_secret");
   return db().$transaction(async (tx) => {
     const app = await tx.appRegistration.create({

@@ -1,11 +1,24 @@
 // App registration input shapes, shared by the form and the route handlers.
 import { z } from "zod";
 import { GUID_RE } from "../tenants/schemas";
+import { checkEndpointShape, type TEndpointKind } from "../microsoft/trusted-endpoint";
 
 export const ZScopeProfile = z.enum(["imap_smtp", "pop_smtp", "graph", "graph_app_only"]);
 export const ZPrompt = z.enum(["select_account", "consent", "login", "none"]);
 
 const MAX_SECRET_MONTHS = 24;
+
+// zod's .url() accepts javascript: and data:; these take only an https URL of the expected shape.
+// The server also checks the host against the tenant's cloud (lib/apps/override-hosts.ts).
+const endpointOverride = (kind: TEndpointKind) =>
+  z
+    .string()
+    .trim()
+    .max(500)
+    .superRefine((v, ctx) => {
+      const c = checkEndpointShape(v, kind);
+      if (!c.ok) ctx.addIssue({ code: "custom", message: c.reason });
+    });
 
 export const ZSecretInput = z.object({
   value: z.string().trim().min(1, "Paste the client secret value.").max(512, "That is longer than any Azure client secret."),
@@ -23,8 +36,8 @@ export const ZAppCreate = z
     kind: z.enum(["single_tenant", "multi_tenant"]),
     scopeProfile: ZScopeProfile,
     defaultPrompt: ZPrompt.default("select_account"),
-    authorityOverride: z.string().trim().url("Enter a full https:// URL.").max(500).nullish(),
-    tokenEndpointOverride: z.string().trim().url("Enter a full https:// URL.").max(500).nullish(),
+    authorityOverride: endpointOverride("authority").nullish(),
+    tokenEndpointOverride: endpointOverride("token").nullish(),
     secret: ZSecretInput,
   })
   .strict()
@@ -35,8 +48,8 @@ export const ZAppUpdate = z
     displayName: z.string().trim().min(1).max(120),
     scopeProfile: ZScopeProfile,
     defaultPrompt: ZPrompt,
-    authorityOverride: z.string().trim().url().max(500).nullable(),
-    tokenEndpointOverride: z.string().trim().url().max(500).nullable(),
+    authorityOverride: endpointOverride("authority").nullable(),
+    tokenEndpointOverride: endpointOverride("token").nullable(),
   })
   .partial()
   .strict();

@@ -6,12 +6,16 @@ import type { TScope } from "../auth/session";
 import { appWhere, assertAppWritable } from "./app-access";
 import { appSelect, toAppDto } from "./app-dto";
 import type { TAppUpdate } from "./schemas";
+import { appCloud, assertOverridesTrusted } from "./override-hosts";
 
 export async function updateApp(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; input: TAppUpdate }) {
   return db().$transaction(async (tx) => {
-    const found = await tx.appRegistration.findFirst({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, select: { tenantId: true } });
+    const found = await tx.appRegistration.findFirst({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, select: { tenantId: true, kind: true } });
     if (!found) throw notFound("App registration");
     assertAppWritable(opts.scope, found);
+    if (opts.input.authorityOverride || opts.input.tokenEndpointOverride) {
+      assertOverridesTrusted(opts.input, found.kind === "multi_tenant" ? null : await appCloud(tx, { workspaceId: opts.workspaceId, tenantId: found.tenantId }));
+    }
     const res = await tx.appRegistration.updateMany({ where: { id: opts.appId, workspaceId: opts.workspaceId, tenantId: found.tenantId }, data: opts.input });
     if (res.count !== 1) throw notFound("App registration");
     const app = await tx.appRegistration.findFirstOrThrow({ where: { id: opts.appId, workspaceId: opts.workspaceId }, select: appSelect });

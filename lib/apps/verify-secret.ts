@@ -19,7 +19,7 @@ export async function verifySecret(p: {
 }): Promise<TVerifyResult> {
   const hosts = hostsFor(p.cloud);
   const res = await clientCredentials(
-    { tokenUrl: p.tokenEndpointOverride ?? tokenEndpoint(hosts, p.tenantSegment), clientId: p.clientId, clientSecret: p.clientSecret },
+    { tokenUrl: p.tokenEndpointOverride ?? tokenEndpoint(hosts, p.tenantSegment), cloud: p.cloud, clientId: p.clientId, clientSecret: p.clientSecret },
     { scope: `${hosts.graphResource}/.default` },
   );
   if (res.ok) return { ok: true };

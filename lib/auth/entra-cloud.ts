@@ -11,3 +11,13 @@ export function cloudLoginBase(cloud: "global" | "usgov" | "china" | "sandbox", 
       return "https://login.microsoftonline.com";
   }
 }
+
+let warned = false;
+
+/** Staff SSO against the sandbox's fake Microsoft is allowed only while SANDBOX_ENABLED is on. */
+export function entraCloudAllowed(e: { AUTH_ENTRA_CLOUD: string; SANDBOX_ENABLED: boolean }): boolean {
+  if (e.AUTH_ENTRA_CLOUD !== "sandbox" || e.SANDBOX_ENABLED) return true;
+  if (!warned) console.warn("[auth] AUTH_ENTRA_CLOUD=sandbox but SANDBOX_ENABLED is off: Microsoft sign-in is turned off.");
+  warned = true;
+  return false;
+}

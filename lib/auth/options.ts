@@ -5,7 +5,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import AzureADProvider from "next-auth/providers/azure-ad";
 import { z } from "zod";
 import { env } from "../env";
-import { cloudLoginBase } from "./entra-cloud";
+import { cloudLoginBase, entraCloudAllowed } from "./entra-cloud";
 import { safeCallbackPath } from "./safe-callback-url";
 import { clientIpFrom } from "./client-ip";
 import { signInWithPassword } from "./password-sign-in";
@@ -32,7 +32,7 @@ function providers(): AuthOptions["providers"] {
       },
     }),
   ];
-  if (e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT) {
+  if (e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT && entraCloudAllowed(e)) {
     const base = cloudLoginBase(e.AUTH_ENTRA_CLOUD, e.SANDBOX_LOGIN_URL);
     const azure = AzureADProvider({ clientId: e.AUTH_ENTRA_CLIENT_ID, clientSecret: e.AUTH_ENTRA_CLIENT_SECRET, tenantId: e.AUTH_ENTRA_TENANT });
     // The provider hard-codes login.microsoftonline.com; point it at the configured cloud instead.

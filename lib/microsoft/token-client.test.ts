@@ -1,6 +1,11 @@
-// Against a real local HTTP server that answers like Microsoft's token endpoint.
+// Against a real local HTTPS server that answers like Microsoft's token endpoint (as the Sandbox
+// cloud's login host: the token client calls nothing else).
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { loadOrCreateTls } from "../../sandbox/tls/tls";
+import { resetEnvCache } from "../env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exported, generateKeyPair, SignJWT } from "./testing-jose";
 import { clientCredentials, exchangeCode, refreshAccessToken } from "./token-client";
@@ -10,7 +15,7 @@ import { cloudHosts } from "./clouds";
 
 const TID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 let base = "";
-let server: http.Server;
+let server: https.Server;
 let keys: Awaited<ReturnType<typeof generateKeyPair>>;
 let lastForm: URLSearchParams | null = null;
 
@@ -24,7 +29,8 @@ function aadError(res: http.ServerResponse, status: number, error: string, code:
 beforeAll(async () => {
   keys = await generateKeyPair("RS256");
   const jwk = { ...(await exported(keys.publicKey)), kid: "k1", use: "sig", alg: "RS256" };
-  server = http.createServer((req, res) => {
+  const tls = loadOrCreateTls(path.resolve(".data/test-ca/probe"), path.resolve(".data/test-ca"));
+  server = https.createServer({ key: tls.key, cert: tls.cert }, (req: http.IncomingMessage, res: http.ServerResponse) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
@@ -44,8 +50,14 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `https://localhost:${(server.address() as AddressInfo).port}`;
+  sandboxLogin(base);
 });
+
+function sandboxLogin(url: string) {
+  Object.assign(process.env, { SANDBOX_ENABLED: "true", SANDBOX_LOGIN_URL: url });
+  resetEnvCache();
+}
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const auth = (secret = "s3cret") => ({ tokenUrl: `${base}/${TID}/oauth2/v2.0/token`, clientId: "cid", clientSecret: secret });
@@ -65,7 +77,17 @@ describe("token client", () => {
   });
   it("types outages and network failures as such", async () => {
     expect(await clientCredentials(auth("outage"), { scope: "s" })).toMatchObject({ ok: false, kind: "http", status: 503, retryAfterSeconds: 7 });
-    expect(await clientCredentials({ ...auth(), tokenUrl: "http://127.0.0.1:1/t" }, { scope: "s" })).toMatchObject({ ok: false, kind: "network" });
+    sandboxLogin("https://localhost:1");
+    expect(await clientCredentials({ ...auth(), tokenUrl: `https://localhost:1/${TID}/oauth2/v2.0/token` }, { scope: "s" })).toMatchObject({ ok: false, kind: "network" });
+    sandboxLogin(base);
+  });
+  it("calls nothing but a Microsoft login host of an enabled cloud", async () => {
+    lastForm = null;
+    for (const tokenUrl of [`http://${base.slice(8)}/${TID}/oauth2/v2.0/token`, `${base}/${TID}/oauth2/v2.0/token?x=1`, `https://127.0.0.1:${new URL(base).port}/${TID}/oauth2/v2.0/token`, "data:application/json,{}"]) {
+      expect(await clientCredentials({ ...auth(), tokenUrl }, { scope: "s" })).toMatchObject({ ok: false, error: "untrusted_endpoint" });
+    }
+    expect(await clientCredentials({ ...auth(), tokenUrl: `${base}/${TID}/oauth2/v2.0/token`, cloud: "global" }, { scope: "s" })).toMatchObject({ ok: false, error: "untrusted_endpoint" });
+    expect(lastForm).toBeNull();
   });
 });
 

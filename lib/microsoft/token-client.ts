@@ -3,11 +3,14 @@ import "server-only";
 // failures: it returns a typed error the diagnostics classifier understands. No secret or token
 // ever goes into an error description.
 import { z } from "zod";
+import { trustedMicrosoftUrl } from "../clouds/trusted-endpoint";
+import type { TCloud } from "./clouds";
 
 export type TTokenSuccess = { ok: true; accessToken: string; refreshToken: string | null; idToken: string | null; expiresIn: number; scopes: string[]; tokenType: string };
 export type TTokenError = { ok: false; kind: "network" | "timeout" | "http"; status: number | null; error: string | null; aadsts: number[]; description: string; suberror: string | null; traceId: string | null; correlationId: string | null; retryAfterSeconds: number | null };
 export type TTokenResult = TTokenSuccess | TTokenError;
-export type TClientAuth = { tokenUrl: string; clientId: string; clientSecret: string; timeoutMs?: number };
+/** cloud: the tenant's cloud, whose login host the token URL must be on (unset: any enabled cloud). */
+export type TClientAuth = { tokenUrl: string; cloud?: TCloud; clientId: string; clientSecret: string; timeoutMs?: number };
 
 const ZSuccess = z.object({
   token_type: z.string(),
@@ -32,10 +35,15 @@ export function aadstsCodes(text: string): number[] {
 }
 
 async function post(auth: TClientAuth, form: Record<string, string>): Promise<TTokenResult> {
+  // The secret and codes go only to the cloud's Microsoft login host, and never follow a redirect.
+  const trusted = trustedMicrosoftUrl(auth.tokenUrl, auth.cloud ?? null, "token");
+  if (!trusted.ok) {
+    return { ok: false, kind: "http", status: null, error: "untrusted_endpoint", aadsts: [], description: `Consentry did not call the token endpoint: ${trusted.reason}`, suberror: null, traceId: null, correlationId: null, retryAfterSeconds: null };
+  }
   const body = new URLSearchParams({ client_id: auth.clientId, client_secret: auth.clientSecret, ...form });
   let res: Response;
   try {
-    res = await fetch(auth.tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body, signal: AbortSignal.timeout(auth.timeoutMs ?? 15_000) });
+    res = await fetch(trusted.url, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body, signal: AbortSignal.timeout(auth.timeoutMs ?? 15_000) });
   } catch (err) {
     const e = err as { name?: string; cause?: { code?: string }; code?: string };
     const timedOut = e.name === "TimeoutError" || e.name === "AbortError";

@@ -5,9 +5,11 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TTenantCreate } from "./schemas";
 import { tenantSelect, toTenantDto } from "./tenant-dto";
 import { resolveDirectoryId } from "./resolve-directory";
+import { assertCloudEnabled } from "../clouds/trusted-endpoint";
 
 export async function createTenant(opts: { workspaceId: string; actor: TAuditActor; input: TTenantCreate }) {
   let input = opts.input;
+  assertCloudEnabled(input.cloud);
   let warning: string | null = null;
   if (!input.directoryId && input.primaryDomain) {
     const r = await resolveDirectoryId(input.cloud, input.primaryDomain);

@@ -4,9 +4,11 @@ import { conflict, notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TTenantUpdate } from "./schemas";
 import { tenantSelect, toTenantDto } from "./tenant-dto";
+import { assertCloudEnabled } from "../clouds/trusted-endpoint";
 
 export async function updateTenant(opts: { workspaceId: string; tenantId: string; actor: TAuditActor; input: TTenantUpdate }) {
   const { input } = opts;
+  assertCloudEnabled(input.cloud);
   const current = await db().tenant.findFirst({ where: { id: opts.tenantId, workspaceId: opts.workspaceId }, select: { id: true, directoryId: true, primaryDomain: true } });
   if (!current) throw notFound("Tenant");
   const directoryId = input.directoryId === undefined ? current.directoryId : input.directoryId;

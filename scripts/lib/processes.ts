@@ -100,7 +100,7 @@ export function isBuildStale(): boolean {
   const id = ".next/BUILD_ID";
   if (!existsSync(id)) return true;
   const built = statSync(id).mtimeMs;
-  const sources = ["app", "components", "lib", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"];
+  const sources = ["app", "components", "lib", "next.config.ts", "proxy.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"];
   return sources.some((s) => newestMtime(s) > built);
 }
 

@@ -4,6 +4,7 @@ import { getScope } from "@/lib/auth/session";
 import { needsSetup } from "@/lib/staff/bootstrap-owner";
 import { env } from "@/lib/env";
 import { safeCallbackPath } from "@/lib/auth/safe-callback-url";
+import { entraCloudAllowed } from "@/lib/auth/entra-cloud";
 import { LoginForm } from "./login-form";
 import { firstParams } from "@/lib/http/search-params";
 
@@ -14,7 +15,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await getScope()) redirect("/");
   const sp = firstParams(await searchParams);
   const e = env();
-  const hasSso = !!(e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT);
+  const hasSso = !!(e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT) && entraCloudAllowed(e);
   // Only our own origin is accepted as a post-login destination (a repeated key is an array).
   const callbackUrl = safeCallbackPath(sp.callbackUrl, e.CONSENTRY_PUBLIC_URL);
   const error = Array.isArray(sp.error) ? sp.error[0] : sp.error;

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { requirePageScope } from "@/lib/auth/session";
 import { canConnectMailboxes, canManageApps, canManageTenants } from "@/lib/auth/permissions";
 import { getTenant } from "@/lib/tenants/get-tenant";
+import { sandboxEnabled } from "@/lib/clouds/trusted-endpoint";
 import { TenantClient } from "./tenant-client";
 
 export default async function TenantPage({ params }: { params: Promise<{ tenantId: string }> }) {
@@ -16,6 +17,7 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
     <TenantClient
       tenantId={tenantId}
       initialName={tenant.displayName}
+      sandboxEnabled={sandboxEnabled()}
       can={{ manageTenant: canManageTenants(scope.role), manageApps: canManageApps(scope.role), connect: canConnectMailboxes(scope.role) }}
     />
   );

@@ -20,7 +20,7 @@ import { StatusLinksCard } from "@/components/tenants/status-links-card";
 
 export type TCan = { manageTenant: boolean; manageApps: boolean; connect: boolean };
 
-export function TenantClient({ tenantId, initialName, can }: { tenantId: string; initialName: string; can: TCan }) {
+export function TenantClient({ tenantId, initialName, can, sandboxEnabled }: { tenantId: string; initialName: string; can: TCan; sandboxEnabled: boolean }) {
   const router = useRouter();
   const qc = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -61,6 +61,7 @@ export function TenantClient({ tenantId, initialName, can }: { tenantId: string;
             {t ? (
               <TenantForm
                 key={t.updatedAt}
+                sandboxEnabled={sandboxEnabled}
                 disabled={!can.manageTenant}
                 initial={{ displayName: t.displayName, directoryId: t.directoryId ?? "", primaryDomain: t.primaryDomain ?? "", cloud: t.cloud, notes: t.notes }}
                 submitLabel="Save changes"

@@ -8,7 +8,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
 import { TenantForm, toTenantBody } from "@/components/tenants/tenant-form";
 
-export function NewTenantClient() {
+export function NewTenantClient({ sandboxEnabled }: { sandboxEnabled: boolean }) {
   const router = useRouter();
   const qc = useQueryClient();
   return (
@@ -17,6 +17,7 @@ export function NewTenantClient() {
       <Card>
         <TenantForm
           submitLabel="Add tenant"
+          sandboxEnabled={sandboxEnabled}
           onSubmit={async (v) => {
             const { tenant } = await apiFetch<{ tenant: TTenant & { warning?: string | null } }>("/api/tenants", { method: "POST", body: toTenantBody(v) });
             if (tenant.warning) toast(tenant.warning, "error");

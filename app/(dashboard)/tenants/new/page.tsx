@@ -2,6 +2,7 @@
 import { notFound } from "next/navigation";
 import { requirePageScope } from "@/lib/auth/session";
 import { canManageTenants } from "@/lib/auth/permissions";
+import { sandboxEnabled } from "@/lib/clouds/trusted-endpoint";
 import { NewTenantClient } from "./new-tenant-client";
 
 export const metadata = { title: "Add tenant" };
@@ -9,5 +10,5 @@ export const metadata = { title: "Add tenant" };
 export default async function NewTenantPage() {
   const scope = await requirePageScope();
   if (!canManageTenants(scope.role)) notFound();
-  return <NewTenantClient />;
+  return <NewTenantClient sandboxEnabled={sandboxEnabled()} />;
 }

@@ -4,6 +4,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
+import { isNavigableSignInUrl } from "@/lib/microsoft/trusted-endpoint";
 import { mailboxKeys, tenantKeys } from "@/lib/queries/keys";
 import type { TMailbox } from "@/lib/queries/types";
 import { ago, dateTime, until } from "@/lib/format";
@@ -51,7 +52,8 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
   const [deleting, setDeleting] = useState(false);
   const connect = useMutation({
     mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/connect`, { method: "POST" }),
-    onSuccess: (r) => window.location.assign(r.url),
+    // Follow only an https Microsoft (or loopback sandbox) sign-in URL, whatever the server says.
+    onSuccess: (r) => (isNavigableSignInUrl(r.url) ? window.location.assign(r.url) : toast("Consentry refused to open a sign-in address that isn't Microsoft's. Check the app's authority override.", "error")),
     onError: (e: Error) => toast(e.message, "error"),
   });
   const sendLink = useMutation({
