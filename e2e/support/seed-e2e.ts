@@ -28,13 +28,14 @@ export async function seedE2e(password: string) {
   // One app and one mailbox per tenant, for the cross-tenant suites.
   const { sealValue } = await import("../../lib/crypto");
   const appAndMailbox = async (workspaceId: string, tenantId: string, domain: string) => {
+    const secretId = randomUUID();
     const app = await prisma.appRegistration.create({
       data: {
         workspaceId,
         tenantId,
         displayName: `${domain} app`,
         clientId: randomUUID(),
-        secrets: { create: { workspaceId, sealedValue: sealValue(`secret-of-${domain}-${randomUUID()}`, "client_secret"), last4: "abcd", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
+        secrets: { create: { id: secretId, workspaceId, sealedValue: sealValue(`secret-of-${domain}-${randomUUID()}`, "client_secret", { workspaceId, rowId: secretId }), last4: "abcd", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
       },
     });
     const mb = await prisma.mailbox.create({ data: { workspaceId, tenantId, appRegistrationId: app.id, address: `helpdesk@${domain}` } });
@@ -49,8 +50,9 @@ export async function seedE2e(password: string) {
   const { SEED } = await import("../../sandbox/directory/seed");
   const sandboxTenant = async (name: string, t: { id: string; domain: string; clientId: string; secret: string }) => {
     const tenant = await prisma.tenant.create({ data: { workspaceId: a.id, displayName: name, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" } });
+    const secretId = randomUUID();
     const app = await prisma.appRegistration.create({
-      data: { workspaceId: a.id, tenantId: tenant.id, displayName: `${name} mail`, clientId: t.clientId, secrets: { create: { workspaceId: a.id, sealedValue: sealValue(t.secret, "client_secret"), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 180 * 86_400_000), status: "active" } } },
+      data: { workspaceId: a.id, tenantId: tenant.id, displayName: `${name} mail`, clientId: t.clientId, secrets: { create: { id: secretId, workspaceId: a.id, sealedValue: sealValue(t.secret, "client_secret", { workspaceId: a.id, rowId: secretId }), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 180 * 86_400_000), status: "active" } } },
     });
     const helpdesk = await prisma.mailbox.create({ data: { workspaceId: a.id, tenantId: tenant.id, appRegistrationId: app.id, address: `helpdesk@${t.domain}` } });
     return { tenant: tenant.id, app: app.id, helpdesk: helpdesk.id };

@@ -83,7 +83,7 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
   }
 
   const verifierRow = await db().consentRequest.findUniqueOrThrow({ where: { id: req.id }, omit: { sealedCodeVerifier: false } });
-  const redeemed = await redeemCode(loaded.ms, { code: q.code ?? "", codeVerifier: unsealValue(verifierRow.sealedCodeVerifier!, "code_verifier") });
+  const redeemed = await redeemCode(loaded.ms, { code: q.code ?? "", codeVerifier: unsealValue(verifierRow.sealedCodeVerifier!, "code_verifier", { workspaceId: req.workspaceId, rowId: req.id }) });
   if (!redeemed.ok) {
     await fail(req.id, !!req.linkTokenHash, redeemed.diagnosis);
     return { redirect: resultUrl(state) };
@@ -116,9 +116,9 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
       oid: who.oid,
       tid: who.tid,
       scopes: redeemed.scopes,
-      sealedRefreshToken: sealValue(redeemed.refreshToken, "refresh_token"),
+      sealedRefreshToken: sealValue(redeemed.refreshToken, "refresh_token", { workspaceId: req.workspaceId, rowId: mailboxId }),
       refreshTokenIssuedAt: now,
-      sealedAccessToken: sealValue(redeemed.accessToken, "access_token"),
+      sealedAccessToken: sealValue(redeemed.accessToken, "access_token", { workspaceId: req.workspaceId, rowId: mailboxId }),
       accessTokenResource: redeemed.resource,
       accessTokenExpiresAt: new Date(now.getTime() + redeemed.expiresIn * 1000),
       lastRefreshAt: now,

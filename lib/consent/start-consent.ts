@@ -58,7 +58,7 @@ async function beginRoundTrip(consentRequestId: string): Promise<TStarted> {
   const prompt = req.kind === "user" ? (req.tenant.adminConsentAt && loaded.app.defaultPrompt === "consent" ? "select_account" : loaded.app.defaultPrompt) : null;
   await db().consentRequest.update({
     where: { id: req.id },
-    data: { stateHash: hashToken(state), stateExpiresAt: new Date(Date.now() + STATE_TTL_MS), sealedCodeVerifier: sealValue(verifier, "code_verifier"), nonce, prompt, status: "pending" },
+    data: { stateHash: hashToken(state), stateExpiresAt: new Date(Date.now() + STATE_TTL_MS), sealedCodeVerifier: sealValue(verifier, "code_verifier", { workspaceId: req.workspaceId, rowId: req.id }), nonce, prompt, status: "pending" },
   });
   const url =
     req.kind === "admin"

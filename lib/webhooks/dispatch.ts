@@ -69,7 +69,7 @@ async function deliverOne(c: TClaimed, workerId: string) {
   const mine = { id: c.id, claimedBy: workerId, status: "delivering" as const };
   if (!ep) return;
   const body = JSON.stringify(c.payload);
-  const secret = unsealValue(ep.sealedSecret, "generic");
+  const secret = unsealValue(ep.sealedSecret, "generic", { workspaceId: ep.workspaceId, rowId: ep.id });
   const r = await postJson(ep.url, body, { "content-type": "application/json", "user-agent": "Consentry-Webhooks/1", "consentry-event": c.eventType, "consentry-delivery": c.id, "consentry-signature": signPayload(secret, body) }, env().WEBHOOK_ALLOW_PRIVATE);
   const now = new Date();
   if ("status" in r && r.status >= 200 && r.status < 300) {

@@ -48,9 +48,10 @@ export async function createWebhook(ctx: TCtx & { input: z.infer<typeof ZWebhook
   const { input } = ctx;
   if (!input.hasAllTenants) await assertTenants(ctx.workspaceId, input.tenantIds);
   const secret = `whsec_${randomBytes(32).toString("base64url")}`;
+  const id = crypto.randomUUID(); // chosen here: the sealed secret is bound to its row
   return db().$transaction(async (tx) => {
     const w = await tx.webhookEndpoint.create({
-      data: { workspaceId: ctx.workspaceId, url: input.url, description: input.description, events: [...new Set(input.events)], hasAllTenants: input.hasAllTenants, tenantIds: input.hasAllTenants ? [] : [...new Set(input.tenantIds)], sealedSecret: sealValue(secret, "generic"), createdByEmail: ctx.actor.email },
+      data: { id, workspaceId: ctx.workspaceId, url: input.url, description: input.description, events: [...new Set(input.events)], hasAllTenants: input.hasAllTenants, tenantIds: input.hasAllTenants ? [] : [...new Set(input.tenantIds)], sealedSecret: sealValue(secret, "generic", { workspaceId: ctx.workspaceId, rowId: id }), createdByEmail: ctx.actor.email },
       select: endpointSelect,
     });
     await writeAudit(tx, ctx.actor, { action: "webhook.create", targetType: "webhook", targetId: w.id, detail: { url: w.url, events: w.events } });
