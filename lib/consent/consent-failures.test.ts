@@ -22,8 +22,6 @@ afterAll(() => sb?.stop());
 
 type TStep = { kind: "callback"; query: Record<string, string> } | { kind: "microsoft_error"; html: string };
 
-/** A person on Microsoft's pages: signs in, then accepts or cancels consent, or takes the
- *  "return without consent" link of the admin-approval page. */
 /** Puts another secret value on the app's secrets (each sealed to its own row). */
 async function resealSecret(f: Awaited<ReturnType<typeof mailboxWithSandboxGrant>>, value: string) {
   for (const s of await db().appSecret.findMany({ where: { appRegistrationId: f.appId }, select: { id: true, workspaceId: true } })) {
@@ -31,6 +29,8 @@ async function resealSecret(f: Awaited<ReturnType<typeof mailboxWithSandboxGrant
   }
 }
 
+/** A person on Microsoft's pages: signs in, then accepts or cancels consent, or takes the
+ *  "return without consent" link of the admin-approval page. */
 async function throughMicrosoft(url: string, upn: string, consent: "accept" | "cancel" = "accept"): Promise<TStep> {
   const flowOf = (html: string) => /name="flow" value="([^"]+)"/.exec(html)?.[1] ?? "";
   const toCallback = (r: Response): TStep => ({ kind: "callback", query: Object.fromEntries(new URL(r.headers.get("location")!).searchParams) });

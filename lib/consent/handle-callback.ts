@@ -9,6 +9,7 @@ import { sealValue, unsealValue } from "../crypto";
 import { writeAudit } from "../audit/write-audit";
 import { hashToken, safeEqual, tokenPurpose } from "./secure-token";
 import { loadAppForConsent } from "./load-app-for-consent";
+import { completeLinkOf } from "./consent-links";
 import { checkIdToken, diagnoseRedirectError, redeemCode, type TDiagnosis } from "./ms-adapter";
 
 export type TCallbackQuery = {
@@ -75,6 +76,7 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
           ...(!req.tenant.directoryId && returnedTid ? { directoryId: returnedTid } : {}),
         },
       });
+      await completeLinkOf(tx, req);
       await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: mismatch ? "tenant_mismatch" : "admin_consent_granted", resultDetail: { returnedTenantId: returnedTid, expectedTenantId: req.tenant.directoryId, scopes, tenantMismatch: mismatch } } });
       await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, level: mismatch ? "warn" : "info", code: "admin_consent_granted", message: mismatch ? `Organization consent was granted in tenant ${returnedTid}, not the tenant on file (${req.tenant.directoryId}).` : "Organization consent granted.", detail: { scopes } } });
       await writeAudit(tx, actor, { action: "tenant.admin_consent", targetType: "tenant", targetId: req.tenantId, tenantId: req.tenantId, detail: { scopes, returnedTenantId: returnedTid } });
@@ -128,6 +130,7 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
     // Re-connect replaces only the token set: the mailbox, its settings, sync state and history stay.
     await tx.grant.upsert({ where: { mailboxId }, create: { ...grantData, workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }, update: grantData });
     await tx.mailbox.update({ where: { id: mailboxId }, data: { state: "connected", stateCode: null, nextSyncAt: now } });
+    await completeLinkOf(tx, req);
     await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: "connected", resultDetail: { signedIn: who.upn, scopes: redeemed.scopes } } });
     await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId, level: "info", code: "connected", message: `Connected as ${who.upn}.`, detail: { scopes: redeemed.scopes } } });
     await writeAudit(tx, actor, { action: "mailbox.connect", targetType: "mailbox", targetId: mailboxId, tenantId: req.tenantId, detail: { upn: who.upn, scopes: redeemed.scopes } });

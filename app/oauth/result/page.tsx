@@ -85,7 +85,7 @@ export default async function OAuthResultPage({ searchParams }: { searchParams: 
         </>
       )}
       <div className="mt-6 flex gap-3">
-        {v.isLink && v.status === "pending" && (
+        {v.canRetry && (
           <form method="post" action="/api/oauth/retry">
             <input type="hidden" name="state" value={sp.state} />
             <button className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700" type="submit">Try again</button>
