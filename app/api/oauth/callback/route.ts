@@ -1,10 +1,19 @@
-// OAuth redirect for user and admin consent. Always ends on a page, never a bare 400.
+// OAuth redirect for user and admin consent. Always ends on a page, never a bare 400: a refused
+// callback (forged, unknown, unbound or replayed state) is answered here with its explanation and
+// a 4xx status, since a redirect to a page would answer 200 (the App Router can't set a page's status).
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { getScope } from "@/lib/auth/session";
 import { handleCallback } from "@/lib/consent/handle-callback";
 import { STATE_COOKIE } from "@/lib/consent/start-consent";
 import { publicUrl } from "@/lib/http/public-url";
+import { REFUSAL_STATUS, refusalHtml } from "@/lib/consent/refusal-text";
+
+function refused(code: string) {
+  const res = new NextResponse(refusalHtml(code), { status: REFUSAL_STATUS[code] ?? 400, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  res.cookies.delete({ name: STATE_COOKIE, path: "/api/oauth" });
+  return res;
+}
 
 const ZQuery = z.object({
   code: z.string().max(4096).optional(),
@@ -18,10 +27,12 @@ const ZQuery = z.object({
 
 async function handle(req: NextRequest, params: URLSearchParams) {
   const parsed = ZQuery.safeParse(Object.fromEntries(params));
-  if (!parsed.success) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
+  if (!parsed.success) return refused("bad_callback");
   try {
     const scope = await getScope();
     const out = await handleCallback({ query: parsed.data, cookieState: req.cookies.get(STATE_COOKIE)?.value, staffUserId: scope?.staffUserId ?? null });
+    const refusal = /^\/oauth\/result\?error=([a-z_]+)$/.exec(out.redirect)?.[1];
+    if (refusal && refusal in REFUSAL_STATUS) return refused(refusal);
     const res = NextResponse.redirect(publicUrl(out.redirect), 303);
     res.cookies.delete({ name: STATE_COOKIE, path: "/api/oauth" });
     return res;
@@ -38,6 +49,6 @@ export async function GET(req: NextRequest) {
 // response_mode=form_post
 export async function POST(req: NextRequest) {
   const text = await req.text();
-  if (text.length > 64 * 1024) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
+  if (text.length > 64 * 1024) return refused("bad_callback");
   return handle(req, new URLSearchParams(text));
 }
