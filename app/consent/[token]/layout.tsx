@@ -1,7 +1,7 @@
 // A consent link that can't be used (tampered, unknown, used, withdrawn, expired) keeps its
 // friendly explanation but answers 404: the App Router can't set a page's status, so the page
-// calls notFound() and this layout, which receives the token, renders the explanation instead
-// of the (empty) not-found boundary.
+// calls notFound() and this layout, which receives the token, renders the explanation above the
+// (empty) not-found boundary.
 import type { Metadata } from "next";
 import { PublicShell } from "@/components/public-shell";
 import { CONSENT_LINK_DEAD, resolveConsentLinkOnce } from "./resolve-once";
@@ -18,6 +18,8 @@ export default async function ConsentLinkLayout({ children, params }: { children
     <PublicShell>
       <h1 className="text-xl font-semibold text-slate-900" data-testid="consent-link-state">{d.title}</h1>
       <p className="mt-2 text-slate-600">{d.body}</p>
+      {/* The page still renders: its notFound() is what sets the 404 (its boundary shows nothing). */}
+      {children}
     </PublicShell>
   );
 }
