@@ -42,13 +42,14 @@ export async function seedDemo(opts: { password: string; mint?: TMintToken }) {
     let tenant = await prisma.tenant.findFirst({ where: { workspaceId: ws.id, directoryId: t.seed.id } });
     if (!tenant) {
       tenant = await prisma.tenant.create({ data: { workspaceId: ws.id, displayName: t.displayName, directoryId: t.seed.id, primaryDomain: t.seed.domain, cloud: "sandbox" } });
+      const secretId = crypto.randomUUID(); // the sealed secret is bound to its row
       const app = await prisma.appRegistration.create({
         data: {
           workspaceId: ws.id,
           tenantId: tenant.id,
           displayName: `${t.displayName} helpdesk mail`,
           clientId: t.seed.clientId,
-          secrets: { create: { workspaceId: ws.id, sealedValue: sealValue(t.seed.secret, "client_secret"), last4: t.seed.secret.slice(-4), expiresAt: new Date(Date.now() + t.secretDays * 86_400_000), status: "active" } },
+          secrets: { create: { id: secretId, workspaceId: ws.id, sealedValue: sealValue(t.seed.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }), last4: t.seed.secret.slice(-4), expiresAt: new Date(Date.now() + t.secretDays * 86_400_000), status: "active" } },
         },
       });
       await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address: `helpdesk@${t.seed.domain}` } });
@@ -63,7 +64,7 @@ export async function seedDemo(opts: { password: string; mint?: TMintToken }) {
       const scopes = [`${OUTLOOK}/IMAP.AccessAsUser.All`, `${OUTLOOK}/SMTP.Send`];
       const tok = await opts.mint({ upn: p.address, clientId: p.seed.clientId, scopes: [...scopes, "offline_access"] });
       const mb = await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId, appRegistrationId: app.id, address: p.address, state: "connected" } });
-      await prisma.grant.create({ data: { workspaceId: ws.id, tenantId, mailboxId: mb.id, upn: p.address, oid: crypto.randomUUID(), tid: p.seed.id, scopes, sealedRefreshToken: sealValue(tok.refresh_token, "refresh_token"), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
+      await prisma.grant.create({ data: { workspaceId: ws.id, tenantId, mailboxId: mb.id, upn: p.address, oid: crypto.randomUUID(), tid: p.seed.id, scopes, sealedRefreshToken: sealValue(tok.refresh_token, "refresh_token", { workspaceId: ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
     }
   }
   const passwordHash = await hashPassword(opts.password);

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 import { prepareDatabase } from "./lib/prepare-database";
+import { resealOnStart } from "./lib/reseal-on-start";
 import { loadOrCreateLocalSecrets } from "./lib/local-secrets";
 import { bin, isBuildStale, isPortFree, startChild, stopChildren, waitForHttp, type TChild } from "./lib/processes";
 import { launchSandbox } from "./lib/sandbox-launch";
@@ -59,6 +60,7 @@ async function main() {
   };
   Object.assign(process.env, env);
   resetEnvCache();
+  await resealOnStart({ databaseUrl: database.url, keySpec: env.CONSENTRY_ENCRYPTION_KEY!, log });
 
   let shuttingDown = false;
   const shutdown = async (code = 0) => {

@@ -6,6 +6,7 @@ import { prepareDatabase } from "./lib/prepare-database";
 import { bin } from "./lib/processes";
 import { embeddedDbPassword, productionRefusals } from "./lib/production-checks";
 import { env } from "../lib/env";
+import { resealOnStart } from "./lib/reseal-on-start";
 
 if (!process.env.CONSENTRY_ENCRYPTION_KEY || !process.env.NEXTAUTH_SECRET) {
   console.error("Set CONSENTRY_ENCRYPTION_KEY and NEXTAUTH_SECRET (see README: Production).");
@@ -25,6 +26,7 @@ if (refusals.length) {
 }
 const dataDir = path.resolve(e.CONSENTRY_DATA_DIR);
 const db = await prepareDatabase({ dataDir, password: e.DATABASE_URL ? undefined : embeddedDbPassword(dataDir), log: (l) => console.log(`[start] ${l}`) });
+if (e.CONSENTRY_ENCRYPTION_KEY) await resealOnStart({ databaseUrl: db.url, keySpec: e.CONSENTRY_ENCRYPTION_KEY, log: (l) => console.log(`[start] ${l}`) });
 const web = spawn(bin("next"), ["start", "-p", process.env.PORT ?? "3000"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: "production" } });
 const stop = () => web.kill("SIGTERM");
 process.on("SIGINT", stop);

@@ -34,13 +34,14 @@ export async function mailboxWithSandboxGrant(sb: TTestSandbox, address: string,
   const signedIn = o.signedIn ?? address;
   const ws = await db().workspace.create({ data: { name: "Sandbox grant", slug: `sg-${randomUUID()}` } });
   const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: t.domain, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" } });
+  const secretId = randomUUID();
   const app = await db().appRegistration.create({
-    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: t.clientId, secrets: { create: { workspaceId: ws.id, sealedValue: sealValue(t.secret, "client_secret"), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000 * 300), status: "active" } } },
+    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: t.clientId, secrets: { create: { id: secretId, workspaceId: ws.id, sealedValue: sealValue(t.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000 * 300), status: "active" } } },
   });
   const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state: "connected", ...o.mailbox } });
   const tok = await sb.admin("POST", "/admin/tokens", { upn: signedIn, clientId: t.clientId, scopes: [...scopes, "offline_access"] });
   if (tok.status !== 200) throw new Error(`sandbox refused to mint a token: ${JSON.stringify(tok.body)}`);
-  await db().grant.create({ data: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, upn: signedIn, oid: randomUUID(), tid: t.id, scopes, sealedRefreshToken: sealValue(tok.body.refresh_token, "refresh_token"), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
+  await db().grant.create({ data: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, upn: signedIn, oid: randomUUID(), tid: t.id, scopes, sealedRefreshToken: sealValue(tok.body.refresh_token, "refresh_token", { workspaceId: ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
   const scope: TScope = { staffUserId: randomUUID(), email: "admin@msp.test", name: "Admin", workspaceId: ws.id, workspaceName: "Sandbox grant", role: "admin", hasAllTenants: true, tenantIds: [] };
   return { ctx: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id }, appId: app.id, scope, issued: [tok.body.refresh_token as string, tok.body.access_token as string] };
 }

@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { toast } from "@/components/ui/toaster";
 
-type TLink = { url: string; expiresAt: string };
+type TLink = { id: string; url: string; expiresAt: string };
 type TEmail = { ok: true; to: string; from: string } | { ok: false; to: string; diagnosis: TDiagnosisView };
 
 export function EmailLinkForm({ endpoint, body, defaultTo, placeholder, onLink }: { endpoint: string; body: Record<string, unknown>; defaultTo?: string; placeholder?: string; onLink: (l: TLink) => void }) {

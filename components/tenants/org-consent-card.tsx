@@ -14,14 +14,15 @@ import { Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toaster";
 import { EmailLinkForm } from "@/components/consent/email-link-form";
+import { RevokeLinkButton } from "@/components/consent/revoke-link-button";
 
 export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canRequest: boolean }) {
   const apps = useQuery({ queryKey: appKeys.list(tenant.id), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenant.id}`) });
   const [appId, setAppId] = useState("");
   const chosen = appId || apps.data?.apps[0]?.id || "";
-  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [link, setLink] = useState<{ id: string; url: string; expiresAt: string } | null>(null);
   const createLink = useMutation({
-    mutationFn: () => apiFetch<{ link: { url: string; expiresAt: string } }>(`/api/tenants/${tenant.id}/admin-consent-links`, { method: "POST", body: { appRegistrationId: chosen } }),
+    mutationFn: () => apiFetch<{ link: { id: string; url: string; expiresAt: string } }>(`/api/tenants/${tenant.id}/admin-consent-links`, { method: "POST", body: { appRegistrationId: chosen } }),
     onSuccess: (r) => setLink(r.link),
     onError: (e: Error) => toast(e.message, "error"),
   });
@@ -58,7 +59,8 @@ export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canReq
           {link && (
             <div className="rounded-md bg-slate-50 p-3" data-testid="org-consent-link">
               <CopyField label="Send this link to the customer's admin" value={link.url} />
-              <p className="mt-1 text-xs text-slate-500">Expires {dateTime(link.expiresAt)}. No Consentry account needed.</p>
+              <p className="mt-1 text-xs text-slate-500">Works until consent is granted, expires {dateTime(link.expiresAt)}. No Consentry account needed.</p>
+              <RevokeLinkButton key={link.id} tenantId={tenant.id} linkId={link.id} />
             </div>
           )}
         </div>

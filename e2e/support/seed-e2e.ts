@@ -40,13 +40,14 @@ export async function seedE2e(password: string) {
   // One app and one mailbox per tenant, for the cross-tenant suites.
   const { sealValue } = await import("../../lib/crypto");
   const appAndMailbox = async (workspaceId: string, tenantId: string, domain: string) => {
+    const secretId = randomUUID();
     const app = await prisma.appRegistration.create({
       data: {
         workspaceId,
         tenantId,
         displayName: `${domain} app`,
         clientId: randomUUID(),
-        secrets: { create: { workspaceId, sealedValue: sealValue(`secret-of-${domain}-${randomUUID()}`, "client_secret"), last4: "abcd", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
+        secrets: { create: { id: secretId, workspaceId, sealedValue: sealValue(`secret-of-${domain}-${randomUUID()}`, "client_secret", { workspaceId, rowId: secretId }), last4: "abcd", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
       },
     });
     const mb = await prisma.mailbox.create({ data: { workspaceId, tenantId, appRegistrationId: app.id, address: `helpdesk@${domain}` } });
@@ -61,8 +62,9 @@ export async function seedE2e(password: string) {
   const { SEED } = await import("../../sandbox/directory/seed");
   const sandboxTenant = async (name: string, t: { id: string; domain: string; clientId: string; secret: string }) => {
     const tenant = await prisma.tenant.create({ data: { workspaceId: a.id, displayName: name, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" } });
+    const secretId = randomUUID();
     const app = await prisma.appRegistration.create({
-      data: { workspaceId: a.id, tenantId: tenant.id, displayName: `${name} mail`, clientId: t.clientId, secrets: { create: { workspaceId: a.id, sealedValue: sealValue(t.secret, "client_secret"), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 180 * 86_400_000), status: "active" } } },
+      data: { workspaceId: a.id, tenantId: tenant.id, displayName: `${name} mail`, clientId: t.clientId, secrets: { create: { id: secretId, workspaceId: a.id, sealedValue: sealValue(t.secret, "client_secret", { workspaceId: a.id, rowId: secretId }), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 180 * 86_400_000), status: "active" } } },
     });
     const helpdesk = await prisma.mailbox.create({ data: { workspaceId: a.id, tenantId: tenant.id, appRegistrationId: app.id, address: `helpdesk@${t.domain}` } });
     return { tenant: tenant.id, app: app.id, helpdesk: helpdesk.id };
@@ -92,12 +94,12 @@ async function seedScopedObjects(o: { a: string; b: string; alpha: string; beta:
       kind: "multi_tenant",
       displayName: "Acme shared MSP app",
       clientId: randomUUID(),
-      secrets: { create: { workspaceId: o.a, sealedValue: sealValue(`secret-of-msp-${randomUUID()}`, "client_secret"), last4: "wxyz", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
+      secrets: { create: { ...((id) => ({ id, workspaceId: o.a, sealedValue: sealValue(`secret-of-msp-${randomUUID()}`, "client_secret", { workspaceId: o.a, rowId: id }) }))(randomUUID()), last4: "wxyz", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
     },
   });
   const webhook = (workspaceId: string, url: string, tenantIds: string[] | null) =>
     prisma.webhookEndpoint.create({
-      data: { workspaceId, url, events: ["mailbox.state_changed"], sealedSecret: sealValue(`whsec-${randomUUID()}`, "generic"), hasAllTenants: !tenantIds, tenantIds: tenantIds ?? [], isEnabled: false, createdByEmail: "owner@acme.test" },
+      data: { ...((id) => ({ id, sealedSecret: sealValue(`whsec-${randomUUID()}`, "generic", { workspaceId, rowId: id }) }))(randomUUID()), workspaceId, url, events: ["mailbox.state_changed"], hasAllTenants: !tenantIds, tenantIds: tenantIds ?? [], isEnabled: false, createdByEmail: "owner@acme.test" },
       select: { id: true },
     });
   const allWebhook = await webhook(o.a, "https://hooks.example.com/all-tenants", null);

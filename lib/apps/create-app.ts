@@ -20,7 +20,9 @@ export async function createApp(opts: { workspaceId: string; actor: TAuditActor;
     if (input.kind !== "multi_tenant") cloud = t.cloud;
   }
   assertOverridesTrusted(input, cloud);
-  const sealed = sealValue(input.secret.value, "client_secret");
+  // The id is chosen here because the sealed value is bound to its row.
+  const secretId = crypto.randomUUID();
+  const sealed = sealValue(input.secret.value, "client_secret", { workspaceId: opts.workspaceId, rowId: secretId });
   return db().$transaction(async (tx) => {
     const app = await tx.appRegistration.create({
       data: {
@@ -33,7 +35,7 @@ export async function createApp(opts: { workspaceId: string; actor: TAuditActor;
         defaultPrompt: input.defaultPrompt,
         authorityOverride: input.authorityOverride ?? null,
         tokenEndpointOverride: input.tokenEndpointOverride ?? null,
-        secrets: { create: { workspaceId: opts.workspaceId, sealedValue: sealed, last4: input.secret.value.slice(-4), expiresAt: input.secret.expiresAt, status: "active" } },
+        secrets: { create: { id: secretId, workspaceId: opts.workspaceId, sealedValue: sealed, last4: input.secret.value.slice(-4), expiresAt: input.secret.expiresAt, status: "active" } },
       },
       select: appSelect,
     });

@@ -60,7 +60,7 @@ async function fixture(cloud: "global" | "sandbox", overrides: { tokenEndpointOv
   const ws = await db().workspace.create({ data: { name: "Egress", slug: `eg-${randomUUID()}` } });
   const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "Contoso", directoryId: TID, cloud } });
   const app = await db().appRegistration.create({
-    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: randomUUID(), ...overrides, secrets: { create: { workspaceId: ws.id, sealedValue: sealValue("the-client-secret", "client_secret"), last4: "cret", expiresAt: new Date(Date.now() + 86_400_000 * 100), status: "active" } } },
+    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: randomUUID(), ...overrides, secrets: { create: { ...((id) => ({ id, workspaceId: ws.id, sealedValue: sealValue("the-client-secret", "client_secret", { workspaceId: ws.id, rowId: id }) }))(randomUUID()), last4: "cret", expiresAt: new Date(Date.now() + 86_400_000 * 100), status: "active" } } },
   });
   const scope: TScope = { staffUserId: randomUUID(), email: "admin@msp.test", name: "Admin", workspaceId: ws.id, workspaceName: "Egress", role: "admin", hasAllTenants: true, tenantIds: [] };
   return { ws, tenant, app, scope, actor: { workspaceId: ws.id, email: "admin@msp.test" } };
@@ -77,7 +77,7 @@ describe("override URLs never carry a secret off Microsoft's hosts", () => {
   it("the refresh path (a connected mailbox) doesn't call it either", async () => {
     const f = await fixture("global", { tokenEndpointOverride: `${evil.base}/${TID}/oauth2/v2.0/token` });
     const mb = await db().mailbox.create({ data: { workspaceId: f.ws.id, tenantId: f.tenant.id, appRegistrationId: f.app.id, address: "a@contoso.test", state: "connected" } });
-    await db().grant.create({ data: { workspaceId: f.ws.id, tenantId: f.tenant.id, mailboxId: mb.id, upn: "a@contoso.test", oid: randomUUID(), tid: TID, scopes: ["https://outlook.office.com/IMAP.AccessAsUser.All"], sealedRefreshToken: sealValue("the-refresh-token", "refresh_token"), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
+    await db().grant.create({ data: { workspaceId: f.ws.id, tenantId: f.tenant.id, mailboxId: mb.id, upn: "a@contoso.test", oid: randomUUID(), tid: TID, scopes: ["https://outlook.office.com/IMAP.AccessAsUser.All"], sealedRefreshToken: sealValue("the-refresh-token", "refresh_token", { workspaceId: f.ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
     const r = await verifyApp({ workspaceId: f.ws.id, appId: f.app.id, scope: f.scope, actor: f.actor });
     expect(r.ok).toBe(false);
     expect(evil.hits).toEqual([]);

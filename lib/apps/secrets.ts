@@ -31,7 +31,7 @@ export async function verifyApp(opts: { workspaceId: string; appId: string; scop
   const secret = await db().appSecret.findFirst({ where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" }, orderBy: { createdAt: "desc" }, omit: { sealedValue: false } });
   if (!secret) return { ok: false, code: "secret_missing", title: "No active client secret", cause: "The app has no active secret to verify.", fixSteps: ["Add a client secret under Rotate secret."], retryable: false };
   const result = (await verifyByRefresh(opts.workspaceId, app.id, tenant.id, tenant.cloud)) ?? {
-    ...(await verifySecret({ cloud: tenant.cloud, tenantSegment, clientId: app.clientId, clientSecret: unsealValue(secret.sealedValue, "client_secret"), tokenEndpointOverride: app.tokenEndpointOverride })),
+    ...(await verifySecret({ cloud: tenant.cloud, tenantSegment, clientId: app.clientId, clientSecret: unsealValue(secret.sealedValue, "client_secret", { workspaceId: secret.workspaceId, rowId: secret.id }), tokenEndpointOverride: app.tokenEndpointOverride })),
     method: "client_credentials" as const,
   };
   await db().$transaction(async (tx) => {
@@ -63,8 +63,9 @@ async function verifyByRefresh(workspaceId: string, appId: string, tenantId: str
 export async function rotateSecret(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; value: string; expiresAt: Date; tenantId?: string }): Promise<TVerifyResult> {
   const { app, tenant, tenantSegment } = await loadApp(opts.workspaceId, opts.appId, opts.scope, opts.tenantId);
   assertAppWritable(opts.scope, app);
+  const pendingId = crypto.randomUUID();
   const pending = await db().appSecret.create({
-    data: { workspaceId: opts.workspaceId, appRegistrationId: app.id, sealedValue: sealValue(opts.value, "client_secret"), last4: opts.value.slice(-4), expiresAt: opts.expiresAt, status: "pending" },
+    data: { id: pendingId, workspaceId: opts.workspaceId, appRegistrationId: app.id, sealedValue: sealValue(opts.value, "client_secret", { workspaceId: opts.workspaceId, rowId: pendingId }), last4: opts.value.slice(-4), expiresAt: opts.expiresAt, status: "pending" },
   });
   const result = await verifySecret({ cloud: tenant.cloud, tenantSegment, clientId: app.clientId, clientSecret: opts.value, tokenEndpointOverride: app.tokenEndpointOverride });
   await db().$transaction(async (tx) => {

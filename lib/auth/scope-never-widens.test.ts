@@ -144,7 +144,7 @@ describe("finding 2: what serves every tenant is changed only by an all-tenant o
         displayName: "MSP app",
         clientId: randomUUID(),
         tokenEndpointOverride: override,
-        secrets: { create: { workspaceId: w.ws.id, sealedValue: sealValue("msp-secret-value", "client_secret"), last4: "alue", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
+        secrets: { create: { ...((id) => ({ id, workspaceId: w.ws.id, sealedValue: sealValue("msp-secret-value", "client_secret", { workspaceId: w.ws.id, rowId: id }) }))(randomUUID()), last4: "alue", expiresAt: new Date(Date.now() + 90 * 86_400_000), status: "active" } },
       },
     });
   }

@@ -25,7 +25,7 @@ async function tenantWithMspApp(t: { directoryId: string | null; primaryDomain: 
   const ws = await db().workspace.create({ data: { name: "Admin consent", slug: `ac-${randomUUID()}` } });
   const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "Customer", directoryId: t.directoryId, primaryDomain: t.primaryDomain, cloud: "sandbox" } });
   const app = await db().appRegistration.create({
-    data: { workspaceId: ws.id, tenantId: null, displayName: "MSP app", clientId: SEED.mspApp.clientId, secrets: { create: { workspaceId: ws.id, sealedValue: sealValue(SEED.mspApp.secret, "client_secret"), last4: SEED.mspApp.secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000 * 300), status: "active" } } },
+    data: { workspaceId: ws.id, tenantId: null, displayName: "MSP app", clientId: SEED.mspApp.clientId, secrets: { create: { ...((id) => ({ id, workspaceId: ws.id, sealedValue: sealValue(SEED.mspApp.secret, "client_secret", { workspaceId: ws.id, rowId: id }) }))(randomUUID()), last4: SEED.mspApp.secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000 * 300), status: "active" } } },
   });
   const staffUserId = randomUUID();
   const start = () => startAdminConsent({ workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, staffUserId });

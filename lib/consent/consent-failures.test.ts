@@ -22,6 +22,13 @@ afterAll(() => sb?.stop());
 
 type TStep = { kind: "callback"; query: Record<string, string> } | { kind: "microsoft_error"; html: string };
 
+/** Puts another secret value on the app's secrets (each sealed to its own row). */
+async function resealSecret(f: Awaited<ReturnType<typeof mailboxWithSandboxGrant>>, value: string) {
+  for (const s of await db().appSecret.findMany({ where: { appRegistrationId: f.appId }, select: { id: true, workspaceId: true } })) {
+    await db().appSecret.update({ where: { id: s.id }, data: { sealedValue: sealValue(value, "client_secret", { workspaceId: s.workspaceId, rowId: s.id }) } });
+  }
+}
+
 /** A person on Microsoft's pages: signs in, then accepts or cancels consent, or takes the
  *  "return without consent" link of the admin-approval page. */
 async function throughMicrosoft(url: string, upn: string, consent: "accept" | "cancel" = "accept"): Promise<TStep> {
@@ -70,13 +77,13 @@ describe("consent failures, from the sandbox switch to the diagnosis", { timeout
     const f = await mailboxWithSandboxGrant(sb, `it@${SEED.fabrikam.domain}`, { tenant: SEED.fabrikam });
     const wrong = await connectAttempt(f, `it@${SEED.fabrikam.domain}`, {
       beforeCallback: async () => {
-        await db().appSecret.updateMany({ where: { appRegistrationId: f.appId }, data: { sealedValue: sealValue("4b2e1c3d-aaaa-4bbb-8ccc-123456789abc", "client_secret") } });
+        await resealSecret(f, "4b2e1c3d-aaaa-4bbb-8ccc-123456789abc");
       },
     });
     expect(wrong.result).toMatchObject({ status: "failed", resultCode: "secret_invalid" });
 
     const fresh = (await sb.admin("POST", `/admin/apps/${SEED.fabrikam.clientId}/secrets`, { expiresInDays: 30 })).body;
-    await db().appSecret.updateMany({ where: { appRegistrationId: f.appId }, data: { sealedValue: sealValue(fresh.value, "client_secret") } });
+    await resealSecret(f, fresh.value);
     const expired = await connectAttempt(f, `it@${SEED.fabrikam.domain}`, {
       beforeCallback: async () => {
         await sb.admin("POST", `/admin/apps/${SEED.fabrikam.clientId}/secrets/${fresh.id}/expire`);

@@ -12,6 +12,8 @@ export type TResultView = {
   tenantName: string;
   mailboxAddress: string | null;
   isLink: boolean;
+  /** A failed attempt from a link that is still open: "Try again" starts a new attempt. */
+  canRetry: boolean;
   isStaffFlow: boolean;
   tenantId: string;
   mailboxId: string | null;
@@ -19,8 +21,9 @@ export type TResultView = {
 
 export async function getConsentResult(state: string): Promise<TResultView | null> {
   if (tokenPurpose(state) !== "state") return null;
-  const r = await db().consentRequest.findUnique({ where: { stateHash: hashToken(state) }, include: { tenant: { select: { displayName: true } }, mailbox: { select: { address: true } } } });
+  const r = await db().consentRequest.findUnique({ where: { stateHash: hashToken(state) }, include: { tenant: { select: { displayName: true } }, mailbox: { select: { address: true } }, linkRequest: { select: { status: true, expiresAt: true } } } });
   if (!r) return null;
+  const link = r.linkRequest ?? (r.linkTokenHash ? r : null);
   return {
     kind: r.kind,
     status: r.status,
@@ -28,17 +31,21 @@ export async function getConsentResult(state: string): Promise<TResultView | nul
     detail: (r.resultDetail as Record<string, unknown> | null) ?? {},
     tenantName: r.tenant.displayName,
     mailboxAddress: r.mailbox?.address ?? null,
-    isLink: !!r.linkTokenHash,
+    isLink: !!link,
+    canRetry: !!link && link.status === "pending" && link.expiresAt > new Date() && r.status !== "completed",
     isStaffFlow: !!r.createdById,
     tenantId: r.tenantId,
     mailboxId: r.mailboxId,
   };
 }
 
-/** A consent link's visitor retries after a failure: a fresh round trip on the same request. */
+/** A consent link's visitor retries after a failure: the link to start a new attempt from. */
 export async function consentRequestForRetry(state: string) {
   if (tokenPurpose(state) !== "state") return null;
-  const r = await db().consentRequest.findUnique({ where: { stateHash: hashToken(state) }, select: { id: true, linkTokenHash: true, status: true, expiresAt: true } });
-  if (!r || !r.linkTokenHash || r.status !== "pending" || r.expiresAt < new Date()) return null;
-  return r.id;
+  const r = await db().consentRequest.findUnique({ where: { stateHash: hashToken(state) }, select: { id: true, linkTokenHash: true, linkRequestId: true } });
+  const linkId = r?.linkRequestId ?? (r?.linkTokenHash ? r.id : null);
+  if (!linkId) return null;
+  const link = await db().consentRequest.findUnique({ where: { id: linkId }, select: { id: true, status: true, expiresAt: true } });
+  if (!link || link.status !== "pending" || link.expiresAt < new Date()) return null;
+  return link.id;
 }

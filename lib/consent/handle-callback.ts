@@ -12,6 +12,7 @@ import { hashToken, safeEqual, tokenPurpose } from "./secure-token";
 import { loadAppForConsent } from "../grants/load-app-for-consent";
 import { checkIdToken, diagnoseRedirectError, redeemCode, type TConsentDiagnosis } from "./ms-adapter";
 import { confirmAdminConsent } from "./confirm-admin-consent";
+import { completeLinkOf } from "./consent-links";
 
 export type TCallbackQuery = {
   code?: string;
@@ -77,6 +78,7 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
         where: { id: req.tenantId },
         data: { adminConsentAt: new Date(), adminConsentBy: actor.email, adminConsentScopes: scopes, adminConsentTenantId: returnedTid },
       });
+      await completeLinkOf(tx, req);
       await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: "admin_consent_granted", resultDetail: { returnedTenantId: returnedTid, expectedTenantId: req.tenant.directoryId, scopes, confirmedBy: "client_credentials" } } });
       await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, level: "info", code: "admin_consent_granted", message: "Organization consent granted.", detail: { scopes } } });
       await writeAudit(tx, actor, { action: "tenant.admin_consent", targetType: "tenant", targetId: req.tenantId, tenantId: req.tenantId, detail: { scopes, returnedTenantId: returnedTid } });
@@ -85,7 +87,7 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
   }
 
   const verifierRow = await db().consentRequest.findUniqueOrThrow({ where: { id: req.id }, omit: { sealedCodeVerifier: false } });
-  const redeemed = await redeemCode(loaded.ms, { code: q.code ?? "", codeVerifier: unsealValue(verifierRow.sealedCodeVerifier!, "code_verifier") });
+  const redeemed = await redeemCode(loaded.ms, { code: q.code ?? "", codeVerifier: unsealValue(verifierRow.sealedCodeVerifier!, "code_verifier", { workspaceId: req.workspaceId, rowId: req.id }) });
   if (!redeemed.ok) {
     await fail(req.id, !!req.linkTokenHash, redeemed.diagnosis);
     return { redirect: resultUrl(state) };
@@ -118,9 +120,9 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
       oid: who.oid,
       tid: who.tid,
       scopes: redeemed.scopes,
-      sealedRefreshToken: sealValue(redeemed.refreshToken, "refresh_token"),
+      sealedRefreshToken: sealValue(redeemed.refreshToken, "refresh_token", { workspaceId: req.workspaceId, rowId: mailboxId }),
       refreshTokenIssuedAt: now,
-      sealedAccessToken: sealValue(redeemed.accessToken, "access_token"),
+      sealedAccessToken: sealValue(redeemed.accessToken, "access_token", { workspaceId: req.workspaceId, rowId: mailboxId }),
       accessTokenResource: redeemed.resource,
       accessTokenExpiresAt: new Date(now.getTime() + redeemed.expiresIn * 1000),
       lastRefreshAt: now,
@@ -129,6 +131,7 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
     };
     // Re-connect replaces only the token set: the mailbox, its settings, sync state and history stay.
     await tx.grant.upsert({ where: { mailboxId }, create: { ...grantData, workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }, update: grantData });
+    await completeLinkOf(tx, req);
     await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: "connected", resultDetail: { signedIn: who.upn, scopes: redeemed.scopes } } });
     await markConnected(tx, { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }, { upn: who.upn, scopes: redeemed.scopes, now, actor });
   });

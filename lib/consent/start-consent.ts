@@ -8,6 +8,7 @@ import { forTenantWhere, type TMailboxRef } from "../core/scope";
 import { hashToken, newToken } from "./secure-token";
 import { loadAppForConsent } from "../grants/load-app-for-consent";
 import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";
+import { expectedUserOf, NO_DELEGATE_MESSAGE } from "./expected-user";
 
 export const STATE_TTL_MS = 15 * 60_000;
 export const STATE_COOKIE = "consentry_oauth_state";
@@ -19,6 +20,7 @@ export async function startMailboxConsent(opts: TMailboxRef & { staffUserId: str
   const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.workspaceId, tenantId: opts.tenantId } });
   if (!mb) throw notFound("Mailbox");
   if (!mb.appRegistrationId) throw badRequest("Pick an app registration for this mailbox first.");
+  const expectedUpn = expectedUserOf(mb);
   const req = await db().consentRequest.create({
     data: {
       workspaceId: opts.workspaceId,
@@ -26,7 +28,7 @@ export async function startMailboxConsent(opts: TMailboxRef & { staffUserId: str
       mailboxId: mb.id,
       appRegistrationId: mb.appRegistrationId,
       kind: "user",
-      expectedUpn: mb.kind === "shared" ? mb.delegateUpn : mb.address,
+      expectedUpn,
       createdById: opts.staffUserId,
       expiresAt: new Date(Date.now() + STATE_TTL_MS),
     },
@@ -44,15 +46,28 @@ export async function startAdminConsent(opts: { workspaceId: string; tenantId: s
   return beginRoundTrip(req.id);
 }
 
-/** A consent link's visitor pressed "Continue to Microsoft". The link stays usable until it succeeds. */
-export async function startFromLink(consentRequestId: string): Promise<TStarted> {
-  return beginRoundTrip(consentRequestId);
+/** A consent link's visitor pressed "Continue to Microsoft". Each visit gets its own attempt row
+ *  (state, PKCE verifier, nonce), so a second visitor never breaks the first one's sign-in; the
+ *  link stays usable until an attempt succeeds, it is revoked or it expires. */
+export async function startFromLink(linkRequestId: string): Promise<TStarted> {
+  const link = await db().consentRequest.findUniqueOrThrow({ where: { id: linkRequestId } });
+  if (!link.linkTokenHash) throw conflict("This consent request isn't a link.");
+  if (link.status !== "pending") throw conflict(link.status === "completed" ? "This consent link was already used." : "This consent link was withdrawn.");
+  if (link.expiresAt < new Date()) throw conflict("This consent link has expired.");
+  if (link.kind === "user" && !link.expectedUpn) throw badRequest(NO_DELEGATE_MESSAGE, { delegateUpn: "Required to connect a shared mailbox." });
+  const attempt = await db().consentRequest.create({
+    data: { workspaceId: link.workspaceId, tenantId: link.tenantId, mailboxId: link.mailboxId, appRegistrationId: link.appRegistrationId, kind: link.kind, expectedUpn: link.expectedUpn, linkRequestId: link.id, expiresAt: link.expiresAt },
+  });
+  return beginRoundTrip(attempt.id);
 }
 
 async function beginRoundTrip(consentRequestId: string): Promise<TStarted> {
   const req = await db().consentRequest.findUniqueOrThrow({ where: { id: consentRequestId }, include: { mailbox: true, tenant: true } });
   if (req.status === "completed") throw conflict("This consent request was already completed.");
   if (req.expiresAt < new Date()) throw conflict("This consent request has expired.");
+  // A user consent without an expected user would accept a grant for anyone (e.g. a link made
+  // before its shared mailbox's delegate was cleared).
+  if (req.kind === "user" && !req.expectedUpn) throw badRequest(NO_DELEGATE_MESSAGE, { delegateUpn: "Required to connect a shared mailbox." });
   const loaded = await loadAppForConsent({ workspaceId: req.workspaceId, tenantId: req.tenantId, appRegistrationId: req.appRegistrationId });
   const state = newToken("state");
   const nonce = newToken("state").slice(3);
@@ -61,7 +76,7 @@ async function beginRoundTrip(consentRequestId: string): Promise<TStarted> {
   const prompt = req.kind === "user" ? (req.tenant.adminConsentAt && loaded.app.defaultPrompt === "consent" ? "select_account" : loaded.app.defaultPrompt) : null;
   await db().consentRequest.update({
     where: { id: req.id },
-    data: { stateHash: hashToken(state), stateExpiresAt: new Date(Date.now() + STATE_TTL_MS), sealedCodeVerifier: sealValue(verifier, "code_verifier"), nonce, prompt, status: "pending" },
+    data: { stateHash: hashToken(state), stateExpiresAt: new Date(Date.now() + STATE_TTL_MS), sealedCodeVerifier: sealValue(verifier, "code_verifier", { workspaceId: req.workspaceId, rowId: req.id }), nonce, prompt, status: "pending" },
   });
   const url =
     req.kind === "admin"

@@ -2,7 +2,7 @@ import "server-only";
 // The process-wide keyring, from CONSENTRY_ENCRYPTION_KEY (the launcher generates one for the demo).
 import { env } from "../env";
 import { parseKeyring, type TKeyring } from "./keyring";
-import { seal, unseal, type TSealPurpose } from "./seal";
+import { seal, unseal, type TSealBinding, type TSealPurpose } from "./seal";
 
 let ring: TKeyring | undefined;
 let ringSpec: string | undefined;
@@ -17,6 +17,6 @@ export function keyring(): TKeyring {
   return ring;
 }
 
-export const sealValue = (plaintext: string, purpose: TSealPurpose) => seal(keyring(), plaintext, purpose);
-export const unsealValue = (sealed: string, purpose: TSealPurpose) => unseal(keyring(), sealed, purpose);
-export { SealError, type TSealPurpose } from "./seal";
+export const sealValue = (plaintext: string, purpose: TSealPurpose, bind: TSealBinding) => seal(keyring(), plaintext, purpose, bind);
+export const unsealValue = (sealed: string, purpose: TSealPurpose, bind: TSealBinding) => unseal(keyring(), sealed, purpose, bind);
+export { SealError, type TSealBinding, type TSealPurpose } from "./seal";

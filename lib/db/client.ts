@@ -10,7 +10,7 @@ const OMIT = {
   grant: { sealedRefreshToken: true, sealedAccessToken: true },
   consentRequest: { sealedCodeVerifier: true },
   staffUser: { passwordHash: true },
-  webhookEndpoint: { sealedSecret: true },
+  webhookEndpoint: { sealedSecret: true, sealedPreviousSecret: true },
 } as const;
 
 function create(url: string) {

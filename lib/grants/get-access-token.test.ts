@@ -13,7 +13,7 @@ async function grantFixture() {
   const t = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "T", primaryDomain: "t.example.com" } });
   const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: t.id, address: "helpdesk@t.example.com", state: "connected" } });
   await db().grant.create({
-    data: { workspaceId: ws.id, tenantId: t.id, mailboxId: mb.id, upn: mb.address, oid: randomUUID(), tid: randomUUID(), sealedRefreshToken: sealValue("rt-0", "refresh_token"), refreshTokenIssuedAt: new Date(), scopes: ["IMAP.AccessAsUser.All"] },
+    data: { workspaceId: ws.id, tenantId: t.id, mailboxId: mb.id, upn: mb.address, oid: randomUUID(), tid: randomUUID(), sealedRefreshToken: sealValue("rt-0", "refresh_token", { workspaceId: ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date(), scopes: ["IMAP.AccessAsUser.All"] },
   });
   return { workspaceId: ws.id, tenantId: t.id, mailboxId: mb.id, resource: OUTLOOK };
 }

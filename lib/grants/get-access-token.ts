@@ -70,13 +70,13 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
       if (locked.length === 0) throw notFound("Grant");
       const g = await tx.grant.findUniqueOrThrow({ where: { id: locked[0].id }, omit: { sealedRefreshToken: false, sealedAccessToken: false } });
       if (!opts.forceRefresh && isFresh(g, ctx.resource)) {
-        return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token"), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
+        return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
       }
       if (opts.forceRefresh && g.lastRefreshAt && g.lastRefreshAt.getTime() >= requestedAt && isFresh(g, ctx.resource)) {
         // Someone force-refreshed a moment ago while we waited for the lock: reuse theirs.
-        return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token"), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
+        return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
       }
-      const res = await refresh({ ...ctx, refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token"), scopes: g.scopes }, prepared);
+      const res = await refresh({ ...ctx, refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), scopes: g.scopes }, prepared);
       if (!res.ok) {
         await tx.grant.update({ where: { id: g.id }, data: { refreshFailures: { increment: 1 }, lastErrorCode: res.code } });
         return { ok: false as const, error: res };
@@ -86,14 +86,14 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
       await tx.grant.update({
         where: { id: g.id },
         data: {
-          sealedAccessToken: sealValue(res.accessToken, "access_token"),
+          sealedAccessToken: sealValue(res.accessToken, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
           accessTokenResource: ctx.resource,
           accessTokenExpiresAt: expiresAt,
           lastRefreshAt: now,
           refreshFailures: 0,
           lastErrorCode: null,
           // Microsoft rotates refresh tokens on every use; keep the newest.
-          ...(res.refreshToken ? { sealedRefreshToken: sealValue(res.refreshToken, "refresh_token"), refreshTokenIssuedAt: now } : {}),
+          ...(res.refreshToken ? { sealedRefreshToken: sealValue(res.refreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), refreshTokenIssuedAt: now } : {}),
         },
       });
       return { ok: true as const, accessToken: res.accessToken, expiresAt, refreshed: true };
@@ -117,7 +117,7 @@ async function readCached(ctx: TCtx) {
   });
   if (!g) throw notFound("Grant");
   if (!isFresh(g, ctx.resource)) return null;
-  return { accessToken: unsealValue(g.sealedAccessToken!, "access_token"), expiresAt: g.accessTokenExpiresAt! };
+  return { accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), expiresAt: g.accessTokenExpiresAt! };
 }
 
 async function recordFailure(ctx: TCtx, err: Extract<TRefreshResult, { ok: false }>) {

@@ -33,7 +33,7 @@ export async function loadAppForConsent(opts: { workspaceId: string; tenantId: s
       // Tenant-specific authority: the GUID when known, else the verified domain.
       tenantSegment: tenant.directoryId ?? tenant.primaryDomain ?? "organizations",
       clientId: app.clientId,
-      clientSecret: unsealValue(secret.sealedValue, "client_secret"),
+      clientSecret: unsealValue(secret.sealedValue, "client_secret", { workspaceId: secret.workspaceId, rowId: secret.id }),
       redirectUri: redirectUri(),
       scopeProfile: app.scopeProfile,
       authorityOverride: app.authorityOverride,

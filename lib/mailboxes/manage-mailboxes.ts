@@ -47,6 +47,13 @@ export async function updateMailbox(ctx: TCtx & { mailboxId: string; actor: TAud
   const { confirmDelete: _c, ...data } = ctx.input;
   if (data.appRegistrationId) await assertAppUsable(ctx, data.appRegistrationId);
   return db().$transaction(async (tx) => {
+    if ("delegateUpn" in data) {
+      // Clearing a shared mailbox's delegate would leave consent with nobody to check the sign-in against.
+      const cur = await tx.mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { kind: true, address: true } });
+      if (!cur) throw notFound("Mailbox");
+      if (cur.kind === "shared" && !data.delegateUpn) throw badRequest("A shared mailbox needs the delegate who signs in (holds FullAccess).", { delegateUpn: "A shared mailbox needs the delegate who signs in (holds FullAccess)." });
+      if (cur.kind === "shared" && data.delegateUpn === cur.address) throw badRequest("The delegate is a user, not the shared mailbox itself.", { delegateUpn: "The delegate is a user, not the shared mailbox itself." });
+    }
     const res = await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data });
     if (res.count !== 1) throw notFound("Mailbox");
     await writeAudit(tx, ctx.actor, { action: "mailbox.update", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { fields: Object.keys(data) } });

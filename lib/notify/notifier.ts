@@ -84,13 +84,13 @@ export async function emailConsentLink(opts: {
     ``,
     `Permissions: ${perms.join(", ")}`,
     ``,
-    `Open this link (single use, expires ${expires}):`,
+    `Open this link (it works until access is granted, and expires ${expires}):`,
     opts.link.url,
     ``,
     `You don't need a ${ws.name} or Consentry account. If you didn't expect this, ignore it.`,
   ].join("\n");
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-  const html = `<p>Hello,</p><p>${esc(opts.actor.email)} at ${esc(ws.name)} asks you to ${esc(what)}.</p><p>Permissions: ${perms.map(esc).join(", ")}</p><p><a href="${esc(opts.link.url)}">Open the consent page</a> (single use, expires ${esc(expires)}).</p><p style="color:#64748b">You don't need a ${esc(ws.name)} or Consentry account. If you didn't expect this, ignore it.</p>`;
+  const html = `<p>Hello,</p><p>${esc(opts.actor.email)} at ${esc(ws.name)} asks you to ${esc(what)}.</p><p>Permissions: ${perms.map(esc).join(", ")}</p><p><a href="${esc(opts.link.url)}">Open the consent page</a> (it works until access is granted, and expires ${esc(expires)}).</p><p style="color:#64748b">You don't need a ${esc(ws.name)} or Consentry account. If you didn't expect this, ignore it.</p>`;
   const sent = await sendFromMailbox({ workspaceId: opts.workspaceId, tenantId: n.tenantId, mailboxId: n.id }, { to: opts.to, subject, text, html });
   await writeAudit(db(), opts.actor, { action: "consent_link.email", targetType: "consent_link", detail: { to: opts.to, from: n.address, result: sent.ok ? "sent" : sent.diagnosis.code } });
   return sent.ok ? { ok: true, to: opts.to, from: sent.from } : { ok: false, to: opts.to, diagnosis: sent.diagnosis };

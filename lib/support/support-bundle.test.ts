@@ -23,7 +23,7 @@ async function setup() {
   // The connection test refreshed: the grant now holds a rotated refresh token and an access token.
   expect(g.sealedAccessToken).toBeTruthy();
   const sealed = [g.sealedRefreshToken, g.sealedAccessToken!];
-  const plain = [...m.issued, unsealValue(g.sealedRefreshToken, "refresh_token"), unsealValue(g.sealedAccessToken!, "access_token"), C.secret, fake];
+  const plain = [...m.issued, unsealValue(g.sealedRefreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), C.secret, fake];
   return { m, sealed, plain };
 }
 

@@ -6,7 +6,7 @@ import http from "node:http";
 import https from "node:https";
 import dns from "node:dns";
 import { db } from "../db/client";
-import { unsealValue } from "../crypto";
+import { signingSecrets } from "./rotate-secret";
 import { env } from "../env";
 import { redact } from "../microsoft/parse-error";
 import { signPayload } from "./signature";
@@ -60,11 +60,11 @@ export function postJson(url: string, body: string, headers: Record<string, stri
 }
 
 async function deliverOne(c: TClaimed, workerId: string) {
-  const ep = await db().webhookEndpoint.findUnique({ where: { id: c.endpointId }, omit: { sealedSecret: false } });
+  const ep = await db().webhookEndpoint.findUnique({ where: { id: c.endpointId }, omit: { sealedSecret: false, sealedPreviousSecret: false } });
   const mine = { id: c.id, claimedBy: workerId, status: "delivering" as const };
   if (!ep) return;
   const body = JSON.stringify(c.payload);
-  const secret = unsealValue(ep.sealedSecret, "generic");
+  const secret = signingSecrets(ep);
   const r = await postJson(ep.url, body, { "content-type": "application/json", "user-agent": "Consentry-Webhooks/1", "consentry-event": c.eventType, "consentry-delivery": c.id, "consentry-signature": signPayload(secret, body) }, env().WEBHOOK_ALLOW_PRIVATE);
   const now = new Date();
   if ("status" in r && r.status >= 200 && r.status < 300) {

@@ -55,9 +55,10 @@ export async function createWebhook(ctx: TCtx & { input: z.infer<typeof ZWebhook
   assertReach(ctx.scope, input, "This webhook");
   if (!input.hasAllTenants) await assertTenants(ctx.workspaceId, input.tenantIds);
   const secret = `whsec_${randomBytes(32).toString("base64url")}`;
+  const id = crypto.randomUUID(); // chosen here: the sealed secret is bound to its row
   return db().$transaction(async (tx) => {
     const w = await tx.webhookEndpoint.create({
-      data: { workspaceId: ctx.workspaceId, url: input.url, description: input.description, events: [...new Set(input.events)], hasAllTenants: input.hasAllTenants, tenantIds: input.hasAllTenants ? [] : [...new Set(input.tenantIds)], sealedSecret: sealValue(secret, "generic"), createdByEmail: ctx.actor.email },
+      data: { id, workspaceId: ctx.workspaceId, url: input.url, description: input.description, events: [...new Set(input.events)], hasAllTenants: input.hasAllTenants, tenantIds: input.hasAllTenants ? [] : [...new Set(input.tenantIds)], sealedSecret: sealValue(secret, "generic", { workspaceId: ctx.workspaceId, rowId: id }), createdByEmail: ctx.actor.email },
       select: endpointSelect,
     });
     await writeAudit(tx, ctx.actor, { action: "webhook.create", targetType: "webhook", targetId: w.id, detail: { url: w.url, events: w.events } });
@@ -80,8 +81,10 @@ async function own(workspaceId: string, id: string) {
 }
 
 /** The endpoint, if the caller may change it (the scope rule lives in assertReach). */
-async function ownForWrite(ctx: TCtx, id: string) {
+/** An endpoint the caller may change: another tenant's answers like a missing one; one that reaches every tenant needs an all-tenant owner or admin. */
+export async function ownForWrite(ctx: Pick<TCtx, "workspaceId" | "scope">, id: string) {
   const w = await own(ctx.workspaceId, id);
+  if (!w.hasAllTenants && !withinReach(ctx.scope, w)) throw notFound("Webhook");
   assertReach(ctx.scope, w, "This webhook");
   return w;
 }

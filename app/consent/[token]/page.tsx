@@ -1,7 +1,8 @@
 // Public landing page of a consent link: no Consentry account. Shows who asks, for which
 // mailbox or organization, and exactly what will be granted, then hands over to Microsoft.
 import type { Metadata } from "next";
-import { resolveConsentLink } from "@/lib/consent/consent-links";
+import { notFound } from "next/navigation";
+import { resolveConsentLinkOnce } from "./resolve-once";
 import { azurePermissions } from "@/lib/microsoft/scope-profiles";
 
 import { PublicShell } from "@/components/public-shell";
@@ -10,26 +11,12 @@ import { firstParams } from "@/lib/http/search-params";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Grant access · Consentry", referrer: "no-referrer", robots: { index: false } };
 
-const DEAD: Record<string, { title: string; body: string }> = {
-  invalid: { title: "This link isn't valid", body: "The link is incomplete or was changed. Ask your IT provider to send you a new one." },
-  expired: { title: "This link has expired", body: "Consent links work for a limited time. Ask your IT provider to send you a new one." },
-  used: { title: "This link was already used", body: "Access was granted with this link. Nothing more to do. If something isn't working, ask your IT provider for a new link." },
-  revoked: { title: "This link was withdrawn", body: "Your IT provider cancelled this request. Ask them for a new link if you still need to grant access." },
-};
-
 export default async function ConsentLandingPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ error?: string }> }) {
   const { token } = await params;
   const { error } = firstParams(await searchParams);
-  const { state, request: r } = await resolveConsentLink(token.slice(0, 100));
-  if (state !== "ok" || !r) {
-    const d = DEAD[state] ?? DEAD.invalid;
-    return (
-      <PublicShell>
-        <h1 className="text-xl font-semibold text-slate-900" data-testid="consent-link-state">{d.title}</h1>
-        <p className="mt-2 text-slate-600">{d.body}</p>
-      </PublicShell>
-    );
-  }
+  const { state, request: r } = await resolveConsentLinkOnce(token.slice(0, 100));
+  // A dead link answers 404 (monitors and proxies see a refusal); the layout shows why.
+  if (state !== "ok" || !r) notFound();
   const isAdmin = r.kind === "admin";
   const perms = azurePermissions(r.appRegistration.scopeProfile);
   return (

@@ -4,20 +4,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getConsentResult } from "@/lib/consent/get-result";
 import { firstParams } from "@/lib/http/search-params";
+import { REFUSALS } from "@/lib/consent/refusal-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Microsoft sign-in result · Consentry", referrer: "no-referrer", robots: { index: false } };
-
-const REFUSALS: Record<string, { title: string; body: string }> = {
-  missing_state: { title: "This sign-in can't be matched", body: "Microsoft sent us back without the request's state. Start again from Consentry or from your link." },
-  unknown_state: { title: "This sign-in can't be matched", body: "We don't know this request. It may be very old. Start again from Consentry or from your link." },
-  state_not_bound: { title: "Finish in the same browser", body: "The sign-in came back to a different browser (or cookies are blocked) than the one that started it. Start again in one browser without switching." },
-  session_mismatch: { title: "Signed in to Consentry as someone else", body: "The Consentry staff session changed during the sign-in. Start again." },
-  state_used: { title: "Already handled", body: "This sign-in result was already processed. Open the mailbox in Consentry to see its status." },
-  bad_callback: { title: "Unreadable answer from Microsoft", body: "The answer from Microsoft was malformed. Start again." },
-  retry_unavailable: { title: "This request can't be retried", body: "It was completed, cancelled or has expired. Ask for a new link." },
-  internal: { title: "Something went wrong on our side", body: "Please try again in a minute." },
-};
 
 type TDetail = { title?: string; cause?: string; fixSteps?: string[]; retryable?: boolean; aadsts?: number[]; detail?: { signedIn?: string; expected?: string }; signedIn?: string; scopes?: string[]; tenantMismatch?: boolean; returnedTenantId?: string; expectedTenantId?: string };
 
@@ -86,7 +76,7 @@ export default async function OAuthResultPage({ searchParams }: { searchParams: 
         </>
       )}
       <div className="mt-6 flex gap-3">
-        {v.isLink && v.status === "pending" && (
+        {v.canRetry && (
           <form method="post" action="/api/oauth/retry">
             <input type="hidden" name="state" value={sp.state} />
             <button className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700" type="submit">Try again</button>

@@ -1,18 +1,14 @@
 // Public, read-only status page of one tenant for the customer's admin (no Consentry account):
 // each mailbox in plain words, and for what is broken, why and how to fix it.
 import type { Metadata } from "next";
-import { resolveStatusLink } from "@/lib/status/status-links";
+import { notFound } from "next/navigation";
+import { resolveStatusLinkOnce } from "./resolve-once";
 
 import { PublicShell } from "@/components/public-shell";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Mail connection status · Consentry", referrer: "no-referrer", robots: { index: false } };
 
-const DEAD: Record<string, { title: string; body: string }> = {
-  invalid: { title: "This link isn't valid", body: "The link is incomplete or was changed. Ask your IT provider for a new one." },
-  expired: { title: "This status link has expired", body: "Status links work for a limited time. Ask your IT provider for a new one." },
-  revoked: { title: "This status link was withdrawn", body: "Your IT provider turned this link off. Ask them for a new one." },
-};
 const TONE: Record<string, string> = {
   connected: "bg-emerald-50 text-emerald-700 ring-emerald-200",
   degraded: "bg-amber-50 text-amber-800 ring-amber-200",
@@ -23,16 +19,9 @@ const when = (d: Date | string | null) => (d ? new Date(d).toISOString().replace
 
 export default async function StatusPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const { state, view } = await resolveStatusLink(token.slice(0, 100));
-  if (state !== "ok" || !view) {
-    const d = DEAD[state] ?? DEAD.invalid;
-    return (
-      <PublicShell wide>
-        <h1 className="text-xl font-semibold text-slate-900" data-testid="status-link-state">{d.title}</h1>
-        <p className="mt-2 text-slate-600">{d.body}</p>
-      </PublicShell>
-    );
-  }
+  const { state, view } = await resolveStatusLinkOnce(token.slice(0, 100));
+  // A dead link answers 404 (monitors and proxies see a refusal); the layout shows why.
+  if (state !== "ok" || !view) notFound();
   const broken = view.mailboxes.filter((m) => m.problem);
   return (
     <PublicShell wide>

@@ -82,6 +82,16 @@ function HookCard({ hook: h, tenantName }: { hook: THook; tenantName: (id: strin
     },
     onError: (e: Error) => toast(e.message, "error"),
   });
+  // The new secret is in the answer only: shown here once, never fetched again.
+  const [rotated, setRotated] = useState<{ secret: string; previousSecretValidUntil: string | null } | null>(null);
+  const rotate = useMutation({
+    mutationFn: () => apiFetch<{ secret: string; previousSecretValidUntil: string | null }>(`/api/webhooks/${h.id}/rotate-secret`, { method: "POST", body: { graceHours: 24 } }),
+    onSuccess: (r) => {
+      setRotated(r);
+      toast("New signing secret created.");
+    },
+    onError: (e: Error) => toast(e.message, "error"),
+  });
   return (
     <Card
       title={<span className="break-all font-mono text-sm">{h.url}</span>}
@@ -90,10 +100,21 @@ function HookCard({ hook: h, tenantName }: { hook: THook; tenantName: (id: strin
           <Badge tone={h.isEnabled ? "green" : "slate"}>{h.isEnabled ? "enabled" : "off"}</Badge>
           <Button variant="secondary" isBusy={act.isPending && act.variables?.kind === "test"} onClick={() => act.mutate({ kind: "test" })}>Send test event</Button>
           <Button variant="secondary" onClick={() => act.mutate({ kind: "toggle" })}>{h.isEnabled ? "Turn off" : "Turn on"}</Button>
+          <Button variant="secondary" isBusy={rotate.isPending} onClick={() => confirm(`Create a new signing secret for ${h.url}? The current one keeps signing alongside it for 24 hours.`) && rotate.mutate()}>Rotate secret</Button>
           <Button variant="ghost" onClick={() => confirm(`Delete the endpoint ${h.url}? Pending deliveries are dropped.`) && act.mutate({ kind: "delete" })}>Delete</Button>
         </div>
       }
     >
+      {rotated && (
+        <div className="mb-3 rounded-lg border border-emerald-300 bg-emerald-50 p-3" data-testid="rotated-webhook">
+          <div className="text-sm font-medium text-emerald-900">New signing secret: copy it now, it is shown only once.</div>
+          <div className="mt-2 flex items-center gap-2">
+            <code className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1 text-sm" data-testid="rotated-webhook-secret">{rotated.secret}</code>
+            <CopyButton value={rotated.secret} label="Copy secret" />
+          </div>
+          <p className="mt-1 text-xs text-emerald-900">{rotated.previousSecretValidUntil ? `Deliveries carry a signature for each secret until ${dateTime(rotated.previousSecretValidUntil)}; update your receiver before then.` : "The old secret no longer signs."}</p>
+        </div>
+      )}
       <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm text-slate-600">
         <div>{h.events.map((e) => <Badge key={e} tone="indigo">{e}</Badge>)}</div>
         <div>{h.hasAllTenants ? "All tenants" : h.tenantIds.map(tenantName).join(", ")}</div>

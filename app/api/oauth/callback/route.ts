@@ -1,4 +1,6 @@
-// OAuth redirect for user and admin consent. Always ends on a page, never a bare 400.
+// OAuth redirect for user and admin consent. Always ends on a page, never a bare 400: a refused
+// callback (forged, unknown, unbound or replayed state) is answered here with its explanation and
+// a 4xx status, since a redirect to a page would answer 200 (the App Router can't set a page's status).
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { getScope } from "@/lib/auth/session";
@@ -7,6 +9,13 @@ import { STATE_COOKIE } from "@/lib/consent/start-consent";
 import { publicUrl } from "@/lib/http/public-url";
 import { readFormLimited } from "@/lib/http/read-body";
 import { cleanText } from "@/lib/clean-text";
+import { REFUSAL_STATUS, refusalHtml } from "@/lib/consent/refusal-text";
+
+function refused(code: string) {
+  const res = new NextResponse(refusalHtml(code), { status: REFUSAL_STATUS[code] ?? 400, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  res.cookies.delete({ name: STATE_COOKIE, path: "/api/oauth" });
+  return res;
+}
 
 const ZQuery = z.object({
   code: z.string().max(4096).optional(),
@@ -22,10 +31,12 @@ async function handle(req: NextRequest, params: URLSearchParams) {
   const keys = [...params.keys()];
   // A repeated parameter (two states, two codes) is ambiguous: refused, never guessed.
   const parsed = new Set(keys).size === keys.length ? ZQuery.safeParse(Object.fromEntries([...params].map(([k, v]) => [k, cleanText(v)]))) : null;
-  if (!parsed?.success) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
+  if (!parsed?.success) return refused("bad_callback");
   try {
     const scope = await getScope();
     const out = await handleCallback({ query: parsed.data, cookieState: req.cookies.get(STATE_COOKIE)?.value, staffUserId: scope?.staffUserId ?? null });
+    const refusal = /^\/oauth\/result\?error=([a-z_]+)$/.exec(out.redirect)?.[1];
+    if (refusal && refusal in REFUSAL_STATUS) return refused(refusal);
     const res = NextResponse.redirect(publicUrl(out.redirect), 303);
     res.cookies.delete({ name: STATE_COOKIE, path: "/api/oauth" });
     return res;
@@ -43,6 +54,6 @@ export async function GET(req: NextRequest) {
 export async function POST(req: NextRequest) {
   // Read with a byte counter: a chunked body can't be buffered whole before the size check.
   const form = await readFormLimited(req, 64 * 1024).catch(() => null);
-  if (!form) return NextResponse.redirect(publicUrl("/oauth/result?error=bad_callback"), 303);
+  if (!form) return refused("bad_callback");
   return handle(req, form);
 }

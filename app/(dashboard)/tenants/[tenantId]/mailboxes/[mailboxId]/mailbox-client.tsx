@@ -17,6 +17,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { EmailLinkForm } from "@/components/consent/email-link-form";
+import { RevokeLinkButton } from "@/components/consent/revoke-link-button";
 import { OutboxCard } from "@/components/mailboxes/outbox-card";
 
 type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
@@ -48,7 +49,7 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
   const params = useSearchParams();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: mailboxKeys.detail(tenantId, mailboxId), queryFn: () => apiFetch<TResponse>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`), refetchInterval: 10_000 });
-  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [link, setLink] = useState<{ id: string; url: string; expiresAt: string } | null>(null);
   const [deleting, setDeleting] = useState(false);
   const connect = useMutation({
     mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/connect`, { method: "POST" }),
@@ -57,7 +58,7 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
     onError: (e: Error) => toast(e.message, "error"),
   });
   const sendLink = useMutation({
-    mutationFn: () => apiFetch<{ link: { url: string; expiresAt: string } }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/consent-links`, { method: "POST", body: {} }),
+    mutationFn: () => apiFetch<{ link: { id: string; url: string; expiresAt: string } }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/consent-links`, { method: "POST", body: {} }),
     onSuccess: (r) => setLink(r.link),
     onError: (e: Error) => toast(e.message, "error"),
   });
@@ -182,7 +183,8 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
             {link && (
               <div className="mt-4 rounded-md bg-slate-50 p-3" data-testid="consent-link">
                 <CopyField label={`Consent link for ${signer}`} value={link.url} />
-                <p className="mt-1 text-xs text-slate-500">Single use, expires {dateTime(link.expiresAt)}. Opens without a Consentry account.</p>
+                <p className="mt-1 text-xs text-slate-500">Works until access is granted, expires {dateTime(link.expiresAt)}. Opens without a Consentry account.</p>
+                {canConnect && <RevokeLinkButton key={link.id} tenantId={tenantId} linkId={link.id} />}
               </div>
             )}
           </Card>
