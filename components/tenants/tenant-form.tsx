@@ -3,7 +3,7 @@
 // errors (e.g. a duplicate directory ID) land next to the same fields.
 import { useState } from "react";
 import { ZTenantCreate } from "@/lib/tenants/schemas";
-import { zodFieldErrors } from "@/lib/http/zod-fields";
+import { zodFieldErrors } from "@/lib/core/zod-fields";
 import { ApiError } from "@/lib/api-client";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";

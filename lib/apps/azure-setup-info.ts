@@ -1,6 +1,6 @@
 import "server-only";
 // What the app pages show for copying into Azure: redirect URI, v2 endpoints, permissions.
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import { redirectUri } from "../grants/load-app-for-consent";
 import { adminConsentEndpoint, authorizeEndpoint, tokenEndpoint } from "../microsoft/endpoints";
 import { azurePermissions, type TScopeProfile } from "../microsoft/scope-profiles";

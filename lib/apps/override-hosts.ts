@@ -3,7 +3,7 @@ import "server-only";
 // tenant's cloud for a single-tenant app, any enabled cloud for a multi-tenant one.
 import type { Prisma } from "../db/generated/client";
 import { badRequest } from "../core/errors";
-import { trustedMicrosoftUrl } from "../clouds/trusted-endpoint";
+import { trustedMicrosoftUrl } from "../microsoft/trusted-microsoft-url";
 import type { TCloud } from "../microsoft/clouds";
 
 type TOverrides = { authorityOverride?: string | null; tokenEndpointOverride?: string | null };

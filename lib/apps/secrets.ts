@@ -9,7 +9,7 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { appWhere, assertAppWritable } from "./app-access";
 import { verifySecret, type TVerifyResult } from "./verify-secret";
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
 import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";

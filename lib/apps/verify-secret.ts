@@ -2,7 +2,7 @@ import "server-only";
 // Proves a client secret against the tenant's token endpoint with client_credentials and
 // `/.default`: Microsoft checks the secret before anything else, so 7000215/7000222 come back
 // first, and a success proves the secret without needing any mailbox.
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import { tokenEndpoint } from "../microsoft/endpoints";
 import { clientCredentials } from "../microsoft/token-client";
 import { classifyTokenFailure } from "../diagnostics/classify";

@@ -3,7 +3,7 @@ import "server-only";
 // entries of their tenants, and workspace-level entries only when they made them: the rest
 // (staff, keys, settings, MSP apps) is about every tenant.
 import { z } from "zod";
-import { ZDateParam } from "../http/zod-fields";
+import { ZDateParam } from "../core/zod-fields";
 import { db } from "../db/client";
 import type { TScope } from "../auth/session";
 import { auditScopeWhere } from "../core/scope";

@@ -4,7 +4,7 @@ import "server-only";
 // folder opened, SMTP AUTH XOAUTH2, a Graph read of the folder). Each step's failure is classified
 // into a catalogued diagnosis, and the outcome is kept as an event the mailbox page shows.
 import { db } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import type { THostPort } from "../microsoft/clouds";
 import { graphClient, graphFailure } from "../mail/graph";
 import { closeImap, imapClient, imapFailure, imapReplyOf } from "../mail/imap";

@@ -4,7 +4,7 @@ import "server-only";
 // directory for a client_credentials token (`/.default`); Microsoft issues one only when the app
 // has a service principal there, which admin consent creates, and the token's `tid` says which
 // directory answered. The directory we expect comes from our own records, never from the callback.
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import { diagnosisFromCatalog, classifyTokenFailure } from "../diagnostics/classify";
 import { tokenEndpoint } from "../microsoft/endpoints";
 import { resolveTenant } from "../microsoft/tenant-discovery";

@@ -1,8 +1,8 @@
 import "server-only";
 // The consent flow's seam to lib/microsoft and lib/diagnostics: URLs, code redemption and
 // id_token checks for one tenant's app, with every failure turned into a catalogued diagnosis.
-import { hostsFor } from "../clouds/hosts-for";
-import { assertTrustedMicrosoftUrl } from "../clouds/trusted-endpoint";
+import { hostsFor } from "../microsoft/hosts-for";
+import { assertTrustedMicrosoftUrl } from "../microsoft/trusted-microsoft-url";
 import { buildAdminConsentUrl, buildAuthorizeUrl } from "../microsoft/authorize-url";
 import { authorizeEndpoint, issuerFor, jwksUrl } from "../microsoft/endpoints";
 import { createPkcePair } from "../microsoft/pkce";

@@ -2,7 +2,7 @@ import "server-only";
 // The event log support reads: every mailbox's and tenant's log lines in one place, filtered by
 // minimum level, tenant, mailbox, code and text, paged by cursor, plus a per-day trend.
 import { z } from "zod";
-import { ZDateParam } from "../http/zod-fields";
+import { ZDateParam } from "../core/zod-fields";
 import { db, Prisma } from "../db/client";
 import { notFound } from "../core/errors";
 import { sharedTenantWhere, tenantScopeSql } from "../core/scope";

@@ -4,7 +4,7 @@ import "server-only";
 // It lives in lib/grants (moved from lib/consent) because the refresher needs it and lib/consent
 // depends on lib/grants, not the other way round.
 import { db } from "../db/client";
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import { tokenEndpoint } from "../microsoft/endpoints";
 import { unsealValue } from "../crypto";
 import { env } from "../env";

@@ -4,7 +4,7 @@ import "server-only";
 // mailbox (sync, IDLE, Graph push, checks, sending) starts here. It lives in lib/grants rather than
 // lib/mailboxes because lib/grants writes mailbox state (lib/mailboxes/mailbox-state.ts) on a
 // token failure; a lib/mailboxes file importing lib/grants would make the two folders a cycle.
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import type { TCloud, TCloudHosts } from "../microsoft/clouds";
 import { resourceForProtocol } from "../microsoft/scope-profiles";
 import { getAccessToken, type TRefresher } from "./get-access-token";

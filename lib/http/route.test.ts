@@ -10,7 +10,7 @@ import { NextRequest } from "next/server";
 import { z } from "zod";
 import { db } from "../db/client";
 import { errorResponse, MAX_BODY_BYTES, publicRoute } from "./route";
-import { ZDateParam } from "./zod-fields";
+import { ZDateParam } from "../core/zod-fields";
 import { readFormLimited } from "./read-body";
 import { ZEventQuery } from "../events/list-events";
 import { ZAuditQuery } from "../audit/list-audit";

@@ -7,7 +7,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z, type ZodType } from "zod";
 import { getScope, type TScope } from "../auth/session";
 import { badRequest, conflict, HttpError, notFound, unauthorized } from "../core/errors";
-import { zodFieldErrors } from "./zod-fields";
+import { zodFieldErrors } from "../core/zod-fields";
 import { cleanJsonStrings, readTextLimited } from "./read-body";
 import { hasNul } from "../clean-text";
 

@@ -3,7 +3,7 @@ import "server-only";
 // failures: it returns a typed error the diagnostics classifier understands. No secret or token
 // ever goes into an error description.
 import { z } from "zod";
-import { trustedMicrosoftUrl } from "../clouds/trusted-endpoint";
+import { trustedMicrosoftUrl } from "./trusted-microsoft-url";
 import type { TCloud } from "./clouds";
 
 export type TTokenSuccess = { ok: true; accessToken: string; refreshToken: string | null; idToken: string | null; expiresIn: number; scopes: string[]; tokenType: string };

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resetEnvCache } from "../env";
 import { checkMicrosoftEndpoint, isNavigableSignInUrl } from "./trusted-endpoint";
-import { trustedMicrosoftUrl } from "../clouds/trusted-endpoint";
+import { trustedMicrosoftUrl } from "../microsoft/trusted-microsoft-url";
 import { ZAppCreate, ZAppUpdate } from "../apps/schemas";
 
 const GLOBAL = ["https://login.microsoftonline.com"];

@@ -12,7 +12,7 @@ import { notFound } from "../core/errors";
 import { auditScopeWhere, sharedTenantWhere, tenantIdIn, tenantWhere } from "../core/scope";
 import { redact } from "../microsoft/parse-error";
 import { describe } from "../diagnostics/describe";
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import { workerStatus } from "../workers/worker-status";
 import type { TConnectionTest } from "../checks/connection-test";
 

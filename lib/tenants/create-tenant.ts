@@ -5,7 +5,7 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TTenantCreate } from "./schemas";
 import { tenantSelect, toTenantDto } from "./tenant-dto";
 import { resolveDirectoryId } from "./resolve-directory";
-import { assertCloudEnabled } from "../clouds/trusted-endpoint";
+import { assertCloudEnabled } from "../microsoft/trusted-microsoft-url";
 
 export async function createTenant(opts: { workspaceId: string; actor: TAuditActor; input: TTenantCreate }) {
   let input = opts.input;

@@ -2,7 +2,7 @@ import "server-only";
 // Fills in a tenant's directory ID from its domain through the cloud's openid-configuration.
 // A definite "no such tenant" (AADSTS90002) is refused at the field; an unreachable cloud only
 // leaves the ID blank (it resolves at first connect), so a network blip never blocks onboarding.
-import { hostsFor } from "../clouds/hosts-for";
+import { hostsFor } from "../microsoft/hosts-for";
 import { resolveTenant } from "../microsoft/tenant-discovery";
 import { badRequest } from "../core/errors";
 import type { TCloud } from "../microsoft/clouds";

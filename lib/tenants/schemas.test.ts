@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ZTenantCreate, ZTenantUpdate } from "./schemas";
-import { zodFieldErrors } from "../http/zod-fields";
+import { zodFieldErrors } from "../core/zod-fields";
 
 describe("tenant input", () => {
   it("explains a bad directory ID next to its field", () => {

@@ -4,7 +4,7 @@ import { conflict, notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TTenantUpdate } from "./schemas";
 import { tenantSelect, toTenantDto } from "./tenant-dto";
-import { assertCloudEnabled } from "../clouds/trusted-endpoint";
+import { assertCloudEnabled } from "../microsoft/trusted-microsoft-url";
 
 export async function updateTenant(opts: { workspaceId: string; tenantId: string; actor: TAuditActor; input: TTenantUpdate }) {
   const { input } = opts;

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { requirePageScope } from "@/lib/auth/session";
 import { canConnectMailboxes, canManageApps, canManageTenants } from "@/lib/auth/permissions";
 import { getTenant } from "@/lib/tenants/get-tenant";
-import { sandboxEnabled } from "@/lib/clouds/trusted-endpoint";
+import { sandboxEnabled } from "@/lib/microsoft/trusted-microsoft-url";
 import { TenantClient } from "./tenant-client";
 
 export default async function TenantPage({ params }: { params: Promise<{ tenantId: string }> }) {

@@ -2,7 +2,7 @@
 import { notFound } from "next/navigation";
 import { requirePageScope } from "@/lib/auth/session";
 import { canManageTenants } from "@/lib/auth/permissions";
-import { sandboxEnabled } from "@/lib/clouds/trusted-endpoint";
+import { sandboxEnabled } from "@/lib/microsoft/trusted-microsoft-url";
 import { NewTenantClient } from "./new-tenant-client";
 
 export const metadata = { title: "Add tenant" };

@@ -1,7 +1,7 @@
 import "server-only";
 // The host table for a tenant's cloud, with the Sandbox cloud's hosts from configuration.
 import { env } from "../env";
-import { cloudHosts, type TCloud, type TCloudHosts } from "../microsoft/clouds";
+import { cloudHosts, type TCloud, type TCloudHosts } from "./clouds";
 
 export function hostsFor(cloud: TCloud): TCloudHosts {
   const e = env();

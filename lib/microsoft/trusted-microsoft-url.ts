@@ -4,8 +4,8 @@ import "server-only";
 // all go through trustedMicrosoftUrl; the Sandbox cloud counts only while SANDBOX_ENABLED is on.
 import { env } from "../env";
 import { badRequest } from "../core/errors";
-import type { TCloud } from "../microsoft/clouds";
-import { checkMicrosoftEndpoint, type TEndpointCheck, type TEndpointKind } from "../microsoft/trusted-endpoint";
+import type { TCloud } from "./clouds";
+import { checkMicrosoftEndpoint, type TEndpointCheck, type TEndpointKind } from "./trusted-endpoint";
 import { hostsFor } from "./hosts-for";
 
 const CLOUDS: TCloud[] = ["global", "usgov", "china", "sandbox"];
