@@ -1,10 +1,10 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { overviewKeys } from "@/lib/queries/keys";
-import type { TOverview } from "@/lib/queries/types";
-import { ago } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { overviewKeys } from "@/lib/client/query-keys";
+import type { TOverview } from "@/lib/client/wire-types";
+import { ago } from "@/lib/client/format";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";

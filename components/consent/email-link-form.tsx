@@ -4,7 +4,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
+import { apiFetch, ApiError } from "@/lib/client/api-client";
 import { Button } from "@/components/ui/button";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { toast } from "@/components/ui/toaster";

@@ -2,7 +2,7 @@
 // Mailbox health over the last 30 days: how many ended each day connected, needing attention or
 // needing re-consent, with breakages and recoveries counted.
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
+import { apiFetch } from "@/lib/client/api-client";
 import { StackedBars } from "@/components/charts/stacked-bars";
 
 type THealthDay = { day: string; connected: number; attention: number; needsReconsent: number; pending: number; broke: number; recovered: number };

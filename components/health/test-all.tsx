@@ -3,7 +3,7 @@
 // progress bar, and says how many passed. Each test is the same one the mailbox page runs.
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
+import { apiFetch } from "@/lib/client/api-client";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/empty-state";
 

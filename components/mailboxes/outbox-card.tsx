@@ -3,9 +3,9 @@
 // stands, and the actions a person needs: retry after fixing the cause, or cancel.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { outboundKeys } from "@/lib/queries/keys";
-import { ago, dateTime } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { outboundKeys } from "@/lib/client/query-keys";
+import { ago, dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";

@@ -3,10 +3,10 @@
 // direct grant when the staff member is that admin.
 import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { appKeys } from "@/lib/queries/keys";
-import type { TApp, TTenant } from "@/lib/queries/types";
-import { dateTime } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { appKeys } from "@/lib/client/query-keys";
+import type { TApp, TTenant } from "@/lib/client/wire-types";
+import { dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";

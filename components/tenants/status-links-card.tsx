@@ -3,8 +3,8 @@
 // who needs no account. Most fixes happen in their Microsoft 365, so they see what to change.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { ago, day } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { ago, day } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";

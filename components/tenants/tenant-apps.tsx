@@ -2,12 +2,12 @@
 // App registrations usable in this tenant: its own, plus the MSP's multi-tenant apps.
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { appKeys } from "@/lib/queries/keys";
-import type { TApp } from "@/lib/queries/types";
+import { apiFetch } from "@/lib/client/api-client";
+import { appKeys } from "@/lib/client/query-keys";
+import type { TApp } from "@/lib/client/wire-types";
 import { secretExpiryStatus } from "@/lib/microsoft/secret-expiry";
 import { PROFILE_LABELS } from "@/lib/microsoft/scope-profiles";
-import { day } from "@/lib/format";
+import { day } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/data-table";

@@ -2,10 +2,10 @@
 // The tenant's mailboxes with their state and who they're authorized as.
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { mailboxKeys } from "@/lib/queries/keys";
-import type { TMailbox } from "@/lib/queries/types";
-import { ago } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { mailboxKeys } from "@/lib/client/query-keys";
+import type { TMailbox } from "@/lib/client/wire-types";
+import { ago } from "@/lib/client/format";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/data-table";

@@ -1,10 +1,10 @@
 "use client";
 import { useState } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { eventKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TEventRow, TEventTrendDay, TTenant } from "@/lib/queries/types";
-import { dateTime } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { eventKeys, tenantKeys } from "@/lib/client/query-keys";
+import type { TEventRow, TEventTrendDay, TTenant } from "@/lib/client/wire-types";
+import { dateTime } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

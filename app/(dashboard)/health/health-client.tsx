@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { ago } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { ago } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";

@@ -1,10 +1,10 @@
 "use client";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { tenantKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
-import { day } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { tenantKeys } from "@/lib/client/query-keys";
+import type { TTenant } from "@/lib/client/wire-types";
+import { day } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge, CLOUD_BADGE } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";

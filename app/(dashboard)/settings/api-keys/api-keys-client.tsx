@@ -2,11 +2,11 @@
 // Keys for the REST API: helpdesks read pulled mail and queue replies, monitors read /api/v1/status.
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { useFormSubmit } from "@/lib/use-form-submit";
-import { apiKeyKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
-import { ago, day } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { useFormSubmit } from "@/lib/client/use-form-submit";
+import { apiKeyKeys, tenantKeys } from "@/lib/client/query-keys";
+import type { TTenant } from "@/lib/client/wire-types";
+import { ago, day } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

@@ -1,10 +1,10 @@
 "use client";
 import { useState } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { auditKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TAudit, TTenant } from "@/lib/queries/types";
-import { dateTime } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { auditKeys, tenantKeys } from "@/lib/client/query-keys";
+import type { TAudit, TTenant } from "@/lib/client/wire-types";
+import { dateTime } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";

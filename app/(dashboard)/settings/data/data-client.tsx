@@ -3,8 +3,8 @@
 // only its summary stays (needed so it is never delivered twice).
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { day } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { day } from "@/lib/client/format";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField } from "@/components/ui/field";

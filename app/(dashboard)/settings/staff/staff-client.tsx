@@ -1,12 +1,12 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { useFormSubmit } from "@/lib/use-form-submit";
-import { staffKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TStaff, TTenant } from "@/lib/queries/types";
+import { apiFetch } from "@/lib/client/api-client";
+import { useFormSubmit } from "@/lib/client/use-form-submit";
+import { staffKeys, tenantKeys } from "@/lib/client/query-keys";
+import type { TStaff, TTenant } from "@/lib/client/wire-types";
 import { ROLE_DESCRIPTIONS, type TRole } from "@/lib/auth/permissions";
-import { ago } from "@/lib/format";
+import { ago } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

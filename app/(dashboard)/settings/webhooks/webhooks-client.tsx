@@ -3,11 +3,11 @@
 // signed, retried, and visible delivery by delivery.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { useFormSubmit } from "@/lib/use-form-submit";
-import { tenantKeys, webhookKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
-import { ago, dateTime } from "@/lib/format";
+import { apiFetch } from "@/lib/client/api-client";
+import { useFormSubmit } from "@/lib/client/use-form-submit";
+import { tenantKeys, webhookKeys } from "@/lib/client/query-keys";
+import type { TTenant } from "@/lib/client/wire-types";
+import { ago, dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";

@@ -1,9 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { overviewKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
+import { apiFetch } from "@/lib/client/api-client";
+import { overviewKeys, tenantKeys } from "@/lib/client/query-keys";
+import type { TTenant } from "@/lib/client/wire-types";
 import { Card, PageHeader } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
 import { TenantForm, toTenantBody } from "@/components/tenants/tenant-form";

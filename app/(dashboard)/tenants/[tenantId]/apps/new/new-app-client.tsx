@@ -2,9 +2,9 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
-import { appKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TApp } from "@/lib/queries/types";
+import { apiFetch, ApiError } from "@/lib/client/api-client";
+import { appKeys, tenantKeys } from "@/lib/client/query-keys";
+import type { TApp } from "@/lib/client/wire-types";
 import { inspectSecretValue, isGuid } from "@/lib/microsoft/secret-shape";
 import { detectLegacyEndpoint } from "@/lib/microsoft/endpoints";
 import { PROFILE_LABELS, type TScopeProfile } from "@/lib/microsoft/scope-profiles";
