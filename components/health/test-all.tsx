@@ -6,6 +6,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/empty-state";
+import { mailboxKeys } from "@/lib/client/query-keys";
 
 type TTarget = { id: string; tenantId: string; address: string };
 
@@ -31,7 +32,7 @@ export function TestAll({ targets }: { targets: TTarget[] }) {
       }
     };
     await Promise.all([worker(), worker()]);
-    await qc.invalidateQueries({ queryKey: ["mailboxes"] });
+    await qc.invalidateQueries({ queryKey: mailboxKeys.all });
   };
   return (
     <div className="flex items-center gap-3">

@@ -2,10 +2,9 @@
 // Organization (admin) consent: its state, a shareable link for the customer's admin, or a
 // direct grant when the staff member is that admin.
 import { useState } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
-import { appKeys } from "@/lib/client/query-keys";
-import type { TApp, TTenant } from "@/lib/client/wire-types";
+import type { TTenant } from "@/lib/client/wire-types";
 import { dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -13,9 +12,10 @@ import { Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toaster";
 import { EmailLinkForm } from "@/components/consent/email-link-form";
+import { useApps } from "@/lib/client/hooks/apps";
 
 export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canRequest: boolean }) {
-  const apps = useQuery({ queryKey: appKeys.list(tenant.id), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenant.id}`) });
+  const apps = useApps(tenant.id);
   const [appId, setAppId] = useState("");
   const chosen = appId || apps.data?.apps[0]?.id || "";
   const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);

@@ -1,20 +1,15 @@
-// Shapes of the API's JSON (dates arrive as ISO strings).
-export type TCloud = "global" | "usgov" | "china" | "sandbox";
-export type TTenant = {
-  id: string;
-  displayName: string;
-  directoryId: string | null;
-  primaryDomain: string | null;
-  cloud: TCloud;
-  notes: string;
-  adminConsentAt: string | null;
-  adminConsentBy: string | null;
-  adminConsentScopes: string[];
-  adminConsentTenantId: string | null;
-  mailboxCount: number;
-  appCount: number;
-  createdAt: string;
-  updatedAt: string;
+// Shapes of the API's JSON (dates arrive as ISO strings), derived from the server's DTO types.
+// Type-only imports: `import type` is erased, so no server code reaches the browser bundle.
+import type { TAppDto } from "@/lib/apps/app-dto";
+import type { TRole } from "@/lib/auth/permissions";
+import type { TEventLevel, TTrendDay } from "@/lib/events/list-events";
+import type { TMailboxCreate } from "@/lib/mailboxes/schemas";
+import type { TCloud } from "@/lib/microsoft/clouds";
+import type { TTenantDto } from "@/lib/tenants/tenant-dto";
+import type { TJson } from "./json";
+
+export type { TCloud };
+export type TTenant = TJson<TTenantDto> & {
   health?: { connected: number; attention: number; needsReconsent: number; pending: number };
   secretExpiresAt?: string | null;
 };
@@ -28,37 +23,22 @@ export type TOverview = {
   outbound: { pending: number; failed: number };
   webhookFailuresLast7Days: number;
 };
-export type TStaff = { membershipId: string; staffUserId: string; email: string; name: string; role: "owner" | "admin" | "technician" | "support"; hasAllTenants: boolean; tenantIds: string[]; isDisabled: boolean; lastLoginAt: string | null; createdAt: string };
+export type TStaff = { membershipId: string; staffUserId: string; email: string; name: string; role: TRole; hasAllTenants: boolean; tenantIds: string[]; isDisabled: boolean; lastLoginAt: string | null; createdAt: string };
 export type TAudit = { id: string; actorEmail: string; action: string; targetType: string; targetId: string | null; tenantId: string | null; detail: unknown; createdAt: string };
-export type TSecret = { id: string; last4: string; expiresAt: string; status: "pending" | "active" | "retired"; verifiedAt: string | null; createdAt: string };
-export type TApp = {
-  id: string;
-  tenantId: string | null;
-  displayName: string;
-  clientId: string;
-  kind: "single_tenant" | "multi_tenant";
-  scopeProfile: "imap_smtp" | "pop_smtp" | "graph" | "graph_app_only";
-  defaultPrompt: "select_account" | "consent" | "login" | "none";
-  authorityOverride: string | null;
-  tokenEndpointOverride: string | null;
-  lastVerifiedAt: string | null;
-  lastVerifyCode: string | null;
-  secrets: TSecret[];
-  activeSecret: TSecret | null;
-  mailboxCount: number;
-};
+export type TApp = TJson<TAppDto>;
+export type TSecret = TApp["secrets"][number];
 export type TGrantInfo = { upn: string; oid: string; tid: string; scopes: string[]; accessTokenExpiresAt: string | null; lastRefreshAt: string | null; refreshTokenIssuedAt: string; refreshTokenAgeDays: number; refreshFailures: number; lastErrorCode: string | null; createdAt: string };
 export type TMailbox = {
   id: string;
   tenantId: string;
   appRegistrationId: string | null;
   address: string;
-  kind: "user" | "shared";
+  kind: TMailboxCreate["kind"];
   delegateUpn: string | null;
-  inbound: "imap" | "pop" | "graph" | "none";
-  outbound: "smtp" | "graph" | "none";
+  inbound: TMailboxCreate["inbound"];
+  outbound: TMailboxCreate["outbound"];
   folder: string;
-  afterProcessing: "keep" | "mark_read" | "move" | "delete";
+  afterProcessing: TMailboxCreate["afterProcessing"];
   moveToFolder: string | null;
   state: string;
   stateCode: string | null;
@@ -68,5 +48,22 @@ export type TMailbox = {
   createdAt: string;
 };
 
-export type TEventRow = { id: string; level: "debug" | "info" | "warn" | "error"; code: string; message: string; detail: unknown; createdAt: string; tenantId: string | null; mailboxId: string | null; tenantName: string | null; mailboxAddress: string | null };
-export type TEventTrendDay = { day: string; debug: number; info: number; warn: number; error: number };
+export type TEventRow = { id: string; level: TEventLevel; code: string; message: string; detail: unknown; createdAt: string; tenantId: string | null; mailboxId: string | null; tenantName: string | null; mailboxAddress: string | null };
+export type TEventTrendDay = TTrendDay;
+export type TMailboxHealthRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null; checks: { at: string; steps: { step: string; protocol: string; ok: boolean; code: string | null }[] } | null };
+export type TApiKey = { id: string; name: string; prefix: string; scopes: string[]; hasAllTenants: boolean; tenantIds: string[]; createdByEmail: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null; createdAt: string };
+export type TStorage = { messageRetentionDays: number | null; messages: number; withRawMime: number; rawBytes: number; oldestRawMimeAt: string | null };
+export type TNotifierBox = { id: string; address: string; tenantId: string; outbound: string; state: string; tenant: { displayName: string } };
+export type TNotifierSettings = { notifier: TNotifierBox | null; candidates: TNotifierBox[] };
+export type TAlerts = { recipients: string[]; kinds: string[]; defaultRecipients: string[] };
+export type TWebhook = { id: string; url: string; description: string; events: string[]; hasAllTenants: boolean; tenantIds: string[]; isEnabled: boolean; lastSuccessAt: string | null; lastFailureAt: string | null; createdByEmail: string; createdAt: string; deliveries: Record<string, number> };
+export type TWebhookDelivery = { id: string; eventType: string; status: "pending" | "delivering" | "delivered" | "failed"; attempts: number; lastStatusCode: number | null; lastError: string | null; nextAttemptAt: string; deliveredAt: string | null; createdAt: string };
+export type THealthDay = { day: string; connected: number; attention: number; needsReconsent: number; pending: number; broke: number; recovered: number };
+export type TStatusLink = { id: string; label: string; createdByEmail: string; expiresAt: string; revokedAt: string | null; lastViewedAt: string | null; createdAt: string };
+export type TOutbound = { id: string; recipients: string[]; subject: string; internetMessageId: string | null; createdVia: string | null; status: "queued" | "sending" | "sent" | "failed" | "cancelled"; attempts: number; lastErrorCode: string | null; lastError: string | null; nextAttemptAt: string; sentAt: string | null; createdAt: string };
+export type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
+export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
+export type TFolderConflicts = { visible: { id: string; tenantId: string; tenantName: string; afterProcessing: string }[] };
+export type TMailboxDetail = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TFolderConflicts; push: { expiresAt: string; lastNotificationAt: string | null } | null; idle: boolean };
+export type TMessageRow = { id: string; subject: string | null; fromAddress: string | null; receivedAt: string; size: number };
+export type TDiagnosisView = { code: string; title: string; cause: string; fixSteps: string[]; retryable?: boolean; action?: string | null };

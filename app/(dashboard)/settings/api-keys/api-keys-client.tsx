@@ -1,11 +1,11 @@
 "use client";
 // Keys for the REST API: helpdesks read pulled mail and queue replies, monitors read /api/v1/status.
 import { useEffect, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
 import { useFormSubmit } from "@/lib/client/use-form-submit";
-import { apiKeyKeys, tenantKeys } from "@/lib/client/query-keys";
-import type { TTenant } from "@/lib/client/wire-types";
+import { apiKeyKeys } from "@/lib/client/query-keys";
+import type { TTenant, TApiKey as TKey } from "@/lib/client/wire-types";
 import { ago, day } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
@@ -16,15 +16,16 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
+import { useApiKeys } from "@/lib/client/hooks/api-keys";
+import { useTenants } from "@/lib/client/hooks/tenants";
 
-type TKey = { id: string; name: string; prefix: string; scopes: string[]; hasAllTenants: boolean; tenantIds: string[]; createdByEmail: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null; createdAt: string };
 
 const keyState = (k: TKey) => (k.revokedAt ? "revoked" : k.expiresAt && new Date(k.expiresAt) <= new Date() ? "expired" : "active");
 
 export function ApiKeysClient({ limitedTo }: { limitedTo: string[] | null }) {
   const qc = useQueryClient();
-  const keys = useQuery({ queryKey: apiKeyKeys.list(), queryFn: () => apiFetch<{ apiKeys: TKey[] }>("/api/api-keys") });
-  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const keys = useApiKeys();
+  const tenants = useTenants();
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
   const revoke = useMutation({

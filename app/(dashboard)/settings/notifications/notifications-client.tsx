@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -10,14 +10,14 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { toast } from "@/components/ui/toaster";
+import type { TNotifierBox as TBox, TAlerts } from "@/lib/client/wire-types";
+import { useAlerts, useNotifier } from "@/lib/client/hooks/settings";
+import { settingsKeys } from "@/lib/client/query-keys";
 
-type TBox = { id: string; address: string; tenantId: string; outbound: string; state: string; tenant: { displayName: string } };
-type TData = { notifier: TBox | null; candidates: TBox[] };
-const KEY = ["settings", "notifier"];
 
 export function NotificationsClient({ canManage, myEmail }: { canManage: boolean; myEmail: string }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: KEY, queryFn: () => apiFetch<TData>("/api/settings/notifier") });
+  const q = useNotifier();
   const [choice, setChoice] = useState<string | null>(null);
   const [to, setTo] = useState(myEmail);
   const [testResult, setTestResult] = useState<{ ok: boolean; diagnosis?: TDiagnosisView } | null>(null);
@@ -26,7 +26,7 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
     onSuccess: async (r) => {
       toast(r.notifier ? `Consent links will be emailed from ${r.notifier.address}.` : "Emailing links is off.");
       setChoice(null);
-      await qc.invalidateQueries({ queryKey: KEY });
+      await qc.invalidateQueries({ queryKey: settingsKeys.notifier() });
     },
     onError: (e: Error) => toast(e.message, "error"),
   });
@@ -81,13 +81,12 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
   );
 }
 
-type TAlerts = { recipients: string[]; kinds: string[]; defaultRecipients: string[] };
 
 // Staff alerts: a mailbox that needs a person, a secret crossing 30/14/7/1 days. Sent from the
 // notifier mailbox through the outbound queue.
 function AlertsCard({ canManage, hasNotifier }: { canManage: boolean; hasNotifier: boolean }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ["settings", "alerts"], queryFn: () => apiFetch<{ alerts: TAlerts }>("/api/settings/alerts") });
+  const q = useAlerts();
   const [draft, setDraft] = useState<{ recipients: string; kinds: string[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const a = q.data?.alerts;
@@ -98,7 +97,7 @@ function AlertsCard({ canManage, hasNotifier }: { canManage: boolean; hasNotifie
       setDraft(null);
       setError(null);
       toast("Alert settings saved.");
-      await qc.invalidateQueries({ queryKey: ["settings", "alerts"] });
+      await qc.invalidateQueries({ queryKey: settingsKeys.alerts() });
     },
     onError: (e: Error & { fields?: Record<string, string> }) => setError(e.fields?.recipients ?? e.message),
   });

@@ -1,10 +1,10 @@
 "use client";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
 import { useFormSubmit } from "@/lib/client/use-form-submit";
-import { staffKeys, tenantKeys } from "@/lib/client/query-keys";
-import type { TStaff, TTenant } from "@/lib/client/wire-types";
+import { staffKeys } from "@/lib/client/query-keys";
+import type { TTenant } from "@/lib/client/wire-types";
 import { ROLE_DESCRIPTIONS, type TRole } from "@/lib/auth/permissions";
 import { ago } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
@@ -15,13 +15,15 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
+import { useStaff } from "@/lib/client/hooks/staff";
+import { useTenants } from "@/lib/client/hooks/tenants";
 
 const ROLES: TRole[] = ["owner", "admin", "technician", "support"];
 
 export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; isOwner: boolean; me: string }) {
   const qc = useQueryClient();
-  const staff = useQuery({ queryKey: staffKeys.list(), queryFn: () => apiFetch<{ staff: TStaff[] }>("/api/staff") });
-  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const staff = useStaff();
+  const tenants = useTenants();
   const [open, setOpen] = useState(false);
   const patch = useMutation({
     mutationFn: (p: { id: string; body: Record<string, unknown> }) => apiFetch(`/api/staff/${p.id}`, { method: "PATCH", body: p.body }),

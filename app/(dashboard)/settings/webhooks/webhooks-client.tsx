@@ -2,11 +2,11 @@
 // Webhooks: new mail, mailbox state changes and outbound results pushed to the MSP's systems,
 // signed, retried, and visible delivery by delivery.
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
 import { useFormSubmit } from "@/lib/client/use-form-submit";
-import { tenantKeys, webhookKeys } from "@/lib/client/query-keys";
-import type { TTenant } from "@/lib/client/wire-types";
+import { webhookKeys } from "@/lib/client/query-keys";
+import type { TTenant, TWebhook as THook } from "@/lib/client/wire-types";
 import { ago, dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -16,6 +16,8 @@ import { TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
+import { useTenants } from "@/lib/client/hooks/tenants";
+import { useWebhookDeliveries, useWebhooks } from "@/lib/client/hooks/webhooks";
 
 const EVENTS = [
   { value: "message.received", label: "New mail pulled (message.received)" },
@@ -24,13 +26,11 @@ const EVENTS = [
   { value: "outbound.failed", label: "Queued mail failed (outbound.failed)" },
 ];
 
-type THook = { id: string; url: string; description: string; events: string[]; hasAllTenants: boolean; tenantIds: string[]; isEnabled: boolean; lastSuccessAt: string | null; lastFailureAt: string | null; createdByEmail: string; createdAt: string; deliveries: Record<string, number> };
-type TDelivery = { id: string; eventType: string; status: "pending" | "delivering" | "delivered" | "failed"; attempts: number; lastStatusCode: number | null; lastError: string | null; nextAttemptAt: string; deliveredAt: string | null; createdAt: string };
 const TONE = { pending: "blue", delivering: "indigo", delivered: "green", failed: "red" } as const;
 
 export function WebhooksClient({ limitedTo }: { limitedTo: string[] | null }) {
-  const hooks = useQuery({ queryKey: webhookKeys.list(), queryFn: () => apiFetch<{ webhooks: THook[] }>("/api/webhooks"), refetchInterval: 10_000 });
-  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const hooks = useWebhooks({ refetchInterval: 10_000 });
+  const tenants = useTenants();
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ secret: string; url: string } | null>(null);
   return (
@@ -64,7 +64,7 @@ export function WebhooksClient({ limitedTo }: { limitedTo: string[] | null }) {
 function HookCard({ hook: h, tenantName }: { hook: THook; tenantName: (id: string) => string }) {
   const qc = useQueryClient();
   const [showDeliveries, setShow] = useState(false);
-  const deliveries = useQuery({ queryKey: webhookKeys.deliveries(h.id), queryFn: () => apiFetch<{ deliveries: TDelivery[] }>(`/api/webhooks/${h.id}`), enabled: showDeliveries, refetchInterval: showDeliveries ? 3_000 : false });
+  const deliveries = useWebhookDeliveries(h.id, { enabled: showDeliveries, refetchInterval: showDeliveries ? 3_000 : false });
   const refresh = () => void qc.invalidateQueries({ queryKey: webhookKeys.all });
   const act = useMutation({
     mutationFn: (a: { kind: "test" | "toggle" | "delete" | "redeliver"; deliveryId?: string }) =>

@@ -2,10 +2,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
 import { overviewKeys, tenantKeys } from "@/lib/client/query-keys";
-import type { TTenant } from "@/lib/client/wire-types";
 import { dateTime } from "@/lib/client/format";
 import { Badge, CLOUD_BADGE } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,6 +16,7 @@ import { TenantApps } from "@/components/tenants/tenant-apps";
 import { TenantMailboxes } from "@/components/tenants/tenant-mailboxes";
 import { OrgConsentCard } from "@/components/tenants/org-consent-card";
 import { StatusLinksCard } from "@/components/tenants/status-links-card";
+import { useTenant } from "@/lib/client/hooks/tenants";
 
 export type TCan = { manageTenant: boolean; manageApps: boolean; connect: boolean };
 
@@ -24,7 +24,7 @@ export function TenantClient({ tenantId, initialName, can }: { tenantId: string;
   const router = useRouter();
   const qc = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const q = useQuery({ queryKey: tenantKeys.detail(tenantId), queryFn: () => apiFetch<{ tenant: TTenant }>(`/api/tenants/${tenantId}`) });
+  const q = useTenant(tenantId);
   const del = useMutation({
     mutationFn: () => apiFetch(`/api/tenants/${tenantId}`, { method: "DELETE" }),
     onSuccess: async () => {

@@ -2,10 +2,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch, ApiError } from "@/lib/client/api-client";
 import { appKeys, tenantKeys } from "@/lib/client/query-keys";
-import type { TApp } from "@/lib/client/wire-types";
 import { PROFILE_LABELS } from "@/lib/microsoft/scope-profiles";
 import { inspectSecretValue } from "@/lib/microsoft/secret-shape";
 import type { TAzureSetupInfo } from "@/lib/apps/azure-setup-info";
@@ -19,13 +18,14 @@ import { toast } from "@/components/ui/toaster";
 import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
 import { SecretBadge } from "@/components/tenants/tenant-apps";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
+import { useApp } from "@/lib/client/hooks/apps";
 
 type TVerify = ({ ok: true } | ({ ok: false } & TDiagnosisView)) & { method?: "refresh" | "client_credentials"; mailbox?: string };
 
 export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId: string; tenantName: string; appId: string; info: TAzureSetupInfo; can: { manage: boolean; verify: boolean } }) {
   const router = useRouter();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: appKeys.detail(appId), queryFn: () => apiFetch<{ app: TApp }>(`/api/apps/${appId}`) });
+  const q = useApp(appId);
   const [verifyResult, setVerifyResult] = useState<TVerify | null>(null);
   const [rotate, setRotate] = useState({ value: "", expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10) });
   const [rotateResult, setRotateResult] = useState<TVerify | null>(null);

@@ -2,10 +2,10 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/client/api-client";
 import { mailboxKeys, tenantKeys } from "@/lib/client/query-keys";
-import type { TMailbox } from "@/lib/client/wire-types";
+import type { TMailbox, TTestStep, TConnectionTest } from "@/lib/client/wire-types";
 import { ago, dateTime, until } from "@/lib/client/format";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,11 +17,8 @@ import { toast } from "@/components/ui/toaster";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { EmailLinkForm } from "@/components/consent/email-link-form";
 import { OutboxCard } from "@/components/mailboxes/outbox-card";
+import { useMailbox, useMailboxMessages } from "@/lib/client/hooks/mailboxes";
 
-type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
-type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
-type TConflicts = { visible: { id: string; tenantId: string; tenantName: string; afterProcessing: string }[] };
-type TResponse = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TConflicts; push: { expiresAt: string; lastNotificationAt: string | null } | null; idle: boolean };
 const STEP_LABEL = { token: "Token", inbound: "Receive", outbound: "Send" } as const;
 
 function StepList({ steps }: { steps: TTestStep[] }) {
@@ -46,7 +43,7 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
   const router = useRouter();
   const params = useSearchParams();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: mailboxKeys.detail(tenantId, mailboxId), queryFn: () => apiFetch<TResponse>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`), refetchInterval: 10_000 });
+  const q = useMailbox(tenantId, mailboxId, { refetchInterval: 10_000 });
   const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
   const [deleting, setDeleting] = useState(false);
   const connect = useMutation({
@@ -316,7 +313,6 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
   );
 }
 
-type TMessageRow = { id: string; subject: string | null; fromAddress: string | null; receivedAt: string; size: number };
 
 // The sync's progress (first sync of a big folder takes a while) and the newest messages pulled.
 function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: string; mailboxId: string; m: TMailbox; canSync: boolean }) {
@@ -332,9 +328,7 @@ function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: string; m
   });
   const p = m.syncProgress;
   const running = !!p && !p.finishedAt && p.total > 0;
-  const list = useQuery({
-    queryKey: [...mailboxKeys.detail(tenantId, mailboxId), "messages", q],
-    queryFn: () => apiFetch<{ messages: TMessageRow[]; total: number }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/messages?limit=25${q ? `&q=${encodeURIComponent(q)}` : ""}`),
+  const list = useMailboxMessages(tenantId, mailboxId, q, {
     refetchInterval: running ? 2_000 : 15_000,
     enabled: m.inbound !== "none",
   });

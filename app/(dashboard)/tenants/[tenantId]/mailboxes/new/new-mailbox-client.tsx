@@ -2,20 +2,21 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { apiFetch, ApiError } from "@/lib/client/api-client";
-import { appKeys, mailboxKeys, tenantKeys } from "@/lib/client/query-keys";
-import type { TApp, TMailbox } from "@/lib/client/wire-types";
+import { mailboxKeys, tenantKeys } from "@/lib/client/query-keys";
+import type { TMailbox } from "@/lib/client/wire-types";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
+import { useApps } from "@/lib/client/hooks/apps";
 
 export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: string; tenantName: string; domain: string | null }) {
   const router = useRouter();
   const qc = useQueryClient();
-  const apps = useQuery({ queryKey: appKeys.list(tenantId), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenantId}`) });
+  const apps = useApps(tenantId);
   const [v, setV] = useState({ address: "", kind: "user", delegateUpn: "", appRegistrationId: "", inbound: "imap", outbound: "smtp", folder: "INBOX", afterProcessing: "keep", moveToFolder: "", confirmDelete: false });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
