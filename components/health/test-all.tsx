@@ -3,10 +3,10 @@
 // progress bar, and says how many passed. Each test is the same one the mailbox page runs.
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/empty-state";
 import { mailboxKeys } from "@/lib/client/query-keys";
+import { mailboxApi } from "@/lib/client/api/mailboxes";
 
 type TTarget = { id: string; tenantId: string; address: string };
 
@@ -22,7 +22,7 @@ export function TestAll({ targets }: { targets: TTarget[] }) {
     const worker = async () => {
       for (let t = queue.shift(); t; t = queue.shift()) {
         try {
-          const r = await apiFetch<{ result: { ok: boolean } }>(`/api/tenants/${t.tenantId}/mailboxes/${t.id}/test`, { method: "POST" });
+          const r = await mailboxApi.test(t.tenantId, t.id);
           if (!r.result.ok) failed.push(t.address);
         } catch {
           failed.push(t.address);

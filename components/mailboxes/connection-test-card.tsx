@@ -2,7 +2,6 @@
 // The last connection test's steps, Test connection, and a test email (send, then wait for it to arrive).
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { mailboxKeys } from "@/lib/client/query-keys";
 import type { TConnectionTest, TMailbox } from "@/lib/client/wire-types";
 import { dateTime } from "@/lib/client/format";
@@ -11,6 +10,7 @@ import { Card } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
 import { StepList } from "./step-list";
 import type { TTestMutation } from "./mailbox-actions";
+import { mailboxApi } from "@/lib/client/api/mailboxes";
 
 type TProps = { m: TMailbox; lastTest: TConnectionTest | null; tenantId: string; mailboxId: string; canConnect: boolean; testNow: TTestMutation };
 
@@ -20,7 +20,7 @@ export function ConnectionTestCard({ m, lastTest, tenantId, mailboxId, canConnec
   const [testTo, setTestTo] = useState<string | null>(null);
   const [emailResult, setEmailResult] = useState<TConnectionTest | null>(null);
   const testEmail = useMutation({
-    mutationFn: (to: string) => apiFetch<{ result: TConnectionTest }>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/test-email`, { method: "POST", body: { to } }),
+    mutationFn: (to: string) => mailboxApi.testEmail(tenantId, mailboxId, to),
     onSuccess: async (r) => {
       setEmailResult(r.result);
       toast(r.result.ok ? "Test email went through." : "The test email failed.", r.result.ok ? "success" : "error");

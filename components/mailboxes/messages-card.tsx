@@ -1,7 +1,6 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { mailboxKeys } from "@/lib/client/query-keys";
 import type { TMailbox } from "@/lib/client/wire-types";
 import { ago, dateTime } from "@/lib/client/format";
@@ -9,13 +8,14 @@ import { useMailboxMessages } from "@/lib/client/hooks/mailboxes";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
+import { mailboxApi } from "@/lib/client/api/mailboxes";
 
 // The sync's progress (first sync of a big folder takes a while) and the newest messages pulled.
 export function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: string; mailboxId: string; m: TMailbox; canSync: boolean }) {
   const [q, setQ] = useState("");
   const qc = useQueryClient();
   const syncNow = useMutation({
-    mutationFn: () => apiFetch(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/sync`, { method: "POST" }),
+    mutationFn: () => mailboxApi.sync(tenantId, mailboxId),
     onSuccess: () => {
       toast("Sync requested: a worker picks it up within seconds.");
       setTimeout(() => void qc.invalidateQueries({ queryKey: mailboxKeys.detail(tenantId, mailboxId) }), 4000);

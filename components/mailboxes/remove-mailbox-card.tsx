@@ -3,20 +3,20 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { mailboxKeys, tenantKeys } from "@/lib/client/query-keys";
 import type { TMailbox } from "@/lib/client/wire-types";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
+import { mailboxApi } from "@/lib/client/api/mailboxes";
 
 export function RemoveMailboxCard({ m, tenantId, mailboxId }: { m: TMailbox; tenantId: string; mailboxId: string }) {
   const router = useRouter();
   const qc = useQueryClient();
   const [deleting, setDeleting] = useState(false);
   const del = useMutation({
-    mutationFn: () => apiFetch(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`, { method: "DELETE" }),
+    mutationFn: () => mailboxApi.remove(tenantId, mailboxId),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: mailboxKeys.all });
       await qc.invalidateQueries({ queryKey: tenantKeys.all });

@@ -3,7 +3,6 @@
 // direct grant when the staff member is that admin.
 import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import type { TTenant } from "@/lib/client/wire-types";
 import { dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
@@ -13,6 +12,7 @@ import { CopyField } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toaster";
 import { EmailLinkForm } from "@/components/consent/email-link-form";
 import { useApps } from "@/lib/client/hooks/apps";
+import { tenantApi } from "@/lib/client/api/tenants";
 
 export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canRequest: boolean }) {
   const apps = useApps(tenant.id);
@@ -20,12 +20,12 @@ export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canReq
   const chosen = appId || apps.data?.apps[0]?.id || "";
   const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
   const createLink = useMutation({
-    mutationFn: () => apiFetch<{ link: { url: string; expiresAt: string } }>(`/api/tenants/${tenant.id}/admin-consent-links`, { method: "POST", body: { appRegistrationId: chosen } }),
+    mutationFn: () => tenantApi.createAdminConsentLink(tenant.id, chosen),
     onSuccess: (r) => setLink(r.link),
     onError: (e: Error) => toast(e.message, "error"),
   });
   const grantNow = useMutation({
-    mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenant.id}/admin-consent`, { method: "POST", body: { appRegistrationId: chosen } }),
+    mutationFn: () => tenantApi.startAdminConsent(tenant.id, chosen),
     onSuccess: (r) => window.location.assign(r.url),
     onError: (e: Error) => toast(e.message, "error"),
   });

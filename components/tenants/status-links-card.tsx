@@ -3,7 +3,6 @@
 // who needs no account. Most fixes happen in their Microsoft 365, so they see what to change.
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { ago, day } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -12,6 +11,7 @@ import { CopyField } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toaster";
 import { useStatusLinks } from "@/lib/client/hooks/tenants";
 import { tenantKeys } from "@/lib/client/query-keys";
+import { tenantApi } from "@/lib/client/api/tenants";
 
 
 export function StatusLinksCard({ tenantId, canCreate }: { tenantId: string; canCreate: boolean }) {
@@ -21,7 +21,7 @@ export function StatusLinksCard({ tenantId, canCreate }: { tenantId: string; can
   const [days, setDays] = useState(30);
   const [created, setCreated] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenantId}/status-links`, { method: "POST", body: { label, days } }),
+    mutationFn: () => tenantApi.createStatusLink(tenantId, { label, days }),
     onSuccess: (r) => {
       setCreated(r.url);
       setLabel("");
@@ -30,7 +30,7 @@ export function StatusLinksCard({ tenantId, canCreate }: { tenantId: string; can
     onError: (e: Error) => toast(e.message, "error"),
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => apiFetch(`/api/tenants/${tenantId}/status-links/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => tenantApi.revokeStatusLink(tenantId, id),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: tenantKeys.statusLinks(tenantId) });
       toast("Link revoked: it stops working now.");

@@ -67,3 +67,4 @@ export type TFolderConflicts = { visible: { id: string; tenantId: string; tenant
 export type TMailboxDetail = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TFolderConflicts; push: { expiresAt: string; lastNotificationAt: string | null } | null; idle: boolean };
 export type TMessageRow = { id: string; subject: string | null; fromAddress: string | null; receivedAt: string; size: number };
 export type TDiagnosisView = { code: string; title: string; cause: string; fixSteps: string[]; retryable?: boolean; action?: string | null };
+export type TVerify = ({ ok: true } | ({ ok: false } & TDiagnosisView)) & { method?: "refresh" | "client_credentials"; mailbox?: string };

@@ -3,15 +3,14 @@
 // only its summary stays (needed so it is never delivered twice).
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { day } from "@/lib/client/format";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField } from "@/components/ui/field";
 import { toast } from "@/components/ui/toaster";
-import type { TStorage } from "@/lib/client/wire-types";
 import { useRetention } from "@/lib/client/hooks/settings";
 import { settingsKeys } from "@/lib/client/query-keys";
+import { settingsApi } from "@/lib/client/api/settings";
 
 const mb = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${(b / 1e6).toFixed(1)} MB`);
 
@@ -20,7 +19,7 @@ export function DataClient() {
   const q = useRetention();
   const [choice, setChoice] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: (v: string) => apiFetch<{ storage: TStorage }>("/api/settings/retention", { method: "PUT", body: { messageRetentionDays: v === "forever" ? null : Number(v) } }),
+    mutationFn: (v: string) => settingsApi.setRetention(v === "forever" ? null : Number(v)),
     onSuccess: async () => {
       setChoice(null);
       toast("Retention saved. The worker applies it within 10 minutes.");

@@ -2,7 +2,6 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -10,9 +9,9 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { toast } from "@/components/ui/toaster";
-import type { TNotifierBox as TBox, TAlerts } from "@/lib/client/wire-types";
 import { useAlerts, useNotifier } from "@/lib/client/hooks/settings";
 import { settingsKeys } from "@/lib/client/query-keys";
+import { settingsApi } from "@/lib/client/api/settings";
 
 
 export function NotificationsClient({ canManage, myEmail }: { canManage: boolean; myEmail: string }) {
@@ -22,7 +21,7 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
   const [to, setTo] = useState(myEmail);
   const [testResult, setTestResult] = useState<{ ok: boolean; diagnosis?: TDiagnosisView } | null>(null);
   const save = useMutation({
-    mutationFn: (mailboxId: string | null) => apiFetch<{ notifier: TBox | null }>("/api/settings/notifier", { method: "PUT", body: { mailboxId } }),
+    mutationFn: (mailboxId: string | null) => settingsApi.setNotifier(mailboxId),
     onSuccess: async (r) => {
       toast(r.notifier ? `Consent links will be emailed from ${r.notifier.address}.` : "Emailing links is off.");
       setChoice(null);
@@ -31,7 +30,7 @@ export function NotificationsClient({ canManage, myEmail }: { canManage: boolean
     onError: (e: Error) => toast(e.message, "error"),
   });
   const test = useMutation({
-    mutationFn: () => apiFetch<{ result: { ok: boolean; diagnosis?: TDiagnosisView } }>("/api/settings/notifier/test", { method: "POST", body: { to } }),
+    mutationFn: () => settingsApi.testNotifier(to),
     onSuccess: (r) => {
       setTestResult(r.result);
       toast(r.result.ok ? `Test email sent to ${to}.` : "The test email failed.", r.result.ok ? "success" : "error");
@@ -92,7 +91,7 @@ function AlertsCard({ canManage, hasNotifier }: { canManage: boolean; hasNotifie
   const a = q.data?.alerts;
   const v = draft ?? (a ? { recipients: a.recipients.join(", "), kinds: a.kinds } : null);
   const save = useMutation({
-    mutationFn: () => apiFetch<{ alerts: TAlerts }>("/api/settings/alerts", { method: "PUT", body: { recipients: v!.recipients.split(/[\s,;]+/).filter(Boolean), kinds: v!.kinds } }),
+    mutationFn: () => settingsApi.setAlerts({ recipients: v!.recipients.split(/[\s,;]+/).filter(Boolean), kinds: v!.kinds }),
     onSuccess: async () => {
       setDraft(null);
       setError(null);

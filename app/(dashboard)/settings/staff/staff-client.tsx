@@ -1,7 +1,6 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { useFormSubmit } from "@/lib/client/use-form-submit";
 import { staffKeys } from "@/lib/client/query-keys";
 import type { TTenant } from "@/lib/client/wire-types";
@@ -17,6 +16,7 @@ import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
 import { useStaff } from "@/lib/client/hooks/staff";
 import { useTenants } from "@/lib/client/hooks/tenants";
+import { staffApi } from "@/lib/client/api/staff";
 
 const ROLES: TRole[] = ["owner", "admin", "technician", "support"];
 
@@ -26,7 +26,7 @@ export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; is
   const tenants = useTenants();
   const [open, setOpen] = useState(false);
   const patch = useMutation({
-    mutationFn: (p: { id: string; body: Record<string, unknown> }) => apiFetch(`/api/staff/${p.id}`, { method: "PATCH", body: p.body }),
+    mutationFn: (p: { id: string; body: Record<string, unknown> }) => staffApi.update(p.id, p.body),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: staffKeys.all });
       toast("Saved.");
@@ -34,7 +34,7 @@ export function StaffClient({ canManage, isOwner, me }: { canManage: boolean; is
     onError: (e: Error) => toast(e.message, "error"),
   });
   const remove = useMutation({
-    mutationFn: (id: string) => apiFetch(`/api/staff/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => staffApi.remove(id),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: staffKeys.all });
       toast("Removed.");
@@ -91,7 +91,7 @@ function AddStaff({ tenants, canAddOwner, onDone }: { tenants: TTenant[]; canAdd
   const qc = useQueryClient();
   const [v, setV] = useState({ email: "", name: "", role: "technician" as TRole, password: "", hasAllTenants: true, tenantIds: [] as string[] });
   const { errors, busy, onSubmit } = useFormSubmit(async () => {
-    await apiFetch("/api/staff", { method: "POST", body: v });
+    await staffApi.create(v);
     await qc.invalidateQueries({ queryKey: staffKeys.all });
     toast(`Added ${v.email}.`);
     onDone();

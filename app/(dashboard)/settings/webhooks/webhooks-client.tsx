@@ -3,7 +3,6 @@
 // signed, retried, and visible delivery by delivery.
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { useFormSubmit } from "@/lib/client/use-form-submit";
 import { webhookKeys } from "@/lib/client/query-keys";
 import type { TTenant, TWebhook as THook } from "@/lib/client/wire-types";
@@ -18,6 +17,7 @@ import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
 import { useTenants } from "@/lib/client/hooks/tenants";
 import { useWebhookDeliveries, useWebhooks } from "@/lib/client/hooks/webhooks";
+import { webhookApi } from "@/lib/client/api/webhooks";
 
 const EVENTS = [
   { value: "message.received", label: "New mail pulled (message.received)" },
@@ -69,12 +69,12 @@ function HookCard({ hook: h, tenantName }: { hook: THook; tenantName: (id: strin
   const act = useMutation({
     mutationFn: (a: { kind: "test" | "toggle" | "delete" | "redeliver"; deliveryId?: string }) =>
       a.kind === "test"
-        ? apiFetch(`/api/webhooks/${h.id}/test`, { method: "POST" })
+        ? webhookApi.test(h.id)
         : a.kind === "toggle"
-          ? apiFetch(`/api/webhooks/${h.id}`, { method: "PATCH", body: { isEnabled: !h.isEnabled } })
+          ? webhookApi.setEnabled(h.id, !h.isEnabled)
           : a.kind === "delete"
-            ? apiFetch(`/api/webhooks/${h.id}`, { method: "DELETE" })
-            : apiFetch(`/api/webhooks/${h.id}/deliveries/${a.deliveryId}`, { method: "POST" }),
+            ? webhookApi.remove(h.id)
+            : webhookApi.redeliver(h.id, a.deliveryId),
     onSuccess: (_r, a) => {
       refresh();
       if (a.kind === "test") setShow(true);
@@ -135,7 +135,7 @@ function CreateHook({ tenants, mustLimit, onCreated }: { tenants: TTenant[]; mus
   const qc = useQueryClient();
   const [v, setV] = useState({ url: "", description: "", events: ["message.received", "mailbox.state_changed"], hasAllTenants: !mustLimit, tenantIds: [] as string[] });
   const { errors, busy, onSubmit } = useFormSubmit(async () => {
-    const r = await apiFetch<{ secret: string; webhook: THook }>("/api/webhooks", { method: "POST", body: { ...v, tenantIds: v.hasAllTenants ? [] : v.tenantIds } });
+    const r = await webhookApi.create({ ...v, tenantIds: v.hasAllTenants ? [] : v.tenantIds });
     await qc.invalidateQueries({ queryKey: webhookKeys.all });
     onCreated({ secret: r.secret, url: r.webhook.url });
   });

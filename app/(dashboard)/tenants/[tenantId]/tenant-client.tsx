@@ -3,7 +3,6 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { overviewKeys, tenantKeys } from "@/lib/client/query-keys";
 import { dateTime } from "@/lib/client/format";
 import { Badge, CLOUD_BADGE } from "@/components/ui/badge";
@@ -17,6 +16,7 @@ import { TenantMailboxes } from "@/components/tenants/tenant-mailboxes";
 import { OrgConsentCard } from "@/components/tenants/org-consent-card";
 import { StatusLinksCard } from "@/components/tenants/status-links-card";
 import { useTenant } from "@/lib/client/hooks/tenants";
+import { tenantApi } from "@/lib/client/api/tenants";
 
 export type TCan = { manageTenant: boolean; manageApps: boolean; connect: boolean };
 
@@ -26,7 +26,7 @@ export function TenantClient({ tenantId, initialName, can }: { tenantId: string;
   const [confirming, setConfirming] = useState(false);
   const q = useTenant(tenantId);
   const del = useMutation({
-    mutationFn: () => apiFetch(`/api/tenants/${tenantId}`, { method: "DELETE" }),
+    mutationFn: () => tenantApi.remove(tenantId),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: tenantKeys.all });
       await qc.invalidateQueries({ queryKey: overviewKeys.all });
@@ -65,7 +65,7 @@ export function TenantClient({ tenantId, initialName, can }: { tenantId: string;
                 initial={{ displayName: t.displayName, directoryId: t.directoryId ?? "", primaryDomain: t.primaryDomain ?? "", cloud: t.cloud, notes: t.notes }}
                 submitLabel="Save changes"
                 onSubmit={async (v) => {
-                  await apiFetch(`/api/tenants/${tenantId}`, { method: "PATCH", body: toTenantBody(v) });
+                  await tenantApi.update(tenantId, toTenantBody(v));
                   await qc.invalidateQueries({ queryKey: tenantKeys.all });
                   toast("Changes saved.");
                 }}

@@ -1,12 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/client/api-client";
 import { overviewKeys, tenantKeys } from "@/lib/client/query-keys";
-import type { TTenant } from "@/lib/client/wire-types";
 import { Card, PageHeader } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
 import { TenantForm, toTenantBody } from "@/components/tenants/tenant-form";
+import { tenantApi } from "@/lib/client/api/tenants";
 
 export function NewTenantClient() {
   const router = useRouter();
@@ -18,7 +17,7 @@ export function NewTenantClient() {
         <TenantForm
           submitLabel="Add tenant"
           onSubmit={async (v) => {
-            const { tenant } = await apiFetch<{ tenant: TTenant & { warning?: string | null } }>("/api/tenants", { method: "POST", body: toTenantBody(v) });
+            const { tenant } = await tenantApi.create(toTenantBody(v));
             if (tenant.warning) toast(tenant.warning, "error");
             await qc.invalidateQueries({ queryKey: tenantKeys.all });
             await qc.invalidateQueries({ queryKey: overviewKeys.all });

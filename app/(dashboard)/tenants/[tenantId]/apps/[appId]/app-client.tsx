@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/client/api-client";
+import { ApiError } from "@/lib/client/api-client";
 import { appKeys, tenantKeys } from "@/lib/client/query-keys";
 import { PROFILE_LABELS } from "@/lib/microsoft/scope-profiles";
 import { inspectSecretValue } from "@/lib/microsoft/secret-shape";
@@ -17,10 +17,11 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
 import { SecretBadge } from "@/components/tenants/tenant-apps";
-import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
+import { DiagnosisBox } from "@/components/diagnosis-box";
 import { useApp } from "@/lib/client/hooks/apps";
+import { appApi } from "@/lib/client/api/apps";
+import type { TVerify } from "@/lib/client/wire-types";
 
-type TVerify = ({ ok: true } | ({ ok: false } & TDiagnosisView)) & { method?: "refresh" | "client_credentials"; mailbox?: string };
 
 export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId: string; tenantName: string; appId: string; info: TAzureSetupInfo; can: { manage: boolean; verify: boolean } }) {
   const router = useRouter();
@@ -33,7 +34,7 @@ export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId
   const [deleting, setDeleting] = useState(false);
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: appKeys.all }), qc.invalidateQueries({ queryKey: tenantKeys.all })]);
   const verify = useMutation({
-    mutationFn: () => apiFetch<{ result: TVerify }>(`/api/apps/${appId}/verify`, { method: "POST", body: { tenantId } }),
+    mutationFn: () => appApi.verify(appId, tenantId),
     onSuccess: async (r) => {
       setVerifyResult(r.result);
       await refresh();
@@ -41,7 +42,7 @@ export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId
     onError: (e: Error) => toast(e.message, "error"),
   });
   const rotateM = useMutation({
-    mutationFn: async () => (await apiFetch<{ result: TVerify }>(`/api/apps/${appId}/secrets`, { method: "POST", body: { ...rotate, tenantId } })).result,
+    mutationFn: async () => (await appApi.addSecret(appId, { ...rotate, tenantId })).result,
     onSuccess: async (r) => {
       setRotateResult(r);
       if (r.ok) {
@@ -56,7 +57,7 @@ export function AppClient({ tenantId, tenantName, appId, info, can }: { tenantId
     },
   });
   const del = useMutation({
-    mutationFn: () => apiFetch(`/api/apps/${appId}`, { method: "DELETE" }),
+    mutationFn: () => appApi.remove(appId),
     onSuccess: async () => {
       await refresh();
       toast("App registration deleted.");
