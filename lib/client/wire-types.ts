@@ -1,9 +1,11 @@
 // Shapes of the API's JSON (dates arrive as ISO strings), derived from the server's DTO types.
 // Type-only imports: `import type` is erased, so no server code reaches the browser bundle.
 import type { TAppDto } from "@/lib/apps/app-dto";
-import type { TRole } from "@/lib/auth/permissions";
+import type { listAudit } from "@/lib/audit/list-audit";
 import type { TEventLevel, TTrendDay } from "@/lib/events/list-events";
-import type { TMailboxCreate } from "@/lib/mailboxes/schemas";
+import type { listMailboxes } from "@/lib/mailboxes/manage-mailboxes";
+import type { getOverview } from "@/lib/overview/get-overview";
+import type { listStaff } from "@/lib/staff/list-staff";
 import type { TCloud } from "@/lib/microsoft/clouds";
 import type { TTenantDto } from "@/lib/tenants/tenant-dto";
 import type { TJson } from "./json";
@@ -13,40 +15,13 @@ export type TTenant = TJson<TTenantDto> & {
   health?: { connected: number; attention: number; needsReconsent: number; pending: number };
   secretExpiresAt?: string | null;
 };
-export type TOverview = {
-  tenants: number;
-  mailboxes: { total: number; connected: number; failing: number; needsReconsent: number };
-  apps: number;
-  secretsExpiringSoon: number;
-  workers: { alive: number; lastBeatAt: string | null };
-  recentEvents: { id: string; level: string; code: string; message: string; createdAt: string }[];
-  outbound: { pending: number; failed: number };
-  webhookFailuresLast7Days: number;
-};
-export type TStaff = { membershipId: string; staffUserId: string; email: string; name: string; role: TRole; hasAllTenants: boolean; tenantIds: string[]; isDisabled: boolean; lastLoginAt: string | null; createdAt: string };
-export type TAudit = { id: string; actorEmail: string; action: string; targetType: string; targetId: string | null; tenantId: string | null; detail: unknown; createdAt: string };
+export type TOverview = TJson<Awaited<ReturnType<typeof getOverview>>>;
+export type TStaff = TJson<Awaited<ReturnType<typeof listStaff>>[number]>;
+export type TAudit = TJson<Awaited<ReturnType<typeof listAudit>>["entries"][number]>;
 export type TApp = TJson<TAppDto>;
 export type TSecret = TApp["secrets"][number];
-export type TGrantInfo = { upn: string; oid: string; tid: string; scopes: string[]; accessTokenExpiresAt: string | null; lastRefreshAt: string | null; refreshTokenIssuedAt: string; refreshTokenAgeDays: number; refreshFailures: number; lastErrorCode: string | null; createdAt: string };
-export type TMailbox = {
-  id: string;
-  tenantId: string;
-  appRegistrationId: string | null;
-  address: string;
-  kind: TMailboxCreate["kind"];
-  delegateUpn: string | null;
-  inbound: TMailboxCreate["inbound"];
-  outbound: TMailboxCreate["outbound"];
-  folder: string;
-  afterProcessing: TMailboxCreate["afterProcessing"];
-  moveToFolder: string | null;
-  state: string;
-  stateCode: string | null;
-  lastSyncAt: string | null;
-  syncProgress: { done: number; total: number; startedAt: string; finishedAt?: string } | null;
-  grant: TGrantInfo | null;
-  createdAt: string;
-};
+export type TMailbox = TJson<Awaited<ReturnType<typeof listMailboxes>>[number]>;
+export type TGrantInfo = NonNullable<TMailbox["grant"]>;
 
 export type TEventRow = { id: string; level: TEventLevel; code: string; message: string; detail: unknown; createdAt: string; tenantId: string | null; mailboxId: string | null; tenantName: string | null; mailboxAddress: string | null };
 export type TEventTrendDay = TTrendDay;
