@@ -3,7 +3,7 @@
 // errors surface as toasts unless a form shows them next to its fields.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
-import { ApiError } from "@/lib/api-client";
+import { ApiError } from "@/lib/client/api-client";
 import { Toaster } from "@/components/ui/toaster";
 
 export function Providers({ children }: { children: React.ReactNode }) {

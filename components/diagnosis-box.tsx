@@ -1,8 +1,9 @@
 // A diagnosis as people read it: what broke, why, the exact fix, and (where Consentry can act)
 // the button that does it.
 import type { ReactNode } from "react";
+import type { TDiagnosisView } from "@/lib/client/wire-types";
+export type { TDiagnosisView };
 
-export type TDiagnosisView = { code: string; title: string; cause: string; fixSteps: string[]; retryable?: boolean; action?: string | null };
 
 export function DiagnosisBox({ d, actions }: { d: TDiagnosisView; actions?: ReactNode }) {
   return (

@@ -1,13 +1,10 @@
 "use client";
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { overviewKeys } from "@/lib/queries/keys";
-import type { TOverview } from "@/lib/queries/types";
-import { ago } from "@/lib/format";
+import { ago } from "@/lib/client/format";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { useOverview } from "@/lib/client/hooks/overview";
 
 function Stat({ label, value, tone, href }: { label: string; value: number | string; tone?: "red" | "amber"; href?: string }) {
   const body = (
@@ -20,7 +17,7 @@ function Stat({ label, value, tone, href }: { label: string; value: number | str
 }
 
 export function OverviewClient({ canAddTenant }: { canAddTenant: boolean }) {
-  const q = useQuery({ queryKey: overviewKeys.all, queryFn: () => apiFetch<TOverview>("/api/overview"), refetchInterval: 10_000 });
+  const q = useOverview({ refetchInterval: 10_000 });
   const o = q.data;
   return (
     <div>

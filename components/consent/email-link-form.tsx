@@ -3,17 +3,18 @@
 // Without a notifier it says where to set one; the link can always be copied instead.
 import Link from "next/link";
 import { useState } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
+import { useMutation } from "@tanstack/react-query";
+import { apiFetch, ApiError } from "@/lib/client/api-client";
 import { Button } from "@/components/ui/button";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { toast } from "@/components/ui/toaster";
+import { useNotifier } from "@/lib/client/hooks/settings";
 
 type TLink = { id: string; url: string; expiresAt: string };
 type TEmail = { ok: true; to: string; from: string } | { ok: false; to: string; diagnosis: TDiagnosisView };
 
 export function EmailLinkForm({ endpoint, body, defaultTo, placeholder, onLink }: { endpoint: string; body: Record<string, unknown>; defaultTo?: string; placeholder?: string; onLink: (l: TLink) => void }) {
-  const notifier = useQuery({ queryKey: ["settings", "notifier"], queryFn: () => apiFetch<{ notifier: { address: string } | null }>("/api/settings/notifier") });
+  const notifier = useNotifier();
   const [to, setTo] = useState(defaultTo ?? "");
   const [error, setError] = useState<string | undefined>();
   const [outcome, setOutcome] = useState<TEmail | null>(null);

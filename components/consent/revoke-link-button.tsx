@@ -3,14 +3,14 @@
 // sign-in the recipient already started from it.
 import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
+import { tenantApi } from "@/lib/client/api/tenants";
 import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toaster";
 
 export function RevokeLinkButton({ tenantId, linkId }: { tenantId: string; linkId: string }) {
   const [isRevoked, setIsRevoked] = useState(false);
   const revoke = useMutation({
-    mutationFn: () => apiFetch(`/api/tenants/${tenantId}/consent-links/${linkId}`, { method: "DELETE" }),
+    mutationFn: () => tenantApi.revokeConsentLink(tenantId, linkId),
     onSuccess: () => {
       setIsRevoked(true);
       toast("Link revoked: it stops working now.");

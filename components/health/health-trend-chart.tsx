@@ -1,11 +1,9 @@
 "use client";
 // Mailbox health over the last 30 days: how many ended each day connected, needing attention or
 // needing re-consent, with breakages and recoveries counted.
-import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
 import { StackedBars } from "@/components/charts/stacked-bars";
+import { useMailboxTrend } from "@/lib/client/hooks/mailboxes";
 
-type THealthDay = { day: string; connected: number; attention: number; needsReconsent: number; pending: number; broke: number; recovered: number };
 
 const SERIES = [
   { key: "needsReconsent", label: "Needs re-consent", color: "#dc2626" },
@@ -15,7 +13,7 @@ const SERIES = [
 ] as const;
 
 export function HealthTrendChart() {
-  const q = useQuery({ queryKey: ["mailboxes", "trend"], queryFn: () => apiFetch<{ days: THealthDay[] }>("/api/mailboxes/trend?days=30"), refetchInterval: 60_000 });
+  const q = useMailboxTrend({ refetchInterval: 60_000 });
   if (!q.data) return null;
   const broke = q.data.days.reduce((n, d) => n + d.broke, 0);
   const recovered = q.data.days.reduce((n, d) => n + d.recovered, 0);

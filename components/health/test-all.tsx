@@ -3,9 +3,10 @@
 // progress bar, and says how many passed. Each test is the same one the mailbox page runs.
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/empty-state";
+import { mailboxKeys } from "@/lib/client/query-keys";
+import { mailboxApi } from "@/lib/client/api/mailboxes";
 
 type TTarget = { id: string; tenantId: string; address: string };
 
@@ -21,7 +22,7 @@ export function TestAll({ targets }: { targets: TTarget[] }) {
     const worker = async () => {
       for (let t = queue.shift(); t; t = queue.shift()) {
         try {
-          const r = await apiFetch<{ result: { ok: boolean } }>(`/api/tenants/${t.tenantId}/mailboxes/${t.id}/test`, { method: "POST" });
+          const r = await mailboxApi.test(t.tenantId, t.id);
           if (!r.result.ok) failed.push(t.address);
         } catch {
           failed.push(t.address);
@@ -31,7 +32,7 @@ export function TestAll({ targets }: { targets: TTarget[] }) {
       }
     };
     await Promise.all([worker(), worker()]);
-    await qc.invalidateQueries({ queryKey: ["mailboxes"] });
+    await qc.invalidateQueries({ queryKey: mailboxKeys.all });
   };
   return (
     <div className="flex items-center gap-3">

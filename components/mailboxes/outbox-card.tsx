@@ -2,30 +2,27 @@
 // The mailbox's outbound queue: what the helpdesk (REST API) or staff queued, where each message
 // stands, and the actions a person needs: retry after fixing the cause, or cancel.
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { outboundKeys } from "@/lib/queries/keys";
-import { ago, dateTime } from "@/lib/format";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { outboundKeys } from "@/lib/client/query-keys";
+import { ago, dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
+import { useOutbox } from "@/lib/client/hooks/mailboxes";
+import { mailboxApi } from "@/lib/client/api/mailboxes";
 
-type TOutbound = { id: string; recipients: string[]; subject: string; internetMessageId: string | null; createdVia: string | null; status: "queued" | "sending" | "sent" | "failed" | "cancelled"; attempts: number; lastErrorCode: string | null; lastError: string | null; nextAttemptAt: string; sentAt: string | null; createdAt: string };
 const TONE = { queued: "blue", sending: "indigo", sent: "green", failed: "red", cancelled: "slate" } as const;
 
 export function OutboxCard({ tenantId, mailboxId, outbound, state, canAct }: { tenantId: string; mailboxId: string; outbound: string; state: string; canAct: boolean }) {
   const qc = useQueryClient();
   const [filter, setFilter] = useState("");
-  const base = `/api/tenants/${tenantId}/mailboxes/${mailboxId}/outbound`;
-  const q = useQuery({
-    queryKey: [...outboundKeys.list(mailboxId), filter],
-    queryFn: () => apiFetch<{ messages: TOutbound[]; counts: Record<string, number> }>(`${base}${filter ? `?status=${filter}` : ""}`),
+  const q = useOutbox(tenantId, mailboxId, filter, {
     refetchInterval: (query) => ((query.state.data?.counts.queued ?? 0) + (query.state.data?.counts.sending ?? 0) > 0 ? 2_000 : 15_000),
     enabled: outbound !== "none",
   });
   const act = useMutation({
-    mutationFn: (p: { id?: string; action: "retry" | "cancel" | "retry_failed" }) => (p.id ? apiFetch(`${base}/${p.id}`, { method: "PATCH", body: { action: p.action } }) : apiFetch(base, { method: "PATCH", body: { action: p.action } })),
+    mutationFn: (p: { id?: string; action: "retry" | "cancel" | "retry_failed" }) => mailboxApi.outboxAction(tenantId, mailboxId, p),
     onSuccess: (_r, p) => {
       void qc.invalidateQueries({ queryKey: outboundKeys.list(mailboxId) });
       toast(p.action === "cancel" ? "Cancelled." : "Queued again.");

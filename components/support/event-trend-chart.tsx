@@ -1,6 +1,6 @@
 "use client";
 // Events per day, stacked by level: a spike of errors stands out at a glance.
-import type { TEventTrendDay } from "@/lib/queries/types";
+import type { TEventTrendDay } from "@/lib/client/wire-types";
 import { StackedBars } from "@/components/charts/stacked-bars";
 
 const SERIES = [

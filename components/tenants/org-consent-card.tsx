@@ -2,12 +2,10 @@
 // Organization (admin) consent: its state, a shareable link for the customer's admin, or a
 // direct grant when the staff member is that admin.
 import { useState } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
+import { useMutation } from "@tanstack/react-query";
+import type { TTenant } from "@/lib/client/wire-types";
+import { dateTime } from "@/lib/client/format";
 import { isNavigableSignInUrl } from "@/lib/microsoft/trusted-endpoint";
-import { appKeys } from "@/lib/queries/keys";
-import type { TApp, TTenant } from "@/lib/queries/types";
-import { dateTime } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -15,19 +13,21 @@ import { CopyField } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toaster";
 import { EmailLinkForm } from "@/components/consent/email-link-form";
 import { RevokeLinkButton } from "@/components/consent/revoke-link-button";
+import { useApps } from "@/lib/client/hooks/apps";
+import { tenantApi } from "@/lib/client/api/tenants";
 
 export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canRequest: boolean }) {
-  const apps = useQuery({ queryKey: appKeys.list(tenant.id), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenant.id}`) });
+  const apps = useApps(tenant.id);
   const [appId, setAppId] = useState("");
   const chosen = appId || apps.data?.apps[0]?.id || "";
   const [link, setLink] = useState<{ id: string; url: string; expiresAt: string } | null>(null);
   const createLink = useMutation({
-    mutationFn: () => apiFetch<{ link: { id: string; url: string; expiresAt: string } }>(`/api/tenants/${tenant.id}/admin-consent-links`, { method: "POST", body: { appRegistrationId: chosen } }),
+    mutationFn: () => tenantApi.createAdminConsentLink(tenant.id, chosen),
     onSuccess: (r) => setLink(r.link),
     onError: (e: Error) => toast(e.message, "error"),
   });
   const grantNow = useMutation({
-    mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenant.id}/admin-consent`, { method: "POST", body: { appRegistrationId: chosen } }),
+    mutationFn: () => tenantApi.startAdminConsent(tenant.id, chosen),
     // Follow only an https Microsoft (or loopback sandbox) sign-in URL, whatever the server says.
     onSuccess: (r) => (isNavigableSignInUrl(r.url) ? window.location.assign(r.url) : toast("Consentry refused to open a sign-in address that isn't Microsoft's. Check the app's authority override.", "error")),
     onError: (e: Error) => toast(e.message, "error"),

@@ -2,37 +2,37 @@
 // Customer status links: a read-only page of this tenant's mailboxes for the customer's admin,
 // who needs no account. Most fixes happen in their Microsoft 365, so they see what to change.
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { ago, day } from "@/lib/format";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { ago, day } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { toast } from "@/components/ui/toaster";
+import { useStatusLinks } from "@/lib/client/hooks/tenants";
+import { tenantKeys } from "@/lib/client/query-keys";
+import { tenantApi } from "@/lib/client/api/tenants";
 
-type TLink = { id: string; label: string; createdByEmail: string; expiresAt: string; revokedAt: string | null; lastViewedAt: string | null; createdAt: string };
 
 export function StatusLinksCard({ tenantId, canCreate }: { tenantId: string; canCreate: boolean }) {
   const qc = useQueryClient();
-  const key = ["tenants", "status-links", tenantId];
-  const links = useQuery({ queryKey: key, queryFn: () => apiFetch<{ links: TLink[] }>(`/api/tenants/${tenantId}/status-links`) });
+  const links = useStatusLinks(tenantId);
   const [label, setLabel] = useState("");
   const [days, setDays] = useState(30);
   const [created, setCreated] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: () => apiFetch<{ url: string }>(`/api/tenants/${tenantId}/status-links`, { method: "POST", body: { label, days } }),
+    mutationFn: () => tenantApi.createStatusLink(tenantId, { label, days }),
     onSuccess: (r) => {
       setCreated(r.url);
       setLabel("");
-      void qc.invalidateQueries({ queryKey: key });
+      void qc.invalidateQueries({ queryKey: tenantKeys.statusLinks(tenantId) });
     },
     onError: (e: Error) => toast(e.message, "error"),
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => apiFetch(`/api/tenants/${tenantId}/status-links/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => tenantApi.revokeStatusLink(tenantId, id),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: key });
+      void qc.invalidateQueries({ queryKey: tenantKeys.statusLinks(tenantId) });
       toast("Link revoked: it stops working now.");
     },
     onError: (e: Error) => toast(e.message, "error"),

@@ -1,17 +1,15 @@
 "use client";
 // App registrations usable in this tenant: its own, plus the MSP's multi-tenant apps.
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { appKeys } from "@/lib/queries/keys";
-import type { TApp } from "@/lib/queries/types";
+import type { TApp } from "@/lib/client/wire-types";
 import { secretExpiryStatus } from "@/lib/microsoft/secret-expiry";
 import { PROFILE_LABELS } from "@/lib/microsoft/scope-profiles";
-import { day } from "@/lib/format";
+import { day } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
+import { useApps } from "@/lib/client/hooks/apps";
 
 export function SecretBadge({ app }: { app: TApp }) {
   if (!app.activeSecret) return <Badge tone="red">No secret</Badge>;
@@ -21,7 +19,7 @@ export function SecretBadge({ app }: { app: TApp }) {
 }
 
 export function TenantApps({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
-  const q = useQuery({ queryKey: appKeys.list(tenantId), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenantId}`) });
+  const q = useApps(tenantId);
   const add = canManage ? <Link href={`/tenants/${tenantId}/apps/new`} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">Register app</Link> : null;
   return (
     <Card title="App registrations" actions={add}>

@@ -4,10 +4,10 @@
 import { useState } from "react";
 import { ZTenantCreate } from "@/lib/tenants/schemas";
 import { zodFieldErrors } from "@/lib/core/zod-fields";
-import { ApiError } from "@/lib/api-client";
+import { ApiError } from "@/lib/client/api-client";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
-import type { TTenant } from "@/lib/queries/types";
+import type { TTenant } from "@/lib/client/wire-types";
 
 export type TTenantFormValues = { displayName: string; directoryId: string; primaryDomain: string; cloud: TTenant["cloud"]; notes: string };
 

@@ -1,18 +1,15 @@
 "use client";
 // The tenant's mailboxes with their state and who they're authorized as.
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { mailboxKeys } from "@/lib/queries/keys";
-import type { TMailbox } from "@/lib/queries/types";
-import { ago } from "@/lib/format";
+import { ago } from "@/lib/client/format";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
+import { useMailboxes } from "@/lib/client/hooks/mailboxes";
 
 export function TenantMailboxes({ tenantId, canConnect }: { tenantId: string; canConnect: boolean }) {
-  const q = useQuery({ queryKey: mailboxKeys.list(tenantId), queryFn: () => apiFetch<{ mailboxes: TMailbox[] }>(`/api/tenants/${tenantId}/mailboxes`), refetchInterval: 15_000 });
+  const q = useMailboxes(tenantId, { refetchInterval: 15_000 });
   const add = canConnect ? <Link href={`/tenants/${tenantId}/mailboxes/new`} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">Add mailbox</Link> : null;
   return (
     <Card title="Mailboxes" actions={add}>

@@ -1,6 +1,6 @@
 "use client";
 // "All tenants" or a checked list: who (or what key or webhook) reaches which tenants.
-import type { TTenant } from "@/lib/queries/types";
+import type { TTenant } from "@/lib/client/wire-types";
 
 export type TTenantScope = { hasAllTenants: boolean; tenantIds: string[] };
 

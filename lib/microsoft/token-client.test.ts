@@ -1,6 +1,6 @@
 // Against a real local HTTPS server that answers like Microsoft's token endpoint (as the Sandbox
 // cloud's login host: the token client calls nothing else).
-import http from "node:http";
+import type http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";

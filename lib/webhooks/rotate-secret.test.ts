@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { resetEnvCache } from "../env";
-import { HttpError } from "../core/errors";
+import { type HttpError } from "../core/errors";
 import { dumpDatabase } from "../../testing/dump-database";
 import { createWebhook, sendTestEvent, ZWebhookCreate } from "./webhooks";
 import { deliverDueWebhooks } from "./dispatch";

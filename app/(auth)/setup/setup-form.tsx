@@ -3,7 +3,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { apiFetch, ApiError } from "@/lib/api-client";
+import { ApiError } from "@/lib/client/api-client";
+import { settingsApi } from "@/lib/client/api/settings";
 
 export function SetupForm() {
   const router = useRouter();
@@ -21,7 +22,7 @@ export function SetupForm() {
         setFields({});
         setError("");
         try {
-          await apiFetch("/api/setup", { method: "POST", body: v });
+          await settingsApi.setup(v);
           router.push("/login");
         } catch (err) {
           setBusy(false);

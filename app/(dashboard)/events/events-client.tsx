@@ -1,10 +1,6 @@
 "use client";
 import { useState } from "react";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { eventKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TEventRow, TEventTrendDay, TTenant } from "@/lib/queries/types";
-import { dateTime } from "@/lib/format";
+import { dateTime } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -12,6 +8,8 @@ import { PageHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { EventTrendChart } from "@/components/support/event-trend-chart";
 import { SupportBundleButton } from "@/components/support/support-bundle-button";
+import { useEventTrend, useEvents } from "@/lib/client/hooks/events";
+import { useTenants } from "@/lib/client/hooks/tenants";
 
 const LEVEL_TONE = { debug: "slate", info: "blue", warn: "amber", error: "red" } as const;
 
@@ -21,15 +19,9 @@ export function EventsClient({ initial }: { initial: TInitial }) {
   const [f, setF] = useState({ level: initial.level ?? "", tenantId: initial.tenantId ?? "", mailboxId: initial.mailboxId ?? "", code: "", q: "", from: "", to: "" });
   const filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v)) as Record<string, string>;
   const scopeFilters = Object.fromEntries(Object.entries({ tenantId: f.tenantId, mailboxId: f.mailboxId }).filter(([, v]) => v)) as Record<string, string>;
-  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
-  const trend = useQuery({ queryKey: eventKeys.trend(scopeFilters), queryFn: () => apiFetch<{ days: TEventTrendDay[] }>(`/api/events/trend?${new URLSearchParams(scopeFilters)}`) });
-  const q = useInfiniteQuery({
-    queryKey: eventKeys.list(filters),
-    initialPageParam: "",
-    queryFn: ({ pageParam }) => apiFetch<{ events: TEventRow[]; nextCursor: string | null }>(`/api/events?${new URLSearchParams({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) })}`),
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: 15_000,
-  });
+  const tenants = useTenants();
+  const trend = useEventTrend(scopeFilters);
+  const q = useEvents(filters, { refetchInterval: 15_000 });
   const rows = q.data?.pages.flatMap((p) => p.events) ?? [];
   const input = "rounded-md border border-slate-300 px-2 py-1.5 text-sm";
   const mailboxLabel = f.mailboxId ? (rows.find((r) => r.mailboxId === f.mailboxId)?.mailboxAddress ?? "one mailbox") : null;

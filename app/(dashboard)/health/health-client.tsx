@@ -1,7 +1,5 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { ago } from "@/lib/format";
+import { ago } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
@@ -9,8 +7,8 @@ import { SupportBundleButton } from "@/components/support/support-bundle-button"
 import { HealthTrendChart } from "@/components/health/health-trend-chart";
 import { TestAll } from "@/components/health/test-all";
 import { EmptyState } from "@/components/ui/empty-state";
+import { useAllMailboxes } from "@/lib/client/hooks/mailboxes";
 
-type TRow = { id: string; tenantId: string; tenantName: string; address: string; kind: string; inbound: string; outbound: string; state: string; stateCode: string | null; lastSyncAt: string | null; grant: { upn: string; lastRefreshAt: string | null; refreshTokenIssuedAt: string } | null; checks: { at: string; steps: { step: string; protocol: string; ok: boolean; code: string | null }[] } | null };
 
 const STATES = ["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"];
 const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "connected", "disabled"];
@@ -18,7 +16,7 @@ const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "
 const TESTABLE = ["connected", "degraded", "failing"];
 
 export function HealthClient({ canTest }: { canTest: boolean }) {
-  const q = useQuery({ queryKey: ["mailboxes", "all"], queryFn: () => apiFetch<{ mailboxes: TRow[] }>("/api/mailboxes"), refetchInterval: 15_000 });
+  const q = useAllMailboxes({ refetchInterval: 15_000 });
   const testable = (q.data?.mailboxes ?? []).filter((m) => m.grant && TESTABLE.includes(m.state));
   return (
     <div>

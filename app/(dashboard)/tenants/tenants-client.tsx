@@ -1,14 +1,12 @@
 "use client";
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { tenantKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
-import { day } from "@/lib/format";
+import type { TTenant } from "@/lib/client/wire-types";
+import { day } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge, CLOUD_BADGE } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { useTenants } from "@/lib/client/hooks/tenants";
 
 const needsAttention = (t: TTenant) => !!t.health && t.health.attention + t.health.needsReconsent > 0;
 
@@ -32,7 +30,7 @@ function SecretCell({ iso }: { iso: string | null }) {
 }
 
 export function TenantsClient({ canAdd }: { canAdd: boolean }) {
-  const q = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const q = useTenants();
   const add = canAdd ? <Link href="/tenants/new" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700">Add tenant</Link> : null;
   return (
     <div>

@@ -1,12 +1,11 @@
 "use client";
 // Keys for the REST API: helpdesks read pulled mail and queue replies, monitors read /api/v1/status.
 import { useEffect, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { useFormSubmit } from "@/lib/use-form-submit";
-import { apiKeyKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
-import { ago, day } from "@/lib/format";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useFormSubmit } from "@/lib/client/use-form-submit";
+import { apiKeyKeys } from "@/lib/client/query-keys";
+import type { TTenant, TApiKey as TKey } from "@/lib/client/wire-types";
+import { ago, day } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -16,19 +15,21 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
+import { useApiKeys } from "@/lib/client/hooks/api-keys";
+import { useTenants } from "@/lib/client/hooks/tenants";
+import { apiKeyApi } from "@/lib/client/api/api-keys";
 
-type TKey = { id: string; name: string; prefix: string; scopes: string[]; hasAllTenants: boolean; tenantIds: string[]; createdByEmail: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null; createdAt: string; canRevoke: boolean };
 
 const keyState = (k: TKey) => (k.revokedAt ? "revoked" : k.expiresAt && new Date(k.expiresAt) <= new Date() ? "expired" : "active");
 
 export function ApiKeysClient({ limitedTo }: { limitedTo: string[] | null }) {
   const qc = useQueryClient();
-  const keys = useQuery({ queryKey: apiKeyKeys.list(), queryFn: () => apiFetch<{ apiKeys: TKey[] }>("/api/api-keys") });
-  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const keys = useApiKeys();
+  const tenants = useTenants();
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
   const revoke = useMutation({
-    mutationFn: (id: string) => apiFetch(`/api/api-keys/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => apiKeyApi.revoke(id),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: apiKeyKeys.all });
       toast("Key revoked: it stops working now.");
@@ -100,7 +101,7 @@ function CreateKey({ tenants, mustLimit, onCreated }: { tenants: TTenant[]; must
   const [v, setV] = useState({ name: "", access: "read,send", hasAllTenants: !mustLimit, tenantIds: [] as string[], expiresInDays: "365" });
   const { errors, busy, onSubmit } = useFormSubmit(async () => {
     const body = { name: v.name, scopes: v.access.split(","), hasAllTenants: v.hasAllTenants, tenantIds: v.hasAllTenants ? [] : v.tenantIds, expiresInDays: v.expiresInDays ? Number(v.expiresInDays) : null };
-    const r = await apiFetch<{ key: string; apiKey: TKey }>("/api/api-keys", { method: "POST", body });
+    const r = await apiKeyApi.create(body);
     await qc.invalidateQueries({ queryKey: apiKeyKeys.all });
     onCreated({ key: r.key, name: r.apiKey.name });
   });

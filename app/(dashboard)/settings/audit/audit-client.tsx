@@ -1,25 +1,18 @@
 "use client";
 import { useState } from "react";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { auditKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TAudit, TTenant } from "@/lib/queries/types";
-import { dateTime } from "@/lib/format";
+import { dateTime } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { useAudit } from "@/lib/client/hooks/audit";
+import { useTenants } from "@/lib/client/hooks/tenants";
 
 export function AuditClient() {
   const [f, setF] = useState({ action: "", actor: "", tenantId: "", from: "", to: "" });
   const filters = Object.fromEntries(Object.entries(f).filter(([, v]) => v));
-  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
-  const q = useInfiniteQuery({
-    queryKey: auditKeys.list(filters),
-    initialPageParam: "",
-    queryFn: ({ pageParam }) => apiFetch<{ entries: TAudit[]; nextCursor: string | null }>(`/api/audit?${new URLSearchParams({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) })}`),
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const tenants = useTenants();
+  const q = useAudit(filters);
   const rows = q.data?.pages.flatMap((p) => p.entries) ?? [];
   const tenantName = (id: string | null) => (id ? tenants.data?.tenants.find((t) => t.id === id)?.displayName ?? "(deleted tenant)" : "—");
   const input = "rounded-md border border-slate-300 px-2 py-1.5 text-sm";

@@ -2,28 +2,28 @@
 // How long Consentry keeps the mail it pulls. The raw message is personal data; after the period
 // only its summary stays (needed so it is never delivered twice).
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { day } from "@/lib/format";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { day } from "@/lib/client/format";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField } from "@/components/ui/field";
 import { toast } from "@/components/ui/toaster";
+import { useRetention } from "@/lib/client/hooks/settings";
+import { settingsKeys } from "@/lib/client/query-keys";
+import { settingsApi } from "@/lib/client/api/settings";
 
-type TStorage = { messageRetentionDays: number | null; messages: number; withRawMime: number; rawBytes: number; oldestRawMimeAt: string | null };
-const KEY = ["settings", "retention"];
 const mb = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${(b / 1e6).toFixed(1)} MB`);
 
 export function DataClient({ lockedReason = null }: { lockedReason?: string | null }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: KEY, queryFn: () => apiFetch<{ storage: TStorage }>("/api/settings/retention") });
+  const q = useRetention();
   const [choice, setChoice] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: (v: string) => apiFetch<{ storage: TStorage }>("/api/settings/retention", { method: "PUT", body: { messageRetentionDays: v === "forever" ? null : Number(v) } }),
+    mutationFn: (v: string) => settingsApi.setRetention(v === "forever" ? null : Number(v)),
     onSuccess: async () => {
       setChoice(null);
       toast("Retention saved. The worker applies it within 10 minutes.");
-      await qc.invalidateQueries({ queryKey: KEY });
+      await qc.invalidateQueries({ queryKey: settingsKeys.retention() });
     },
     onError: (e: Error) => toast(e.message, "error"),
   });

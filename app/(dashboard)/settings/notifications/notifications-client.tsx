@@ -1,8 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -10,30 +9,28 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
 import { toast } from "@/components/ui/toaster";
+import { useAlerts, useNotifier } from "@/lib/client/hooks/settings";
+import { settingsKeys } from "@/lib/client/query-keys";
+import { settingsApi } from "@/lib/client/api/settings";
 
-type TBox = { id: string; address: string; tenantId: string; outbound: string; state: string; tenant: { displayName: string } };
-// A notifier outside a limited caller's tenants comes without its tenant.
-type TNotifier = Omit<TBox, "id" | "tenantId" | "tenant"> & { id: string | null; tenant: { displayName: string } | null };
-type TData = { notifier: TNotifier | null; candidates: TBox[] };
-const KEY = ["settings", "notifier"];
 
 export function NotificationsClient({ canManage, lockedReason = null, myEmail }: { canManage: boolean; lockedReason?: string | null; myEmail: string }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: KEY, queryFn: () => apiFetch<TData>("/api/settings/notifier") });
+  const q = useNotifier();
   const [choice, setChoice] = useState<string | null>(null);
   const [to, setTo] = useState(myEmail);
   const [testResult, setTestResult] = useState<{ ok: boolean; diagnosis?: TDiagnosisView } | null>(null);
   const save = useMutation({
-    mutationFn: (mailboxId: string | null) => apiFetch<{ notifier: TBox | null }>("/api/settings/notifier", { method: "PUT", body: { mailboxId } }),
+    mutationFn: (mailboxId: string | null) => settingsApi.setNotifier(mailboxId),
     onSuccess: async (r) => {
       toast(r.notifier ? `Consent links will be emailed from ${r.notifier.address}.` : "Emailing links is off.");
       setChoice(null);
-      await qc.invalidateQueries({ queryKey: KEY });
+      await qc.invalidateQueries({ queryKey: settingsKeys.notifier() });
     },
     onError: (e: Error) => toast(e.message, "error"),
   });
   const test = useMutation({
-    mutationFn: () => apiFetch<{ result: { ok: boolean; diagnosis?: TDiagnosisView } }>("/api/settings/notifier/test", { method: "POST", body: { to } }),
+    mutationFn: () => settingsApi.testNotifier(to),
     onSuccess: (r) => {
       setTestResult(r.result);
       toast(r.result.ok ? `Test email sent to ${to}.` : "The test email failed.", r.result.ok ? "success" : "error");
@@ -84,24 +81,23 @@ export function NotificationsClient({ canManage, lockedReason = null, myEmail }:
   );
 }
 
-type TAlerts = { recipients: string[]; kinds: string[]; defaultRecipients: string[]; recipientsHidden?: boolean };
 
 // Staff alerts: a mailbox that needs a person, a secret crossing 30/14/7/1 days. Sent from the
 // notifier mailbox through the outbound queue.
 function AlertsCard({ canManage, hasNotifier }: { canManage: boolean; hasNotifier: boolean }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ["settings", "alerts"], queryFn: () => apiFetch<{ alerts: TAlerts }>("/api/settings/alerts") });
+  const q = useAlerts();
   const [draft, setDraft] = useState<{ recipients: string; kinds: string[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const a = q.data?.alerts;
   const v = draft ?? (a ? { recipients: a.recipients.join(", "), kinds: a.kinds } : null);
   const save = useMutation({
-    mutationFn: () => apiFetch<{ alerts: TAlerts }>("/api/settings/alerts", { method: "PUT", body: { recipients: v!.recipients.split(/[\s,;]+/).filter(Boolean), kinds: v!.kinds } }),
+    mutationFn: () => settingsApi.setAlerts({ recipients: v!.recipients.split(/[\s,;]+/).filter(Boolean), kinds: v!.kinds }),
     onSuccess: async () => {
       setDraft(null);
       setError(null);
       toast("Alert settings saved.");
-      await qc.invalidateQueries({ queryKey: ["settings", "alerts"] });
+      await qc.invalidateQueries({ queryKey: settingsKeys.alerts() });
     },
     onError: (e: Error & { fields?: Record<string, string> }) => setError(e.fields?.recipients ?? e.message),
   });

@@ -1,12 +1,11 @@
 "use client";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { useFormSubmit } from "@/lib/use-form-submit";
-import { staffKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TStaff, TTenant } from "@/lib/queries/types";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useFormSubmit } from "@/lib/client/use-form-submit";
+import { staffKeys } from "@/lib/client/query-keys";
+import type { TStaff, TTenant } from "@/lib/client/wire-types";
 import { ROLE_DESCRIPTIONS, roleAtMost, type TRole } from "@/lib/auth/permissions";
-import { ago } from "@/lib/format";
+import { ago } from "@/lib/client/format";
 import { DataTable } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -15,6 +14,9 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
+import { useStaff } from "@/lib/client/hooks/staff";
+import { useTenants } from "@/lib/client/hooks/tenants";
+import { staffApi } from "@/lib/client/api/staff";
 
 const ROLES: TRole[] = ["owner", "admin", "technician", "support"];
 
@@ -28,11 +30,11 @@ function whyNot(s: TStaff, me: string, myRole: TRole, limitedTo: string[] | null
 
 export function StaffClient({ canManage, isOwner, me, myRole, limitedTo }: { canManage: boolean; isOwner: boolean; me: string; myRole: TRole; limitedTo: string[] | null }) {
   const qc = useQueryClient();
-  const staff = useQuery({ queryKey: staffKeys.list(), queryFn: () => apiFetch<{ staff: TStaff[] }>("/api/staff") });
-  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const staff = useStaff();
+  const tenants = useTenants();
   const [open, setOpen] = useState(false);
   const patch = useMutation({
-    mutationFn: (p: { id: string; body: Record<string, unknown> }) => apiFetch(`/api/staff/${p.id}`, { method: "PATCH", body: p.body }),
+    mutationFn: (p: { id: string; body: Record<string, unknown> }) => staffApi.update(p.id, p.body),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: staffKeys.all });
       toast("Saved.");
@@ -40,7 +42,7 @@ export function StaffClient({ canManage, isOwner, me, myRole, limitedTo }: { can
     onError: (e: Error) => toast(e.message, "error"),
   });
   const remove = useMutation({
-    mutationFn: (id: string) => apiFetch(`/api/staff/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => staffApi.remove(id),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: staffKeys.all });
       toast("Removed.");
@@ -99,7 +101,7 @@ function AddStaff({ tenants, myRole, mustLimit, onDone }: { tenants: TTenant[]; 
   const qc = useQueryClient();
   const [v, setV] = useState({ email: "", name: "", role: "technician" as TRole, password: "", hasAllTenants: !mustLimit, tenantIds: [] as string[] });
   const { errors, busy, onSubmit } = useFormSubmit(async () => {
-    await apiFetch("/api/staff", { method: "POST", body: v });
+    await staffApi.create(v);
     await qc.invalidateQueries({ queryKey: staffKeys.all });
     toast(`Added ${v.email}.`);
     onDone();

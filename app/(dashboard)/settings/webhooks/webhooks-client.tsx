@@ -2,12 +2,11 @@
 // Webhooks: new mail, mailbox state changes and outbound results pushed to the MSP's systems,
 // signed, retried, and visible delivery by delivery.
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { useFormSubmit } from "@/lib/use-form-submit";
-import { tenantKeys, webhookKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
-import { ago, dateTime } from "@/lib/format";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useFormSubmit } from "@/lib/client/use-form-submit";
+import { webhookKeys } from "@/lib/client/query-keys";
+import type { TTenant, TWebhook as THook } from "@/lib/client/wire-types";
+import { ago, dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -16,6 +15,9 @@ import { TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
 import { TenantScopePicker } from "@/components/tenants/tenant-scope-picker";
+import { useTenants } from "@/lib/client/hooks/tenants";
+import { useWebhookDeliveries, useWebhooks } from "@/lib/client/hooks/webhooks";
+import { webhookApi } from "@/lib/client/api/webhooks";
 
 const EVENTS = [
   { value: "message.received", label: "New mail pulled (message.received)" },
@@ -24,13 +26,11 @@ const EVENTS = [
   { value: "outbound.failed", label: "Queued mail failed (outbound.failed)" },
 ];
 
-type THook = { id: string; url: string; description: string; events: string[]; hasAllTenants: boolean; tenantIds: string[]; isEnabled: boolean; lastSuccessAt: string | null; lastFailureAt: string | null; createdByEmail: string; createdAt: string; deliveries: Record<string, number> };
-type TDelivery = { id: string; eventType: string; status: "pending" | "delivering" | "delivered" | "failed"; attempts: number; lastStatusCode: number | null; lastError: string | null; nextAttemptAt: string; deliveredAt: string | null; createdAt: string };
 const TONE = { pending: "blue", delivering: "indigo", delivered: "green", failed: "red" } as const;
 
 export function WebhooksClient({ limitedTo }: { limitedTo: string[] | null }) {
-  const hooks = useQuery({ queryKey: webhookKeys.list(), queryFn: () => apiFetch<{ webhooks: THook[] }>("/api/webhooks"), refetchInterval: 10_000 });
-  const tenants = useQuery({ queryKey: tenantKeys.list(), queryFn: () => apiFetch<{ tenants: TTenant[] }>("/api/tenants") });
+  const hooks = useWebhooks({ refetchInterval: 10_000 });
+  const tenants = useTenants();
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<{ secret: string; url: string } | null>(null);
   return (
@@ -64,17 +64,17 @@ export function WebhooksClient({ limitedTo }: { limitedTo: string[] | null }) {
 function HookCard({ hook: h, tenantName }: { hook: THook; tenantName: (id: string) => string }) {
   const qc = useQueryClient();
   const [showDeliveries, setShow] = useState(false);
-  const deliveries = useQuery({ queryKey: webhookKeys.deliveries(h.id), queryFn: () => apiFetch<{ deliveries: TDelivery[] }>(`/api/webhooks/${h.id}`), enabled: showDeliveries, refetchInterval: showDeliveries ? 3_000 : false });
+  const deliveries = useWebhookDeliveries(h.id, { enabled: showDeliveries, refetchInterval: showDeliveries ? 3_000 : false });
   const refresh = () => void qc.invalidateQueries({ queryKey: webhookKeys.all });
   const act = useMutation({
     mutationFn: (a: { kind: "test" | "toggle" | "delete" | "redeliver"; deliveryId?: string }) =>
       a.kind === "test"
-        ? apiFetch(`/api/webhooks/${h.id}/test`, { method: "POST" })
+        ? webhookApi.test(h.id)
         : a.kind === "toggle"
-          ? apiFetch(`/api/webhooks/${h.id}`, { method: "PATCH", body: { isEnabled: !h.isEnabled } })
+          ? webhookApi.setEnabled(h.id, !h.isEnabled)
           : a.kind === "delete"
-            ? apiFetch(`/api/webhooks/${h.id}`, { method: "DELETE" })
-            : apiFetch(`/api/webhooks/${h.id}/deliveries/${a.deliveryId}`, { method: "POST" }),
+            ? webhookApi.remove(h.id)
+            : webhookApi.redeliver(h.id, a.deliveryId),
     onSuccess: (_r, a) => {
       refresh();
       if (a.kind === "test") setShow(true);
@@ -85,7 +85,7 @@ function HookCard({ hook: h, tenantName }: { hook: THook; tenantName: (id: strin
   // The new secret is in the answer only: shown here once, never fetched again.
   const [rotated, setRotated] = useState<{ secret: string; previousSecretValidUntil: string | null } | null>(null);
   const rotate = useMutation({
-    mutationFn: () => apiFetch<{ secret: string; previousSecretValidUntil: string | null }>(`/api/webhooks/${h.id}/rotate-secret`, { method: "POST", body: { graceHours: 24 } }),
+    mutationFn: () => webhookApi.rotateSecret(h.id, 24),
     onSuccess: (r) => {
       setRotated(r);
       toast("New signing secret created.");
@@ -156,7 +156,7 @@ function CreateHook({ tenants, mustLimit, onCreated }: { tenants: TTenant[]; mus
   const qc = useQueryClient();
   const [v, setV] = useState({ url: "", description: "", events: ["message.received", "mailbox.state_changed"], hasAllTenants: !mustLimit, tenantIds: [] as string[] });
   const { errors, busy, onSubmit } = useFormSubmit(async () => {
-    const r = await apiFetch<{ secret: string; webhook: THook }>("/api/webhooks", { method: "POST", body: { ...v, tenantIds: v.hasAllTenants ? [] : v.tenantIds } });
+    const r = await webhookApi.create({ ...v, tenantIds: v.hasAllTenants ? [] : v.tenantIds });
     await qc.invalidateQueries({ queryKey: webhookKeys.all });
     onCreated({ secret: r.secret, url: r.webhook.url });
   });

@@ -2,11 +2,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { overviewKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
-import { dateTime } from "@/lib/format";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { overviewKeys, tenantKeys } from "@/lib/client/query-keys";
+import { dateTime } from "@/lib/client/format";
 import { Badge, CLOUD_BADGE } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -17,6 +15,8 @@ import { TenantApps } from "@/components/tenants/tenant-apps";
 import { TenantMailboxes } from "@/components/tenants/tenant-mailboxes";
 import { OrgConsentCard } from "@/components/tenants/org-consent-card";
 import { StatusLinksCard } from "@/components/tenants/status-links-card";
+import { useTenant } from "@/lib/client/hooks/tenants";
+import { tenantApi } from "@/lib/client/api/tenants";
 
 export type TCan = { manageTenant: boolean; manageApps: boolean; connect: boolean };
 
@@ -24,9 +24,9 @@ export function TenantClient({ tenantId, initialName, can, sandboxEnabled }: { t
   const router = useRouter();
   const qc = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const q = useQuery({ queryKey: tenantKeys.detail(tenantId), queryFn: () => apiFetch<{ tenant: TTenant }>(`/api/tenants/${tenantId}`) });
+  const q = useTenant(tenantId);
   const del = useMutation({
-    mutationFn: () => apiFetch(`/api/tenants/${tenantId}`, { method: "DELETE" }),
+    mutationFn: () => tenantApi.remove(tenantId),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: tenantKeys.all });
       await qc.invalidateQueries({ queryKey: overviewKeys.all });
@@ -66,7 +66,7 @@ export function TenantClient({ tenantId, initialName, can, sandboxEnabled }: { t
                 initial={{ displayName: t.displayName, directoryId: t.directoryId ?? "", primaryDomain: t.primaryDomain ?? "", cloud: t.cloud, notes: t.notes }}
                 submitLabel="Save changes"
                 onSubmit={async (v) => {
-                  await apiFetch(`/api/tenants/${tenantId}`, { method: "PATCH", body: toTenantBody(v) });
+                  await tenantApi.update(tenantId, toTenantBody(v));
                   await qc.invalidateQueries({ queryKey: tenantKeys.all });
                   toast("Changes saved.");
                 }}

@@ -1,12 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/api-client";
-import { overviewKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TTenant } from "@/lib/queries/types";
+import { overviewKeys, tenantKeys } from "@/lib/client/query-keys";
 import { Card, PageHeader } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
 import { TenantForm, toTenantBody } from "@/components/tenants/tenant-form";
+import { tenantApi } from "@/lib/client/api/tenants";
 
 export function NewTenantClient({ sandboxEnabled }: { sandboxEnabled: boolean }) {
   const router = useRouter();
@@ -19,7 +18,7 @@ export function NewTenantClient({ sandboxEnabled }: { sandboxEnabled: boolean })
           submitLabel="Add tenant"
           sandboxEnabled={sandboxEnabled}
           onSubmit={async (v) => {
-            const { tenant } = await apiFetch<{ tenant: TTenant & { warning?: string | null } }>("/api/tenants", { method: "POST", body: toTenantBody(v) });
+            const { tenant } = await tenantApi.create(toTenantBody(v));
             if (tenant.warning) toast(tenant.warning, "error");
             await qc.invalidateQueries({ queryKey: tenantKeys.all });
             await qc.invalidateQueries({ queryKey: overviewKeys.all });

@@ -2,14 +2,13 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
-import { appKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TApp } from "@/lib/queries/types";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { ApiError } from "@/lib/client/api-client";
+import { appKeys, tenantKeys } from "@/lib/client/query-keys";
 import { PROFILE_LABELS } from "@/lib/microsoft/scope-profiles";
 import { inspectSecretValue } from "@/lib/microsoft/secret-shape";
 import type { TAzureSetupInfo } from "@/lib/apps/azure-setup-info";
-import { dateTime, day } from "@/lib/format";
+import { dateTime, day } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -18,14 +17,16 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
 import { SecretBadge } from "@/components/tenants/tenant-apps";
-import { DiagnosisBox, type TDiagnosisView } from "@/components/diagnosis-box";
+import { DiagnosisBox } from "@/components/diagnosis-box";
+import { useApp } from "@/lib/client/hooks/apps";
+import { appApi } from "@/lib/client/api/apps";
+import type { TVerify } from "@/lib/client/wire-types";
 
-type TVerify = ({ ok: true } | ({ ok: false } & TDiagnosisView)) & { method?: "refresh" | "client_credentials"; mailbox?: string };
 
 export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason = null }: { tenantId: string; tenantName: string; appId: string; info: TAzureSetupInfo; can: { manage: boolean; verify: boolean }; lockedReason?: string | null }) {
   const router = useRouter();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: appKeys.detail(appId), queryFn: () => apiFetch<{ app: TApp }>(`/api/apps/${appId}`) });
+  const q = useApp(appId);
   const [verifyResult, setVerifyResult] = useState<TVerify | null>(null);
   const [rotate, setRotate] = useState({ value: "", expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10) });
   const [rotateResult, setRotateResult] = useState<TVerify | null>(null);
@@ -33,7 +34,7 @@ export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason
   const [deleting, setDeleting] = useState(false);
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: appKeys.all }), qc.invalidateQueries({ queryKey: tenantKeys.all })]);
   const verify = useMutation({
-    mutationFn: () => apiFetch<{ result: TVerify }>(`/api/apps/${appId}/verify`, { method: "POST", body: { tenantId } }),
+    mutationFn: () => appApi.verify(appId, tenantId),
     onSuccess: async (r) => {
       setVerifyResult(r.result);
       await refresh();
@@ -41,7 +42,7 @@ export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason
     onError: (e: Error) => toast(e.message, "error"),
   });
   const rotateM = useMutation({
-    mutationFn: async () => (await apiFetch<{ result: TVerify }>(`/api/apps/${appId}/secrets`, { method: "POST", body: { ...rotate, tenantId } })).result,
+    mutationFn: async () => (await appApi.addSecret(appId, { ...rotate, tenantId })).result,
     onSuccess: async (r) => {
       setRotateResult(r);
       if (r.ok) {
@@ -56,7 +57,7 @@ export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason
     },
   });
   const del = useMutation({
-    mutationFn: () => apiFetch(`/api/apps/${appId}`, { method: "DELETE" }),
+    mutationFn: () => appApi.remove(appId),
     onSuccess: async () => {
       await refresh();
       toast("App registration deleted.");

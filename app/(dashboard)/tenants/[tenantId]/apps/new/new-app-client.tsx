@@ -2,9 +2,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
-import { appKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TApp } from "@/lib/queries/types";
+import { ApiError } from "@/lib/client/api-client";
+import { appKeys, tenantKeys } from "@/lib/client/query-keys";
 import { inspectSecretValue, isGuid } from "@/lib/microsoft/secret-shape";
 import { detectLegacyEndpoint } from "@/lib/microsoft/endpoints";
 import { PROFILE_LABELS, type TScopeProfile } from "@/lib/microsoft/scope-profiles";
@@ -14,6 +13,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { toast } from "@/components/ui/toaster";
 import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
+import { appApi } from "@/lib/client/api/apps";
 
 const inYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
 
@@ -43,9 +43,7 @@ export function NewAppClient({ tenantId, tenantName, info, canMultiTenant = true
               setBusy(true);
               setErrors({});
               try {
-                const { app } = await apiFetch<{ app: TApp }>("/api/apps", {
-                  method: "POST",
-                  body: {
+                const { app } = await appApi.create({
                     tenantId,
                     displayName: v.displayName,
                     clientId: v.clientId,
@@ -54,7 +52,6 @@ export function NewAppClient({ tenantId, tenantName, info, canMultiTenant = true
                     defaultPrompt: v.defaultPrompt,
                     tokenEndpointOverride: v.tokenEndpointOverride || null,
                     secret: { value: v.secret, expiresAt: v.expiresAt },
-                  },
                 });
                 await qc.invalidateQueries({ queryKey: appKeys.all });
                 await qc.invalidateQueries({ queryKey: tenantKeys.all });

@@ -2,20 +2,21 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch, ApiError } from "@/lib/api-client";
-import { appKeys, mailboxKeys, tenantKeys } from "@/lib/queries/keys";
-import type { TApp, TMailbox } from "@/lib/queries/types";
+import { useQueryClient } from "@tanstack/react-query";
+import { ApiError } from "@/lib/client/api-client";
+import { mailboxKeys, tenantKeys } from "@/lib/client/query-keys";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toaster";
+import { useApps } from "@/lib/client/hooks/apps";
+import { mailboxApi } from "@/lib/client/api/mailboxes";
 
 export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: string; tenantName: string; domain: string | null }) {
   const router = useRouter();
   const qc = useQueryClient();
-  const apps = useQuery({ queryKey: appKeys.list(tenantId), queryFn: () => apiFetch<{ apps: TApp[] }>(`/api/apps?tenantId=${tenantId}`) });
+  const apps = useApps(tenantId);
   const [v, setV] = useState({ address: "", kind: "user", delegateUpn: "", appRegistrationId: "", inbound: "imap", outbound: "smtp", folder: "INBOX", afterProcessing: "keep", moveToFolder: "", confirmDelete: false });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -36,10 +37,7 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
             setBusy(true);
             setErrors({});
             try {
-              const { mailbox } = await apiFetch<{ mailbox: TMailbox }>(`/api/tenants/${tenantId}/mailboxes`, {
-                method: "POST",
-                body: { ...v, appRegistrationId: appId, delegateUpn: v.kind === "shared" ? v.delegateUpn : null, moveToFolder: v.afterProcessing === "move" ? v.moveToFolder : null, confirmDelete: v.afterProcessing === "delete" ? v.confirmDelete : undefined },
-              });
+              const { mailbox } = await mailboxApi.create(tenantId, { ...v, appRegistrationId: appId, delegateUpn: v.kind === "shared" ? v.delegateUpn : null, moveToFolder: v.afterProcessing === "move" ? v.moveToFolder : null, confirmDelete: v.afterProcessing === "delete" ? v.confirmDelete : undefined });
               await qc.invalidateQueries({ queryKey: mailboxKeys.all });
               await qc.invalidateQueries({ queryKey: tenantKeys.all });
               toast(`Added ${mailbox.address}. Connect it to sign in.`);

@@ -5,6 +5,7 @@ export const tenantKeys = {
   all: ["tenants"] as const,
   list: () => [...tenantKeys.all, "list"] as const,
   detail: (id: string) => [...tenantKeys.all, "detail", id] as const,
+  statusLinks: (id: string) => [...tenantKeys.all, "status-links", id] as const,
 };
 export const appKeys = {
   all: ["apps"] as const,
@@ -15,6 +16,10 @@ export const mailboxKeys = {
   all: ["mailboxes"] as const,
   list: (tenantId: string) => [...mailboxKeys.all, "list", tenantId] as const,
   detail: (tenantId: string, id: string) => [...mailboxKeys.all, "detail", tenantId, id] as const,
+  messages: (tenantId: string, id: string, q: string) => [...mailboxKeys.detail(tenantId, id), "messages", q] as const,
+  /** Every mailbox the caller may see (the health page), across tenants. */
+  everywhere: () => [...mailboxKeys.all, "all"] as const,
+  trend: () => [...mailboxKeys.all, "trend"] as const,
 };
 export const staffKeys = { all: ["staff"] as const, list: () => [...staffKeys.all, "list"] as const };
 export const auditKeys = { all: ["audit"] as const, list: (filters: Record<string, string>) => [...auditKeys.all, "list", filters] as const };
@@ -25,5 +30,15 @@ export const eventKeys = {
   trend: (filters: Record<string, string>) => [...eventKeys.all, "trend", filters] as const,
 };
 export const apiKeyKeys = { all: ["api-keys"] as const, list: () => [...apiKeyKeys.all, "list"] as const };
-export const outboundKeys = { all: ["outbound"] as const, list: (mailboxId: string) => [...outboundKeys.all, mailboxId] as const };
+export const outboundKeys = {
+  all: ["outbound"] as const,
+  list: (mailboxId: string) => [...outboundKeys.all, mailboxId] as const,
+  filtered: (mailboxId: string, status: string) => [...outboundKeys.list(mailboxId), status] as const,
+};
 export const webhookKeys = { all: ["webhooks"] as const, list: () => [...webhookKeys.all, "list"] as const, deliveries: (id: string) => [...webhookKeys.all, "deliveries", id] as const };
+export const settingsKeys = {
+  all: ["settings"] as const,
+  notifier: () => [...settingsKeys.all, "notifier"] as const,
+  alerts: () => [...settingsKeys.all, "alerts"] as const,
+  retention: () => [...settingsKeys.all, "retention"] as const,
+};

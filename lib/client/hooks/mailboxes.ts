@@ -1,0 +1,34 @@
+// Mailboxes: a tenant's list, every visible one (health), one mailbox's page data, its messages and
+// outbox, and the health trend.
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "../api-client";
+import { mailboxKeys, outboundKeys } from "../query-keys";
+import type { THealthDay, TMailbox, TMailboxDetail, TMailboxHealthRow, TMessageRow, TOutbound } from "../wire-types";
+import type { TQueryOpts } from "./query-options";
+
+export const useMailboxes = (tenantId: string, opts?: TQueryOpts<{ mailboxes: TMailbox[] }>) =>
+  useQuery({ queryKey: mailboxKeys.list(tenantId), queryFn: () => apiFetch<{ mailboxes: TMailbox[] }>(`/api/tenants/${tenantId}/mailboxes`), ...opts });
+
+export const useAllMailboxes = (opts?: TQueryOpts<{ mailboxes: TMailboxHealthRow[] }>) =>
+  useQuery({ queryKey: mailboxKeys.everywhere(), queryFn: () => apiFetch<{ mailboxes: TMailboxHealthRow[] }>("/api/mailboxes"), ...opts });
+
+export const useMailboxTrend = (opts?: TQueryOpts<{ days: THealthDay[] }>) => useQuery({ queryKey: mailboxKeys.trend(), queryFn: () => apiFetch<{ days: THealthDay[] }>("/api/mailboxes/trend?days=30"), ...opts });
+
+export const useMailbox = (tenantId: string, mailboxId: string, opts?: TQueryOpts<TMailboxDetail>) =>
+  useQuery({ queryKey: mailboxKeys.detail(tenantId, mailboxId), queryFn: () => apiFetch<TMailboxDetail>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`), ...opts });
+
+type TMessages = { messages: TMessageRow[]; total: number };
+export const useMailboxMessages = (tenantId: string, mailboxId: string, q: string, opts?: TQueryOpts<TMessages>) =>
+  useQuery({
+    queryKey: mailboxKeys.messages(tenantId, mailboxId, q),
+    queryFn: () => apiFetch<TMessages>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/messages?limit=25${q ? `&q=${encodeURIComponent(q)}` : ""}`),
+    ...opts,
+  });
+
+type TOutbox = { messages: TOutbound[]; counts: Record<string, number> };
+export const useOutbox = (tenantId: string, mailboxId: string, filter: string, opts?: TQueryOpts<TOutbox>) =>
+  useQuery({
+    queryKey: outboundKeys.filtered(mailboxId, filter),
+    queryFn: () => apiFetch<TOutbox>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/outbound${filter ? `?status=${filter}` : ""}`),
+    ...opts,
+  });
