@@ -36,6 +36,17 @@ type TTotals = { passed: number; failed: number; skipped: number };
 const totals: TTotals = { passed: 0, failed: 0, skipped: 0 };
 let exitCode = 0;
 
+/** ESLint and Prettier hold the layout; a violation fails the run like a failing test. */
+async function lint() {
+  const eslint = await run(bin("eslint"), ["."]);
+  const prettier = await run(bin("prettier"), ["--check", ".", "--log-level", "warn"]);
+  const failed = (eslint !== 0 ? 1 : 0) + (prettier !== 0 ? 1 : 0);
+  if (failed) exitCode = 1;
+  totals.passed += 2 - failed;
+  totals.failed += failed;
+  console.log(`lint: ${2 - failed} passed, ${failed} failed (eslint ${eslint === 0 ? "clean" : "failed"}, prettier ${prettier === 0 ? "clean" : "failed"})`);
+}
+
 async function vitest() {
   const file = path.join(out, "vitest.json");
   rmSync(file, { force: true });
@@ -123,6 +134,7 @@ async function e2e() {
   }
 }
 
+if (!e2eOnly) await lint();
 if (!e2eOnly) await vitest();
 if (!unitOnly) await e2e();
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
