@@ -1,7 +1,7 @@
 // Unit: the pure bookkeeping of a sync round (no database, no sandbox).
 import { describe, expect, it } from "vitest";
 import type { FetchMessageObject } from "imapflow";
-import { graphFolderSegment, graphResumeLink, imapResumeUid, incomingFromGraph, incomingFromImap, incomingFromRaw, isDeltaExpired, newUids, nextSyncDelayMs, popSourceKey, SYNC_INTERVAL_MS } from "./bookkeeping";
+import { bareSummary, graphFolderSegment, graphResumeLink, imapResumeUid, incomingFromGraph, incomingFromImap, incomingFromRaw, isDeltaExpired, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, mib, newUids, nextSyncDelayMs, noteMime, planBatches, popSourceKey, SYNC_INTERVAL_MS, syncLimits, tooLarge, uidOfImapKey, withoutRefusableHeaders } from "./bookkeeping";
 
 describe("sync bookkeeping", () => {
   it("resumes IMAP after the last stored UID only in the same folder and UIDVALIDITY", () => {
@@ -54,5 +54,62 @@ describe("sync bookkeeping", () => {
     expect(nextSyncDelayMs({ ok: false, code: "x", transient: true }, 3)).toBe(120_000);
     expect(nextSyncDelayMs({ ok: false, code: "x", transient: false }, 1)).toBe(15 * 60_000);
     expect(nextSyncDelayMs({ ok: false, code: "x", transient: false }, 10)).toBe(60 * 60_000);
+  });
+
+  it("cleans header text from every source: NULs out, lone surrogates to U+FFFD, empty ids and senders become null", () => {
+    const raw = Buffer.from("From: a\u0000b@x.com\r\nSubject: a\u0000b\r\nMessage-ID: \u0000\r\n\r\nbody");
+    expect(incomingFromRaw("pop:U", raw)).toMatchObject({ subject: "ab", fromAddress: "ab@x.com", internetMessageId: null, size: raw.length });
+    const f = { uid: 3, seq: 1, source: Buffer.from("xyz"), envelope: { messageId: "<i\u0000@x>", subject: "s\uD800t", from: [{ address: "\u0000" }] } } as unknown as FetchMessageObject;
+    expect(incomingFromImap("1", f)).toMatchObject({ internetMessageId: "<i@x>", subject: "s\uFFFDt", fromAddress: null, size: 3 });
+    expect(incomingFromGraph({ id: "G", subject: "\uDC00x\u0000" }, Buffer.alloc(0), 123)).toMatchObject({ subject: "\uFFFDx", size: 123 });
+    expect(uidOfImapKey(incomingFromImap("1", f).sourceKey)).toBe(3);
+  });
+
+  it("reads the headers of a TOP n 0 answer (no body separator)", () => {
+    const m = incomingFromRaw("pop:U", Buffer.from("Subject: Big\r\nMessage-ID: <b@x>\r\n"));
+    expect(m).toMatchObject({ subject: "Big", internetMessageId: "<b@x>" });
+  });
+
+  it("cuts batches at 100 messages and at the byte limit; an item over the limit goes alone", () => {
+    expect(planBatches([40, 40, 40, 200, 10, 10], (n) => n, 100)).toEqual([[40, 40], [40], [200], [10, 10]]);
+    expect(planBatches(Array.from({ length: 201 }, () => 1), (n) => n, 1e9).map((b) => b.length)).toEqual([100, 100, 1]);
+    expect(planBatches([], (n: number) => n, 10)).toEqual([]);
+    expect(planBatches([0, 0, 0], (n) => n, 0)).toEqual([[0, 0, 0]]);
+  });
+
+  it("has 25 MB per message and 50 MB per batch by default, each lowered on its own", () => {
+    expect(syncLimits()).toEqual({ maxMessageBytes: MAX_MESSAGE_BYTES, maxBatchBytes: MAX_BATCH_BYTES });
+    expect(MAX_MESSAGE_BYTES).toBe(25 * 1024 * 1024);
+    expect(MAX_BATCH_BYTES).toBe(50 * 1024 * 1024);
+    expect(syncLimits({ maxMessageBytes: 10 })).toEqual({ maxMessageBytes: 10, maxBatchBytes: MAX_BATCH_BYTES });
+    expect(mib(MAX_MESSAGE_BYTES)).toBe("25 MB");
+    expect(mib(100_000)).toBe("0.10 MB");
+  });
+
+  it("writes a note MIME that names why, keeps only header values safe to repeat, and encodes the subject", () => {
+    const base = { fromAddress: "ann@example.com", subject: "Grüße", internetMessageId: "<n@x>", receivedAt: new Date("2026-01-02T03:04:05Z"), size: 4321 };
+    const note = noteMime(base, "it is too large").toString();
+    expect(note).toContain("From: <ann@example.com>\r\n");
+    expect(note).toContain(`Subject: =?utf-8?B?${Buffer.from("Grüße").toString("base64")}?=\r\n`);
+    expect(note).toContain("Message-ID: <n@x>\r\n");
+    expect(note).toContain("Date: Fri, 02 Jan 2026 03:04:05 GMT\r\n");
+    expect(note).toMatch(/X-Consentry-Note: content-not-stored; size=4321\r\n[\s\S]*\r\n\r\nConsentry kept this message's details but not its content: it is too large\. The original \(4321 bytes\)/);
+    // A sender or Message-ID that would break the header block is left out.
+    const odd = noteMime({ ...base, fromAddress: "a b@x\r\nBcc: c@x", internetMessageId: `<${"x".repeat(1000)}>` }, "why").toString();
+    expect(odd).not.toMatch(/^From:|^Message-ID:|^Bcc:/m);
+  });
+
+  it("stands a note in for oversized content and for a refused row, without the refused header values", () => {
+    const m = incomingFromRaw("pop:U", Buffer.from("From: <a@x>\r\nSubject: S\r\nMessage-ID: <m@x>\r\n\r\n"));
+    const big = tooLarge(m, 30_000_000);
+    expect(big).toMatchObject({ tooLarge: true, size: 30_000_000, subject: "S", internetMessageId: "<m@x>" });
+    expect(big.raw.toString()).toMatch(/size=30000000[\s\S]*larger than Consentry stores \(30000000 bytes\)/);
+    const long = { ...m, subject: "s".repeat(500), fromAddress: "f".repeat(500) };
+    expect(withoutRefusableHeaders(long)).toMatchObject({ internetMessageId: null, raw: m.raw });
+    expect(withoutRefusableHeaders(long).subject).toHaveLength(200);
+    expect(withoutRefusableHeaders(long).fromAddress).toHaveLength(320);
+    const bare = bareSummary(m, "the database refused it");
+    expect(bare).toMatchObject({ internetMessageId: null, subject: null, fromAddress: null, size: m.size, sourceKey: "pop:U" });
+    expect(bare.raw.toString()).toContain("not its content: the database refused it.");
   });
 });

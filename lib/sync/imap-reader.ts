@@ -1,13 +1,15 @@
 import "server-only";
 // The IMAP reader of a sync round: new UIDs after the last one stored (per UIDVALIDITY), fetched in
-// batches, stored, then the after-processing action on the server's copy.
+// batches, stored, then the after-processing action on the server's copy. Sizes come first
+// (RFC822.SIZE), so batches are cut by bytes and oversized mail is never downloaded; the
+// after-processing leaves originals whose content wasn't kept.
 import type { ImapFlow } from "imapflow";
 import { closeImap, imapClient, imapFailure } from "../mail/imap";
-import { BATCH, imapResumeUid, incomingFromImap, newUids, type TCtx, type TIncoming, type TMailboxRow, type TOutcome, type TSyncState } from "./bookkeeping";
+import { imapResumeUid, imapSourceKey, incomingFromImap, newUids, planBatches, tooLarge, uidOfImapKey, type TCtx, type TIncoming, type TLimits, type TMailboxRow, type TOutcome, type TSyncState } from "./bookkeeping";
 import { LeaseLost, type TStorer } from "./storer";
 import { saveState } from "./sync-writes";
 
-export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: number }, accessToken: string, store: TStorer): Promise<TOutcome> {
+export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: number }, accessToken: string, store: TStorer, limits: TLimits): Promise<TOutcome> {
   const client = imapClient({ hosts: { imap: hp }, user: mb.address, accessToken });
   try {
     await client.connect();
@@ -16,27 +18,38 @@ export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; p
       const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : "");
       const lastUid = imapResumeUid(mb.syncState.imap, mb.folder, uidValidity);
       const uids = newUids(await client.search({ uid: `${lastUid + 1}:*` }, { uid: true }), lastUid);
+      // Sizes first (RFC822.SIZE), so batches are cut by bytes and oversized mail is never downloaded.
+      const sizes = new Map<number, number>();
+      if (uids.length) for await (const m of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      const sizeOf = (u: number) => sizes.get(u) ?? 0;
+      const big = (u: number) => sizeOf(u) > limits.maxMessageBytes;
       const st: TSyncState = { ...mb.syncState, imap: { folder: mb.folder, uidValidity, lastUid }, progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() } };
       await saveState(ctx, st);
       // With "keep", storing a batch overlaps fetching the next one. Any other after-processing
       // touches the server's copy, so it waits until the batch is safely stored.
       const overlap = mb.afterProcessing === "keep";
       let storing: Promise<void> = Promise.resolve();
-      for (let i = 0; i < uids.length; i += BATCH) {
-        const chunk = uids.slice(i, i + BATCH);
+      let done = 0;
+      for (const chunk of planBatches(uids, (u) => (big(u) ? 0 : sizeOf(u)), limits.maxBatchBytes)) {
         const got: TIncoming[] = [];
-        for await (const m of client.fetch(chunk.join(","), { uid: true, source: true, envelope: true, internalDate: true }, { uid: true })) got.push(incomingFromImap(uidValidity, m));
+        const small = chunk.filter((u) => !big(u));
+        const large = chunk.filter(big);
+        if (small.length) for await (const m of client.fetch(small.join(","), { uid: true, source: true, envelope: true, internalDate: true }, { uid: true })) got.push(incomingFromImap(uidValidity, m));
+        if (large.length) for await (const m of client.fetch(large.join(","), { uid: true, envelope: true, internalDate: true, size: true }, { uid: true })) got.push(tooLarge(incomingFromImap(uidValidity, m), m.size ?? sizeOf(m.uid)));
+        got.sort((a, b) => uidOfImapKey(a.sourceKey) - uidOfImapKey(b.sourceKey));
+        done += chunk.length;
+        const doneNow = done;
         await storing;
         // lastUid only moves once its batch is stored, so a failure resumes from there.
         storing = store.save(got).then(async () => {
           st.imap!.lastUid = chunk[chunk.length - 1];
-          st.progress!.done = Math.min(uids.length, i + chunk.length);
+          st.progress!.done = Math.min(uids.length, doneNow);
           await saveState(ctx, st);
         });
         storing.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
         if (!overlap) {
           await storing;
-          await afterImap(client, mb, chunk);
+          await afterImap(client, mb, chunk.filter((u) => !store.unkept.has(imapSourceKey(uidValidity, u))));
         }
       }
       await storing;
@@ -53,6 +66,7 @@ export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; p
 }
 
 async function afterImap(client: ImapFlow, mb: TMailboxRow, uids: number[]) {
+  if (!uids.length) return;
   const range = uids.join(",");
   if (mb.afterProcessing === "mark_read") await client.messageFlagsAdd(range, ["\\Seen"], { uid: true });
   else if (mb.afterProcessing === "move" && mb.moveToFolder) await client.messageMove(range, mb.moveToFolder, { uid: true });

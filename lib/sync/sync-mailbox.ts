@@ -2,7 +2,9 @@ import "server-only";
 // One sync round of one mailbox, orchestrated: its token, the reader for its protocol (IMAP: UIDs
 // after the last one seen, per UIDVALIDITY; POP3: unique ids; Graph: delta), which stores new mail
 // once each and applies the after-processing action, then the outcome. Progress is written as it
-// goes (the mailbox page's progress bar); failures become diagnoses and backoff.
+// goes (the mailbox page's progress bar); failures become diagnoses and backoff. Hostile mail never
+// stalls a round: readers fetch sizes first and cut batches by bytes, oversized mail is stored as
+// its summary plus a note, and the storer keeps a refused row without what the database refused.
 import { db } from "../db/client";
 import { classify } from "../diagnostics/classify";
 import { TokenError } from "../grants/get-access-token";
@@ -10,16 +12,18 @@ import { mailboxToken } from "../grants/mailbox-token";
 import { markSyncFailure } from "../mailboxes/mailbox-state";
 import type { TCloudHosts } from "../microsoft/clouds";
 import type { Prisma } from "../db/generated/client";
-import type { TCtx, TMailboxRow, TSyncResult, TSyncState } from "./bookkeeping";
+import { syncLimits, type TCtx, type TLimits, type TMailboxRow, type TSyncResult, type TSyncState } from "./bookkeeping";
 import { readGraph } from "./graph-reader";
 import { readImap } from "./imap-reader";
 import { readPop } from "./pop-reader";
 import { storer } from "./storer";
 import { saveState, syncEvent } from "./sync-writes";
 
-export { nextSyncDelayMs, SYNC_INTERVAL_MS, type TSyncResult, type TSyncState } from "./bookkeeping";
+export { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, nextSyncDelayMs, planBatches, SYNC_INTERVAL_MS, type TSyncResult, type TSyncState } from "./bookkeeping";
 
-export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boolean> } = {}): Promise<TSyncResult> {
+/** `limits` lowers the per-message and per-batch byte limits (tests). */
+export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boolean>; limits?: Partial<TLimits> } = {}): Promise<TSyncResult> {
+  const limits = syncLimits(opts.limits);
   const row = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, inbound: true, folder: true, afterProcessing: true, moveToFolder: true, syncState: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } } });
   if (!row || (row.inbound !== "imap" && row.inbound !== "graph" && row.inbound !== "pop")) return { ok: true, stored: 0, skipped: 0 };
   const mb: TMailboxRow = { ...row, syncState: (row.syncState as TSyncState | null) ?? {}, cloud: row.tenant.cloud };
@@ -33,8 +37,8 @@ export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boo
     await saveState(ctx, { ...mb.syncState, failures: (mb.syncState.failures ?? 0) + 1 });
     return { ok: false, code: err.code, transient: err.kind === "transient" };
   }
-  const store = storer(ctx, mb, opts.onBatch);
-  const outcome = mb.inbound === "imap" ? await readImap(ctx, mb, hosts.imap, token, store) : mb.inbound === "pop" ? await readPop(ctx, mb, hosts.pop, token, store) : await readGraph(ctx, mb, hosts.graphUrl, token, store);
+  const store = storer(ctx, mb, limits, opts.onBatch);
+  const outcome = mb.inbound === "imap" ? await readImap(ctx, mb, hosts.imap, token, store, limits) : mb.inbound === "pop" ? await readPop(ctx, mb, hosts.pop, token, store, limits) : await readGraph(ctx, mb, hosts.graphUrl, token, store, limits);
   if (outcome.ok) {
     const fresh = (await db().mailbox.findUniqueOrThrow({ where: { id: ctx.mailboxId }, select: { syncState: true, state: true, stateCode: true } }));
     const st = (fresh.syncState as TSyncState | null) ?? {};
