@@ -21,7 +21,7 @@ describe("demo seed", { timeout: 60_000 }, () => {
     expect(await db().tenant.count({ where: { workspaceId: a.workspaceId } })).toBe(3);
     expect(await db().mailbox.count({ where: { workspaceId: a.workspaceId, state: "pending_consent" } })).toBe(6);
     const secret = await db().appSecret.findFirstOrThrow({ where: { workspaceId: a.workspaceId }, omit: { sealedValue: false } });
-    expect(secret.sealedValue.startsWith("v1.")).toBe(true);
+    expect(secret.sealedValue.startsWith("v2.")).toBe(true);
     const tech = await db().membership.findFirstOrThrow({ where: { workspaceId: a.workspaceId, staffUser: { email: "tech@demo.msp" } } });
     expect(tech.hasAllTenants).toBe(false);
     expect(tech.tenantIds).toHaveLength(1);
