@@ -8,7 +8,9 @@ import nextPlugin from "@next/eslint-plugin-next";
 const testSupport = ["@/testing/*", "**/testing/*", "@/sandbox/*", "**/sandbox/*", "@/e2e/*", "**/e2e/*"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", ".data/**", "lib/db/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  {
+    ignores: ["node_modules/**", ".next/**", ".data/**", "lib/db/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"],
+  },
   {
     files: ["**/*.{ts,tsx,mts,mjs}"],
     languageOptions: { parser: tseslint.parser, ecmaVersion: "latest", sourceType: "module" },
@@ -29,10 +31,19 @@ export default tseslint.config(
     rules: {
       "no-restricted-syntax": [
         "error",
-        { selector: "MemberExpression[object.name='process'][property.name='env']", message: "Read configuration through lib/env.ts, the only reader of process.env." },
-        { selector: "Property[key.name='queryKey'] > ArrayExpression", message: "Query keys come from the factory in lib/client/query-keys.ts." },
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read configuration through lib/env.ts, the only reader of process.env.",
+        },
+        {
+          selector: "Property[key.name='queryKey'] > ArrayExpression",
+          message: "Query keys come from the factory in lib/client/query-keys.ts.",
+        },
       ],
-      "no-restricted-imports": ["error", { patterns: [{ group: testSupport, message: "Shipped code never imports test support, the sandbox or e2e." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: testSupport, message: "Shipped code never imports test support, the sandbox or e2e." }] },
+      ],
     },
   },
   { files: ["lib/env.ts"], rules: { "no-restricted-syntax": "off" } },
@@ -44,7 +55,10 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@/lib/db", "@/lib/db/*", "**/lib/db", "**/lib/db/*"], message: "Only lib/ talks to the database: call a lib/<domain> function." },
+            {
+              group: ["@/lib/db", "@/lib/db/*", "**/lib/db", "**/lib/db/*"],
+              message: "Only lib/ talks to the database: call a lib/<domain> function.",
+            },
             { group: testSupport, message: "Shipped code never imports test support, the sandbox or e2e." },
           ],
         },

@@ -11,7 +11,11 @@ export function Providers({ children }: { children: React.ReactNode }) {
     () =>
       new QueryClient({
         defaultOptions: {
-          queries: { staleTime: 5_000, retry: (n, err) => !(err instanceof ApiError && err.status < 500) && n < 2, refetchOnWindowFocus: false },
+          queries: {
+            staleTime: 5_000,
+            retry: (n, err) => !(err instanceof ApiError && err.status < 500) && n < 2,
+            refetchOnWindowFocus: false,
+          },
         },
       }),
   );

@@ -12,7 +12,12 @@ export type TColumn<T> = {
   className?: string;
 };
 
-export type TSelectFilter<T> = { key: string; label: string; options: { value: string; label: string }[]; match: (row: T, value: string) => boolean };
+export type TSelectFilter<T> = {
+  key: string;
+  label: string;
+  options: { value: string; label: string }[];
+  match: (row: T, value: string) => boolean;
+};
 
 export function DataTable<T>({
   rows,
@@ -64,10 +69,22 @@ export function DataTable<T>({
       {(filterText || selectFilters.length > 0) && (
         <div className="flex flex-wrap items-center gap-2 border-b border-slate-100 p-3">
           {filterText && (
-            <input aria-label="Filter" value={q} onChange={(e) => setQ(e.target.value)} placeholder={filterPlaceholder} className="w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm" />
+            <input
+              aria-label="Filter"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+              placeholder={filterPlaceholder}
+              className="w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+            />
           )}
           {selectFilters.map((f) => (
-            <select key={f.key} aria-label={f.label} value={sel[f.key] ?? ""} onChange={(e) => setSel({ ...sel, [f.key]: e.target.value })} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+            <select
+              key={f.key}
+              aria-label={f.label}
+              value={sel[f.key] ?? ""}
+              onChange={(e) => setSel({ ...sel, [f.key]: e.target.value })}
+              className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            >
               <option value="">{f.label}: all</option>
               {f.options.map((o) => (
                 <option key={o.value} value={o.value}>
@@ -88,9 +105,18 @@ export function DataTable<T>({
               {columns.map((c) => {
                 const active = sort?.key === c.key;
                 return (
-                  <th key={c.key} scope="col" aria-sort={active ? (sort!.dir === "asc" ? "ascending" : "descending") : "none"} className={`px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 ${c.className ?? ""}`}>
+                  <th
+                    key={c.key}
+                    scope="col"
+                    aria-sort={active ? (sort!.dir === "asc" ? "ascending" : "descending") : "none"}
+                    className={`px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 ${c.className ?? ""}`}
+                  >
                     {c.sortValue ? (
-                      <button type="button" className="inline-flex items-center gap-1 hover:text-slate-800" onClick={() => setSort({ key: c.key, dir: active && sort!.dir === "asc" ? "desc" : "asc" })}>
+                      <button
+                        type="button"
+                        className="inline-flex items-center gap-1 hover:text-slate-800"
+                        onClick={() => setSort({ key: c.key, dir: active && sort!.dir === "asc" ? "desc" : "asc" })}
+                      >
                         {c.header}
                         <span aria-hidden>{active ? (sort!.dir === "asc" ? "▲" : "▼") : "↕"}</span>
                       </button>

@@ -4,7 +4,6 @@ import type { ReactNode } from "react";
 import type { TDiagnosisView } from "@/lib/client/wire-types";
 export type { TDiagnosisView };
 
-
 export function DiagnosisBox({ d, actions }: { d: TDiagnosisView; actions?: ReactNode }) {
   return (
     <div className="mt-4 rounded-md border border-red-200 bg-red-50 p-4 text-sm" role="alert" data-testid="diagnosis">
@@ -13,10 +12,16 @@ export function DiagnosisBox({ d, actions }: { d: TDiagnosisView; actions?: Reac
       <p className="mt-1 text-slate-700">{d.cause}</p>
       {d.fixSteps.length > 0 && (
         <ol className="mt-2 list-decimal space-y-1 pl-5 text-slate-700">
-          {d.fixSteps.map((s) => <li key={s}>{s}</li>)}
+          {d.fixSteps.map((s) => (
+            <li key={s}>{s}</li>
+          ))}
         </ol>
       )}
-      {actions && <div className="mt-3 flex flex-wrap gap-2" data-testid="diagnosis-actions">{actions}</div>}
+      {actions && (
+        <div className="mt-3 flex flex-wrap gap-2" data-testid="diagnosis-actions">
+          {actions}
+        </div>
+      )}
     </div>
   );
 }

@@ -39,12 +39,19 @@ const OWN: Record<string, string> = {
   token: `cl_${"A".repeat(43)}`,
   nextauth: "session",
 };
-const randomIds = (params: string[]) => Object.fromEntries(params.map((p) => [p, p === "token" ? `cl_${"B".repeat(43)}` : p === "nextauth" ? "session" : randomUUID()]));
+const randomIds = (params: string[]) =>
+  Object.fromEntries(params.map((p) => [p, p === "token" ? `cl_${"B".repeat(43)}` : p === "nextauth" ? "session" : randomUUID()]));
 
 type TJsonRoute = { key: string; method: string; template: string; params: string[]; sample: TSample };
 const jsonRoutes: TJsonRoute[] = routes.flatMap((r) =>
   r.methods
-    .map((method) => ({ key: caseKey(method, r.path), method, template: r.path, params: r.params, sample: samples[caseKey(method, r.path)] }))
+    .map((method) => ({
+      key: caseKey(method, r.path),
+      method,
+      template: r.path,
+      params: r.params,
+      sample: samples[caseKey(method, r.path)],
+    }))
     .filter((x) => x.sample && !x.sample.nonJson && (MUTATIONS.includes(x.method) || Object.keys(x.sample.query ?? {}).length > 0)),
 );
 
@@ -56,7 +63,11 @@ let cookie = "";
 test.beforeAll(async () => {
   owner = await apiAs(f.users.owner);
   cookie = (await owner.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-  ownerKey = (await (await owner.post("/api/api-keys", { data: { name: "hostile", scopes: ["read", "send"], hasAllTenants: true, tenantIds: [] } })).json()).key;
+  ownerKey = (
+    await (
+      await owner.post("/api/api-keys", { data: { name: "hostile", scopes: ["read", "send"], hasAllTenants: true, tenantIds: [] } })
+    ).json()
+  ).key;
   keyed = await request.newContext({ baseURL: f.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${ownerKey}` } });
 });
 test.afterAll(async () => {
@@ -67,7 +78,12 @@ test.afterAll(async () => {
 const ctxFor = (s: TSample) => (s.bearer ? keyed : s.public ? null : owner);
 
 type TResult = { status: number; text: string; contentType: string };
-async function hit(api: APIRequestContext | null, method: string, url: string, opts: { data?: unknown; raw?: string; headers?: Record<string, string>; follow?: boolean } = {}): Promise<TResult> {
+async function hit(
+  api: APIRequestContext | null,
+  method: string,
+  url: string,
+  opts: { data?: unknown; raw?: string; headers?: Record<string, string>; follow?: boolean } = {},
+): Promise<TResult> {
   const ctx = api ?? (await request.newContext({ baseURL: f.baseUrl }));
   try {
     const r = await ctx.fetch(url, {
@@ -105,7 +121,18 @@ function mapStrings(v: unknown, fn: (s: string) => unknown): unknown {
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, fn)]));
   return v;
 }
-const wrongType = (v: unknown): unknown => (typeof v === "string" ? 12345 : typeof v === "number" ? "twelve" : typeof v === "boolean" ? "yes" : Array.isArray(v) ? "not-a-list" : v === null ? { nested: true } : "not-an-object");
+const wrongType = (v: unknown): unknown =>
+  typeof v === "string"
+    ? 12345
+    : typeof v === "number"
+      ? "twelve"
+      : typeof v === "boolean"
+        ? "yes"
+        : Array.isArray(v)
+          ? "not-a-list"
+          : v === null
+            ? { nested: true }
+            : "not-an-object";
 function setPath(o: Record<string, unknown>, dotted: string, value: unknown) {
   const copy = structuredClone(o);
   const parts = dotted.split(".");
@@ -118,9 +145,11 @@ function setPath(o: Record<string, unknown>, dotted: string, value: unknown) {
 type TProblem = string;
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>) {
   let i = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
 }
 
 test("[HOSTILE] every JSON route: malformed JSON, NUL bytes, wrong types, 1 MB strings, year-0 dates, Origin: null → 4xx with a message", async () => {
@@ -142,15 +171,32 @@ test("[HOSTILE] every JSON route: malformed JSON, NUL bytes, wrong types, 1 MB s
       jobs.push({ label: label("malformed JSON"), run: () => hit(api, r.method, url, { raw: '{"a": [1, 2' }) });
       // Bearer-key calls carry no ambient credential: an Origin header means nothing to them.
       // Public endpoints are called by Microsoft and browsers without a session: see the public test.
-      if (!r.sample.bearer && !r.sample.public) jobs.push({ label: label("Origin: null"), run: () => hit(api, r.method, randomUrl + qs(r.sample.query), { data: b ?? {}, headers: { origin: "null" } }), want: [403] });
+      if (!r.sample.bearer && !r.sample.public)
+        jobs.push({
+          label: label("Origin: null"),
+          run: () => hit(api, r.method, randomUrl + qs(r.sample.query), { data: b ?? {}, headers: { origin: "null" } }),
+          want: [403],
+        });
       if (b && Object.keys(b).length) {
         const strings = Object.entries(b).filter(([, v]) => JSON.stringify(v).includes('"'));
-        for (const [k, v] of strings) jobs.push({ label: label(`NUL byte in ${k}`), run: () => hit(api, r.method, url, { data: { ...b, [k]: mapStrings(v, (x) => `${x}\u0000`) } }) });
-        jobs.push({ label: label("wrong type in every field"), run: () => hit(api, r.method, url, { data: Object.fromEntries(Object.entries(b).map(([k, v]) => [k, wrongType(v)])) }) });
+        for (const [k, v] of strings)
+          jobs.push({
+            label: label(`NUL byte in ${k}`),
+            run: () => hit(api, r.method, url, { data: { ...b, [k]: mapStrings(v, (x) => `${x}\u0000`) } }),
+          });
+        jobs.push({
+          label: label("wrong type in every field"),
+          run: () => hit(api, r.method, url, { data: Object.fromEntries(Object.entries(b).map(([k, v]) => [k, wrongType(v)])) }),
+        });
         const firstString = Object.entries(b).find(([, v]) => typeof v === "string");
-        if (firstString) jobs.push({ label: label(`1 MB string in ${firstString[0]}`), run: () => hit(api, r.method, url, { data: { ...b, [firstString[0]]: HUGE } }) });
+        if (firstString)
+          jobs.push({
+            label: label(`1 MB string in ${firstString[0]}`),
+            run: () => hit(api, r.method, url, { data: { ...b, [firstString[0]]: HUGE } }),
+          });
         jobs.push({ label: label("a body that isn't an object"), run: () => hit(api, r.method, url, { data: ["not", "an", "object"] }) });
-        for (const d of (r.sample.dates ?? []).filter((d) => !(r.sample.query ?? {})[d])) jobs.push({ label: label(`year-0 date in ${d}`), run: () => hit(api, r.method, url, { data: setPath(b, d, YEAR0) }) });
+        for (const d of (r.sample.dates ?? []).filter((d) => !(r.sample.query ?? {})[d]))
+          jobs.push({ label: label(`year-0 date in ${d}`), run: () => hit(api, r.method, url, { data: setPath(b, d, YEAR0) }) });
       }
     }
     const query = r.sample.query ?? {};
@@ -160,11 +206,20 @@ test("[HOSTILE] every JSON route: malformed JSON, NUL bytes, wrong types, 1 MB s
       const keys = Object.keys(query);
       // NUL bytes where any string is valid (that's what reaches the database); else in the first parameter.
       const free = keys.filter((k) => FREE_TEXT.has(k));
-      for (const k of free.length ? free : keys.slice(0, 1)) jobs.push({ label: label(`NUL byte in ?${k}`), run: () => hit(api, r.method, withQ({ [k]: `${query[k]}\u0000` })) });
-      jobs.push({ label: label(`repeated ?${keys.join(", ?")}`), run: () => hit(api, r.method, `${base}?${new URLSearchParams([...Object.entries(query), ...Object.entries(query)])}`) });
+      for (const k of free.length ? free : keys.slice(0, 1))
+        jobs.push({ label: label(`NUL byte in ?${k}`), run: () => hit(api, r.method, withQ({ [k]: `${query[k]}\u0000` })) });
+      jobs.push({
+        label: label(`repeated ?${keys.join(", ?")}`),
+        run: () => hit(api, r.method, `${base}?${new URLSearchParams([...Object.entries(query), ...Object.entries(query)])}`),
+      });
       const typed = keys.filter((k) => !FREE_TEXT.has(k));
-      if (typed.length) jobs.push({ label: label(`wrong type in ?${typed.join(", ?")}`), run: () => hit(api, r.method, withQ(Object.fromEntries(typed.map((k) => [k, "zz-not-valid"])))) });
-      for (const d of (r.sample.dates ?? []).filter((d) => d in query)) jobs.push({ label: label(`year-0 date in ?${d}`), run: () => hit(api, r.method, withQ({ [d]: YEAR0 })) });
+      if (typed.length)
+        jobs.push({
+          label: label(`wrong type in ?${typed.join(", ?")}`),
+          run: () => hit(api, r.method, withQ(Object.fromEntries(typed.map((k) => [k, "zz-not-valid"])))),
+        });
+      for (const d of (r.sample.dates ?? []).filter((d) => d in query))
+        jobs.push({ label: label(`year-0 date in ?${d}`), run: () => hit(api, r.method, withQ({ [d]: YEAR0 })) });
       // Past Node's header limit the server itself answers 431 (no body to read).
       jobs.push({ label: label(`1 MB ?${keys[0]}`), run: () => hit(api, r.method, withQ({ [keys[0]]: HUGE })), json: false });
     }
@@ -178,7 +233,11 @@ test("[HOSTILE] every JSON route: malformed JSON, NUL bytes, wrong types, 1 MB s
       return;
     }
     const big = /1 MB \?/.test(j.label);
-    const v = big ? (res.status >= 400 && res.status < 500 ? null : `${res.status} ${res.text.slice(0, 140)}`) : verdict(res, { json: j.json ?? true, want: j.want });
+    const v = big
+      ? res.status >= 400 && res.status < 500
+        ? null
+        : `${res.status} ${res.text.slice(0, 140)}`
+      : verdict(res, { json: j.json ?? true, want: j.want });
     if (v) problems.push(`${j.label} → ${v}`);
   });
   expect(problems, `${problems.length} of ${jobs.length} hostile requests answered wrongly`).toEqual([]);
@@ -190,36 +249,152 @@ test("[HOSTILE] the public callbacks and consent links: hostile input ends on a 
   const form = (s: string) => ({ raw: s, headers: { "content-type": "application/x-www-form-urlencoded" } });
   const cases: { label: string; run: () => Promise<TResult>; json: boolean; any2xx?: true }[] = [
     // OAuth redirect (GET query, POST form_post).
-    { label: "GET /api/oauth/callback NUL in state", run: () => hit(null, "GET", `/api/oauth/callback?code=abc&state=st_${"x".repeat(20)}%00`, { follow: true }), json: false },
-    { label: "GET /api/oauth/callback repeated state", run: () => hit(null, "GET", `/api/oauth/callback?code=abc&state=st_a&state=st_b`, { follow: true }), json: false },
-    { label: "GET /api/oauth/callback NUL in code", run: () => hit(null, "GET", `/api/oauth/callback?code=a%00b&state=st_${"x".repeat(43)}`, { follow: true }), json: false },
-    { label: "GET /api/oauth/callback admin_consent with a year-0 tenant", run: () => hit(null, "GET", `/api/oauth/callback?admin_consent=True&tenant=${YEAR0}&state=st_${"x".repeat(43)}`, { follow: true }), json: false },
-    { label: "POST /api/oauth/callback malformed form", run: () => hit(null, "POST", "/api/oauth/callback", { ...form("state=%ZZ&code=%"), follow: true }), json: false },
-    { label: "POST /api/oauth/callback NUL bytes", run: () => hit(null, "POST", "/api/oauth/callback", { ...form("state=st_%00&code=a%00b"), follow: true }), json: false },
-    { label: "POST /api/oauth/callback Origin: null", run: () => hit(null, "POST", "/api/oauth/callback", { ...form(`state=st_${"x".repeat(43)}&code=abc`), headers: { "content-type": "application/x-www-form-urlencoded", origin: "null" }, follow: true }), json: false },
-    { label: "POST /api/oauth/callback JSON instead of a form", run: () => hit(null, "POST", "/api/oauth/callback", { raw: '{"state": 1', follow: true }), json: false },
-    { label: "POST /api/oauth/retry NUL in state", run: () => hit(null, "POST", "/api/oauth/retry", { ...form("state=st_%00"), follow: true }), json: false },
+    {
+      label: "GET /api/oauth/callback NUL in state",
+      run: () => hit(null, "GET", `/api/oauth/callback?code=abc&state=st_${"x".repeat(20)}%00`, { follow: true }),
+      json: false,
+    },
+    {
+      label: "GET /api/oauth/callback repeated state",
+      run: () => hit(null, "GET", `/api/oauth/callback?code=abc&state=st_a&state=st_b`, { follow: true }),
+      json: false,
+    },
+    {
+      label: "GET /api/oauth/callback NUL in code",
+      run: () => hit(null, "GET", `/api/oauth/callback?code=a%00b&state=st_${"x".repeat(43)}`, { follow: true }),
+      json: false,
+    },
+    {
+      label: "GET /api/oauth/callback admin_consent with a year-0 tenant",
+      run: () => hit(null, "GET", `/api/oauth/callback?admin_consent=True&tenant=${YEAR0}&state=st_${"x".repeat(43)}`, { follow: true }),
+      json: false,
+    },
+    {
+      label: "POST /api/oauth/callback malformed form",
+      run: () => hit(null, "POST", "/api/oauth/callback", { ...form("state=%ZZ&code=%"), follow: true }),
+      json: false,
+    },
+    {
+      label: "POST /api/oauth/callback NUL bytes",
+      run: () => hit(null, "POST", "/api/oauth/callback", { ...form("state=st_%00&code=a%00b"), follow: true }),
+      json: false,
+    },
+    {
+      label: "POST /api/oauth/callback Origin: null",
+      run: () =>
+        hit(null, "POST", "/api/oauth/callback", {
+          ...form(`state=st_${"x".repeat(43)}&code=abc`),
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: "null" },
+          follow: true,
+        }),
+      json: false,
+    },
+    {
+      label: "POST /api/oauth/callback JSON instead of a form",
+      run: () => hit(null, "POST", "/api/oauth/callback", { raw: '{"state": 1', follow: true }),
+      json: false,
+    },
+    {
+      label: "POST /api/oauth/retry NUL in state",
+      run: () => hit(null, "POST", "/api/oauth/retry", { ...form("state=st_%00"), follow: true }),
+      json: false,
+    },
     // Graph change notifications.
-    { label: "POST /api/graph/notifications malformed JSON", run: () => hit(null, "POST", "/api/graph/notifications", { raw: '{"value": [' }), json: true },
-    { label: "POST /api/graph/notifications wrong types", run: () => hit(null, "POST", "/api/graph/notifications", { data: { value: "not-a-list" } }), json: true },
-    { label: "POST /api/graph/notifications NUL bytes", run: () => hit(null, "POST", "/api/graph/notifications", { data: { value: [{ subscriptionId: NUL, clientState: NUL, changeType: "created", resource: NUL }] } }), json: true },
-    { label: "POST /api/graph/notifications 1 MB strings", run: () => hit(null, "POST", "/api/graph/notifications", { data: { value: [{ subscriptionId: HUGE, clientState: "x" }] } }), json: true },
-    { label: "POST /api/graph/notifications NUL in validationToken", run: () => hit(null, "POST", "/api/graph/notifications?validationToken=a%00b"), json: false },
-    { label: "POST /api/graph/notifications repeated validationToken", run: () => hit(null, "POST", "/api/graph/notifications?validationToken=a&validationToken=b"), json: false },
-    { label: "POST /api/graph/notifications Origin: null", run: () => hit(null, "POST", "/api/graph/notifications", { raw: '{"value": [', headers: { origin: "null" } }), json: true },
+    {
+      label: "POST /api/graph/notifications malformed JSON",
+      run: () => hit(null, "POST", "/api/graph/notifications", { raw: '{"value": [' }),
+      json: true,
+    },
+    {
+      label: "POST /api/graph/notifications wrong types",
+      run: () => hit(null, "POST", "/api/graph/notifications", { data: { value: "not-a-list" } }),
+      json: true,
+    },
+    {
+      label: "POST /api/graph/notifications NUL bytes",
+      run: () =>
+        hit(null, "POST", "/api/graph/notifications", {
+          data: { value: [{ subscriptionId: NUL, clientState: NUL, changeType: "created", resource: NUL }] },
+        }),
+      json: true,
+    },
+    {
+      label: "POST /api/graph/notifications 1 MB strings",
+      run: () => hit(null, "POST", "/api/graph/notifications", { data: { value: [{ subscriptionId: HUGE, clientState: "x" }] } }),
+      json: true,
+    },
+    {
+      label: "POST /api/graph/notifications NUL in validationToken",
+      run: () => hit(null, "POST", "/api/graph/notifications?validationToken=a%00b"),
+      json: false,
+    },
+    {
+      label: "POST /api/graph/notifications repeated validationToken",
+      run: () => hit(null, "POST", "/api/graph/notifications?validationToken=a&validationToken=b"),
+      json: false,
+    },
+    {
+      label: "POST /api/graph/notifications Origin: null",
+      run: () => hit(null, "POST", "/api/graph/notifications", { raw: '{"value": [', headers: { origin: "null" } }),
+      json: true,
+    },
     // Consent links (form POST from the customer's browser).
-    { label: "POST /api/consent/[token]/start NUL in the token", run: () => hit(null, "POST", `/api/consent/cl_${"A".repeat(20)}%00/start`, { follow: true }), json: false },
-    { label: "POST /api/consent/[token]/start Origin: null", run: () => hit(null, "POST", `/api/consent/cl_${"A".repeat(43)}/start`, { headers: { origin: "null" }, follow: true }), json: false },
-    { label: "POST /api/consent/[token]/start malformed body", run: () => hit(null, "POST", `/api/consent/cl_${"A".repeat(43)}/start`, { raw: '{"a": [', follow: true }), json: false },
-    { label: "GET /consent/[token] NUL in the token", run: () => hit(null, "GET", `/consent/cl_${"A".repeat(20)}%00`, { follow: true }), json: false },
-    { label: "GET /status/[token] NUL in the token", run: () => hit(null, "GET", `/status/cs_${"A".repeat(20)}%00`, { follow: true }), json: false },
+    {
+      label: "POST /api/consent/[token]/start NUL in the token",
+      run: () => hit(null, "POST", `/api/consent/cl_${"A".repeat(20)}%00/start`, { follow: true }),
+      json: false,
+    },
+    {
+      label: "POST /api/consent/[token]/start Origin: null",
+      run: () => hit(null, "POST", `/api/consent/cl_${"A".repeat(43)}/start`, { headers: { origin: "null" }, follow: true }),
+      json: false,
+    },
+    {
+      label: "POST /api/consent/[token]/start malformed body",
+      run: () => hit(null, "POST", `/api/consent/cl_${"A".repeat(43)}/start`, { raw: '{"a": [', follow: true }),
+      json: false,
+    },
+    {
+      label: "GET /consent/[token] NUL in the token",
+      run: () => hit(null, "GET", `/consent/cl_${"A".repeat(20)}%00`, { follow: true }),
+      json: false,
+    },
+    {
+      label: "GET /status/[token] NUL in the token",
+      run: () => hit(null, "GET", `/status/cs_${"A".repeat(20)}%00`, { follow: true }),
+      json: false,
+    },
     // First-run setup (public JSON).
-    { label: "POST /api/setup Origin: null", run: () => hit(null, "POST", "/api/setup", { data: samples["POST /api/setup"].body, headers: { origin: "null" } }), json: true },
-    { label: "POST /api/setup NUL bytes", run: () => hit(null, "POST", "/api/setup", { data: mapStrings(samples["POST /api/setup"].body, () => NUL) }), json: true },
+    {
+      label: "POST /api/setup Origin: null",
+      run: () => hit(null, "POST", "/api/setup", { data: samples["POST /api/setup"].body, headers: { origin: "null" } }),
+      json: true,
+    },
+    {
+      label: "POST /api/setup NUL bytes",
+      run: () => hit(null, "POST", "/api/setup", { data: mapStrings(samples["POST /api/setup"].body, () => NUL) }),
+      json: true,
+    },
     // Sign-in (next-auth): a repeated callbackUrl, a NUL in the email. A sign-in page is a fine answer.
-    { label: "GET /api/auth/signin repeated callbackUrl", run: () => hit(null, "GET", "/api/auth/signin?callbackUrl=%2Ftenants&callbackUrl=%2Fevents", { follow: true }), json: false, any2xx: true },
-    { label: "GET /login repeated callbackUrl", run: () => hit(null, "GET", "/login?callbackUrl=%2Ftenants&callbackUrl=%2Fevents", { follow: true }), json: false, any2xx: true },
-    { label: "POST /api/auth/callback/credentials NUL in the email", run: () => hit(null, "POST", "/api/auth/callback/credentials", { ...form("email=a%00b%40acme.test&password=x&json=true"), follow: false }), json: false, any2xx: true },
+    {
+      label: "GET /api/auth/signin repeated callbackUrl",
+      run: () => hit(null, "GET", "/api/auth/signin?callbackUrl=%2Ftenants&callbackUrl=%2Fevents", { follow: true }),
+      json: false,
+      any2xx: true,
+    },
+    {
+      label: "GET /login repeated callbackUrl",
+      run: () => hit(null, "GET", "/login?callbackUrl=%2Ftenants&callbackUrl=%2Fevents", { follow: true }),
+      json: false,
+      any2xx: true,
+    },
+    {
+      label: "POST /api/auth/callback/credentials NUL in the email",
+      run: () =>
+        hit(null, "POST", "/api/auth/callback/credentials", { ...form("email=a%00b%40acme.test&password=x&json=true"), follow: false }),
+      json: false,
+      any2xx: true,
+    },
   ];
   await pool(cases, 4, async (c) => {
     let res: TResult;
@@ -262,12 +437,23 @@ function rssKb(pid: number): number {
 
 /** Streams up to `total` bytes with Transfer-Encoding: chunked (no Content-Length), stopping as soon as the server answers. */
 const TEN_MB = 10 * 1024 * 1024;
-function chunked(method: string, path: string, headers: Record<string, string>, total = TEN_MB): Promise<{ status: number; text: string; sent: number; location?: string }> {
+function chunked(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  total = TEN_MB,
+): Promise<{ status: number; text: string; sent: number; location?: string }> {
   const u = new URL(path, f.baseUrl);
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: { "content-type": "application/json", "transfer-encoding": "chunked", ...headers } });
+    const req = http.request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname + u.search,
+      method,
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked", ...headers },
+    });
     req.on("response", (res) => {
       answered = true;
       let text = "";
@@ -303,7 +489,14 @@ test("[HOSTILE] 10 MB chunked bodies to every mutation route and public callback
     const headers: Record<string, string> = r.sample.bearer ? { authorization: `Bearer ${ownerKey}` } : r.sample.public ? {} : { cookie };
     targets.push({ method: r.method, path, headers });
   }
-  for (const path of ["/api/oauth/callback", "/api/oauth/retry", "/api/graph/notifications", `/api/consent/cl_${"A".repeat(43)}/start`, "/api/auth/callback/credentials", "/api/setup"]) {
+  for (const path of [
+    "/api/oauth/callback",
+    "/api/oauth/retry",
+    "/api/graph/notifications",
+    `/api/consent/cl_${"A".repeat(43)}/start`,
+    "/api/auth/callback/credentials",
+    "/api/setup",
+  ]) {
     if (!targets.some((t) => t.path === path && t.method === "POST")) targets.push({ method: "POST", path, headers: {} });
   }
   const problems: string[] = [];
@@ -316,17 +509,21 @@ test("[HOSTILE] 10 MB chunked bodies to every mutation route and public callback
       // A page route may redirect to its refusal page, but only without reading the body first.
       if (r.status >= 300 && r.status < 400 && r.location && r.sent < TEN_MB) {
         const page = await hit(null, "GET", r.location, { follow: true });
-        if (page.status < 400 || page.status >= 500) problems.push(`${t.method} ${t.path} → ${r.status} → ${page.status} (the refusal page isn't a 4xx)`);
+        if (page.status < 400 || page.status >= 500)
+          problems.push(`${t.method} ${t.path} → ${r.status} → ${page.status} (the refusal page isn't a 4xx)`);
         return;
       }
-      if (r.status < 400 || r.status >= 500) problems.push(`${t.method} ${t.path} → ${r.status} after ${Math.round(r.sent / 1024)} KB ${r.text.slice(0, 120)}`);
+      if (r.status < 400 || r.status >= 500)
+        problems.push(`${t.method} ${t.path} → ${r.status} after ${Math.round(r.sent / 1024)} KB ${r.text.slice(0, 120)}`);
     } catch (err) {
       problems.push(`${t.method} ${t.path}: no answer (${(err as Error).message})`);
     }
   });
   const after = rssKb(pid!);
   const growthMb = (after - before) / 1024;
-  console.log(`[hostile] ${targets.length} chunked bodies, ${Math.round(sentTotal / 1048576)} MB sent; web RSS ${Math.round(before / 1024)} → ${Math.round(after / 1024)} MB`);
+  console.log(
+    `[hostile] ${targets.length} chunked bodies, ${Math.round(sentTotal / 1048576)} MB sent; web RSS ${Math.round(before / 1024)} → ${Math.round(after / 1024)} MB`,
+  );
   expect.soft(growthMb, `web RSS grew ${growthMb.toFixed(0)} MB over ${targets.length} × 10 MB bodies`).toBeLessThan(100);
   expect(problems).toEqual([]);
 });

@@ -5,13 +5,21 @@ const ZBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" 
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
   CONSENTRY_DATA_DIR: z.string().default(".data"),
   // "kid:base64key[,kid:base64key...]" or a bare base64 key; the first key seals, all keys open.
   CONSENTRY_ENCRYPTION_KEY: z.string().min(1).optional(),
   CONSENTRY_PUBLIC_URL: z.string().url().default("http://localhost:3000"),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
-  SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(8),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(8),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   // Reverse proxies in front of the web app that append to X-Forwarded-For; the client address is

@@ -26,7 +26,11 @@ describe("demo seed", { timeout: 60_000 }, () => {
     expect(tech.hasAllTenants).toBe(false);
     expect(tech.tenantIds).toHaveLength(1);
 
-    const connected = await db().mailbox.findMany({ where: { workspaceId: a.workspaceId, state: "connected" }, orderBy: { address: "asc" }, select: { id: true, tenantId: true, address: true, grant: { select: { upn: true } } } });
+    const connected = await db().mailbox.findMany({
+      where: { workspaceId: a.workspaceId, state: "connected" },
+      orderBy: { address: "asc" },
+      select: { id: true, tenantId: true, address: true, grant: { select: { upn: true } } },
+    });
     expect(connected.map((m) => [m.address, m.grant?.upn])).toEqual([
       ["bob@fabrikam.onmicrosoft.com", "bob@fabrikam.onmicrosoft.com"],
       ["sales@northwind.onmicrosoft.com", "sales@northwind.onmicrosoft.com"],

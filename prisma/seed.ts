@@ -41,7 +41,9 @@ export async function seedDemo(opts: { password: string; mint?: TMintToken }) {
   for (const t of DEMO_TENANTS) {
     let tenant = await prisma.tenant.findFirst({ where: { workspaceId: ws.id, directoryId: t.seed.id } });
     if (!tenant) {
-      tenant = await prisma.tenant.create({ data: { workspaceId: ws.id, displayName: t.displayName, directoryId: t.seed.id, primaryDomain: t.seed.domain, cloud: "sandbox" } });
+      tenant = await prisma.tenant.create({
+        data: { workspaceId: ws.id, displayName: t.displayName, directoryId: t.seed.id, primaryDomain: t.seed.domain, cloud: "sandbox" },
+      });
       const secretId = crypto.randomUUID(); // the sealed secret is bound to its row
       const app = await prisma.appRegistration.create({
         data: {
@@ -49,11 +51,31 @@ export async function seedDemo(opts: { password: string; mint?: TMintToken }) {
           tenantId: tenant.id,
           displayName: `${t.displayName} helpdesk mail`,
           clientId: t.seed.clientId,
-          secrets: { create: { id: secretId, workspaceId: ws.id, sealedValue: sealValue(t.seed.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }), last4: t.seed.secret.slice(-4), expiresAt: new Date(Date.now() + t.secretDays * 86_400_000), status: "active" } },
+          secrets: {
+            create: {
+              id: secretId,
+              workspaceId: ws.id,
+              sealedValue: sealValue(t.seed.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
+              last4: t.seed.secret.slice(-4),
+              expiresAt: new Date(Date.now() + t.secretDays * 86_400_000),
+              status: "active",
+            },
+          },
         },
       });
-      await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address: `helpdesk@${t.seed.domain}` } });
-      await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address: `support@${t.seed.domain}`, kind: "shared", delegateUpn: `it@${t.seed.domain}` } });
+      await prisma.mailbox.create({
+        data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address: `helpdesk@${t.seed.domain}` },
+      });
+      await prisma.mailbox.create({
+        data: {
+          workspaceId: ws.id,
+          tenantId: tenant.id,
+          appRegistrationId: app.id,
+          address: `support@${t.seed.domain}`,
+          kind: "shared",
+          delegateUpn: `it@${t.seed.domain}`,
+        },
+      });
     }
     tenantIds[t.seed.domain] = tenant.id;
   }
@@ -63,8 +85,23 @@ export async function seedDemo(opts: { password: string; mint?: TMintToken }) {
       const app = await prisma.appRegistration.findFirstOrThrow({ where: { workspaceId: ws.id, tenantId } });
       const scopes = [`${OUTLOOK}/IMAP.AccessAsUser.All`, `${OUTLOOK}/SMTP.Send`];
       const tok = await opts.mint({ upn: p.address, clientId: p.seed.clientId, scopes: [...scopes, "offline_access"] });
-      const mb = await prisma.mailbox.create({ data: { workspaceId: ws.id, tenantId, appRegistrationId: app.id, address: p.address, state: "connected" } });
-      await prisma.grant.create({ data: { workspaceId: ws.id, tenantId, mailboxId: mb.id, upn: p.address, oid: crypto.randomUUID(), tid: p.seed.id, scopes, sealedRefreshToken: sealValue(tok.refresh_token, "refresh_token", { workspaceId: ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
+      const mb = await prisma.mailbox.create({
+        data: { workspaceId: ws.id, tenantId, appRegistrationId: app.id, address: p.address, state: "connected" },
+      });
+      await prisma.grant.create({
+        data: {
+          workspaceId: ws.id,
+          tenantId,
+          mailboxId: mb.id,
+          upn: p.address,
+          oid: crypto.randomUUID(),
+          tid: p.seed.id,
+          scopes,
+          sealedRefreshToken: sealValue(tok.refresh_token, "refresh_token", { workspaceId: ws.id, rowId: mb.id }),
+          refreshTokenIssuedAt: new Date(),
+          lastRefreshAt: new Date(),
+        },
+      });
     }
   }
   const passwordHash = await hashPassword(opts.password);
@@ -78,12 +115,26 @@ export async function seedDemo(opts: { password: string; mint?: TMintToken }) {
     await prisma.membership.upsert({
       where: { workspaceId_staffUserId: { workspaceId: ws.id, staffUserId: user.id } },
       update: {},
-      create: { workspaceId: ws.id, staffUserId: user.id, role: s.role, hasAllTenants: !s.limitTo, tenantIds: s.limitTo ? [tenantIds[s.limitTo]] : [] },
+      create: {
+        workspaceId: ws.id,
+        staffUserId: user.id,
+        role: s.role,
+        hasAllTenants: !s.limitTo,
+        tenantIds: s.limitTo ? [tenantIds[s.limitTo]] : [],
+      },
     });
   }
   // Signs in with Microsoft only (the sandbox MSP tenant's admin), to show staff SSO.
-  const sso = await prisma.staffUser.upsert({ where: { email: DEMO_SSO_STAFF }, update: { isDisabled: false }, create: { email: DEMO_SSO_STAFF, name: "MSP admin (Microsoft sign-in)" } });
-  await prisma.membership.upsert({ where: { workspaceId_staffUserId: { workspaceId: ws.id, staffUserId: sso.id } }, update: {}, create: { workspaceId: ws.id, staffUserId: sso.id, role: "admin", hasAllTenants: true, tenantIds: [] } });
+  const sso = await prisma.staffUser.upsert({
+    where: { email: DEMO_SSO_STAFF },
+    update: { isDisabled: false },
+    create: { email: DEMO_SSO_STAFF, name: "MSP admin (Microsoft sign-in)" },
+  });
+  await prisma.membership.upsert({
+    where: { workspaceId_staffUserId: { workspaceId: ws.id, staffUserId: sso.id } },
+    update: {},
+    create: { workspaceId: ws.id, staffUserId: sso.id, role: "admin", hasAllTenants: true, tenantIds: [] },
+  });
   // Failed attempts from earlier runs shouldn't lock the demo accounts.
   await prisma.loginAttempt.deleteMany({ where: { email: { in: DEMO_STAFF.map((s) => s.email) } } });
   return { workspaceId: ws.id, tenantIds };

@@ -53,7 +53,8 @@ export type AccessTokenClaims = {
   [k: string]: unknown;
 };
 
-export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: "malformed" | "bad_signature" | "expired" | "not_yet_valid" | "revoked" };
+export type TokenCheck =
+  { ok: true; claims: AccessTokenClaims } | { ok: false; reason: "malformed" | "bad_signature" | "expired" | "not_yet_valid" | "revoked" };
 
 /** A mailbox as the mail services see it: a licensed user's own mailbox or a shared mailbox. */
 export type MailboxOwner =

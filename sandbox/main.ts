@@ -8,7 +8,13 @@ const port = (name: string, d: number) => Number(env[name] ?? d);
 const sb = await startSandbox({
   dataDir: path.resolve(env.SANDBOX_DATA_DIR ?? ".data/sandbox"),
   seed: process.argv.includes("--seed"),
-  ports: { identity: port("SANDBOX_PORT", 4010), graph: port("SANDBOX_GRAPH_PORT", 4011), imap: port("SANDBOX_IMAP_PORT", 4993), pop: port("SANDBOX_POP_PORT", 4995), smtp: port("SANDBOX_SMTP_PORT", 4587) },
+  ports: {
+    identity: port("SANDBOX_PORT", 4010),
+    graph: port("SANDBOX_GRAPH_PORT", 4011),
+    imap: port("SANDBOX_IMAP_PORT", 4993),
+    pop: port("SANDBOX_POP_PORT", 4995),
+    smtp: port("SANDBOX_SMTP_PORT", 4587),
+  },
   quiet: false,
 });
 console.log(`Microsoft 365 sandbox

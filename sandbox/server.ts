@@ -18,8 +18,21 @@ import { handleToken } from "./identity/token-endpoint";
 import { adminRoutes } from "./admin/admin-routes";
 
 export type TPorts = { identity: number; graph: number; imap: number; pop: number; smtp: number };
-export type StartSandboxOptions = { dataDir: string; hostname?: string; ports?: Partial<TPorts>; seed?: boolean; quiet?: boolean; tls?: { caDir?: string } };
-export type RunningSandbox = { urls: { identity: string; graph: string; imap: string; pop: string; smtp: string; console: string }; ports: TPorts; caPath: string; ctx: SandboxContext; stop(): Promise<void> };
+export type StartSandboxOptions = {
+  dataDir: string;
+  hostname?: string;
+  ports?: Partial<TPorts>;
+  seed?: boolean;
+  quiet?: boolean;
+  tls?: { caDir?: string };
+};
+export type RunningSandbox = {
+  urls: { identity: string; graph: string; imap: string; pop: string; smtp: string; console: string };
+  ports: TPorts;
+  caPath: string;
+  ctx: SandboxContext;
+  stop(): Promise<void>;
+};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -53,12 +66,17 @@ function matchRoute(routes: AdminRoute[], method: string, pathname: string) {
     const got = pathname.split("/");
     if (want.length !== got.length) continue;
     const params: Record<string, string> = {};
-    if (want.every((seg, i) => (seg.startsWith(":") ? ((params[seg.slice(1)] = decodeURIComponent(got[i])), true) : seg === got[i]))) return { r, params };
+    if (want.every((seg, i) => (seg.startsWith(":") ? ((params[seg.slice(1)] = decodeURIComponent(got[i])), true) : seg === got[i])))
+      return { r, params };
   }
   return undefined;
 }
 
-const cookieOf = (req: IncomingMessage, name: string) => (req.headers.cookie ?? "").split(/;\s*/).find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
+const cookieOf = (req: IncomingMessage, name: string) =>
+  (req.headers.cookie ?? "")
+    .split(/;\s*/)
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSandbox> {
   const dataDir = path.resolve(opts.dataDir);
@@ -97,7 +115,17 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
         return { ok: true, claims };
       } catch (e) {
         const code = (e as { code?: string }).code ?? "";
-        return { ok: false, reason: code === "ERR_JWT_EXPIRED" ? "expired" : code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" ? "bad_signature" : code === "ERR_JWT_CLAIM_VALIDATION_FAILED" ? "not_yet_valid" : "malformed" };
+        return {
+          ok: false,
+          reason:
+            code === "ERR_JWT_EXPIRED"
+              ? "expired"
+              : code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+                ? "bad_signature"
+                : code === "ERR_JWT_CLAIM_VALIDATION_FAILED"
+                  ? "not_yet_valid"
+                  : "malformed",
+        };
       }
     },
   };
@@ -110,7 +138,11 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
       log(`demo mail seed skipped: ${(e as Error).message}`);
     }
   };
-  const routes: AdminRoute[] = [...adminRoutes(id, seedMail), ...directoryRoutes(id), ...services.flatMap((s) => s.adminRoutes?.(ctx) ?? [])];
+  const routes: AdminRoute[] = [
+    ...adminRoutes(id, seedMail),
+    ...directoryRoutes(id),
+    ...services.flatMap((s) => s.adminRoutes?.(ctx) ?? []),
+  ];
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
@@ -152,19 +184,43 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
           const action = form.get("action") ?? "";
           const [m, routePath] = action.split(" ");
           const r = matchRoute(routes, m, routePath ?? "");
-          if (!r) return html(res, { status: 400, html: consolePage(store.state, store.now(), { ok: false, text: `Unknown action ${action}` }) });
-          const out = await r.r.handler({ params: r.params, query: new URLSearchParams(), body: consoleFormBody(form), rawBody: Buffer.alloc(0), req });
+          if (!r)
+            return html(res, { status: 400, html: consolePage(store.state, store.now(), { ok: false, text: `Unknown action ${action}` }) });
+          const out = await r.r.handler({
+            params: r.params,
+            query: new URLSearchParams(),
+            body: consoleFormBody(form),
+            rawBody: Buffer.alloc(0),
+            req,
+          });
           // Creation forms show their outcome (an app's secret value is shown once); switches just reload.
-          if (out.status >= 400 || form.get("show") === "1") return html(res, { status: out.status >= 400 ? 400 : 200, html: consolePage(store.state, store.now(), { ok: out.status < 400, text: JSON.stringify(out.body, null, 2) }) });
+          if (out.status >= 400 || form.get("show") === "1")
+            return html(res, {
+              status: out.status >= 400 ? 400 : 200,
+              html: consolePage(store.state, store.now(), { ok: out.status < 400, text: JSON.stringify(out.body, null, 2) }),
+            });
           return html(res, { status: 303, redirect: "/sandbox" });
         }
         return html(res, { status: 200, html: consolePage(store.state, store.now()) });
       }
-      if (p === "/_sandbox/login" && method === "POST") return html(res, authz.login(new URLSearchParams((await readBody(req)).toString())));
-      if (p === "/_sandbox/mfa" && method === "POST") return html(res, authz.mfa(new URLSearchParams((await readBody(req)).toString()), cookieOf(req, "sbx_sso")));
-      if (p === "/_sandbox/consent" && method === "POST") return html(res, authz.consent(new URLSearchParams((await readBody(req)).toString())));
+      if (p === "/_sandbox/login" && method === "POST")
+        return html(res, authz.login(new URLSearchParams((await readBody(req)).toString())));
+      if (p === "/_sandbox/mfa" && method === "POST")
+        return html(res, authz.mfa(new URLSearchParams((await readBody(req)).toString()), cookieOf(req, "sbx_sso")));
+      if (p === "/_sandbox/consent" && method === "POST")
+        return html(res, authz.consent(new URLSearchParams((await readBody(req)).toString())));
       if (p === "/common/discovery/instance") {
-        return send(res, 200, { tenant_discovery_endpoint: `${loginBase}/{tenant}/v2.0/.well-known/openid-configuration`, "api-version": "1.1", metadata: [{ preferred_network: `${hostname}:${ports.identity}`, preferred_cache: `${hostname}:${ports.identity}`, aliases: [`${hostname}:${ports.identity}`] }] });
+        return send(res, 200, {
+          tenant_discovery_endpoint: `${loginBase}/{tenant}/v2.0/.well-known/openid-configuration`,
+          "api-version": "1.1",
+          metadata: [
+            {
+              preferred_network: `${hostname}:${ports.identity}`,
+              preferred_cache: `${hostname}:${ports.identity}`,
+              aliases: [`${hostname}:${ports.identity}`],
+            },
+          ],
+        });
       }
       const tenantSeg = seg[0] ?? "";
       const rest = `/${seg.slice(1).join("/")}`;
@@ -191,7 +247,27 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
           http_logout_supported: true,
           frontchannel_logout_supported: true,
           end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-          claims_supported: ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"],
+          claims_supported: [
+            "sub",
+            "iss",
+            "cloud_instance_name",
+            "cloud_instance_host_name",
+            "cloud_graph_host_name",
+            "msgraph_host",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "acr",
+            "nonce",
+            "preferred_username",
+            "name",
+            "tid",
+            "ver",
+            "at_hash",
+            "c_hash",
+            "email",
+          ],
           kerberos_endpoint: `${base}/kerberos`,
           tenant_region_scope: null,
           cloud_instance_name: "microsoftonline.com",
@@ -201,8 +277,10 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
         });
       }
       if (rest === "/discovery/v2.0/keys" || rest === "/discovery/keys") return send(res, 200, signer.jwks);
-      if (rest === "/oauth2/v2.0/authorize" && method === "GET") return html(res, authz.start("user", tenantSeg, url.searchParams, cookieOf(req, "sbx_sso")));
-      if ((rest === "/adminconsent" || rest === "/v2.0/adminconsent") && method === "GET") return html(res, authz.start("admin", tenantSeg, url.searchParams, cookieOf(req, "sbx_sso")));
+      if (rest === "/oauth2/v2.0/authorize" && method === "GET")
+        return html(res, authz.start("user", tenantSeg, url.searchParams, cookieOf(req, "sbx_sso")));
+      if ((rest === "/adminconsent" || rest === "/v2.0/adminconsent") && method === "GET")
+        return html(res, authz.start("admin", tenantSeg, url.searchParams, cookieOf(req, "sbx_sso")));
       if (rest === "/oauth2/v2.0/token" && method === "POST") {
         const form = new URLSearchParams((await readBody(req)).toString());
         const out = await handleToken(id, tenantSeg, form, req.headers.authorization);

@@ -38,7 +38,13 @@ try {
 
     // Baseline: fetch exactly what the sync fetches, in the same batches, and keep nothing.
     const tok = await sb.admin("POST", "/admin/tokens", { upn: user, clientId: F.clientId, scopes: [IMAP_SCOPE] });
-    const client = new ImapFlow({ host: "localhost", port: sb.ports.imap, secure: true, auth: { user, accessToken: tok.body.access_token }, logger: false });
+    const client = new ImapFlow({
+      host: "localhost",
+      port: sb.ports.imap,
+      secure: true,
+      auth: { user, accessToken: tok.body.access_token },
+      logger: false,
+    });
     await client.connect();
     let t = performance.now();
     const lock = await client.getMailboxLock("INBOX");
@@ -46,7 +52,12 @@ try {
     const uids = (Array.isArray(found) ? found : []).sort((a, b) => a - b);
     let fetched = 0;
     for (let i = 0; i < uids.length; i += 100) {
-      for await (const m of client.fetch(uids.slice(i, i + 100).join(","), { uid: true, source: true, envelope: true, internalDate: true }, { uid: true })) fetched += m.source ? 1 : 0;
+      for await (const m of client.fetch(
+        uids.slice(i, i + 100).join(","),
+        { uid: true, source: true, envelope: true, internalDate: true },
+        { uid: true },
+      ))
+        fetched += m.source ? 1 : 0;
     }
     lock.release();
     const baseMs = performance.now() - t;
@@ -57,11 +68,16 @@ try {
     const r = await syncMailbox(m.ctx);
     const syncMs = performance.now() - t;
     const stored = await db().message.count({ where: { mailboxId: m.ctx.mailboxId } });
-    if (!r.ok || stored !== total || fetched !== total) throw new Error(`sync stored ${stored}, fetched ${fetched}, of ${total}: ${JSON.stringify(r)}`);
+    if (!r.ok || stored !== total || fetched !== total)
+      throw new Error(`sync stored ${stored}, fetched ${fetched}, of ${total}: ${JSON.stringify(r)}`);
     const ratio = syncMs / baseMs;
-    console.log(`\nsync into PostgreSQL: ${stored} messages of ~${size} B in ${(syncMs / 1000).toFixed(2)} s (${Math.round(stored / (syncMs / 1000))} msg/s)`);
+    console.log(
+      `\nsync into PostgreSQL: ${stored} messages of ~${size} B in ${(syncMs / 1000).toFixed(2)} s (${Math.round(stored / (syncMs / 1000))} msg/s)`,
+    );
     console.log(`baseline IMAP fetch of the same messages, nothing stored: ${(baseMs / 1000).toFixed(2)} s`);
-    console.log(`sync = ${ratio.toFixed(2)}× the fetch baseline (storing, dedupe and progress cost ${((ratio - 1) * 100).toFixed(0)}% on top of the transfer)`);
+    console.log(
+      `sync = ${ratio.toFixed(2)}× the fetch baseline (storing, dedupe and progress cost ${((ratio - 1) * 100).toFixed(0)}% on top of the transfer)`,
+    );
     await db().$disconnect();
   } finally {
     await sb.stop();

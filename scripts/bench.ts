@@ -57,7 +57,9 @@ async function tlsBaseline(): Promise<number> {
 
 const disk = diskBaseline();
 const raw = await tlsBaseline();
-const run = spawnSync(path.resolve("node_modules/.bin/tsx"), ["sandbox/mail/bench/bulk-fetch.ts", String(count), String(size)], { encoding: "utf8" });
+const run = spawnSync(path.resolve("node_modules/.bin/tsx"), ["sandbox/mail/bench/bulk-fetch.ts", String(count), String(size)], {
+  encoding: "utf8",
+});
 process.stdout.write(run.stdout);
 if (run.status !== 0) {
   process.stderr.write(run.stderr);
@@ -65,14 +67,20 @@ if (run.status !== 0) {
 }
 const loadS = Number(run.stdout.match(/bulk-load: .* in ([\d.]+) s/)?.[1]);
 const fetchS = Number(run.stdout.match(/UID FETCH .* in ([\d.]+) s/)?.[1]);
-console.log(`\nbaseline disk write of ${(bytes / 1e6).toFixed(0)} MB: ${(disk / 1000).toFixed(2)} s; raw loopback TLS transfer: ${(raw / 1000).toFixed(2)} s`);
+console.log(
+  `\nbaseline disk write of ${(bytes / 1e6).toFixed(0)} MB: ${(disk / 1000).toFixed(2)} s; raw loopback TLS transfer: ${(raw / 1000).toFixed(2)} s`,
+);
 console.log(`bulk-load  ${loadS.toFixed(2)} s = ${(loadS / (disk / 1000)).toFixed(1)}× the disk baseline (target: under 60 s)`);
 console.log(`full fetch ${fetchS.toFixed(2)} s = ${(fetchS / (raw / 1000)).toFixed(1)}× the raw TLS baseline`);
 
 // Consentry's sync into PostgreSQL, against the bare IMAP fetch (see scripts/bench-sync.ts).
 const caDir = path.resolve(".data/test-ca");
 const ca = loadOrCreateTls(path.join(caDir, "probe"), caDir);
-const sync = spawnSync(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/bench-sync.ts", process.argv[4] ?? "10000", String(size)], { encoding: "utf8", env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caPath } });
+const sync = spawnSync(
+  path.resolve("node_modules/.bin/tsx"),
+  ["--conditions=react-server", "scripts/bench-sync.ts", process.argv[4] ?? "10000", String(size)],
+  { encoding: "utf8", env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caPath } },
+);
 process.stdout.write(sync.stdout);
 if (sync.status !== 0) process.stderr.write(sync.stderr);
 process.exit(loadS < 60 && sync.status === 0 ? 0 : 1);

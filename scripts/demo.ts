@@ -24,7 +24,11 @@ function sandboxAdminPost<T>(base: string, caPath: string, p: string, body: unkn
     const req = https.request(u, { method: "POST", ca: readFileSync(caPath), headers: { "content-type": "application/json" } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c) => chunks.push(c));
-      res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString()) as T) : reject(new Error(`sandbox ${p}: ${res.statusCode}`))));
+      res.on("end", () =>
+        res.statusCode === 200
+          ? resolve(JSON.parse(Buffer.concat(chunks).toString()) as T)
+          : reject(new Error(`sandbox ${p}: ${res.statusCode}`)),
+      );
     });
     req.on("error", reject);
     req.end(JSON.stringify(body));
@@ -79,12 +83,21 @@ async function main() {
   if (sandbox) {
     Object.assign(env, sandbox.env, { NODE_EXTRA_CA_CERTS: sandbox.caPath });
     // Staff SSO through the sandbox's MSP tenant, unless a real Entra app is configured.
-    if (!env.AUTH_ENTRA_CLIENT_ID) Object.assign(env, { AUTH_ENTRA_CLOUD: "sandbox", AUTH_ENTRA_TENANT: SEED.msp.id, AUTH_ENTRA_CLIENT_ID: SEED.mspApp.clientId, AUTH_ENTRA_CLIENT_SECRET: SEED.mspApp.secret });
+    if (!env.AUTH_ENTRA_CLIENT_ID)
+      Object.assign(env, {
+        AUTH_ENTRA_CLOUD: "sandbox",
+        AUTH_ENTRA_TENANT: SEED.msp.id,
+        AUTH_ENTRA_CLIENT_ID: SEED.mspApp.clientId,
+        AUTH_ENTRA_CLIENT_SECRET: SEED.mspApp.secret,
+      });
     log(`sandbox up; Consentry trusts its CA at ${sandbox.caPath}`);
   }
 
   const { seedDemo } = await import("../prisma/seed");
-  await seedDemo({ password, mint: sandbox ? (p) => sandboxAdminPost(sandbox.env.SANDBOX_LOGIN_URL!, sandbox.caPath, "/admin/tokens", p) : undefined });
+  await seedDemo({
+    password,
+    mint: sandbox ? (p) => sandboxAdminPost(sandbox.env.SANDBOX_LOGIN_URL!, sandbox.caPath, "/admin/tokens", p) : undefined,
+  });
   log("demo workspace seeded");
 
   let web: TChild;
@@ -112,7 +125,9 @@ async function main() {
   }
 
   const bar = "─".repeat(60);
-  console.log(`\n${bar}\n  Consentry is running: ${publicUrl}\n\n  Sign in:   owner@demo.msp  /  ${password}\n  Also:      tech@demo.msp (technician, Contoso only), support@demo.msp (read-only), same password\n${sandbox && env.AUTH_ENTRA_CLIENT_ID === SEED.mspApp.clientId ? `  Microsoft: "Sign in with Microsoft" as admin@${SEED.msp.domain} / ${SEED_PASSWORD} (sandbox account)\n` : ""}${sandbox ? `  Sandbox:   ${sandbox.env.SANDBOX_LOGIN_URL}/sandbox  (Microsoft 365 emulator console)\n` : ""}\n  Ctrl-C stops everything. Data stays in ${dataDir}.\n${bar}\n`);
+  console.log(
+    `\n${bar}\n  Consentry is running: ${publicUrl}\n\n  Sign in:   owner@demo.msp  /  ${password}\n  Also:      tech@demo.msp (technician, Contoso only), support@demo.msp (read-only), same password\n${sandbox && env.AUTH_ENTRA_CLIENT_ID === SEED.mspApp.clientId ? `  Microsoft: "Sign in with Microsoft" as admin@${SEED.msp.domain} / ${SEED_PASSWORD} (sandbox account)\n` : ""}${sandbox ? `  Sandbox:   ${sandbox.env.SANDBOX_LOGIN_URL}/sandbox  (Microsoft 365 emulator console)\n` : ""}\n  Ctrl-C stops everything. Data stays in ${dataDir}.\n${bar}\n`,
+  );
 }
 
 main().catch(async (err) => {

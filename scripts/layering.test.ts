@@ -19,7 +19,9 @@ describe("layering", () => {
     const folders = [...new Set(libEdges.flatMap((e) => [e.from, e.to]))];
     const found = cycles(folders, libEdges).map((c) => {
       const why = libEdges.filter((e) => c.includes(e.from) && c.includes(e.to) && e.from !== e.to);
-      const files = edges.filter((e) => why.some((w) => folderOf(e.from) === w.from && folderOf(e.to) === w.to) && !isTest(e.from)).map((e) => `${e.from} → ${e.to}`);
+      const files = edges
+        .filter((e) => why.some((w) => folderOf(e.from) === w.from && folderOf(e.to) === w.to) && !isTest(e.from))
+        .map((e) => `${e.from} → ${e.to}`);
       return `${c.join(" ↔ ")}\n    ${[...new Set(files)].join("\n    ")}`;
     });
     expect(found, found.join("\n")).toEqual([]);

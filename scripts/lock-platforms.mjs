@@ -45,9 +45,7 @@ for (const [path, entry] of Object.entries(pkgs)) {
   }
 }
 
-const sorted = Object.fromEntries(
-  Object.entries(pkgs).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
-);
+const sorted = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
 lock.packages = sorted;
 writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
 console.log(`lock-platforms: added ${added} platform entr${added === 1 ? "y" : "ies"}`);

@@ -24,7 +24,9 @@ const BASE = {
 
 function run(script: string, env: Record<string, string | undefined>, args: string[] = []): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", script, ...args], { env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv });
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", script, ...args], {
+      env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+    });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
     child.stderr.on("data", (c) => (out += c));
@@ -44,7 +46,11 @@ describe("npm start refuses", { timeout: 30_000 }, () => {
   });
 
   it("a plain-http public URL outside localhost", async () => {
-    const r = await run("scripts/start.ts", { ...BASE, CONSENTRY_PUBLIC_URL: "http://consentry.example.com", NEXTAUTH_URL: "http://consentry.example.com" });
+    const r = await run("scripts/start.ts", {
+      ...BASE,
+      CONSENTRY_PUBLIC_URL: "http://consentry.example.com",
+      NEXTAUTH_URL: "http://consentry.example.com",
+    });
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/refused: CONSENTRY_PUBLIC_URL is http:\/\/consentry\.example\.com: the public URL must be https:\/\//);
     expect(r.out).toMatch(/refused: NEXTAUTH_URL is http:\/\/consentry\.example\.com/);
@@ -57,7 +63,13 @@ describe("npm start refuses", { timeout: 30_000 }, () => {
   });
 
   it("lets a sound configuration through to the database (which is unreachable here)", async () => {
-    const r = await run("scripts/start.ts", { ...BASE, CONSENTRY_PUBLIC_URL: "http://localhost:3000", NEXTAUTH_URL: "http://127.0.0.1:3000", SANDBOX_ENABLED: "true", CONSENTRY_ALLOW_SANDBOX_IN_PRODUCTION: "1" });
+    const r = await run("scripts/start.ts", {
+      ...BASE,
+      CONSENTRY_PUBLIC_URL: "http://localhost:3000",
+      NEXTAUTH_URL: "http://127.0.0.1:3000",
+      SANDBOX_ENABLED: "true",
+      CONSENTRY_ALLOW_SANDBOX_IN_PRODUCTION: "1",
+    });
     expect(r.out).not.toMatch(/refused/);
     expect(r.code).not.toBe(0);
   });

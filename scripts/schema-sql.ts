@@ -42,7 +42,13 @@ for (const i of dmmf.indexes) {
   out.push(`-- CreateIndex\nCREATE ${i.type === "unique" ? "UNIQUE " : ""}INDEX ${q(name)} ON ${q(i.model)}(${cols.map(q).join(", ")});\n`);
 }
 
-const actions: Record<string, string> = { Cascade: "CASCADE", SetNull: "SET NULL", Restrict: "RESTRICT", NoAction: "NO ACTION", SetDefault: "SET DEFAULT" };
+const actions: Record<string, string> = {
+  Cascade: "CASCADE",
+  SetNull: "SET NULL",
+  Restrict: "RESTRICT",
+  NoAction: "NO ACTION",
+  SetDefault: "SET DEFAULT",
+};
 for (const m of dmmf.models) {
   for (const f of m.fields) {
     if (f.kind !== "object" || !f.relationFromFields?.length) continue;

@@ -25,9 +25,17 @@ if (refusals.length) {
   process.exit(1);
 }
 const dataDir = path.resolve(e.CONSENTRY_DATA_DIR);
-const db = await prepareDatabase({ dataDir, password: e.DATABASE_URL ? undefined : embeddedDbPassword(dataDir), log: (l) => console.log(`[start] ${l}`) });
-if (e.CONSENTRY_ENCRYPTION_KEY) await resealOnStart({ databaseUrl: db.url, keySpec: e.CONSENTRY_ENCRYPTION_KEY, log: (l) => console.log(`[start] ${l}`) });
-const web = spawn(bin("next"), ["start", "-p", process.env.PORT ?? "3000"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: "production" } });
+const db = await prepareDatabase({
+  dataDir,
+  password: e.DATABASE_URL ? undefined : embeddedDbPassword(dataDir),
+  log: (l) => console.log(`[start] ${l}`),
+});
+if (e.CONSENTRY_ENCRYPTION_KEY)
+  await resealOnStart({ databaseUrl: db.url, keySpec: e.CONSENTRY_ENCRYPTION_KEY, log: (l) => console.log(`[start] ${l}`) });
+const web = spawn(bin("next"), ["start", "-p", process.env.PORT ?? "3000"], {
+  stdio: "inherit",
+  env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: "production" },
+});
 const stop = () => web.kill("SIGTERM");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -20,7 +20,9 @@ mkdirSync(out, { recursive: true });
 
 const chromium = findChromium();
 if (!chromium && !unitOnly) {
-  console.error("No Chromium for the browser tests: install one with `apt-get install -y chromium` (or `npx playwright install chromium`).");
+  console.error(
+    "No Chromium for the browser tests: install one with `apt-get install -y chromium` (or `npx playwright install chromium`).",
+  );
   process.exit(1);
 }
 if (chromium) process.env.CONSENTRY_CHROMIUM = chromium;
@@ -44,7 +46,9 @@ async function lint() {
   if (failed) exitCode = 1;
   totals.passed += 2 - failed;
   totals.failed += failed;
-  console.log(`lint: ${2 - failed} passed, ${failed} failed (eslint ${eslint === 0 ? "clean" : "failed"}, prettier ${prettier === 0 ? "clean" : "failed"})`);
+  console.log(
+    `lint: ${2 - failed} passed, ${failed} failed (eslint ${eslint === 0 ? "clean" : "failed"}, prettier ${prettier === 0 ? "clean" : "failed"})`,
+  );
 }
 
 async function vitest() {
@@ -91,15 +95,41 @@ async function e2e() {
   try {
     const sandbox = await launchSandbox(dataDir, env, { identity: 5010, graph: 5011, imap: 5993, pop: 5995, smtp: 5587 });
     // Staff SSO through the sandbox: the MSP's own multi-tenant app in its own tenant.
-    if (sandbox) Object.assign(env, sandbox.env, { NODE_EXTRA_CA_CERTS: sandbox.caPath, AUTH_ENTRA_CLOUD: "sandbox", AUTH_ENTRA_TENANT: SEED.msp.id, AUTH_ENTRA_CLIENT_ID: SEED.mspApp.clientId, AUTH_ENTRA_CLIENT_SECRET: SEED.mspApp.secret });
+    if (sandbox)
+      Object.assign(env, sandbox.env, {
+        NODE_EXTRA_CA_CERTS: sandbox.caPath,
+        AUTH_ENTRA_CLOUD: "sandbox",
+        AUTH_ENTRA_TENANT: SEED.msp.id,
+        AUTH_ENTRA_CLIENT_ID: SEED.mspApp.clientId,
+        AUTH_ENTRA_CLIENT_SECRET: SEED.mspApp.secret,
+      });
     const { seedE2e } = await import("../e2e/support/seed-e2e");
     const seeded = await seedE2e(password);
-    writeFileSync(path.join(dataDir, "fixture.json"), JSON.stringify({ baseUrl, password, databaseUrl: db.url, ...seeded, sandbox: sandbox ? { loginUrl: sandbox.env.SANDBOX_LOGIN_URL, caPath: sandbox.caPath } : null }, null, 2));
+    writeFileSync(
+      path.join(dataDir, "fixture.json"),
+      JSON.stringify(
+        {
+          baseUrl,
+          password,
+          databaseUrl: db.url,
+          ...seeded,
+          sandbox: sandbox ? { loginUrl: sandbox.env.SANDBOX_LOGIN_URL, caPath: sandbox.caPath } : null,
+        },
+        null,
+        2,
+      ),
+    );
     if (isBuildStale()) {
       console.log("[e2e] building the web app…");
       if ((await run(bin("next"), ["build"], { ...env, NODE_ENV: "production" })) !== 0) throw new Error("next build failed");
     }
-    const web = startChild("web", bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { ...env, NODE_ENV: "production" }, { quiet: !process.env.E2E_VERBOSE });
+    const web = startChild(
+      "web",
+      bin("next"),
+      ["start", "-p", String(port), "-H", "127.0.0.1"],
+      { ...env, NODE_ENV: "production" },
+      { quiet: !process.env.E2E_VERBOSE },
+    );
     await waitForHttp(`${baseUrl}/login`, 120_000, () => web.proc.exitCode === null);
     // The hostile-input suite reads the web server's memory from /proc/<webPid>.
     const fixtureFile = path.join(dataDir, "fixture.json");
@@ -108,11 +138,15 @@ async function e2e() {
     startChild("worker", bin("tsx"), ["--conditions=react-server", "workers/main.ts"], env, { quiet: !process.env.E2E_VERBOSE });
     const file = path.join(out, "playwright.json");
     rmSync(file, { force: true });
-    const code = await run(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts", ...args.filter((a) => !a.startsWith("--e2e") && !a.startsWith("--unit"))], {
-      ...env,
-      PLAYWRIGHT_JSON_OUTPUT_NAME: file,
-      E2E_BASE_URL: baseUrl,
-    });
+    const code = await run(
+      bin("playwright"),
+      ["test", "-c", "e2e/playwright.config.ts", ...args.filter((a) => !a.startsWith("--e2e") && !a.startsWith("--unit"))],
+      {
+        ...env,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: file,
+        E2E_BASE_URL: baseUrl,
+      },
+    );
     if (code !== 0) exitCode = 1;
     if (existsSync(file)) {
       const s = JSON.parse(readFileSync(file, "utf8")).stats;

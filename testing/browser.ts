@@ -2,7 +2,15 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 
-export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 export function findChromium(): string | null {
   if (process.env.CONSENTRY_CHROMIUM && existsSync(process.env.CONSENTRY_CHROMIUM)) return process.env.CONSENTRY_CHROMIUM;

@@ -25,7 +25,15 @@ export async function startDovecot(opts: { introspectUrl: string; caFile: string
   writeFileSync(path.join(dir, "cert.pem"), opts.tls.cert);
   writeFileSync(
     path.join(dir, "oauth2.conf"),
-    [`introspection_mode = post`, `introspection_url = ${opts.introspectUrl}`, `force_introspection = yes`, `username_attribute = upn`, `active_attribute = active`, `active_value = true`, `tls_ca_cert_file = ${opts.caFile}`].join("\n") + "\n",
+    [
+      `introspection_mode = post`,
+      `introspection_url = ${opts.introspectUrl}`,
+      `force_introspection = yes`,
+      `username_attribute = upn`,
+      `active_attribute = active`,
+      `active_value = true`,
+      `tls_ca_cert_file = ${opts.caFile}`,
+    ].join("\n") + "\n",
   );
   const conf = path.join(dir, "dovecot.conf");
   writeFileSync(

@@ -10,5 +10,9 @@ export function spkiPin(certPem: string): string {
 }
 
 export async function launchBrowserFor(certPem: string): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium() ?? undefined, headless: true, args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiPin(certPem)}`] });
+  return chromium.launch({
+    executablePath: findChromium() ?? undefined,
+    headless: true,
+    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiPin(certPem)}`],
+  });
 }

@@ -16,7 +16,14 @@ export const IMAP_SCOPE = `${OUTLOOK}/IMAP.AccessAsUser.All`;
 
 /** Points Consentry's Sandbox cloud at a running test sandbox. */
 export function useSandboxCloud(sb: TTestSandbox) {
-  Object.assign(process.env, { SANDBOX_ENABLED: "true", SANDBOX_LOGIN_URL: sb.urls.identity, SANDBOX_GRAPH_URL: sb.urls.graph.replace(/\/v1\.0$/, ""), SANDBOX_IMAP_HOST: `localhost:${sb.ports.imap}`, SANDBOX_POP_HOST: `localhost:${sb.ports.pop}`, SANDBOX_SMTP_HOST: `localhost:${sb.ports.smtp}` });
+  Object.assign(process.env, {
+    SANDBOX_ENABLED: "true",
+    SANDBOX_LOGIN_URL: sb.urls.identity,
+    SANDBOX_GRAPH_URL: sb.urls.graph.replace(/\/v1\.0$/, ""),
+    SANDBOX_IMAP_HOST: `localhost:${sb.ports.imap}`,
+    SANDBOX_POP_HOST: `localhost:${sb.ports.pop}`,
+    SANDBOX_SMTP_HOST: `localhost:${sb.ports.smtp}`,
+  });
   resetEnvCache();
 }
 
@@ -25,7 +32,15 @@ export type TGrantOpts = {
   /** Who signed in (the token's user); defaults to the mailbox address. */
   signedIn?: string;
   scopes?: string[];
-  mailbox?: { kind?: "user" | "shared"; delegateUpn?: string; inbound?: "imap" | "pop" | "graph" | "none"; outbound?: "smtp" | "graph" | "none"; folder?: string; afterProcessing?: "keep" | "mark_read" | "move" | "delete"; moveToFolder?: string };
+  mailbox?: {
+    kind?: "user" | "shared";
+    delegateUpn?: string;
+    inbound?: "imap" | "pop" | "graph" | "none";
+    outbound?: "smtp" | "graph" | "none";
+    folder?: string;
+    afterProcessing?: "keep" | "mark_read" | "move" | "delete";
+    moveToFolder?: string;
+  };
 };
 
 export async function mailboxWithSandboxGrant(sb: TTestSandbox, address: string, o: TGrantOpts = {}) {
@@ -33,17 +48,63 @@ export async function mailboxWithSandboxGrant(sb: TTestSandbox, address: string,
   const scopes = o.scopes ?? [IMAP_SCOPE];
   const signedIn = o.signedIn ?? address;
   const ws = await db().workspace.create({ data: { name: "Sandbox grant", slug: `sg-${randomUUID()}` } });
-  const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: t.domain, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" } });
+  const tenant = await db().tenant.create({
+    data: { workspaceId: ws.id, displayName: t.domain, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" },
+  });
   const secretId = randomUUID();
   const app = await db().appRegistration.create({
-    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: t.clientId, secrets: { create: { id: secretId, workspaceId: ws.id, sealedValue: sealValue(t.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }), last4: t.secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000 * 300), status: "active" } } },
+    data: {
+      workspaceId: ws.id,
+      tenantId: tenant.id,
+      displayName: "App",
+      clientId: t.clientId,
+      secrets: {
+        create: {
+          id: secretId,
+          workspaceId: ws.id,
+          sealedValue: sealValue(t.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
+          last4: t.secret.slice(-4),
+          expiresAt: new Date(Date.now() + 86_400_000 * 300),
+          status: "active",
+        },
+      },
+    },
   });
-  const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state: "connected", ...o.mailbox } });
+  const mb = await db().mailbox.create({
+    data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state: "connected", ...o.mailbox },
+  });
   const tok = await sb.admin("POST", "/admin/tokens", { upn: signedIn, clientId: t.clientId, scopes: [...scopes, "offline_access"] });
   if (tok.status !== 200) throw new Error(`sandbox refused to mint a token: ${JSON.stringify(tok.body)}`);
-  await db().grant.create({ data: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, upn: signedIn, oid: randomUUID(), tid: t.id, scopes, sealedRefreshToken: sealValue(tok.body.refresh_token, "refresh_token", { workspaceId: ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
-  const scope: TScope = { staffUserId: randomUUID(), email: "admin@msp.test", name: "Admin", workspaceId: ws.id, workspaceName: "Sandbox grant", role: "admin", hasAllTenants: true, tenantIds: [] };
-  return { ctx: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id }, appId: app.id, scope, issued: [tok.body.refresh_token as string, tok.body.access_token as string] };
+  await db().grant.create({
+    data: {
+      workspaceId: ws.id,
+      tenantId: tenant.id,
+      mailboxId: mb.id,
+      upn: signedIn,
+      oid: randomUUID(),
+      tid: t.id,
+      scopes,
+      sealedRefreshToken: sealValue(tok.body.refresh_token, "refresh_token", { workspaceId: ws.id, rowId: mb.id }),
+      refreshTokenIssuedAt: new Date(),
+      lastRefreshAt: new Date(),
+    },
+  });
+  const scope: TScope = {
+    staffUserId: randomUUID(),
+    email: "admin@msp.test",
+    name: "Admin",
+    workspaceId: ws.id,
+    workspaceName: "Sandbox grant",
+    role: "admin",
+    hasAllTenants: true,
+    tenantIds: [],
+  };
+  return {
+    ctx: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id },
+    appId: app.id,
+    scope,
+    issued: [tok.body.refresh_token as string, tok.body.access_token as string],
+  };
 }
 
 /** Starts a seeded sandbox for the test file, points the Sandbox cloud at it, and stops it after.
@@ -63,7 +124,13 @@ export function sandboxForFile() {
 export async function lastInboxMessages(sb: TTestSandbox, upn: string, clientId: string, n = 1): Promise<string[]> {
   const { ImapFlow } = await import("imapflow");
   const tok = await sb.admin("POST", "/admin/tokens", { upn, clientId, scopes: [IMAP_SCOPE] });
-  const client = new ImapFlow({ host: "localhost", port: sb.ports.imap, secure: true, auth: { user: upn, accessToken: tok.body.access_token }, logger: false });
+  const client = new ImapFlow({
+    host: "localhost",
+    port: sb.ports.imap,
+    secure: true,
+    auth: { user: upn, accessToken: tok.body.access_token },
+    logger: false,
+  });
   await client.connect();
   try {
     const lock = await client.getMailboxLock("INBOX");

@@ -25,7 +25,8 @@ function matchRoute(routes: AdminRoute[], method: string, pathname: string) {
     const got = pathname.split("/");
     if (want.length !== got.length) continue;
     const params: Record<string, string> = {};
-    if (want.every((seg, i) => (seg.startsWith(":") ? ((params[seg.slice(1)] = decodeURIComponent(got[i])), true) : seg === got[i]))) return { r, params };
+    if (want.every((seg, i) => (seg.startsWith(":") ? ((params[seg.slice(1)] = decodeURIComponent(got[i])), true) : seg === got[i])))
+      return { r, params };
   }
   return undefined;
 }
@@ -70,11 +71,22 @@ export async function startMailSandbox(list: SandboxService[] = services): Promi
     graphBase: urls.graph ?? "",
     async admin(method, path, body) {
       const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = https.request({ host: "127.0.0.1", port: adminPort, path, method, ca: ctx.tls.ca, servername: "localhost", headers: { "content-type": "application/json" } }, (r) => {
-          const c: Buffer[] = [];
-          r.on("data", (d) => c.push(d));
-          r.on("end", () => resolve({ status: r.statusCode ?? 0, text: Buffer.concat(c).toString("utf8") }));
-        });
+        const req = https.request(
+          {
+            host: "127.0.0.1",
+            port: adminPort,
+            path,
+            method,
+            ca: ctx.tls.ca,
+            servername: "localhost",
+            headers: { "content-type": "application/json" },
+          },
+          (r) => {
+            const c: Buffer[] = [];
+            r.on("data", (d) => c.push(d));
+            r.on("end", () => resolve({ status: r.statusCode ?? 0, text: Buffer.concat(c).toString("utf8") }));
+          },
+        );
         req.on("error", reject);
         req.end(body === undefined ? undefined : JSON.stringify(body));
       });

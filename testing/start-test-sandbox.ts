@@ -10,17 +10,34 @@ export const TEST_CA_DIR = path.resolve(".data/test-ca");
 
 export async function startTestSandbox(opts: { seed?: boolean } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "consentry-sbx-"));
-  const sb = await startSandbox({ dataDir, seed: opts.seed ?? true, quiet: true, ports: { identity: 0, graph: 0, imap: 0, pop: 0, smtp: 0 }, tls: { caDir: TEST_CA_DIR } });
+  const sb = await startSandbox({
+    dataDir,
+    seed: opts.seed ?? true,
+    quiet: true,
+    ports: { identity: 0, graph: 0, imap: 0, pop: 0, smtp: 0 },
+    tls: { caDir: TEST_CA_DIR },
+  });
   const admin = (method: string, p: string, body?: unknown) =>
     new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const req = https.request({ host: "127.0.0.1", port: sb.ports.identity, path: p, method, ca: sb.ctx.tls.ca, servername: "localhost", headers: { "content-type": "application/json" } }, (r) => {
-        const c: Buffer[] = [];
-        r.on("data", (d) => c.push(d));
-        r.on("end", () => {
-          const text = Buffer.concat(c).toString();
-          resolve({ status: r.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-        });
-      });
+      const req = https.request(
+        {
+          host: "127.0.0.1",
+          port: sb.ports.identity,
+          path: p,
+          method,
+          ca: sb.ctx.tls.ca,
+          servername: "localhost",
+          headers: { "content-type": "application/json" },
+        },
+        (r) => {
+          const c: Buffer[] = [];
+          r.on("data", (d) => c.push(d));
+          r.on("end", () => {
+            const text = Buffer.concat(c).toString();
+            resolve({ status: r.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+          });
+        },
+      );
       req.on("error", reject);
       req.end(body === undefined ? undefined : JSON.stringify(body));
     });

@@ -58,7 +58,10 @@ export function makeTls(): TlsMaterial {
   const caName = [{ name: "commonName", value: "Consentry Mail Test CA" }];
   caCert.setSubject(caName);
   caCert.setIssuer(caName);
-  caCert.setExtensions([{ name: "basicConstraints", cA: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true }]);
+  caCert.setExtensions([
+    { name: "basicConstraints", cA: true },
+    { name: "keyUsage", keyCertSign: true, cRLSign: true },
+  ]);
   caCert.sign(ca.privateKey, forge.md.sha256.create());
   const cert = forge.pki.createCertificate();
   cert.publicKey = leaf.publicKey;
@@ -68,7 +71,13 @@ export function makeTls(): TlsMaterial {
   cert.setSubject([{ name: "commonName", value: "localhost" }]);
   cert.setIssuer(caName);
   cert.setExtensions([
-    { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
+    {
+      name: "subjectAltName",
+      altNames: [
+        { type: 2, value: "localhost" },
+        { type: 7, ip: "127.0.0.1" },
+      ],
+    },
     { name: "extKeyUsage", serverAuth: true },
   ]);
   cert.sign(ca.privateKey, forge.md.sha256.create());
@@ -99,8 +108,22 @@ export type TestContext = SandboxContext & {
 
 export async function createTestContext(opts: { dataDir?: string; tls?: TlsMaterial } = {}): Promise<TestContext> {
   const tenants: DirectoryTenant[] = [
-    { id: CONTOSO, displayName: "Contoso", domains: ["contoso.onmicrosoft.com"], smtpAuthDisabled: false, usersMayConsent: true, securityDefaults: false },
-    { id: FABRIKAM, displayName: "Fabrikam", domains: ["fabrikam.onmicrosoft.com"], smtpAuthDisabled: true, usersMayConsent: true, securityDefaults: false },
+    {
+      id: CONTOSO,
+      displayName: "Contoso",
+      domains: ["contoso.onmicrosoft.com"],
+      smtpAuthDisabled: false,
+      usersMayConsent: true,
+      securityDefaults: false,
+    },
+    {
+      id: FABRIKAM,
+      displayName: "Fabrikam",
+      domains: ["fabrikam.onmicrosoft.com"],
+      smtpAuthDisabled: true,
+      usersMayConsent: true,
+      securityDefaults: false,
+    },
   ];
   const users = [
     user(CONTOSO, "alice@contoso.onmicrosoft.com", { isAdmin: true }),
@@ -113,7 +136,14 @@ export async function createTestContext(opts: { dataDir?: string; tls?: TlsMater
   ];
   const alice = users[0];
   const shared: SharedMailbox[] = [
-    { id: randomUUID(), tenantId: CONTOSO, address: "support@contoso.onmicrosoft.com", displayName: "Support", fullAccess: [alice.id], sendAs: [alice.id] },
+    {
+      id: randomUUID(),
+      tenantId: CONTOSO,
+      address: "support@contoso.onmicrosoft.com",
+      displayName: "Support",
+      fullAccess: [alice.id],
+      sendAs: [alice.id],
+    },
   ];
   const appConsents = new Set<string>();
   const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });

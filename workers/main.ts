@@ -42,7 +42,10 @@ async function main() {
       const purged = await purgeExpiredMessages();
       await pruneLogs();
       if (purged) console.log(`[worker] retention: emptied the raw MIME of ${purged} messages`);
-      if (warned || r.refreshed || r.failed.length || expired) console.log(`[worker] housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed, ${expired} outbound expired`);
+      if (warned || r.refreshed || r.failed.length || expired)
+        console.log(
+          `[worker] housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed, ${expired} outbound expired`,
+        );
     } catch (e) {
       console.error(`[worker] housekeeping failed: ${(e as Error).message}`);
     }

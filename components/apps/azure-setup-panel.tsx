@@ -21,7 +21,10 @@ export function AzureSetupPanel({ info, profile }: { info: TAzureSetupInfo; prof
               <li key={`${p.api}-${p.name}-${p.type}`} className="flex items-center justify-between gap-2 px-3 py-1.5">
                 <div className="min-w-0">
                   <div className="font-mono text-xs text-slate-900">{p.name}</div>
-                  <div className="text-xs text-slate-500">{p.api} · {p.type}{p.adminConsentRequired ? " · admin consent" : ""}</div>
+                  <div className="text-xs text-slate-500">
+                    {p.api} · {p.type}
+                    {p.adminConsentRequired ? " · admin consent" : ""}
+                  </div>
                 </div>
                 <CopyButton value={p.name} />
               </li>

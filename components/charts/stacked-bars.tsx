@@ -2,7 +2,21 @@
 // A small SVG stacked bar chart, one bar per day: trends at a glance without a chart library.
 export type TSeries<K extends string> = { key: K; label: string; color: string };
 
-export function StackedBars<K extends string, R extends { day: string } & Record<K, number>>({ rows, series, title, testId, ariaLabel, extra }: { rows: R[]; series: readonly TSeries<K>[]; title: string; testId?: string; ariaLabel: string; extra?: React.ReactNode }) {
+export function StackedBars<K extends string, R extends { day: string } & Record<K, number>>({
+  rows,
+  series,
+  title,
+  testId,
+  ariaLabel,
+  extra,
+}: {
+  rows: R[];
+  series: readonly TSeries<K>[];
+  title: string;
+  testId?: string;
+  ariaLabel: string;
+  extra?: React.ReactNode;
+}) {
   const total = (r: R) => series.reduce((n, s) => n + r[s.key], 0);
   const max = Math.max(1, ...rows.map(total));
   const W = 28;
@@ -32,7 +46,9 @@ export function StackedBars<K extends string, R extends { day: string } & Record
                 return h > 0 ? <rect key={s.key} x={i * W + 3} y={y} width={W - 6} height={h} fill={s.color} rx={1} /> : null;
               })}
               {(rows.length - 1 - i) % step === 0 && (
-                <text x={i * W + W / 2} y={H + 12} textAnchor="middle" fontSize={8} fill="#64748b">{r.day.slice(5)}</text>
+                <text x={i * W + W / 2} y={H + 12} textAnchor="middle" fontSize={8} fill="#64748b">
+                  {r.day.slice(5)}
+                </text>
               )}
             </g>
           );

@@ -13,7 +13,19 @@ import { useNotifier } from "@/lib/client/hooks/settings";
 type TLink = { id: string; url: string; expiresAt: string };
 type TEmail = { ok: true; to: string; from: string } | { ok: false; to: string; diagnosis: TDiagnosisView };
 
-export function EmailLinkForm({ endpoint, body, defaultTo, placeholder, onLink }: { endpoint: string; body: Record<string, unknown>; defaultTo?: string; placeholder?: string; onLink: (l: TLink) => void }) {
+export function EmailLinkForm({
+  endpoint,
+  body,
+  defaultTo,
+  placeholder,
+  onLink,
+}: {
+  endpoint: string;
+  body: Record<string, unknown>;
+  defaultTo?: string;
+  placeholder?: string;
+  onLink: (l: TLink) => void;
+}) {
   const notifier = useNotifier();
   const [to, setTo] = useState(defaultTo ?? "");
   const [error, setError] = useState<string | undefined>();
@@ -35,7 +47,11 @@ export function EmailLinkForm({ endpoint, body, defaultTo, placeholder, onLink }
   if (!notifier.data.notifier) {
     return (
       <p className="text-xs text-slate-500" data-testid="email-link-unavailable">
-        To email links, pick a sending mailbox in <Link className="text-indigo-600 hover:underline" href="/settings/notifications">Settings → Notifications</Link>.
+        To email links, pick a sending mailbox in{" "}
+        <Link className="text-indigo-600 hover:underline" href="/settings/notifications">
+          Settings → Notifications
+        </Link>
+        .
       </p>
     );
   }
@@ -49,13 +65,28 @@ export function EmailLinkForm({ endpoint, body, defaultTo, placeholder, onLink }
         }}
       >
         <div className="min-w-64 flex-1">
-          <input aria-label="Email the link to" type="email" required value={to} placeholder={placeholder} onChange={(e) => setTo(e.target.value)} className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" aria-invalid={!!error} />
+          <input
+            aria-label="Email the link to"
+            type="email"
+            required
+            value={to}
+            placeholder={placeholder}
+            onChange={(e) => setTo(e.target.value)}
+            className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            aria-invalid={!!error}
+          />
           {error && <p className="mt-1 text-xs text-red-600">{error}</p>}
         </div>
-        <Button type="submit" variant="secondary" isBusy={send.isPending}>Email link</Button>
+        <Button type="submit" variant="secondary" isBusy={send.isPending}>
+          Email link
+        </Button>
       </form>
       <p className="text-xs text-slate-500">Sent from {notifier.data.notifier.address}.</p>
-      {outcome?.ok && <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="email-link-sent">Emailed to {outcome.to} from {outcome.from}.</p>}
+      {outcome?.ok && (
+        <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="email-link-sent">
+          Emailed to {outcome.to} from {outcome.from}.
+        </p>
+      )}
       {outcome && !outcome.ok && <DiagnosisBox d={outcome.diagnosis} />}
     </div>
   );

@@ -17,10 +17,17 @@ export function RevokeLinkButton({ tenantId, linkId }: { tenantId: string; linkI
     },
     onError: (e: Error) => toast(e.message, "error"),
   });
-  if (isRevoked) return <p className="mt-2 text-sm font-medium text-red-700" data-testid="consent-link-revoked">Revoked: this link no longer works.</p>;
+  if (isRevoked)
+    return (
+      <p className="mt-2 text-sm font-medium text-red-700" data-testid="consent-link-revoked">
+        Revoked: this link no longer works.
+      </p>
+    );
   return (
     <div className="mt-2">
-      <Button variant="ghost" isBusy={revoke.isPending} onClick={() => revoke.mutate()}>Revoke link</Button>
+      <Button variant="ghost" isBusy={revoke.isPending} onClick={() => revoke.mutate()}>
+        Revoke link
+      </Button>
     </div>
   );
 }

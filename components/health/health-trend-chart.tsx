@@ -4,7 +4,6 @@
 import { StackedBars } from "@/components/charts/stacked-bars";
 import { useMailboxTrend } from "@/lib/client/hooks/mailboxes";
 
-
 const SERIES = [
   { key: "needsReconsent", label: "Needs re-consent", color: "#dc2626" },
   { key: "attention", label: "Degraded or failing", color: "#f59e0b" },
@@ -24,7 +23,11 @@ export function HealthTrendChart() {
       title="Mailbox health, last 30 days"
       testId="health-trend"
       ariaLabel="Mailboxes per state at the end of each day"
-      extra={<span className="ml-auto" data-testid="health-trend-summary">{broke} broke · {recovered} recovered</span>}
+      extra={
+        <span className="ml-auto" data-testid="health-trend-summary">
+          {broke} broke · {recovered} recovered
+        </span>
+      }
     />
   );
 }

@@ -47,7 +47,13 @@ export function TestAll({ targets }: { targets: TTarget[] }) {
           )}
         </div>
       )}
-      <Button variant="secondary" isBusy={running} disabled={running || targets.length === 0} onClick={() => void start()} title="Run the connection test of every connected mailbox">
+      <Button
+        variant="secondary"
+        isBusy={running}
+        disabled={running || targets.length === 0}
+        onClick={() => void start()}
+        title="Run the connection test of every connected mailbox"
+      >
         Test all ({targets.length})
       </Button>
     </div>

@@ -12,7 +12,14 @@ import { StepList } from "./step-list";
 import type { TTestMutation } from "./mailbox-actions";
 import { mailboxApi } from "@/lib/client/api/mailboxes";
 
-type TProps = { m: TMailbox; lastTest: TConnectionTest | null; tenantId: string; mailboxId: string; canConnect: boolean; testNow: TTestMutation };
+type TProps = {
+  m: TMailbox;
+  lastTest: TConnectionTest | null;
+  tenantId: string;
+  mailboxId: string;
+  canConnect: boolean;
+  testNow: TTestMutation;
+};
 
 export function ConnectionTestCard({ m, lastTest, tenantId, mailboxId, canConnect, testNow }: TProps) {
   const qc = useQueryClient();
@@ -29,15 +36,33 @@ export function ConnectionTestCard({ m, lastTest, tenantId, mailboxId, canConnec
     onError: (e: Error) => toast(e.message, "error"),
   });
   return (
-    <Card title="Connection test" actions={canConnect && g && <Button variant="secondary" isBusy={testNow.isPending} onClick={() => testNow.mutate()}>Test connection</Button>}>
-      {testNow.isPending && <div className="mb-3 h-1.5 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label="Testing"><div className="h-full w-1/3 animate-pulse rounded bg-sky-500" /></div>}
+    <Card
+      title="Connection test"
+      actions={
+        canConnect &&
+        g && (
+          <Button variant="secondary" isBusy={testNow.isPending} onClick={() => testNow.mutate()}>
+            Test connection
+          </Button>
+        )
+      }
+    >
+      {testNow.isPending && (
+        <div className="mb-3 h-1.5 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label="Testing">
+          <div className="h-full w-1/3 animate-pulse rounded bg-sky-500" />
+        </div>
+      )}
       {lastTest ? (
         <div data-testid="connection-test">
           <p className="mb-2 text-xs text-slate-500">Last run {dateTime(lastTest.at)}</p>
           <StepList steps={lastTest.steps} />
         </div>
       ) : (
-        <p className="text-sm text-slate-500">{g ? "No test yet. Test connection signs in over each protocol this mailbox uses." : "Connect the mailbox first; a test runs right after."}</p>
+        <p className="text-sm text-slate-500">
+          {g
+            ? "No test yet. Test connection signs in over each protocol this mailbox uses."
+            : "Connect the mailbox first; a test runs right after."}
+        </p>
       )}
       {canConnect && g && m.outbound !== "none" && (
         <form
@@ -50,12 +75,25 @@ export function ConnectionTestCard({ m, lastTest, tenantId, mailboxId, canConnec
           <div className="flex flex-wrap items-end gap-2">
             <label className="min-w-64 flex-1 text-sm">
               <span className="mb-1 block text-slate-600">Send a test email to</span>
-              <input type="email" required aria-label="Test email recipient" value={testTo ?? m.address} onChange={(e) => setTestTo(e.target.value)} className="w-full rounded-md border border-slate-300 px-2 py-1.5" />
+              <input
+                type="email"
+                required
+                aria-label="Test email recipient"
+                value={testTo ?? m.address}
+                onChange={(e) => setTestTo(e.target.value)}
+                className="w-full rounded-md border border-slate-300 px-2 py-1.5"
+              />
             </label>
-            <Button type="submit" variant="secondary" isBusy={testEmail.isPending}>Send test email</Button>
+            <Button type="submit" variant="secondary" isBusy={testEmail.isPending}>
+              Send test email
+            </Button>
           </div>
           <p className="mt-1 text-xs text-slate-500">Sent to the mailbox itself, Consentry also waits for it to arrive in {m.folder}.</p>
-          {testEmail.isPending && <div className="mt-3 h-1.5 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label="Sending"><div className="h-full w-1/3 animate-pulse rounded bg-sky-500" /></div>}
+          {testEmail.isPending && (
+            <div className="mt-3 h-1.5 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label="Sending">
+              <div className="h-full w-1/3 animate-pulse rounded bg-sky-500" />
+            </div>
+          )}
           {emailResult && !testEmail.isPending && (
             <div className="mt-3" data-testid="test-email-result">
               <StepList steps={emailResult.steps} />

@@ -24,7 +24,9 @@ export function LogCard({ tenantId, mailboxId, events }: { tenantId: string; mai
               <Badge tone={e.level === "error" ? "red" : e.level === "warn" ? "amber" : "slate"}>{e.level}</Badge>
               <div>
                 <div>{e.message}</div>
-                <div className="text-xs text-slate-500">{e.code} · {dateTime(e.createdAt)}</div>
+                <div className="text-xs text-slate-500">
+                  {e.code} · {dateTime(e.createdAt)}
+                </div>
               </div>
             </li>
           ))}

@@ -16,7 +16,10 @@ export function useConnectMailbox(tenantId: string, mailboxId: string) {
   return useMutation({
     mutationFn: () => mailboxApi.connect(tenantId, mailboxId),
     // Follow only an https Microsoft (or loopback sandbox) sign-in URL, whatever the server says.
-    onSuccess: (r) => (isNavigableSignInUrl(r.url) ? window.location.assign(r.url) : toast("Consentry refused to open a sign-in address that isn't Microsoft's. Check the app's authority override.", "error")),
+    onSuccess: (r) =>
+      isNavigableSignInUrl(r.url)
+        ? window.location.assign(r.url)
+        : toast("Consentry refused to open a sign-in address that isn't Microsoft's. Check the app's authority override.", "error"),
     onError: (e: Error) => toast(e.message, "error"),
   });
 }

@@ -17,7 +17,9 @@ export function MailboxHeader({ m, tenantId, tenantName }: { m: TMailbox; tenant
         actions={
           <>
             <StatusBadge state={m.state} />
-            <Link className="text-sm text-slate-600 hover:underline" href={`/tenants/${tenantId}`}>{tenantName}</Link>
+            <Link className="text-sm text-slate-600 hover:underline" href={`/tenants/${tenantId}`}>
+              {tenantName}
+            </Link>
           </>
         }
       />

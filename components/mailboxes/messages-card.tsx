@@ -35,15 +35,37 @@ export function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: st
       title="Mail"
       actions={
         <div className="flex items-center gap-3">
-          {list.data && <span className="text-sm text-slate-500" data-testid="message-total">{list.data.total} stored</span>}
-          {canSync && m.grant && <Button variant="secondary" isBusy={syncNow.isPending} onClick={() => syncNow.mutate()}>Sync now</Button>}
+          {list.data && (
+            <span className="text-sm text-slate-500" data-testid="message-total">
+              {list.data.total} stored
+            </span>
+          )}
+          {canSync && m.grant && (
+            <Button variant="secondary" isBusy={syncNow.isPending} onClick={() => syncNow.mutate()}>
+              Sync now
+            </Button>
+          )}
         </div>
       }
     >
       {running && (
         <div className="mb-4" data-testid="sync-progress">
-          <div className="mb-1 flex justify-between text-xs text-slate-600"><span>Syncing {m.folder}…</span><span>{p!.done} of {p!.total}</span></div>
-          <div className="h-2 overflow-hidden rounded bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label="Sync progress"><div className="h-full rounded bg-indigo-500 transition-all" style={{ width: `${pct}%` }} /></div>
+          <div className="mb-1 flex justify-between text-xs text-slate-600">
+            <span>Syncing {m.folder}…</span>
+            <span>
+              {p!.done} of {p!.total}
+            </span>
+          </div>
+          <div
+            className="h-2 overflow-hidden rounded bg-slate-100"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={pct}
+            aria-label="Sync progress"
+          >
+            <div className="h-full rounded bg-indigo-500 transition-all" style={{ width: `${pct}%` }} />
+          </div>
         </div>
       )}
       {!m.grant ? (
@@ -51,10 +73,20 @@ export function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: st
       ) : !list.data ? (
         <p className="text-sm text-slate-500">Loading…</p>
       ) : list.data.total === 0 && !q ? (
-        <p className="text-sm text-slate-500">{m.lastSyncAt ? `${m.folder} was empty at the last sync (${ago(m.lastSyncAt)}).` : "Waiting for the first sync. Is a worker running? (Health → workers)"}</p>
+        <p className="text-sm text-slate-500">
+          {m.lastSyncAt
+            ? `${m.folder} was empty at the last sync (${ago(m.lastSyncAt)}).`
+            : "Waiting for the first sync. Is a worker running? (Health → workers)"}
+        </p>
       ) : (
         <>
-          <input aria-label="Filter messages" placeholder="Filter by subject or sender" value={q} onChange={(e) => setQ(e.target.value)} className="mb-3 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+          <input
+            aria-label="Filter messages"
+            placeholder="Filter by subject or sender"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            className="mb-3 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+          />
           <ul className="divide-y divide-slate-100 text-sm" data-testid="message-list">
             {list.data.messages.map((x) => (
               <li key={x.id} className="flex items-baseline justify-between gap-3 py-1.5">

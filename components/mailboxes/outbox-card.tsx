@@ -14,7 +14,19 @@ import { mailboxApi } from "@/lib/client/api/mailboxes";
 
 const TONE = { queued: "blue", sending: "indigo", sent: "green", failed: "red", cancelled: "slate" } as const;
 
-export function OutboxCard({ tenantId, mailboxId, outbound, state, canAct }: { tenantId: string; mailboxId: string; outbound: string; state: string; canAct: boolean }) {
+export function OutboxCard({
+  tenantId,
+  mailboxId,
+  outbound,
+  state,
+  canAct,
+}: {
+  tenantId: string;
+  mailboxId: string;
+  outbound: string;
+  state: string;
+  canAct: boolean;
+}) {
   const qc = useQueryClient();
   const [filter, setFilter] = useState("");
   const q = useOutbox(tenantId, mailboxId, filter, {
@@ -37,33 +49,77 @@ export function OutboxCard({ tenantId, mailboxId, outbound, state, canAct }: { t
       title="Outbox"
       actions={
         <div className="flex items-center gap-2">
-          <select aria-label="Outbox status" value={filter} onChange={(e) => setFilter(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
+          <select
+            aria-label="Outbox status"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+          >
             <option value="">All</option>
-            {(["queued", "sending", "sent", "failed", "cancelled"] as const).map((s) => <option key={s} value={s}>{s} ({counts[s] ?? 0})</option>)}
+            {(["queued", "sending", "sent", "failed", "cancelled"] as const).map((s) => (
+              <option key={s} value={s}>
+                {s} ({counts[s] ?? 0})
+              </option>
+            ))}
           </select>
-          {canAct && (counts.failed ?? 0) > 0 && <Button variant="secondary" isBusy={act.isPending} onClick={() => act.mutate({ action: "retry_failed" })}>Retry all failed</Button>}
+          {canAct && (counts.failed ?? 0) > 0 && (
+            <Button variant="secondary" isBusy={act.isPending} onClick={() => act.mutate({ action: "retry_failed" })}>
+              Retry all failed
+            </Button>
+          )}
         </div>
       }
     >
-      {held && <p className="mb-3 rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="outbox-held">{counts.queued} message(s) are held until the mailbox is connected again; they go out by themselves after re-consent.</p>}
+      {held && (
+        <p className="mb-3 rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="outbox-held">
+          {counts.queued} message(s) are held until the mailbox is connected again; they go out by themselves after re-consent.
+        </p>
+      )}
       {!q.data ? (
         <p className="text-sm text-slate-500">Loading…</p>
       ) : q.data.messages.length === 0 ? (
-        <p className="text-sm text-slate-500">{filter ? `No ${filter} messages.` : "Nothing sent yet. Helpdesks queue mail here through the REST API (Settings → API keys); Consentry sends it over " + outbound.toUpperCase() + " and retries what fails for a passing reason."}</p>
+        <p className="text-sm text-slate-500">
+          {filter
+            ? `No ${filter} messages.`
+            : "Nothing sent yet. Helpdesks queue mail here through the REST API (Settings → API keys); Consentry sends it over " +
+              outbound.toUpperCase() +
+              " and retries what fails for a passing reason."}
+        </p>
       ) : (
         <ul className="divide-y divide-slate-100 text-sm" data-testid="outbox-list">
           {q.data.messages.map((m) => (
             <li key={m.id} className="flex items-start justify-between gap-3 py-2" data-testid={`outbox-${m.status}`}>
               <div className="min-w-0">
                 <div className="truncate font-medium">{m.subject || "(no subject)"}</div>
-                <div className="truncate text-xs text-slate-500">to {m.recipients.join(", ")} · {m.createdVia ?? "unknown"} · {dateTime(m.createdAt)}</div>
-                {m.status === "failed" && m.lastErrorCode && <div className="mt-1 text-xs text-red-700"><code>{m.lastErrorCode}</code> {m.lastError}</div>}
-                {m.status === "queued" && m.attempts > 0 && <div className="mt-1 text-xs text-amber-700">Attempt {m.attempts} failed ({m.lastErrorCode}); next try {ago(m.nextAttemptAt)}</div>}
+                <div className="truncate text-xs text-slate-500">
+                  to {m.recipients.join(", ")} · {m.createdVia ?? "unknown"} · {dateTime(m.createdAt)}
+                </div>
+                {m.status === "failed" && m.lastErrorCode && (
+                  <div className="mt-1 text-xs text-red-700">
+                    <code>{m.lastErrorCode}</code> {m.lastError}
+                  </div>
+                )}
+                {m.status === "queued" && m.attempts > 0 && (
+                  <div className="mt-1 text-xs text-amber-700">
+                    Attempt {m.attempts} failed ({m.lastErrorCode}); next try {ago(m.nextAttemptAt)}
+                  </div>
+                )}
               </div>
               <div className="flex shrink-0 items-center gap-2">
-                <Badge tone={TONE[m.status]}>{m.status}{m.status === "sent" && m.sentAt ? ` ${ago(m.sentAt)}` : ""}</Badge>
-                {canAct && (m.status === "failed" || m.status === "cancelled") && <Button variant="ghost" onClick={() => act.mutate({ id: m.id, action: "retry" })}>Retry</Button>}
-                {canAct && (m.status === "queued" || m.status === "failed") && <Button variant="ghost" onClick={() => act.mutate({ id: m.id, action: "cancel" })}>Cancel</Button>}
+                <Badge tone={TONE[m.status]}>
+                  {m.status}
+                  {m.status === "sent" && m.sentAt ? ` ${ago(m.sentAt)}` : ""}
+                </Badge>
+                {canAct && (m.status === "failed" || m.status === "cancelled") && (
+                  <Button variant="ghost" onClick={() => act.mutate({ id: m.id, action: "retry" })}>
+                    Retry
+                  </Button>
+                )}
+                {canAct && (m.status === "queued" || m.status === "failed") && (
+                  <Button variant="ghost" onClick={() => act.mutate({ id: m.id, action: "cancel" })}>
+                    Cancel
+                  </Button>
+                )}
               </div>
             </li>
           ))}

@@ -28,9 +28,20 @@ export function RemoveMailboxCard({ m, tenantId, mailboxId }: { m: TMailbox; ten
   return (
     <>
       <Card title="Danger zone">
-        <Button variant="danger" onClick={() => setDeleting(true)}>Remove mailbox</Button>
+        <Button variant="danger" onClick={() => setDeleting(true)}>
+          Remove mailbox
+        </Button>
       </Card>
-      <ConfirmDialog open={deleting} title={`Remove ${m.address}?`} body="Its token set and stored mail are deleted from Consentry. Nothing changes in Microsoft 365." confirmText={m.address} confirmLabel="Remove" isBusy={del.isPending} onConfirm={() => del.mutate()} onClose={() => setDeleting(false)} />
+      <ConfirmDialog
+        open={deleting}
+        title={`Remove ${m.address}?`}
+        body="Its token set and stored mail are deleted from Consentry. Nothing changes in Microsoft 365."
+        confirmText={m.address}
+        confirmLabel="Remove"
+        isBusy={del.isPending}
+        onConfirm={() => del.mutate()}
+        onClose={() => setDeleting(false)}
+      />
     </>
   );
 }

@@ -15,7 +15,15 @@ export function SettingsCard({ m, push, idle }: { m: TMailbox; push: TMailboxDet
         <dt className="text-slate-500">Folder</dt>
         <dd>{m.folder}</dd>
         <dt className="text-slate-500">After processing</dt>
-        <dd>{m.afterProcessing === "move" ? `move to ${m.moveToFolder}` : m.afterProcessing === "delete" ? <Badge tone="red">delete</Badge> : m.afterProcessing.replace("_", " ")}</dd>
+        <dd>
+          {m.afterProcessing === "move" ? (
+            `move to ${m.moveToFolder}`
+          ) : m.afterProcessing === "delete" ? (
+            <Badge tone="red">delete</Badge>
+          ) : (
+            m.afterProcessing.replace("_", " ")
+          )}
+        </dd>
         <dt className="text-slate-500">Last sync</dt>
         <dd>{ago(m.lastSyncAt)}</dd>
         {m.inbound !== "none" && (

@@ -12,7 +12,9 @@ export function StepList({ steps }: { steps: TTestStep[] }) {
         <li key={i} data-testid={`test-step-${s.protocol}-${s.ok ? "ok" : "failed"}`}>
           <div className="flex items-center gap-2">
             <Badge tone={s.ok ? "green" : "red"}>{s.ok ? "pass" : "fail"}</Badge>
-            <span className="font-medium">{STEP_LABEL[s.step]} · {s.protocol.toUpperCase()}</span>
+            <span className="font-medium">
+              {STEP_LABEL[s.step]} · {s.protocol.toUpperCase()}
+            </span>
             <span className="text-xs text-slate-500">{s.ms} ms</span>
           </div>
           <p className="ml-1 mt-1 text-slate-600">{s.detail}</p>

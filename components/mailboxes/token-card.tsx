@@ -8,30 +8,66 @@ import { Card } from "@/components/ui/card";
 import { DiagnosisBox } from "@/components/diagnosis-box";
 import type { TRefreshMutation } from "./mailbox-actions";
 
-type TProps = { m: TMailbox; canConnect: boolean; refreshNow: TRefreshMutation; refreshResult: { ok: boolean; diagnosis?: TDiagnosisView } | null };
+type TProps = {
+  m: TMailbox;
+  canConnect: boolean;
+  refreshNow: TRefreshMutation;
+  refreshResult: { ok: boolean; diagnosis?: TDiagnosisView } | null;
+};
 
 export function TokenCard({ m, canConnect, refreshNow, refreshResult }: TProps) {
   const g = m.grant;
   return (
-    <Card title="Token" actions={canConnect && g && <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>Refresh token now</Button>}>
-      {refreshResult?.ok && <p className="mb-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="refresh-ok">Microsoft issued a fresh token.</p>}
+    <Card
+      title="Token"
+      actions={
+        canConnect &&
+        g && (
+          <Button variant="secondary" isBusy={refreshNow.isPending} onClick={() => refreshNow.mutate()}>
+            Refresh token now
+          </Button>
+        )
+      }
+    >
+      {refreshResult?.ok && (
+        <p className="mb-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="refresh-ok">
+          Microsoft issued a fresh token.
+        </p>
+      )}
       {refreshResult && !refreshResult.ok && refreshResult.diagnosis && <DiagnosisBox d={refreshResult.diagnosis} />}
       {g ? (
         <dl className="grid grid-cols-[auto,1fr] gap-x-6 gap-y-2 text-sm" data-testid="token-panel">
           <dt className="text-slate-500">Authorized as</dt>
           <dd className="font-medium">{g.upn}</dd>
           <dt className="text-slate-500">Scopes</dt>
-          <dd className="flex flex-wrap gap-1">{g.scopes.map((s) => <Badge key={s}>{s.replace(/^https:\/\/[^/]+\//, "")}</Badge>)}</dd>
+          <dd className="flex flex-wrap gap-1">
+            {g.scopes.map((s) => (
+              <Badge key={s}>{s.replace(/^https:\/\/[^/]+\//, "")}</Badge>
+            ))}
+          </dd>
           <dt className="text-slate-500">Access token</dt>
-          <dd>{g.accessTokenExpiresAt ? (new Date(g.accessTokenExpiresAt) > new Date() ? `valid for ${until(g.accessTokenExpiresAt)}` : "expired (refreshed on next use)") : "—"}</dd>
+          <dd>
+            {g.accessTokenExpiresAt
+              ? new Date(g.accessTokenExpiresAt) > new Date()
+                ? `valid for ${until(g.accessTokenExpiresAt)}`
+                : "expired (refreshed on next use)"
+              : "—"}
+          </dd>
           <dt className="text-slate-500">Last refresh</dt>
           <dd>{ago(g.lastRefreshAt)}</dd>
           <dt className="text-slate-500">Refresh token age</dt>
-          <dd>{g.refreshTokenAgeDays} days <span className="text-xs text-slate-500">(Microsoft expires it after 90 days unused; Consentry refreshes weekly)</span></dd>
+          <dd>
+            {g.refreshTokenAgeDays} days{" "}
+            <span className="text-xs text-slate-500">(Microsoft expires it after 90 days unused; Consentry refreshes weekly)</span>
+          </dd>
           {g.refreshFailures > 0 && (
             <>
               <dt className="text-slate-500">Refresh failures</dt>
-              <dd><Badge tone="red">{g.refreshFailures} · {g.lastErrorCode}</Badge></dd>
+              <dd>
+                <Badge tone="red">
+                  {g.refreshFailures} · {g.lastErrorCode}
+                </Badge>
+              </dd>
             </>
           )}
         </dl>

@@ -10,10 +10,19 @@ export async function SecretBanner() {
   const worst = list[0];
   const isExpired = worst.level === "expired";
   return (
-    <div role="alert" data-testid="secret-banner" className={`border-b px-6 py-2.5 text-sm ${isExpired || worst.daysLeft <= 7 ? "border-red-200 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}>
-      {isExpired ? `The client secret of "${worst.appName}" has expired.` : `The client secret of "${worst.appName}" expires in ${worst.daysLeft} day${worst.daysLeft === 1 ? "" : "s"}.`}
+    <div
+      role="alert"
+      data-testid="secret-banner"
+      className={`border-b px-6 py-2.5 text-sm ${isExpired || worst.daysLeft <= 7 ? "border-red-200 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}
+    >
+      {isExpired
+        ? `The client secret of "${worst.appName}" has expired.`
+        : `The client secret of "${worst.appName}" expires in ${worst.daysLeft} day${worst.daysLeft === 1 ? "" : "s"}.`}
       {list.length > 1 && ` ${list.length - 1} more secret${list.length > 2 ? "s" : ""} expire within 30 days.`}{" "}
-      <Link className="font-medium underline" href={worst.tenantId ? `/tenants/${worst.tenantId}/apps/${worst.appId}` : `/apps/${worst.appId}`}>
+      <Link
+        className="font-medium underline"
+        href={worst.tenantId ? `/tenants/${worst.tenantId}/apps/${worst.appId}` : `/apps/${worst.appId}`}
+      >
         Rotate it now
       </Link>
     </div>

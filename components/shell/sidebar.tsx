@@ -24,7 +24,12 @@ export function Sidebar({ workspaceName, name, email, role }: { workspaceName: s
   const path = usePathname();
   const isActive = (href: string) => (href === "/" ? path === "/" : path.startsWith(href));
   const item = (n: { href: string; label: string }) => (
-    <Link key={n.href} href={n.href} aria-current={isActive(n.href) ? "page" : undefined} className={`block rounded-md px-3 py-2 text-sm font-medium ${isActive(n.href) ? "bg-indigo-50 text-indigo-700" : "text-slate-700 hover:bg-slate-100"}`}>
+    <Link
+      key={n.href}
+      href={n.href}
+      aria-current={isActive(n.href) ? "page" : undefined}
+      className={`block rounded-md px-3 py-2 text-sm font-medium ${isActive(n.href) ? "bg-indigo-50 text-indigo-700" : "text-slate-700 hover:bg-slate-100"}`}
+    >
       {n.label}
     </Link>
   );
@@ -34,7 +39,9 @@ export function Sidebar({ workspaceName, name, email, role }: { workspaceName: s
         <div className="flex h-8 w-8 items-center justify-center rounded-md bg-indigo-600 font-bold text-white">C</div>
         <div className="min-w-0">
           <div className="text-sm font-semibold text-slate-900">Consentry</div>
-          <div className="truncate text-xs text-slate-500" title={workspaceName}>{workspaceName}</div>
+          <div className="truncate text-xs text-slate-500" title={workspaceName}>
+            {workspaceName}
+          </div>
         </div>
       </div>
       <nav className="flex-1 space-y-1 px-3" aria-label="Main">
@@ -43,12 +50,19 @@ export function Sidebar({ workspaceName, name, email, role }: { workspaceName: s
         {SETTINGS.map(item)}
       </nav>
       <div className="border-t border-slate-200 p-4">
-        <div className="truncate text-sm font-medium text-slate-900" title={email}>{name}</div>
+        <div className="truncate text-sm font-medium text-slate-900" title={email}>
+          {name}
+        </div>
         <div className="mb-3 flex items-center gap-2 truncate text-xs text-slate-500">
           <Badge tone="indigo">{role}</Badge>
           <span className="truncate">{email}</span>
         </div>
-        <button type="button" data-testid="sign-out" onClick={() => signOut({ callbackUrl: "/login" })} className="w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
+        <button
+          type="button"
+          data-testid="sign-out"
+          onClick={() => signOut({ callbackUrl: "/login" })}
+          className="w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+        >
           Sign out
         </button>
       </div>

@@ -12,5 +12,14 @@ const SERIES = [
 
 export function EventTrendChart({ days }: { days: TEventTrendDay[] }) {
   const sums = SERIES.map((s) => `${days.reduce((n, d) => n + d[s.key], 0)} ${s.label.toLowerCase()}`).join(" · ");
-  return <StackedBars rows={days} series={SERIES} title="Events per day" testId="event-trend" ariaLabel="Events per day by level" extra={<span className="ml-auto">{sums}</span>} />;
+  return (
+    <StackedBars
+      rows={days}
+      series={SERIES}
+      title="Events per day"
+      testId="event-trend"
+      ariaLabel="Events per day by level"
+      extra={<span className="ml-auto">{sums}</span>}
+    />
+  );
 }

@@ -29,7 +29,10 @@ export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canReq
   const grantNow = useMutation({
     mutationFn: () => tenantApi.startAdminConsent(tenant.id, chosen),
     // Follow only an https Microsoft (or loopback sandbox) sign-in URL, whatever the server says.
-    onSuccess: (r) => (isNavigableSignInUrl(r.url) ? window.location.assign(r.url) : toast("Consentry refused to open a sign-in address that isn't Microsoft's. Check the app's authority override.", "error")),
+    onSuccess: (r) =>
+      isNavigableSignInUrl(r.url)
+        ? window.location.assign(r.url)
+        : toast("Consentry refused to open a sign-in address that isn't Microsoft's. Check the app's authority override.", "error"),
     onError: (e: Error) => toast(e.message, "error"),
   });
   return (
@@ -37,29 +40,55 @@ export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canReq
       {tenant.adminConsentAt ? (
         <div className="space-y-1 text-sm" data-testid="org-consent-state">
           <Badge tone="green">Granted</Badge>
-          <p className="text-slate-600">{dateTime(tenant.adminConsentAt)} by {tenant.adminConsentBy}</p>
+          <p className="text-slate-600">
+            {dateTime(tenant.adminConsentAt)} by {tenant.adminConsentBy}
+          </p>
           {tenant.adminConsentTenantId && tenant.directoryId && tenant.adminConsentTenantId !== tenant.directoryId && (
-            <p className="text-amber-700">Granted in directory {tenant.adminConsentTenantId}, not {tenant.directoryId}.</p>
+            <p className="text-amber-700">
+              Granted in directory {tenant.adminConsentTenantId}, not {tenant.directoryId}.
+            </p>
           )}
           <p className="text-xs text-slate-500">Mailboxes connect with prompt=select_account; users aren&apos;t asked to consent.</p>
         </div>
       ) : (
-        <p className="text-sm text-slate-600" data-testid="org-consent-state">Not granted. Mailbox users will be asked to consent, unless the tenant forbids it (then an admin must approve).</p>
+        <p className="text-sm text-slate-600" data-testid="org-consent-state">
+          Not granted. Mailbox users will be asked to consent, unless the tenant forbids it (then an admin must approve).
+        </p>
       )}
       {canRequest && (apps.data?.apps.length ?? 0) > 0 && (
         <div className="mt-4 space-y-3">
-          <select aria-label="App for organization consent" className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" value={chosen} onChange={(e) => setAppId(e.target.value)}>
-            {apps.data?.apps.map((a) => <option key={a.id} value={a.id}>{a.displayName}</option>)}
+          <select
+            aria-label="App for organization consent"
+            className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            value={chosen}
+            onChange={(e) => setAppId(e.target.value)}
+          >
+            {apps.data?.apps.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.displayName}
+              </option>
+            ))}
           </select>
           <div className="flex flex-wrap gap-2">
-            <Button variant="secondary" isBusy={createLink.isPending} onClick={() => createLink.mutate()}>Request organization consent</Button>
-            <Button variant="ghost" isBusy={grantNow.isPending} onClick={() => grantNow.mutate()}>I&apos;m the admin: grant now</Button>
+            <Button variant="secondary" isBusy={createLink.isPending} onClick={() => createLink.mutate()}>
+              Request organization consent
+            </Button>
+            <Button variant="ghost" isBusy={grantNow.isPending} onClick={() => grantNow.mutate()}>
+              I&apos;m the admin: grant now
+            </Button>
           </div>
-          <EmailLinkForm endpoint={`/api/tenants/${tenant.id}/admin-consent-links`} body={{ appRegistrationId: chosen }} placeholder={`admin@${tenant.primaryDomain ?? "customer.com"}`} onLink={setLink} />
+          <EmailLinkForm
+            endpoint={`/api/tenants/${tenant.id}/admin-consent-links`}
+            body={{ appRegistrationId: chosen }}
+            placeholder={`admin@${tenant.primaryDomain ?? "customer.com"}`}
+            onLink={setLink}
+          />
           {link && (
             <div className="rounded-md bg-slate-50 p-3" data-testid="org-consent-link">
               <CopyField label="Send this link to the customer's admin" value={link.url} />
-              <p className="mt-1 text-xs text-slate-500">Works until consent is granted, expires {dateTime(link.expiresAt)}. No Consentry account needed.</p>
+              <p className="mt-1 text-xs text-slate-500">
+                Works until consent is granted, expires {dateTime(link.expiresAt)}. No Consentry account needed.
+              </p>
               <RevokeLinkButton key={link.id} tenantId={tenant.id} linkId={link.id} />
             </div>
           )}

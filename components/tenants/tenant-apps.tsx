@@ -15,12 +15,23 @@ export function SecretBadge({ app }: { app: TApp }) {
   if (!app.activeSecret) return <Badge tone="red">No secret</Badge>;
   const s = secretExpiryStatus(new Date(app.activeSecret.expiresAt));
   const tone = s.level === "ok" ? "green" : s.level === "notice" ? "amber" : "red";
-  return <Badge tone={tone}>…{app.activeSecret.last4} · {s.level === "expired" ? "expired" : `${s.daysLeft} d left`}</Badge>;
+  return (
+    <Badge tone={tone}>
+      …{app.activeSecret.last4} · {s.level === "expired" ? "expired" : `${s.daysLeft} d left`}
+    </Badge>
+  );
 }
 
 export function TenantApps({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
   const q = useApps(tenantId);
-  const add = canManage ? <Link href={`/tenants/${tenantId}/apps/new`} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">Register app</Link> : null;
+  const add = canManage ? (
+    <Link
+      href={`/tenants/${tenantId}/apps/new`}
+      className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
+    >
+      Register app
+    </Link>
+  ) : null;
   return (
     <Card title="App registrations" actions={add}>
       <DataTable
@@ -30,12 +41,33 @@ export function TenantApps({ tenantId, canManage }: { tenantId: string; canManag
         columns={[
           { key: "name", header: "App", cell: (a) => a.displayName, sortValue: (a) => a.displayName },
           { key: "client", header: "Client ID", cell: (a) => <span className="font-mono text-xs">{a.clientId}</span> },
-          { key: "kind", header: "Kind", cell: (a) => (a.kind === "multi_tenant" ? <Badge tone="indigo">MSP multi-tenant</Badge> : <Badge>Single tenant</Badge>) },
+          {
+            key: "kind",
+            header: "Kind",
+            cell: (a) => (a.kind === "multi_tenant" ? <Badge tone="indigo">MSP multi-tenant</Badge> : <Badge>Single tenant</Badge>),
+          },
           { key: "profile", header: "Profile", cell: (a) => PROFILE_LABELS[a.scopeProfile] },
           { key: "secret", header: "Secret", cell: (a) => <SecretBadge app={a} />, sortValue: (a) => a.activeSecret?.expiresAt ?? "" },
-          { key: "verified", header: "Verified", cell: (a) => (a.lastVerifyCode === "ok" ? <Badge tone="green">{day(a.lastVerifiedAt)}</Badge> : a.lastVerifyCode ? <Badge tone="red">{a.lastVerifyCode}</Badge> : "—") },
+          {
+            key: "verified",
+            header: "Verified",
+            cell: (a) =>
+              a.lastVerifyCode === "ok" ? (
+                <Badge tone="green">{day(a.lastVerifiedAt)}</Badge>
+              ) : a.lastVerifyCode ? (
+                <Badge tone="red">{a.lastVerifyCode}</Badge>
+              ) : (
+                "—"
+              ),
+          },
         ]}
-        empty={<EmptyState title="No app registration yet" body="Register the customer's Azure app (client ID and secret) so mailboxes can be connected." action={add} />}
+        empty={
+          <EmptyState
+            title="No app registration yet"
+            body="Register the customer's Azure app (client ID and secret) so mailboxes can be connected."
+            action={add}
+          />
+        }
       />
     </Card>
   );

@@ -19,11 +19,31 @@ const CLOUDS = [
 ];
 
 /** sandboxEnabled: the server's SANDBOX_ENABLED; without it the Sandbox cloud is offered only to a tenant already on it. */
-export function TenantForm({ initial, submitLabel, onSubmit, disabled, sandboxEnabled }: { initial?: Partial<TTenantFormValues>; submitLabel: string; onSubmit: (v: TTenantFormValues) => Promise<unknown>; disabled?: boolean; sandboxEnabled: boolean }) {
-  const [v, setV] = useState<TTenantFormValues>({ displayName: "", directoryId: "", primaryDomain: "", cloud: "global", notes: "", ...initial });
+export function TenantForm({
+  initial,
+  submitLabel,
+  onSubmit,
+  disabled,
+  sandboxEnabled,
+}: {
+  initial?: Partial<TTenantFormValues>;
+  submitLabel: string;
+  onSubmit: (v: TTenantFormValues) => Promise<unknown>;
+  disabled?: boolean;
+  sandboxEnabled: boolean;
+}) {
+  const [v, setV] = useState<TTenantFormValues>({
+    displayName: "",
+    directoryId: "",
+    primaryDomain: "",
+    cloud: "global",
+    notes: "",
+    ...initial,
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof TTenantFormValues) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => setV({ ...v, [k]: e.target.value });
+  const set = (k: keyof TTenantFormValues) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
+    setV({ ...v, [k]: e.target.value });
   return (
     <form
       noValidate
@@ -44,14 +64,49 @@ export function TenantForm({ initial, submitLabel, onSubmit, disabled, sandboxEn
         }
       }}
     >
-      <TextField label="Display name" value={v.displayName} onChange={set("displayName")} error={errors.displayName} disabled={disabled} placeholder="Contoso Ltd" />
+      <TextField
+        label="Display name"
+        value={v.displayName}
+        onChange={set("displayName")}
+        error={errors.displayName}
+        disabled={disabled}
+        placeholder="Contoso Ltd"
+      />
       <div className="grid gap-4 md:grid-cols-2">
-        <TextField label="Directory (tenant) ID" value={v.directoryId} onChange={set("directoryId")} error={errors.directoryId} disabled={disabled} placeholder="72f988bf-86f1-41af-91ab-2d7cd011db47" hint="Entra admin center → Overview → Tenant ID." />
-        <TextField label="Primary domain" value={v.primaryDomain} onChange={set("primaryDomain")} error={errors.primaryDomain} disabled={disabled} placeholder="contoso.onmicrosoft.com" hint="Either this or the directory ID is enough." />
+        <TextField
+          label="Directory (tenant) ID"
+          value={v.directoryId}
+          onChange={set("directoryId")}
+          error={errors.directoryId}
+          disabled={disabled}
+          placeholder="72f988bf-86f1-41af-91ab-2d7cd011db47"
+          hint="Entra admin center → Overview → Tenant ID."
+        />
+        <TextField
+          label="Primary domain"
+          value={v.primaryDomain}
+          onChange={set("primaryDomain")}
+          error={errors.primaryDomain}
+          disabled={disabled}
+          placeholder="contoso.onmicrosoft.com"
+          hint="Either this or the directory ID is enough."
+        />
       </div>
-      <SelectField label="Cloud" value={v.cloud} onChange={set("cloud")} options={CLOUDS.filter((c) => c.value !== "sandbox" || sandboxEnabled || initial?.cloud === "sandbox")} error={errors.cloud} disabled={disabled} hint="The cloud picks every Microsoft endpoint for this tenant." />
+      <SelectField
+        label="Cloud"
+        value={v.cloud}
+        onChange={set("cloud")}
+        options={CLOUDS.filter((c) => c.value !== "sandbox" || sandboxEnabled || initial?.cloud === "sandbox")}
+        error={errors.cloud}
+        disabled={disabled}
+        hint="The cloud picks every Microsoft endpoint for this tenant."
+      />
       <TextAreaField label="Notes" value={v.notes} onChange={set("notes")} error={errors.notes} disabled={disabled} />
-      {errors._ && <p className="text-sm text-red-600" role="alert">{errors._}</p>}
+      {errors._ && (
+        <p className="text-sm text-red-600" role="alert">
+          {errors._}
+        </p>
+      )}
       {!disabled && (
         <Button type="submit" isBusy={busy}>
           {submitLabel}
@@ -63,5 +118,11 @@ export function TenantForm({ initial, submitLabel, onSubmit, disabled, sandboxEn
 
 /** Empty strings mean "not set". */
 export function toTenantBody(v: TTenantFormValues) {
-  return { displayName: v.displayName, directoryId: v.directoryId || null, primaryDomain: v.primaryDomain || null, cloud: v.cloud, notes: v.notes };
+  return {
+    displayName: v.displayName,
+    directoryId: v.directoryId || null,
+    primaryDomain: v.primaryDomain || null,
+    cloud: v.cloud,
+    notes: v.notes,
+  };
 }

@@ -10,7 +10,14 @@ import { useMailboxes } from "@/lib/client/hooks/mailboxes";
 
 export function TenantMailboxes({ tenantId, canConnect }: { tenantId: string; canConnect: boolean }) {
   const q = useMailboxes(tenantId, { refetchInterval: 15_000 });
-  const add = canConnect ? <Link href={`/tenants/${tenantId}/mailboxes/new`} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">Add mailbox</Link> : null;
+  const add = canConnect ? (
+    <Link
+      href={`/tenants/${tenantId}/mailboxes/new`}
+      className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
+    >
+      Add mailbox
+    </Link>
+  ) : null;
   return (
     <Card title="Mailboxes" actions={add}>
       <DataTable
@@ -24,9 +31,20 @@ export function TenantMailboxes({ tenantId, canConnect }: { tenantId: string; ca
           { key: "state", header: "State", cell: (m) => <StatusBadge state={m.state} />, sortValue: (m) => m.state },
           { key: "as", header: "Authorized as", cell: (m) => m.grant?.upn ?? "—" },
           { key: "proto", header: "In / out", cell: (m) => `${m.inbound} / ${m.outbound}` },
-          { key: "refresh", header: "Token refreshed", cell: (m) => ago(m.grant?.lastRefreshAt), sortValue: (m) => m.grant?.lastRefreshAt ?? "" },
+          {
+            key: "refresh",
+            header: "Token refreshed",
+            cell: (m) => ago(m.grant?.lastRefreshAt),
+            sortValue: (m) => m.grant?.lastRefreshAt ?? "",
+          },
         ]}
-        empty={<EmptyState title="No mailboxes yet" body="Add the helpdesk or shared mailbox this customer wants connected, then press Connect." action={add} />}
+        empty={
+          <EmptyState
+            title="No mailboxes yet"
+            body="Add the helpdesk or shared mailbox this customer wants connected, then press Connect."
+            action={add}
+          />
+        }
       />
     </Card>
   );

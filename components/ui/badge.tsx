@@ -11,7 +11,11 @@ const TONES: Record<TTone, string> = {
 };
 
 export function Badge({ tone = "slate", children }: { tone?: TTone; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>
+      {children}
+    </span>
+  );
 }
 
 const STATE: Record<string, { tone: TTone; label: string }> = {

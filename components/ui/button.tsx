@@ -8,7 +8,13 @@ const STYLES: Record<TVariant, string> = {
   ghost: "text-slate-600 hover:bg-slate-100",
 };
 
-export function Button({ variant = "primary", isBusy, className = "", children, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: TVariant; isBusy?: boolean }) {
+export function Button({
+  variant = "primary",
+  isBusy,
+  className = "",
+  children,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: TVariant; isBusy?: boolean }) {
   return (
     <button
       {...rest}

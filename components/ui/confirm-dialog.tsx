@@ -3,7 +3,25 @@
 import { useState, type ReactNode } from "react";
 import { Button } from "./button";
 
-export function ConfirmDialog({ open, title, body, confirmText, confirmLabel = "Delete", isBusy, onConfirm, onClose }: { open: boolean; title: string; body: ReactNode; confirmText: string; confirmLabel?: string; isBusy?: boolean; onConfirm: () => void; onClose: () => void }) {
+export function ConfirmDialog({
+  open,
+  title,
+  body,
+  confirmText,
+  confirmLabel = "Delete",
+  isBusy,
+  onConfirm,
+  onClose,
+}: {
+  open: boolean;
+  title: string;
+  body: ReactNode;
+  confirmText: string;
+  confirmLabel?: string;
+  isBusy?: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
   const [typed, setTyped] = useState("");
   if (!open) return null;
   return (
@@ -13,10 +31,21 @@ export function ConfirmDialog({ open, title, body, confirmText, confirmLabel = "
         <div className="mt-2 text-sm text-slate-600">{body}</div>
         <label className="mt-4 block text-sm text-slate-700">
           Type <strong>{confirmText}</strong> to confirm
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" autoFocus />
+          <input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+            autoFocus
+          />
         </label>
         <div className="mt-5 flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => { setTyped(""); onClose(); }}>
+          <Button
+            variant="secondary"
+            onClick={() => {
+              setTyped("");
+              onClose();
+            }}
+          >
             Cancel
           </Button>
           <Button variant="danger" disabled={typed !== confirmText} isBusy={isBusy} onClick={onConfirm}>

@@ -19,7 +19,14 @@ export function ProgressBar({ value, label }: { value: number; label: string }) 
         <span>{label}</span>
         <span>{pct}%</span>
       </div>
-      <div className="h-2 rounded-full bg-slate-200" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label={label}>
+      <div
+        className="h-2 rounded-full bg-slate-200"
+        role="progressbar"
+        aria-valuenow={pct}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-label={label}
+      >
         <div className="h-2 rounded-full bg-indigo-600 transition-all" style={{ width: `${pct}%` }} />
       </div>
     </div>

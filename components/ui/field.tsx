@@ -5,7 +5,12 @@ const CONTROL = "block w-full rounded-md border px-3 py-2 text-sm shadow-sm focu
 const ok = "border-slate-300 focus:border-indigo-500 focus:ring-indigo-200";
 const bad = "border-red-400 focus:border-red-500 focus:ring-red-200";
 
-type TFieldProps = { label: string; error?: string; hint?: ReactNode; children: (p: { id: string; "aria-invalid": boolean; "aria-describedby"?: string; className: string }) => ReactNode };
+type TFieldProps = {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  children: (p: { id: string; "aria-invalid": boolean; "aria-describedby"?: string; className: string }) => ReactNode;
+};
 
 export function Field({ label, error, hint, children }: TFieldProps) {
   const id = useId();
@@ -29,15 +34,44 @@ export function Field({ label, error, hint, children }: TFieldProps) {
   );
 }
 
-export function TextField({ label, error, hint, ...rest }: { label: string; error?: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
-  return <Field label={label} error={error} hint={hint}>{(p) => <input {...rest} {...p} />}</Field>;
+export function TextField({
+  label,
+  error,
+  hint,
+  ...rest
+}: { label: string; error?: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(p) => <input {...rest} {...p} />}
+    </Field>
+  );
 }
 
-export function TextAreaField({ label, error, hint, ...rest }: { label: string; error?: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  return <Field label={label} error={error} hint={hint}>{(p) => <textarea rows={3} {...rest} {...p} />}</Field>;
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  ...rest
+}: { label: string; error?: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(p) => <textarea rows={3} {...rest} {...p} />}
+    </Field>
+  );
 }
 
-export function SelectField({ label, error, hint, options, ...rest }: { label: string; error?: string; hint?: ReactNode; options: { value: string; label: string }[] } & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  options,
+  ...rest
+}: {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  options: { value: string; label: string }[];
+} & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <Field label={label} error={error} hint={hint}>
       {(p) => (

@@ -11,7 +11,9 @@ const { alpha, beta } = f.workspaceA.tenants;
 
 async function makeKey(email: string, body: Record<string, unknown>) {
   const staff = await apiAs(email);
-  const r = await staff.post("/api/api-keys", { data: { name: `k-${randomUUID().slice(0, 6)}`, scopes: ["read", "send"], hasAllTenants: true, ...body } });
+  const r = await staff.post("/api/api-keys", {
+    data: { name: `k-${randomUUID().slice(0, 6)}`, scopes: ["read", "send"], hasAllTenants: true, ...body },
+  });
   return { status: r.status(), json: await r.json() };
 }
 const withKey = (key: string) => request.newContext({ baseURL: f.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
@@ -32,7 +34,8 @@ test("[CROSS-TENANT] a key limited to Alpha sees Alpha only; other tenants and w
   }
   expect((await api.get(`/api/v1/mailboxes?tenantId=${beta}`)).status()).toBe(404);
   expect((await api.get(`/api/v1/mailboxes?tenantId=${f.workspaceB.tenants.gamma}`)).status()).toBe(404);
-  for (const path of [`/api/v1/messages/${randomUUID()}`, `/api/v1/messages/${randomUUID()}/raw`, `/api/v1/outbound/${randomUUID()}`]) expect((await api.get(path)).status()).toBe(404);
+  for (const path of [`/api/v1/messages/${randomUUID()}`, `/api/v1/messages/${randomUUID()}/raw`, `/api/v1/outbound/${randomUUID()}`])
+    expect((await api.get(path)).status()).toBe(404);
   const status = await (await api.get("/api/v1/status")).json();
   expect(JSON.stringify(status)).not.toContain("Beta LLC");
   // The other workspace's key sees none of this workspace.
@@ -76,21 +79,41 @@ test("[CROSS-TENANT] a mailbox's outbox and its actions stay inside the tenant l
   const tech = await apiAs(f.users.tech);
   const beta = f.objects.beta.mailbox;
   expect((await tech.get(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${beta}/outbound`)).status()).toBe(404);
-  expect((await tech.post(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${beta}/outbound`, { data: { to: ["a@example.com"], text: "x" } })).status()).toBe(404);
-  expect((await tech.patch(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${beta}/outbound/${randomUUID()}`, { data: { action: "retry" } })).status()).toBe(404);
+  expect(
+    (
+      await tech.post(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${beta}/outbound`, {
+        data: { to: ["a@example.com"], text: "x" },
+      })
+    ).status(),
+  ).toBe(404);
+  expect(
+    (
+      await tech.patch(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${beta}/outbound/${randomUUID()}`, {
+        data: { action: "retry" },
+      })
+    ).status(),
+  ).toBe(404);
   // A mailbox of another tenant under an allowed tenant's path is not found either.
   expect((await tech.get(`/api/tenants/${alpha}/mailboxes/${beta}/outbound`)).status()).toBe(404);
   expect((await tech.post(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes/${beta}/sync`)).status()).toBe(404);
   expect((await tech.post(`/api/tenants/${alpha}/mailboxes/${beta}/sync`)).status()).toBe(404);
   const support = await apiAs(f.users.support);
   expect((await support.post(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/sync`)).status()).toBe(403);
-  expect((await support.post(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/outbound`, { data: { to: ["a@example.com"], text: "x" } })).status()).toBe(403);
+  expect(
+    (
+      await support.post(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/outbound`, {
+        data: { to: ["a@example.com"], text: "x" },
+      })
+    ).status(),
+  ).toBe(403);
   expect((await support.get(`/api/tenants/${alpha}/mailboxes/${f.objects.alpha.mailbox}/outbound`)).status()).toBe(200);
 });
 
 test("[CROSS-TENANT] webhooks: only owners and admins, only their workspace", async () => {
   const owner = await apiAs(f.users.owner);
-  const created = await owner.post("/api/webhooks", { data: { url: "https://hooks.example.com/acme", events: ["mailbox.state_changed"], hasAllTenants: true } });
+  const created = await owner.post("/api/webhooks", {
+    data: { url: "https://hooks.example.com/acme", events: ["mailbox.state_changed"], hasAllTenants: true },
+  });
   expect(created.status()).toBe(201);
   const { webhook, secret } = await created.json();
   const { webhooks } = await (await owner.get("/api/webhooks")).json();
@@ -104,11 +127,23 @@ test("[CROSS-TENANT] webhooks: only owners and admins, only their workspace", as
   expect(JSON.stringify(await (await other.get("/api/webhooks")).json())).not.toContain("hooks.example.com/acme");
   const tech = await apiAs(f.users.tech);
   expect((await tech.get("/api/webhooks")).status()).toBe(403);
-  expect((await tech.post("/api/webhooks", { data: { url: "https://x.example.com", events: ["message.received"], hasAllTenants: false, tenantIds: [alpha] } })).status()).toBe(403);
-  const bad = await owner.post("/api/webhooks", { data: { url: "https://169.254.169.254/latest/meta-data", events: ["message.received"], hasAllTenants: true } });
+  expect(
+    (
+      await tech.post("/api/webhooks", {
+        data: { url: "https://x.example.com", events: ["message.received"], hasAllTenants: false, tenantIds: [alpha] },
+      })
+    ).status(),
+  ).toBe(403);
+  const bad = await owner.post("/api/webhooks", {
+    data: { url: "https://169.254.169.254/latest/meta-data", events: ["message.received"], hasAllTenants: true },
+  });
   expect(bad.status()).toBe(201); // the e2e stack allows private targets for its loopback receiver
-  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: [], hasAllTenants: true } })).status()).toBe(400);
-  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: ["mail.deleted"], hasAllTenants: true } })).status()).toBe(400);
+  expect((await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: [], hasAllTenants: true } })).status()).toBe(
+    400,
+  );
+  expect(
+    (await owner.post("/api/webhooks", { data: { url: "https://x.example.com", events: ["mail.deleted"], hasAllTenants: true } })).status(),
+  ).toBe(400);
   await owner.delete(`/api/webhooks/${(await bad.json()).webhook.id}`);
   expect((await owner.delete(`/api/webhooks/${webhook.id}`)).status()).toBe(204);
 });

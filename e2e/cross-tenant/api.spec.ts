@@ -51,10 +51,18 @@ test.describe("[CROSS-TENANT] tenants API", () => {
     expect((await tech.patch(`/api/tenants/${alpha}`, { data: { notes: "x" } })).status()).toBe(403);
     const support = await apiAs(f.users.support);
     expect((await support.get(`/api/tenants/${beta}`)).status()).toBe(200);
-    expect((await support.post("/api/tenants", { data: { displayName: "X", primaryDomain: "x.example.com", cloud: "global" } })).status()).toBe(403);
+    expect(
+      (await support.post("/api/tenants", { data: { displayName: "X", primaryDomain: "x.example.com", cloud: "global" } })).status(),
+    ).toBe(403);
     expect((await support.patch(`/api/tenants/${alpha}`, { data: { notes: "x" } })).status()).toBe(403);
     expect((await support.delete(`/api/tenants/${alpha}`)).status()).toBe(403);
-    expect((await support.post("/api/staff", { data: { email: "n@x.test", name: "N", role: "admin", password: "long-enough-password", hasAllTenants: true, tenantIds: [] } })).status()).toBe(403);
+    expect(
+      (
+        await support.post("/api/staff", {
+          data: { email: "n@x.test", name: "N", role: "admin", password: "long-enough-password", hasAllTenants: true, tenantIds: [] },
+        })
+      ).status(),
+    ).toBe(403);
   });
 
   test("staff and audit stay inside the workspace and the tenant limit", async () => {
@@ -94,7 +102,9 @@ test.describe("[API] bad input gets a clear 4xx", () => {
 
   test("oversized, non-JSON and malformed bodies", async () => {
     const api = await apiAs(f.users.admin);
-    const big = await api.post("/api/tenants", { data: { displayName: "x".repeat(70_000), primaryDomain: "x.example.com", cloud: "global" } });
+    const big = await api.post("/api/tenants", {
+      data: { displayName: "x".repeat(70_000), primaryDomain: "x.example.com", cloud: "global" },
+    });
     expect(big.status()).toBe(413);
     const text = await api.post("/api/tenants", { data: Buffer.from("hello"), headers: { "content-type": "text/plain" } });
     expect(text.status()).toBe(400);
@@ -112,7 +122,10 @@ test.describe("[API] bad input gets a clear 4xx", () => {
 
   test("a cross-origin mutation is refused", async () => {
     const api = await apiAs(f.users.admin);
-    const r = await api.post("/api/tenants", { data: { displayName: "Evil", primaryDomain: "evil.example.com", cloud: "global" }, headers: { origin: "https://evil.example.com" } });
+    const r = await api.post("/api/tenants", {
+      data: { displayName: "Evil", primaryDomain: "evil.example.com", cloud: "global" },
+      headers: { origin: "https://evil.example.com" },
+    });
     expect(r.status()).toBe(403);
   });
 });
@@ -122,7 +135,12 @@ test.describe("[CROSS-TENANT] event log and support bundles", () => {
     const tech = await apiAs(f.users.tech);
     const missingBody = await (await tech.get(`/api/support-bundle?tenantId=${missing}`)).json();
     for (const id of [beta, gamma]) {
-      for (const path of [`/api/events?tenantId=${id}`, `/api/events/trend?tenantId=${id}`, `/api/support-bundle?tenantId=${id}`, `/api/mailboxes/trend?tenantId=${id}`]) {
+      for (const path of [
+        `/api/events?tenantId=${id}`,
+        `/api/events/trend?tenantId=${id}`,
+        `/api/support-bundle?tenantId=${id}`,
+        `/api/mailboxes/trend?tenantId=${id}`,
+      ]) {
         const r = await tech.get(path);
         expect(r.status(), path).toBe(404);
         expect(await r.json()).toEqual(missingBody);
@@ -150,7 +168,13 @@ test.describe("[CROSS-TENANT] event log and support bundles", () => {
 
   test("bad input gets a clear 400, never a 500", async () => {
     const owner = await apiAs(f.users.owner);
-    for (const path of ["/api/events?level=loud", "/api/events?limit=100000", "/api/support-bundle?days=365", "/api/support-bundle?tenantId=not-a-uuid", "/api/events?cursor=x"]) {
+    for (const path of [
+      "/api/events?level=loud",
+      "/api/events?limit=100000",
+      "/api/support-bundle?days=365",
+      "/api/support-bundle?tenantId=not-a-uuid",
+      "/api/events?cursor=x",
+    ]) {
       const r = await owner.get(path);
       expect(r.status(), path).toBe(400);
       expect((await r.json()).error.message).toBeTruthy();
@@ -186,14 +210,26 @@ test.describe("[CROSS-TENANT] customer status links", () => {
 
 // Issue 9, finding 1: a tenant-limited admin or owner never widens a scope, its own or anyone's.
 test.describe("[CROSS-TENANT] a tenant-limited admin or owner never widens a scope", () => {
-  const newStaff = (extra: Record<string, unknown>) => ({ email: `n-${randomUUID().slice(0, 8)}@acme.test`, name: "N", role: "technician", password: "long-enough-password", ...extra });
+  const newStaff = (extra: Record<string, unknown>) => ({
+    email: `n-${randomUUID().slice(0, 8)}@acme.test`,
+    name: "N",
+    role: "technician",
+    password: "long-enough-password",
+    ...extra,
+  });
 
   for (const who of ["limitedAdmin", "limitedOwner"] as const) {
     test(`${who}: its own membership can't be widened, and new staff stay within Alpha`, async () => {
       const api = await apiAs(f.users[who]);
       const me = (await (await api.get("/api/staff")).json()).staff.find((s: { email: string }) => s.email === f.users[who]);
       expect(me).toBeTruthy();
-      for (const data of [{ hasAllTenants: true }, { hasAllTenants: false, tenantIds: [alpha, beta] }, { tenantIds: [beta] }, { role: "support" }, { isDisabled: false }]) {
+      for (const data of [
+        { hasAllTenants: true },
+        { hasAllTenants: false, tenantIds: [alpha, beta] },
+        { tenantIds: [beta] },
+        { role: "support" },
+        { isDisabled: false },
+      ]) {
         expect((await api.patch(`/api/staff/${me.membershipId}`, { data })).status(), JSON.stringify(data)).toBe(403);
       }
       expect(await (await api.get("/api/me")).json()).toMatchObject({ hasAllTenants: false, tenantIds: [alpha] });
@@ -203,9 +239,19 @@ test.describe("[CROSS-TENANT] a tenant-limited admin or owner never widens a sco
       // A missing hasAllTenants is a 400, never "every tenant".
       expect((await api.post("/api/staff", { data: newStaff({}) })).status()).toBe(400);
       expect((await api.post("/api/api-keys", { data: { name: "wide", scopes: ["read"], hasAllTenants: true } })).status()).toBe(403);
-      expect((await api.post("/api/webhooks", { data: { url: "https://hooks.example.com/wide", events: ["message.received"], hasAllTenants: true } })).status()).toBe(403);
+      expect(
+        (
+          await api.post("/api/webhooks", {
+            data: { url: "https://hooks.example.com/wide", events: ["message.received"], hasAllTenants: true },
+          })
+        ).status(),
+      ).toBe(403);
       // A new tenant would be outside its own tenants: only all-tenant owners and admins add tenants.
-      expect((await api.post("/api/tenants", { data: { displayName: "Sneaky", primaryDomain: "sneaky.example.com", cloud: "global" } })).status()).toBe(403);
+      expect(
+        (
+          await api.post("/api/tenants", { data: { displayName: "Sneaky", primaryDomain: "sneaky.example.com", cloud: "global" } })
+        ).status(),
+      ).toBe(403);
     });
   }
 
@@ -224,7 +270,9 @@ test.describe("[CROSS-TENANT] a tenant-limited admin or owner never widens a sco
       expect((await api.patch(`/api/staff/${row.membershipId}`, { data: { role: "support" } })).status()).toBe(403);
       expect((await api.delete(`/api/staff/${row.membershipId}`)).status()).toBe(403);
     }
-    expect((await api.post("/api/staff", { data: newStaff({ role: "owner", hasAllTenants: false, tenantIds: [alpha] }) })).status()).toBe(403);
+    expect((await api.post("/api/staff", { data: newStaff({ role: "owner", hasAllTenants: false, tenantIds: [alpha] }) })).status()).toBe(
+      403,
+    );
     const after = (await (await owner.get("/api/staff")).json()).staff as { email: string; isDisabled: boolean; role: string }[];
     expect(after.find((s) => s.email === f.users.owner)).toMatchObject({ isDisabled: false, role: "owner" });
     expect(after.find((s) => s.email === f.users.admin)).toMatchObject({ isDisabled: false, role: "admin" });
@@ -233,11 +281,17 @@ test.describe("[CROSS-TENANT] a tenant-limited admin or owner never widens a sco
   test("workspace settings: limited admins and owners get 403 on every write and don't see alert recipients", async () => {
     for (const who of [f.users.limitedAdmin, f.users.limitedOwner]) {
       const api = await apiAs(who);
-      expect((await api.put("/api/settings/alerts", { data: { recipients: ["attacker@evil.example"], kinds: ["mailbox", "secret"] } })).status()).toBe(403);
+      expect(
+        (await api.put("/api/settings/alerts", { data: { recipients: ["attacker@evil.example"], kinds: ["mailbox", "secret"] } })).status(),
+      ).toBe(403);
       expect((await api.put("/api/settings/retention", { data: { messageRetentionDays: 7 } })).status()).toBe(403);
       expect((await api.put("/api/settings/notifier", { data: { mailboxId: null } })).status()).toBe(403);
       expect((await api.post("/api/settings/notifier/test", { data: { to: "attacker@evil.example" } })).status()).toBe(403);
-      expect((await (await api.get("/api/settings/alerts")).json()).alerts).toMatchObject({ recipients: [], defaultRecipients: [], recipientsHidden: true });
+      expect((await (await api.get("/api/settings/alerts")).json()).alerts).toMatchObject({
+        recipients: [],
+        defaultRecipients: [],
+        recipientsHidden: true,
+      });
     }
     const owner = await apiAs(f.users.owner);
     expect((await (await owner.get("/api/settings/alerts")).json()).alerts.recipients).not.toContain("attacker@evil.example");

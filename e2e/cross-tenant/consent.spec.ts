@@ -32,7 +32,9 @@ test.describe("[CROSS-TENANT] consent", () => {
     expect((await owner.post(`/api/tenants/${gamma}/mailboxes/${o.gamma.mailbox}/consent-links`, { data: {} })).status()).toBe(404);
     expect((await owner.post(`/api/tenants/${alpha}/mailboxes/${o.gamma.mailbox}/connect`)).status()).toBe(404);
     // Another workspace's app can't be slipped into this tenant's org-consent link.
-    expect((await owner.post(`/api/tenants/${alpha}/admin-consent-links`, { data: { appRegistrationId: o.gamma.app } })).status()).toBe(400);
+    expect((await owner.post(`/api/tenants/${alpha}/admin-consent-links`, { data: { appRegistrationId: o.gamma.app } })).status()).toBe(
+      400,
+    );
     const support = await apiAs(f.users.support);
     expect((await support.post(`/api/tenants/${alpha}/mailboxes/${o.alpha.mailbox}/consent-links`, { data: {} })).status()).toBe(403);
   });

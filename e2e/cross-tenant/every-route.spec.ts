@@ -28,13 +28,50 @@ const missingFor = (param: string) => (MISSING[param] ??= randomUUID());
 
 // ---- Who calls, what is theirs and what is foreign to them --------------------------------------
 
-type TParam = "tenantId" | "mailboxId" | "appId" | "webhookId" | "deliveryId" | "keyId" | "membershipId" | "linkId" | "outboundId" | "messageId";
+type TParam =
+  "tenantId" | "mailboxId" | "appId" | "webhookId" | "deliveryId" | "keyId" | "membershipId" | "linkId" | "outboundId" | "messageId";
 type TIdSet = { name: string; ws: "A" | "B" } & Partial<Record<TParam, string>>;
 
-const BETA: TIdSet = { name: "beta", ws: "A", tenantId: beta, mailboxId: f.objects.beta.mailbox, appId: f.objects.beta.app, keyId: s.beta.apiKey, membershipId: s.beta.staff, linkId: s.beta.statusLink, outboundId: s.beta.outbound, deliveryId: s.beta.delivery, webhookId: s.beta.webhook };
-const GAMMA: TIdSet = { name: "gamma", ws: "B", tenantId: gamma, mailboxId: f.objects.gamma.mailbox, appId: f.objects.gamma.app, keyId: s.gamma.apiKey, membershipId: s.gamma.staff, linkId: s.gamma.statusLink, outboundId: s.gamma.outbound, deliveryId: s.gamma.delivery, webhookId: s.gamma.webhook };
+const BETA: TIdSet = {
+  name: "beta",
+  ws: "A",
+  tenantId: beta,
+  mailboxId: f.objects.beta.mailbox,
+  appId: f.objects.beta.app,
+  keyId: s.beta.apiKey,
+  membershipId: s.beta.staff,
+  linkId: s.beta.statusLink,
+  outboundId: s.beta.outbound,
+  deliveryId: s.beta.delivery,
+  webhookId: s.beta.webhook,
+};
+const GAMMA: TIdSet = {
+  name: "gamma",
+  ws: "B",
+  tenantId: gamma,
+  mailboxId: f.objects.gamma.mailbox,
+  appId: f.objects.gamma.app,
+  keyId: s.gamma.apiKey,
+  membershipId: s.gamma.staff,
+  linkId: s.gamma.statusLink,
+  outboundId: s.gamma.outbound,
+  deliveryId: s.gamma.delivery,
+  webhookId: s.gamma.webhook,
+};
 // Workspace A's objects as seen from workspace B (all foreign to its owner).
-const ACME: TIdSet = { name: "acme", ws: "A", tenantId: alpha, mailboxId: f.objects.alpha.mailbox, appId: s.mspApp, webhookId: s.allWebhook, keyId: s.ownerKey, membershipId: s.memberships[f.users.owner], linkId: s.beta.statusLink, outboundId: s.beta.outbound, deliveryId: s.beta.delivery };
+const ACME: TIdSet = {
+  name: "acme",
+  ws: "A",
+  tenantId: alpha,
+  mailboxId: f.objects.alpha.mailbox,
+  appId: s.mspApp,
+  webhookId: s.allWebhook,
+  keyId: s.ownerKey,
+  membershipId: s.memberships[f.users.owner],
+  linkId: s.beta.statusLink,
+  outboundId: s.beta.outbound,
+  deliveryId: s.beta.delivery,
+};
 const ALPHA_OWN: Partial<Record<TParam, string>> = { tenantId: alpha, mailboxId: f.objects.alpha.mailbox, appId: f.objects.alpha.app };
 const GAMMA_OWN: Partial<Record<TParam, string>> = { tenantId: gamma, mailboxId: f.objects.gamma.mailbox, appId: f.objects.gamma.app };
 
@@ -54,17 +91,22 @@ const LIMITED: TCallerName[] = ["limitedAdmin", "limitedOwner"];
 type TForeign = (set: TIdSet) => { query?: Record<string, string>; body?: Record<string, unknown> } | null;
 type TCase = { path?: true; foreign?: TForeign; none?: string };
 const body = (key: string) => samples[key]?.body ?? {};
-const withBody = (key: string, over: (set: TIdSet) => Record<string, unknown> | null): TForeign => (set) => {
-  const o = over(set);
-  return o ? { body: { ...body(key), ...o } } : null;
-};
-const q = (over: (set: TIdSet) => Record<string, string | undefined>): TForeign => (set) => {
-  const o = Object.fromEntries(Object.entries(over(set)).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  return Object.keys(o).length ? { query: o } : null;
-};
+const withBody =
+  (key: string, over: (set: TIdSet) => Record<string, unknown> | null): TForeign =>
+  (set) => {
+    const o = over(set);
+    return o ? { body: { ...body(key), ...o } } : null;
+  };
+const q =
+  (over: (set: TIdSet) => Record<string, string | undefined>): TForeign =>
+  (set) => {
+    const o = Object.fromEntries(Object.entries(over(set)).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    return Object.keys(o).length ? { query: o } : null;
+  };
 // Tenant limits in create bodies: the other workspace's tenant answers like a missing one; this
 // workspace's Beta is a wider scope (asserted separately: 403).
-const otherWsTenants = (key: string) => withBody(key, (set) => (set.ws === "B" || set.name === "acme" ? { hasAllTenants: false, tenantIds: [set.tenantId!] } : null));
+const otherWsTenants = (key: string) =>
+  withBody(key, (set) => (set.ws === "B" || set.name === "acme" ? { hasAllTenants: false, tenantIds: [set.tenantId!] } : null));
 
 const PATH: TCase = { path: true };
 const CASES: Record<string, TCase> = {
@@ -81,7 +123,9 @@ const CASES: Record<string, TCase> = {
   "GET /api/audit": { foreign: q((set) => ({ tenantId: set.tenantId })) },
   "GET /api/auth/[...nextauth]": { none: "next-auth's own endpoints (sign-in, session, csrf): no object ids" },
   "POST /api/auth/[...nextauth]": { none: "next-auth's own endpoints (sign-in, session, csrf): no object ids" },
-  "POST /api/consent/[token]/start": { none: "public; the token is a capability, not an id (tampered tokens: e2e/cross-tenant/consent.spec.ts)" },
+  "POST /api/consent/[token]/start": {
+    none: "public; the token is a capability, not an id (tampered tokens: e2e/cross-tenant/consent.spec.ts)",
+  },
   "GET /api/events": { foreign: q((set) => ({ tenantId: set.tenantId, mailboxId: set.mailboxId })) },
   "GET /api/events/trend": { foreign: q((set) => ({ tenantId: set.tenantId, mailboxId: set.mailboxId })) },
   "POST /api/graph/notifications": { none: "public, Graph's webhook: matched by clientState, no ids" },
@@ -112,10 +156,19 @@ const CASES: Record<string, TCase> = {
   "GET /api/tenants/[tenantId]": PATH,
   "PATCH /api/tenants/[tenantId]": PATH,
   "DELETE /api/tenants/[tenantId]": PATH,
-  "POST /api/tenants/[tenantId]/admin-consent": { path: true, foreign: withBody("POST /api/tenants/[tenantId]/admin-consent", (set) => ({ appRegistrationId: set.appId })) },
-  "POST /api/tenants/[tenantId]/admin-consent-links": { path: true, foreign: withBody("POST /api/tenants/[tenantId]/admin-consent-links", (set) => ({ appRegistrationId: set.appId })) },
+  "POST /api/tenants/[tenantId]/admin-consent": {
+    path: true,
+    foreign: withBody("POST /api/tenants/[tenantId]/admin-consent", (set) => ({ appRegistrationId: set.appId })),
+  },
+  "POST /api/tenants/[tenantId]/admin-consent-links": {
+    path: true,
+    foreign: withBody("POST /api/tenants/[tenantId]/admin-consent-links", (set) => ({ appRegistrationId: set.appId })),
+  },
   "GET /api/tenants/[tenantId]/mailboxes": PATH,
-  "POST /api/tenants/[tenantId]/mailboxes": { path: true, foreign: withBody("POST /api/tenants/[tenantId]/mailboxes", (set) => ({ appRegistrationId: set.appId })) },
+  "POST /api/tenants/[tenantId]/mailboxes": {
+    path: true,
+    foreign: withBody("POST /api/tenants/[tenantId]/mailboxes", (set) => ({ appRegistrationId: set.appId })),
+  },
   "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]": PATH,
   "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]": PATH,
   "DELETE /api/tenants/[tenantId]/mailboxes/[mailboxId]": PATH,
@@ -137,7 +190,10 @@ const CASES: Record<string, TCase> = {
   "GET /api/v1/mailboxes/[mailboxId]": PATH,
   "GET /api/v1/mailboxes/[mailboxId]/messages": PATH,
   "POST /api/v1/mailboxes/[mailboxId]/send": PATH,
-  "GET /api/v1/messages/[messageId]": { path: true, none: "no seeded message: only a missing id is tried (foreign mailboxes' mail: /api/v1/mailboxes/[mailboxId]/messages)" },
+  "GET /api/v1/messages/[messageId]": {
+    path: true,
+    none: "no seeded message: only a missing id is tried (foreign mailboxes' mail: /api/v1/mailboxes/[mailboxId]/messages)",
+  },
   "GET /api/v1/messages/[messageId]/raw": { path: true, none: "no seeded message: only a missing id is tried" },
   "GET /api/v1/openapi.json": { none: "public document" },
   "GET /api/v1/outbound/[outboundId]": PATH,
@@ -184,7 +240,16 @@ const SERVER_ACTION_CASES: Record<string, string> = {};
 
 // Names that must never show to a caller limited to Alpha (Beta's, the other workspace's, and
 // objects wider than Alpha).
-const OUT_OF_ALPHA = ["Beta LLC", "beta.example.com", "Gamma GmbH", "gamma.example.com", "hooks.example.com/beta-only", "beta-tech@acme.test", "Beta-only key", "Other MSP"];
+const OUT_OF_ALPHA = [
+  "Beta LLC",
+  "beta.example.com",
+  "Gamma GmbH",
+  "gamma.example.com",
+  "hooks.example.com/beta-only",
+  "beta-tech@acme.test",
+  "Beta-only key",
+  "Other MSP",
+];
 const OUT_OF_B = ["Alpha Corp", "Beta LLC", "alpha.example.com", "beta.example.com", "Acme shared MSP app"];
 
 // ---- Helpers ------------------------------------------------------------------------------------
@@ -198,7 +263,8 @@ let keyAlpha = "";
 let keyOther = "";
 const bearers = new Map<string, APIRequestContext>();
 async function bearer(key: string) {
-  if (!bearers.has(key)) bearers.set(key, await request.newContext({ baseURL: f.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${key}` } }));
+  if (!bearers.has(key))
+    bearers.set(key, await request.newContext({ baseURL: f.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${key}` } }));
   return bearers.get(key)!;
 }
 
@@ -214,9 +280,11 @@ async function sql(text: string, params: unknown[] = []) {
 
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>) {
   let i = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
 }
 
 type TAnswer = { status: number; body: string };
@@ -231,21 +299,29 @@ const routeKeys = routes.flatMap((r) => r.methods.map((m) => caseKey(m, r.path))
 
 // Resets the staff that the scope tests try to widen, whatever the server did.
 async function restoreLimits() {
-  await sql(`UPDATE "Membership" m SET "role" = v.role::"Role", "hasAllTenants" = false, "tenantIds" = ARRAY[$1]::text[] FROM (VALUES ($2, 'admin'), ($3, 'owner'), ($4, 'technician')) AS v(id, role) WHERE m."id" = v.id`, [
-    alpha,
-    s.memberships[f.users.limitedAdmin],
-    s.memberships[f.users.limitedOwner],
-    s.memberships[f.users.tech],
+  await sql(
+    `UPDATE "Membership" m SET "role" = v.role::"Role", "hasAllTenants" = false, "tenantIds" = ARRAY[$1]::text[] FROM (VALUES ($2, 'admin'), ($3, 'owner'), ($4, 'technician')) AS v(id, role) WHERE m."id" = v.id`,
+    [alpha, s.memberships[f.users.limitedAdmin], s.memberships[f.users.limitedOwner], s.memberships[f.users.tech]],
+  );
+  await sql(`UPDATE "StaffUser" SET "isDisabled" = false WHERE "email" = ANY($1)`, [
+    [f.users.limitedAdmin, f.users.limitedOwner, f.users.tech],
   ]);
-  await sql(`UPDATE "StaffUser" SET "isDisabled" = false WHERE "email" = ANY($1)`, [[f.users.limitedAdmin, f.users.limitedOwner, f.users.tech]]);
 }
 
 test.beforeAll(async () => {
   const owner = await as("owner");
-  const made = await owner.post("/api/api-keys", { data: { name: "every-route alpha", scopes: ["read", "send"], hasAllTenants: false, tenantIds: [alpha] } });
+  const made = await owner.post("/api/api-keys", {
+    data: { name: "every-route alpha", scopes: ["read", "send"], hasAllTenants: false, tenantIds: [alpha] },
+  });
   keyAlpha = (await made.json()).key;
   const other = await as("otherOwner");
-  keyOther = (await (await other.post("/api/api-keys", { data: { name: "every-route other", scopes: ["read", "send"], hasAllTenants: true, tenantIds: [] } })).json()).key;
+  keyOther = (
+    await (
+      await other.post("/api/api-keys", {
+        data: { name: "every-route other", scopes: ["read", "send"], hasAllTenants: true, tenantIds: [] },
+      })
+    ).json()
+  ).key;
 });
 
 test.afterAll(async () => {
@@ -259,23 +335,48 @@ test("[CROSS-TENANT] every route, page and server action has a case (a new one w
   expect(routes.length).toBeGreaterThan(40);
   const withoutCase = routeKeys.filter((k) => !CASES[k]);
   expect(withoutCase, "new route without a case: add it to CASES in e2e/cross-tenant/every-route.spec.ts").toEqual([]);
-  expect(routeKeys.filter((k) => !samples[k]), "new route without a sample request in e2e/support/route-samples.ts").toEqual([]);
-  expect(Object.keys(CASES).filter((k) => !routeKeys.includes(k)), "stale cases (route or method gone)").toEqual([]);
+  expect(
+    routeKeys.filter((k) => !samples[k]),
+    "new route without a sample request in e2e/support/route-samples.ts",
+  ).toEqual([]);
+  expect(
+    Object.keys(CASES).filter((k) => !routeKeys.includes(k)),
+    "stale cases (route or method gone)",
+  ).toEqual([]);
   for (const [k, c] of Object.entries(CASES)) {
     const r = routes.find((x) => k.endsWith(` ${x.path}`))!;
     expect(c.path || c.foreign || c.none, `${k} needs ids to attack or a reason`).toBeTruthy();
     if (r && r.params.length && !c.path && !c.none) throw new Error(`${k} has path ids but no path case`);
   }
   const pages = listPages().map((p) => p.path);
-  expect(pages.filter((p) => !PAGE_CASES[p]), "new page without a case").toEqual([]);
-  expect(Object.keys(PAGE_CASES).filter((p) => !pages.includes(p)), "stale page cases").toEqual([]);
-  expect(listServerActionFiles().filter((file) => !SERVER_ACTION_CASES[file]), "new server action without a case").toEqual([]);
+  expect(
+    pages.filter((p) => !PAGE_CASES[p]),
+    "new page without a case",
+  ).toEqual([]);
+  expect(
+    Object.keys(PAGE_CASES).filter((p) => !pages.includes(p)),
+    "stale page cases",
+  ).toEqual([]);
+  expect(
+    listServerActionFiles().filter((file) => !SERVER_ACTION_CASES[file]),
+    "new server action without a case",
+  ).toEqual([]);
 });
 
 test("[CROSS-TENANT] every route: a foreign id answers exactly like a missing one", async () => {
   test.setTimeout(120_000);
   // strict: an id in the path, so the answer must be a refusal (4xx), not only the same as for a missing id.
-  type TTask = { who: string; api: () => Promise<APIRequestContext>; method: string; key: string; foreignUrl: string; missingUrl: string; foreignBody?: unknown; missingBody?: unknown; strict?: true };
+  type TTask = {
+    who: string;
+    api: () => Promise<APIRequestContext>;
+    method: string;
+    key: string;
+    foreignUrl: string;
+    missingUrl: string;
+    foreignBody?: unknown;
+    missingBody?: unknown;
+    strict?: true;
+  };
   const tasks: TTask[] = [];
   for (const r of routes) {
     for (const method of r.methods) {
@@ -283,12 +384,23 @@ test("[CROSS-TENANT] every route: a foreign id answers exactly like a missing on
       const c = CASES[key];
       const sample = samples[key];
       if (!c || !sample || sample.public) continue;
-      const callers: { who: string; api: () => Promise<APIRequestContext>; own: Partial<Record<TParam, string>>; foreign: TIdSet[]; mixes?: true }[] = sample.bearer
+      const callers: {
+        who: string;
+        api: () => Promise<APIRequestContext>;
+        own: Partial<Record<TParam, string>>;
+        foreign: TIdSet[];
+        mixes?: true;
+      }[] = sample.bearer
         ? [
             { who: "key(alpha)", api: () => bearer(keyAlpha), own: ALPHA_OWN, foreign: [BETA, GAMMA], mixes: true },
             { who: "key(other)", api: () => bearer(keyOther), own: GAMMA_OWN, foreign: [ACME, BETA] },
           ]
-        : (Object.keys(CALLERS) as TCallerName[]).map((who) => ({ who, api: () => as(who), ...CALLERS[who], ...(LIMITED.includes(who) ? { mixes: true as const } : {}) }));
+        : (Object.keys(CALLERS) as TCallerName[]).map((who) => ({
+            who,
+            api: () => as(who),
+            ...CALLERS[who],
+            ...(LIMITED.includes(who) ? { mixes: true as const } : {}),
+          }));
       for (const caller of callers) {
         const baseQuery = sample.query;
         if (c.path && r.params.length) {
@@ -297,20 +409,38 @@ test("[CROSS-TENANT] every route: a foreign id answers exactly like a missing on
           for (const set of caller.foreign) {
             // All ids foreign (a coherent foreign object), then one foreign id under the caller's own.
             const allForeign = params.every((p) => set[p]);
-            if (allForeign) combos.push([Object.fromEntries(params.map((p) => [p, set[p]!])), Object.fromEntries(params.map((p) => [p, missingFor(p)]))]);
+            if (allForeign)
+              combos.push([Object.fromEntries(params.map((p) => [p, set[p]!])), Object.fromEntries(params.map((p) => [p, missingFor(p)]))]);
             // Mixed ids (one of Beta's under Alpha's) for the tenant-limited callers the rules are about.
             if (params.length > 1 && caller.mixes && set.name === "beta") {
               for (const p of params) {
                 const others = params.filter((x) => x !== p);
                 if (!set[p] || !others.every((x) => caller.own[x])) continue;
                 const base = Object.fromEntries(others.map((x) => [x, caller.own[x]!]));
-                combos.push([{ ...base, [p]: set[p]! }, { ...base, [p]: missingFor(p) }]);
+                combos.push([
+                  { ...base, [p]: set[p]! },
+                  { ...base, [p]: missingFor(p) },
+                ]);
               }
             }
           }
-          if (!combos.length) combos.push([Object.fromEntries(params.map((p) => [p, randomUUID()])), Object.fromEntries(params.map((p) => [p, missingFor(p)]))]);
+          if (!combos.length)
+            combos.push([
+              Object.fromEntries(params.map((p) => [p, randomUUID()])),
+              Object.fromEntries(params.map((p) => [p, missingFor(p)])),
+            ]);
           for (const [fv, mv] of combos) {
-            tasks.push({ who: caller.who, api: caller.api, method, key, foreignUrl: fill(r.path, fv) + qs(baseQuery), missingUrl: fill(r.path, mv) + qs(baseQuery), foreignBody: sample.body, missingBody: sample.body, strict: true });
+            tasks.push({
+              who: caller.who,
+              api: caller.api,
+              method,
+              key,
+              foreignUrl: fill(r.path, fv) + qs(baseQuery),
+              missingUrl: fill(r.path, mv) + qs(baseQuery),
+              foreignBody: sample.body,
+              missingBody: sample.body,
+              strict: true,
+            });
           }
         }
         if (c.foreign && !r.params.length) {
@@ -318,8 +448,11 @@ test("[CROSS-TENANT] every route: a foreign id answers exactly like a missing on
             const fo = c.foreign(set);
             if (!fo) continue;
             // The same shape with every id of the set replaced by a fresh random one.
-            const ids = Object.entries(set).filter(([k]) => k !== "name" && k !== "ws").map(([, v]) => v as string);
-            const swap = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null), (_k, x) => (typeof x === "string" && ids.includes(x) ? missingFor(x) : x));
+            const ids = Object.entries(set)
+              .filter(([k]) => k !== "name" && k !== "ws")
+              .map(([, v]) => v as string);
+            const swap = (v: unknown): unknown =>
+              JSON.parse(JSON.stringify(v ?? null), (_k, x) => (typeof x === "string" && ids.includes(x) ? missingFor(x) : x));
             const mo = swap(fo) as typeof fo;
             tasks.push({
               who: caller.who,
@@ -340,9 +473,20 @@ test("[CROSS-TENANT] every route: a foreign id answers exactly like a missing on
           for (const set of caller.foreign) {
             const fo = c.foreign(set);
             if (!fo) continue;
-            const ids = Object.entries(set).filter(([k]) => k !== "name" && k !== "ws").map(([, v]) => v as string);
+            const ids = Object.entries(set)
+              .filter(([k]) => k !== "name" && k !== "ws")
+              .map(([, v]) => v as string);
             const mo = JSON.parse(JSON.stringify(fo), (_k, x) => (typeof x === "string" && ids.includes(x) ? missingFor(x) : x));
-            tasks.push({ who: caller.who, api: caller.api, method, key, foreignUrl: url + qs({ ...baseQuery, ...fo.query }), missingUrl: url + qs({ ...baseQuery, ...mo.query }), foreignBody: fo.body, missingBody: mo.body });
+            tasks.push({
+              who: caller.who,
+              api: caller.api,
+              method,
+              key,
+              foreignUrl: url + qs({ ...baseQuery, ...fo.query }),
+              missingUrl: url + qs({ ...baseQuery, ...mo.query }),
+              foreignBody: fo.body,
+              missingBody: mo.body,
+            });
           }
         }
       }
@@ -362,7 +506,9 @@ test("[CROSS-TENANT] every route: a foreign id answers exactly like a missing on
       const fo = await send(api, t.method, t.foreignUrl, t.foreignBody);
       const norm = (a: TAnswer) => a.body.replace(/request [0-9a-f-]{36}/g, "request <id>");
       if (fo.status !== m.status || norm(fo) !== norm(m) || fo.status >= 500 || (t.strict && fo.status < 400)) {
-        problems.push(`${t.who} ${t.method} ${t.foreignUrl} → ${fo.status} ${fo.body.slice(0, 160)} | missing: ${m.status} ${m.body.slice(0, 120)}`);
+        problems.push(
+          `${t.who} ${t.method} ${t.foreignUrl} → ${fo.status} ${fo.body.slice(0, 160)} | missing: ${m.status} ${m.body.slice(0, 120)}`,
+        );
       }
     });
   // Deletions last, so a wrongly allowed one can't hide the other findings.
@@ -375,14 +521,31 @@ test("[CROSS-TENANT] a scope never widens: wider bodies are 403, hasAllTenants i
   const problems: string[] = [];
   const check = async (who: TCallerName | "owner", method: string, url: string, data: unknown, want: number[]) => {
     const r = await send(await as(who), method, url, data);
-    if (!want.includes(r.status)) problems.push(`${who} ${method} ${url} ${JSON.stringify(data).slice(0, 120)} → ${r.status} ${r.body.slice(0, 160)} (want ${want.join("/")})`);
+    if (!want.includes(r.status))
+      problems.push(
+        `${who} ${method} ${url} ${JSON.stringify(data).slice(0, 120)} → ${r.status} ${r.body.slice(0, 160)} (want ${want.join("/")})`,
+      );
     return r;
   };
   const fresh = () => `scope-${randomUUID().slice(0, 8)}@acme.test`;
-  const staff = (over: Record<string, unknown>) => ({ email: fresh(), name: "Scope test", role: "technician", password: "long-enough-password", ...over });
+  const staff = (over: Record<string, unknown>) => ({
+    email: fresh(),
+    name: "Scope test",
+    role: "technician",
+    password: "long-enough-password",
+    ...over,
+  });
   const key = (over: Record<string, unknown>) => ({ name: `scope ${randomUUID().slice(0, 6)}`, scopes: ["read"], ...over });
-  const hook = (over: Record<string, unknown>) => ({ url: `https://hooks.example.com/scope-${randomUUID().slice(0, 6)}`, events: ["message.received"], ...over });
-  const wider = [{ hasAllTenants: true, tenantIds: [] }, { hasAllTenants: false, tenantIds: [alpha, beta] }, { hasAllTenants: false, tenantIds: [beta] }];
+  const hook = (over: Record<string, unknown>) => ({
+    url: `https://hooks.example.com/scope-${randomUUID().slice(0, 6)}`,
+    events: ["message.received"],
+    ...over,
+  });
+  const wider = [
+    { hasAllTenants: true, tenantIds: [] },
+    { hasAllTenants: false, tenantIds: [alpha, beta] },
+    { hasAllTenants: false, tenantIds: [beta] },
+  ];
   try {
     for (const who of LIMITED) {
       for (const w of wider) {
@@ -394,7 +557,13 @@ test("[CROSS-TENANT] a scope never widens: wider bodies are 403, hasAllTenants i
         await restoreLimits();
       }
       // A multi-tenant app serves every tenant; a Beta app is outside the caller.
-      await check(who, "POST", "/api/apps", { ...body("POST /api/apps"), tenantId: null, kind: "multi_tenant", clientId: randomUUID() }, [403]);
+      await check(
+        who,
+        "POST",
+        "/api/apps",
+        { ...body("POST /api/apps"), tenantId: null, kind: "multi_tenant", clientId: randomUUID() },
+        [403],
+      );
       await check(who, "POST", "/api/apps", { ...body("POST /api/apps"), tenantId: beta, clientId: randomUUID() }, [403, 404]);
       // Create bodies must say which tenants (no silent all-tenants default).
       await check(who, "POST", "/api/staff", staff({ tenantIds: [alpha] }), [400]);
@@ -426,12 +595,20 @@ test("[CROSS-TENANT] nobody changes their own role, tenants or status", async ()
     for (const who of [...LIMITED, "tech", "owner"] as const) {
       const me = s.memberships[f.users[who]];
       // (For the all-tenant owner, hasAllTenants: true is no change at all.)
-      const changes = [...(who === "owner" ? [] : [{ hasAllTenants: true }]), { hasAllTenants: false, tenantIds: [alpha, beta] }, { tenantIds: [beta] }, { role: who === "owner" ? "admin" : "owner" }, { isDisabled: true }];
+      const changes = [
+        ...(who === "owner" ? [] : [{ hasAllTenants: true }]),
+        { hasAllTenants: false, tenantIds: [alpha, beta] },
+        { tenantIds: [beta] },
+        { role: who === "owner" ? "admin" : "owner" },
+        { isDisabled: true },
+      ];
       for (const change of changes) {
         const r = await send(await as(who), "PATCH", `/api/staff/${me}`, change);
         if (r.status !== 403) problems.push(`${who} PATCH own membership ${JSON.stringify(change)} → ${r.status} ${r.body.slice(0, 160)}`);
         await restoreLimits();
-        await sql(`UPDATE "Membership" SET "role" = 'owner', "hasAllTenants" = true, "tenantIds" = '{}' WHERE "id" = $1`, [s.memberships[f.users.owner]]);
+        await sql(`UPDATE "Membership" SET "role" = 'owner', "hasAllTenants" = true, "tenantIds" = '{}' WHERE "id" = $1`, [
+          s.memberships[f.users.owner],
+        ]);
       }
     }
   } finally {
@@ -442,7 +619,10 @@ test("[CROSS-TENANT] nobody changes their own role, tenants or status", async ()
 
 test("[CROSS-TENANT] objects wider than the caller: limited staff can't change them (403)", async () => {
   const problems: string[] = [];
-  const before = await sql(`SELECT "alertRecipients", "alertKinds", "messageRetentionDays", "notifierMailboxId" FROM "Workspace" WHERE "id" = $1`, [f.workspaceA.id]);
+  const before = await sql(
+    `SELECT "alertRecipients", "alertKinds", "messageRetentionDays", "notifierMailboxId" FROM "Workspace" WHERE "id" = $1`,
+    [f.workspaceA.id],
+  );
   const writes: [string, string, unknown][] = [
     ["PATCH", `/api/apps/${s.mspApp}`, { displayName: "Hijacked shared app" }],
     ["PATCH", `/api/apps/${s.mspApp}`, { tokenEndpointOverride: "https://login.microsoftonline.com/common/oauth2/v2.0/token" }],
@@ -462,7 +642,9 @@ test("[CROSS-TENANT] objects wider than the caller: limited staff can't change t
   ];
   try {
     // Deletions last, so one wrongly allowed doesn't hide the other callers' answers.
-    const ordered = [false, true].flatMap((del) => LIMITED.flatMap((who) => writes.filter((w) => (w[0] === "DELETE") === del).map((w) => [who, ...w] as const)));
+    const ordered = [false, true].flatMap((del) =>
+      LIMITED.flatMap((who) => writes.filter((w) => (w[0] === "DELETE") === del).map((w) => [who, ...w] as const)),
+    );
     for (const [who, method, url, data] of ordered) {
       const r = await send(await as(who), method, url, data);
       if (r.status !== 403) problems.push(`${who} ${method} ${url} → ${r.status} ${r.body.slice(0, 160)}`);
@@ -470,7 +652,10 @@ test("[CROSS-TENANT] objects wider than the caller: limited staff can't change t
   } finally {
     await sql(`UPDATE "StaffUser" SET "isDisabled" = false WHERE "email" = 'wide-admin@acme.test'`);
     const b = before.rows[0];
-    await sql(`UPDATE "Workspace" SET "alertRecipients" = $2, "alertKinds" = $3, "messageRetentionDays" = $4, "notifierMailboxId" = $5 WHERE "id" = $1`, [f.workspaceA.id, b.alertRecipients, b.alertKinds, b.messageRetentionDays, b.notifierMailboxId]);
+    await sql(
+      `UPDATE "Workspace" SET "alertRecipients" = $2, "alertKinds" = $3, "messageRetentionDays" = $4, "notifierMailboxId" = $5 WHERE "id" = $1`,
+      [f.workspaceA.id, b.alertRecipients, b.alertKinds, b.messageRetentionDays, b.notifierMailboxId],
+    );
   }
   // The shared objects are intact.
   const owner = await as("owner");
@@ -498,16 +683,21 @@ test("[CROSS-TENANT] workspace-wide reads are trimmed for limited staff", async 
       const au = await api.get("/api/audit?limit=200");
       const entries = (await au.json()).entries as { tenantId: string | null; action: string }[];
       const bad = entries.filter((e) => e.tenantId !== alpha).map((e) => `${e.action}(${e.tenantId ?? "no tenant"})`);
-      if (bad.length) problems.push(`${who} GET /api/audit shows rows of another or no tenant: ${[...new Set(bad)].slice(0, 8).join(", ")}`);
+      if (bad.length)
+        problems.push(`${who} GET /api/audit shows rows of another or no tenant: ${[...new Set(bad)].slice(0, 8).join(", ")}`);
 
       const al = await api.get("/api/settings/alerts");
       const alText = await al.text();
-      const leaked = [f.users.owner, f.users.admin, "admin@demomsp.onmicrosoft.com", "beta-tech@acme.test"].filter((e) => alText.includes(e));
-      if (al.status() >= 500 || leaked.length) problems.push(`${who} GET /api/settings/alerts → ${al.status()} shows recipients outside its tenants: ${leaked.join(", ")}`);
+      const leaked = [f.users.owner, f.users.admin, "admin@demomsp.onmicrosoft.com", "beta-tech@acme.test"].filter((e) =>
+        alText.includes(e),
+      );
+      if (al.status() >= 500 || leaked.length)
+        problems.push(`${who} GET /api/settings/alerts → ${al.status()} shows recipients outside its tenants: ${leaked.join(", ")}`);
 
       const no = await api.get("/api/settings/notifier");
       const noText = await no.text();
-      if (no.status() >= 500 || noText.includes("helpdesk@beta.example.com") || noText.includes(f.objects.beta.mailbox)) problems.push(`${who} GET /api/settings/notifier → ${no.status()} shows Beta's notifier mailbox`);
+      if (no.status() >= 500 || noText.includes("helpdesk@beta.example.com") || noText.includes(f.objects.beta.mailbox))
+        problems.push(`${who} GET /api/settings/notifier → ${no.status()} shows Beta's notifier mailbox`);
 
       for (const [url, names] of [
         ["/api/webhooks", ["hooks.example.com/beta-only", "hooks.example.com/other-msp"]],
@@ -547,43 +737,65 @@ test("[CROSS-TENANT] every page: foreign ids render not-found, lists never name 
       if (c.kind === "path") {
         const params = p.params as TParam[];
         for (const set of caller.foreign) {
-          if (params.every((x) => set[x])) jobs.push({ who, url: fill(p.path, Object.fromEntries(params.map((x) => [x, set[x]!]))), kind: "notFound", names });
+          if (params.every((x) => set[x]))
+            jobs.push({ who, url: fill(p.path, Object.fromEntries(params.map((x) => [x, set[x]!]))), kind: "notFound", names });
           for (const x of params) {
             const others = params.filter((y) => y !== x);
-            if (params.length > 1 && set[x] && others.every((y) => caller.own[y])) jobs.push({ who, url: fill(p.path, { ...Object.fromEntries(others.map((y) => [y, caller.own[y]!])), [x]: set[x]! }), kind: "notFound", names });
+            if (params.length > 1 && set[x] && others.every((y) => caller.own[y]))
+              jobs.push({
+                who,
+                url: fill(p.path, { ...Object.fromEntries(others.map((y) => [y, caller.own[y]!])), [x]: set[x]! }),
+                kind: "notFound",
+                names,
+              });
           }
         }
       } else if (c.kind === "list" && who === "limitedAdmin") jobs.push({ who, url: p.path, kind: "list", names });
       else if (c.kind === "token" && who === "limitedAdmin") {
-        for (const token of [`x${randomUUID()}`, "a".repeat(300)]) jobs.push({ who, url: fill(p.path, { token }), kind: "refusal", names, refusal: c.refusal });
+        for (const token of [`x${randomUUID()}`, "a".repeat(300)])
+          jobs.push({ who, url: fill(p.path, { token }), kind: "refusal", names, refusal: c.refusal });
       }
     }
   }
   expect(jobs.length).toBeGreaterThan(25);
-  const visible = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, " ").replace(/<[^>]*>/g, " ").replace(/&#x27;|&#39;/g, "'");
-  await pool(jobs.filter((j) => j.kind !== "list"), 6, async (j) => {
-    const r = await (await as(j.who)).get(j.url, { maxRedirects: 0 });
-    const html = await r.text();
-    const text = visible(html);
-    const seen = j.names.filter((n) => html.includes(n));
-    if (seen.length) problems.push(`${j.who} ${j.url} shows ${seen.join(", ")}`);
-    if (j.kind === "notFound" && r.status() !== 404 && !/could not be found/i.test(text)) problems.push(`${j.who} ${j.url} → ${r.status()} is not the not-found page`);
-    if (j.kind === "refusal" && r.status() !== 404 && !text.includes(j.refusal!)) problems.push(`${j.who} ${j.url} → ${r.status()} without the refusal text`);
-  });
+  const visible = (html: string) =>
+    html
+      .replace(/<script[\s\S]*?<\/script>/g, " ")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/&#x27;|&#39;/g, "'");
+  await pool(
+    jobs.filter((j) => j.kind !== "list"),
+    6,
+    async (j) => {
+      const r = await (await as(j.who)).get(j.url, { maxRedirects: 0 });
+      const html = await r.text();
+      const text = visible(html);
+      const seen = j.names.filter((n) => html.includes(n));
+      if (seen.length) problems.push(`${j.who} ${j.url} shows ${seen.join(", ")}`);
+      if (j.kind === "notFound" && r.status() !== 404 && !/could not be found/i.test(text))
+        problems.push(`${j.who} ${j.url} → ${r.status()} is not the not-found page`);
+      if (j.kind === "refusal" && r.status() !== 404 && !text.includes(j.refusal!))
+        problems.push(`${j.who} ${j.url} → ${r.status()} without the refusal text`);
+    },
+  );
   const ctx = await browser.newContext({ baseURL: f.baseUrl, storageState: await (await as("limitedAdmin")).storageState() });
-  await pool(jobs.filter((j) => j.kind === "list"), 3, async (j) => {
-    const page = await ctx.newPage();
-    try {
-      const res = await page.goto(j.url);
-      await page.waitForLoadState("networkidle", { timeout: 8_000 }).catch(() => undefined);
-      const text = await page.locator("body").innerText();
-      const seen = j.names.filter((n) => text.includes(n));
-      if (seen.length) problems.push(`${j.who} page ${j.url} shows ${seen.join(", ")}`);
-      if ((res?.status() ?? 500) >= 500) problems.push(`${j.who} page ${j.url} → ${res?.status()}`);
-    } finally {
-      await page.close();
-    }
-  });
+  await pool(
+    jobs.filter((j) => j.kind === "list"),
+    3,
+    async (j) => {
+      const page = await ctx.newPage();
+      try {
+        const res = await page.goto(j.url);
+        await page.waitForLoadState("networkidle", { timeout: 8_000 }).catch(() => undefined);
+        const text = await page.locator("body").innerText();
+        const seen = j.names.filter((n) => text.includes(n));
+        if (seen.length) problems.push(`${j.who} page ${j.url} shows ${seen.join(", ")}`);
+        if ((res?.status() ?? 500) >= 500) problems.push(`${j.who} page ${j.url} → ${res?.status()}`);
+      } finally {
+        await page.close();
+      }
+    },
+  );
   await ctx.close();
   expect(problems).toEqual([]);
 });

@@ -12,7 +12,18 @@ const secret = () => ({ value: "s3cret-value", expiresAt: new Date(Date.now() + 
 
 test("[SECURITY] an app's authority or token endpoint can't be javascript:, data:, http: or another host", async () => {
   const owner = await apiAs(f.users.owner);
-  const create = (o: Record<string, string>) => owner.post("/api/apps", { data: { tenantId: alpha, displayName: "Hostile", clientId: randomUUID(), kind: "single_tenant", scopeProfile: "imap_smtp", secret: secret(), ...o } });
+  const create = (o: Record<string, string>) =>
+    owner.post("/api/apps", {
+      data: {
+        tenantId: alpha,
+        displayName: "Hostile",
+        clientId: randomUUID(),
+        kind: "single_tenant",
+        scopeProfile: "imap_smtp",
+        secret: secret(),
+        ...o,
+      },
+    });
   for (const [field, value] of [
     ["authorityOverride", "javascript:alert(document.cookie)//"],
     ["authorityOverride", "https://login.microsoftonline.com.evil.test/common"],
@@ -35,7 +46,11 @@ test("[SECURITY] pages run scripts only with the request's nonce, and pin https 
   page.on("console", (m) => m.text().includes("Content Security Policy") && violations.push(m.text()));
   const a = (await page.goto("/login"))!.headers();
   const b = (await page.request.get("/login")).headers();
-  const scriptSrc = (h: Record<string, string>) => h["content-security-policy"].split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src"))!;
+  const scriptSrc = (h: Record<string, string>) =>
+    h["content-security-policy"]
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith("script-src"))!;
   expect(scriptSrc(a)).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'$/);
   expect(scriptSrc(a)).not.toContain("unsafe-inline");
   expect(scriptSrc(a)).not.toBe(scriptSrc(b)); // a fresh nonce per request

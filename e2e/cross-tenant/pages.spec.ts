@@ -49,12 +49,23 @@ test("[CROSS-TENANT] the event log names no other tenant, and a foreign tenant f
   await expect(page.getByText("Beta LLC")).toHaveCount(0);
 });
 
-test("[CROSS-TENANT] a folder shared with another tenant's configuration is flagged only to who can see both", async ({ page, browser }) => {
+test("[CROSS-TENANT] a folder shared with another tenant's configuration is flagged only to who can see both", async ({
+  page,
+  browser,
+}) => {
   const { apiAs } = await import("../support/api-session");
   const owner = await apiAs(f.users.owner);
   // A "test" setup of Alpha's helpdesk, filed under Beta, that deletes what it processes.
   const r = await owner.post(`/api/tenants/${f.workspaceA.tenants.beta}/mailboxes`, {
-    data: { address: "helpdesk@alpha.example.com", kind: "user", appRegistrationId: f.objects.beta.app, inbound: "imap", outbound: "smtp", afterProcessing: "delete", confirmDelete: true },
+    data: {
+      address: "helpdesk@alpha.example.com",
+      kind: "user",
+      appRegistrationId: f.objects.beta.app,
+      inbound: "imap",
+      outbound: "smtp",
+      afterProcessing: "delete",
+      confirmDelete: true,
+    },
   });
   expect(r.status()).toBe(201);
   const { mailbox } = await r.json();
@@ -89,7 +100,14 @@ test("[SECURITY] pages carry a Content-Security-Policy and refuse framing", asyn
 test("[CROSS-TENANT] a limited admin's pages hide what it can't change, with the reason", async ({ page }) => {
   const owner = await apiAs(f.users.owner);
   const made = await owner.post("/api/apps", {
-    data: { tenantId: null, displayName: "Acme MSP app (pages e2e)", clientId: crypto.randomUUID(), kind: "multi_tenant", scopeProfile: "imap_smtp", secret: { value: `msp-${crypto.randomUUID()}`, expiresAt: new Date(Date.now() + 200 * 86_400_000).toISOString() } },
+    data: {
+      tenantId: null,
+      displayName: "Acme MSP app (pages e2e)",
+      clientId: crypto.randomUUID(),
+      kind: "multi_tenant",
+      scopeProfile: "imap_smtp",
+      secret: { value: `msp-${crypto.randomUUID()}`, expiresAt: new Date(Date.now() + 200 * 86_400_000).toISOString() },
+    },
   });
   expect(made.status()).toBe(201);
   const msp = (await made.json()).app.id as string;

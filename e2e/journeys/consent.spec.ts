@@ -30,7 +30,13 @@ test("[CONSENT] connect a user mailbox: the wrong user is refused, the right use
   await page.getByRole("link", { name: "Back to the mailbox" }).click();
   await page.getByRole("button", { name: "Connect" }).click();
   await microsoftSignIn(page, "helpdesk@contoso.onmicrosoft.com");
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  if (
+    await page
+      .getByRole("button", { name: "Accept" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Accept" }).click();
   await expect(page.getByTestId("connected-banner")).toContainText("helpdesk@contoso.onmicrosoft.com");
   await expect(page.getByTestId("token-panel")).toContainText("IMAP.AccessAsUser.All");
   // The connection test ran after Connect: IMAP signs in; Contoso has SMTP AUTH off (5.7.139).
@@ -54,7 +60,10 @@ test("[CONSENT] connect a user mailbox: the wrong user is refused, the right use
   expect(html).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./); // no token ever reaches the browser
 });
 
-test("[CONSENT] a customer admin grants organization consent from a link; the mailbox then connects without a consent prompt", async ({ page, browser }) => {
+test("[CONSENT] a customer admin grants organization consent from a link; the mailbox then connects without a consent prompt", async ({
+  page,
+  browser,
+}) => {
   const s = f.sandboxObjects.fabrikam;
   const owner = await apiAs(f.users.owner);
   const res = await owner.post(`/api/tenants/${s.tenant}/admin-consent-links`, { data: { appRegistrationId: s.app } });

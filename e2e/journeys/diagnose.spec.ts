@@ -14,7 +14,10 @@ test.skip(!f.sandbox, "the sandbox isn't part of this checkout");
 
 const ADDRESS = "it@contoso.onmicrosoft.com";
 
-test("[DIAGNOSE] support finds the failing mailbox, reads why, follows the event log and exports a support bundle", async ({ page, browser }) => {
+test("[DIAGNOSE] support finds the failing mailbox, reads why, follows the event log and exports a support bundle", async ({
+  page,
+  browser,
+}) => {
   const con = f.sandboxObjects.contoso;
   // A technician connects a mailbox in Contoso, whose tenant has SMTP AUTH disabled.
   await signIn(page, f.users.owner);
@@ -72,7 +75,12 @@ test("[DIAGNOSE] support finds the failing mailbox, reads why, follows the event
   expect(bundle.format).toBe("consentry-support-bundle/1");
   expect(bundle.generatedBy).toBe(f.users.support);
   const mb = bundle.tenants[0].mailboxes[0];
-  expect(mb).toMatchObject({ address: ADDRESS, state: "degraded", diagnosis: { code: "smtp_auth_disabled" }, grant: { authorizedAs: { upn: ADDRESS }, matchesExpectedUser: true } });
+  expect(mb).toMatchObject({
+    address: ADDRESS,
+    state: "degraded",
+    diagnosis: { code: "smtp_auth_disabled" },
+    grant: { authorizedAs: { upn: ADDRESS }, matchesExpectedUser: true },
+  });
   expect(bundle.diagnoses.map((d: { code: string }) => d.code)).toContain("smtp_auth_disabled");
   expect(text).not.toContain(SEED.contoso.secret);
   expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);

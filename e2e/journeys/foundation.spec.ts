@@ -9,7 +9,10 @@ test("[FOUNDATION] sign in, create a tenant, see it, edit, delete, sign out", as
   await signIn(page, f.users.admin);
   await page.getByRole("link", { name: "Tenants", exact: true }).first().click();
   await expect(page).toHaveURL(/\/tenants$/);
-  await page.getByRole("link", { name: /Add tenant/ }).first().click();
+  await page
+    .getByRole("link", { name: /Add tenant/ })
+    .first()
+    .click();
 
   // Bad input is answered next to the field, not with an error page.
   await page.getByLabel("Display name").fill("Delta Industries");

@@ -5,7 +5,15 @@ import { fixture } from "../support/fixture";
 
 const f = fixture();
 
-for (const hostile of ["/%5Cevil.example", "//evil.example", "/%5C/evil.example", "https://evil.example/", "%2F%2Fevil.example", "/%09/evil.example", "javascript:alert(1)"]) {
+for (const hostile of [
+  "/%5Cevil.example",
+  "//evil.example",
+  "/%5C/evil.example",
+  "https://evil.example/",
+  "%2F%2Fevil.example",
+  "/%09/evil.example",
+  "javascript:alert(1)",
+]) {
   test(`[login] callbackUrl=${hostile} stays on our origin`, async ({ page }) => {
     const leaving: string[] = [];
     page.on("request", (r) => {
@@ -36,7 +44,10 @@ test("[login] a safe callbackUrl is honoured; a repeated one is a login page, no
 test("[login] next-auth's redirect callback keeps only our origin", async ({ request }) => {
   for (const hostile of ["/\\evil.example", "https://evil.example/x", "//evil.example", "/%5Cevil.example"]) {
     const csrf = (await (await request.get("/api/auth/csrf")).json()).csrfToken as string;
-    const r = await request.post("/api/auth/callback/credentials", { form: { csrfToken: csrf, email: f.users.admin, password: f.password, callbackUrl: hostile, json: "true" }, maxRedirects: 0 });
+    const r = await request.post("/api/auth/callback/credentials", {
+      form: { csrfToken: csrf, email: f.users.admin, password: f.password, callbackUrl: hostile, json: "true" },
+      maxRedirects: 0,
+    });
     const to = ((await r.json()) as { url: string }).url;
     expect(new URL(to).origin).toBe(new URL(f.baseUrl).origin);
     expect(new URL(to).pathname).not.toMatch(/^\/[\\/]/);

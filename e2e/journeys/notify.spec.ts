@@ -19,7 +19,13 @@ test("[NOTIFY] email a consent link through the notifier mailbox", async ({ page
   await page.goto(`/tenants/${fab.tenant}/mailboxes/${fab.helpdesk}`);
   await page.getByRole("button", { name: /^(Connect|Re-connect)$/ }).click();
   await microsoftSignIn(page, "helpdesk@fabrikam.onmicrosoft.com");
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  if (
+    await page
+      .getByRole("button", { name: "Accept" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Accept" }).click();
   await expect(page.getByTestId("connected-banner")).toBeVisible();
   // Journey 7: a test email to the mailbox itself is sent over SMTP and read back over IMAP.
   await expect(page.getByLabel("Test email recipient")).toHaveValue("helpdesk@fabrikam.onmicrosoft.com");
@@ -45,7 +51,10 @@ test("[NOTIFY] email a consent link through the notifier mailbox", async ({ page
   await expect(page.getByTestId("email-link-sent")).toContainText("from helpdesk@fabrikam.onmicrosoft.com");
   await expect(page.getByTestId("consent-link")).toBeVisible();
   const inbox = await sandboxAdmin("GET", "/admin/mail/mailboxes/helpdesk@contoso.onmicrosoft.com?limit=5");
-  expect(inbox.messages[0]).toMatchObject({ subject: "Action needed: connect helpdesk@contoso.onmicrosoft.com", from: "helpdesk@fabrikam.onmicrosoft.com" });
+  expect(inbox.messages[0]).toMatchObject({
+    subject: "Action needed: connect helpdesk@contoso.onmicrosoft.com",
+    from: "helpdesk@fabrikam.onmicrosoft.com",
+  });
 
   // Staff alerts go to a chosen recipient; when a mailbox loses its grant, the worker emails them.
   await page.getByRole("link", { name: "Notifications", exact: true }).click();
@@ -58,9 +67,17 @@ test("[NOTIFY] email a consent link through the notifier mailbox", async ({ page
   await expect(page.getByText("Alert settings saved.")).toBeVisible();
   const c = new pg.Client({ connectionString: f.databaseUrl });
   await c.connect();
-  await c.query(`UPDATE "Mailbox" SET "state" = 'needs_reconsent', "stateCode" = 'refresh_token_revoked' WHERE "id" = $1`, [f.objects.alpha.mailbox]);
+  await c.query(`UPDATE "Mailbox" SET "state" = 'needs_reconsent', "stateCode" = 'refresh_token_revoked' WHERE "id" = $1`, [
+    f.objects.alpha.mailbox,
+  ]);
   await c.end();
   await expect
-    .poll(async () => (await sandboxAdmin("GET", "/admin/mail/mailboxes/bob@fabrikam.onmicrosoft.com?limit=10")).messages.map((m: { subject: string }) => m.subject), { timeout: 30_000 })
+    .poll(
+      async () =>
+        (await sandboxAdmin("GET", "/admin/mail/mailboxes/bob@fabrikam.onmicrosoft.com?limit=10")).messages.map(
+          (m: { subject: string }) => m.subject,
+        ),
+      { timeout: 30_000 },
+    )
     .toContain("Consentry: helpdesk@alpha.example.com needs attention");
 });

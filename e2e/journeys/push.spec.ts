@@ -17,10 +17,21 @@ const ADDRESS = "admin@fabrikam.onmicrosoft.com";
 test("[PUSH] new mail in a Graph mailbox arrives by notification, not by the next poll", async ({ page }) => {
   const fab = f.sandboxObjects.fabrikam;
   const owner = await apiAs(f.users.owner);
-  const app = await owner.post("/api/apps", { data: { tenantId: fab.tenant, displayName: "Fabrikam Graph", clientId: SEED.fabrikam.clientId, kind: "single_tenant", scopeProfile: "graph", secret: { value: SEED.fabrikam.secret, expiresAt: new Date(Date.now() + 300 * 86_400_000).toISOString() } } });
+  const app = await owner.post("/api/apps", {
+    data: {
+      tenantId: fab.tenant,
+      displayName: "Fabrikam Graph",
+      clientId: SEED.fabrikam.clientId,
+      kind: "single_tenant",
+      scopeProfile: "graph",
+      secret: { value: SEED.fabrikam.secret, expiresAt: new Date(Date.now() + 300 * 86_400_000).toISOString() },
+    },
+  });
   expect(app.status()).toBe(201);
   const appId = (await app.json()).app.id;
-  const mb = await owner.post(`/api/tenants/${fab.tenant}/mailboxes`, { data: { address: ADDRESS, kind: "user", appRegistrationId: appId, inbound: "graph", outbound: "graph" } });
+  const mb = await owner.post(`/api/tenants/${fab.tenant}/mailboxes`, {
+    data: { address: ADDRESS, kind: "user", appRegistrationId: appId, inbound: "graph", outbound: "graph" },
+  });
   expect(mb.status()).toBe(201);
   const { mailbox } = await mb.json();
 
@@ -28,13 +39,21 @@ test("[PUSH] new mail in a Graph mailbox arrives by notification, not by the nex
   await page.goto(`/tenants/${fab.tenant}/mailboxes/${mailbox.id}`);
   await page.getByRole("button", { name: "Connect" }).click();
   await microsoftSignIn(page, ADDRESS, ADDRESS);
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  if (
+    await page
+      .getByRole("button", { name: "Accept" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Accept" }).click();
   await expect(page.getByTestId("connected-banner")).toBeVisible();
   await expect(page.getByTestId("push-status")).toContainText("Pushed by Graph", { timeout: 45_000 });
   // The first sync has run; now a new message arrives.
   await expect(page.getByTestId("message-total")).not.toHaveText("0 stored", { timeout: 30_000 });
   const subject = `Printer on floor 3 ${Date.now()}`;
-  await sandboxAdmin("POST", `/admin/mail/mailboxes/${ADDRESS}/messages`, { raw: `From: someone@example.com\nTo: ${ADDRESS}\nSubject: ${subject}\n\nIt jams.\n` });
+  await sandboxAdmin("POST", `/admin/mail/mailboxes/${ADDRESS}/messages`, {
+    raw: `From: someone@example.com\nTo: ${ADDRESS}\nSubject: ${subject}\n\nIt jams.\n`,
+  });
   await expect(page.getByTestId("message-list")).toContainText(subject, { timeout: 20_000 });
   await expect(page.getByTestId("push-status")).not.toContainText("last notice never");
 });
@@ -47,7 +66,9 @@ test("[PUSH] new mail in an IMAP mailbox arrives through IMAP IDLE", async ({ pa
   await expect(page.getByTestId("push-status")).toContainText("Pushed by IMAP IDLE", { timeout: 30_000 });
   await expect(page.getByTestId("message-total")).not.toHaveText("0 stored", { timeout: 30_000 });
   const subject = `Password reset request ${Date.now()}`;
-  await sandboxAdmin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: `From: someone@example.com\nTo: ${address}\nSubject: ${subject}\n\nPlease help.\n` });
+  await sandboxAdmin("POST", `/admin/mail/mailboxes/${address}/messages`, {
+    raw: `From: someone@example.com\nTo: ${address}\nSubject: ${subject}\n\nPlease help.\n`,
+  });
   await expect(page.getByTestId("message-list")).toContainText(subject, { timeout: 20_000 });
   // "Sync now" asks a worker to sync at once.
   await page.getByRole("button", { name: "Sync now" }).click();

@@ -97,7 +97,9 @@ test("[REFUSALS] revoke a consent link from the mailbox page: its page then answ
   expect(start.status()).toBe(303);
   expect(start.headers()["location"]).toContain(new URL(url).pathname);
   await customer.close();
-  const audit = await sql(`SELECT count(*)::int AS n FROM "AuditEntry" WHERE "action" = 'consent_link.revoke' AND "targetId" = $1`, [o.alpha.mailbox]);
+  const audit = await sql(`SELECT count(*)::int AS n FROM "AuditEntry" WHERE "action" = 'consent_link.revoke' AND "targetId" = $1`, [
+    o.alpha.mailbox,
+  ]);
   expect(audit.rows[0].n).toBeGreaterThanOrEqual(1);
 });
 

@@ -49,7 +49,9 @@ test("[API] a helpdesk reads pulled mail and sends a reply through the REST API"
   expect(bob).toMatchObject({ state: "connected", tenantName: "Fabrikam (sandbox)", diagnosis: null });
 
   // The worker's first sync: poll with the cursor; pages never overlap.
-  await expect.poll(async () => (await (await api.get(`/api/v1/mailboxes/${bob.id}/messages?limit=5`)).json()).messages.length, { timeout: 30_000 }).toBe(5);
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/mailboxes/${bob.id}/messages?limit=5`)).json()).messages.length, { timeout: 30_000 })
+    .toBe(5);
   const p1 = await (await api.get(`/api/v1/mailboxes/${bob.id}/messages?limit=5`)).json();
   const p2 = await (await api.get(`/api/v1/mailboxes/${bob.id}/messages?limit=5&after=${p1.nextCursor}`)).json();
   expect(p1.hasMore).toBe(true);
@@ -60,14 +62,24 @@ test("[API] a helpdesk reads pulled mail and sends a reply through the REST API"
   expect(await raw.text()).toMatch(/^Subject: /m);
 
   // A reply, queued twice with one Idempotency-Key: queued once, sent once by the worker.
-  const body = { to: [ADMIN], subject: "Re: printer on floor 2", text: "Fixed, please try again.", inReplyTo: p1.messages[0].internetMessageId ?? undefined, attachments: [{ filename: "ticket-42.txt", contentType: "text/plain", contentBase64: Buffer.from("Ticket 42: printer fixed.").toString("base64") }] };
+  const body = {
+    to: [ADMIN],
+    subject: "Re: printer on floor 2",
+    text: "Fixed, please try again.",
+    inReplyTo: p1.messages[0].internetMessageId ?? undefined,
+    attachments: [
+      { filename: "ticket-42.txt", contentType: "text/plain", contentBase64: Buffer.from("Ticket 42: printer fixed.").toString("base64") },
+    ],
+  };
   const first = await api.post(`/api/v1/mailboxes/${bob.id}/send`, { data: body, headers: { "idempotency-key": "ticket-42-reply-1" } });
   expect(first.status()).toBe(202);
   const { message } = await first.json();
   const again = await api.post(`/api/v1/mailboxes/${bob.id}/send`, { data: body, headers: { "idempotency-key": "ticket-42-reply-1" } });
   expect(again.status()).toBe(200);
   expect((await again.json()).message.id).toBe(message.id);
-  await expect.poll(async () => (await (await api.get(`/api/v1/outbound/${message.id}`)).json()).message.status, { timeout: 20_000 }).toBe("sent");
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/outbound/${message.id}`)).json()).message.status, { timeout: 20_000 })
+    .toBe("sent");
   const inbox = await sandboxAdmin("GET", `/admin/mail/mailboxes/${ADMIN}?limit=1`);
   expect(inbox.messages[0]).toMatchObject({ subject: "Re: printer on floor 2", from: BOB, hasAttachments: true });
 
@@ -82,7 +94,12 @@ test("[API] a helpdesk reads pulled mail and sends a reply through the REST API"
   expect((await bad.json()).error.fields.to).toBe("Use a valid email address.");
   await page.getByRole("link", { name: "API keys" }).click();
   page.once("dialog", (d) => void d.accept());
-  await page.getByTestId("api-keys").getByRole("row").filter({ hasText: "Helpdesk production" }).getByRole("button", { name: "Revoke" }).click();
+  await page
+    .getByTestId("api-keys")
+    .getByRole("row")
+    .filter({ hasText: "Helpdesk production" })
+    .getByRole("button", { name: "Revoke" })
+    .click();
   await expect(page.getByTestId("api-keys").getByRole("row").filter({ hasText: "Helpdesk production" })).toContainText("revoked");
   const after = await api.get("/api/v1/status");
   expect(after.status()).toBe(401);

@@ -37,7 +37,9 @@ test("[SECRETS] rotate a secret while the grant keeps refreshing", async ({ page
 
   // The old secret expires at Microsoft; the mailbox refreshes with the new one.
   const state = await sandboxAdmin("GET", "/admin/state");
-  const old = state.apps.find((a: { clientId: string }) => a.clientId === CONTOSO_APP).secrets.find((x: { id: string }) => x.id !== fresh.id);
+  const old = state.apps
+    .find((a: { clientId: string }) => a.clientId === CONTOSO_APP)
+    .secrets.find((x: { id: string }) => x.id !== fresh.id);
   await sandboxAdmin("POST", `/admin/apps/${CONTOSO_APP}/secrets/${old.id}/expire`);
   await page.goto(`/tenants/${s.tenant}/mailboxes/${s.helpdesk}`);
   await page.getByRole("button", { name: "Refresh token now" }).click();

@@ -27,7 +27,13 @@ test("[SHARED] connect a shared mailbox through its delegate; SendAs is tested b
   // The delegate signs in (login_hint names the delegate, not the shared address).
   await page.getByRole("button", { name: "Connect" }).click();
   await microsoftSignIn(page, "it@fabrikam.onmicrosoft.com", "it@fabrikam.onmicrosoft.com");
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  if (
+    await page
+      .getByRole("button", { name: "Accept" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Accept" }).click();
   await expect(page.getByTestId("connected-banner")).toContainText("it@fabrikam.onmicrosoft.com");
   await expect(page.getByTestId("test-step-imap-ok")).toBeVisible();
   await expect(page.getByTestId("test-step-smtp-ok")).toContainText("Sent as support@fabrikam.onmicrosoft.com");

@@ -16,10 +16,18 @@ test("[SSO] a staff member signs in with Microsoft; a stranger is refused", asyn
   await page.goto("/login");
   await page.getByRole("button", { name: "Sign in with Microsoft" }).click();
   await microsoftSignIn(page, "admin@demomsp.onmicrosoft.com");
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  if (
+    await page
+      .getByRole("button", { name: "Accept" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Accept" }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByText("admin@demomsp.onmicrosoft.com")).toBeVisible();
-  const linked = await query<{ entraOid: string | null; entraTid: string | null }>(`SELECT "entraOid", "entraTid" FROM "StaffUser" WHERE "email" = 'admin@demomsp.onmicrosoft.com'`);
+  const linked = await query<{ entraOid: string | null; entraTid: string | null }>(
+    `SELECT "entraOid", "entraTid" FROM "StaffUser" WHERE "email" = 'admin@demomsp.onmicrosoft.com'`,
+  );
   expect(linked[0].entraOid).toMatch(/^[0-9a-f-]{36}$/);
   expect(linked[0].entraTid).toBe(MSP_TENANT);
 
@@ -30,7 +38,13 @@ test("[SSO] a staff member signs in with Microsoft; a stranger is refused", asyn
   await p2.goto("/login");
   await p2.getByRole("button", { name: "Sign in with Microsoft" }).click();
   await microsoftSignIn(p2, "visitor@demomsp.onmicrosoft.com");
-  if (await p2.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await p2.getByRole("button", { name: "Accept" }).click();
+  if (
+    await p2
+      .getByRole("button", { name: "Accept" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await p2.getByRole("button", { name: "Accept" }).click();
   await expect(p2.getByText("Your Microsoft account has no Consentry staff account.")).toBeVisible();
   await p2.goto("/");
   await expect(p2).toHaveURL(/\/login/);
@@ -53,14 +67,28 @@ test("[SSO] a staff account linked to one Microsoft account refuses another with
   // A staff member already linked to their Entra account (oid, tid)...
   const upn = `twin-${randomUUID().slice(0, 8)}@demomsp.onmicrosoft.com`;
   const staffId = randomUUID();
-  await query(`INSERT INTO "StaffUser" ("id", "email", "name", "entraOid", "entraTid") VALUES ($1, $2, 'Linked twin', $3, $4)`, [staffId, upn, randomUUID(), MSP_TENANT]);
-  await query(`INSERT INTO "Membership" ("id", "workspaceId", "staffUserId", "role", "hasAllTenants", "tenantIds") VALUES ($1, $2, $3, 'admin', true, '{}')`, [randomUUID(), f.workspaceA.id, staffId]);
+  await query(`INSERT INTO "StaffUser" ("id", "email", "name", "entraOid", "entraTid") VALUES ($1, $2, 'Linked twin', $3, $4)`, [
+    staffId,
+    upn,
+    randomUUID(),
+    MSP_TENANT,
+  ]);
+  await query(
+    `INSERT INTO "Membership" ("id", "workspaceId", "staffUserId", "role", "hasAllTenants", "tenantIds") VALUES ($1, $2, $3, 'admin', true, '{}')`,
+    [randomUUID(), f.workspaceA.id, staffId],
+  );
   // ...and a different user in the same tenant whose email claim is that address (another object id).
   await sandboxAdmin("POST", "/admin/users", { upn, password: "Passw0rd!" });
   await page.goto("/login");
   await page.getByRole("button", { name: "Sign in with Microsoft" }).click();
   await microsoftSignIn(page, upn);
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  if (
+    await page
+      .getByRole("button", { name: "Accept" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Accept" }).click();
   await expect(page.getByText("This Microsoft account isn't the one linked to your Consentry staff account.")).toBeVisible();
   await page.goto("/");
   await expect(page).toHaveURL(/\/login/);

@@ -13,7 +13,9 @@ test("[STATUS] the customer's admin reads their tenant's mailbox status without 
   // Beta's helpdesk mailbox lost its grant (an admin reset the password).
   const c = new pg.Client({ connectionString: f.databaseUrl });
   await c.connect();
-  await c.query(`UPDATE "Mailbox" SET "state" = 'needs_reconsent', "stateCode" = 'refresh_token_revoked' WHERE "id" = $1`, [f.objects.beta.mailbox]);
+  await c.query(`UPDATE "Mailbox" SET "state" = 'needs_reconsent', "stateCode" = 'refresh_token_revoked' WHERE "id" = $1`, [
+    f.objects.beta.mailbox,
+  ]);
   await c.end();
 
   await signIn(page, f.users.owner);

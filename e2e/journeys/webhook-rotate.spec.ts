@@ -17,13 +17,25 @@ test("[WEBHOOKS] rotate a webhook's secret: shown once, both secrets sign during
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      got.push({ event: String(req.headers["consentry-event"]), signature: String(req.headers["consentry-signature"]), body: Buffer.concat(chunks).toString() });
+      got.push({
+        event: String(req.headers["consentry-event"]),
+        signature: String(req.headers["consentry-signature"]),
+        body: Buffer.concat(chunks).toString(),
+      });
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const owner = await apiAs(f.users.owner);
-  const created = await owner.post("/api/webhooks", { data: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/rotate`, description: "Rotation e2e", events: ["message.received"], hasAllTenants: true, tenantIds: [] } });
+  const created = await owner.post("/api/webhooks", {
+    data: {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/rotate`,
+      description: "Rotation e2e",
+      events: ["message.received"],
+      hasAllTenants: true,
+      tenantIds: [],
+    },
+  });
   expect(created.status()).toBe(201);
   const { webhook, secret: first } = await created.json();
   try {

@@ -21,7 +21,11 @@ test("[WEBHOOKS] signed events for a test, a state change and new mail reach the
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      got.push({ event: String(req.headers["consentry-event"]), signature: String(req.headers["consentry-signature"]), body: Buffer.concat(chunks).toString() });
+      got.push({
+        event: String(req.headers["consentry-event"]),
+        signature: String(req.headers["consentry-signature"]),
+        body: Buffer.concat(chunks).toString(),
+      });
       res.writeHead(204).end();
     });
   });
@@ -55,7 +59,11 @@ test("[WEBHOOKS] signed events for a test, a state change and new mail reach the
     const forMailbox = (type: string) => got.filter((g) => g.event === type && JSON.parse(g.body).data.address === ADDRESS);
     await expect.poll(() => forMailbox("mailbox.state_changed").length, { timeout: 15_000 }).toBeGreaterThan(0);
     const change = JSON.parse(forMailbox("mailbox.state_changed")[0].body);
-    expect(change).toMatchObject({ type: "mailbox.state_changed", tenantId: f.sandboxObjects.fabrikam.tenant, data: { from: "pending_consent", to: "connected" } });
+    expect(change).toMatchObject({
+      type: "mailbox.state_changed",
+      tenantId: f.sandboxObjects.fabrikam.tenant,
+      data: { from: "pending_consent", to: "connected" },
+    });
     const mailboxId = change.data.mailboxId;
     const mail = () => got.filter((g) => g.event === "message.received" && JSON.parse(g.body).data.mailboxId === mailboxId);
     await expect.poll(() => mail().length, { timeout: 30_000 }).toBeGreaterThan(0);

@@ -24,6 +24,12 @@ export async function addAndConnectMailbox(page: Page, tenantId: string, address
   await page.getByRole("button", { name: "Connect" }).click();
   await microsoftSignIn(page, address, address);
   // Microsoft asks for consent only the first time this user meets the app.
-  if (await page.getByRole("button", { name: "Accept" }).isVisible().catch(() => false)) await page.getByRole("button", { name: "Accept" }).click();
+  if (
+    await page
+      .getByRole("button", { name: "Accept" })
+      .isVisible()
+      .catch(() => false)
+  )
+    await page.getByRole("button", { name: "Accept" }).click();
   return url;
 }

@@ -12,12 +12,17 @@ export type TPage = { file: string; path: string; params: string[] };
 const APP = path.resolve("app");
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 /** app/(dashboard)/tenants/[tenantId]/page.tsx → /tenants/[tenantId]: route groups drop out. */
 function urlPath(file: string): string {
-  const segs = path.relative(APP, path.dirname(file)).split(path.sep).filter((s) => s && !/^\(.*\)$/.test(s));
+  const segs = path
+    .relative(APP, path.dirname(file))
+    .split(path.sep)
+    .filter((s) => s && !/^\(.*\)$/.test(s));
   return "/" + segs.join("/");
 }
 
@@ -32,7 +37,11 @@ export function exportedMethods(source: string): TMethod[] {
   }
   for (const block of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of block[1].split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name && (HTTP_METHODS as readonly string[]).includes(name)) found.add(name as TMethod);
     }
   }
@@ -44,7 +53,12 @@ export function listRoutes(): TRoute[] {
     .filter((f) => /[/\\]route\.(ts|tsx|js)$/.test(f))
     .map((file) => {
       const p = urlPath(file);
-      return { file: path.relative(process.cwd(), file), path: p, methods: exportedMethods(readFileSync(file, "utf8")), params: paramsOf(p) };
+      return {
+        file: path.relative(process.cwd(), file),
+        path: p,
+        methods: exportedMethods(readFileSync(file, "utf8")),
+        params: paramsOf(p),
+      };
     })
     .sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -25,12 +25,28 @@ export const ZApiKeyCreate = z
     expiresInDays: z.number().int().min(1).max(730).nullable().default(null),
   })
   .strict()
-  .refine((v) => v.hasAllTenants || v.tenantIds.length > 0, { message: "Pick the tenants this key may use, or allow all tenants.", path: ["tenantIds"] });
+  .refine((v) => v.hasAllTenants || v.tenantIds.length > 0, {
+    message: "Pick the tenants this key may use, or allow all tenants.",
+    path: ["tenantIds"],
+  });
 export type TApiKeyCreate = z.infer<typeof ZApiKeyCreate>;
 
 export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
-const keySelect = { id: true, name: true, prefix: true, scopes: true, hasAllTenants: true, tenantIds: true, createdById: true, createdByEmail: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdAt: true } as const;
+const keySelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  hasAllTenants: true,
+  tenantIds: true,
+  createdById: true,
+  createdByEmail: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  createdAt: true,
+} as const;
 
 export async function createApiKey(ctx: { workspaceId: string; actor: TAuditActor; scope: TCaller; input: TApiKeyCreate }) {
   const { input } = ctx;
@@ -38,7 +54,8 @@ export async function createApiKey(ctx: { workspaceId: string; actor: TAuditActo
   assertReach(ctx.scope, input, "This key");
   if (!input.hasAllTenants) {
     const found = await db().tenant.count({ where: { workspaceId: ctx.workspaceId, id: { in: input.tenantIds } } });
-    if (found !== new Set(input.tenantIds).size) throw badRequest("One of the tenants doesn't exist.", { tenantIds: "Pick tenants of this workspace." });
+    if (found !== new Set(input.tenantIds).size)
+      throw badRequest("One of the tenants doesn't exist.", { tenantIds: "Pick tenants of this workspace." });
   }
   const key = `csk_${randomBytes(24).toString("base64url")}`;
   return db().$transaction(async (tx) => {
@@ -57,7 +74,12 @@ export async function createApiKey(ctx: { workspaceId: string; actor: TAuditActo
       },
       select: keySelect,
     });
-    await writeAudit(tx, ctx.actor, { action: "api_key.create", targetType: "api_key", targetId: row.id, detail: { name: row.name, prefix: row.prefix, scopes: row.scopes, hasAllTenants: row.hasAllTenants, tenantIds: row.tenantIds } });
+    await writeAudit(tx, ctx.actor, {
+      action: "api_key.create",
+      targetType: "api_key",
+      targetId: row.id,
+      detail: { name: row.name, prefix: row.prefix, scopes: row.scopes, hasAllTenants: row.hasAllTenants, tenantIds: row.tenantIds },
+    });
     return { apiKey: row, key };
   });
 }
@@ -68,30 +90,70 @@ const canRevoke = (scope: TCaller, k: { createdById: string | null; hasAllTenant
 
 /** Keys no wider than the caller (a limited caller doesn't see all-tenant keys or other tenants'), each with whether the caller may revoke it. */
 export async function listApiKeys(workspaceId: string, scope: TCaller) {
-  const rows = await db().apiKey.findMany({ where: { workspaceId }, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], select: keySelect });
+  const rows = await db().apiKey.findMany({
+    where: { workspaceId },
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+    select: keySelect,
+  });
   return rows.filter((k) => withinReach(scope, k)).map((k) => ({ ...k, canRevoke: canRevoke(scope, k) }));
 }
 
 export async function revokeApiKey(ctx: { workspaceId: string; id: string; actor: TAuditActor; scope: TCaller }) {
   await db().$transaction(async (tx) => {
-    const k = await tx.apiKey.findFirst({ where: { id: ctx.id, workspaceId: ctx.workspaceId }, select: { name: true, prefix: true, revokedAt: true, createdById: true, hasAllTenants: true, tenantIds: true } });
+    const k = await tx.apiKey.findFirst({
+      where: { id: ctx.id, workspaceId: ctx.workspaceId },
+      select: { name: true, prefix: true, revokedAt: true, createdById: true, hasAllTenants: true, tenantIds: true },
+    });
     if (!k) throw notFound("API key");
     if (k.createdById !== ctx.scope.staffUserId) assertWorkspaceWide(ctx.scope, "This key was made by someone else");
     assertReach(ctx.scope, k, "This key");
     if (k.revokedAt) return;
     await tx.apiKey.update({ where: { id: ctx.id }, data: { revokedAt: new Date() } });
-    await writeAudit(tx, ctx.actor, { action: "api_key.revoke", targetType: "api_key", targetId: ctx.id, detail: { name: k.name, prefix: k.prefix } });
+    await writeAudit(tx, ctx.actor, {
+      action: "api_key.revoke",
+      targetType: "api_key",
+      targetId: ctx.id,
+      detail: { name: k.name, prefix: k.prefix },
+    });
   });
 }
 
-export type TApiScope = { workspaceId: string; keyId: string; prefix: string; scopes: TApiKeyScope[]; hasAllTenants: boolean; tenantIds: string[] };
+export type TApiScope = {
+  workspaceId: string;
+  keyId: string;
+  prefix: string;
+  scopes: TApiKeyScope[];
+  hasAllTenants: boolean;
+  tenantIds: string[];
+};
 
 /** The key's scope, or null for a missing, unknown, revoked or expired key (one answer for all). */
 export async function authenticateApiKey(key: string | null): Promise<TApiScope | null> {
   if (!key || !/^csk_[A-Za-z0-9_-]{32}$/.test(key)) return null;
-  const k = await db().apiKey.findUnique({ where: { keyHash: hashApiKey(key) }, select: { id: true, workspaceId: true, prefix: true, scopes: true, hasAllTenants: true, tenantIds: true, revokedAt: true, expiresAt: true, lastUsedAt: true } });
+  const k = await db().apiKey.findUnique({
+    where: { keyHash: hashApiKey(key) },
+    select: {
+      id: true,
+      workspaceId: true,
+      prefix: true,
+      scopes: true,
+      hasAllTenants: true,
+      tenantIds: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+    },
+  });
   if (!k || k.revokedAt || (k.expiresAt && k.expiresAt.getTime() <= Date.now())) return null;
   // lastUsedAt at minute granularity: one write a minute per key, not one per request.
-  if (!k.lastUsedAt || Date.now() - k.lastUsedAt.getTime() > 60_000) await db().apiKey.update({ where: { id: k.id }, data: { lastUsedAt: new Date() } });
-  return { workspaceId: k.workspaceId, keyId: k.id, prefix: k.prefix, scopes: k.scopes.filter((s): s is TApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s)), hasAllTenants: k.hasAllTenants, tenantIds: k.tenantIds };
+  if (!k.lastUsedAt || Date.now() - k.lastUsedAt.getTime() > 60_000)
+    await db().apiKey.update({ where: { id: k.id }, data: { lastUsedAt: new Date() } });
+  return {
+    workspaceId: k.workspaceId,
+    keyId: k.id,
+    prefix: k.prefix,
+    scopes: k.scopes.filter((s): s is TApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s)),
+    hasAllTenants: k.hasAllTenants,
+    tenantIds: k.tenantIds,
+  };
 }

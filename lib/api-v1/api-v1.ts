@@ -15,14 +15,47 @@ const tf = (api: TApiScope) => tenantWhere(api);
 const diagnosis = (code: string | null) => {
   const d = describe(code);
   if (!code || !d) return null;
-  return d.isKnown ? { code, title: d.title, retryable: d.retryable, fixSteps: d.fixSteps } : { code, title: code, retryable: true, fixSteps: [] };
+  return d.isKnown
+    ? { code, title: d.title, retryable: d.retryable, fixSteps: d.fixSteps }
+    : { code, title: code, retryable: true, fixSteps: [] };
 };
 
-const mailboxSelect = { id: true, tenantId: true, address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true, state: true, stateCode: true, lastSyncAt: true, createdAt: true, tenant: { select: { displayName: true } } } as const;
-type TRow = { id: string; tenantId: string; address: string; kind: string; delegateUpn: string | null; inbound: string; outbound: string; folder: string; state: string; stateCode: string | null; lastSyncAt: Date | null; createdAt: Date; tenant: { displayName: string } };
+const mailboxSelect = {
+  id: true,
+  tenantId: true,
+  address: true,
+  kind: true,
+  delegateUpn: true,
+  inbound: true,
+  outbound: true,
+  folder: true,
+  state: true,
+  stateCode: true,
+  lastSyncAt: true,
+  createdAt: true,
+  tenant: { select: { displayName: true } },
+} as const;
+type TRow = {
+  id: string;
+  tenantId: string;
+  address: string;
+  kind: string;
+  delegateUpn: string | null;
+  inbound: string;
+  outbound: string;
+  folder: string;
+  state: string;
+  stateCode: string | null;
+  lastSyncAt: Date | null;
+  createdAt: Date;
+  tenant: { displayName: string };
+};
 const mailboxOut = ({ tenant, stateCode, ...m }: TRow) => ({ ...m, tenantName: tenant.displayName, diagnosis: diagnosis(stateCode) });
 
-export const ZMailboxListQuery = z.object({ tenantId: z.string().uuid().optional(), state: z.enum(["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"]).optional() });
+export const ZMailboxListQuery = z.object({
+  tenantId: z.string().uuid().optional(),
+  state: z.enum(["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"]).optional(),
+});
 
 export async function apiListMailboxes(api: TApiScope, q: z.infer<typeof ZMailboxListQuery>) {
   // A tenant filter outside the key's limit is not found (checked first: it must never widen).
@@ -31,7 +64,15 @@ export async function apiListMailboxes(api: TApiScope, q: z.infer<typeof ZMailbo
     const t = allowed && (await db().tenant.findFirst({ where: { id: q.tenantId, workspaceId: api.workspaceId }, select: { id: true } }));
     if (!t) throw notFound("Tenant");
   }
-  const rows = await db().mailbox.findMany({ where: { workspaceId: api.workspaceId, AND: [tf(api), q.tenantId ? { tenantId: q.tenantId } : {}], ...(q.state ? { state: q.state } : {}) }, orderBy: { address: "asc" }, select: mailboxSelect });
+  const rows = await db().mailbox.findMany({
+    where: {
+      workspaceId: api.workspaceId,
+      AND: [tf(api), q.tenantId ? { tenantId: q.tenantId } : {}],
+      ...(q.state ? { state: q.state } : {}),
+    },
+    orderBy: { address: "asc" },
+    select: mailboxSelect,
+  });
   return rows.map(mailboxOut);
 }
 
@@ -51,7 +92,18 @@ export const ZMessageListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const messageSelect = { id: true, mailboxId: true, internetMessageId: true, fromAddress: true, subject: true, size: true, folder: true, receivedAt: true, purgedAt: true, createdAt: true } as const;
+const messageSelect = {
+  id: true,
+  mailboxId: true,
+  internetMessageId: true,
+  fromAddress: true,
+  subject: true,
+  size: true,
+  folder: true,
+  receivedAt: true,
+  purgedAt: true,
+  createdAt: true,
+} as const;
 const messageOut = <T extends { createdAt: Date }>({ createdAt, ...m }: T) => ({ ...m, storedAt: createdAt });
 
 export async function apiListMessages(api: TApiScope, mailboxId: string, q: z.infer<typeof ZMessageListQuery>) {
@@ -80,9 +132,17 @@ export async function apiGetMessage(api: TApiScope, id: string) {
 }
 
 export async function apiGetRawMessage(api: TApiScope, id: string) {
-  const m = await db().message.findFirst({ where: { id, workspaceId: api.workspaceId, ...tf(api) }, select: { rawMime: true, purgedAt: true } });
+  const m = await db().message.findFirst({
+    where: { id, workspaceId: api.workspaceId, ...tf(api) },
+    select: { rawMime: true, purgedAt: true },
+  });
   if (!m) throw notFound("Message");
-  if (m.purgedAt) throw new HttpError(410, "purged", `The raw message was deleted on ${m.purgedAt.toISOString().slice(0, 10)} under the workspace's retention setting; its summary remains.`);
+  if (m.purgedAt)
+    throw new HttpError(
+      410,
+      "purged",
+      `The raw message was deleted on ${m.purgedAt.toISOString().slice(0, 10)} under the workspace's retention setting; its summary remains.`,
+    );
   return Buffer.from(m.rawMime);
 }
 
@@ -92,10 +152,20 @@ export async function apiStatus(api: TApiScope) {
   const soon = new Date(Date.now() + 14 * 86_400_000);
   const [byState, problems, workers, expiring, queued, failedOut] = await Promise.all([
     db().mailbox.groupBy({ by: ["state"], where, _count: { _all: true } }),
-    db().mailbox.findMany({ where: { ...where, state: { in: ["degraded", "failing", "needs_reconsent"] } }, orderBy: { address: "asc" }, take: 200, select: mailboxSelect }),
+    db().mailbox.findMany({
+      where: { ...where, state: { in: ["degraded", "failing", "needs_reconsent"] } },
+      orderBy: { address: "asc" },
+      take: 200,
+      select: mailboxSelect,
+    }),
     workerStatus(),
     db().appSecret.findMany({
-      where: { workspaceId: api.workspaceId, status: "active", expiresAt: { lte: soon }, ...(api.hasAllTenants ? {} : { appRegistration: tenantWhere(api) }) },
+      where: {
+        workspaceId: api.workspaceId,
+        status: "active",
+        expiresAt: { lte: soon },
+        ...(api.hasAllTenants ? {} : { appRegistration: tenantWhere(api) }),
+      },
       select: { expiresAt: true, last4: true, appRegistration: { select: { id: true, displayName: true, tenantId: true } } },
     }),
     db().outboundMessage.count({ where: { ...where, status: { in: ["queued", "sending"] } } }),
@@ -103,14 +173,25 @@ export async function apiStatus(api: TApiScope) {
   ]);
   const counts = Object.fromEntries(byState.map((b) => [b.state, b._count._all]));
   const needsPerson = (counts.needs_reconsent ?? 0) + (counts.failing ?? 0);
-  const status = workers.alive === 0 || needsPerson > 0 ? "critical" : (counts.degraded ?? 0) > 0 || expiring.length > 0 || failedOut > 0 ? "warning" : "ok";
+  const status =
+    workers.alive === 0 || needsPerson > 0
+      ? "critical"
+      : (counts.degraded ?? 0) > 0 || expiring.length > 0 || failedOut > 0
+        ? "warning"
+        : "ok";
   return {
     status,
     checkedAt: new Date().toISOString(),
     workers: { alive: workers.alive, lastBeatAt: workers.lastBeatAt },
     mailboxes: { total: byState.reduce((n, b) => n + b._count._all, 0), byState: counts },
     problems: problems.map(mailboxOut),
-    secretsExpiringWithin14Days: expiring.map((s) => ({ appId: s.appRegistration.id, app: s.appRegistration.displayName, tenantId: s.appRegistration.tenantId, hint: `…${s.last4}`, expiresAt: s.expiresAt })),
+    secretsExpiringWithin14Days: expiring.map((s) => ({
+      appId: s.appRegistration.id,
+      app: s.appRegistration.displayName,
+      tenantId: s.appRegistration.tenantId,
+      hint: `…${s.last4}`,
+      expiresAt: s.expiresAt,
+    })),
     outbound: { pending: queued, failed: failedOut },
   };
 }

@@ -17,7 +17,9 @@ function routes(dir: string): string[] {
 describe("OpenAPI document", () => {
   it("matches the route files under app/api/v1", () => {
     const doc = openApiDocument("https://consentry.example.com");
-    const files = routes(path.resolve("app/api/v1")).filter((r) => r !== "/api/v1/openapi.json").sort();
+    const files = routes(path.resolve("app/api/v1"))
+      .filter((r) => r !== "/api/v1/openapi.json")
+      .sort();
     expect(Object.keys(doc.paths).sort()).toEqual(files);
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
   });

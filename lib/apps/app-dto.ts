@@ -14,7 +14,10 @@ export const appSelect = {
   lastVerifyCode: true,
   createdAt: true,
   updatedAt: true,
-  secrets: { select: { id: true, last4: true, expiresAt: true, status: true, verifiedAt: true, createdAt: true }, orderBy: { createdAt: "desc" as const } },
+  secrets: {
+    select: { id: true, last4: true, expiresAt: true, status: true, verifiedAt: true, createdAt: true },
+    orderBy: { createdAt: "desc" as const },
+  },
   _count: { select: { mailboxes: true } },
 } as const;
 
@@ -32,7 +35,14 @@ type TRow = {
   lastVerifyCode: string | null;
   createdAt: Date;
   updatedAt: Date;
-  secrets: { id: string; last4: string; expiresAt: Date; status: "pending" | "active" | "retired"; verifiedAt: Date | null; createdAt: Date }[];
+  secrets: {
+    id: string;
+    last4: string;
+    expiresAt: Date;
+    status: "pending" | "active" | "retired";
+    verifiedAt: Date | null;
+    createdAt: Date;
+  }[];
   _count: { mailboxes: number };
 };
 

@@ -14,7 +14,10 @@ export function azureSetupInfo(cloud: TCloud, tenantSegment: string) {
     authorizeEndpoint: authorizeEndpoint(hosts, tenantSegment),
     tokenEndpoint: tokenEndpoint(hosts, tenantSegment),
     adminConsentEndpoint: adminConsentEndpoint(hosts, tenantSegment),
-    permissions: Object.fromEntries(profiles.map((p) => [p, azurePermissions(p)])) as Record<TScopeProfile, ReturnType<typeof azurePermissions>>,
+    permissions: Object.fromEntries(profiles.map((p) => [p, azurePermissions(p)])) as Record<
+      TScopeProfile,
+      ReturnType<typeof azurePermissions>
+    >,
   };
 }
 export type TAzureSetupInfo = ReturnType<typeof azureSetupInfo>;

@@ -10,12 +10,20 @@ import { assertAppWritable } from "./app-access";
 import type { TScope } from "../auth/session";
 import { assertOverridesTrusted } from "./override-hosts";
 
-export async function createApp(opts: { workspaceId: string; actor: TAuditActor; scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">; input: TAppCreate }) {
+export async function createApp(opts: {
+  workspaceId: string;
+  actor: TAuditActor;
+  scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">;
+  input: TAppCreate;
+}) {
   const { input } = opts;
   assertAppWritable(opts.scope, { tenantId: input.kind === "multi_tenant" ? null : input.tenantId });
   let cloud: TCloud | null = null;
   if (input.tenantId) {
-    const t = await db().tenant.findFirst({ where: { id: input.tenantId, workspaceId: opts.workspaceId }, select: { id: true, cloud: true } });
+    const t = await db().tenant.findFirst({
+      where: { id: input.tenantId, workspaceId: opts.workspaceId },
+      select: { id: true, cloud: true },
+    });
     if (!t) throw notFound("Tenant");
     if (input.kind !== "multi_tenant") cloud = t.cloud;
   }
@@ -35,7 +43,16 @@ export async function createApp(opts: { workspaceId: string; actor: TAuditActor;
         defaultPrompt: input.defaultPrompt,
         authorityOverride: input.authorityOverride ?? null,
         tokenEndpointOverride: input.tokenEndpointOverride ?? null,
-        secrets: { create: { id: secretId, workspaceId: opts.workspaceId, sealedValue: sealed, last4: input.secret.value.slice(-4), expiresAt: input.secret.expiresAt, status: "active" } },
+        secrets: {
+          create: {
+            id: secretId,
+            workspaceId: opts.workspaceId,
+            sealedValue: sealed,
+            last4: input.secret.value.slice(-4),
+            expiresAt: input.secret.expiresAt,
+            status: "active",
+          },
+        },
       },
       select: appSelect,
     });
@@ -44,7 +61,12 @@ export async function createApp(opts: { workspaceId: string; actor: TAuditActor;
       targetType: "app",
       targetId: app.id,
       tenantId: app.tenantId,
-      detail: { clientId: app.clientId, kind: app.kind, scopeProfile: app.scopeProfile, secretExpiresAt: input.secret.expiresAt.toISOString() },
+      detail: {
+        clientId: app.clientId,
+        kind: app.kind,
+        scopeProfile: app.scopeProfile,
+        secretExpiresAt: input.secret.expiresAt.toISOString(),
+      },
     });
     return toAppDto(app);
   });

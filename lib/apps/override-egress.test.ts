@@ -60,9 +60,36 @@ async function fixture(cloud: "global" | "sandbox", overrides: { tokenEndpointOv
   const ws = await db().workspace.create({ data: { name: "Egress", slug: `eg-${randomUUID()}` } });
   const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "Contoso", directoryId: TID, cloud } });
   const app = await db().appRegistration.create({
-    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: randomUUID(), ...overrides, secrets: { create: { ...((id) => ({ id, workspaceId: ws.id, sealedValue: sealValue("the-client-secret", "client_secret", { workspaceId: ws.id, rowId: id }) }))(randomUUID()), last4: "cret", expiresAt: new Date(Date.now() + 86_400_000 * 100), status: "active" } } },
+    data: {
+      workspaceId: ws.id,
+      tenantId: tenant.id,
+      displayName: "App",
+      clientId: randomUUID(),
+      ...overrides,
+      secrets: {
+        create: {
+          ...((id) => ({
+            id,
+            workspaceId: ws.id,
+            sealedValue: sealValue("the-client-secret", "client_secret", { workspaceId: ws.id, rowId: id }),
+          }))(randomUUID()),
+          last4: "cret",
+          expiresAt: new Date(Date.now() + 86_400_000 * 100),
+          status: "active",
+        },
+      },
+    },
   });
-  const scope: TScope = { staffUserId: randomUUID(), email: "admin@msp.test", name: "Admin", workspaceId: ws.id, workspaceName: "Egress", role: "admin", hasAllTenants: true, tenantIds: [] };
+  const scope: TScope = {
+    staffUserId: randomUUID(),
+    email: "admin@msp.test",
+    name: "Admin",
+    workspaceId: ws.id,
+    workspaceName: "Egress",
+    role: "admin",
+    hasAllTenants: true,
+    tenantIds: [],
+  };
   return { ws, tenant, app, scope, actor: { workspaceId: ws.id, email: "admin@msp.test" } };
 }
 
@@ -76,8 +103,23 @@ describe("override URLs never carry a secret off Microsoft's hosts", () => {
 
   it("the refresh path (a connected mailbox) doesn't call it either", async () => {
     const f = await fixture("global", { tokenEndpointOverride: `${evil.base}/${TID}/oauth2/v2.0/token` });
-    const mb = await db().mailbox.create({ data: { workspaceId: f.ws.id, tenantId: f.tenant.id, appRegistrationId: f.app.id, address: "a@contoso.test", state: "connected" } });
-    await db().grant.create({ data: { workspaceId: f.ws.id, tenantId: f.tenant.id, mailboxId: mb.id, upn: "a@contoso.test", oid: randomUUID(), tid: TID, scopes: ["https://outlook.office.com/IMAP.AccessAsUser.All"], sealedRefreshToken: sealValue("the-refresh-token", "refresh_token", { workspaceId: f.ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date(), lastRefreshAt: new Date() } });
+    const mb = await db().mailbox.create({
+      data: { workspaceId: f.ws.id, tenantId: f.tenant.id, appRegistrationId: f.app.id, address: "a@contoso.test", state: "connected" },
+    });
+    await db().grant.create({
+      data: {
+        workspaceId: f.ws.id,
+        tenantId: f.tenant.id,
+        mailboxId: mb.id,
+        upn: "a@contoso.test",
+        oid: randomUUID(),
+        tid: TID,
+        scopes: ["https://outlook.office.com/IMAP.AccessAsUser.All"],
+        sealedRefreshToken: sealValue("the-refresh-token", "refresh_token", { workspaceId: f.ws.id, rowId: mb.id }),
+        refreshTokenIssuedAt: new Date(),
+        lastRefreshAt: new Date(),
+      },
+    });
     const r = await verifyApp({ workspaceId: f.ws.id, appId: f.app.id, scope: f.scope, actor: f.actor });
     expect(r.ok).toBe(false);
     expect(evil.hits).toEqual([]);
@@ -113,17 +155,58 @@ describe("override URLs never carry a secret off Microsoft's hosts", () => {
 describe("overrides are validated on write and where sign-in URLs are built", () => {
   it("create and update refuse an override off the tenant's cloud with a 400 at the field", async () => {
     const f = await fixture("global", {});
-    const input = (o: Record<string, string>) => ZAppCreate.parse({ tenantId: f.tenant.id, displayName: "B", clientId: randomUUID(), kind: "single_tenant", scopeProfile: "imap_smtp", secret: { value: "s", expiresAt: new Date(Date.now() + 86_400_000).toISOString() }, ...o });
-    await expect(createApp({ workspaceId: f.ws.id, actor: f.actor, scope: f.scope, input: input({ tokenEndpointOverride: `${evil.base}/${TID}/oauth2/v2.0/token` }) })).rejects.toMatchObject({ status: 400, fields: { tokenEndpointOverride: expect.any(String) } });
-    await expect(createApp({ workspaceId: f.ws.id, actor: f.actor, scope: f.scope, input: input({ authorityOverride: `https://login.microsoftonline.us/${TID}` }) })).rejects.toMatchObject({ status: 400, fields: { authorityOverride: expect.any(String) } });
-    await expect(updateApp({ workspaceId: f.ws.id, appId: f.app.id, scope: f.scope, actor: f.actor, input: { authorityOverride: `https://login.microsoftonline.com.evil.test/${TID}` } })).rejects.toMatchObject({ status: 400 });
-    const good = await createApp({ workspaceId: f.ws.id, actor: f.actor, scope: f.scope, input: input({ authorityOverride: `https://login.microsoftonline.com/${TID}`, tokenEndpointOverride: `https://login.microsoftonline.com/${TID}/oauth2/v2.0/token` }) });
+    const input = (o: Record<string, string>) =>
+      ZAppCreate.parse({
+        tenantId: f.tenant.id,
+        displayName: "B",
+        clientId: randomUUID(),
+        kind: "single_tenant",
+        scopeProfile: "imap_smtp",
+        secret: { value: "s", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+        ...o,
+      });
+    await expect(
+      createApp({
+        workspaceId: f.ws.id,
+        actor: f.actor,
+        scope: f.scope,
+        input: input({ tokenEndpointOverride: `${evil.base}/${TID}/oauth2/v2.0/token` }),
+      }),
+    ).rejects.toMatchObject({ status: 400, fields: { tokenEndpointOverride: expect.any(String) } });
+    await expect(
+      createApp({
+        workspaceId: f.ws.id,
+        actor: f.actor,
+        scope: f.scope,
+        input: input({ authorityOverride: `https://login.microsoftonline.us/${TID}` }),
+      }),
+    ).rejects.toMatchObject({ status: 400, fields: { authorityOverride: expect.any(String) } });
+    await expect(
+      updateApp({
+        workspaceId: f.ws.id,
+        appId: f.app.id,
+        scope: f.scope,
+        actor: f.actor,
+        input: { authorityOverride: `https://login.microsoftonline.com.evil.test/${TID}` },
+      }),
+    ).rejects.toMatchObject({ status: 400 });
+    const good = await createApp({
+      workspaceId: f.ws.id,
+      actor: f.actor,
+      scope: f.scope,
+      input: input({
+        authorityOverride: `https://login.microsoftonline.com/${TID}`,
+        tokenEndpointOverride: `https://login.microsoftonline.com/${TID}/oauth2/v2.0/token`,
+      }),
+    });
     expect(good.authorityOverride).toBe(`https://login.microsoftonline.com/${TID}`);
   });
 
   it("the authorize URL builder refuses a stored javascript: authority", async () => {
     const f = await fixture("global", { authorityOverride: "javascript:alert(document.domain)//" });
     const loaded = await loadAppForConsent({ workspaceId: f.ws.id, tenantId: f.tenant.id, appRegistrationId: f.app.id });
-    expect(() => authorizeUrl(loaded.ms, { state: "s", nonce: "n", codeChallenge: "c", prompt: "select_account" })).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => authorizeUrl(loaded.ms, { state: "s", nonce: "n", codeChallenge: "c", prompt: "select_account" })).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
   });
 });

@@ -22,7 +22,10 @@ export function assertOverridesTrusted(input: TOverrides, cloud: TCloud | null) 
 }
 
 /** The cloud an app's overrides are checked against (null: several, for a multi-tenant app). */
-export async function appCloud(tx: Prisma.TransactionClient, where: { workspaceId: string; tenantId: string | null }): Promise<TCloud | null> {
+export async function appCloud(
+  tx: Prisma.TransactionClient,
+  where: { workspaceId: string; tenantId: string | null },
+): Promise<TCloud | null> {
   if (!where.tenantId) return null;
   const t = await tx.tenant.findFirst({ where: { id: where.tenantId, workspaceId: where.workspaceId }, select: { cloud: true } });
   return t?.cloud ?? null;

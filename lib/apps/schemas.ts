@@ -32,7 +32,11 @@ export const ZAppCreate = z
   .object({
     tenantId: z.string().uuid().nullable(),
     displayName: z.string().trim().min(1, "Name the app registration.").max(120),
-    clientId: z.string().trim().regex(GUID_RE, "The Application (client) ID is a GUID from the app's Overview page.").transform((v) => v.toLowerCase()),
+    clientId: z
+      .string()
+      .trim()
+      .regex(GUID_RE, "The Application (client) ID is a GUID from the app's Overview page.")
+      .transform((v) => v.toLowerCase()),
     kind: z.enum(["single_tenant", "multi_tenant"]),
     scopeProfile: ZScopeProfile,
     defaultPrompt: ZPrompt.default("select_account"),

@@ -25,19 +25,52 @@ async function loadApp(workspaceId: string, appId: string, scope: Pick<TScope, "
   return { app, tenant, tenantSegment: tenant.directoryId ?? tenant.primaryDomain ?? "organizations" };
 }
 
-export async function verifyApp(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; tenantId?: string }): Promise<TVerifyResult> {
+export async function verifyApp(opts: {
+  workspaceId: string;
+  appId: string;
+  scope: TScope;
+  actor: TAuditActor;
+  tenantId?: string;
+}): Promise<TVerifyResult> {
   const { app, tenant, tenantSegment } = await loadApp(opts.workspaceId, opts.appId, opts.scope, opts.tenantId);
   assertAppWritable(opts.scope, app); // verifying records its result on the shared app
-  const secret = await db().appSecret.findFirst({ where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" }, orderBy: { createdAt: "desc" }, omit: { sealedValue: false } });
-  if (!secret) return { ok: false, code: "secret_missing", title: "No active client secret", cause: "The app has no active secret to verify.", fixSteps: ["Add a client secret under Rotate secret."], retryable: false };
+  const secret = await db().appSecret.findFirst({
+    where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" },
+    orderBy: { createdAt: "desc" },
+    omit: { sealedValue: false },
+  });
+  if (!secret)
+    return {
+      ok: false,
+      code: "secret_missing",
+      title: "No active client secret",
+      cause: "The app has no active secret to verify.",
+      fixSteps: ["Add a client secret under Rotate secret."],
+      retryable: false,
+    };
   const result = (await verifyByRefresh(opts.workspaceId, app.id, tenant.id, tenant.cloud)) ?? {
-    ...(await verifySecret({ cloud: tenant.cloud, tenantSegment, clientId: app.clientId, clientSecret: unsealValue(secret.sealedValue, "client_secret", { workspaceId: secret.workspaceId, rowId: secret.id }), tokenEndpointOverride: app.tokenEndpointOverride })),
+    ...(await verifySecret({
+      cloud: tenant.cloud,
+      tenantSegment,
+      clientId: app.clientId,
+      clientSecret: unsealValue(secret.sealedValue, "client_secret", { workspaceId: secret.workspaceId, rowId: secret.id }),
+      tokenEndpointOverride: app.tokenEndpointOverride,
+    })),
     method: "client_credentials" as const,
   };
   await db().$transaction(async (tx) => {
-    await tx.appRegistration.update({ where: { id: app.id }, data: { lastVerifiedAt: new Date(), lastVerifyCode: result.ok ? "ok" : result.code } });
+    await tx.appRegistration.update({
+      where: { id: app.id },
+      data: { lastVerifiedAt: new Date(), lastVerifyCode: result.ok ? "ok" : result.code },
+    });
     if (result.ok) await tx.appSecret.update({ where: { id: secret.id }, data: { verifiedAt: new Date() } });
-    await writeAudit(tx, opts.actor, { action: "app.verify", targetType: "app", targetId: app.id, tenantId: tenant.id, detail: { result: result.ok ? "ok" : result.code } });
+    await writeAudit(tx, opts.actor, {
+      action: "app.verify",
+      targetType: "app",
+      targetId: app.id,
+      tenantId: tenant.id,
+      detail: { result: result.ok ? "ok" : result.code },
+    });
   });
   return result;
 }
@@ -46,8 +79,17 @@ export async function verifyApp(opts: { workspaceId: string; appId: string; scop
  *  exact path mailboxes use (and needs no app permission or tenant-wide consent). A failure that
  *  belongs to the grant, not the app (revoked, inactive), says nothing about the secret: then
  *  client_credentials decides. */
-async function verifyByRefresh(workspaceId: string, appId: string, tenantId: string, cloud: Parameters<typeof hostsFor>[0]): Promise<TVerifyResult | null> {
-  const mb = await db().mailbox.findFirst({ where: { workspaceId, tenantId, appRegistrationId: appId, state: "connected", grant: { isNot: null } }, orderBy: { updatedAt: "desc" }, select: { id: true, address: true, inbound: true } });
+async function verifyByRefresh(
+  workspaceId: string,
+  appId: string,
+  tenantId: string,
+  cloud: Parameters<typeof hostsFor>[0],
+): Promise<TVerifyResult | null> {
+  const mb = await db().mailbox.findFirst({
+    where: { workspaceId, tenantId, appRegistrationId: appId, state: "connected", grant: { isNot: null } },
+    orderBy: { updatedAt: "desc" },
+    select: { id: true, address: true, inbound: true },
+  });
   if (!mb) return null;
   const resource = resourceForProtocol(mb.inbound === "graph" ? "graph" : "imap", hostsFor(cloud));
   try {
@@ -56,28 +98,68 @@ async function verifyByRefresh(workspaceId: string, appId: string, tenantId: str
   } catch (err) {
     if (!(err instanceof TokenError) || err.kind !== "permanent_client") return null;
     const d = describe(err.code);
-    return { ok: false, code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, method: "refresh", mailbox: mb.address };
+    return {
+      ok: false,
+      code: d.code,
+      title: d.title,
+      cause: d.cause,
+      fixSteps: d.fixSteps,
+      retryable: d.retryable,
+      method: "refresh",
+      mailbox: mb.address,
+    };
   }
 }
 
-export async function rotateSecret(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; value: string; expiresAt: Date; tenantId?: string }): Promise<TVerifyResult> {
+export async function rotateSecret(opts: {
+  workspaceId: string;
+  appId: string;
+  scope: TScope;
+  actor: TAuditActor;
+  value: string;
+  expiresAt: Date;
+  tenantId?: string;
+}): Promise<TVerifyResult> {
   const { app, tenant, tenantSegment } = await loadApp(opts.workspaceId, opts.appId, opts.scope, opts.tenantId);
   assertAppWritable(opts.scope, app);
   const pendingId = crypto.randomUUID();
   const pending = await db().appSecret.create({
-    data: { id: pendingId, workspaceId: opts.workspaceId, appRegistrationId: app.id, sealedValue: sealValue(opts.value, "client_secret", { workspaceId: opts.workspaceId, rowId: pendingId }), last4: opts.value.slice(-4), expiresAt: opts.expiresAt, status: "pending" },
+    data: {
+      id: pendingId,
+      workspaceId: opts.workspaceId,
+      appRegistrationId: app.id,
+      sealedValue: sealValue(opts.value, "client_secret", { workspaceId: opts.workspaceId, rowId: pendingId }),
+      last4: opts.value.slice(-4),
+      expiresAt: opts.expiresAt,
+      status: "pending",
+    },
   });
-  const result = await verifySecret({ cloud: tenant.cloud, tenantSegment, clientId: app.clientId, clientSecret: opts.value, tokenEndpointOverride: app.tokenEndpointOverride });
+  const result = await verifySecret({
+    cloud: tenant.cloud,
+    tenantSegment,
+    clientId: app.clientId,
+    clientSecret: opts.value,
+    tokenEndpointOverride: app.tokenEndpointOverride,
+  });
   await db().$transaction(async (tx) => {
     if (result.ok) {
-      await tx.appSecret.updateMany({ where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" }, data: { status: "retired" } });
+      await tx.appSecret.updateMany({
+        where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" },
+        data: { status: "retired" },
+      });
       await tx.appSecret.update({ where: { id: pending.id }, data: { status: "active", verifiedAt: new Date() } });
       await tx.appRegistration.update({ where: { id: app.id }, data: { lastVerifiedAt: new Date(), lastVerifyCode: "ok" } });
     } else {
       // A secret that doesn't work is never kept: the old one stays active.
       await tx.appSecret.delete({ where: { id: pending.id } });
     }
-    await writeAudit(tx, opts.actor, { action: "app.rotate_secret", targetType: "app", targetId: app.id, tenantId: app.tenantId, detail: { result: result.ok ? "swapped" : result.code, last4: opts.value.slice(-4), expiresAt: opts.expiresAt.toISOString() } });
+    await writeAudit(tx, opts.actor, {
+      action: "app.rotate_secret",
+      targetType: "app",
+      targetId: app.id,
+      tenantId: app.tenantId,
+      detail: { result: result.ok ? "swapped" : result.code, last4: opts.value.slice(-4), expiresAt: opts.expiresAt.toISOString() },
+    });
   });
   return result;
 }

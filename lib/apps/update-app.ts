@@ -10,26 +10,50 @@ import { appCloud, assertOverridesTrusted } from "./override-hosts";
 
 export async function updateApp(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor; input: TAppUpdate }) {
   return db().$transaction(async (tx) => {
-    const found = await tx.appRegistration.findFirst({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, select: { tenantId: true, kind: true } });
+    const found = await tx.appRegistration.findFirst({
+      where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] },
+      select: { tenantId: true, kind: true },
+    });
     if (!found) throw notFound("App registration");
     assertAppWritable(opts.scope, found);
     if (opts.input.authorityOverride || opts.input.tokenEndpointOverride) {
-      assertOverridesTrusted(opts.input, found.kind === "multi_tenant" ? null : await appCloud(tx, { workspaceId: opts.workspaceId, tenantId: found.tenantId }));
+      assertOverridesTrusted(
+        opts.input,
+        found.kind === "multi_tenant" ? null : await appCloud(tx, { workspaceId: opts.workspaceId, tenantId: found.tenantId }),
+      );
     }
-    const res = await tx.appRegistration.updateMany({ where: { id: opts.appId, workspaceId: opts.workspaceId, tenantId: found.tenantId }, data: opts.input });
+    const res = await tx.appRegistration.updateMany({
+      where: { id: opts.appId, workspaceId: opts.workspaceId, tenantId: found.tenantId },
+      data: opts.input,
+    });
     if (res.count !== 1) throw notFound("App registration");
     const app = await tx.appRegistration.findFirstOrThrow({ where: { id: opts.appId, workspaceId: opts.workspaceId }, select: appSelect });
-    await writeAudit(tx, opts.actor, { action: "app.update", targetType: "app", targetId: app.id, tenantId: app.tenantId, detail: { fields: Object.keys(opts.input) } });
+    await writeAudit(tx, opts.actor, {
+      action: "app.update",
+      targetType: "app",
+      targetId: app.id,
+      tenantId: app.tenantId,
+      detail: { fields: Object.keys(opts.input) },
+    });
     return toAppDto(app);
   });
 }
 
 export async function deleteApp(opts: { workspaceId: string; appId: string; scope: TScope; actor: TAuditActor }) {
   await db().$transaction(async (tx) => {
-    const app = await tx.appRegistration.findFirst({ where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] }, select: { id: true, tenantId: true, clientId: true } });
+    const app = await tx.appRegistration.findFirst({
+      where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] },
+      select: { id: true, tenantId: true, clientId: true },
+    });
     if (!app) throw notFound("App registration");
     assertAppWritable(opts.scope, app);
     await tx.appRegistration.deleteMany({ where: { id: app.id, workspaceId: opts.workspaceId } });
-    await writeAudit(tx, opts.actor, { action: "app.delete", targetType: "app", targetId: app.id, tenantId: app.tenantId, detail: { clientId: app.clientId } });
+    await writeAudit(tx, opts.actor, {
+      action: "app.delete",
+      targetType: "app",
+      targetId: app.id,
+      tenantId: app.tenantId,
+      detail: { clientId: app.clientId },
+    });
   });
 }

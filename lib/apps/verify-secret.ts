@@ -8,7 +8,10 @@ import { clientCredentials } from "../microsoft/token-client";
 import { classifyTokenFailure } from "../diagnostics/classify";
 
 export type TVerifyMethod = { method: "client_credentials" } | { method: "refresh"; mailbox: string };
-export type TVerifyResult = ({ ok: true } | { ok: false; code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean }) & Partial<TVerifyMethod>;
+export type TVerifyResult = (
+  { ok: true } | { ok: false; code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean }
+) &
+  Partial<TVerifyMethod>;
 
 export async function verifySecret(p: {
   cloud: "global" | "usgov" | "china" | "sandbox";
@@ -19,7 +22,12 @@ export async function verifySecret(p: {
 }): Promise<TVerifyResult> {
   const hosts = hostsFor(p.cloud);
   const res = await clientCredentials(
-    { tokenUrl: p.tokenEndpointOverride ?? tokenEndpoint(hosts, p.tenantSegment), cloud: p.cloud, clientId: p.clientId, clientSecret: p.clientSecret },
+    {
+      tokenUrl: p.tokenEndpointOverride ?? tokenEndpoint(hosts, p.tenantSegment),
+      cloud: p.cloud,
+      clientId: p.clientId,
+      clientSecret: p.clientSecret,
+    },
     { scope: `${hosts.graphResource}/.default` },
   );
   if (res.ok) return { ok: true };

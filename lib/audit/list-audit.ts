@@ -20,7 +20,11 @@ export const ZAuditQuery = z.object({
 });
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 
-export async function listAudit(opts: { workspaceId: string; scope: Pick<TScope, "staffUserId" | "hasAllTenants" | "tenantIds">; query: TAuditQuery }) {
+export async function listAudit(opts: {
+  workspaceId: string;
+  scope: Pick<TScope, "staffUserId" | "hasAllTenants" | "tenantIds">;
+  query: TAuditQuery;
+}) {
   const { query: q } = opts;
   const tenantScope = auditScopeWhere(opts.scope);
   const rows = await db().auditEntry.findMany({

@@ -4,7 +4,13 @@ import type { Prisma } from "../db/generated/client";
 import type { db } from "../db/client";
 
 export type TAuditActor = { workspaceId: string; staffUserId?: string | null; email: string };
-export type TAuditInput = { action: string; targetType: string; targetId?: string | null; tenantId?: string | null; detail?: Prisma.InputJsonValue };
+export type TAuditInput = {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  tenantId?: string | null;
+  detail?: Prisma.InputJsonValue;
+};
 
 type TTx = Pick<ReturnType<typeof db>, "auditEntry">;
 

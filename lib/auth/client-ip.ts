@@ -6,7 +6,10 @@ import { isIP } from "node:net";
 
 export function clientIpFrom(forwardedFor: string | string[] | null | undefined, trustedProxyCount: number): string {
   const joined = Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "");
-  const hops = joined.split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = joined
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   if (!hops.length) return "unknown";
   // With no proxy, Next sets the header from the socket (the rightmost, and only, entry we wrote).
   // With N proxies, the first one appended the client's address: N places from the right.

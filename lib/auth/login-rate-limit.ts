@@ -20,7 +20,16 @@ export function delayFor(failures: number, limit: number): number {
   return Math.min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** Math.min(20, failures - limit - 1));
 }
 
-type TCounts = { now: Date; pair: number; pairLast: Date | null; ip: number; ipLast: Date | null; email: number; emailLast: Date | null; knownIp: boolean };
+type TCounts = {
+  now: Date;
+  pair: number;
+  pairLast: Date | null;
+  ip: number;
+  ipLast: Date | null;
+  email: number;
+  emailLast: Date | null;
+  knownIp: boolean;
+};
 
 export async function claimLoginAttempt(email: string, ip: string): Promise<TClaim> {
   const { LOGIN_MAX_FAILURES: max, LOGIN_WINDOW_MINUTES: windowMinutes } = env();
@@ -37,8 +46,14 @@ export async function claimLoginAttempt(email: string, ip: string): Promise<TCla
       EXISTS (SELECT 1 FROM "LoginAttempt" s WHERE s."email" = ${email} AND s."ip" = ${ip} AND s."isSuccess" AND s."createdAt" > now() - interval '30 days') AS "knownIp"
     FROM "LoginAttempt"
     WHERE "isSuccess" = false AND ("email" = ${email} OR "ip" = ${ip}) AND "createdAt" >= now() - make_interval(mins => ${windowMinutes}::int)`;
-  const wait = (failures: number, limit: number, last: Date | null) => (last ? Math.ceil(delayFor(failures, limit) - (c.now.getTime() - last.getTime()) / 1000) : 0);
-  const retryAfterSeconds = Math.max(0, wait(c.pair, max, c.pairLast), wait(c.ip, max * 4, c.ipLast), c.knownIp ? 0 : wait(c.email, max * 10, c.emailLast));
+  const wait = (failures: number, limit: number, last: Date | null) =>
+    last ? Math.ceil(delayFor(failures, limit) - (c.now.getTime() - last.getTime()) / 1000) : 0;
+  const retryAfterSeconds = Math.max(
+    0,
+    wait(c.pair, max, c.pairLast),
+    wait(c.ip, max * 4, c.ipLast),
+    c.knownIp ? 0 : wait(c.email, max * 10, c.emailLast),
+  );
   if (retryAfterSeconds > 0) {
     await db().loginAttempt.delete({ where: { id: row.id } });
     return { allowed: false, retryAfterSeconds };

@@ -34,14 +34,23 @@ function providers(): AuthOptions["providers"] {
   ];
   if (e.AUTH_ENTRA_CLIENT_ID && e.AUTH_ENTRA_CLIENT_SECRET && e.AUTH_ENTRA_TENANT && entraCloudAllowed(e)) {
     const base = cloudLoginBase(e.AUTH_ENTRA_CLOUD, e.SANDBOX_LOGIN_URL);
-    const azure = AzureADProvider({ clientId: e.AUTH_ENTRA_CLIENT_ID, clientSecret: e.AUTH_ENTRA_CLIENT_SECRET, tenantId: e.AUTH_ENTRA_TENANT });
+    const azure = AzureADProvider({
+      clientId: e.AUTH_ENTRA_CLIENT_ID,
+      clientSecret: e.AUTH_ENTRA_CLIENT_SECRET,
+      tenantId: e.AUTH_ENTRA_TENANT,
+    });
     // The provider hard-codes login.microsoftonline.com; point it at the configured cloud instead.
     list.push({
       ...azure,
       wellKnown: `${base}/${e.AUTH_ENTRA_TENANT}/v2.0/.well-known/openid-configuration`,
       // The stock profile() also fetches a photo from the Global cloud's Graph, which fails in
       // national clouds and the sandbox and isn't needed: the id_token's claims are enough.
-      profile: (p: { sub: string; oid?: string; name?: string; email?: string; preferred_username?: string }) => ({ id: p.sub, name: p.name ?? null, email: (p.email ?? p.preferred_username ?? "").toLowerCase() || null, image: null }),
+      profile: (p: { sub: string; oid?: string; name?: string; email?: string; preferred_username?: string }) => ({
+        id: p.sub,
+        name: p.name ?? null,
+        email: (p.email ?? p.preferred_username ?? "").toLowerCase() || null,
+        image: null,
+      }),
     });
   }
   return list;
@@ -60,7 +69,10 @@ export function authOptions(): AuthOptions {
         if (account?.provider !== "azure-ad") return true;
         // profile is the id_token's claims, verified by next-auth (openid-client): signature, issuer, audience, nonce.
         const d = await resolveSsoStaff(profile, env().AUTH_ENTRA_TENANT ?? "");
-        if (!d.ok) return d.reason === "linked_to_another" || d.reason === "wrong_tenant" ? "/login?error=SsoAccountMismatch" : "/login?error=NoStaffAccount";
+        if (!d.ok)
+          return d.reason === "linked_to_another" || d.reason === "wrong_tenant"
+            ? "/login?error=SsoAccountMismatch"
+            : "/login?error=NoStaffAccount";
         user.id = d.staffUserId;
         return true;
       },

@@ -37,7 +37,11 @@ describe("password sign-in throttle", { timeout: 120_000 }, () => {
   it("progressive delay per email and address, not a lock-out of the account", async () => {
     const email = await staff("right password 2");
     const attacker = "198.51.100.66";
-    for (let i = 0; i < MAX; i++) expect(await signInWithPassword({ email, password: `guess ${i}`, ip: attacker })).toMatchObject({ ok: false, error: "CredentialsSignin" });
+    for (let i = 0; i < MAX; i++)
+      expect(await signInWithPassword({ email, password: `guess ${i}`, ip: attacker })).toMatchObject({
+        ok: false,
+        error: "CredentialsSignin",
+      });
     const refused = await signInWithPassword({ email, password: "right password 2", ip: attacker });
     expect(refused).toMatchObject({ ok: false, error: "RateLimited" });
     expect(!refused.ok && refused.retryAfterSeconds).toBeGreaterThan(20);
@@ -55,19 +59,28 @@ describe("password sign-in throttle", { timeout: 120_000 }, () => {
   it("an unknown email is throttled the same way and never signs in", async () => {
     const email = `nobody-${randomUUID()}@msp.test`;
     const ip = "203.0.113.30";
-    for (let i = 0; i < MAX; i++) expect(await signInWithPassword({ email, password: "x", ip })).toMatchObject({ ok: false, error: "CredentialsSignin" });
+    for (let i = 0; i < MAX; i++)
+      expect(await signInWithPassword({ email, password: "x", ip })).toMatchObject({ ok: false, error: "CredentialsSignin" });
     expect(await signInWithPassword({ email, password: "x", ip })).toMatchObject({ ok: false, error: "RateLimited" });
   });
 
   it("hashing is bounded: a flood gets 'Busy' (try again) instead of queueing without end", async () => {
     const email = await staff("right password 3");
     // Different addresses, so the throttle lets them all through to the password check.
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => signInWithPassword({ email: i % 2 ? email : `nobody-${i}@msp.test`, password: "wrong", ip: `203.0.113.${100 + i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        signInWithPassword({ email: i % 2 ? email : `nobody-${i}@msp.test`, password: "wrong", ip: `203.0.113.${100 + i}` }),
+      ),
+    );
     const busy = results.filter((r) => !r.ok && r.error === "Busy").length;
     expect(busy).toBeGreaterThan(0);
     expect(results.length - busy).toBeLessThanOrEqual(10); // 2 hashing + 8 waiting
     // A "Busy" attempt never reached the password, so it isn't counted against anyone.
-    expect(await db().loginAttempt.count({ where: { ip: { startsWith: "203.0.113.1" }, isSuccess: false, createdAt: { gte: new Date(Date.now() - 600_000) } } })).toBe(results.length - busy);
+    expect(
+      await db().loginAttempt.count({
+        where: { ip: { startsWith: "203.0.113.1" }, isSuccess: false, createdAt: { gte: new Date(Date.now() - 600_000) } },
+      }),
+    ).toBe(results.length - busy);
   });
 
   it("a hash with older parameters verifies, and is re-hashed at OWASP's cost on sign-in", async () => {

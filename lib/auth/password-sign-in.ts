@@ -4,7 +4,9 @@ import { db } from "../db/client";
 import { claimLoginAttempt, forgetLoginAttempt, recordLoginSuccess } from "./login-rate-limit";
 import { hashPassword, needsRehash, verifyPassword } from "./password";
 
-export type TSignInResult = { ok: true; user: { id: string; email: string; name: string } } | { ok: false; error: "CredentialsSignin" | "RateLimited" | "Busy"; retryAfterSeconds?: number };
+export type TSignInResult =
+  | { ok: true; user: { id: string; email: string; name: string } }
+  | { ok: false; error: "CredentialsSignin" | "RateLimited" | "Busy"; retryAfterSeconds?: number };
 
 // scrypt at OWASP's cost takes 128 MiB and a core for a fraction of a second: a few at a time per
 // process, a short queue, and "try again" beyond it, so a flood of sign-ins can't exhaust memory.
@@ -42,6 +44,7 @@ export async function signInWithPassword(p: { email: string; password: string; i
   const rehash = needsRehash(user.passwordHash) ? await withHashSlot(() => hashPassword(p.password)) : null;
   await db().staffUser.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   // Only replaces the hash it verified, so a password changed meanwhile isn't overwritten.
-  if (typeof rehash === "string") await db().staffUser.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: rehash } });
+  if (typeof rehash === "string")
+    await db().staffUser.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: rehash } });
   return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
 }

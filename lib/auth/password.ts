@@ -13,7 +13,9 @@ const MAX_N = 2 ** 20;
 function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
   // scrypt needs 128·N·r bytes (128 MiB at N=2^17, r=8); Node's default maxmem is 32 MiB.
   const maxmem = 128 * (opts.N ?? N) * (opts.r ?? R) * (opts.p ?? P) + 32 * 1024 * 1024;
-  return new Promise((resolve, reject) => scryptCb(password, salt, KEYLEN, { ...opts, maxmem }, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCb(password, salt, KEYLEN, { ...opts, maxmem }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {

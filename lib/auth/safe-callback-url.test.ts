@@ -58,10 +58,12 @@ describe("safeCallbackPath", () => {
 
   it("whatever it returns resolves to our origin, for every input shape", () => {
     const pieces = ["/", "\\", "//", "\t", "\n", "evil.example", "%2F", "%5C", "@", ":", "javascript:", "https:", "?", "#", ".", ".."];
-    for (const a of pieces) for (const b of pieces) for (const c of pieces) {
-      const out = safeCallbackPath(a + b + c, OWN);
-      expect(out.startsWith("/") && !out.startsWith("//") && !out.startsWith("/\\")).toBe(true);
-      expect(new URL(out, OWN).origin).toBe(OWN);
-    }
+    for (const a of pieces)
+      for (const b of pieces)
+        for (const c of pieces) {
+          const out = safeCallbackPath(a + b + c, OWN);
+          expect(out.startsWith("/") && !out.startsWith("//") && !out.startsWith("/\\")).toBe(true);
+          expect(new URL(out, OWN).origin).toBe(OWN);
+        }
   });
 });

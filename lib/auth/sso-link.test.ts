@@ -19,10 +19,18 @@ describe("resolveSsoStaff", () => {
   it("links by email once in the configured tenant, then matches on oid + tid", async () => {
     const s = await staff();
     const oid = randomUUID();
-    expect(await resolveSsoStaff({ oid, tid: MSP, email: s.email.toUpperCase() }, MSP)).toEqual({ ok: true, staffUserId: s.id, linked: true });
+    expect(await resolveSsoStaff({ oid, tid: MSP, email: s.email.toUpperCase() }, MSP)).toEqual({
+      ok: true,
+      staffUserId: s.id,
+      linked: true,
+    });
     expect(await read(s.id)).toEqual({ entraOid: oid, entraTid: MSP });
     // Later the email claim can say anything: the oid decides.
-    expect(await resolveSsoStaff({ oid, tid: MSP, email: "renamed@elsewhere.test" }, MSP)).toEqual({ ok: true, staffUserId: s.id, linked: false });
+    expect(await resolveSsoStaff({ oid, tid: MSP, email: "renamed@elsewhere.test" }, MSP)).toEqual({
+      ok: true,
+      staffUserId: s.id,
+      linked: false,
+    });
   });
 
   it("refuses a different oid for an account already linked, even with the same email", async () => {
@@ -69,7 +77,10 @@ describe("resolveSsoStaff", () => {
     expect(await resolveSsoStaff({ tid: MSP, email: s.email }, MSP)).toEqual({ ok: false, reason: "missing_claims" });
     expect(await resolveSsoStaff({ oid: "not-a-guid", tid: MSP, email: s.email }, MSP)).toEqual({ ok: false, reason: "missing_claims" });
     expect(await resolveSsoStaff(undefined, MSP)).toEqual({ ok: false, reason: "missing_claims" });
-    expect(await resolveSsoStaff({ oid: randomUUID(), tid: MSP, email: "nobody@demomsp.test" }, MSP)).toEqual({ ok: false, reason: "no_staff_account" });
+    expect(await resolveSsoStaff({ oid: randomUUID(), tid: MSP, email: "nobody@demomsp.test" }, MSP)).toEqual({
+      ok: false,
+      reason: "no_staff_account",
+    });
     const off = await staff({ isDisabled: true });
     expect(await resolveSsoStaff({ oid: randomUUID(), tid: MSP, email: off.email }, MSP)).toEqual({ ok: false, reason: "disabled" });
   });
@@ -77,7 +88,10 @@ describe("resolveSsoStaff", () => {
   it("two first sign-ins racing for one account: only one oid is linked", async () => {
     const s = await staff();
     const [a, b] = [randomUUID(), randomUUID()];
-    const results = await Promise.all([resolveSsoStaff({ oid: a, tid: MSP, email: s.email }, MSP), resolveSsoStaff({ oid: b, tid: MSP, email: s.email }, MSP)]);
+    const results = await Promise.all([
+      resolveSsoStaff({ oid: a, tid: MSP, email: s.email }, MSP),
+      resolveSsoStaff({ oid: b, tid: MSP, email: s.email }, MSP),
+    ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const linked = (await read(s.id)).entraOid;
     expect([a, b]).toContain(linked);

@@ -12,7 +12,8 @@ const GRAPH_SCOPES = ["https://graph.microsoft.com/Mail.ReadWrite", "https://gra
 const F = SEED.fabrikam;
 const env = sandboxForFile();
 
-const codes = (r: Awaited<ReturnType<typeof testMailboxConnection>>) => r.steps.map((s) => `${s.protocol}:${s.ok ? "ok" : s.diagnosis?.code}`);
+const codes = (r: Awaited<ReturnType<typeof testMailboxConnection>>) =>
+  r.steps.map((s) => `${s.protocol}:${s.ok ? "ok" : s.diagnosis?.code}`);
 
 describe("connection test against the sandbox", { timeout: 60_000 }, () => {
   it("passes over IMAP and SMTP for a healthy user mailbox, and is kept as the mailbox's last test", async () => {
@@ -44,24 +45,41 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
     }
   });
 
-  it("tells apart the causes of \"authenticated but not connected\" from what Consentry knows", async () => {
+  it('tells apart the causes of "authenticated but not connected" from what Consentry knows', async () => {
     await env.sb.admin("PATCH", `/admin/users/bob@${F.domain}`, { imapEnabled: false });
     const off = await mailboxWithSandboxGrant(env.sb, `bob@${F.domain}`, { tenant: F, mailbox: { outbound: "none" } });
     expect(codes(await testMailboxConnection(off.ctx))).toEqual(["imap:mailbox_unlicensed_or_imap_disabled"]);
     await env.sb.admin("PATCH", `/admin/users/bob@${F.domain}`, { imapEnabled: true });
 
-    const wrong = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, signedIn: `bob@${F.domain}`, mailbox: { outbound: "none" } });
+    const wrong = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, {
+      tenant: F,
+      signedIn: `bob@${F.domain}`,
+      mailbox: { outbound: "none" },
+    });
     expect(codes(await testMailboxConnection(wrong.ctx))).toEqual(["imap:wrong_user_signed_in"]);
 
-    const shared = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, mailbox: { kind: "shared", delegateUpn: `it@${F.domain}`, outbound: "none" } });
+    const shared = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, {
+      tenant: F,
+      signedIn: `it@${F.domain}`,
+      mailbox: { kind: "shared", delegateUpn: `it@${F.domain}`, outbound: "none" },
+    });
     expect(codes(await testMailboxConnection(shared.ctx))).toEqual(["imap:ok"]);
-    const noRights = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, { tenant: F, signedIn: `bob@${F.domain}`, mailbox: { kind: "shared", delegateUpn: `bob@${F.domain}`, outbound: "none" } });
+    const noRights = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, {
+      tenant: F,
+      signedIn: `bob@${F.domain}`,
+      mailbox: { kind: "shared", delegateUpn: `bob@${F.domain}`, outbound: "none" },
+    });
     expect(codes(await testMailboxConnection(noRights.ctx))).toEqual(["imap:imap_not_connected"]);
   });
 
   it("a shared mailbox: IMAP as the shared address with the delegate's token, and a real send as it proves SendAs", async () => {
     const sharedBox = { kind: "shared" as const, delegateUpn: `it@${F.domain}` };
-    const m = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, scopes: [IMAP_SCOPE, SMTP_SCOPE], mailbox: sharedBox });
+    const m = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, {
+      tenant: F,
+      signedIn: `it@${F.domain}`,
+      scopes: [IMAP_SCOPE, SMTP_SCOPE],
+      mailbox: sharedBox,
+    });
     const r = await testMailboxConnection(m.ctx);
     expect(codes(r)).toEqual(["imap:ok", "smtp:ok"]);
     expect(r.steps[1].detail).toContain(`Sent as support@${F.domain}`);
@@ -73,7 +91,12 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
       const denied = await testMailboxConnection(m.ctx);
       expect(codes(denied)).toEqual(["imap:ok", "smtp:delegate_lacks_send_as"]);
       expect(denied.steps[1].diagnosis!.fixSteps.join(" ")).toContain("Add-RecipientPermission");
-      const g = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, { tenant: F, signedIn: `it@${F.domain}`, scopes: ["https://graph.microsoft.com/Mail.ReadWrite.Shared", "https://graph.microsoft.com/Mail.Send.Shared"], mailbox: { ...sharedBox, inbound: "graph", outbound: "graph" } });
+      const g = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, {
+        tenant: F,
+        signedIn: `it@${F.domain}`,
+        scopes: ["https://graph.microsoft.com/Mail.ReadWrite.Shared", "https://graph.microsoft.com/Mail.Send.Shared"],
+        mailbox: { ...sharedBox, inbound: "graph", outbound: "graph" },
+      });
       const viaGraph = await testMailboxConnection(g.ctx);
       expect(codes(viaGraph)[0]).toBe("graph:ok");
       expect(codes(viaGraph)[1]).toMatch(/^graph:(graph_access_denied|delegate_lacks_send_as)$/);
@@ -83,14 +106,26 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
   });
 
   it("POP3 and Microsoft Graph sign in too; an unlicensed mailbox is MailboxNotEnabledForRESTAPI", async () => {
-    const pop = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: [POP_SCOPE], mailbox: { inbound: "pop", outbound: "none" } });
+    const pop = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, {
+      tenant: F,
+      scopes: [POP_SCOPE],
+      mailbox: { inbound: "pop", outbound: "none" },
+    });
     expect(codes(await testMailboxConnection(pop.ctx))).toEqual(["pop:ok"]);
-    const graph = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "graph" } });
+    const graph = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, {
+      tenant: F,
+      scopes: GRAPH_SCOPES,
+      mailbox: { inbound: "graph", outbound: "graph" },
+    });
     const g = await testMailboxConnection(graph.ctx);
     expect(codes(g), JSON.stringify(g.steps)).toEqual(["graph:ok", "graph:ok"]);
     expect(g.steps[0].detail).toMatch(/Inbox.*messages/i);
     const N = SEED.northwind;
-    const unlicensed = await mailboxWithSandboxGrant(env.sb, `sales@${N.domain}`, { tenant: N, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "none" } });
+    const unlicensed = await mailboxWithSandboxGrant(env.sb, `sales@${N.domain}`, {
+      tenant: N,
+      scopes: GRAPH_SCOPES,
+      mailbox: { inbound: "graph", outbound: "none" },
+    });
     expect(codes(await testMailboxConnection(unlicensed.ctx))).toEqual(["graph:graph_mailbox_not_enabled"]);
   });
 

@@ -20,7 +20,14 @@ import { notFound } from "../core/errors";
 import { TokenError, type TRefresher } from "../grants/get-access-token";
 import { mailboxResource, mailboxToken } from "../grants/mailbox-token";
 
-export type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: "imap" | "pop" | "graph" | "smtp"; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosis };
+export type TTestStep = {
+  step: "token" | "inbound" | "outbound";
+  protocol: "imap" | "pop" | "graph" | "smtp";
+  ok: boolean;
+  detail: string;
+  ms: number;
+  diagnosis?: TDiagnosis;
+};
 export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
@@ -28,21 +35,47 @@ const TIMEOUT_MS = 15_000;
 
 /** `actor`: the person who asked for the test ("Test connection"), audited with its outcome in the
  *  transaction that records it; without one (after Connect, in tests) nothing is audited. */
-export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefresher; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
+export async function testMailboxConnection(
+  ctx: TCtx,
+  opts: { refresher?: TRefresher; actor?: TAuditActor } = {},
+): Promise<TConnectionTest> {
   const mb = await db().mailbox.findFirst({
     where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
-    select: { address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true, state: true, stateCode: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } },
+    select: {
+      address: true,
+      kind: true,
+      delegateUpn: true,
+      inbound: true,
+      outbound: true,
+      folder: true,
+      state: true,
+      stateCode: true,
+      tenant: { select: { cloud: true } },
+      grant: { select: { upn: true } },
+    },
   });
   if (!mb) throw notFound("Mailbox");
   const hosts = hostsFor(mb.tenant.cloud);
-  const evidence: TDirectoryEvidence = { expectedUser: mb.address, tokenUpn: mb.grant?.upn, mailboxKind: mb.kind, delegateUpn: mb.delegateUpn ?? undefined };
+  const evidence: TDirectoryEvidence = {
+    expectedUser: mb.address,
+    tokenUpn: mb.grant?.upn,
+    mailboxKind: mb.kind,
+    delegateUpn: mb.delegateUpn ?? undefined,
+  };
   const steps: TTestStep[] = [];
   const plan: { step: "inbound" | "outbound"; protocol: "imap" | "pop" | "graph" | "smtp" }[] = [];
   if (mb.inbound !== "none") plan.push({ step: "inbound", protocol: mb.inbound });
   if (mb.outbound !== "none") plan.push({ step: "outbound", protocol: mb.outbound });
 
   if (!mb.grant) {
-    steps.push({ step: "token", protocol: plan[0]?.protocol ?? "imap", ok: false, ms: 0, detail: "The mailbox isn't connected yet.", diagnosis: diagnosisFromCatalog("consent_missing", "No grant: connect the mailbox first.") });
+    steps.push({
+      step: "token",
+      protocol: plan[0]?.protocol ?? "imap",
+      ok: false,
+      ms: 0,
+      detail: "The mailbox isn't connected yet.",
+      diagnosis: diagnosisFromCatalog("consent_missing", "No grant: connect the mailbox first."),
+    });
   }
   const tokens = new Map<string, string | null>();
   for (const p of mb.grant ? plan : []) {
@@ -55,7 +88,14 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
       tokens.set(resource, r.accessToken);
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
-      steps.push({ step: "token", protocol: p.protocol, ok: false, ms: Date.now() - t0, detail: err.message, diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, redact(err.message)) });
+      steps.push({
+        step: "token",
+        protocol: p.protocol,
+        ok: false,
+        ms: Date.now() - t0,
+        detail: err.message,
+        diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, redact(err.message)),
+      });
     }
   }
 
@@ -66,16 +106,30 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
     // A shared mailbox's send check really sends (as the shared address, to its delegate): only
     // a message proves SendAs, which Exchange judges after DATA.
     const sendAsTo = mb.kind === "shared" && p.step === "outbound" ? (mb.grant?.upn ?? mb.delegateUpn ?? null) : null;
-    const run = p.protocol === "imap" ? imapCheck(hosts.imap, mb.address, token, mb.folder) : p.protocol === "pop" ? popCheck(hosts.pop, mb.address, token) : p.protocol === "smtp" ? smtpCheck(hosts.smtp, smtpAuthUser(mb), mb.address, token, sendAsTo) : p.step === "outbound" ? graphSendCheck(hosts.graphUrl, mb.address, token, sendAsTo) : graphCheck(hosts.graphUrl, mb.address, token, mb.folder);
+    const run =
+      p.protocol === "imap"
+        ? imapCheck(hosts.imap, mb.address, token, mb.folder)
+        : p.protocol === "pop"
+          ? popCheck(hosts.pop, mb.address, token)
+          : p.protocol === "smtp"
+            ? smtpCheck(hosts.smtp, smtpAuthUser(mb), mb.address, token, sendAsTo)
+            : p.step === "outbound"
+              ? graphSendCheck(hosts.graphUrl, mb.address, token, sendAsTo)
+              : graphCheck(hosts.graphUrl, mb.address, token, mb.folder);
     const r = await run;
-    steps.push(r.ok ? { ...p, ok: true, ms: Date.now() - t0, detail: r.detail } : { ...p, ok: false, ms: Date.now() - t0, detail: r.failure.message, diagnosis: classify(r.failure, evidence) });
+    steps.push(
+      r.ok
+        ? { ...p, ok: true, ms: Date.now() - t0, detail: r.detail }
+        : { ...p, ok: false, ms: Date.now() - t0, detail: r.failure.message, diagnosis: classify(r.failure, evidence) },
+    );
   }
 
   const result: TConnectionTest = { ok: steps.length > 0 && steps.every((s) => s.ok), at: new Date().toISOString(), steps };
   const failed = steps.find((s) => !s.ok);
   // Token failures have already set needs_reconsent or failing through getAccessToken, and stay.
   await db().$transaction(async (tx) => {
-    if (mb.grant && !steps.some((s) => s.step === "token")) await markTestOutcome(tx, ctx, mb, { ok: result.ok, anyOk: steps.some((s) => s.ok), failedCode: failed?.diagnosis?.code });
+    if (mb.grant && !steps.some((s) => s.step === "token"))
+      await markTestOutcome(tx, ctx, mb, { ok: result.ok, anyOk: steps.some((s) => s.ok), failedCode: failed?.diagnosis?.code });
     await tx.event.create({
       data: {
         workspaceId: ctx.workspaceId,
@@ -83,21 +137,38 @@ export async function testMailboxConnection(ctx: TCtx, opts: { refresher?: TRefr
         mailboxId: ctx.mailboxId,
         level: result.ok ? "info" : "error",
         code: result.ok ? "connection_test_passed" : "connection_test_failed",
-        message: result.ok ? `Connection test passed (${steps.map((s) => s.protocol.toUpperCase()).join(", ")}).` : `Connection test failed: ${failed?.diagnosis?.title ?? failed?.detail}.`,
+        message: result.ok
+          ? `Connection test passed (${steps.map((s) => s.protocol.toUpperCase()).join(", ")}).`
+          : `Connection test failed: ${failed?.diagnosis?.title ?? failed?.detail}.`,
         detail: result as object,
       },
     });
-    if (opts.actor) await writeAudit(tx, opts.actor, { action: "mailbox.test_connection", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { ok: result.ok } });
+    if (opts.actor)
+      await writeAudit(tx, opts.actor, {
+        action: "mailbox.test_connection",
+        targetType: "mailbox",
+        targetId: ctx.mailboxId,
+        tenantId: ctx.tenantId,
+        detail: { ok: result.ok },
+      });
   });
   return result;
 }
 
 /** The newest connection test of a mailbox, from its events. */
 export async function lastConnectionTest(ctx: TCtx): Promise<TConnectionTest | null> {
-  const e = await db().event.findFirst({ where: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, mailboxId: ctx.mailboxId, code: { in: ["connection_test_passed", "connection_test_failed"] } }, orderBy: { createdAt: "desc" }, select: { detail: true } });
+  const e = await db().event.findFirst({
+    where: {
+      workspaceId: ctx.workspaceId,
+      tenantId: ctx.tenantId,
+      mailboxId: ctx.mailboxId,
+      code: { in: ["connection_test_passed", "connection_test_failed"] },
+    },
+    orderBy: { createdAt: "desc" },
+    select: { detail: true },
+  });
   return (e?.detail as TConnectionTest | undefined) ?? null;
 }
-
 
 type TCheck = Promise<{ ok: true; detail: string } | { ok: false; failure: TMicrosoftFailure }>;
 
@@ -106,12 +177,14 @@ async function imapCheck(hp: THostPort, user: string, accessToken: string, folde
   try {
     await client.connect();
     const st = await client.status(folder, { messages: true, unseen: true });
-    if (!st) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
+    if (!st)
+      return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
     return { ok: true, detail: `Signed in over IMAP; ${folder} holds ${st.messages ?? 0} messages (${st.unseen ?? 0} unread).` };
   } catch (err) {
     const failure = imapFailure(err);
     // The one reply the test reads itself: the folder it was asked to open is missing.
-    if (failure.imapKind === "other" && /Mailbox doesn't exist|NONEXISTENT|not found/i.test(imapReplyOf(err))) return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
+    if (failure.imapKind === "other" && /Mailbox doesn't exist|NONEXISTENT|not found/i.test(imapReplyOf(err)))
+      return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
     return { ok: false, failure };
   } finally {
     await closeImap(client);
@@ -157,11 +230,23 @@ async function graphSendCheck(graphUrl: string, address: string, accessToken: st
   const client = graphClient(graphUrl, accessToken);
   try {
     if (!sendAsTo) {
-      const me = (await client.api(`/users/${encodeURIComponent(address)}`).select("mail,userPrincipalName").get()) as { mail?: string; userPrincipalName?: string };
+      const me = (await client
+        .api(`/users/${encodeURIComponent(address)}`)
+        .select("mail,userPrincipalName")
+        .get()) as { mail?: string; userPrincipalName?: string };
       return { ok: true, detail: `Microsoft Graph knows ${me.mail ?? me.userPrincipalName ?? address}; sendMail will use it.` };
     }
     const m = sendAsMessage(address, sendAsTo);
-    await client.api(`/users/${encodeURIComponent(address)}/sendMail`).post({ message: { subject: m.subject, body: { contentType: "Text", content: m.text }, toRecipients: [{ emailAddress: { address: sendAsTo } }] }, saveToSentItems: false });
+    await client
+      .api(`/users/${encodeURIComponent(address)}/sendMail`)
+      .post({
+        message: {
+          subject: m.subject,
+          body: { contentType: "Text", content: m.text },
+          toRecipients: [{ emailAddress: { address: sendAsTo } }],
+        },
+        saveToSentItems: false,
+      });
     return { ok: true, detail: `Sent as ${address} through Microsoft Graph (a note went to ${sendAsTo}).` };
   } catch (err) {
     return { ok: false, failure: graphFailure(err) };
@@ -172,8 +257,15 @@ async function graphCheck(graphUrl: string, address: string, accessToken: string
   const client = graphClient(graphUrl, accessToken);
   try {
     const id = folder.toUpperCase() === "INBOX" ? "inbox" : encodeURIComponent(folder);
-    const f = (await client.api(`/users/${encodeURIComponent(address)}/mailFolders/${id}`).get()) as { displayName?: string; totalItemCount?: number; unreadItemCount?: number };
-    return { ok: true, detail: `Read ${f.displayName ?? folder} through Microsoft Graph: ${f.totalItemCount ?? 0} messages (${f.unreadItemCount ?? 0} unread).` };
+    const f = (await client.api(`/users/${encodeURIComponent(address)}/mailFolders/${id}`).get()) as {
+      displayName?: string;
+      totalItemCount?: number;
+      unreadItemCount?: number;
+    };
+    return {
+      ok: true,
+      detail: `Read ${f.displayName ?? folder} through Microsoft Graph: ${f.totalItemCount ?? 0} messages (${f.unreadItemCount ?? 0} unread).`,
+    };
   } catch (err) {
     return { ok: false, failure: graphFailure(err) };
   }

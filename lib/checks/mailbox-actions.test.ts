@@ -35,6 +35,8 @@ describe("mailbox actions", { timeout: 60_000 }, () => {
     expect(r.ok).toBe(true);
     expect(JSON.stringify(r)).not.toContain(m.issued[1]);
     expect(await db().auditEntry.count({ where: { targetId: m.ctx.mailboxId, action: "mailbox.refresh_token" } })).toBe(1);
-    await expect(refreshMailboxToken({ ...m.ctx, mailboxId: "00000000-0000-0000-0000-000000000000" }, actor)).rejects.toBeInstanceOf(HttpError);
+    await expect(refreshMailboxToken({ ...m.ctx, mailboxId: "00000000-0000-0000-0000-000000000000" }, actor)).rejects.toBeInstanceOf(
+      HttpError,
+    );
   });
 });

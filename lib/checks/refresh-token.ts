@@ -12,18 +12,37 @@ import { describe } from "../diagnostics/describe";
 
 export type TRefreshOutcome =
   | { ok: true; expiresAt: Date }
-  | { ok: false; kind: TokenError["kind"]; diagnosis: { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean } };
+  | {
+      ok: false;
+      kind: TokenError["kind"];
+      diagnosis: { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean };
+    };
 
-export async function refreshMailboxToken(ctx: { workspaceId: string; tenantId: string; mailboxId: string }, actor: TAuditActor): Promise<TRefreshOutcome> {
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { inbound: true, grant: { select: { id: true } }, tenant: { select: { cloud: true } } } });
+export async function refreshMailboxToken(
+  ctx: { workspaceId: string; tenantId: string; mailboxId: string },
+  actor: TAuditActor,
+): Promise<TRefreshOutcome> {
+  const mb = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: { inbound: true, grant: { select: { id: true } }, tenant: { select: { cloud: true } } },
+  });
   if (!mb?.grant) throw notFound("Mailbox");
-  await writeAudit(db(), actor, { action: "mailbox.refresh_token", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId });
+  await writeAudit(db(), actor, {
+    action: "mailbox.refresh_token",
+    targetType: "mailbox",
+    targetId: ctx.mailboxId,
+    tenantId: ctx.tenantId,
+  });
   try {
     const r = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.inbound === "graph" ? "graph" : "imap", { forceRefresh: true });
     return { ok: true, expiresAt: r.expiresAt };
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     const d = describe(err.code);
-    return { ok: false, kind: err.kind, diagnosis: { code: err.code, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable } };
+    return {
+      ok: false,
+      kind: err.kind,
+      diagnosis: { code: err.code, title: d.title, cause: d.cause, fixSteps: [...d.fixSteps], retryable: d.retryable },
+    };
   }
 }

@@ -5,9 +5,15 @@ import { db } from "../db/client";
 import { notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 
-export async function syncNow(ctx: { workspaceId: string; tenantId: string; mailboxId: string }, actor: TAuditActor): Promise<{ ok: true }> {
+export async function syncNow(
+  ctx: { workspaceId: string; tenantId: string; mailboxId: string },
+  actor: TAuditActor,
+): Promise<{ ok: true }> {
   await db().$transaction(async (tx) => {
-    const r = await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, inbound: { in: ["imap", "pop", "graph"] } }, data: { nextSyncAt: new Date() } });
+    const r = await tx.mailbox.updateMany({
+      where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, inbound: { in: ["imap", "pop", "graph"] } },
+      data: { nextSyncAt: new Date() },
+    });
     if (r.count !== 1) throw notFound("Mailbox");
     await writeAudit(tx, actor, { action: "mailbox.sync_now", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId });
   });

@@ -8,7 +8,8 @@ import { sendTestEmail } from "./test-email";
 
 const F = SEED.fabrikam;
 const env = sandboxForFile();
-const codes = (r: Awaited<ReturnType<typeof sendTestEmail>>) => r.steps.map((s) => `${s.step}:${s.protocol}:${s.ok ? "ok" : s.diagnosis?.code}`);
+const codes = (r: Awaited<ReturnType<typeof sendTestEmail>>) =>
+  r.steps.map((s) => `${s.step}:${s.protocol}:${s.ok ? "ok" : s.diagnosis?.code}`);
 
 describe("send test email", { timeout: 60_000 }, () => {
   it("SMTP out, IMAP in: sent to itself, it arrives in the folder", async () => {
@@ -20,7 +21,11 @@ describe("send test email", { timeout: 60_000 }, () => {
   });
 
   it("Graph both ways; to another address there is nothing to wait for", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: ["https://graph.microsoft.com/Mail.ReadWrite", "https://graph.microsoft.com/Mail.Send"], mailbox: { inbound: "graph", outbound: "graph" } });
+    const m = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, {
+      tenant: F,
+      scopes: ["https://graph.microsoft.com/Mail.ReadWrite", "https://graph.microsoft.com/Mail.Send"],
+      mailbox: { inbound: "graph", outbound: "graph" },
+    });
     expect(codes(await sendTestEmail(m.ctx, `it@${F.domain}`))).toEqual(["outbound:graph:ok", "inbound:graph:ok"]);
     expect(codes(await sendTestEmail(m.ctx, `bob@${F.domain}`))).toEqual(["outbound:graph:ok"]);
     const bob = (await env.sb.admin("GET", `/admin/mail/mailboxes/bob@${F.domain}?limit=1`)).body;

@@ -23,7 +23,10 @@ const POLL_MS = 500;
 /** `actor`: the person who asked, audited with the outcome in the transaction that records it. */
 export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
   // A mailbox that was never connected has nothing to send with: "not found", as the route answered.
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, grant: { isNot: null } }, select: { address: true, inbound: true, outbound: true, folder: true, tenant: { select: { cloud: true } } } });
+  const mb = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, grant: { isNot: null } },
+    select: { address: true, inbound: true, outbound: true, folder: true, tenant: { select: { cloud: true } } },
+  });
   if (!mb) throw notFound("Mailbox");
   const tag = randomBytes(4).toString("hex");
   const subject = `Consentry test email ${tag}`;
@@ -31,36 +34,113 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
   const outProto = mb.outbound === "graph" ? "graph" : "smtp";
 
   const t0 = Date.now();
-  const sent = await sendFromMailbox(ctx, { to, subject, text: `This is a test email from Consentry, sent as ${mb.address} to ${to}.\n\nTest id: ${tag}` });
-  steps.push(sent.ok ? { step: "outbound", protocol: outProto, ok: true, ms: Date.now() - t0, detail: `Sent as ${sent.from} to ${to} over ${sent.protocol === "graph" ? "Microsoft Graph" : "SMTP"}.` } : { step: "outbound", protocol: outProto, ok: false, ms: Date.now() - t0, detail: sent.diagnosis.evidence.summary, diagnosis: sent.diagnosis });
+  const sent = await sendFromMailbox(ctx, {
+    to,
+    subject,
+    text: `This is a test email from Consentry, sent as ${mb.address} to ${to}.\n\nTest id: ${tag}`,
+  });
+  steps.push(
+    sent.ok
+      ? {
+          step: "outbound",
+          protocol: outProto,
+          ok: true,
+          ms: Date.now() - t0,
+          detail: `Sent as ${sent.from} to ${to} over ${sent.protocol === "graph" ? "Microsoft Graph" : "SMTP"}.`,
+        }
+      : {
+          step: "outbound",
+          protocol: outProto,
+          ok: false,
+          ms: Date.now() - t0,
+          detail: sent.diagnosis.evidence.summary,
+          diagnosis: sent.diagnosis,
+        },
+  );
 
   if (sent.ok && to.toLowerCase() === mb.address.toLowerCase() && (mb.inbound === "imap" || mb.inbound === "graph")) {
     const t1 = Date.now();
     try {
       const { hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.inbound);
-      const r = mb.inbound === "imap" ? await waitImap(hosts.imap, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS) : await waitGraph(hosts.graphUrl, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS);
+      const r =
+        mb.inbound === "imap"
+          ? await waitImap(hosts.imap, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS)
+          : await waitGraph(hosts.graphUrl, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS);
       const secs = ((Date.now() - t1) / 1000).toFixed(1);
-      steps.push(r.ok ? { step: "inbound", protocol: mb.inbound, ok: true, ms: Date.now() - t1, detail: `Arrived in ${mb.folder} after ${secs} s (read over ${mb.inbound === "imap" ? "IMAP" : "Microsoft Graph"}).` } : { step: "inbound", protocol: mb.inbound, ok: false, ms: Date.now() - t1, detail: r.failure.message, diagnosis: classify(r.failure) });
+      steps.push(
+        r.ok
+          ? {
+              step: "inbound",
+              protocol: mb.inbound,
+              ok: true,
+              ms: Date.now() - t1,
+              detail: `Arrived in ${mb.folder} after ${secs} s (read over ${mb.inbound === "imap" ? "IMAP" : "Microsoft Graph"}).`,
+            }
+          : {
+              step: "inbound",
+              protocol: mb.inbound,
+              ok: false,
+              ms: Date.now() - t1,
+              detail: r.failure.message,
+              diagnosis: classify(r.failure),
+            },
+      );
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
-      steps.push({ step: "token", protocol: mb.inbound, ok: false, ms: Date.now() - t1, detail: err.message, diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, err.message) });
+      steps.push({
+        step: "token",
+        protocol: mb.inbound,
+        ok: false,
+        ms: Date.now() - t1,
+        detail: err.message,
+        diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, err.message),
+      });
     }
   }
 
   const result: TConnectionTest = { ok: steps.every((s) => s.ok), at: new Date().toISOString(), steps };
   await db().$transaction(async (tx) => {
     await tx.event.create({
-      data: { ...ctx, level: result.ok ? "info" : "error", code: result.ok ? "test_email_passed" : "test_email_failed", message: result.ok ? `Test email to ${to} ${steps.length > 1 ? "sent and received" : "sent"}.` : `Test email to ${to} failed: ${steps.find((s) => !s.ok)?.diagnosis?.title ?? "see the steps"}.`, detail: result as object },
+      data: {
+        ...ctx,
+        level: result.ok ? "info" : "error",
+        code: result.ok ? "test_email_passed" : "test_email_failed",
+        message: result.ok
+          ? `Test email to ${to} ${steps.length > 1 ? "sent and received" : "sent"}.`
+          : `Test email to ${to} failed: ${steps.find((s) => !s.ok)?.diagnosis?.title ?? "see the steps"}.`,
+        detail: result as object,
+      },
     });
-    if (opts.actor) await writeAudit(tx, opts.actor, { action: "mailbox.test_email", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { to, ok: result.ok } });
+    if (opts.actor)
+      await writeAudit(tx, opts.actor, {
+        action: "mailbox.test_email",
+        targetType: "mailbox",
+        targetId: ctx.mailboxId,
+        tenantId: ctx.tenantId,
+        detail: { to, ok: result.ok },
+      });
   });
   return result;
 }
 
 type TWait = Promise<{ ok: true } | { ok: false; failure: TMicrosoftFailure }>;
-const notArrived = (folder: string, ms: number) => ({ ok: false as const, failure: { source: "imap" as const, imapKind: "other" as const, message: `The message was sent but didn't reach ${folder} within ${Math.round(ms / 1000)} s. A transport rule, a spam filter or an Inbox rule may have moved it.` } });
+const notArrived = (folder: string, ms: number) => ({
+  ok: false as const,
+  failure: {
+    source: "imap" as const,
+    imapKind: "other" as const,
+    message: `The message was sent but didn't reach ${folder} within ${Math.round(ms / 1000)} s. A transport rule, a spam filter or an Inbox rule may have moved it.`,
+  },
+});
 
-async function waitImap(hp: { host: string; port: number }, user: string, accessToken: string, folder: string, subject: string, waitMs: number): TWait {
+async function waitImap(
+  hp: { host: string; port: number },
+  user: string,
+  accessToken: string,
+  folder: string,
+  subject: string,
+  waitMs: number,
+): TWait {
   const client = imapClient({ hosts: { imap: hp }, user, accessToken });
   try {
     await client.connect();
@@ -70,7 +150,8 @@ async function waitImap(hp: { host: string; port: number }, user: string, access
       try {
         const exists = (client.mailbox && client.mailbox.exists) || 0;
         if (exists > 0) {
-          for await (const m of client.fetch(`${Math.max(1, exists - 19)}:*`, { envelope: true })) if (m.envelope?.subject === subject) return { ok: true };
+          for await (const m of client.fetch(`${Math.max(1, exists - 19)}:*`, { envelope: true }))
+            if (m.envelope?.subject === subject) return { ok: true };
         }
       } finally {
         lock.release();
@@ -91,7 +172,12 @@ async function waitGraph(graphUrl: string, address: string, accessToken: string,
   const deadline = Date.now() + waitMs;
   try {
     while (Date.now() < deadline) {
-      const page = (await client.api(`/users/${encodeURIComponent(address)}/mailFolders/${id}/messages`).select("subject").orderby("receivedDateTime desc").top(20).get()) as { value: { subject?: string }[] };
+      const page = (await client
+        .api(`/users/${encodeURIComponent(address)}/mailFolders/${id}/messages`)
+        .select("subject")
+        .orderby("receivedDateTime desc")
+        .top(20)
+        .get()) as { value: { subject?: string }[] };
       if (page.value.some((m) => m.subject === subject)) return { ok: true };
       await new Promise((r) => setTimeout(r, POLL_MS));
     }

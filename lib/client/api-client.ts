@@ -27,7 +27,8 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const e = (data as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null)?.error;
-    if (res.status === 401 && typeof window !== "undefined") window.location.assign(`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+    if (res.status === 401 && typeof window !== "undefined")
+      window.location.assign(`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
     throw new ApiError(res.status, e?.code ?? "error", e?.message ?? `Request failed (${res.status}).`, e?.fields);
   }
   return data as T;

@@ -22,7 +22,10 @@ export const mailboxKeys = {
   trend: () => [...mailboxKeys.all, "trend"] as const,
 };
 export const staffKeys = { all: ["staff"] as const, list: () => [...staffKeys.all, "list"] as const };
-export const auditKeys = { all: ["audit"] as const, list: (filters: Record<string, string>) => [...auditKeys.all, "list", filters] as const };
+export const auditKeys = {
+  all: ["audit"] as const,
+  list: (filters: Record<string, string>) => [...auditKeys.all, "list", filters] as const,
+};
 export const meKeys = { all: ["me"] as const };
 export const eventKeys = {
   all: ["events"] as const,
@@ -35,7 +38,11 @@ export const outboundKeys = {
   list: (mailboxId: string) => [...outboundKeys.all, mailboxId] as const,
   filtered: (mailboxId: string, status: string) => [...outboundKeys.list(mailboxId), status] as const,
 };
-export const webhookKeys = { all: ["webhooks"] as const, list: () => [...webhookKeys.all, "list"] as const, deliveries: (id: string) => [...webhookKeys.all, "deliveries", id] as const };
+export const webhookKeys = {
+  all: ["webhooks"] as const,
+  list: () => [...webhookKeys.all, "list"] as const,
+  deliveries: (id: string) => [...webhookKeys.all, "deliveries", id] as const,
+};
 export const settingsKeys = {
   all: ["settings"] as const,
   notifier: () => [...settingsKeys.all, "notifier"] as const,

@@ -40,17 +40,42 @@ export type TApiKey = TJson<Awaited<ReturnType<typeof listApiKeys>>[number]>;
 export type TStorage = TJson<Awaited<ReturnType<typeof storageStats>>>;
 export type TNotifierBox = TJson<NonNullable<Awaited<ReturnType<typeof getNotifier>>>>;
 // A notifier outside a limited caller's tenants comes without its id and tenant.
-export type TNotifierSettings = { notifier: TJson<NonNullable<Awaited<ReturnType<typeof notifierFor>>>> | null; candidates: TNotifierBox[] };
+export type TNotifierSettings = {
+  notifier: TJson<NonNullable<Awaited<ReturnType<typeof notifierFor>>>> | null;
+  candidates: TNotifierBox[];
+};
 export type TAlerts = TJson<Awaited<ReturnType<typeof alertSettingsFor>>>;
 export type TWebhook = TJson<Awaited<ReturnType<typeof listWebhooks>>[number]>;
 export type TWebhookDelivery = TJson<Awaited<ReturnType<typeof listDeliveries>>[number]>;
 export type THealthDay = TJson<Awaited<ReturnType<typeof healthTrend>>[number]>;
 export type TStatusLink = TJson<Awaited<ReturnType<typeof listStatusLinks>>[number]>;
 export type TOutbound = TJson<Awaited<ReturnType<typeof listOutbound>>[number]>;
-export type TTestStep = { step: "token" | "inbound" | "outbound"; protocol: string; ok: boolean; detail: string; ms: number; diagnosis?: TDiagnosisView };
+export type TTestStep = {
+  step: "token" | "inbound" | "outbound";
+  protocol: string;
+  ok: boolean;
+  detail: string;
+  ms: number;
+  diagnosis?: TDiagnosisView;
+};
 export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
 export type TFolderConflicts = { visible: { id: string; tenantId: string; tenantName: string; afterProcessing: string }[] };
-export type TMailboxDetail = { mailbox: TMailbox; events: { id: string; level: string; code: string; message: string; createdAt: string }[]; diagnosis: TDiagnosisView | null; lastTest: TConnectionTest | null; conflicts: TFolderConflicts; push: { expiresAt: string; lastNotificationAt: string | null } | null; idle: boolean };
+export type TMailboxDetail = {
+  mailbox: TMailbox;
+  events: { id: string; level: string; code: string; message: string; createdAt: string }[];
+  diagnosis: TDiagnosisView | null;
+  lastTest: TConnectionTest | null;
+  conflicts: TFolderConflicts;
+  push: { expiresAt: string; lastNotificationAt: string | null } | null;
+  idle: boolean;
+};
 export type TMessageRow = TJson<Awaited<ReturnType<typeof listMessages>>["messages"][number]>;
-export type TDiagnosisView = { code: string; title: string; cause: string; fixSteps: string[]; retryable?: boolean; action?: string | null };
+export type TDiagnosisView = {
+  code: string;
+  title: string;
+  cause: string;
+  fixSteps: string[];
+  retryable?: boolean;
+  action?: string | null;
+};
 export type TVerify = ({ ok: true } | ({ ok: false } & TDiagnosisView)) & { method?: "refresh" | "client_credentials"; mailbox?: string };

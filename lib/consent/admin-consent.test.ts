@@ -23,14 +23,38 @@ afterAll(() => sb?.stop());
 /** A workspace with one customer tenant and the MSP's multi-tenant app (consented nowhere but the MSP's tenant). */
 async function tenantWithMspApp(t: { directoryId: string | null; primaryDomain: string | null }) {
   const ws = await db().workspace.create({ data: { name: "Admin consent", slug: `ac-${randomUUID()}` } });
-  const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "Customer", directoryId: t.directoryId, primaryDomain: t.primaryDomain, cloud: "sandbox" } });
+  const tenant = await db().tenant.create({
+    data: { workspaceId: ws.id, displayName: "Customer", directoryId: t.directoryId, primaryDomain: t.primaryDomain, cloud: "sandbox" },
+  });
   const app = await db().appRegistration.create({
-    data: { workspaceId: ws.id, tenantId: null, displayName: "MSP app", clientId: SEED.mspApp.clientId, secrets: { create: { ...((id) => ({ id, workspaceId: ws.id, sealedValue: sealValue(SEED.mspApp.secret, "client_secret", { workspaceId: ws.id, rowId: id }) }))(randomUUID()), last4: SEED.mspApp.secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000 * 300), status: "active" } } },
+    data: {
+      workspaceId: ws.id,
+      tenantId: null,
+      displayName: "MSP app",
+      clientId: SEED.mspApp.clientId,
+      secrets: {
+        create: {
+          ...((id) => ({
+            id,
+            workspaceId: ws.id,
+            sealedValue: sealValue(SEED.mspApp.secret, "client_secret", { workspaceId: ws.id, rowId: id }),
+          }))(randomUUID()),
+          last4: SEED.mspApp.secret.slice(-4),
+          expiresAt: new Date(Date.now() + 86_400_000 * 300),
+          status: "active",
+        },
+      },
+    },
   });
   const staffUserId = randomUUID();
   const start = () => startAdminConsent({ workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, staffUserId });
-  const callback = (state: string, query: Record<string, string>) => handleCallback({ query: { ...query, state }, cookieState: state, staffUserId });
-  const read = () => db().tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: { directoryId: true, adminConsentAt: true, adminConsentTenantId: true } });
+  const callback = (state: string, query: Record<string, string>) =>
+    handleCallback({ query: { ...query, state }, cookieState: state, staffUserId });
+  const read = () =>
+    db().tenant.findUniqueOrThrow({
+      where: { id: tenant.id },
+      select: { directoryId: true, adminConsentAt: true, adminConsentTenantId: true },
+    });
   return { tenantId: tenant.id, start, callback, read };
 }
 
@@ -38,10 +62,18 @@ async function tenantWithMspApp(t: { directoryId: string | null; primaryDomain: 
 async function grantOnMicrosoft(url: string, upn: string): Promise<Record<string, string>> {
   const flowOf = (html: string) => /name="flow" value="([^"]+)"/.exec(html)?.[1] ?? "";
   let html = await (await fetch(url, { redirect: "manual" })).text();
-  let r = await fetch(`${sb.urls.identity}/_sandbox/login`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: flowOf(html), loginfmt: upn, passwd: SEED_PASSWORD }) });
+  let r = await fetch(`${sb.urls.identity}/_sandbox/login`, {
+    method: "POST",
+    redirect: "manual",
+    body: new URLSearchParams({ flow: flowOf(html), loginfmt: upn, passwd: SEED_PASSWORD }),
+  });
   if (r.status !== 302) {
     html = await r.text();
-    r = await fetch(`${sb.urls.identity}/_sandbox/consent`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: flowOf(html), action: "accept" }) });
+    r = await fetch(`${sb.urls.identity}/_sandbox/consent`, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({ flow: flowOf(html), action: "accept" }),
+    });
   }
   expect(r.status).toBe(302);
   return Object.fromEntries(new URL(r.headers.get("location")!).searchParams);
@@ -51,7 +83,11 @@ async function expectRefused(state: string, code: string) {
   const result = await getConsentResult(state);
   expect(result).toMatchObject({ kind: "admin", status: "failed", resultCode: code });
   // The result page shows the catalogued diagnosis: its title, cause and fix.
-  expect(result!.detail).toMatchObject({ title: expect.any(String), cause: expect.any(String), fixSteps: expect.arrayContaining([expect.any(String)]) });
+  expect(result!.detail).toMatchObject({
+    title: expect.any(String),
+    cause: expect.any(String),
+    fixSteps: expect.arrayContaining([expect.any(String)]),
+  });
   return result!;
 }
 
@@ -97,7 +133,11 @@ describe("organization consent is confirmed with Microsoft before it is recorded
     expect(query).toMatchObject({ admin_consent: "True", tenant: SEED.contoso.id });
     await t.callback(state, query);
     expect(await getConsentResult(state)).toMatchObject({ kind: "admin", status: "completed", resultCode: "admin_consent_granted" });
-    expect(await t.read()).toMatchObject({ directoryId: SEED.contoso.id, adminConsentAt: expect.any(Date), adminConsentTenantId: SEED.contoso.id });
+    expect(await t.read()).toMatchObject({
+      directoryId: SEED.contoso.id,
+      adminConsentAt: expect.any(Date),
+      adminConsentTenantId: SEED.contoso.id,
+    });
 
     // A domain-only tenant confirms too (directory resolved by discovery), and its directory ID stays unset.
     const d = await tenantWithMspApp({ directoryId: null, primaryDomain: SEED.contoso.domain });

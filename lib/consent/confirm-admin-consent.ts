@@ -18,7 +18,10 @@ const RETRY_DELAYS_MS = [1_500, 3_000];
 
 export type TConsentConfirmation = { ok: true; tenantId: string } | { ok: false; diagnosis: TConsentDiagnosis };
 
-function fromCatalog(code: "admin_consent_wrong_tenant" | "admin_consent_unconfirmed", detail: Record<string, unknown>): TConsentConfirmation {
+function fromCatalog(
+  code: "admin_consent_wrong_tenant" | "admin_consent_unconfirmed",
+  detail: Record<string, unknown>,
+): TConsentConfirmation {
   const d = diagnosisFromCatalog(code, "organization consent callback");
   return { ok: false, diagnosis: { code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, detail } };
 }
@@ -33,9 +36,14 @@ function tidOf(accessToken: string): string | null {
   }
 }
 
-export async function confirmAdminConsent(p: { app: TMsApp; returnedTenant: string | undefined; tenant: { directoryId: string | null; primaryDomain: string | null } }): Promise<TConsentConfirmation> {
+export async function confirmAdminConsent(p: {
+  app: TMsApp;
+  returnedTenant: string | undefined;
+  tenant: { directoryId: string | null; primaryDomain: string | null };
+}): Promise<TConsentConfirmation> {
   const returned = (p.returnedTenant ?? "").trim().toLowerCase();
-  if (!GUID.test(returned)) return fromCatalog("admin_consent_unconfirmed", { returnedTenantId: returned.slice(0, 100) || null, reason: "not a directory ID" });
+  if (!GUID.test(returned))
+    return fromCatalog("admin_consent_unconfirmed", { returnedTenantId: returned.slice(0, 100) || null, reason: "not a directory ID" });
   const hosts = hostsFor(p.app.cloud);
   // The directory on file; a tenant added by domain whose ID couldn't be read then is resolved now.
   let expected = p.tenant.directoryId?.toLowerCase() ?? null;
@@ -43,14 +51,19 @@ export async function confirmAdminConsent(p: { app: TMsApp; returnedTenant: stri
     const r = await resolveTenant({ hosts, input: p.tenant.primaryDomain });
     expected = r.ok ? r.tenantId : null;
   }
-  if (!expected) return fromCatalog("admin_consent_unconfirmed", { returnedTenantId: returned, reason: "the tenant's directory ID is unknown" });
+  if (!expected)
+    return fromCatalog("admin_consent_unconfirmed", { returnedTenantId: returned, reason: "the tenant's directory ID is unknown" });
   if (returned !== expected) return fromCatalog("admin_consent_wrong_tenant", { returnedTenantId: returned, expectedTenantId: expected });
 
   for (let attempt = 0; ; attempt++) {
-    const res = await clientCredentials({ tokenUrl: tokenEndpoint(hosts, expected), clientId: p.app.clientId, clientSecret: p.app.clientSecret }, { scope: `${hosts.graphResource}/.default` });
+    const res = await clientCredentials(
+      { tokenUrl: tokenEndpoint(hosts, expected), clientId: p.app.clientId, clientSecret: p.app.clientSecret },
+      { scope: `${hosts.graphResource}/.default` },
+    );
     if (res.ok) {
       const tid = tidOf(res.accessToken);
-      if (tid !== expected) return fromCatalog("admin_consent_wrong_tenant", { returnedTenantId: returned, expectedTenantId: expected, tokenTenantId: tid });
+      if (tid !== expected)
+        return fromCatalog("admin_consent_wrong_tenant", { returnedTenantId: returned, expectedTenantId: expected, tokenTenantId: tid });
       return { ok: true, tenantId: tid };
     }
     if (res.aadsts.includes(700016) && attempt < RETRY_DELAYS_MS.length) {
@@ -58,6 +71,17 @@ export async function confirmAdminConsent(p: { app: TMsApp; returnedTenant: stri
       continue;
     }
     const d = classifyTokenFailure(res).diagnosis;
-    return { ok: false, diagnosis: { code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, aadsts: d.aadsts, detail: { returnedTenantId: returned, confirmation: "client_credentials" } } };
+    return {
+      ok: false,
+      diagnosis: {
+        code: d.code,
+        title: d.title,
+        cause: d.cause,
+        fixSteps: d.fixSteps,
+        retryable: d.retryable,
+        aadsts: d.aadsts,
+        detail: { returnedTenantId: returned, confirmation: "client_credentials" },
+      },
+    };
   }
 }

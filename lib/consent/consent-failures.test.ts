@@ -25,7 +25,10 @@ type TStep = { kind: "callback"; query: Record<string, string> } | { kind: "micr
 /** Puts another secret value on the app's secrets (each sealed to its own row). */
 async function resealSecret(f: Awaited<ReturnType<typeof mailboxWithSandboxGrant>>, value: string) {
   for (const s of await db().appSecret.findMany({ where: { appRegistrationId: f.appId }, select: { id: true, workspaceId: true } })) {
-    await db().appSecret.update({ where: { id: s.id }, data: { sealedValue: sealValue(value, "client_secret", { workspaceId: s.workspaceId, rowId: s.id }) } });
+    await db().appSecret.update({
+      where: { id: s.id },
+      data: { sealedValue: sealValue(value, "client_secret", { workspaceId: s.workspaceId, rowId: s.id }) },
+    });
   }
 }
 
@@ -33,21 +36,36 @@ async function resealSecret(f: Awaited<ReturnType<typeof mailboxWithSandboxGrant
  *  "return without consent" link of the admin-approval page. */
 async function throughMicrosoft(url: string, upn: string, consent: "accept" | "cancel" = "accept"): Promise<TStep> {
   const flowOf = (html: string) => /name="flow" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  const toCallback = (r: Response): TStep => ({ kind: "callback", query: Object.fromEntries(new URL(r.headers.get("location")!).searchParams) });
+  const toCallback = (r: Response): TStep => ({
+    kind: "callback",
+    query: Object.fromEntries(new URL(r.headers.get("location")!).searchParams),
+  });
   let r = await fetch(url, { redirect: "manual" });
   let html = await r.text();
   if (!flowOf(html)) return { kind: "microsoft_error", html };
-  r = await fetch(`${sb.urls.identity}/_sandbox/login`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: flowOf(html), loginfmt: upn, passwd: SEED_PASSWORD }) });
+  r = await fetch(`${sb.urls.identity}/_sandbox/login`, {
+    method: "POST",
+    redirect: "manual",
+    body: new URLSearchParams({ flow: flowOf(html), loginfmt: upn, passwd: SEED_PASSWORD }),
+  });
   if (r.status === 302) return toCallback(r);
   html = await r.text();
   const back = /<a href="([^"]+)">Return to the application/.exec(html)?.[1];
   if (back) return { kind: "callback", query: Object.fromEntries(new URL(back.replace(/&amp;/g, "&")).searchParams) };
   if (!flowOf(html)) return { kind: "microsoft_error", html };
-  r = await fetch(`${sb.urls.identity}/_sandbox/consent`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: flowOf(html), action: consent }) });
+  r = await fetch(`${sb.urls.identity}/_sandbox/consent`, {
+    method: "POST",
+    redirect: "manual",
+    body: new URLSearchParams({ flow: flowOf(html), action: consent }),
+  });
   return toCallback(r);
 }
 
-async function connectAttempt(m: Awaited<ReturnType<typeof mailboxWithSandboxGrant>>, upn: string, opts: { consent?: "accept" | "cancel"; beforeCallback?: () => Promise<void> } = {}) {
+async function connectAttempt(
+  m: Awaited<ReturnType<typeof mailboxWithSandboxGrant>>,
+  upn: string,
+  opts: { consent?: "accept" | "cancel"; beforeCallback?: () => Promise<void> } = {},
+) {
   const staffUserId = randomUUID();
   const started = await startMailboxConsent({ ...m.ctx, staffUserId });
   const step = await throughMicrosoft(started.url, upn, opts.consent);
@@ -93,13 +111,17 @@ describe("consent failures, from the sandbox switch to the diagnosis", { timeout
   });
 
   it("Microsoft's own error pages: unregistered redirect URI (AADSTS50011), app gone from the tenant (AADSTS700016)", async () => {
-    const m = await mailboxWithSandboxGrant(sb, `admin@${SEED.msp.domain}`, { tenant: { ...SEED.msp, clientId: SEED.mspApp.clientId, secret: SEED.mspApp.secret } });
+    const m = await mailboxWithSandboxGrant(sb, `admin@${SEED.msp.domain}`, {
+      tenant: { ...SEED.msp, clientId: SEED.mspApp.clientId, secret: SEED.mspApp.secret },
+    });
     const state = (await sb.admin("GET", "/admin/state")).body;
     const before = state.apps.find((a: { clientId: string }) => a.clientId === SEED.mspApp.clientId).redirectUris;
     await sb.admin("PATCH", `/admin/apps/${SEED.mspApp.clientId}`, { redirectUris: ["https://elsewhere.example/callback"] });
     const mismatch = await connectAttempt(m, `admin@${SEED.msp.domain}`);
     expect(mismatch.step.kind).toBe("microsoft_error");
-    expect(mismatch.step.kind === "microsoft_error" && mismatch.step.html).toMatch(/AADSTS50011: The redirect URI &#39;http:\/\/localhost:3000\/api\/oauth\/callback&#39;/);
+    expect(mismatch.step.kind === "microsoft_error" && mismatch.step.html).toMatch(
+      /AADSTS50011: The redirect URI &#39;http:\/\/localhost:3000\/api\/oauth\/callback&#39;/,
+    );
     await sb.admin("PATCH", `/admin/apps/${SEED.mspApp.clientId}`, { redirectUris: before });
 
     // A single-tenant app removed from its tenant (a multi-tenant one would just ask for consent).
@@ -112,14 +134,22 @@ describe("consent failures, from the sandbox switch to the diagnosis", { timeout
   it("at refresh: app deleted from the tenant (AADSTS700016) and sign-in frequency (AADSTS70043)", async () => {
     const gone = await mailboxWithSandboxGrant(sb, `helpdesk@${SEED.northwind.domain}`, { tenant: SEED.northwind });
     await sb.admin("DELETE", `/admin/tenants/${SEED.northwind.id}/apps/${SEED.northwind.clientId}`);
-    await expect(getAccessToken({ ...gone.ctx, resource: OUTLOOK }, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({ code: "app_not_found_in_tenant" });
+    await expect(getAccessToken({ ...gone.ctx, resource: OUTLOOK }, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({
+      code: "app_not_found_in_tenant",
+    });
 
     const sif = await mailboxWithSandboxGrant(sb, `bob@${SEED.fabrikam.domain}`, { tenant: SEED.fabrikam });
     await sb.admin("PATCH", `/admin/users/bob@${SEED.fabrikam.domain}`, { signInFrequencyDays: 1 });
     await sb.admin("POST", "/admin/clock", { advanceDays: 2 });
     try {
-      await expect(getAccessToken({ ...sif.ctx, resource: OUTLOOK }, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({ kind: "permanent_grant", code: "sign_in_frequency" });
-      expect(await db().mailbox.findUniqueOrThrow({ where: { id: sif.ctx.mailboxId }, select: { state: true, stateCode: true } })).toEqual({ state: "needs_reconsent", stateCode: "sign_in_frequency" });
+      await expect(getAccessToken({ ...sif.ctx, resource: OUTLOOK }, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({
+        kind: "permanent_grant",
+        code: "sign_in_frequency",
+      });
+      expect(await db().mailbox.findUniqueOrThrow({ where: { id: sif.ctx.mailboxId }, select: { state: true, stateCode: true } })).toEqual({
+        state: "needs_reconsent",
+        stateCode: "sign_in_frequency",
+      });
     } finally {
       await sb.admin("POST", "/admin/clock", { reset: true });
     }

@@ -27,17 +27,28 @@ async function signIn(url: string, upn: string): Promise<Record<string, string>>
   const flowOf = (html: string) => /name="flow" value="([^"]+)"/.exec(html)?.[1] ?? "";
   const query = (r: Response) => Object.fromEntries(new URL(r.headers.get("location")!).searchParams);
   let html = await (await fetch(url, { redirect: "manual" })).text();
-  let r = await fetch(`${sb.urls.identity}/_sandbox/login`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: flowOf(html), loginfmt: upn, passwd: SEED_PASSWORD }) });
+  let r = await fetch(`${sb.urls.identity}/_sandbox/login`, {
+    method: "POST",
+    redirect: "manual",
+    body: new URLSearchParams({ flow: flowOf(html), loginfmt: upn, passwd: SEED_PASSWORD }),
+  });
   if (r.status === 302) return query(r);
   html = await r.text();
-  r = await fetch(`${sb.urls.identity}/_sandbox/consent`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: flowOf(html), action: "accept" }) });
+  r = await fetch(`${sb.urls.identity}/_sandbox/consent`, {
+    method: "POST",
+    redirect: "manual",
+    body: new URLSearchParams({ flow: flowOf(html), action: "accept" }),
+  });
   return query(r);
 }
 
 const tokenOf = (url: string) => url.split("/consent/")[1];
 
 async function expectHttp(p: Promise<unknown>, status: number, text?: RegExp) {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(HttpError);
   expect((err as HttpError).status).toBe(status);
   if (text) expect((err as HttpError).message).toMatch(text);
@@ -72,7 +83,11 @@ describe("consent links", { timeout: 90_000 }, () => {
     const m = await mailboxWithSandboxGrant(sb, upn);
     const link = await createMailboxConsentLink({ ...m.ctx, actor: { workspaceId: m.ctx.workspaceId, email: "admin@msp.test" } });
     const a = await startFromLink(link.id);
-    await handleCallback({ query: { state: a.state, error: "access_denied", error_description: "AADSTS65004: declined" }, cookieState: a.state, staffUserId: null });
+    await handleCallback({
+      query: { state: a.state, error: "access_denied", error_description: "AADSTS65004: declined" },
+      cookieState: a.state,
+      staffUserId: null,
+    });
     expect(await getConsentResult(a.state)).toMatchObject({ status: "failed", isLink: true, canRetry: true });
     expect(await consentRequestForRetry(a.state)).toBe(link.id);
     expect((await resolveConsentLink(tokenOf(link.url))).state).toBe("ok");
@@ -102,14 +117,20 @@ describe("consent links", { timeout: 90_000 }, () => {
 
 describe("consent needs an expected user", { timeout: 60_000 }, () => {
   async function sharedMailbox() {
-    const m = await mailboxWithSandboxGrant(sb, `info@${SEED.contoso.domain}`, { signedIn: `bob@${SEED.contoso.domain}`, mailbox: { kind: "shared", delegateUpn: `bob@${SEED.contoso.domain}` } });
+    const m = await mailboxWithSandboxGrant(sb, `info@${SEED.contoso.domain}`, {
+      signedIn: `bob@${SEED.contoso.domain}`,
+      mailbox: { kind: "shared", delegateUpn: `bob@${SEED.contoso.domain}` },
+    });
     return { ...m, actor: { workspaceId: m.ctx.workspaceId, email: "admin@msp.test" } };
   }
 
   it("clearing a shared mailbox's delegate is refused with a 400 naming the field", async () => {
     const m = await sharedMailbox();
     const input = ZMailboxUpdate.parse({ delegateUpn: null });
-    const err = await updateMailbox({ ...m.ctx, actor: m.actor, input }).then(() => null, (e: unknown) => e);
+    const err = await updateMailbox({ ...m.ctx, actor: m.actor, input }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).status).toBe(400);
     expect((err as HttpError).fields?.delegateUpn).toMatch(/delegate/);

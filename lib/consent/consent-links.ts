@@ -26,22 +26,67 @@ export async function createMailboxConsentLink(opts: TMailboxRef & { actor: TAud
   const expiresAt = new Date(Date.now() + (opts.days ?? DEFAULT_LINK_DAYS) * 86_400_000);
   const req = await db().$transaction(async (tx) => {
     const r = await tx.consentRequest.create({
-      data: { workspaceId: opts.workspaceId, tenantId: opts.tenantId, mailboxId: mb.id, appRegistrationId: mb.appRegistrationId!, kind: "user", expectedUpn, linkTokenHash: hashToken(token), expiresAt },
+      data: {
+        workspaceId: opts.workspaceId,
+        tenantId: opts.tenantId,
+        mailboxId: mb.id,
+        appRegistrationId: mb.appRegistrationId!,
+        kind: "user",
+        expectedUpn,
+        linkTokenHash: hashToken(token),
+        expiresAt,
+      },
     });
-    await writeAudit(tx, opts.actor, { action: "consent_link.create", targetType: "mailbox", targetId: mb.id, tenantId: opts.tenantId, detail: { kind: "user", expiresAt: expiresAt.toISOString() } });
+    await writeAudit(tx, opts.actor, {
+      action: "consent_link.create",
+      targetType: "mailbox",
+      targetId: mb.id,
+      tenantId: opts.tenantId,
+      detail: { kind: "user", expiresAt: expiresAt.toISOString() },
+    });
     return r;
   });
-  return { id: req.id, url: linkUrl(token), expiresAt, appRegistrationId: mb.appRegistrationId, signInAs: req.expectedUpn ?? mb.address, address: mb.address };
+  return {
+    id: req.id,
+    url: linkUrl(token),
+    expiresAt,
+    appRegistrationId: mb.appRegistrationId,
+    signInAs: req.expectedUpn ?? mb.address,
+    address: mb.address,
+  };
 }
 
-export async function createAdminConsentLink(opts: { workspaceId: string; tenantId: string; appRegistrationId: string; actor: TAuditActor; days?: number }) {
-  const app = await db().appRegistration.findFirst({ where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) } });
+export async function createAdminConsentLink(opts: {
+  workspaceId: string;
+  tenantId: string;
+  appRegistrationId: string;
+  actor: TAuditActor;
+  days?: number;
+}) {
+  const app = await db().appRegistration.findFirst({
+    where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) },
+  });
   if (!app) throw badRequest("Pick an app registration usable in this tenant.", { appRegistrationId: "Unknown app." });
   const token = newToken("admin_link");
   const expiresAt = new Date(Date.now() + (opts.days ?? DEFAULT_LINK_DAYS) * 86_400_000);
   const req = await db().$transaction(async (tx) => {
-    const r = await tx.consentRequest.create({ data: { workspaceId: opts.workspaceId, tenantId: opts.tenantId, appRegistrationId: app.id, kind: "admin", linkTokenHash: hashToken(token), expiresAt } });
-    await writeAudit(tx, opts.actor, { action: "consent_link.create", targetType: "tenant", targetId: opts.tenantId, tenantId: opts.tenantId, detail: { kind: "admin", expiresAt: expiresAt.toISOString() } });
+    const r = await tx.consentRequest.create({
+      data: {
+        workspaceId: opts.workspaceId,
+        tenantId: opts.tenantId,
+        appRegistrationId: app.id,
+        kind: "admin",
+        linkTokenHash: hashToken(token),
+        expiresAt,
+      },
+    });
+    await writeAudit(tx, opts.actor, {
+      action: "consent_link.create",
+      targetType: "tenant",
+      targetId: opts.tenantId,
+      tenantId: opts.tenantId,
+      detail: { kind: "admin", expiresAt: expiresAt.toISOString() },
+    });
     return r;
   });
   return { id: req.id, url: linkUrl(token), expiresAt };
@@ -56,20 +101,42 @@ export async function revokeConsentLink(opts: { workspaceId: string; tenantId: s
     if (!link) throw notFound("Consent link");
     if (link.status === "completed") throw conflict("This link was already used: access was granted with it.");
     if (link.status === "revoked") return;
-    await tx.consentRequest.updateMany({ where: { ...where, status: { not: "completed" } }, data: { status: "revoked", stateExpiresAt: new Date(0) } });
+    await tx.consentRequest.updateMany({
+      where: { ...where, status: { not: "completed" } },
+      data: { status: "revoked", stateExpiresAt: new Date(0) },
+    });
     // With a result already set, a callback for these attempts only shows it (see handle-callback).
     await tx.consentRequest.updateMany({
       where: { linkRequestId: link.id, workspaceId: opts.workspaceId, status: "pending" },
-      data: { status: "revoked", stateExpiresAt: new Date(0), resultCode: "link_revoked", resultDetail: { title: "This link was withdrawn", cause: "Your IT provider cancelled this request while you were signing in. Nothing was granted.", fixSteps: ["Ask them for a new link if you still need to grant access."], retryable: false } },
+      data: {
+        status: "revoked",
+        stateExpiresAt: new Date(0),
+        resultCode: "link_revoked",
+        resultDetail: {
+          title: "This link was withdrawn",
+          cause: "Your IT provider cancelled this request while you were signing in. Nothing was granted.",
+          fixSteps: ["Ask them for a new link if you still need to grant access."],
+          retryable: false,
+        },
+      },
     });
-    await writeAudit(tx, opts.actor, { action: "consent_link.revoke", targetType: link.mailboxId ? "mailbox" : "tenant", targetId: link.mailboxId ?? opts.tenantId, tenantId: opts.tenantId, detail: { kind: link.kind, linkId: link.id } });
+    await writeAudit(tx, opts.actor, {
+      action: "consent_link.revoke",
+      targetType: link.mailboxId ? "mailbox" : "tenant",
+      targetId: link.mailboxId ?? opts.tenantId,
+      tenantId: opts.tenantId,
+      detail: { kind: link.kind, linkId: link.id },
+    });
   });
 }
 
 /** Called in the transaction that records a successful attempt: the link is now used. */
 export async function completeLinkOf(tx: Prisma.TransactionClient, attempt: { linkRequestId: string | null }) {
   if (!attempt.linkRequestId) return;
-  await tx.consentRequest.updateMany({ where: { id: attempt.linkRequestId, status: "pending" }, data: { status: "completed", usedAt: new Date() } });
+  await tx.consentRequest.updateMany({
+    where: { id: attempt.linkRequestId, status: "pending" },
+    data: { status: "completed", usedAt: new Date() },
+  });
 }
 
 export type TLinkState = "ok" | "invalid" | "expired" | "used" | "revoked" | "unusable";
@@ -89,12 +156,16 @@ export async function resolveConsentLink(token: string) {
   });
   if (!req || (purpose === "admin_link") !== (req.kind === "admin")) return { state: "invalid" as TLinkState, request: null };
   const state: TLinkState =
-    req.status === "revoked" ? "revoked"
-    : req.status === "completed" ? "used"
-    : req.expiresAt < new Date() ? "expired"
-    // A user link without an expected user (made before its shared mailbox's delegate was cleared)
-    // would accept anyone's grant: it is never started.
-    : req.kind === "user" && !req.expectedUpn ? "unusable"
-    : "ok";
+    req.status === "revoked"
+      ? "revoked"
+      : req.status === "completed"
+        ? "used"
+        : req.expiresAt < new Date()
+          ? "expired"
+          : // A user link without an expected user (made before its shared mailbox's delegate was cleared)
+            // would accept anyone's grant: it is never started.
+            req.kind === "user" && !req.expectedUpn
+            ? "unusable"
+            : "ok";
   return { state, request: req };
 }

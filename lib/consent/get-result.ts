@@ -21,7 +21,14 @@ export type TResultView = {
 
 export async function getConsentResult(state: string): Promise<TResultView | null> {
   if (tokenPurpose(state) !== "state") return null;
-  const r = await db().consentRequest.findUnique({ where: { stateHash: hashToken(state) }, include: { tenant: { select: { displayName: true } }, mailbox: { select: { address: true } }, linkRequest: { select: { status: true, expiresAt: true } } } });
+  const r = await db().consentRequest.findUnique({
+    where: { stateHash: hashToken(state) },
+    include: {
+      tenant: { select: { displayName: true } },
+      mailbox: { select: { address: true } },
+      linkRequest: { select: { status: true, expiresAt: true } },
+    },
+  });
   if (!r) return null;
   const link = r.linkRequest ?? (r.linkTokenHash ? r : null);
   return {
@@ -42,7 +49,10 @@ export async function getConsentResult(state: string): Promise<TResultView | nul
 /** A consent link's visitor retries after a failure: the link to start a new attempt from. */
 export async function consentRequestForRetry(state: string) {
   if (tokenPurpose(state) !== "state") return null;
-  const r = await db().consentRequest.findUnique({ where: { stateHash: hashToken(state) }, select: { id: true, linkTokenHash: true, linkRequestId: true } });
+  const r = await db().consentRequest.findUnique({
+    where: { stateHash: hashToken(state) },
+    select: { id: true, linkTokenHash: true, linkRequestId: true },
+  });
   const linkId = r?.linkRequestId ?? (r?.linkTokenHash ? r.id : null);
   if (!linkId) return null;
   const link = await db().consentRequest.findUnique({ where: { id: linkId }, select: { id: true, status: true, expiresAt: true } });

@@ -32,7 +32,11 @@ function refusal(code: string): TCallbackOutcome {
   return { redirect: `/oauth/result?error=${encodeURIComponent(code)}` };
 }
 
-export async function handleCallback(opts: { query: TCallbackQuery; cookieState: string | undefined; staffUserId: string | null }): Promise<TCallbackOutcome> {
+export async function handleCallback(opts: {
+  query: TCallbackQuery;
+  cookieState: string | undefined;
+  staffUserId: string | null;
+}): Promise<TCallbackOutcome> {
   const { query: q } = opts;
   const state = q.state ?? "";
   if (tokenPurpose(state) !== "state") return refusal("missing_state");
@@ -44,11 +48,20 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
   if (!req.stateExpiresAt || req.stateExpiresAt < new Date()) {
     // Finished earlier (a reload or replay of the callback): only show the result again.
     if (req.resultCode) return { redirect: resultUrl(state) };
-    await fail(req.id, !!req.linkTokenHash, { code: "consent_expired", title: "The sign-in took too long", cause: "More than 15 minutes passed between starting and finishing the sign-in.", fixSteps: ["Start again."], retryable: true });
+    await fail(req.id, !!req.linkTokenHash, {
+      code: "consent_expired",
+      title: "The sign-in took too long",
+      cause: "More than 15 minutes passed between starting and finishing the sign-in.",
+      fixSteps: ["Start again."],
+      retryable: true,
+    });
     return { redirect: resultUrl(state) };
   }
   // Single use: claim the state atomically so a replayed callback does nothing.
-  const claimed = await db().consentRequest.updateMany({ where: { id: req.id, usedAt: null, status: "pending", stateExpiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+  const claimed = await db().consentRequest.updateMany({
+    where: { id: req.id, usedAt: null, status: "pending", stateExpiresAt: { gt: new Date() } },
+    data: { usedAt: new Date() },
+  });
   if (claimed.count !== 1) return refusal("state_used");
 
   if (q.error) {
@@ -56,19 +69,42 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
     return { redirect: resultUrl(state) };
   }
 
-  const loaded = await loadAppForConsent({ workspaceId: req.workspaceId, tenantId: req.tenantId, appRegistrationId: req.appRegistrationId });
-  const actor = { workspaceId: req.workspaceId, staffUserId: req.createdById, email: req.createdById ? (await db().staffUser.findUnique({ where: { id: req.createdById } }))?.email ?? "staff" : "customer (consent link)" };
+  const loaded = await loadAppForConsent({
+    workspaceId: req.workspaceId,
+    tenantId: req.tenantId,
+    appRegistrationId: req.appRegistrationId,
+  });
+  const actor = {
+    workspaceId: req.workspaceId,
+    staffUserId: req.createdById,
+    email: req.createdById
+      ? ((await db().staffUser.findUnique({ where: { id: req.createdById } }))?.email ?? "staff")
+      : "customer (consent link)",
+  };
 
   if (req.kind === "admin") {
     if ((q.admin_consent ?? "").toLowerCase() !== "true") {
-      await fail(req.id, !!req.linkTokenHash, diagnoseRedirectError("access_denied", "AADSTS65004: The resource owner or authorization server denied the request."));
+      await fail(
+        req.id,
+        !!req.linkTokenHash,
+        diagnoseRedirectError("access_denied", "AADSTS65004: The resource owner or authorization server denied the request."),
+      );
       return { redirect: resultUrl(state) };
     }
     // Recorded only once Microsoft confirms it for the tenant on file; the callback never sets the directory ID.
     const confirmed = await confirmAdminConsent({ app: loaded.ms, returnedTenant: q.tenant, tenant: req.tenant });
     if (!confirmed.ok) {
       await fail(req.id, !!req.linkTokenHash, confirmed.diagnosis);
-      await db().event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, level: "warn", code: confirmed.diagnosis.code, message: `Organization consent was not recorded: ${confirmed.diagnosis.title}.`, detail: JSON.parse(JSON.stringify(confirmed.diagnosis.detail ?? {})) } });
+      await db().event.create({
+        data: {
+          workspaceId: req.workspaceId,
+          tenantId: req.tenantId,
+          level: "warn",
+          code: confirmed.diagnosis.code,
+          message: `Organization consent was not recorded: ${confirmed.diagnosis.title}.`,
+          detail: JSON.parse(JSON.stringify(confirmed.diagnosis.detail ?? {})),
+        },
+      });
       return { redirect: resultUrl(state) };
     }
     const returnedTid = confirmed.tenantId;
@@ -79,15 +115,46 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
         data: { adminConsentAt: new Date(), adminConsentBy: actor.email, adminConsentScopes: scopes, adminConsentTenantId: returnedTid },
       });
       await completeLinkOf(tx, req);
-      await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: "admin_consent_granted", resultDetail: { returnedTenantId: returnedTid, expectedTenantId: req.tenant.directoryId, scopes, confirmedBy: "client_credentials" } } });
-      await tx.event.create({ data: { workspaceId: req.workspaceId, tenantId: req.tenantId, level: "info", code: "admin_consent_granted", message: "Organization consent granted.", detail: { scopes } } });
-      await writeAudit(tx, actor, { action: "tenant.admin_consent", targetType: "tenant", targetId: req.tenantId, tenantId: req.tenantId, detail: { scopes, returnedTenantId: returnedTid } });
+      await tx.consentRequest.update({
+        where: { id: req.id },
+        data: {
+          status: "completed",
+          stateExpiresAt: new Date(0),
+          resultCode: "admin_consent_granted",
+          resultDetail: {
+            returnedTenantId: returnedTid,
+            expectedTenantId: req.tenant.directoryId,
+            scopes,
+            confirmedBy: "client_credentials",
+          },
+        },
+      });
+      await tx.event.create({
+        data: {
+          workspaceId: req.workspaceId,
+          tenantId: req.tenantId,
+          level: "info",
+          code: "admin_consent_granted",
+          message: "Organization consent granted.",
+          detail: { scopes },
+        },
+      });
+      await writeAudit(tx, actor, {
+        action: "tenant.admin_consent",
+        targetType: "tenant",
+        targetId: req.tenantId,
+        tenantId: req.tenantId,
+        detail: { scopes, returnedTenantId: returnedTid },
+      });
     });
     return { redirect: resultUrl(state) };
   }
 
   const verifierRow = await db().consentRequest.findUniqueOrThrow({ where: { id: req.id }, omit: { sealedCodeVerifier: false } });
-  const redeemed = await redeemCode(loaded.ms, { code: q.code ?? "", codeVerifier: unsealValue(verifierRow.sealedCodeVerifier!, "code_verifier", { workspaceId: req.workspaceId, rowId: req.id }) });
+  const redeemed = await redeemCode(loaded.ms, {
+    code: q.code ?? "",
+    codeVerifier: unsealValue(verifierRow.sealedCodeVerifier!, "code_verifier", { workspaceId: req.workspaceId, rowId: req.id }),
+  });
   if (!redeemed.ok) {
     await fail(req.id, !!req.linkTokenHash, redeemed.diagnosis);
     return { redirect: resultUrl(state) };
@@ -130,13 +197,31 @@ export async function handleCallback(opts: { query: TCallbackQuery; cookieState:
       lastErrorCode: null,
     };
     // Re-connect replaces only the token set: the mailbox, its settings, sync state and history stay.
-    await tx.grant.upsert({ where: { mailboxId }, create: { ...grantData, workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }, update: grantData });
+    await tx.grant.upsert({
+      where: { mailboxId },
+      create: { ...grantData, workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId },
+      update: grantData,
+    });
     await completeLinkOf(tx, req);
-    await tx.consentRequest.update({ where: { id: req.id }, data: { status: "completed", stateExpiresAt: new Date(0), resultCode: "connected", resultDetail: { signedIn: who.upn, scopes: redeemed.scopes } } });
-    await markConnected(tx, { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }, { upn: who.upn, scopes: redeemed.scopes, now, actor });
+    await tx.consentRequest.update({
+      where: { id: req.id },
+      data: {
+        status: "completed",
+        stateExpiresAt: new Date(0),
+        resultCode: "connected",
+        resultDetail: { signedIn: who.upn, scopes: redeemed.scopes },
+      },
+    });
+    await markConnected(
+      tx,
+      { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId },
+      { upn: who.upn, scopes: redeemed.scopes, now, actor },
+    );
   });
   // The connection test's outcome is what the mailbox page (or the link's result page) shows next.
-  await testMailboxConnection({ workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }).catch((err) => console.error("connection test after connect failed to run:", (err as Error).message));
+  await testMailboxConnection({ workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }).catch((err) =>
+    console.error("connection test after connect failed to run:", (err as Error).message),
+  );
   return { redirect: req.createdById ? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1` : resultUrl(state) };
 }
 
@@ -150,7 +235,16 @@ async function fail(id: string, isLink: boolean, d: TConsentDiagnosis) {
       // This state is spent either way; a retry starts a new round trip with a new state.
       stateExpiresAt: new Date(0),
       resultCode: d.code,
-      resultDetail: JSON.parse(JSON.stringify({ title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, aadsts: d.aadsts ?? [], detail: d.detail ?? {} })),
+      resultDetail: JSON.parse(
+        JSON.stringify({
+          title: d.title,
+          cause: d.cause,
+          fixSteps: d.fixSteps,
+          retryable: d.retryable,
+          aadsts: d.aadsts ?? [],
+          detail: d.detail ?? {},
+        }),
+      ),
     },
   });
 }

@@ -17,19 +17,31 @@ export type TMsApp = TAppForConsent["ms"];
 
 // What a consent round trip stores and shows on its result page (not classify.ts's TDiagnosis,
 // which carries evidence for the dashboard).
-export type TConsentDiagnosis = { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[]; detail?: Record<string, unknown> };
+export type TConsentDiagnosis = {
+  code: string;
+  title: string;
+  cause: string;
+  fixSteps: string[];
+  retryable: boolean;
+  aadsts?: number[];
+  detail?: Record<string, unknown>;
+};
 
 export function pkcePair() {
   const p = createPkcePair();
   return { verifier: p.verifier, challenge: p.challenge };
 }
 
-
 // Both sign-in URL builders refuse anything off the cloud's host list (a stored override included),
 // so a browser is only ever sent to Microsoft.
-export function authorizeUrl(app: TMsApp, p: { state: string; nonce: string; codeChallenge: string; prompt: "select_account" | "consent" | "login" | "none"; loginHint?: string }): string {
+export function authorizeUrl(
+  app: TMsApp,
+  p: { state: string; nonce: string; codeChallenge: string; prompt: "select_account" | "consent" | "login" | "none"; loginHint?: string },
+): string {
   const hosts = hostsFor(app.cloud);
-  const authority = app.authorityOverride ? assertTrustedMicrosoftUrl(app.authorityOverride, app.cloud, "authority").replace(/\/$/, "") : null;
+  const authority = app.authorityOverride
+    ? assertTrustedMicrosoftUrl(app.authorityOverride, app.cloud, "authority").replace(/\/$/, "")
+    : null;
   const url = buildAuthorizeUrl({
     hosts,
     tenantSegment: app.tenantSegment,
@@ -48,10 +60,28 @@ export function authorizeUrl(app: TMsApp, p: { state: string; nonce: string; cod
 
 export function adminConsentUrl(app: TMsApp, p: { state: string }): string {
   const hosts = hostsFor(app.cloud);
-  return assertTrustedMicrosoftUrl(buildAdminConsentUrl({ hosts, tenantSegment: app.tenantSegment, clientId: app.clientId, redirectUri: app.redirectUri, scopes: adminConsentScopes(app.scopeProfile, hosts), state: p.state }), app.cloud, "signin");
+  return assertTrustedMicrosoftUrl(
+    buildAdminConsentUrl({
+      hosts,
+      tenantSegment: app.tenantSegment,
+      clientId: app.clientId,
+      redirectUri: app.redirectUri,
+      scopes: adminConsentScopes(app.scopeProfile, hosts),
+      state: p.state,
+    }),
+    app.cloud,
+    "signin",
+  );
 }
 
-function fromCatalog(d: { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; aadsts?: number[] }): TConsentDiagnosis {
+function fromCatalog(d: {
+  code: string;
+  title: string;
+  cause: string;
+  fixSteps: string[];
+  retryable: boolean;
+  aadsts?: number[];
+}): TConsentDiagnosis {
   return { code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, aadsts: d.aadsts };
 }
 
@@ -68,28 +98,57 @@ export function resourceOf(scopes: string[], fallback: string): string {
 export async function redeemCode(app: TMsApp, p: { code: string; codeVerifier: string }) {
   const hosts = hostsFor(app.cloud);
   const scopes = delegatedScopes(app.scopeProfile, hosts);
-  const res = await exchangeCode({ tokenUrl: tokenUrlFor(app), cloud: app.cloud, clientId: app.clientId, clientSecret: app.clientSecret }, { code: p.code, redirectUri: app.redirectUri, codeVerifier: p.codeVerifier, scopes });
+  const res = await exchangeCode(
+    { tokenUrl: tokenUrlFor(app), cloud: app.cloud, clientId: app.clientId, clientSecret: app.clientSecret },
+    { code: p.code, redirectUri: app.redirectUri, codeVerifier: p.codeVerifier, scopes },
+  );
   if (!res.ok) return { ok: false as const, diagnosis: fromCatalog(classifyTokenFailure(res).diagnosis) };
   if (!res.refreshToken || !res.idToken) {
     return {
       ok: false as const,
-      diagnosis: { code: "consent_missing", title: "Microsoft returned no refresh token", cause: "The sign-in didn't grant offline_access or openid, so Consentry can't keep the mailbox connected.", fixSteps: ["Add the delegated permissions offline_access and openid to the app in Azure, then connect again."], retryable: true },
+      diagnosis: {
+        code: "consent_missing",
+        title: "Microsoft returned no refresh token",
+        cause: "The sign-in didn't grant offline_access or openid, so Consentry can't keep the mailbox connected.",
+        fixSteps: ["Add the delegated permissions offline_access and openid to the app in Azure, then connect again."],
+        retryable: true,
+      },
     };
   }
-  return { ok: true as const, accessToken: res.accessToken, refreshToken: res.refreshToken, idToken: res.idToken, expiresIn: res.expiresIn, scopes: res.scopes, resource: resourceOf(res.scopes.length ? res.scopes : scopes, hosts.graphResource) };
+  return {
+    ok: true as const,
+    accessToken: res.accessToken,
+    refreshToken: res.refreshToken,
+    idToken: res.idToken,
+    expiresIn: res.expiresIn,
+    scopes: res.scopes,
+    resource: resourceOf(res.scopes.length ? res.scopes : scopes, hosts.graphResource),
+  };
 }
 
 export async function checkIdToken(app: TMsApp, idToken: string, nonce: string, expectedTid?: string) {
   const hosts = hostsFor(app.cloud);
-  const r = await verifyIdToken(idToken, { jwksUrl: jwksUrl(hosts, app.tenantSegment), issuer: (tid) => issuerFor(hosts, tid), clientId: app.clientId, nonce, expectedTid });
+  const r = await verifyIdToken(idToken, {
+    jwksUrl: jwksUrl(hosts, app.tenantSegment),
+    issuer: (tid) => issuerFor(hosts, tid),
+    clientId: app.clientId,
+    nonce,
+    expectedTid,
+  });
   if (r.ok) return { ok: true as const, ...r.identity };
   return {
     ok: false as const,
     diagnosis: {
       code: r.reason === "tenant" ? "wrong_tenant_signed_in" : "id_token_invalid",
       title: r.reason === "tenant" ? "Someone from another organization signed in" : "Microsoft's answer failed verification",
-      cause: r.reason === "tenant" ? "The account that signed in belongs to a different Microsoft 365 tenant than this customer." : `The id_token did not pass the ${r.reason} check, so Consentry did not trust it.`,
-      fixSteps: r.reason === "tenant" ? ["Sign in with an account of this customer's organization (use a private window)."] : ["Try again. If it keeps failing, check the tenant's cloud and directory ID."],
+      cause:
+        r.reason === "tenant"
+          ? "The account that signed in belongs to a different Microsoft 365 tenant than this customer."
+          : `The id_token did not pass the ${r.reason} check, so Consentry did not trust it.`,
+      fixSteps:
+        r.reason === "tenant"
+          ? ["Sign in with an account of this customer's organization (use a private window)."]
+          : ["Try again. If it keeps failing, check the tenant's cloud and directory ID."],
       retryable: true,
     },
   };

@@ -2,11 +2,26 @@
 // route serves these itself with a 4xx, so monitors and proxies can tell a refusal from a success
 // (the result page shows the same words when reached directly).
 export const REFUSALS: Record<string, { title: string; body: string }> = {
-  missing_state: { title: "This sign-in can't be matched", body: "Microsoft sent us back without the request's state. Start again from Consentry or from your link." },
-  unknown_state: { title: "This sign-in can't be matched", body: "We don't know this request. It may be very old. Start again from Consentry or from your link." },
-  state_not_bound: { title: "Finish in the same browser", body: "The sign-in came back to a different browser (or cookies are blocked) than the one that started it. Start again in one browser without switching." },
-  session_mismatch: { title: "Signed in to Consentry as someone else", body: "The Consentry staff session changed during the sign-in. Start again." },
-  state_used: { title: "Already handled", body: "This sign-in result was already processed. Open the mailbox in Consentry to see its status." },
+  missing_state: {
+    title: "This sign-in can't be matched",
+    body: "Microsoft sent us back without the request's state. Start again from Consentry or from your link.",
+  },
+  unknown_state: {
+    title: "This sign-in can't be matched",
+    body: "We don't know this request. It may be very old. Start again from Consentry or from your link.",
+  },
+  state_not_bound: {
+    title: "Finish in the same browser",
+    body: "The sign-in came back to a different browser (or cookies are blocked) than the one that started it. Start again in one browser without switching.",
+  },
+  session_mismatch: {
+    title: "Signed in to Consentry as someone else",
+    body: "The Consentry staff session changed during the sign-in. Start again.",
+  },
+  state_used: {
+    title: "Already handled",
+    body: "This sign-in result was already processed. Open the mailbox in Consentry to see its status.",
+  },
   bad_callback: { title: "Unreadable answer from Microsoft", body: "The answer from Microsoft was malformed. Start again." },
   retry_unavailable: { title: "This request can't be retried", body: "It was completed, cancelled or has expired. Ask for a new link." },
   internal: { title: "Something went wrong on our side", body: "Please try again in a minute." },

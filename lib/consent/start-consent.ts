@@ -37,11 +37,26 @@ export async function startMailboxConsent(opts: TMailboxRef & { staffUserId: str
 }
 
 /** Staff asked for organization (admin) consent themselves, as a tenant admin. */
-export async function startAdminConsent(opts: { workspaceId: string; tenantId: string; appRegistrationId: string; staffUserId: string }): Promise<TStarted> {
-  const app = await db().appRegistration.findFirst({ where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) }, select: { id: true } });
+export async function startAdminConsent(opts: {
+  workspaceId: string;
+  tenantId: string;
+  appRegistrationId: string;
+  staffUserId: string;
+}): Promise<TStarted> {
+  const app = await db().appRegistration.findFirst({
+    where: { id: opts.appRegistrationId, workspaceId: opts.workspaceId, ...forTenantWhere(opts.tenantId) },
+    select: { id: true },
+  });
   if (!app) throw badRequest("Pick an app registration usable in this tenant.", { appRegistrationId: "Unknown app." });
   const req = await db().consentRequest.create({
-    data: { workspaceId: opts.workspaceId, tenantId: opts.tenantId, appRegistrationId: app.id, kind: "admin", createdById: opts.staffUserId, expiresAt: new Date(Date.now() + STATE_TTL_MS) },
+    data: {
+      workspaceId: opts.workspaceId,
+      tenantId: opts.tenantId,
+      appRegistrationId: app.id,
+      kind: "admin",
+      createdById: opts.staffUserId,
+      expiresAt: new Date(Date.now() + STATE_TTL_MS),
+    },
   });
   return beginRoundTrip(req.id);
 }
@@ -52,11 +67,22 @@ export async function startAdminConsent(opts: { workspaceId: string; tenantId: s
 export async function startFromLink(linkRequestId: string): Promise<TStarted> {
   const link = await db().consentRequest.findUniqueOrThrow({ where: { id: linkRequestId } });
   if (!link.linkTokenHash) throw conflict("This consent request isn't a link.");
-  if (link.status !== "pending") throw conflict(link.status === "completed" ? "This consent link was already used." : "This consent link was withdrawn.");
+  if (link.status !== "pending")
+    throw conflict(link.status === "completed" ? "This consent link was already used." : "This consent link was withdrawn.");
   if (link.expiresAt < new Date()) throw conflict("This consent link has expired.");
-  if (link.kind === "user" && !link.expectedUpn) throw badRequest(NO_DELEGATE_MESSAGE, { delegateUpn: "Required to connect a shared mailbox." });
+  if (link.kind === "user" && !link.expectedUpn)
+    throw badRequest(NO_DELEGATE_MESSAGE, { delegateUpn: "Required to connect a shared mailbox." });
   const attempt = await db().consentRequest.create({
-    data: { workspaceId: link.workspaceId, tenantId: link.tenantId, mailboxId: link.mailboxId, appRegistrationId: link.appRegistrationId, kind: link.kind, expectedUpn: link.expectedUpn, linkRequestId: link.id, expiresAt: link.expiresAt },
+    data: {
+      workspaceId: link.workspaceId,
+      tenantId: link.tenantId,
+      mailboxId: link.mailboxId,
+      appRegistrationId: link.appRegistrationId,
+      kind: link.kind,
+      expectedUpn: link.expectedUpn,
+      linkRequestId: link.id,
+      expiresAt: link.expiresAt,
+    },
   });
   return beginRoundTrip(attempt.id);
 }
@@ -67,20 +93,43 @@ async function beginRoundTrip(consentRequestId: string): Promise<TStarted> {
   if (req.expiresAt < new Date()) throw conflict("This consent request has expired.");
   // A user consent without an expected user would accept a grant for anyone (e.g. a link made
   // before its shared mailbox's delegate was cleared).
-  if (req.kind === "user" && !req.expectedUpn) throw badRequest(NO_DELEGATE_MESSAGE, { delegateUpn: "Required to connect a shared mailbox." });
-  const loaded = await loadAppForConsent({ workspaceId: req.workspaceId, tenantId: req.tenantId, appRegistrationId: req.appRegistrationId });
+  if (req.kind === "user" && !req.expectedUpn)
+    throw badRequest(NO_DELEGATE_MESSAGE, { delegateUpn: "Required to connect a shared mailbox." });
+  const loaded = await loadAppForConsent({
+    workspaceId: req.workspaceId,
+    tenantId: req.tenantId,
+    appRegistrationId: req.appRegistrationId,
+  });
   const state = newToken("state");
   const nonce = newToken("state").slice(3);
   const { verifier, challenge } = pkcePair();
   // After org consent the user must not be asked again: select_account, never consent.
-  const prompt = req.kind === "user" ? (req.tenant.adminConsentAt && loaded.app.defaultPrompt === "consent" ? "select_account" : loaded.app.defaultPrompt) : null;
+  const prompt =
+    req.kind === "user"
+      ? req.tenant.adminConsentAt && loaded.app.defaultPrompt === "consent"
+        ? "select_account"
+        : loaded.app.defaultPrompt
+      : null;
   await db().consentRequest.update({
     where: { id: req.id },
-    data: { stateHash: hashToken(state), stateExpiresAt: new Date(Date.now() + STATE_TTL_MS), sealedCodeVerifier: sealValue(verifier, "code_verifier", { workspaceId: req.workspaceId, rowId: req.id }), nonce, prompt, status: "pending" },
+    data: {
+      stateHash: hashToken(state),
+      stateExpiresAt: new Date(Date.now() + STATE_TTL_MS),
+      sealedCodeVerifier: sealValue(verifier, "code_verifier", { workspaceId: req.workspaceId, rowId: req.id }),
+      nonce,
+      prompt,
+      status: "pending",
+    },
   });
   const url =
     req.kind === "admin"
       ? adminConsentUrl(loaded.ms, { state })
-      : authorizeUrl(loaded.ms, { state, nonce, codeChallenge: challenge, prompt: prompt ?? "select_account", loginHint: req.expectedUpn ?? undefined });
+      : authorizeUrl(loaded.ms, {
+          state,
+          nonce,
+          codeChallenge: challenge,
+          prompt: prompt ?? "select_account",
+          loginHint: req.expectedUpn ?? undefined,
+        });
   return { url, state };
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { forTenantWhere, isSyncableState, scopeWhere, sharedTenantWhere, SYNCABLE_STATES, SYNCABLE_STATES_SQL, tenantIdIn, tenantScopeSql, tenantWhere } from "./scope";
+import {
+  forTenantWhere,
+  isSyncableState,
+  scopeWhere,
+  sharedTenantWhere,
+  SYNCABLE_STATES,
+  SYNCABLE_STATES_SQL,
+  tenantIdIn,
+  tenantScopeSql,
+  tenantWhere,
+} from "./scope";
 
 const all = { workspaceId: "W", hasAllTenants: true, tenantIds: [] };
 const limited = { workspaceId: "W", hasAllTenants: false, tenantIds: ["A", "B"] };

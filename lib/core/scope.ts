@@ -40,7 +40,9 @@ export function sharedTenantWhere(scope: TTenantScope): { OR?: [{ tenantId: null
  * Audit lines: a limited scope sees its tenants' lines and only the workspace-level lines it wrote
  * itself (workspace settings, staff and keys of others are not its business).
  */
-export function auditScopeWhere(scope: TTenantScope & { staffUserId: string }): { OR?: [{ tenantId: null; actorId: string }, { tenantId: { in: string[] } }] } {
+export function auditScopeWhere(scope: TTenantScope & { staffUserId: string }): {
+  OR?: [{ tenantId: null; actorId: string }, { tenantId: { in: string[] } }];
+} {
   return scope.hasAllTenants ? {} : { OR: [{ tenantId: null, actorId: scope.staffUserId }, { tenantId: { in: scope.tenantIds } }] };
 }
 
@@ -57,7 +59,10 @@ export function forTenantWhere(tenantId: string): { OR: [{ tenantId: string }, {
 export function tenantScopeSql(scope: TTenantScope, column: string, opts: { withShared?: boolean } = {}): Prisma.Sql | null {
   if (scope.hasAllTenants) return null;
   const col = Prisma.raw(column);
-  if (opts.withShared) return scope.tenantIds.length ? Prisma.sql`(${col} IS NULL OR ${col} IN (${Prisma.join(scope.tenantIds)}))` : Prisma.sql`${col} IS NULL`;
+  if (opts.withShared)
+    return scope.tenantIds.length
+      ? Prisma.sql`(${col} IS NULL OR ${col} IN (${Prisma.join(scope.tenantIds)}))`
+      : Prisma.sql`${col} IS NULL`;
   return scope.tenantIds.length ? Prisma.sql`${col} IN (${Prisma.join(scope.tenantIds)})` : Prisma.sql`FALSE`;
 }
 

@@ -22,7 +22,10 @@ export const SEALED_COLUMNS: TColumn[] = [
 
 /** `workspaceId` limits the run to one workspace (tests; re-sealing a single customer). With
  *  `onUnopenable`, a value that can't be opened is reported and skipped instead of stopping the run. */
-export async function resealAll(ring: TKeyring, opts: { workspaceId?: string; onUnopenable?: (where: string, err: Error) => void } = {}): Promise<Record<string, number>> {
+export async function resealAll(
+  ring: TKeyring,
+  opts: { workspaceId?: string; onUnopenable?: (where: string, err: Error) => void } = {},
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const c of SEALED_COLUMNS) {
     let n = 0;
@@ -32,7 +35,11 @@ export async function resealAll(ring: TKeyring, opts: { workspaceId?: string; on
     const current = `v2.${ring.current.id}.`;
     const select = `SELECT "id", "workspaceId" AS ws, "${c.bindColumn}" AS rid, "${c.column}" AS v FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND left("${c.column}", ${current.length}) <> $1`;
     const rows = opts.workspaceId
-      ? await db().$queryRawUnsafe<{ id: string; ws: string; rid: string; v: string }[]>(`${select} AND "workspaceId" = $2`, current, opts.workspaceId)
+      ? await db().$queryRawUnsafe<{ id: string; ws: string; rid: string; v: string }[]>(
+          `${select} AND "workspaceId" = $2`,
+          current,
+          opts.workspaceId,
+        )
       : await db().$queryRawUnsafe<{ id: string; ws: string; rid: string; v: string }[]>(select, current);
     for (const r of rows) {
       if (!needsReseal(ring, r.v)) continue;
@@ -46,7 +53,12 @@ export async function resealAll(ring: TKeyring, opts: { workspaceId?: string; on
         continue;
       }
       const fresh = seal(ring, plain, c.purpose, bind);
-      n += await db().$executeRawUnsafe(`UPDATE "${c.table}" SET "${c.column}" = $1 WHERE "id" = $2 AND "${c.column}" = $3`, fresh, r.id, r.v);
+      n += await db().$executeRawUnsafe(
+        `UPDATE "${c.table}" SET "${c.column}" = $1 WHERE "id" = $2 AND "${c.column}" = $3`,
+        fresh,
+        r.id,
+        r.v,
+      );
     }
     counts[`${c.table}.${c.column}`] = n;
   }

@@ -28,7 +28,13 @@ function sealWith(ring: TKeyring, plaintext: string, purpose: TSealPurpose, bind
   const cipher = createCipheriv("aes-256-gcm", ring.current.key, iv);
   cipher.setAAD(aad(purpose, bind));
   const ct = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [bind ? "v2" : "v1", ring.current.id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ct.toString("base64url")].join(".");
+  return [
+    bind ? "v2" : "v1",
+    ring.current.id,
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    ct.toString("base64url"),
+  ].join(".");
 }
 
 export function seal(ring: TKeyring, plaintext: string, purpose: TSealPurpose, bind: TSealBinding): string {
@@ -67,7 +73,9 @@ export function unseal(ring: TKeyring, sealed: string, purpose: TSealPurpose, bi
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
   } catch {
-    throw new SealError(`Could not open a sealed ${purpose} with key "${keyId}": wrong key, tampered value, or a value moved from another row.`);
+    throw new SealError(
+      `Could not open a sealed ${purpose} with key "${keyId}": wrong key, tampered value, or a value moved from another row.`,
+    );
   }
 }
 

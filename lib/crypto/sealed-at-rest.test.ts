@@ -13,13 +13,39 @@ const oldRing = parseKeyring(`old:${randomBytes(32).toString("base64")}`);
 async function fixture(opts: { legacy?: boolean } = {}) {
   const ws = await db().workspace.create({ data: { name: "Crypto WS", slug: `crypto-${randomUUID()}` } });
   const tenant = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "T", primaryDomain: "t.example.com" } });
-  const app = await db().appRegistration.create({ data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: randomUUID() } });
+  const app = await db().appRegistration.create({
+    data: { workspaceId: ws.id, tenantId: tenant.id, displayName: "App", clientId: randomUUID() },
+  });
   const secret = `Xy8Q~${randomBytes(18).toString("base64url")}`;
   const refresh = `0.ARoA${randomBytes(40).toString("base64url")}`;
   const secretId = randomUUID();
-  const s = await db().appSecret.create({ data: { id: secretId, workspaceId: ws.id, appRegistrationId: app.id, sealedValue: opts.legacy ? sealLegacyV1(oldRing, secret, "client_secret") : seal(oldRing, secret, "client_secret", { workspaceId: ws.id, rowId: secretId }), last4: secret.slice(-4), expiresAt: new Date(Date.now() + 86_400_000) } });
+  const s = await db().appSecret.create({
+    data: {
+      id: secretId,
+      workspaceId: ws.id,
+      appRegistrationId: app.id,
+      sealedValue: opts.legacy
+        ? sealLegacyV1(oldRing, secret, "client_secret")
+        : seal(oldRing, secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
+      last4: secret.slice(-4),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
   const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: tenant.id, address: "helpdesk@t.example.com" } });
-  const g = await db().grant.create({ data: { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id, upn: "helpdesk@t.example.com", oid: randomUUID(), tid: randomUUID(), sealedRefreshToken: opts.legacy ? sealLegacyV1(oldRing, refresh, "refresh_token") : seal(oldRing, refresh, "refresh_token", { workspaceId: ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date() } });
+  const g = await db().grant.create({
+    data: {
+      workspaceId: ws.id,
+      tenantId: tenant.id,
+      mailboxId: mb.id,
+      upn: "helpdesk@t.example.com",
+      oid: randomUUID(),
+      tid: randomUUID(),
+      sealedRefreshToken: opts.legacy
+        ? sealLegacyV1(oldRing, refresh, "refresh_token")
+        : seal(oldRing, refresh, "refresh_token", { workspaceId: ws.id, rowId: mb.id }),
+      refreshTokenIssuedAt: new Date(),
+    },
+  });
   return { secret, refresh, secretId: s.id, grantId: g.id, mailboxId: mb.id, appId: app.id, workspaceId: ws.id };
 }
 
@@ -76,10 +102,21 @@ describe("sealed secrets at rest", () => {
     const sb = await db().appSecret.findUniqueOrThrow({ where: { id: b.secretId }, omit: { sealedValue: false } });
     const gb = await db().grant.findUniqueOrThrow({ where: { id: b.grantId }, omit: { sealedRefreshToken: false } });
     expect(() => unseal(oldRing, sb.sealedValue, "client_secret", { workspaceId: sb.workspaceId, rowId: sb.id })).toThrow(SealError);
-    expect(() => unseal(oldRing, gb.sealedRefreshToken, "refresh_token", { workspaceId: gb.workspaceId, rowId: gb.mailboxId })).toThrow(SealError);
+    expect(() => unseal(oldRing, gb.sealedRefreshToken, "refresh_token", { workspaceId: gb.workspaceId, rowId: gb.mailboxId })).toThrow(
+      SealError,
+    );
     // Another row of the same workspace: a second secret on a's app.
     const otherId = randomUUID();
-    await db().appSecret.create({ data: { id: otherId, workspaceId: a.workspaceId, appRegistrationId: a.appId, sealedValue: sa.sealedValue, last4: "xxxx", expiresAt: new Date(Date.now() + 86_400_000) } });
+    await db().appSecret.create({
+      data: {
+        id: otherId,
+        workspaceId: a.workspaceId,
+        appRegistrationId: a.appId,
+        sealedValue: sa.sealedValue,
+        last4: "xxxx",
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+    });
     expect(() => unseal(oldRing, sa.sealedValue, "client_secret", { workspaceId: a.workspaceId, rowId: otherId })).toThrow(SealError);
     // And the original still opens where it belongs.
     expect(unseal(oldRing, sa.sealedValue, "client_secret", { workspaceId: a.workspaceId, rowId: a.secretId })).toBe(a.secret);

@@ -24,7 +24,13 @@ export type TDmmfField = {
   relationOnDelete?: string;
 };
 export type TDmmfModel = { name: string; dbName: string | null; fields: TDmmfField[] };
-export type TDmmfIndex = { model: string; type: "id" | "unique" | "normal" | "fulltext"; isDefinedOnField: boolean; dbName?: string; fields: { name: string }[] };
+export type TDmmfIndex = {
+  model: string;
+  type: "id" | "unique" | "normal" | "fulltext";
+  isDefinedOnField: boolean;
+  dbName?: string;
+  fields: { name: string }[];
+};
 export type TDmmf = {
   models: TDmmfModel[];
   enums: { name: string; values: { name: string }[] }[];

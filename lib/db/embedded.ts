@@ -70,7 +70,11 @@ export async function startEmbeddedPostgres(opts: {
   const existing = opts.fresh ? null : runningPort(dataDir);
   if (existing) {
     // Shared, not owned: whoever started it stops it.
-    return { url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${existing}/${database}`, port: existing, stop: async () => undefined };
+    return {
+      url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${existing}/${database}`,
+      port: existing,
+      stop: async () => undefined,
+    };
   }
   const port = opts.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
@@ -82,7 +86,15 @@ export async function startEmbeddedPostgres(opts: {
     // Postgres refuses to run as root; CI and these machines run as root.
     createPostgresUser: asRoot,
     // TCP on loopback only: no unix socket directory to own, nothing listening outside.
-    postgresFlags: ["-c", "unix_socket_directories=", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...(opts.fresh ? ["-c", "fsync=off"] : [])],
+    postgresFlags: [
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=200",
+      ...(opts.fresh ? ["-c", "fsync=off"] : []),
+    ],
     initdbFlags: ["--encoding=UTF8"],
     onLog: (m: string) => opts.log?.(String(m).trim()),
     onError: (e: unknown) => opts.log?.(`postgres error: ${String(e)}`),

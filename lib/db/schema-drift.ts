@@ -62,13 +62,22 @@ export async function actualShape(databaseUrl: string): Promise<TShape> {
        WHERE n.nspname = 'public' GROUP BY t.typname`,
     );
     for (const e of enums.rows) s.set(`enum ${e.name}`, e.values.join(","));
-    const cols = await c.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string; column_default: string | null }>(
+    const cols = await c.query<{
+      table_name: string;
+      column_name: string;
+      udt_name: string;
+      is_nullable: string;
+      column_default: string | null;
+    }>(
       `SELECT table_name, column_name, udt_name, is_nullable, column_default FROM information_schema.columns
        WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
     );
     for (const r of cols.rows) {
       s.set(`table ${r.table_name}`, "");
-      s.set(`column ${r.table_name}.${r.column_name}`, `${r.udt_name} ${r.is_nullable === "YES" ? "null" : "not null"}${r.column_default !== null ? " default" : ""}`);
+      s.set(
+        `column ${r.table_name}.${r.column_name}`,
+        `${r.udt_name} ${r.is_nullable === "YES" ? "null" : "not null"}${r.column_default !== null ? " default" : ""}`,
+      );
     }
     const idx = await c.query<{ table: string; cols: string[]; is_unique: boolean; is_primary: boolean }>(
       `SELECT t.relname AS table, ix.indisunique AS is_unique, ix.indisprimary AS is_primary,

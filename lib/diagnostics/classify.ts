@@ -6,8 +6,27 @@ import type { TTokenError } from "../microsoft/token-client";
 import { CATALOG, catalogEntry, refreshFailureOf, type TCatalogEntry, type TDiagnosisCode, type TMatchRule } from "./catalog";
 import { describe } from "./describe";
 
-export type TDirectoryEvidence = { expectedUser: string; tokenUpn?: string; mailboxKind: "user" | "shared"; delegateUpn?: string; hasFullAccess?: boolean; isLicensed?: boolean; imapEnabled?: boolean };
-export type TDiagnosis = { code: TDiagnosisCode; title: string; cause: string; fixSteps: string[]; retryable: boolean; transient: boolean; action?: TCatalogEntry["action"]; docsUrl: string; evidence: { summary: string; at: string }; aadsts: number[] };
+export type TDirectoryEvidence = {
+  expectedUser: string;
+  tokenUpn?: string;
+  mailboxKind: "user" | "shared";
+  delegateUpn?: string;
+  hasFullAccess?: boolean;
+  isLicensed?: boolean;
+  imapEnabled?: boolean;
+};
+export type TDiagnosis = {
+  code: TDiagnosisCode;
+  title: string;
+  cause: string;
+  fixSteps: string[];
+  retryable: boolean;
+  transient: boolean;
+  action?: TCatalogEntry["action"];
+  docsUrl: string;
+  evidence: { summary: string; at: string };
+  aadsts: number[];
+};
 
 const TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/i;
 
@@ -17,7 +36,11 @@ function matches(rule: TMatchRule, f: TMicrosoftFailure): boolean {
   if ("smtp" in rule) {
     if (f.source !== "smtp") return false;
     const s = rule.smtp;
-    return (!s.enhanced || f.enhancedCode === s.enhanced) && (!s.code || f.smtpCode === s.code) && (!s.textIncludes || f.message.toLowerCase().includes(s.textIncludes.toLowerCase()));
+    return (
+      (!s.enhanced || f.enhancedCode === s.enhanced) &&
+      (!s.code || f.smtpCode === s.code) &&
+      (!s.textIncludes || f.message.toLowerCase().includes(s.textIncludes.toLowerCase()))
+    );
   }
   if ("graphCode" in rule) return f.source === "graph" && !!f.graphCode && rule.graphCode.includes(f.graphCode);
   if ("graphStatus" in rule) return f.source === "graph" && !!f.status && rule.graphStatus.includes(f.status);
@@ -31,7 +54,8 @@ function matches(rule: TMatchRule, f: TMicrosoftFailure): boolean {
 function refineNotConnected(e: TDirectoryEvidence): TDiagnosisCode {
   const norm = (s?: string) => (s ?? "").toLowerCase();
   const expectedSigner = e.mailboxKind === "shared" ? norm(e.delegateUpn) : norm(e.expectedUser);
-  if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) === norm(e.expectedUser) && e.mailboxKind === "shared") return "shared_address_misused";
+  if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) === norm(e.expectedUser) && e.mailboxKind === "shared")
+    return "shared_address_misused";
   if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) !== expectedSigner) return "wrong_user_signed_in";
   if (e.mailboxKind === "shared" && e.hasFullAccess === false) return "delegate_lacks_full_access";
   if (e.isLicensed === false || e.imapEnabled === false) return "mailbox_unlicensed_or_imap_disabled";
@@ -52,16 +76,44 @@ export function classify(f: TMicrosoftFailure, evidence?: TDirectoryEvidence, at
 /** The diagnosis view (describe.ts) plus what was seen and when. */
 function withEvidence(code: TDiagnosisCode, summary: string, at: Date, aadsts: number[]): TDiagnosis {
   const d = describe(code);
-  return { code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, transient: d.transient, action: d.action ?? undefined, docsUrl: d.docsUrl, evidence: { summary, at: at.toISOString() }, aadsts };
+  return {
+    code: d.code,
+    title: d.title,
+    cause: d.cause,
+    fixSteps: d.fixSteps,
+    retryable: d.retryable,
+    transient: d.transient,
+    action: d.action ?? undefined,
+    docsUrl: d.docsUrl,
+    evidence: { summary, at: at.toISOString() },
+    aadsts,
+  };
 }
 
 // Which AADSTS codes mean a dead grant or a broken app is the catalog's `onRefresh` column.
 
-export function classifyTokenFailure(e: TTokenError): { kind: "transient" | "permanent_grant" | "permanent_client" | "unknown"; diagnosis: TDiagnosis } {
+export function classifyTokenFailure(e: TTokenError): {
+  kind: "transient" | "permanent_grant" | "permanent_client" | "unknown";
+  diagnosis: TDiagnosis;
+} {
   const diagnosis = classify(failureFromTokenError(e));
-  if (e.kind !== "http" || (e.status ?? 0) >= 500 || e.status === 429 || e.error === "temporarily_unavailable" || e.error === "server_error") return { kind: "transient", diagnosis };
-  if (e.aadsts.some((c) => refreshFailureOf(c) === "permanent_client") || e.error === "invalid_client" || e.error === "unauthorized_client") return { kind: "permanent_client", diagnosis };
-  if (e.aadsts.some((c) => refreshFailureOf(c) === "permanent_grant") || e.error === "invalid_grant" || e.error === "interaction_required" || e.error === "consent_required") return { kind: "permanent_grant", diagnosis };
+  if (
+    e.kind !== "http" ||
+    (e.status ?? 0) >= 500 ||
+    e.status === 429 ||
+    e.error === "temporarily_unavailable" ||
+    e.error === "server_error"
+  )
+    return { kind: "transient", diagnosis };
+  if (e.aadsts.some((c) => refreshFailureOf(c) === "permanent_client") || e.error === "invalid_client" || e.error === "unauthorized_client")
+    return { kind: "permanent_client", diagnosis };
+  if (
+    e.aadsts.some((c) => refreshFailureOf(c) === "permanent_grant") ||
+    e.error === "invalid_grant" ||
+    e.error === "interaction_required" ||
+    e.error === "consent_required"
+  )
+    return { kind: "permanent_grant", diagnosis };
   return { kind: "unknown", diagnosis };
 }
 

@@ -23,5 +23,15 @@ export function describe(code: string | null | undefined): TDiagnosisView | null
 export function describe(code: string | null | undefined): TDiagnosisView | null {
   if (!code) return null;
   const e = catalogEntry(code as TDiagnosisCode);
-  return { code: e.code, isKnown: e.code === code, title: e.title, cause: e.cause, fixSteps: [...e.fixSteps], retryable: e.retryable, transient: e.transient, action: e.action ?? null, docsUrl: e.docsUrl };
+  return {
+    code: e.code,
+    isKnown: e.code === code,
+    title: e.title,
+    cause: e.cause,
+    fixSteps: [...e.fixSteps],
+    retryable: e.retryable,
+    transient: e.transient,
+    action: e.action ?? null,
+    docsUrl: e.docsUrl,
+  };
 }

@@ -28,7 +28,8 @@ export type TEventQuery = z.infer<typeof ZEventQuery>;
 
 type TScopeLike = Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">;
 
-export const levelsAtLeast = (min: TEventLevel | undefined): TEventLevel[] => (min ? EVENT_LEVELS.slice(EVENT_LEVELS.indexOf(min)) : [...EVENT_LEVELS]);
+export const levelsAtLeast = (min: TEventLevel | undefined): TEventLevel[] =>
+  min ? EVENT_LEVELS.slice(EVENT_LEVELS.indexOf(min)) : [...EVENT_LEVELS];
 
 /** Day bounds: a bare date "to" means the whole of that day. */
 function dateRange(from?: string, to?: string) {
@@ -41,11 +42,16 @@ function dateRange(from?: string, to?: string) {
 /** Tenant and mailbox filters a caller may not see answer like missing ones. */
 async function assertFilterTargets(scope: TScopeLike, q: Pick<TEventQuery, "tenantId" | "mailboxId">) {
   if (q.tenantId) {
-    const t = canAccessTenant(scope, q.tenantId) && (await db().tenant.findFirst({ where: { id: q.tenantId, workspaceId: scope.workspaceId }, select: { id: true } }));
+    const t =
+      canAccessTenant(scope, q.tenantId) &&
+      (await db().tenant.findFirst({ where: { id: q.tenantId, workspaceId: scope.workspaceId }, select: { id: true } }));
     if (!t) throw notFound("Tenant");
   }
   if (q.mailboxId) {
-    const m = await db().mailbox.findFirst({ where: { id: q.mailboxId, workspaceId: scope.workspaceId, ...(q.tenantId ? { tenantId: q.tenantId } : {}) }, select: { tenantId: true } });
+    const m = await db().mailbox.findFirst({
+      where: { id: q.mailboxId, workspaceId: scope.workspaceId, ...(q.tenantId ? { tenantId: q.tenantId } : {}) },
+      select: { tenantId: true },
+    });
     if (!m || !canAccessTenant(scope, m.tenantId)) throw notFound("Mailbox");
   }
 }
@@ -73,14 +79,33 @@ export async function listEvents(scope: TScopeLike, q: TEventQuery) {
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: q.limit + 1,
     ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
-    select: { id: true, level: true, code: true, message: true, detail: true, createdAt: true, tenantId: true, mailboxId: true, mailbox: { select: { address: true } } },
+    select: {
+      id: true,
+      level: true,
+      code: true,
+      message: true,
+      detail: true,
+      createdAt: true,
+      tenantId: true,
+      mailboxId: true,
+      mailbox: { select: { address: true } },
+    },
   });
   const hasMore = rows.length > q.limit;
   const page = rows.slice(0, q.limit);
   const tenantIds = [...new Set(page.map((r) => r.tenantId).filter((x): x is string => !!x))];
-  const tenants = tenantIds.length ? await db().tenant.findMany({ where: { id: { in: tenantIds }, workspaceId: scope.workspaceId }, select: { id: true, displayName: true } }) : [];
+  const tenants = tenantIds.length
+    ? await db().tenant.findMany({
+        where: { id: { in: tenantIds }, workspaceId: scope.workspaceId },
+        select: { id: true, displayName: true },
+      })
+    : [];
   const names = new Map(tenants.map((t) => [t.id, t.displayName]));
-  const events = page.map(({ mailbox, ...e }) => ({ ...e, tenantName: e.tenantId ? (names.get(e.tenantId) ?? null) : null, mailboxAddress: mailbox?.address ?? null }));
+  const events = page.map(({ mailbox, ...e }) => ({
+    ...e,
+    tenantName: e.tenantId ? (names.get(e.tenantId) ?? null) : null,
+    mailboxAddress: mailbox?.address ?? null,
+  }));
   return { events, nextCursor: hasMore ? page[page.length - 1].id : null };
 }
 

@@ -11,9 +11,21 @@ const OUTLOOK = "https://outlook.office.com";
 async function grantFixture() {
   const ws = await db().workspace.create({ data: { name: "Grant WS", slug: `g-${randomUUID()}` } });
   const t = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "T", primaryDomain: "t.example.com" } });
-  const mb = await db().mailbox.create({ data: { workspaceId: ws.id, tenantId: t.id, address: "helpdesk@t.example.com", state: "connected" } });
+  const mb = await db().mailbox.create({
+    data: { workspaceId: ws.id, tenantId: t.id, address: "helpdesk@t.example.com", state: "connected" },
+  });
   await db().grant.create({
-    data: { workspaceId: ws.id, tenantId: t.id, mailboxId: mb.id, upn: mb.address, oid: randomUUID(), tid: randomUUID(), sealedRefreshToken: sealValue("rt-0", "refresh_token", { workspaceId: ws.id, rowId: mb.id }), refreshTokenIssuedAt: new Date(), scopes: ["IMAP.AccessAsUser.All"] },
+    data: {
+      workspaceId: ws.id,
+      tenantId: t.id,
+      mailboxId: mb.id,
+      upn: mb.address,
+      oid: randomUUID(),
+      tid: randomUUID(),
+      sealedRefreshToken: sealValue("rt-0", "refresh_token", { workspaceId: ws.id, rowId: mb.id }),
+      refreshTokenIssuedAt: new Date(),
+      scopes: ["IMAP.AccessAsUser.All"],
+    },
   });
   return { workspaceId: ws.id, tenantId: t.id, mailboxId: mb.id, resource: OUTLOOK };
 }
@@ -63,7 +75,12 @@ describe("getAccessToken", () => {
 
   it("a permanent grant failure moves the mailbox to needs_reconsent with an event", async () => {
     const ctx = await grantFixture();
-    const refresher: TRefresher = async () => ({ ok: false, kind: "permanent_grant", code: "refresh_token_inactive", message: "AADSTS700082: The refresh token has expired due to inactivity." });
+    const refresher: TRefresher = async () => ({
+      ok: false,
+      kind: "permanent_grant",
+      code: "refresh_token_inactive",
+      message: "AADSTS700082: The refresh token has expired due to inactivity.",
+    });
     await expect(getAccessToken(ctx, refresher)).rejects.toMatchObject({ kind: "permanent_grant", code: "refresh_token_inactive" });
     const mb = await db().mailbox.findUniqueOrThrow({ where: { id: ctx.mailboxId } });
     expect(mb.state).toBe("needs_reconsent");
@@ -74,7 +91,13 @@ describe("getAccessToken", () => {
 
   it("a transient failure keeps the mailbox state and counts the failure", async () => {
     const ctx = await grantFixture();
-    const refresher: TRefresher = async () => ({ ok: false, kind: "transient", code: "microsoft_unavailable", message: "503 from the token endpoint", retryAfterSeconds: 5 });
+    const refresher: TRefresher = async () => ({
+      ok: false,
+      kind: "transient",
+      code: "microsoft_unavailable",
+      message: "503 from the token endpoint",
+      retryAfterSeconds: 5,
+    });
     const err = await getAccessToken(ctx, refresher).catch((e) => e);
     expect(err).toBeInstanceOf(TokenError);
     expect(err.retryAfterSeconds).toBe(5);

@@ -15,12 +15,27 @@ export const MIN_REMAINING_MS = 5 * 60_000;
 
 export type TRefreshResult =
   | { ok: true; accessToken: string; refreshToken?: string; expiresIn: number; scopes: string[] }
-  | { ok: false; kind: "transient" | "permanent_grant" | "permanent_client" | "unknown"; code: string; message: string; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      kind: "transient" | "permanent_grant" | "permanent_client" | "unknown";
+      code: string;
+      message: string;
+      retryAfterSeconds?: number;
+    };
 
-export type TRefreshInput = { workspaceId: string; tenantId: string; mailboxId: string; refreshToken: string; resource: string; scopes: string[] };
+export type TRefreshInput = {
+  workspaceId: string;
+  tenantId: string;
+  mailboxId: string;
+  refreshToken: string;
+  resource: string;
+  scopes: string[];
+};
 /** `prepare` runs before the row lock is taken: database reads inside the locked transaction
  *  would need a second pool connection while up to pool-size callers wait on the lock. */
-export type TRefresher = ((input: TRefreshInput, prepared?: unknown) => Promise<TRefreshResult>) & { prepare?: (ctx: TCtx) => Promise<unknown> };
+export type TRefresher = ((input: TRefreshInput, prepared?: unknown) => Promise<TRefreshResult>) & {
+  prepare?: (ctx: TCtx) => Promise<unknown>;
+};
 
 export class TokenError extends Error {
   constructor(
@@ -57,7 +72,12 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
   try {
     prepared = refresh.prepare ? await refresh.prepare(ctx) : undefined;
   } catch (err) {
-    const e = { ok: false as const, kind: "permanent_client" as const, code: "app_not_found_in_tenant", message: err instanceof Error ? err.message : "The mailbox's app registration can't be used." };
+    const e = {
+      ok: false as const,
+      kind: "permanent_client" as const,
+      code: "app_not_found_in_tenant",
+      message: err instanceof Error ? err.message : "The mailbox's app registration can't be used.",
+    };
     await recordFailure(ctx, e);
     throw new TokenError(e.kind, e.code, e.message);
   }
@@ -66,17 +86,39 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
   const outcome = await db().$transaction(
     async (tx) => {
       // The row lock is the single flight: a second caller blocks here until the first commits.
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Grant" WHERE "mailboxId" = ${ctx.mailboxId} AND "workspaceId" = ${ctx.workspaceId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
+      const locked = await tx.$queryRaw<
+        { id: string }[]
+      >`SELECT "id" FROM "Grant" WHERE "mailboxId" = ${ctx.mailboxId} AND "workspaceId" = ${ctx.workspaceId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
       if (locked.length === 0) throw notFound("Grant");
-      const g = await tx.grant.findUniqueOrThrow({ where: { id: locked[0].id }, omit: { sealedRefreshToken: false, sealedAccessToken: false } });
+      const g = await tx.grant.findUniqueOrThrow({
+        where: { id: locked[0].id },
+        omit: { sealedRefreshToken: false, sealedAccessToken: false },
+      });
       if (!opts.forceRefresh && isFresh(g, ctx.resource)) {
-        return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
+        return {
+          ok: true as const,
+          accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+          expiresAt: g.accessTokenExpiresAt!,
+          refreshed: false,
+        };
       }
       if (opts.forceRefresh && g.lastRefreshAt && g.lastRefreshAt.getTime() >= requestedAt && isFresh(g, ctx.resource)) {
         // Someone force-refreshed a moment ago while we waited for the lock: reuse theirs.
-        return { ok: true as const, accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), expiresAt: g.accessTokenExpiresAt!, refreshed: false };
+        return {
+          ok: true as const,
+          accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+          expiresAt: g.accessTokenExpiresAt!,
+          refreshed: false,
+        };
       }
-      const res = await refresh({ ...ctx, refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), scopes: g.scopes }, prepared);
+      const res = await refresh(
+        {
+          ...ctx,
+          refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+          scopes: g.scopes,
+        },
+        prepared,
+      );
       if (!res.ok) {
         await tx.grant.update({ where: { id: g.id }, data: { refreshFailures: { increment: 1 }, lastErrorCode: res.code } });
         return { ok: false as const, error: res };
@@ -93,7 +135,12 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
           refreshFailures: 0,
           lastErrorCode: null,
           // Microsoft rotates refresh tokens on every use; keep the newest.
-          ...(res.refreshToken ? { sealedRefreshToken: sealValue(res.refreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), refreshTokenIssuedAt: now } : {}),
+          ...(res.refreshToken
+            ? {
+                sealedRefreshToken: sealValue(res.refreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+                refreshTokenIssuedAt: now,
+              }
+            : {}),
         },
       });
       return { ok: true as const, accessToken: res.accessToken, expiresAt, refreshed: true };
@@ -106,8 +153,16 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
   throw new TokenError(outcome.error.kind, outcome.error.code, outcome.error.message, outcome.error.retryAfterSeconds);
 }
 
-function isFresh(g: { sealedAccessToken: string | null; accessTokenResource: string | null; accessTokenExpiresAt: Date | null }, resource: string) {
-  return !!g.sealedAccessToken && g.accessTokenResource === resource && !!g.accessTokenExpiresAt && g.accessTokenExpiresAt.getTime() - Date.now() > MIN_REMAINING_MS;
+function isFresh(
+  g: { sealedAccessToken: string | null; accessTokenResource: string | null; accessTokenExpiresAt: Date | null },
+  resource: string,
+) {
+  return (
+    !!g.sealedAccessToken &&
+    g.accessTokenResource === resource &&
+    !!g.accessTokenExpiresAt &&
+    g.accessTokenExpiresAt.getTime() - Date.now() > MIN_REMAINING_MS
+  );
 }
 
 async function readCached(ctx: TCtx) {
@@ -117,7 +172,10 @@ async function readCached(ctx: TCtx) {
   });
   if (!g) throw notFound("Grant");
   if (!isFresh(g, ctx.resource)) return null;
-  return { accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), expiresAt: g.accessTokenExpiresAt! };
+  return {
+    accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+    expiresAt: g.accessTokenExpiresAt!,
+  };
 }
 
 async function recordFailure(ctx: TCtx, err: Extract<TRefreshResult, { ok: false }>) {

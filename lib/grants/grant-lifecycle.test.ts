@@ -50,14 +50,20 @@ describe("grant lifecycle against the sandbox", { timeout: 90_000 }, () => {
       offsetDays += 6.5;
       await sb.admin("POST", "/admin/clock", { advanceDays: 6.5 });
       // The worker's job, with Consentry's clock moved forward alongside the sandbox's.
-      await db().grant.updateMany({ where: { mailboxId: kept.ctx.mailboxId }, data: { lastRefreshAt: new Date(Date.now() - 7 * 86_400_000) } });
+      await db().grant.updateMany({
+        where: { mailboxId: kept.ctx.mailboxId },
+        data: { lastRefreshAt: new Date(Date.now() - 7 * 86_400_000) },
+      });
       const r = await refreshStaleGrants({ refresher: microsoftRefresher, maxAgeDays: 6, now: new Date(), limit: 1000 });
       expect(r.failed.filter((f) => f.mailboxId === kept.ctx.mailboxId)).toEqual([]);
       await db().grant.updateMany({ where: { mailboxId: neglected.ctx.mailboxId }, data: { lastRefreshAt: new Date() } });
     }
     expect(offsetDays).toBeGreaterThan(90);
     expect((await state(kept.ctx.mailboxId)).state).toBe("connected");
-    await expect(getAccessToken(neglected.ctx, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({ kind: "permanent_grant", code: "refresh_token_inactive" });
+    await expect(getAccessToken(neglected.ctx, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({
+      kind: "permanent_grant",
+      code: "refresh_token_inactive",
+    });
     expect(await state(neglected.ctx.mailboxId)).toEqual({ state: "needs_reconsent", stateCode: "refresh_token_inactive" });
     await sb.admin("POST", "/admin/clock", { reset: true });
   });
@@ -66,7 +72,10 @@ describe("grant lifecycle against the sandbox", { timeout: 90_000 }, () => {
     const a = await connected(`admin@${SEED.contoso.domain}`);
     await new Promise((r) => setTimeout(r, 5));
     await sb.admin("POST", `/admin/users/admin@${SEED.contoso.domain}/revoke-sessions`);
-    await expect(getAccessToken(a.ctx, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({ kind: "permanent_grant", code: "refresh_token_revoked" });
+    await expect(getAccessToken(a.ctx, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({
+      kind: "permanent_grant",
+      code: "refresh_token_revoked",
+    });
     expect((await state(a.ctx.mailboxId)).state).toBe("needs_reconsent");
 
     const f = await connected(`helpdesk@${SEED.fabrikam.domain}`, SEED.fabrikam);
@@ -81,9 +90,14 @@ describe("grant lifecycle against the sandbox", { timeout: 90_000 }, () => {
     await expect(getAccessToken(f.ctx, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({ code: "consent_missing" });
 
     const n = await connected(`helpdesk@${SEED.northwind.domain}`, SEED.northwind);
-    const secretId = (await sb.admin("GET", "/admin/state")).body.apps.find((x: { clientId: string }) => x.clientId === SEED.northwind.clientId).secrets[0].id;
+    const secretId = (await sb.admin("GET", "/admin/state")).body.apps.find(
+      (x: { clientId: string }) => x.clientId === SEED.northwind.clientId,
+    ).secrets[0].id;
     await sb.admin("POST", `/admin/apps/${SEED.northwind.clientId}/secrets/${secretId}/expire`);
-    await expect(getAccessToken(n.ctx, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({ kind: "permanent_client", code: "secret_expired" });
+    await expect(getAccessToken(n.ctx, microsoftRefresher, { forceRefresh: true })).rejects.toMatchObject({
+      kind: "permanent_client",
+      code: "secret_expired",
+    });
     expect(await state(n.ctx.mailboxId)).toEqual({ state: "failing", stateCode: "secret_expired" });
     const ev = await db().event.findFirstOrThrow({ where: { mailboxId: n.ctx.mailboxId }, orderBy: { createdAt: "desc" } });
     expect(ev).toMatchObject({ level: "error", code: "secret_expired" });
@@ -91,14 +105,29 @@ describe("grant lifecycle against the sandbox", { timeout: 90_000 }, () => {
 
   it("rotating the secret keeps the grant refreshing; a bad new secret is refused and the old one stays", async () => {
     const c = await connected(`it@${SEED.contoso.domain}`);
-    const bad = await rotateSecret({ workspaceId: c.ctx.workspaceId, appId: c.appId, scope: c.scope, actor: { workspaceId: c.ctx.workspaceId, email: "admin@msp.test" }, value: "4b2e1c3d-aaaa-4bbb-8ccc-123456789abc", expiresAt: new Date(Date.now() + 86_400_000 * 90) });
+    const bad = await rotateSecret({
+      workspaceId: c.ctx.workspaceId,
+      appId: c.appId,
+      scope: c.scope,
+      actor: { workspaceId: c.ctx.workspaceId, email: "admin@msp.test" },
+      value: "4b2e1c3d-aaaa-4bbb-8ccc-123456789abc",
+      expiresAt: new Date(Date.now() + 86_400_000 * 90),
+    });
     expect(bad).toMatchObject({ ok: false, code: "secret_invalid" });
     expect((await getAccessToken(c.ctx, microsoftRefresher, { forceRefresh: true })).refreshed).toBe(true);
     const fresh = (await sb.admin("POST", `/admin/apps/${SEED.contoso.clientId}/secrets`, { expiresInDays: 180 })).body;
-    const good = await rotateSecret({ workspaceId: c.ctx.workspaceId, appId: c.appId, scope: c.scope, actor: { workspaceId: c.ctx.workspaceId, email: "admin@msp.test" }, value: fresh.value, expiresAt: new Date(fresh.expiresAt) });
+    const good = await rotateSecret({
+      workspaceId: c.ctx.workspaceId,
+      appId: c.appId,
+      scope: c.scope,
+      actor: { workspaceId: c.ctx.workspaceId, email: "admin@msp.test" },
+      value: fresh.value,
+      expiresAt: new Date(fresh.expiresAt),
+    });
     expect(good).toEqual({ ok: true });
     // The old secret dies at Microsoft; the grant refreshes with the new one.
-    const oldId = (await sb.admin("GET", "/admin/state")).body.apps.find((x: { clientId: string }) => x.clientId === SEED.contoso.clientId).secrets[0].id;
+    const oldId = (await sb.admin("GET", "/admin/state")).body.apps.find((x: { clientId: string }) => x.clientId === SEED.contoso.clientId)
+      .secrets[0].id;
     await sb.admin("POST", `/admin/apps/${SEED.contoso.clientId}/secrets/${oldId}/expire`);
     const after = await getAccessToken(c.ctx, microsoftRefresher, { forceRefresh: true });
     expect(after.refreshed).toBe(true);
@@ -111,7 +140,11 @@ describe("grant lifecycle against the sandbox", { timeout: 90_000 }, () => {
     const c = await connected(`bob@${SEED.fabrikam.domain}`, SEED.fabrikam);
     const actor = { workspaceId: c.ctx.workspaceId, email: "admin@msp.test" };
     const before = (await sb.admin("GET", "/admin/stats")).body.tokenRequests;
-    expect(await verifyApp({ workspaceId: c.ctx.workspaceId, appId: c.appId, scope: c.scope, actor })).toEqual({ ok: true, method: "refresh", mailbox: `bob@${SEED.fabrikam.domain}` });
+    expect(await verifyApp({ workspaceId: c.ctx.workspaceId, appId: c.appId, scope: c.scope, actor })).toEqual({
+      ok: true,
+      method: "refresh",
+      mailbox: `bob@${SEED.fabrikam.domain}`,
+    });
     const after = (await sb.admin("GET", "/admin/stats")).body.tokenRequests;
     expect((after.refresh_token ?? 0) - (before.refresh_token ?? 0)).toBe(1);
     expect(after.client_credentials ?? 0).toBe(before.client_credentials ?? 0);
@@ -119,7 +152,10 @@ describe("grant lifecycle against the sandbox", { timeout: 90_000 }, () => {
     await new Promise((r) => setTimeout(r, 5));
     await sb.admin("POST", `/admin/users/bob@${SEED.fabrikam.domain}/revoke-sessions`);
     await db().mailbox.update({ where: { id: c.ctx.mailboxId }, data: { state: "connected" } });
-    expect(await verifyApp({ workspaceId: c.ctx.workspaceId, appId: c.appId, scope: c.scope, actor })).toEqual({ ok: true, method: "client_credentials" });
+    expect(await verifyApp({ workspaceId: c.ctx.workspaceId, appId: c.appId, scope: c.scope, actor })).toEqual({
+      ok: true,
+      method: "client_credentials",
+    });
   });
 
   it("no sandbox-issued token or secret appears in a database dump", async () => {

@@ -23,7 +23,11 @@ export async function loadAppForConsent(opts: { workspaceId: string; tenantId: s
     }),
   ]);
   if (!tenant || !app) throw badRequest("This mailbox has no usable app registration. Pick one on the mailbox's settings.");
-  const secret = await db().appSecret.findFirst({ where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" }, orderBy: { createdAt: "desc" }, omit: { sealedValue: false } });
+  const secret = await db().appSecret.findFirst({
+    where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" },
+    orderBy: { createdAt: "desc" },
+    omit: { sealedValue: false },
+  });
   if (!secret) throw badRequest("The app registration has no active client secret. Add one under the app's secrets.");
   return {
     tenant,

@@ -20,8 +20,16 @@ export function mailboxResource(cloud: TCloud, protocol: TMailProtocol): { hosts
 }
 
 /** Throws TokenError as getAccessToken does (which has already recorded the failure on the mailbox). */
-export async function mailboxToken(ref: { workspaceId: string; tenantId: string; mailboxId: string; cloud: TCloud }, protocol: TMailProtocol, opts: { refresher?: TRefresher; forceRefresh?: boolean } = {}): Promise<TMailboxToken> {
+export async function mailboxToken(
+  ref: { workspaceId: string; tenantId: string; mailboxId: string; cloud: TCloud },
+  protocol: TMailProtocol,
+  opts: { refresher?: TRefresher; forceRefresh?: boolean } = {},
+): Promise<TMailboxToken> {
   const { hosts, resource } = mailboxResource(ref.cloud, protocol);
-  const r = await getAccessToken({ workspaceId: ref.workspaceId, tenantId: ref.tenantId, mailboxId: ref.mailboxId, resource }, opts.refresher ?? microsoftRefresher, opts.forceRefresh ? { forceRefresh: true } : {});
+  const r = await getAccessToken(
+    { workspaceId: ref.workspaceId, tenantId: ref.tenantId, mailboxId: ref.mailboxId, resource },
+    opts.refresher ?? microsoftRefresher,
+    opts.forceRefresh ? { forceRefresh: true } : {},
+  );
   return { hosts, resource, accessToken: r.accessToken, expiresAt: r.expiresAt };
 }

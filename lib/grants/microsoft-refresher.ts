@@ -12,18 +12,37 @@ import type { TMailboxRef } from "../core/scope";
 type TLoaded = Awaited<ReturnType<typeof loadAppForConsent>>;
 
 async function prepare(ctx: TMailboxRef): Promise<TLoaded> {
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { appRegistrationId: true } });
+  const mb = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: { appRegistrationId: true },
+  });
   if (!mb?.appRegistrationId) throw new Error("The mailbox has no app registration.");
   return loadAppForConsent({ workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, appRegistrationId: mb.appRegistrationId });
 }
 
-export const microsoftRefresher: TRefresher = Object.assign(async (input: Parameters<TRefresher>[0], prepared?: unknown) => {
-  const loaded = (prepared as TLoaded | undefined) ?? (await prepare(input));
-  const res = await refreshAccessToken(
-    { tokenUrl: tokenUrlFor(loaded.ms), cloud: loaded.ms.cloud, clientId: loaded.ms.clientId, clientSecret: loaded.ms.clientSecret },
-    { refreshToken: input.refreshToken, scopes: scopesForResource(input.resource, input.scopes) },
-  );
-  if (res.ok) return { ok: true as const, accessToken: res.accessToken, refreshToken: res.refreshToken ?? undefined, expiresIn: res.expiresIn, scopes: res.scopes };
-  const c = classifyTokenFailure(res);
-  return { ok: false as const, kind: c.kind, code: c.diagnosis.code, message: c.diagnosis.evidence.summary || c.diagnosis.title, retryAfterSeconds: res.retryAfterSeconds ?? undefined };
-}, { prepare });
+export const microsoftRefresher: TRefresher = Object.assign(
+  async (input: Parameters<TRefresher>[0], prepared?: unknown) => {
+    const loaded = (prepared as TLoaded | undefined) ?? (await prepare(input));
+    const res = await refreshAccessToken(
+      { tokenUrl: tokenUrlFor(loaded.ms), cloud: loaded.ms.cloud, clientId: loaded.ms.clientId, clientSecret: loaded.ms.clientSecret },
+      { refreshToken: input.refreshToken, scopes: scopesForResource(input.resource, input.scopes) },
+    );
+    if (res.ok)
+      return {
+        ok: true as const,
+        accessToken: res.accessToken,
+        refreshToken: res.refreshToken ?? undefined,
+        expiresIn: res.expiresIn,
+        scopes: res.scopes,
+      };
+    const c = classifyTokenFailure(res);
+    return {
+      ok: false as const,
+      kind: c.kind,
+      code: c.diagnosis.code,
+      message: c.diagnosis.evidence.summary || c.diagnosis.title,
+      retryAfterSeconds: res.retryAfterSeconds ?? undefined,
+    };
+  },
+  { prepare },
+);

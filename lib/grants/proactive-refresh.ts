@@ -9,20 +9,38 @@ export const PROACTIVE_REFRESH_DAYS = 6;
 
 export type TProactiveResult = { refreshed: number; failed: { mailboxId: string; code: string }[] };
 
-export async function refreshStaleGrants(opts: { refresher: TRefresher; now?: Date; maxAgeDays?: number; limit?: number }): Promise<TProactiveResult> {
+export async function refreshStaleGrants(opts: {
+  refresher: TRefresher;
+  now?: Date;
+  maxAgeDays?: number;
+  limit?: number;
+}): Promise<TProactiveResult> {
   const now = opts.now ?? new Date();
   const cutoff = new Date(now.getTime() - (opts.maxAgeDays ?? PROACTIVE_REFRESH_DAYS) * 86_400_000);
   const stale = await db().grant.findMany({
-    where: { OR: [{ lastRefreshAt: null }, { lastRefreshAt: { lt: cutoff } }], mailbox: { state: { in: ["connected", "degraded", "failing"] } } },
+    where: {
+      OR: [{ lastRefreshAt: null }, { lastRefreshAt: { lt: cutoff } }],
+      mailbox: { state: { in: ["connected", "degraded", "failing"] } },
+    },
     orderBy: { lastRefreshAt: "asc" },
     take: opts.limit ?? 200,
-    select: { workspaceId: true, tenantId: true, mailboxId: true, mailbox: { select: { inbound: true, outbound: true } }, tenant: { select: { cloud: true } } },
+    select: {
+      workspaceId: true,
+      tenantId: true,
+      mailboxId: true,
+      mailbox: { select: { inbound: true, outbound: true } },
+      tenant: { select: { cloud: true } },
+    },
   });
   const out: TProactiveResult = { refreshed: 0, failed: [] };
   for (const g of stale) {
     const usesGraph = g.mailbox.inbound === "graph" || (g.mailbox.inbound === "none" && g.mailbox.outbound === "graph");
     try {
-      await mailboxToken({ workspaceId: g.workspaceId, tenantId: g.tenantId, mailboxId: g.mailboxId, cloud: g.tenant.cloud }, usesGraph ? "graph" : "imap", { refresher: opts.refresher, forceRefresh: true });
+      await mailboxToken(
+        { workspaceId: g.workspaceId, tenantId: g.tenantId, mailboxId: g.mailboxId, cloud: g.tenant.cloud },
+        usesGraph ? "graph" : "imap",
+        { refresher: opts.refresher, forceRefresh: true },
+      );
       out.refreshed += 1;
     } catch (err) {
       out.failed.push({ mailboxId: g.mailboxId, code: err instanceof TokenError ? err.code : "unknown" });

@@ -10,15 +10,24 @@ import { lastConnectionTest } from "../checks/connection-test";
 import { folderConflicts } from "../mailboxes/folder-conflicts";
 import type { TLoadedMailbox } from "../mailboxes/load-mailbox";
 
-export async function getMailboxDetail(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">, ctx: TMailboxRef, mailbox: TLoadedMailbox) {
+export async function getMailboxDetail(
+  scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">,
+  ctx: TMailboxRef,
+  mailbox: TLoadedMailbox,
+) {
   const d = describe(mailbox.stateCode);
-  const diagnosis = d ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, action: d.action } : null;
+  const diagnosis = d
+    ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, action: d.action }
+    : null;
   // Independent reads, side by side; the push path is one query for both kinds.
   const [events, lastTest, conflicts, pushRow] = await Promise.all([
     listMailboxEvents(ctx),
     lastConnectionTest(ctx),
     folderConflicts(scope, ctx.mailboxId, mailbox),
-    db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId }, select: { watchExpiresAt: true, graphSubscription: { select: { expiresAt: true, lastNotificationAt: true } } } }),
+    db().mailbox.findFirst({
+      where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId },
+      select: { watchExpiresAt: true, graphSubscription: { select: { expiresAt: true, lastNotificationAt: true } } },
+    }),
   ]);
   const push = pushRow?.graphSubscription ?? null;
   const idle = !!pushRow?.watchExpiresAt && pushRow.watchExpiresAt.getTime() > Date.now();

@@ -18,9 +18,17 @@ describe("health trend", () => {
     await db().mailboxStateChange.deleteMany({ where: { mailboxId: mb.id } });
     const now = new Date();
     const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY);
-    const rows: [number, string | null, string][] = [[20, null, "pending_consent"], [9, "pending_consent", "connected"], [5, "connected", "failing"], [4, "failing", "needs_reconsent"], [3, "needs_reconsent", "connected"]];
+    const rows: [number, string | null, string][] = [
+      [20, null, "pending_consent"],
+      [9, "pending_consent", "connected"],
+      [5, "connected", "failing"],
+      [4, "failing", "needs_reconsent"],
+      [3, "needs_reconsent", "connected"],
+    ];
     for (const [d, from, to] of rows) {
-      await db().mailboxStateChange.create({ data: { workspaceId: ws.id, tenantId: t.id, mailboxId: mb.id, fromState: from as never, toState: to as never, createdAt: at(d) } });
+      await db().mailboxStateChange.create({
+        data: { workspaceId: ws.id, tenantId: t.id, mailboxId: mb.id, fromState: from as never, toState: to as never, createdAt: at(d) },
+      });
     }
     const scope = { workspaceId: ws.id, hasAllTenants: false, tenantIds: [t.id] };
     const trend = await healthTrend(scope, { days: 14, now });

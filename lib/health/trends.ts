@@ -9,14 +9,32 @@ import { notFound } from "../core/errors";
 import { tenantScopeSql } from "../core/scope";
 
 type TState = "pending_consent" | "connected" | "degraded" | "failing" | "needs_reconsent" | "disabled";
-export type THealthDay = { day: string; connected: number; attention: number; needsReconsent: number; pending: number; broke: number; recovered: number };
+export type THealthDay = {
+  day: string;
+  connected: number;
+  attention: number;
+  needsReconsent: number;
+  pending: number;
+  broke: number;
+  recovered: number;
+};
 
 const BAD: TState[] = ["degraded", "failing", "needs_reconsent"];
 const DAY = 86_400_000;
 
-export async function healthTrend(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">, opts: { days?: number; tenantId?: string; now?: Date } = {}): Promise<THealthDay[]> {
+export async function healthTrend(
+  scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">,
+  opts: { days?: number; tenantId?: string; now?: Date } = {},
+): Promise<THealthDay[]> {
   const days = opts.days ?? 30;
-  if (opts.tenantId && !(canAccessTenant(scope, opts.tenantId) && (await db().tenant.findFirst({ where: { id: opts.tenantId, workspaceId: scope.workspaceId }, select: { id: true } })))) throw notFound("Tenant");
+  if (
+    opts.tenantId &&
+    !(
+      canAccessTenant(scope, opts.tenantId) &&
+      (await db().tenant.findFirst({ where: { id: opts.tenantId, workspaceId: scope.workspaceId }, select: { id: true } }))
+    )
+  )
+    throw notFound("Tenant");
   const now = opts.now ?? new Date();
   const start = new Date(now);
   start.setUTCHours(0, 0, 0, 0);

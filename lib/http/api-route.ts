@@ -8,7 +8,6 @@ import { HttpError } from "../core/errors";
 import { env } from "../env";
 import { errorResponse, parseAll, type TNextCtx, type TOpts } from "./route";
 
-
 const windows = new Map<string, { start: number; n: number }>();
 
 function rateLimit(keyId: string) {
@@ -20,7 +19,11 @@ function rateLimit(keyId: string) {
   }
   const limit = env().API_RATE_PER_MINUTE;
   if (++w.n > limit) {
-    const err = new HttpError(429, "rate_limited", `Too many requests for this API key (${limit} a minute). Retry after the Retry-After seconds.`);
+    const err = new HttpError(
+      429,
+      "rate_limited",
+      `Too many requests for this API key (${limit} a minute). Retry after the Retry-After seconds.`,
+    );
     (err as HttpError & { retryAfter?: number }).retryAfter = Math.ceil((w.start + 60_000 - now) / 1000);
     throw err;
   }
@@ -43,7 +46,12 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, string>, 
       const api = await authenticateApiKey(bearer(req));
       if (!api) {
         return NextResponse.json(
-          { error: { code: "unauthorized", message: "Send a valid API key as `Authorization: Bearer csk_…` (Settings → API keys). It may have been revoked or expired." } },
+          {
+            error: {
+              code: "unauthorized",
+              message: "Send a valid API key as `Authorization: Bearer csk_…` (Settings → API keys). It may have been revoked or expired.",
+            },
+          },
           { status: 401, headers: { "www-authenticate": 'Bearer realm="consentry"' } },
         );
       }

@@ -54,7 +54,9 @@ export function cleanJsonStrings(value: unknown): unknown {
   const fieldOf = (path: string[]) => path[0] ?? "_";
   const nulError = (path: string[]) => {
     const field = fieldOf(path);
-    return badRequest(field === "_" ? "The body contains a NUL character (\\u0000)." : `Check ${field}.`, { [field]: "Remove the NUL character (\\u0000)." });
+    return badRequest(field === "_" ? "The body contains a NUL character (\\u0000)." : `Check ${field}.`, {
+      [field]: "Remove the NUL character (\\u0000).",
+    });
   };
   if (typeof value === "string") {
     if (hasNul(value)) throw nulError([]);

@@ -18,16 +18,30 @@ import { firstParams } from "./search-params";
 import { POST as oauthCallbackPost } from "../../app/api/oauth/callback/route";
 import { POST as graphNotificationPost } from "../../app/api/graph/notifications/route";
 
-const ZBody = z.object({ name: z.string().max(100), tags: z.array(z.string()).max(10).optional(), nested: z.object({ note: z.string() }).optional() });
-const echo = publicRoute({ body: ZBody, query: z.object({ from: ZDateParam.optional(), q: z.string().optional() }) }, async ({ body, query }) => ({ body, query }));
+const ZBody = z.object({
+  name: z.string().max(100),
+  tags: z.array(z.string()).max(10).optional(),
+  nested: z.object({ note: z.string() }).optional(),
+});
+const echo = publicRoute(
+  { body: ZBody, query: z.object({ from: ZDateParam.optional(), q: z.string().optional() }) },
+  async ({ body, query }) => ({ body, query }),
+);
 const ctx = { params: Promise.resolve({}) };
 
 function post(body: string, headers: Record<string, string> = {}, path = "/api/x") {
-  return new NextRequest(`http://app.test${path}`, { method: "POST", body, headers: { host: "app.test", "content-type": "application/json", ...headers } });
+  return new NextRequest(`http://app.test${path}`, {
+    method: "POST",
+    body,
+    headers: { host: "app.test", "content-type": "application/json", ...headers },
+  });
 }
 async function call(req: NextRequest) {
   const res = await echo(req, ctx);
-  return { status: res.status, json: (await res.json()) as { error?: { code: string; message: string; fields?: Record<string, string> } } & Record<string, unknown> };
+  return {
+    status: res.status,
+    json: (await res.json()) as { error?: { code: string; message: string; fields?: Record<string, string> } } & Record<string, unknown>,
+  };
 }
 
 describe("route wrapper: malformed input is a 4xx", () => {
@@ -61,7 +75,11 @@ describe("route wrapper: malformed input is a 4xx", () => {
     expect(r.status).toBe(200);
     expect((r.json.body as { name: string }).name).toBe("a\ufffdb");
     expect((await call(post("[".repeat(5000) + "]".repeat(5000)))).status).toBe(400);
-    const bad = new NextRequest("http://app.test/api/x", { method: "POST", body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), headers: { host: "app.test", "content-type": "application/json" } });
+    const bad = new NextRequest("http://app.test/api/x", {
+      method: "POST",
+      body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]),
+      headers: { host: "app.test", "content-type": "application/json" },
+    });
     expect((await call(bad)).status).toBe(400);
   });
 
@@ -91,18 +109,26 @@ describe("route wrapper: malformed input is a 4xx", () => {
   it("unique and foreign-key violations that race past a check are 409s", async () => {
     const slug = `route-${randomUUID()}`;
     await db().workspace.create({ data: { name: "Route WS", slug } });
-    const dup = await db().workspace.create({ data: { name: "Route WS 2", slug } }).catch((e: unknown) => e);
+    const dup = await db()
+      .workspace.create({ data: { name: "Route WS 2", slug } })
+      .catch((e: unknown) => e);
     const r1 = errorResponse(dup);
     expect(r1.status).toBe(409);
     expect(((await r1.json()) as { error: { code: string } }).error.code).toBe("conflict");
     const user = await db().staffUser.create({ data: { email: `${slug}@example.com`, name: "R" } });
-    const fk = await db().membership.create({ data: { workspaceId: randomUUID(), staffUserId: user.id, role: "admin", hasAllTenants: true } }).catch((e: unknown) => e);
+    const fk = await db()
+      .membership.create({ data: { workspaceId: randomUUID(), staffUserId: user.id, role: "admin", hasAllTenants: true } })
+      .catch((e: unknown) => e);
     expect(errorResponse(fk).status).toBe(409);
-    const raw = await db().$executeRaw`INSERT INTO "Workspace" ("id", "name", "slug") VALUES (${randomUUID()}, 'dup', ${slug})`.catch((e: unknown) => e);
+    const raw = await db().$executeRaw`INSERT INTO "Workspace" ("id", "name", "slug") VALUES (${randomUUID()}, 'dup', ${slug})`.catch(
+      (e: unknown) => e,
+    );
     expect(errorResponse(raw).status).toBe(409);
     const nul = await db().$queryRaw`SELECT ${"a\u0000b"}::text AS x`.catch((e: unknown) => e);
     expect(errorResponse(nul).status).toBe(400);
-    const gone = await db().workspace.update({ where: { slug: `missing-${slug}` }, data: { name: "x" } }).catch((e: unknown) => e);
+    const gone = await db()
+      .workspace.update({ where: { slug: `missing-${slug}` }, data: { name: "x" } })
+      .catch((e: unknown) => e);
     expect(errorResponse(gone).status).toBe(404);
     // Anything else stays a bare 500 without details.
     expect(errorResponse(new Error("boom")).status).toBe(500);
@@ -127,7 +153,12 @@ describe("request bodies are read with a byte counter", () => {
     // Next's Node adapter does (NextRequestAdapter.fromNodeNextRequest); `pulled` is what had been
     // read off the socket when the answer was sent.
     server = http.createServer(async (req, res) => {
-      const nreq = new NextRequest(`http://127.0.0.1:${port}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: req, duplex: "half" } as unknown as ConstructorParameters<typeof NextRequest>[1]);
+      const nreq = new NextRequest(`http://127.0.0.1:${port}${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: req,
+        duplex: "half",
+      } as unknown as ConstructorParameters<typeof NextRequest>[1]);
       const out = req.url?.startsWith("/form") ? await form(nreq) : await echo(nreq, ctx);
       seen.pulled = req.socket.bytesRead;
       res.writeHead(out.status, { "content-type": "application/json" });
@@ -144,14 +175,23 @@ describe("request bodies are read with a byte counter", () => {
       const chunk = Buffer.alloc(64 * 1024, "a");
       let sent = 0;
       let answered = false;
-      const req = http.request({ host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": contentType, "transfer-encoding": "chunked", host: `127.0.0.1:${port}` } }, (res) => {
-        answered = true;
-        res.resume();
-        res.on("end", () => {
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, sent });
-        });
-      });
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method: "POST",
+          headers: { "content-type": contentType, "transfer-encoding": "chunked", host: `127.0.0.1:${port}` },
+        },
+        (res) => {
+          answered = true;
+          res.resume();
+          res.on("end", () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, sent });
+          });
+        },
+      );
       req.on("error", (e) => (answered ? undefined : reject(e)));
       const pump = () => {
         while (!answered && sent < total) {
@@ -183,7 +223,11 @@ describe("request bodies are read with a byte counter", () => {
     const r = await sendChunked("/form", 10 * 1024 * 1024, "application/x-www-form-urlencoded");
     expect(r.status).toBe(413);
     expect(seen.pulled).toBeLessThanOrEqual(4096 + 64 * 1024);
-    const ok = await fetch(`http://127.0.0.1:${port}/form`, { method: "POST", body: "state=abc&code=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const ok = await fetch(`http://127.0.0.1:${port}/form`, {
+      method: "POST",
+      body: "state=abc&code=1",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ state: "abc" });
   });
@@ -192,17 +236,25 @@ describe("request bodies are read with a byte counter", () => {
   function bigStream(total: number) {
     const chunk = new Uint8Array(64 * 1024).fill(97);
     const counter = { pulled: 0 };
-    const stream = new ReadableStream<Uint8Array>({
-      pull(c) {
-        if (counter.pulled >= total) return c.close();
-        counter.pulled += chunk.length;
-        c.enqueue(chunk);
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(c) {
+          if (counter.pulled >= total) return c.close();
+          counter.pulled += chunk.length;
+          c.enqueue(chunk);
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     return { stream, counter };
   }
   const streamed = (path: string, stream: ReadableStream<Uint8Array>, contentType: string) =>
-    new NextRequest(`http://app.test${path}`, { method: "POST", body: stream, headers: { host: "app.test", "content-type": contentType }, duplex: "half" } as unknown as ConstructorParameters<typeof NextRequest>[1]);
+    new NextRequest(`http://app.test${path}`, {
+      method: "POST",
+      body: stream,
+      headers: { host: "app.test", "content-type": contentType },
+      duplex: "half",
+    } as unknown as ConstructorParameters<typeof NextRequest>[1]);
 
   it("the public routes that read bodies themselves stop at their limit too", { timeout: 30_000 }, async () => {
     const cb = bigStream(10 * 1024 * 1024);
@@ -219,17 +271,29 @@ describe("request bodies are read with a byte counter", () => {
 
   it("a NUL in a Graph notification is a 400, not a database error", async () => {
     const body = JSON.stringify({ value: [{ subscriptionId: "a\u0000b", clientState: "x" }] });
-    const res = await graphNotificationPost(new NextRequest("http://app.test/api/graph/notifications", { method: "POST", body, headers: { "content-type": "application/json" } }));
+    const res = await graphNotificationPost(
+      new NextRequest("http://app.test/api/graph/notifications", { method: "POST", body, headers: { "content-type": "application/json" } }),
+    );
     expect(res.status).toBe(400);
   });
 });
 
 describe("repeated query keys on pages and the OAuth callback", () => {
   it("pages read the first value (Next hands them an array)", () => {
-    expect(firstParams({ callbackUrl: ["/a", "/b"], error: "x", none: undefined })).toEqual({ callbackUrl: "/a", error: "x", none: undefined });
+    expect(firstParams({ callbackUrl: ["/a", "/b"], error: "x", none: undefined })).toEqual({
+      callbackUrl: "/a",
+      error: "x",
+      none: undefined,
+    });
   });
   it("the OAuth callback refuses a repeated parameter", async () => {
-    const res = await oauthCallbackPost(new NextRequest("http://app.test/api/oauth/callback", { method: "POST", body: "state=a&state=b&code=c", headers: { "content-type": "application/x-www-form-urlencoded" } }));
+    const res = await oauthCallbackPost(
+      new NextRequest("http://app.test/api/oauth/callback", {
+        method: "POST",
+        body: "state=a&state=b&code=c",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+    );
     expect(res.status).toBe(400);
   });
 });

@@ -25,22 +25,30 @@ function fromPrisma(err: unknown): HttpError | null {
   if (!e || typeof e !== "object" || e.name !== "PrismaClientKnownRequestError") return null;
   // Raw queries report the PostgreSQL SQLSTATE under P2010.
   const pg = e.meta?.driverAdapterError?.cause?.originalCode;
-  if (e.code === "P2002" || pg === "23505") return conflict("That already exists (perhaps created at the same moment). Reload and try again.");
+  if (e.code === "P2002" || pg === "23505")
+    return conflict("That already exists (perhaps created at the same moment). Reload and try again.");
   if (e.code === "P2003" || pg === "23503") return conflict("Something this refers to was just removed. Reload and try again.");
   if (e.code === "P2025") return notFound();
   // Text PostgreSQL can't store, or a date outside its range: the input's fault, whatever path it took.
-  if (pg === "22021" || pg === "22P05" || pg === "22008" || pg === "22007") return badRequest("The request contains a value that can't be stored (a NUL character or an impossible date).");
+  if (pg === "22021" || pg === "22P05" || pg === "22008" || pg === "22007")
+    return badRequest("The request contains a value that can't be stored (a NUL character or an impossible date).");
   return null;
 }
 
 export function errorResponse(err: unknown): NextResponse {
   err = fromPrisma(err) ?? err;
   if (err instanceof HttpError) {
-    return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } }, { status: err.status });
+    return NextResponse.json(
+      { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } },
+      { status: err.status },
+    );
   }
   const requestId = randomUUID();
   console.error(`[api] unhandled error ${requestId}:`, err instanceof Error ? err.message : "unknown");
-  return NextResponse.json({ error: { code: "internal", message: `Something went wrong on our side (request ${requestId}).` } }, { status: 500 });
+  return NextResponse.json(
+    { error: { code: "internal", message: `Something went wrong on our side (request ${requestId}).` } },
+    { status: 500 },
+  );
 }
 
 async function readJson(req: NextRequest, limit: number): Promise<unknown> {
@@ -79,7 +87,8 @@ function queryObject(sp: URLSearchParams): Record<string, string> {
     else if (hasNul(k) || hasNul(v)) bad[name] = "Remove the NUL character (\\u0000).";
     else out.set(k, v);
   }
-  if (Object.keys(bad).length) throw badRequest(`Check the query parameter${Object.keys(bad).length > 1 ? "s" : ""} ${Object.keys(bad).join(", ")}.`, bad);
+  if (Object.keys(bad).length)
+    throw badRequest(`Check the query parameter${Object.keys(bad).length > 1 ? "s" : ""} ${Object.keys(bad).join(", ")}.`, bad);
   return Object.fromEntries(out);
 }
 
@@ -92,7 +101,10 @@ export async function parseAll<P, Q, B>(req: NextRequest, rawParams: unknown, op
       if (where === "path") throw new HttpError(404, "not_found", "Resource not found.");
       const fields = zodFieldErrors(r.error);
       const named = Object.keys(fields).filter((k) => k !== "_");
-      throw badRequest(named.length ? `Check ${named.join(", ")}.` : `Invalid ${where}: ${r.error.issues[0]?.message ?? "unreadable"}.`, fields);
+      throw badRequest(
+        named.length ? `Check ${named.join(", ")}.` : `Invalid ${where}: ${r.error.issues[0]?.message ?? "unreadable"}.`,
+        fields,
+      );
     }
     return r.data;
   };

@@ -7,23 +7,41 @@ import { failureFromGraphResponse, failureFromNetworkError, type TMicrosoftFailu
 export function graphClient(graphUrl: string, accessToken: string) {
   // The SDK sends the token only to hosts it knows as Graph's: national clouds and the sandbox
   // are named through customHosts.
-  return GraphClient.init({ baseUrl: `${graphUrl.replace(/\/$/, "")}/`, defaultVersion: "v1.0", customHosts: new Set([new URL(graphUrl).hostname]), authProvider: (cb) => cb(null, accessToken) });
+  return GraphClient.init({
+    baseUrl: `${graphUrl.replace(/\/$/, "")}/`,
+    defaultVersion: "v1.0",
+    customHosts: new Set([new URL(graphUrl).hostname]),
+    authProvider: (cb) => cb(null, accessToken),
+  });
 }
 
 export function graphFailure(err: unknown): TMicrosoftFailure {
   const e = err as { statusCode?: number; code?: string; message?: string; headers?: Headers };
-  if (typeof e.statusCode === "number" && e.statusCode > 0) return failureFromGraphResponse(e.statusCode, { error: { code: e.code, message: e.message } }, { "retry-after": e.headers?.get?.("retry-after") ?? null });
+  if (typeof e.statusCode === "number" && e.statusCode > 0)
+    return failureFromGraphResponse(
+      e.statusCode,
+      { error: { code: e.code, message: e.message } },
+      { "retry-after": e.headers?.get?.("retry-after") ?? null },
+    );
   return failureFromNetworkError(err);
 }
 
 /** A binary Graph resource (a message's `$value`), or no buffer past `max` bytes: the download
  *  stops there (Graph's message has no size before download). `size` is what was declared or seen.
  *  A Graph error throws as the SDK's would, so graphFailure() reads it. */
-export async function graphReadCapped(client: ReturnType<typeof graphClient>, path: string, max: number): Promise<{ buf: Buffer | null; size: number }> {
+export async function graphReadCapped(
+  client: ReturnType<typeof graphClient>,
+  path: string,
+  max: number,
+): Promise<{ buf: Buffer | null; size: number }> {
   const res = (await client.api(path).responseType(ResponseType.RAW).get()) as Response;
   if (!res.ok) {
     const j = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-    throw Object.assign(new Error(j.error?.message ?? `HTTP ${res.status}`), { statusCode: res.status, code: j.error?.code, headers: res.headers });
+    throw Object.assign(new Error(j.error?.message ?? `HTTP ${res.status}`), {
+      statusCode: res.status,
+      code: j.error?.code,
+      headers: res.headers,
+    });
   }
   const declared = Number(res.headers.get("content-length") ?? "0");
   if (declared > max) {

@@ -23,7 +23,14 @@ const OPTIONS: Record<TImapUse, Partial<ConstructorParameters<typeof ImapFlow>[0
 
 /** A client, not yet connected (a caller that listens for events attaches them before connect()). */
 export function imapClient(o: TImapOpen, use: TImapUse = "session"): ImapFlow {
-  const client = new ImapFlow({ host: o.hosts.imap.host, port: o.hosts.imap.port, secure: true, auth: { user: o.user, accessToken: o.accessToken }, logger: false, ...OPTIONS[use] });
+  const client = new ImapFlow({
+    host: o.hosts.imap.host,
+    port: o.hosts.imap.port,
+    secure: true,
+    auth: { user: o.user, accessToken: o.accessToken },
+    logger: false,
+    ...OPTIONS[use],
+  });
   client.on("error", () => undefined); // surfaced through the awaited calls
   return client;
 }
@@ -48,9 +55,22 @@ export async function closeImap(client: ImapFlow): Promise<void> {
 /** An IMAP server reply (tagged or untagged line) as a failure. */
 export function failureFromImapReply(line: string): TMicrosoftFailure {
   const t = line.trim();
-  const kind = /User is authenticated but not connected/i.test(t) ? "not_connected" : /AUTHENTICATE failed|LOGIN failed|AUTHENTICATIONFAILED|Authentication failed/i.test(t) ? "auth_failed" : /throttled/i.test(t) ? "throttled" : /^\* BYE/i.test(t) ? "bye" : "other";
+  const kind = /User is authenticated but not connected/i.test(t)
+    ? "not_connected"
+    : /AUTHENTICATE failed|LOGIN failed|AUTHENTICATIONFAILED|Authentication failed/i.test(t)
+      ? "auth_failed"
+      : /throttled/i.test(t)
+        ? "throttled"
+        : /^\* BYE/i.test(t)
+          ? "bye"
+          : "other";
   const backoff = t.match(/Backoff Time:\s*(\d+)\s*milliseconds/i);
-  return { source: "imap", imapKind: kind, retryAfterSeconds: backoff ? Math.ceil(Number(backoff[1]) / 1000) : undefined, message: redact(t) };
+  return {
+    source: "imap",
+    imapKind: kind,
+    retryAfterSeconds: backoff ? Math.ceil(Number(backoff[1]) / 1000) : undefined,
+    message: redact(t),
+  };
 }
 
 /** The server's reply text carried by an imapflow error ("" when it has none). */
@@ -68,6 +88,7 @@ export function imapFailure(err: unknown): TMicrosoftFailure {
   if (/not connected/i.test(`${reply} ${e.message ?? ""}`)) return failureFromImapReply("BAD User is authenticated but not connected.");
   if (e.authenticationFailed) return failureFromImapReply(`NO ${reply || "AUTHENTICATE failed."}`);
   if (reply) return failureFromImapReply(reply);
-  if (/ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`)) return failureFromNetworkError(err);
+  if (/ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`))
+    return failureFromNetworkError(err);
   return { source: "imap", imapKind: "bye", message: e.message ?? "IMAP connection ended" };
 }

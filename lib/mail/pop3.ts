@@ -69,7 +69,9 @@ export class Pop3Client {
 
   /** A multi-line answer's body, dot-unstuffed, without the terminating ".". */
   private async multiline(): Promise<Buffer> {
-    const end = await this.until(() => (this.buf.subarray(0, 3).equals(Buffer.from(".\r\n")) ? 0 : ((i) => (i >= 0 ? i + 2 : -1))(this.buf.indexOf("\r\n.\r\n"))));
+    const end = await this.until(() =>
+      this.buf.subarray(0, 3).equals(Buffer.from(".\r\n")) ? 0 : ((i) => (i >= 0 ? i + 2 : -1))(this.buf.indexOf("\r\n.\r\n")),
+    );
     const body = this.buf.subarray(0, end);
     this.buf = this.buf.subarray(end + 3);
     return Buffer.from(body.toString("latin1").replace(/^\.\./gm, "."), "latin1");
@@ -92,16 +94,26 @@ export class Pop3Client {
 
   async uidl(): Promise<{ n: number; uid: string }[]> {
     const { body } = await this.command("UIDL", true);
-    return body.toString("latin1").split("\r\n").filter(Boolean).map((l) => {
-      const [n, uid] = l.split(" ");
-      return { n: Number(n), uid };
-    });
+    return body
+      .toString("latin1")
+      .split("\r\n")
+      .filter(Boolean)
+      .map((l) => {
+        const [n, uid] = l.split(" ");
+        return { n: Number(n), uid };
+      });
   }
 
   /** Message sizes in octets (LIST), by message number. */
   async list(): Promise<Map<number, number>> {
     const { body } = await this.command("LIST", true);
-    return new Map(body.toString("latin1").split("\r\n").filter(Boolean).map((l) => l.split(" ").map(Number) as [number, number]));
+    return new Map(
+      body
+        .toString("latin1")
+        .split("\r\n")
+        .filter(Boolean)
+        .map((l) => l.split(" ").map(Number) as [number, number]),
+    );
   }
 
   /** The headers and the first `lines` body lines (TOP), without downloading the whole message. */
@@ -132,12 +144,27 @@ export class Pop3Client {
 }
 
 /** A signed-in POP3 session for `user` with an access token. */
-export function openPop3(o: { hosts: Pick<TCloudHosts, "pop">; user: string; accessToken: string; timeoutMs?: number }): Promise<Pop3Client> {
-  return Pop3Client.connect({ host: o.hosts.pop.host, port: o.hosts.pop.port, user: o.user, accessToken: o.accessToken, timeoutMs: o.timeoutMs });
+export function openPop3(o: {
+  hosts: Pick<TCloudHosts, "pop">;
+  user: string;
+  accessToken: string;
+  timeoutMs?: number;
+}): Promise<Pop3Client> {
+  return Pop3Client.connect({
+    host: o.hosts.pop.host,
+    port: o.hosts.pop.port,
+    user: o.user,
+    accessToken: o.accessToken,
+    timeoutMs: o.timeoutMs,
+  });
 }
 
 export function failureFromPopReply(line: string): TMicrosoftFailure {
-  return { source: "pop", imapKind: /authentication failure|bad password/i.test(line) ? "auth_failed" : "other", message: redact(line.trim()) };
+  return {
+    source: "pop",
+    imapKind: /authentication failure|bad password/i.test(line) ? "auth_failed" : "other",
+    message: redact(line.trim()),
+  };
 }
 
 /** Any error a POP3 session threw, as one failure: a server reply, or the network. */

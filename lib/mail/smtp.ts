@@ -12,7 +12,17 @@ const TIMEOUT_MS = 20_000;
 export function smtpTransport(o: { hosts: Pick<TCloudHosts, "smtp">; user: string; accessToken: string; timeoutMs?: number }) {
   const hp = o.hosts.smtp;
   const t = o.timeoutMs ?? TIMEOUT_MS;
-  return nodemailer.createTransport({ host: hp.host, port: hp.port, secure: false, requireTLS: true, tls: { servername: hp.host }, auth: { type: "OAuth2", user: o.user, accessToken: o.accessToken }, connectionTimeout: t, greetingTimeout: t, socketTimeout: t });
+  return nodemailer.createTransport({
+    host: hp.host,
+    port: hp.port,
+    secure: false,
+    requireTLS: true,
+    tls: { servername: hp.host },
+    auth: { type: "OAuth2", user: o.user, accessToken: o.accessToken },
+    connectionTimeout: t,
+    greetingTimeout: t,
+    socketTimeout: t,
+  });
 }
 
 export function failureFromSmtpReply(reply: string): TMicrosoftFailure {

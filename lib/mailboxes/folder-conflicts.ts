@@ -12,13 +12,26 @@ type TMe = { address: string; folder: string; afterProcessing: string; inbound: 
 
 /** `known` is the mailbox when the caller already read it (the mailbox page does). */
 export async function folderConflicts(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">, mailboxId: string, known?: TMe) {
-  const me = known ?? (await db().mailbox.findFirst({ where: { id: mailboxId, workspaceId: scope.workspaceId }, select: { address: true, folder: true, afterProcessing: true, inbound: true } }));
+  const me =
+    known ??
+    (await db().mailbox.findFirst({
+      where: { id: mailboxId, workspaceId: scope.workspaceId },
+      select: { address: true, folder: true, afterProcessing: true, inbound: true },
+    }));
   if (!me || me.inbound === "none") return { visible: [] };
   const others = await db().mailbox.findMany({
-    where: { workspaceId: scope.workspaceId, id: { not: mailboxId }, address: { equals: me.address, mode: "insensitive" }, inbound: { not: "none" }, folder: { equals: me.folder, mode: "insensitive" } },
+    where: {
+      workspaceId: scope.workspaceId,
+      id: { not: mailboxId },
+      address: { equals: me.address, mode: "insensitive" },
+      inbound: { not: "none" },
+      folder: { equals: me.folder, mode: "insensitive" },
+    },
     select: { id: true, tenantId: true, afterProcessing: true, tenant: { select: { displayName: true } } },
   });
   const clashing = others.filter((o) => TAKES.includes(o.afterProcessing) || TAKES.includes(me.afterProcessing));
-  const visible = clashing.filter((o) => canAccessTenant(scope, o.tenantId)).map((o) => ({ id: o.id, tenantId: o.tenantId, tenantName: o.tenant.displayName, afterProcessing: o.afterProcessing }));
+  const visible = clashing
+    .filter((o) => canAccessTenant(scope, o.tenantId))
+    .map((o) => ({ id: o.id, tenantId: o.tenantId, tenantName: o.tenant.displayName, afterProcessing: o.afterProcessing }));
   return { visible };
 }

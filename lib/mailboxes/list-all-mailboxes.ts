@@ -10,9 +10,24 @@ export async function listAllMailboxes(opts: { workspaceId: string; scope: Pick<
   const rows = await db().mailbox.findMany({
     where: { workspaceId: opts.workspaceId, tenantId: tenantIdIn(opts.scope) },
     orderBy: [{ state: "asc" }, { address: "asc" }],
-    select: { id: true, tenantId: true, address: true, kind: true, inbound: true, outbound: true, state: true, stateCode: true, lastSyncAt: true, tenant: { select: { displayName: true } }, grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true } } },
+    select: {
+      id: true,
+      tenantId: true,
+      address: true,
+      kind: true,
+      inbound: true,
+      outbound: true,
+      state: true,
+      stateCode: true,
+      lastSyncAt: true,
+      tenant: { select: { displayName: true } },
+      grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true } },
+    },
   });
-  const checks = await lastChecks(opts.workspaceId, rows.map((r) => r.id));
+  const checks = await lastChecks(
+    opts.workspaceId,
+    rows.map((r) => r.id),
+  );
   // Failing first: what needs a person, then what's broken, then what's waiting, then what works.
   const rank = (st: string) => SEVERITY.indexOf(st);
   return rows
@@ -25,9 +40,19 @@ type TCheck = { step: string; protocol: string; ok: boolean; code: string | null
 /** Each mailbox's newest connection test, reduced to pass/fail per step (the health matrix). */
 async function lastChecks(workspaceId: string, mailboxIds: string[]): Promise<Map<string, { at: string; steps: TCheck[] }>> {
   if (mailboxIds.length === 0) return new Map();
-  const rows = await db().$queryRaw<{ mailboxId: string; detail: { at: string; steps: { step: string; protocol: string; ok: boolean; diagnosis?: { code: string } }[] } }[]>`
+  const rows = await db().$queryRaw<
+    { mailboxId: string; detail: { at: string; steps: { step: string; protocol: string; ok: boolean; diagnosis?: { code: string } }[] } }[]
+  >`
     SELECT DISTINCT ON ("mailboxId") "mailboxId", "detail" FROM "Event"
     WHERE "workspaceId" = ${workspaceId} AND "mailboxId" = ANY(${mailboxIds}::text[]) AND "code" IN ('connection_test_passed', 'connection_test_failed')
     ORDER BY "mailboxId", "createdAt" DESC`;
-  return new Map(rows.map((r) => [r.mailboxId, { at: r.detail.at, steps: r.detail.steps.map((s) => ({ step: s.step, protocol: s.protocol, ok: s.ok, code: s.diagnosis?.code ?? null })) }]));
+  return new Map(
+    rows.map((r) => [
+      r.mailboxId,
+      {
+        at: r.detail.at,
+        steps: r.detail.steps.map((s) => ({ step: s.step, protocol: s.protocol, ok: s.ok, code: s.diagnosis?.code ?? null })),
+      },
+    ]),
+  );
 }

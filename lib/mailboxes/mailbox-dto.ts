@@ -21,10 +21,34 @@ export const mailboxSelect = {
   syncState: true,
   createdAt: true,
   updatedAt: true,
-  grant: { select: { upn: true, oid: true, tid: true, scopes: true, accessTokenExpiresAt: true, lastRefreshAt: true, refreshTokenIssuedAt: true, refreshFailures: true, lastErrorCode: true, createdAt: true } },
+  grant: {
+    select: {
+      upn: true,
+      oid: true,
+      tid: true,
+      scopes: true,
+      accessTokenExpiresAt: true,
+      lastRefreshAt: true,
+      refreshTokenIssuedAt: true,
+      refreshFailures: true,
+      lastErrorCode: true,
+      createdAt: true,
+    },
+  },
 } as const;
 
-type TGrantInfo = { upn: string; oid: string; tid: string; scopes: string[]; accessTokenExpiresAt: Date | null; lastRefreshAt: Date | null; refreshTokenIssuedAt: Date; refreshFailures: number; lastErrorCode: string | null; createdAt: Date };
+type TGrantInfo = {
+  upn: string;
+  oid: string;
+  tid: string;
+  scopes: string[];
+  accessTokenExpiresAt: Date | null;
+  lastRefreshAt: Date | null;
+  refreshTokenIssuedAt: Date;
+  refreshFailures: number;
+  lastErrorCode: string | null;
+  createdAt: Date;
+};
 
 type TSyncProgress = { done: number; total: number; startedAt: string; finishedAt?: string };
 
@@ -36,8 +60,6 @@ export function toMailboxDto<T extends { grant: TGrantInfo | null; syncState?: u
   return {
     ...rest,
     syncProgress: progress,
-    grant: g
-      ? { ...g, refreshTokenAgeDays: Math.floor((Date.now() - g.refreshTokenIssuedAt.getTime()) / 86_400_000) }
-      : null,
+    grant: g ? { ...g, refreshTokenAgeDays: Math.floor((Date.now() - g.refreshTokenIssuedAt.getTime()) / 86_400_000) } : null,
   };
 }

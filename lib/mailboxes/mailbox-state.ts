@@ -14,19 +14,45 @@ type TTx = Pick<TDb, "mailbox" | "event" | "auditEntry">;
 /** Consent completed: connected, the diagnosis cleared, due for a sync at once. */
 export async function markConnected(tx: TTx, ref: TRef, o: { upn: string; scopes: string[]; now: Date; actor: TAuditActor }) {
   await tx.mailbox.update({ where: { id: ref.mailboxId }, data: { state: "connected", stateCode: null, nextSyncAt: o.now } });
-  await tx.event.create({ data: { workspaceId: ref.workspaceId, tenantId: ref.tenantId, mailboxId: ref.mailboxId, level: "info", code: "connected", message: `Connected as ${o.upn}.`, detail: { scopes: o.scopes } } });
-  await writeAudit(tx, o.actor, { action: "mailbox.connect", targetType: "mailbox", targetId: ref.mailboxId, tenantId: ref.tenantId, detail: { upn: o.upn, scopes: o.scopes } });
+  await tx.event.create({
+    data: {
+      workspaceId: ref.workspaceId,
+      tenantId: ref.tenantId,
+      mailboxId: ref.mailboxId,
+      level: "info",
+      code: "connected",
+      message: `Connected as ${o.upn}.`,
+      detail: { scopes: o.scopes },
+    },
+  });
+  await writeAudit(tx, o.actor, {
+    action: "mailbox.connect",
+    targetType: "mailbox",
+    targetId: ref.mailboxId,
+    tenantId: ref.tenantId,
+    detail: { upn: o.upn, scopes: o.scopes },
+  });
 }
 
 /** A refresh failed: a dead grant needs re-consent, a bad app secret fails every mailbox on it,
  *  a transient failure only leaves its event. */
-export async function markTokenFailure(tx: TTx, ref: TRef, err: { kind: string; code: string; message: string; retryAfterSeconds?: number }) {
+export async function markTokenFailure(
+  tx: TTx,
+  ref: TRef,
+  err: { kind: string; code: string; message: string; retryAfterSeconds?: number },
+) {
   const permanent = err.kind === "permanent_grant" || err.kind === "permanent_client";
   if (err.kind === "permanent_grant") {
-    await tx.mailbox.updateMany({ where: { id: ref.mailboxId, workspaceId: ref.workspaceId, tenantId: ref.tenantId }, data: { state: "needs_reconsent", stateCode: err.code } });
+    await tx.mailbox.updateMany({
+      where: { id: ref.mailboxId, workspaceId: ref.workspaceId, tenantId: ref.tenantId },
+      data: { state: "needs_reconsent", stateCode: err.code },
+    });
   } else if (err.kind === "permanent_client") {
     // The app's secret is the problem: every mailbox on it fails the same way.
-    await tx.mailbox.updateMany({ where: { id: ref.mailboxId, workspaceId: ref.workspaceId, tenantId: ref.tenantId }, data: { state: "failing", stateCode: err.code } });
+    await tx.mailbox.updateMany({
+      where: { id: ref.mailboxId, workspaceId: ref.workspaceId, tenantId: ref.tenantId },
+      data: { state: "failing", stateCode: err.code },
+    });
   }
   await tx.event.create({
     data: {
@@ -43,23 +69,61 @@ export async function markTokenFailure(tx: TTx, ref: TRef, err: { kind: string; 
 
 /** A sync round failed: a permanent cause degrades a connected mailbox; the failure count is kept
  *  in its sync state either way. */
-export async function markSyncFailure(ref: TRef, o: { state: string; syncState: Prisma.InputJsonValue; diagnosis: { code: string; title: string; transient: boolean; evidence: { summary: string } } }) {
+export async function markSyncFailure(
+  ref: TRef,
+  o: {
+    state: string;
+    syncState: Prisma.InputJsonValue;
+    diagnosis: { code: string; title: string; transient: boolean; evidence: { summary: string } };
+  },
+) {
   const d = o.diagnosis;
-  await db().mailbox.update({ where: { id: ref.mailboxId }, data: { syncState: o.syncState, ...(d.transient || o.state !== "connected" ? {} : { state: "degraded", stateCode: d.code }) } });
-  await db().event.create({ data: { ...ref, level: d.transient ? "warn" : "error", code: d.code, message: `Sync failed: ${d.title}.`, detail: { evidence: d.evidence.summary, transient: d.transient } as Prisma.InputJsonValue } });
+  await db().mailbox.update({
+    where: { id: ref.mailboxId },
+    data: { syncState: o.syncState, ...(d.transient || o.state !== "connected" ? {} : { state: "degraded", stateCode: d.code }) },
+  });
+  await db().event.create({
+    data: {
+      ...ref,
+      level: d.transient ? "warn" : "error",
+      code: d.code,
+      message: `Sync failed: ${d.title}.`,
+      detail: { evidence: d.evidence.summary, transient: d.transient } as Prisma.InputJsonValue,
+    },
+  });
 }
 
 const TEST_STATES: string[] = ["degraded", "failing"];
 // Diagnoses a connection test can set (and so may clear): the protocol-level ones.
-const TEST_CODES = new Set<string>(CATALOG.filter((e) => e.match.some((r) => "smtp" in r || "imap" in r || "pop" in r || "graphCode" in r || "graphStatus" in r || "network" in r) || ["wrong_user_signed_in", "delegate_lacks_full_access", "mailbox_unlicensed_or_imap_disabled", "shared_address_misused", "imap_connection_limit", "unknown"].includes(e.code)).map((e) => e.code));
+const TEST_CODES = new Set<string>(
+  CATALOG.filter(
+    (e) =>
+      e.match.some((r) => "smtp" in r || "imap" in r || "pop" in r || "graphCode" in r || "graphStatus" in r || "network" in r) ||
+      [
+        "wrong_user_signed_in",
+        "delegate_lacks_full_access",
+        "mailbox_unlicensed_or_imap_disabled",
+        "shared_address_misused",
+        "imap_connection_limit",
+        "unknown",
+      ].includes(e.code),
+  ).map((e) => e.code),
+);
 
 /** The mailbox's state follows a connection test: a protocol that fails makes it degraded (failing
  *  when nothing works); a clean test clears what an earlier test set. (Token failures have already
  *  set needs_reconsent or failing through getAccessToken; the caller doesn't come here then.) The
  *  test's own event is the caller's record of the test. */
-export async function markTestOutcome(tx: TTx, ref: TRef, current: { state: string; stateCode: string | null }, outcome: { ok: boolean; anyOk: boolean; failedCode?: string }) {
+export async function markTestOutcome(
+  tx: TTx,
+  ref: TRef,
+  current: { state: string; stateCode: string | null },
+  outcome: { ok: boolean; anyOk: boolean; failedCode?: string },
+) {
   const next = outcome.ok
-    ? TEST_STATES.includes(current.state) && TEST_CODES.has(current.stateCode ?? "") ? { state: "connected" as const, stateCode: null } : null
+    ? TEST_STATES.includes(current.state) && TEST_CODES.has(current.stateCode ?? "")
+      ? { state: "connected" as const, stateCode: null }
+      : null
     : current.state === "connected" || TEST_STATES.includes(current.state)
       ? { state: outcome.anyOk ? ("degraded" as const) : ("failing" as const), stateCode: outcome.failedCode! }
       : null;

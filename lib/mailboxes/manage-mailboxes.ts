@@ -11,17 +11,30 @@ import { forTenantWhere, type TTenantRef } from "../core/scope";
 type TCtx = TTenantRef;
 
 async function assertAppUsable(ctx: TCtx, appId: string) {
-  const app = await db().appRegistration.findFirst({ where: { id: appId, workspaceId: ctx.workspaceId, ...forTenantWhere(ctx.tenantId) }, select: { id: true } });
-  if (!app) throw badRequest("That app registration can't be used in this tenant.", { appRegistrationId: "Pick an app of this tenant or the MSP multi-tenant app." });
+  const app = await db().appRegistration.findFirst({
+    where: { id: appId, workspaceId: ctx.workspaceId, ...forTenantWhere(ctx.tenantId) },
+    select: { id: true },
+  });
+  if (!app)
+    throw badRequest("That app registration can't be used in this tenant.", {
+      appRegistrationId: "Pick an app of this tenant or the MSP multi-tenant app.",
+    });
 }
 
 export async function listMailboxes(ctx: TCtx) {
-  const rows = await db().mailbox.findMany({ where: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, orderBy: { address: "asc" }, select: mailboxSelect });
+  const rows = await db().mailbox.findMany({
+    where: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    orderBy: { address: "asc" },
+    select: mailboxSelect,
+  });
   return rows.map(toMailboxDto);
 }
 
 export async function getMailbox(ctx: TCtx & { mailboxId: string }) {
-  const row = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: mailboxSelect });
+  const row = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: mailboxSelect,
+  });
   return row ? toMailboxDto(row) : null;
 }
 
@@ -35,10 +48,22 @@ export async function createMailbox(ctx: TCtx & { actor: TAuditActor; input: TMa
   return db().$transaction(async (tx) => {
     const { confirmDelete: _c, ...data } = input;
     const m = await tx.mailbox.create({
-      data: { ...data, delegateUpn: input.kind === "shared" ? input.delegateUpn : null, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, state: "pending_consent" },
+      data: {
+        ...data,
+        delegateUpn: input.kind === "shared" ? input.delegateUpn : null,
+        workspaceId: ctx.workspaceId,
+        tenantId: ctx.tenantId,
+        state: "pending_consent",
+      },
       select: mailboxSelect,
     });
-    await writeAudit(tx, ctx.actor, { action: "mailbox.create", targetType: "mailbox", targetId: m.id, tenantId: ctx.tenantId, detail: { address: m.address, kind: m.kind, inbound: m.inbound, outbound: m.outbound } });
+    await writeAudit(tx, ctx.actor, {
+      action: "mailbox.create",
+      targetType: "mailbox",
+      targetId: m.id,
+      tenantId: ctx.tenantId,
+      detail: { address: m.address, kind: m.kind, inbound: m.inbound, outbound: m.outbound },
+    });
     return toMailboxDto(m);
   });
 }
@@ -49,14 +74,29 @@ export async function updateMailbox(ctx: TCtx & { mailboxId: string; actor: TAud
   return db().$transaction(async (tx) => {
     if ("delegateUpn" in data) {
       // Clearing a shared mailbox's delegate would leave consent with nobody to check the sign-in against.
-      const cur = await tx.mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { kind: true, address: true } });
+      const cur = await tx.mailbox.findFirst({
+        where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+        select: { kind: true, address: true },
+      });
       if (!cur) throw notFound("Mailbox");
-      if (cur.kind === "shared" && !data.delegateUpn) throw badRequest("A shared mailbox needs the delegate who signs in (holds FullAccess).", { delegateUpn: "A shared mailbox needs the delegate who signs in (holds FullAccess)." });
-      if (cur.kind === "shared" && data.delegateUpn === cur.address) throw badRequest("The delegate is a user, not the shared mailbox itself.", { delegateUpn: "The delegate is a user, not the shared mailbox itself." });
+      if (cur.kind === "shared" && !data.delegateUpn)
+        throw badRequest("A shared mailbox needs the delegate who signs in (holds FullAccess).", {
+          delegateUpn: "A shared mailbox needs the delegate who signs in (holds FullAccess).",
+        });
+      if (cur.kind === "shared" && data.delegateUpn === cur.address)
+        throw badRequest("The delegate is a user, not the shared mailbox itself.", {
+          delegateUpn: "The delegate is a user, not the shared mailbox itself.",
+        });
     }
     const res = await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data });
     if (res.count !== 1) throw notFound("Mailbox");
-    await writeAudit(tx, ctx.actor, { action: "mailbox.update", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { fields: Object.keys(data) } });
+    await writeAudit(tx, ctx.actor, {
+      action: "mailbox.update",
+      targetType: "mailbox",
+      targetId: ctx.mailboxId,
+      tenantId: ctx.tenantId,
+      detail: { fields: Object.keys(data) },
+    });
     const m = await tx.mailbox.findFirstOrThrow({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId }, select: mailboxSelect });
     return toMailboxDto(m);
   });
@@ -64,10 +104,19 @@ export async function updateMailbox(ctx: TCtx & { mailboxId: string; actor: TAud
 
 export async function deleteMailbox(ctx: TCtx & { mailboxId: string; actor: TAuditActor }) {
   await db().$transaction(async (tx) => {
-    const m = await tx.mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true } });
+    const m = await tx.mailbox.findFirst({
+      where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+      select: { address: true },
+    });
     if (!m) throw notFound("Mailbox");
     await tx.mailbox.deleteMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId } });
-    await writeAudit(tx, ctx.actor, { action: "mailbox.delete", targetType: "mailbox", targetId: ctx.mailboxId, tenantId: ctx.tenantId, detail: { address: m.address } });
+    await writeAudit(tx, ctx.actor, {
+      action: "mailbox.delete",
+      targetType: "mailbox",
+      targetId: ctx.mailboxId,
+      tenantId: ctx.tenantId,
+      detail: { address: m.address },
+    });
   });
 }
 

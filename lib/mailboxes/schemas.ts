@@ -19,15 +19,36 @@ const base = {
   signature: z.string().max(5000).nullish(),
 };
 
-type TShape = { kind?: string; delegateUpn?: string | null; address?: string; afterProcessing?: string; moveToFolder?: string | null; confirmDelete?: boolean; inbound?: string };
+type TShape = {
+  kind?: string;
+  delegateUpn?: string | null;
+  address?: string;
+  afterProcessing?: string;
+  moveToFolder?: string | null;
+  confirmDelete?: boolean;
+  inbound?: string;
+};
 
 function rules(m: TShape, ctx: z.RefinementCtx) {
-  if (m.kind === "shared" && !m.delegateUpn) ctx.addIssue({ code: "custom", path: ["delegateUpn"], message: "A shared mailbox needs the delegate who signs in (holds FullAccess)." });
-  if (m.kind === "shared" && m.delegateUpn && m.delegateUpn === m.address) ctx.addIssue({ code: "custom", path: ["delegateUpn"], message: "The delegate is a user, not the shared mailbox itself." });
-  if (m.afterProcessing === "move" && !m.moveToFolder) ctx.addIssue({ code: "custom", path: ["moveToFolder"], message: "Name the folder to move processed mail to." });
+  if (m.kind === "shared" && !m.delegateUpn)
+    ctx.addIssue({
+      code: "custom",
+      path: ["delegateUpn"],
+      message: "A shared mailbox needs the delegate who signs in (holds FullAccess).",
+    });
+  if (m.kind === "shared" && m.delegateUpn && m.delegateUpn === m.address)
+    ctx.addIssue({ code: "custom", path: ["delegateUpn"], message: "The delegate is a user, not the shared mailbox itself." });
+  if (m.afterProcessing === "move" && !m.moveToFolder)
+    ctx.addIssue({ code: "custom", path: ["moveToFolder"], message: "Name the folder to move processed mail to." });
   // POP3 has no flags or folders: it can only keep or delete.
-  if (m.inbound === "pop" && (m.afterProcessing === "mark_read" || m.afterProcessing === "move")) ctx.addIssue({ code: "custom", path: ["afterProcessing"], message: "POP3 can only keep or delete processed mail (it has no read flags or folders)." });
-  if (m.afterProcessing === "delete" && !m.confirmDelete) ctx.addIssue({ code: "custom", path: ["confirmDelete"], message: "Confirm that processed mail will be deleted from the mailbox." });
+  if (m.inbound === "pop" && (m.afterProcessing === "mark_read" || m.afterProcessing === "move"))
+    ctx.addIssue({
+      code: "custom",
+      path: ["afterProcessing"],
+      message: "POP3 can only keep or delete processed mail (it has no read flags or folders).",
+    });
+  if (m.afterProcessing === "delete" && !m.confirmDelete)
+    ctx.addIssue({ code: "custom", path: ["confirmDelete"], message: "Confirm that processed mail will be deleted from the mailbox." });
 }
 
 export const ZMailboxCreate = z.object(base).strict().superRefine(rules);

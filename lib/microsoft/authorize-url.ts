@@ -36,7 +36,14 @@ export function buildAuthorizeUrl(p: {
   return u.toString();
 }
 
-export function buildAdminConsentUrl(p: { hosts: TCloudHosts; tenantSegment: string; clientId: string; redirectUri: string; scopes: string[]; state: string }): string {
+export function buildAdminConsentUrl(p: {
+  hosts: TCloudHosts;
+  tenantSegment: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  state: string;
+}): string {
   const u = new URL(adminConsentEndpoint(p.hosts, p.tenantSegment));
   u.searchParams.set("client_id", p.clientId);
   u.searchParams.set("scope", p.scopes.join(" "));

@@ -2,9 +2,23 @@
 export type TCloud = "global" | "usgov" | "china" | "sandbox";
 export type TSandboxHosts = { loginUrl: string; graphUrl: string; imapHost: string; popHost: string; smtpHost: string };
 export type THostPort = { host: string; port: number };
-export type TCloudHosts = { name: string; loginUrl: string; graphUrl: string; imap: THostPort; pop: THostPort; smtp: THostPort; outlookResource: string; graphResource: string };
+export type TCloudHosts = {
+  name: string;
+  loginUrl: string;
+  graphUrl: string;
+  imap: THostPort;
+  pop: THostPort;
+  smtp: THostPort;
+  outlookResource: string;
+  graphResource: string;
+};
 
-export const CLOUD_LABELS: Record<TCloud, string> = { global: "Global", usgov: "US Government (GCC High)", china: "China (21Vianet)", sandbox: "Sandbox" };
+export const CLOUD_LABELS: Record<TCloud, string> = {
+  global: "Global",
+  usgov: "US Government (GCC High)",
+  china: "China (21Vianet)",
+  sandbox: "Sandbox",
+};
 
 const TABLE: Record<Exclude<TCloud, "sandbox">, TCloudHosts> = {
   global: {

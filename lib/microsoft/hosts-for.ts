@@ -5,5 +5,11 @@ import { cloudHosts, type TCloud, type TCloudHosts } from "./clouds";
 
 export function hostsFor(cloud: TCloud): TCloudHosts {
   const e = env();
-  return cloudHosts(cloud, { loginUrl: e.SANDBOX_LOGIN_URL, graphUrl: e.SANDBOX_GRAPH_URL, imapHost: e.SANDBOX_IMAP_HOST, popHost: e.SANDBOX_POP_HOST, smtpHost: e.SANDBOX_SMTP_HOST });
+  return cloudHosts(cloud, {
+    loginUrl: e.SANDBOX_LOGIN_URL,
+    graphUrl: e.SANDBOX_GRAPH_URL,
+    imapHost: e.SANDBOX_IMAP_HOST,
+    popHost: e.SANDBOX_POP_HOST,
+    smtpHost: e.SANDBOX_SMTP_HOST,
+  });
 }

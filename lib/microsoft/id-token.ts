@@ -18,11 +18,17 @@ export async function verifyIdToken(
     return { ok: false, reason: "malformed", message: "The id_token is not a JWT." };
   }
   if (!tid) return { ok: false, reason: "malformed", message: "The id_token has no tenant (tid)." };
-  if (p.expectedTid && tid.toLowerCase() !== p.expectedTid.toLowerCase()) return { ok: false, reason: "tenant", message: `Signed in to tenant ${tid}, expected ${p.expectedTid}.` };
+  if (p.expectedTid && tid.toLowerCase() !== p.expectedTid.toLowerCase())
+    return { ok: false, reason: "tenant", message: `Signed in to tenant ${tid}, expected ${p.expectedTid}.` };
   let jwks = jwksCache.get(p.jwksUrl);
   if (!jwks) jwksCache.set(p.jwksUrl, (jwks = createRemoteJWKSet(new URL(p.jwksUrl))));
   try {
-    const { payload } = await jwtVerify(idToken, jwks, { algorithms: ["RS256"], issuer: p.issuer(tid), audience: p.clientId, clockTolerance: p.clockSkewSeconds ?? 300 });
+    const { payload } = await jwtVerify(idToken, jwks, {
+      algorithms: ["RS256"],
+      issuer: p.issuer(tid),
+      audience: p.clientId,
+      clockTolerance: p.clockSkewSeconds ?? 300,
+    });
     if (payload.nonce !== p.nonce) return { ok: false, reason: "nonce", message: "The id_token's nonce doesn't match this sign-in." };
     const upn = String(payload.preferred_username ?? payload.upn ?? payload.email ?? "").toLowerCase();
     const oid = String(payload.oid ?? payload.sub ?? "");
@@ -30,7 +36,8 @@ export async function verifyIdToken(
     return { ok: true, identity: { oid, tid, upn, name: payload.name ? String(payload.name) : null } };
   } catch (err) {
     if (err instanceof errors.JWTExpired) return { ok: false, reason: "expired", message: "The id_token has expired." };
-    if (err instanceof errors.JWTClaimValidationFailed) return { ok: false, reason: err.claim === "aud" ? "audience" : err.claim === "iss" ? "issuer" : "malformed", message: err.message };
+    if (err instanceof errors.JWTClaimValidationFailed)
+      return { ok: false, reason: err.claim === "aud" ? "audience" : err.claim === "iss" ? "issuer" : "malformed", message: err.message };
     return { ok: false, reason: "signature", message: "The id_token's signature doesn't verify against the cloud's keys." };
   }
 }

@@ -20,22 +20,37 @@ export type TMicrosoftFailure = {
 
 /** Strips anything that could be a credential before a reply is stored or shown. */
 export function redact(text: string): string {
-  return text
-    .replace(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[token]")
-    .replace(/(Bearer\s+)[^\s"']+/gi, "$1[token]")
-    .replace(/((?:client_secret|refresh_token|access_token|code|password)=)[^&\s"]+/gi, "$1[redacted]")
-    // Long opaque runs are redacted, but not host names (Exchange puts its server's in replies).
-    .replace(/[A-Za-z0-9+/_~.-]{40,}={0,2}/g, (m) => (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(m) ? m : "[redacted]"));
+  return (
+    text
+      .replace(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[token]")
+      .replace(/(Bearer\s+)[^\s"']+/gi, "$1[token]")
+      .replace(/((?:client_secret|refresh_token|access_token|code|password)=)[^&\s"]+/gi, "$1[redacted]")
+      // Long opaque runs are redacted, but not host names (Exchange puts its server's in replies).
+      .replace(/[A-Za-z0-9+/_~.-]{40,}={0,2}/g, (m) => (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(m) ? m : "[redacted]"))
+  );
 }
 
 const codesIn = (t: string) => [...t.matchAll(/AADSTS(\d{4,8})/g)].map((m) => Number(m[1]));
 
 export function failureFromTokenError(e: TTokenError): TMicrosoftFailure {
-  if (e.kind !== "http") return { source: "network", networkCode: e.kind === "timeout" ? "ETIMEDOUT" : (e.error ?? "ENETWORK"), message: redact(e.description) };
-  return { source: "token", status: e.status ?? undefined, error: e.error ?? undefined, aadsts: e.aadsts, suberror: e.suberror ?? undefined, retryAfterSeconds: e.retryAfterSeconds ?? undefined, message: redact(e.description) };
+  if (e.kind !== "http")
+    return { source: "network", networkCode: e.kind === "timeout" ? "ETIMEDOUT" : (e.error ?? "ENETWORK"), message: redact(e.description) };
+  return {
+    source: "token",
+    status: e.status ?? undefined,
+    error: e.error ?? undefined,
+    aadsts: e.aadsts,
+    suberror: e.suberror ?? undefined,
+    retryAfterSeconds: e.retryAfterSeconds ?? undefined,
+    message: redact(e.description),
+  };
 }
 
-export function failureFromRedirect(p: { error: string; error_description?: string; source?: "authorize" | "admin_consent" }): TMicrosoftFailure {
+export function failureFromRedirect(p: {
+  error: string;
+  error_description?: string;
+  source?: "authorize" | "admin_consent";
+}): TMicrosoftFailure {
   const d = (p.error_description ?? "").replace(/\+/g, " ");
   let text = d;
   try {
@@ -49,7 +64,13 @@ export function failureFromRedirect(p: { error: string; error_description?: stri
 export function failureFromGraphResponse(status: number, body: unknown, headers?: Record<string, string | null>): TMicrosoftFailure {
   const e = (body as { error?: { code?: string; message?: string } } | null)?.error;
   const ra = Number(headers?.["retry-after"] ?? NaN);
-  return { source: "graph", status, graphCode: e?.code, retryAfterSeconds: Number.isFinite(ra) ? ra : undefined, message: redact(e?.message ?? `HTTP ${status}`) };
+  return {
+    source: "graph",
+    status,
+    graphCode: e?.code,
+    retryAfterSeconds: Number.isFinite(ra) ? ra : undefined,
+    message: redact(e?.message ?? `HTTP ${status}`),
+  };
 }
 
 export function failureFromNetworkError(err: unknown): TMicrosoftFailure {

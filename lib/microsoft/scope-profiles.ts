@@ -2,9 +2,20 @@
 import type { TCloudHosts } from "./clouds";
 
 export type TScopeProfile = "imap_smtp" | "pop_smtp" | "graph" | "graph_app_only";
-export type TPermission = { api: "Office 365 Exchange Online" | "Microsoft Graph"; name: string; type: "Delegated" | "Application"; adminConsentRequired: boolean; why: string };
+export type TPermission = {
+  api: "Office 365 Exchange Online" | "Microsoft Graph";
+  name: string;
+  type: "Delegated" | "Application";
+  adminConsentRequired: boolean;
+  why: string;
+};
 
-export const PROFILE_LABELS: Record<TScopeProfile, string> = { imap_smtp: "IMAP + SMTP", pop_smtp: "POP + SMTP", graph: "Microsoft Graph", graph_app_only: "Graph app-only (no user)" };
+export const PROFILE_LABELS: Record<TScopeProfile, string> = {
+  imap_smtp: "IMAP + SMTP",
+  pop_smtp: "POP + SMTP",
+  graph: "Microsoft Graph",
+  graph_app_only: "Graph app-only (no user)",
+};
 
 const OIDC = ["offline_access", "openid", "profile", "email"];
 
@@ -16,7 +27,10 @@ const GRAPH_DELEGATED = ["Mail.ReadWrite", "Mail.Send", "Mail.ReadWrite.Shared",
 
 export function delegatedScopes(profile: TScopeProfile, hosts: TCloudHosts): string[] {
   if (profile === "graph_app_only") return [];
-  const resourceScopes = profile === "graph" ? GRAPH_DELEGATED.map((s) => `${hosts.graphResource}/${s}`) : OUTLOOK[profile].map((s) => `${hosts.outlookResource}/${s}`);
+  const resourceScopes =
+    profile === "graph"
+      ? GRAPH_DELEGATED.map((s) => `${hosts.graphResource}/${s}`)
+      : OUTLOOK[profile].map((s) => `${hosts.outlookResource}/${s}`);
   return [...resourceScopes, ...OIDC];
 }
 
@@ -45,15 +59,52 @@ const WHY: Record<string, string> = {
 };
 
 export function azurePermissions(profile: TScopeProfile): TPermission[] {
-  const graphOidc: TPermission[] = OIDC.map((n) => ({ api: "Microsoft Graph", name: n, type: "Delegated", adminConsentRequired: false, why: WHY[n] }));
+  const graphOidc: TPermission[] = OIDC.map((n) => ({
+    api: "Microsoft Graph",
+    name: n,
+    type: "Delegated",
+    adminConsentRequired: false,
+    why: WHY[n],
+  }));
   if (profile === "graph_app_only") {
     return [
-      { api: "Microsoft Graph", name: "Mail.ReadWrite", type: "Application", adminConsentRequired: true, why: "Read and update mail in mailboxes, without a signed-in user." },
-      { api: "Microsoft Graph", name: "Mail.Send", type: "Application", adminConsentRequired: true, why: "Send mail as mailboxes, without a signed-in user." },
+      {
+        api: "Microsoft Graph",
+        name: "Mail.ReadWrite",
+        type: "Application",
+        adminConsentRequired: true,
+        why: "Read and update mail in mailboxes, without a signed-in user.",
+      },
+      {
+        api: "Microsoft Graph",
+        name: "Mail.Send",
+        type: "Application",
+        adminConsentRequired: true,
+        why: "Send mail as mailboxes, without a signed-in user.",
+      },
     ];
   }
-  if (profile === "graph") return [...GRAPH_DELEGATED.map((n): TPermission => ({ api: "Microsoft Graph", name: n, type: "Delegated", adminConsentRequired: false, why: WHY[n] })), ...graphOidc];
-  return [...OUTLOOK[profile].map((n): TPermission => ({ api: "Office 365 Exchange Online", name: n, type: "Delegated", adminConsentRequired: false, why: WHY[n] })), ...graphOidc];
+  if (profile === "graph")
+    return [
+      ...GRAPH_DELEGATED.map((n): TPermission => ({
+        api: "Microsoft Graph",
+        name: n,
+        type: "Delegated",
+        adminConsentRequired: false,
+        why: WHY[n],
+      })),
+      ...graphOidc,
+    ];
+  return [
+    ...OUTLOOK[profile].map((n): TPermission => ({
+      api: "Office 365 Exchange Online",
+      name: n,
+      type: "Delegated",
+      adminConsentRequired: false,
+      why: WHY[n],
+    })),
+    ...graphOidc,
+  ];
 }
 
 export function resourceForProtocol(protocol: "imap" | "pop" | "smtp" | "graph", hosts: TCloudHosts): string {

@@ -6,8 +6,27 @@ import { z } from "zod";
 import { trustedMicrosoftUrl } from "./trusted-microsoft-url";
 import type { TCloud } from "./clouds";
 
-export type TTokenSuccess = { ok: true; accessToken: string; refreshToken: string | null; idToken: string | null; expiresIn: number; scopes: string[]; tokenType: string };
-export type TTokenError = { ok: false; kind: "network" | "timeout" | "http"; status: number | null; error: string | null; aadsts: number[]; description: string; suberror: string | null; traceId: string | null; correlationId: string | null; retryAfterSeconds: number | null };
+export type TTokenSuccess = {
+  ok: true;
+  accessToken: string;
+  refreshToken: string | null;
+  idToken: string | null;
+  expiresIn: number;
+  scopes: string[];
+  tokenType: string;
+};
+export type TTokenError = {
+  ok: false;
+  kind: "network" | "timeout" | "http";
+  status: number | null;
+  error: string | null;
+  aadsts: number[];
+  description: string;
+  suberror: string | null;
+  traceId: string | null;
+  correlationId: string | null;
+  retryAfterSeconds: number | null;
+};
 export type TTokenResult = TTokenSuccess | TTokenError;
 /** cloud: the tenant's cloud, whose login host the token URL must be on (unset: any enabled cloud). */
 export type TClientAuth = { tokenUrl: string; cloud?: TCloud; clientId: string; clientSecret: string; timeoutMs?: number };
@@ -38,17 +57,47 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
   // The secret and codes go only to the cloud's Microsoft login host, and never follow a redirect.
   const trusted = trustedMicrosoftUrl(auth.tokenUrl, auth.cloud ?? null, "token");
   if (!trusted.ok) {
-    return { ok: false, kind: "http", status: null, error: "untrusted_endpoint", aadsts: [], description: `Consentry did not call the token endpoint: ${trusted.reason}`, suberror: null, traceId: null, correlationId: null, retryAfterSeconds: null };
+    return {
+      ok: false,
+      kind: "http",
+      status: null,
+      error: "untrusted_endpoint",
+      aadsts: [],
+      description: `Consentry did not call the token endpoint: ${trusted.reason}`,
+      suberror: null,
+      traceId: null,
+      correlationId: null,
+      retryAfterSeconds: null,
+    };
   }
   const body = new URLSearchParams({ client_id: auth.clientId, client_secret: auth.clientSecret, ...form });
   let res: Response;
   try {
-    res = await fetch(trusted.url, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body, signal: AbortSignal.timeout(auth.timeoutMs ?? 15_000) });
+    res = await fetch(trusted.url, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body,
+      signal: AbortSignal.timeout(auth.timeoutMs ?? 15_000),
+    });
   } catch (err) {
     const e = err as { name?: string; cause?: { code?: string }; code?: string };
     const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
     const code = e.cause?.code ?? e.code ?? null;
-    return { ok: false, kind: timedOut ? "timeout" : "network", status: null, error: code, aadsts: [], description: timedOut ? "The token endpoint did not answer in time." : `Could not reach the token endpoint (${code ?? "network error"}).`, suberror: null, traceId: null, correlationId: null, retryAfterSeconds: null };
+    return {
+      ok: false,
+      kind: timedOut ? "timeout" : "network",
+      status: null,
+      error: code,
+      aadsts: [],
+      description: timedOut
+        ? "The token endpoint did not answer in time."
+        : `Could not reach the token endpoint (${code ?? "network error"}).`,
+      suberror: null,
+      traceId: null,
+      correlationId: null,
+      retryAfterSeconds: null,
+    };
   }
   const text = await res.text();
   let json: unknown = null;
@@ -60,7 +109,15 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
   if (res.ok) {
     const s = ZSuccess.safeParse(json);
     if (s.success) {
-      return { ok: true, accessToken: s.data.access_token, refreshToken: s.data.refresh_token ?? null, idToken: s.data.id_token ?? null, expiresIn: s.data.expires_in, scopes: (s.data.scope ?? "").split(" ").filter(Boolean), tokenType: s.data.token_type };
+      return {
+        ok: true,
+        accessToken: s.data.access_token,
+        refreshToken: s.data.refresh_token ?? null,
+        idToken: s.data.id_token ?? null,
+        expiresIn: s.data.expires_in,
+        scopes: (s.data.scope ?? "").split(" ").filter(Boolean),
+        tokenType: s.data.token_type,
+      };
     }
   }
   const e = ZError.safeParse(json);
@@ -80,8 +137,17 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
   };
 }
 
-export function exchangeCode(auth: TClientAuth, p: { code: string; redirectUri: string; codeVerifier: string; scopes: string[] }): Promise<TTokenResult> {
-  return post(auth, { grant_type: "authorization_code", code: p.code, redirect_uri: p.redirectUri, code_verifier: p.codeVerifier, scope: p.scopes.join(" ") });
+export function exchangeCode(
+  auth: TClientAuth,
+  p: { code: string; redirectUri: string; codeVerifier: string; scopes: string[] },
+): Promise<TTokenResult> {
+  return post(auth, {
+    grant_type: "authorization_code",
+    code: p.code,
+    redirect_uri: p.redirectUri,
+    code_verifier: p.codeVerifier,
+    scope: p.scopes.join(" "),
+  });
 }
 
 export function refreshAccessToken(auth: TClientAuth, p: { refreshToken: string; scopes: string[] }): Promise<TTokenResult> {

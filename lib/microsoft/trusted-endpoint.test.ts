@@ -25,7 +25,10 @@ describe("Microsoft endpoint allowlist", () => {
     expect(ok('data:application/json,{"access_token":"x","token_type":"Bearer","expires_in":3600}', "token")).toBe(false);
     expect(ok(`http://login.microsoftonline.com/${T}/oauth2/v2.0/token`, "token")).toBe(false);
     expect(ok("file:///etc/passwd", "token")).toBe(false);
-    expect(checkMicrosoftEndpoint("javascript:alert(1)", "authority", GLOBAL)).toMatchObject({ ok: false, reason: expect.stringMatching(/https/) });
+    expect(checkMicrosoftEndpoint("javascript:alert(1)", "authority", GLOBAL)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/https/),
+    });
   });
 
   it("refuses userinfo, lookalike hosts, other ports and trailing dots", () => {
@@ -89,9 +92,21 @@ describe("per cloud, with the sandbox on or off", () => {
 });
 
 describe("app override schemas", () => {
-  const base = { tenantId: null, displayName: "A", clientId: "11111111-2222-3333-4444-555555555555", kind: "multi_tenant", scopeProfile: "imap_smtp", secret: { value: "s", expiresAt: new Date(Date.now() + 86_400_000).toISOString() } };
+  const base = {
+    tenantId: null,
+    displayName: "A",
+    clientId: "11111111-2222-3333-4444-555555555555",
+    kind: "multi_tenant",
+    scopeProfile: "imap_smtp",
+    secret: { value: "s", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+  };
   it("refuses javascript:, data: and http: overrides that zod's url() accepted", () => {
-    for (const bad of ["javascript:alert(1)//", "data:text/html,x", `http://login.microsoftonline.com/${T}`, `https://u:p@login.microsoftonline.com/${T}`]) {
+    for (const bad of [
+      "javascript:alert(1)//",
+      "data:text/html,x",
+      `http://login.microsoftonline.com/${T}`,
+      `https://u:p@login.microsoftonline.com/${T}`,
+    ]) {
       expect(ZAppCreate.safeParse({ ...base, authorityOverride: bad }).success).toBe(false);
       expect(ZAppUpdate.safeParse({ authorityOverride: bad }).success).toBe(false);
     }

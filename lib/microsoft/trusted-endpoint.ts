@@ -21,7 +21,9 @@ const SHAPES: Record<TEndpointKind, string> = {
 };
 
 /** The login origins of the three Microsoft clouds (the sandbox's come from configuration). */
-export const MICROSOFT_LOGIN_ORIGINS: readonly string[] = (["global", "usgov", "china"] as const).map((c) => new URL(cloudHosts(c).loginUrl).origin);
+export const MICROSOFT_LOGIN_ORIGINS: readonly string[] = (["global", "usgov", "china"] as const).map(
+  (c) => new URL(cloudHosts(c).loginUrl).origin,
+);
 
 /** Scheme, userinfo and path shape only: what a form can check without knowing the tenant's cloud. */
 export function checkEndpointShape(raw: string, kind: TEndpointKind): TEndpointCheck {
@@ -33,7 +35,8 @@ export function checkEndpointShape(raw: string, kind: TEndpointKind): TEndpointC
   }
   if (u.protocol !== "https:") return { ok: false, reason: "Only https:// URLs are accepted." };
   if (u.username || u.password) return { ok: false, reason: "The URL must not contain a user name or password." };
-  if (kind !== "signin" && (u.search || u.hash || raw.includes("?") || raw.includes("#"))) return { ok: false, reason: "The URL must not have a query or fragment." };
+  if (kind !== "signin" && (u.search || u.hash || raw.includes("?") || raw.includes("#")))
+    return { ok: false, reason: "The URL must not have a query or fragment." };
   if (!PATHS[kind].test(u.pathname)) return { ok: false, reason: `The URL must look like ${SHAPES[kind]}.` };
   return { ok: true, url: u };
 }
@@ -49,7 +52,12 @@ export function checkMicrosoftEndpoint(raw: string, kind: TEndpointKind, loginOr
   const allowed = new Set(loginOrigins.map((o) => new URL(o).origin));
   if (!allowed.has(shape.url.origin)) {
     const hosts = [...allowed].map((o) => new URL(o).host).join(", ");
-    return { ok: false, reason: hosts ? `The host must be this cloud's Microsoft sign-in host (${hosts}).` : "This cloud has no sign-in host Consentry may call." };
+    return {
+      ok: false,
+      reason: hosts
+        ? `The host must be this cloud's Microsoft sign-in host (${hosts}).`
+        : "This cloud has no sign-in host Consentry may call.",
+    };
   }
   return shape;
 }

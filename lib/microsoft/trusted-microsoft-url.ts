@@ -39,6 +39,8 @@ export function assertTrustedMicrosoftUrl(raw: string, cloud: TCloud | null, kin
 /** Refuses the Sandbox cloud (400) unless the sandbox is enabled. */
 export function assertCloudEnabled(cloud: TCloud | undefined, field = "cloud") {
   if (cloud === "sandbox" && !sandboxEnabled()) {
-    throw badRequest("The Sandbox cloud is turned off on this server (SANDBOX_ENABLED is not set).", { [field]: "The Sandbox cloud is turned off on this server." });
+    throw badRequest("The Sandbox cloud is turned off on this server (SANDBOX_ENABLED is not set).", {
+      [field]: "The Sandbox cloud is turned off on this server.",
+    });
   }
 }

@@ -6,6 +6,11 @@ export function buildXOAuth2(user: string, accessToken: string): string {
 /** SMTP signs in as the token's own user (for a shared mailbox, its delegate) and sends with
  *  From = the mailbox, so Exchange applies SendAs (5.7.60 when it's missing). IMAP and POP differ:
  *  there `user=` names the shared mailbox (MICROSOFT.md §2.4). */
-export function smtpAuthUser(mb: { address: string; kind: "user" | "shared"; delegateUpn?: string | null; grant?: { upn: string } | null }): string {
+export function smtpAuthUser(mb: {
+  address: string;
+  kind: "user" | "shared";
+  delegateUpn?: string | null;
+  grant?: { upn: string } | null;
+}): string {
   return mb.kind === "shared" ? (mb.grant?.upn ?? mb.delegateUpn ?? mb.address) : mb.address;
 }

@@ -21,8 +21,15 @@ async function world() {
   // Bob is the MSP's owner here: the default recipient, and a sandbox user whose inbox we read.
   const u = await db().staffUser.create({ data: { email: `bob+${randomUUID().slice(0, 6)}@msp.test`, name: "Bob" } });
   await db().membership.create({ data: { workspaceId: ws, staffUserId: u.id, role: "owner", hasAllTenants: true } });
-  await setAlertSettings({ workspaceId: ws, actor: { workspaceId: ws, email: "owner@msp.test" }, scope: { role: "owner", hasAllTenants: true, tenantIds: [] }, input: ZAlertSettings.parse({ recipients: [BOB], kinds: ["mailbox", "secret"] }) });
-  const other = await db().mailbox.create({ data: { workspaceId: ws, tenantId: n.ctx.tenantId, address: `it@${F.domain}`, state: "connected" } });
+  await setAlertSettings({
+    workspaceId: ws,
+    actor: { workspaceId: ws, email: "owner@msp.test" },
+    scope: { role: "owner", hasAllTenants: true, tenantIds: [] },
+    input: ZAlertSettings.parse({ recipients: [BOB], kinds: ["mailbox", "secret"] }),
+  });
+  const other = await db().mailbox.create({
+    data: { workspaceId: ws, tenantId: n.ctx.tenantId, address: `it@${F.domain}`, state: "connected" },
+  });
   return { n, ws, other };
 }
 const drainOutbound = async () => {
@@ -38,7 +45,11 @@ describe("staff alerts", { timeout: 60_000 }, () => {
     expect(await sendMailboxAlerts()).toBe(0);
     const queued = await db().outboundMessage.findMany({ where: { workspaceId: ws, createdVia: "alert:mailbox" } });
     expect(queued).toHaveLength(1);
-    expect(queued[0]).toMatchObject({ recipients: [BOB], subject: `Consentry: it@${F.domain} needs attention`, mailboxId: n.ctx.mailboxId });
+    expect(queued[0]).toMatchObject({
+      recipients: [BOB],
+      subject: `Consentry: it@${F.domain} needs attention`,
+      mailboxId: n.ctx.mailboxId,
+    });
     await drainOutbound();
     // Quoted-printable wraps long lines with soft breaks.
     const mail = (await lastInboxMessages(env.sb, BOB, F.clientId))[0].replace(/=\r?\n/g, "");
@@ -60,7 +71,12 @@ describe("staff alerts", { timeout: 60_000 }, () => {
     expect(q).toHaveLength(1);
     expect(q[0].subject).toBe(`Consentry: the secret of "App" expires in 7 days`);
     expect(Buffer.from(q[0].rawMime).toString()).toContain("Rotate secret");
-    await setAlertSettings({ workspaceId: ws, actor: { workspaceId: ws, email: "owner@msp.test" }, scope: { role: "owner", hasAllTenants: true, tenantIds: [] }, input: ZAlertSettings.parse({ recipients: [], kinds: ["secret"] }) });
+    await setAlertSettings({
+      workspaceId: ws,
+      actor: { workspaceId: ws, email: "owner@msp.test" },
+      scope: { role: "owner", hasAllTenants: true, tenantIds: [] },
+      input: ZAlertSettings.parse({ recipients: [], kinds: ["secret"] }),
+    });
     await db().mailbox.update({ where: { id: n.ctx.mailboxId }, data: { state: "failing", stateCode: "smtp_auth_disabled" } });
     await sendMailboxAlerts();
     expect(await db().outboundMessage.count({ where: { workspaceId: ws, createdVia: "alert:mailbox" } })).toBe(0);

@@ -28,11 +28,24 @@ export async function getAlertSettings(workspaceId: string) {
   return { recipients: ws.alertRecipients, kinds: ws.alertKinds, defaultRecipients: await defaultRecipients(workspaceId) };
 }
 
-export async function setAlertSettings(opts: { workspaceId: string; actor: TAuditActor; scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">; input: z.infer<typeof ZAlertSettings> }) {
+export async function setAlertSettings(opts: {
+  workspaceId: string;
+  actor: TAuditActor;
+  scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">;
+  input: z.infer<typeof ZAlertSettings>;
+}) {
   assertWorkspaceWide(opts.scope, "Alert settings apply to every tenant");
   await db().$transaction(async (tx) => {
-    await tx.workspace.update({ where: { id: opts.workspaceId }, data: { alertRecipients: [...new Set(opts.input.recipients)], alertKinds: [...new Set(opts.input.kinds)] } });
-    await writeAudit(tx, opts.actor, { action: "settings.alerts", targetType: "workspace", targetId: opts.workspaceId, detail: { recipients: opts.input.recipients.length, kinds: opts.input.kinds } });
+    await tx.workspace.update({
+      where: { id: opts.workspaceId },
+      data: { alertRecipients: [...new Set(opts.input.recipients)], alertKinds: [...new Set(opts.input.kinds)] },
+    });
+    await writeAudit(tx, opts.actor, {
+      action: "settings.alerts",
+      targetType: "workspace",
+      targetId: opts.workspaceId,
+      detail: { recipients: opts.input.recipients.length, kinds: opts.input.kinds },
+    });
   });
   return getAlertSettings(opts.workspaceId);
 }
@@ -46,18 +59,32 @@ export async function alertSettingsFor(scope: { workspaceId: string; hasAllTenan
 
 /** Owners and admins who see every tenant: alerts name any tenant, so only they get them by default. */
 async function defaultRecipients(workspaceId: string) {
-  const m = await db().membership.findMany({ where: { workspaceId, role: { in: ["owner", "admin"] }, hasAllTenants: true, staffUser: { isDisabled: false } }, select: { staffUser: { select: { email: true } } } });
+  const m = await db().membership.findMany({
+    where: { workspaceId, role: { in: ["owner", "admin"] }, hasAllTenants: true, staffUser: { isDisabled: false } },
+    select: { staffUser: { select: { email: true } } },
+  });
   return m.map((x) => x.staffUser.email).sort();
 }
 
 /** Queues one alert email from the notifier mailbox; false when there is no notifier or the kind is off. */
 export async function queueAlert(workspaceId: string, kind: TAlertKind, subject: string, text: string): Promise<boolean> {
-  const ws = await db().workspace.findUnique({ where: { id: workspaceId }, select: { alertKinds: true, alertRecipients: true, notifierMailbox: { select: { id: true, tenantId: true, state: true, outbound: true } } } });
+  const ws = await db().workspace.findUnique({
+    where: { id: workspaceId },
+    select: {
+      alertKinds: true,
+      alertRecipients: true,
+      notifierMailbox: { select: { id: true, tenantId: true, state: true, outbound: true } },
+    },
+  });
   const n = ws?.notifierMailbox;
   if (!ws || !n || n.outbound === "none" || !ws.alertKinds.includes(kind)) return false;
   const to = ws.alertRecipients.length ? ws.alertRecipients : await defaultRecipients(workspaceId);
   if (!to.length) return false;
-  await enqueueOutbound({ workspaceId, tenantId: n.tenantId, mailboxId: n.id }, ZOutboundInput.parse({ to, subject, text, signature: false }), { createdVia: `alert:${kind}` });
+  await enqueueOutbound(
+    { workspaceId, tenantId: n.tenantId, mailboxId: n.id },
+    ZOutboundInput.parse({ to, subject, text, signature: false }),
+    { createdVia: `alert:${kind}` },
+  );
   return true;
 }
 
@@ -67,7 +94,9 @@ const ALERT_STATES = ["needs_reconsent", "failing", "degraded"] as const;
 export async function sendMailboxAlerts(): Promise<number> {
   const base = env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "");
   // Claim unalerted changes (SKIP LOCKED: several workers never alert twice), marking them now.
-  const rows = await db().$queryRaw<{ id: string; workspaceId: string; tenantId: string; mailboxId: string; toState: string; code: string | null }[]>`
+  const rows = await db().$queryRaw<
+    { id: string; workspaceId: string; tenantId: string; mailboxId: string; toState: string; code: string | null }[]
+  >`
     UPDATE "MailboxStateChange" SET "alertedAt" = ${new Date()}
     WHERE "id" IN (SELECT "id" FROM "MailboxStateChange" WHERE "alertedAt" IS NULL ORDER BY "createdAt" LIMIT 500 FOR UPDATE SKIP LOCKED)
     RETURNING "id", "workspaceId", "tenantId", "mailboxId", "toState"::text AS "toState", "code"`;
@@ -82,7 +111,10 @@ export async function sendMailboxAlerts(): Promise<number> {
   for (const [workspaceId, changes] of byWs) {
     // The newest change per mailbox, and only if that is still the mailbox's state.
     const latest = new Map(changes.map((c) => [c.mailboxId, c]));
-    const mbs = await db().mailbox.findMany({ where: { id: { in: [...latest.keys()] }, workspaceId }, select: { id: true, address: true, state: true, stateCode: true, tenantId: true, tenant: { select: { displayName: true } } } });
+    const mbs = await db().mailbox.findMany({
+      where: { id: { in: [...latest.keys()] }, workspaceId },
+      select: { id: true, address: true, state: true, stateCode: true, tenantId: true, tenant: { select: { displayName: true } } },
+    });
     const still = mbs.filter((m) => latest.get(m.id)?.toState === m.state);
     if (!still.length) continue;
     const lines = still.map((m) => {
@@ -90,7 +122,8 @@ export async function sendMailboxAlerts(): Promise<number> {
       const what = d?.isKnown ? `${d.title}. Fix: ${d.fixSteps[0]}` : m.state;
       return `- ${m.address} (${m.tenant.displayName}): ${m.state.replace("_", " ")}. ${what}\n  ${base}/tenants/${m.tenantId}/mailboxes/${m.id}`;
     });
-    const subject = still.length === 1 ? `Consentry: ${still[0].address} needs attention` : `Consentry: ${still.length} mailboxes need attention`;
+    const subject =
+      still.length === 1 ? `Consentry: ${still[0].address} needs attention` : `Consentry: ${still.length} mailboxes need attention`;
     const text = `These mailboxes stopped working fully and need a person:\n\n${lines.join("\n")}\n\nHealth: ${base}/health\n\nYou get this because you are set as an alert recipient in Consentry (Settings → Notifications).`;
     await queueAlert(workspaceId, "mailbox", subject, text).catch(() => false);
   }

@@ -12,14 +12,40 @@ export async function deliverMailboxConsentLink(scope: TScope, ref: TMailboxRef,
   if (b?.emailTo) await requireNotifier(scope);
   const actor = auditActor(scope);
   const { appRegistrationId, signInAs, address, ...link } = await createMailboxConsentLink({ ...ref, actor, days: b?.days });
-  const email = b?.emailTo ? await emailConsentLink({ workspaceId: ref.workspaceId, actor, to: b.emailTo, link, kind: "user", tenantId: ref.tenantId, appRegistrationId, mailboxAddress: address, signInAs }) : undefined;
+  const email = b?.emailTo
+    ? await emailConsentLink({
+        workspaceId: ref.workspaceId,
+        actor,
+        to: b.emailTo,
+        link,
+        kind: "user",
+        tenantId: ref.tenantId,
+        appRegistrationId,
+        mailboxAddress: address,
+        signInAs,
+      })
+    : undefined;
   return { link, email };
 }
 
-export async function deliverAdminConsentLink(scope: TScope, ref: TTenantRef, b: { appRegistrationId: string; days?: number; emailTo?: string }) {
+export async function deliverAdminConsentLink(
+  scope: TScope,
+  ref: TTenantRef,
+  b: { appRegistrationId: string; days?: number; emailTo?: string },
+) {
   if (b.emailTo) await requireNotifier(scope);
   const actor = auditActor(scope);
   const link = await createAdminConsentLink({ ...ref, appRegistrationId: b.appRegistrationId, actor, days: b.days });
-  const email = b.emailTo ? await emailConsentLink({ workspaceId: ref.workspaceId, actor, to: b.emailTo, link, kind: "admin", tenantId: ref.tenantId, appRegistrationId: b.appRegistrationId }) : undefined;
+  const email = b.emailTo
+    ? await emailConsentLink({
+        workspaceId: ref.workspaceId,
+        actor,
+        to: b.emailTo,
+        link,
+        kind: "admin",
+        tenantId: ref.tenantId,
+        appRegistrationId: b.appRegistrationId,
+      })
+    : undefined;
   return { link, email };
 }

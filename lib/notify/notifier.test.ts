@@ -14,7 +14,11 @@ const env = sandboxForFile();
 
 async function newestMessage(upn: string): Promise<string> {
   const tok = await env.sb.admin("POST", "/admin/tokens", { upn, clientId: F.clientId, scopes: [IMAP_SCOPE] });
-  const client = await openImap({ hosts: { imap: { host: "localhost", port: env.sb.ports.imap } }, user: upn, accessToken: tok.body.access_token });
+  const client = await openImap({
+    hosts: { imap: { host: "localhost", port: env.sb.ports.imap } },
+    user: upn,
+    accessToken: tok.body.access_token,
+  });
   try {
     const lock = await client.getMailboxLock("INBOX");
     try {
@@ -33,12 +37,27 @@ describe("emailing consent links", { timeout: 60_000 }, () => {
     const n = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
     const actor = { workspaceId: n.ctx.workspaceId, email: "tech@msp.test" };
     // Nothing set yet: a field error, before any link exists.
-    await expect(requireNotifier(n.ctx)).rejects.toMatchObject({ status: 400, fields: { emailTo: expect.stringContaining("Settings → Notifications") } });
+    await expect(requireNotifier(n.ctx)).rejects.toMatchObject({
+      status: 400,
+      fields: { emailTo: expect.stringContaining("Settings → Notifications") },
+    });
     await setNotifier({ scope: n.scope, actor, mailboxId: n.ctx.mailboxId });
 
-    const bob = await db().mailbox.create({ data: { workspaceId: n.ctx.workspaceId, tenantId: n.ctx.tenantId, appRegistrationId: n.appId, address: `bob@${F.domain}` } });
+    const bob = await db().mailbox.create({
+      data: { workspaceId: n.ctx.workspaceId, tenantId: n.ctx.tenantId, appRegistrationId: n.appId, address: `bob@${F.domain}` },
+    });
     const link = await createMailboxConsentLink({ workspaceId: n.ctx.workspaceId, tenantId: n.ctx.tenantId, mailboxId: bob.id, actor });
-    const sent = await emailConsentLink({ workspaceId: n.ctx.workspaceId, actor, to: `bob@${F.domain}`, link, kind: "user", tenantId: n.ctx.tenantId, appRegistrationId: n.appId, mailboxAddress: bob.address, signInAs: link.signInAs });
+    const sent = await emailConsentLink({
+      workspaceId: n.ctx.workspaceId,
+      actor,
+      to: `bob@${F.domain}`,
+      link,
+      kind: "user",
+      tenantId: n.ctx.tenantId,
+      appRegistrationId: n.appId,
+      mailboxAddress: bob.address,
+      signInAs: link.signInAs,
+    });
     expect(sent).toEqual({ ok: true, to: `bob@${F.domain}`, from: `helpdesk@${F.domain}` });
     const raw = await newestMessage(`bob@${F.domain}`);
     expect(raw).toMatch(/^From: .*helpdesk@fabrikam\.onmicrosoft\.com/m);
@@ -49,11 +68,25 @@ describe("emailing consent links", { timeout: 60_000 }, () => {
   });
 
   it("a Graph notifier sends through sendMail; a notifier with SMTP AUTH off returns 5.7.139's diagnosis", async () => {
-    const g = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: ["https://graph.microsoft.com/Mail.Send"], mailbox: { inbound: "none", outbound: "graph" } });
+    const g = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, {
+      tenant: F,
+      scopes: ["https://graph.microsoft.com/Mail.Send"],
+      mailbox: { inbound: "none", outbound: "graph" },
+    });
     const actor = { workspaceId: g.ctx.workspaceId, email: "tech@msp.test" };
     await setNotifier({ scope: g.scope, actor, mailboxId: g.ctx.mailboxId });
     const link = { url: "https://consentry.test/consent/x", expiresAt: new Date(Date.now() + 86_400_000) };
-    expect(await emailConsentLink({ workspaceId: g.ctx.workspaceId, actor, to: `admin@${F.domain}`, link, kind: "admin", tenantId: g.ctx.tenantId, appRegistrationId: g.appId })).toMatchObject({ ok: true, from: `it@${F.domain}` });
+    expect(
+      await emailConsentLink({
+        workspaceId: g.ctx.workspaceId,
+        actor,
+        to: `admin@${F.domain}`,
+        link,
+        kind: "admin",
+        tenantId: g.ctx.tenantId,
+        appRegistrationId: g.appId,
+      }),
+    ).toMatchObject({ ok: true, from: `it@${F.domain}` });
     const raw = await newestMessage(`admin@${F.domain}`);
     expect(raw).toContain("Action needed: approve");
     expect(raw.replace(/=\r?\n/g, "")).toContain(link.url);
@@ -61,7 +94,15 @@ describe("emailing consent links", { timeout: 60_000 }, () => {
     const c = await mailboxWithSandboxGrant(env.sb, `helpdesk@${SEED.contoso.domain}`, { scopes: [`${OUTLOOK}/SMTP.Send`] });
     const cActor = { workspaceId: c.ctx.workspaceId, email: "tech@msp.test" };
     await setNotifier({ scope: c.scope, actor: cActor, mailboxId: c.ctx.mailboxId });
-    const failed = await emailConsentLink({ workspaceId: c.ctx.workspaceId, actor: cActor, to: `bob@${SEED.contoso.domain}`, link, kind: "admin", tenantId: c.ctx.tenantId, appRegistrationId: c.appId });
+    const failed = await emailConsentLink({
+      workspaceId: c.ctx.workspaceId,
+      actor: cActor,
+      to: `bob@${SEED.contoso.domain}`,
+      link,
+      kind: "admin",
+      tenantId: c.ctx.tenantId,
+      appRegistrationId: c.appId,
+    });
     expect(failed).toMatchObject({ ok: false, diagnosis: { code: "smtp_auth_disabled" } });
   });
 

@@ -5,7 +5,14 @@ const mb = { address: "helpdesk@contoso.com", replyTo: "support@contoso.com", si
 
 describe("composeMime", () => {
   it("writes From, Reply-To, threading headers, a fixed Message-ID and the signature", async () => {
-    const input = ZOutboundInput.parse({ to: ["A@Example.com"], bcc: ["hidden@example.com"], subject: "Re: printer", text: "Fixed.", inReplyTo: "<abc@example.com>", references: ["<abc@example.com>"] });
+    const input = ZOutboundInput.parse({
+      to: ["A@Example.com"],
+      bcc: ["hidden@example.com"],
+      subject: "Re: printer",
+      text: "Fixed.",
+      inReplyTo: "<abc@example.com>",
+      references: ["<abc@example.com>"],
+    });
     const { raw, messageId, recipients } = await composeMime(mb, input);
     const s = raw.toString();
     expect(recipients).toEqual(["a@example.com", "hidden@example.com"]);
@@ -22,7 +29,10 @@ describe("composeMime", () => {
   });
 
   it("without a signature when asked, and an explicit Reply-To wins", async () => {
-    const { raw } = await composeMime(mb, ZOutboundInput.parse({ to: ["a@example.com"], subject: "x", html: "<p>Hi</p>", signature: false, replyTo: "other@contoso.com" }));
+    const { raw } = await composeMime(
+      mb,
+      ZOutboundInput.parse({ to: ["a@example.com"], subject: "x", html: "<p>Hi</p>", signature: false, replyTo: "other@contoso.com" }),
+    );
     const s = raw.toString();
     expect(s).not.toContain("Contoso Helpdesk");
     expect(s).toMatch(/^Reply-To: other@contoso\.com$/m);
@@ -30,16 +40,38 @@ describe("composeMime", () => {
 
   it("attaches files (and inline images by Content-ID) up to 3 MB in all", async () => {
     const pdf = Buffer.from("%PDF-1.4 fake");
-    const { raw } = await composeMime(mb, ZOutboundInput.parse({ to: ["a@example.com"], subject: "Invoice", html: '<p>See <img src="cid:logo@x"></p>', attachments: [{ filename: "invoice 42.pdf", contentType: "application/pdf", contentBase64: pdf.toString("base64") }, { filename: "logo.png", contentType: "image/png", contentBase64: Buffer.from("png").toString("base64"), contentId: "logo@x" }] }));
+    const { raw } = await composeMime(
+      mb,
+      ZOutboundInput.parse({
+        to: ["a@example.com"],
+        subject: "Invoice",
+        html: '<p>See <img src="cid:logo@x"></p>',
+        attachments: [
+          { filename: "invoice 42.pdf", contentType: "application/pdf", contentBase64: pdf.toString("base64") },
+          { filename: "logo.png", contentType: "image/png", contentBase64: Buffer.from("png").toString("base64"), contentId: "logo@x" },
+        ],
+      }),
+    );
     const s = raw.toString();
     expect(s).toMatch(/Content-Type: application\/pdf; name="invoice 42\.pdf"/);
     expect(s).toContain(pdf.toString("base64"));
     expect(s).toMatch(/Content-ID: <logo@x>/);
     const big = Buffer.alloc(2 * 1024 * 1024).toString("base64");
-    const tooMuch = ZOutboundInput.safeParse({ to: ["a@b.com"], text: "x", attachments: [{ filename: "a.bin", contentBase64: big }, { filename: "b.bin", contentBase64: big }] });
+    const tooMuch = ZOutboundInput.safeParse({
+      to: ["a@b.com"],
+      text: "x",
+      attachments: [
+        { filename: "a.bin", contentBase64: big },
+        { filename: "b.bin", contentBase64: big },
+      ],
+    });
     expect(tooMuch.error?.issues[0].message).toBe("Attachments may total at most 3 MB.");
-    expect(ZOutboundInput.safeParse({ to: ["a@b.com"], text: "x", attachments: [{ filename: "../etc/passwd", contentBase64: "" }] }).success).toBe(false);
-    expect(ZOutboundInput.safeParse({ to: ["a@b.com"], text: "x", attachments: [{ filename: "a.txt", contentBase64: "not base64!" }] }).success).toBe(false);
+    expect(
+      ZOutboundInput.safeParse({ to: ["a@b.com"], text: "x", attachments: [{ filename: "../etc/passwd", contentBase64: "" }] }).success,
+    ).toBe(false);
+    expect(
+      ZOutboundInput.safeParse({ to: ["a@b.com"], text: "x", attachments: [{ filename: "a.txt", contentBase64: "not base64!" }] }).success,
+    ).toBe(false);
   });
 
   it("refuses bad input with field messages", () => {

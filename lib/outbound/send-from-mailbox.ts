@@ -18,12 +18,23 @@ export type TOutgoing = { to: string; subject: string; text: string; html?: stri
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
-type TPrepared = { ok: true; mb: { address: string; kind: "user" | "shared"; delegateUpn: string | null; outbound: "smtp" | "graph" }; hosts: TCloudHosts; token: string } | { ok: false; diagnosis: TDiagnosis };
+type TPrepared =
+  | {
+      ok: true;
+      mb: { address: string; kind: "user" | "shared"; delegateUpn: string | null; outbound: "smtp" | "graph" };
+      hosts: TCloudHosts;
+      token: string;
+    }
+  | { ok: false; diagnosis: TDiagnosis };
 
 async function prepare(ctx: TCtx): Promise<TPrepared> {
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, outbound: true, tenant: { select: { cloud: true } } } });
+  const mb = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: { address: true, kind: true, delegateUpn: true, outbound: true, tenant: { select: { cloud: true } } },
+  });
   if (!mb) throw notFound("Mailbox");
-  if (mb.outbound === "none") return { ok: false, diagnosis: diagnosisFromCatalog("unknown", `${mb.address} has no outbound protocol (SMTP or Graph) set.`) };
+  if (mb.outbound === "none")
+    return { ok: false, diagnosis: diagnosisFromCatalog("unknown", `${mb.address} has no outbound protocol (SMTP or Graph) set.`) };
   try {
     const { hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.outbound);
     return { ok: true, mb: { ...mb, outbound: mb.outbound }, hosts, token };
@@ -42,10 +53,17 @@ const smtpFailure = (err: unknown) => classify(smtpFailureOf(err));
 
 /** Sends one simple message (test emails, consent links): composed here, then sent like queued mail. */
 export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true } });
+  const mb = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: { address: true },
+  });
   if (!mb) throw notFound("Mailbox");
   const input = ZOutboundInput.safeParse({ to: [msg.to], subject: msg.subject, text: msg.text, html: msg.html, signature: false });
-  if (!input.success) return { ok: false, diagnosis: diagnosisFromCatalog("unknown", `Can't send to "${msg.to}": ${input.error.issues[0]?.message ?? "invalid message"}`) };
+  if (!input.success)
+    return {
+      ok: false,
+      diagnosis: diagnosisFromCatalog("unknown", `Can't send to "${msg.to}": ${input.error.issues[0]?.message ?? "invalid message"}`),
+    };
   const { raw, recipients } = await composeMime({ address: mb.address, replyTo: null, signature: null }, input.data);
   return sendRawFromMailbox(ctx, { raw, recipients });
 }
@@ -68,7 +86,10 @@ export async function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipien
     }
   }
   try {
-    await graphClient(hosts.graphUrl, token).api(`/users/${encodeURIComponent(mb.address)}/sendMail`).header("Content-Type", "text/plain").post(msg.raw.toString("base64"));
+    await graphClient(hosts.graphUrl, token)
+      .api(`/users/${encodeURIComponent(mb.address)}/sendMail`)
+      .header("Content-Type", "text/plain")
+      .post(msg.raw.toString("base64"));
     return { ok: true, protocol: "graph", from: mb.address };
   } catch (err) {
     return { ok: false, diagnosis: classify(graphFailure(err)) };

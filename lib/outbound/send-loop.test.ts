@@ -14,7 +14,8 @@ const F = SEED.fabrikam;
 const C = SEED.contoso;
 const env = sandboxForFile();
 const msg = (o: Record<string, unknown>) => ZOutboundInput.parse({ text: "Hello from the queue.", ...o });
-const status = (id: string) => db().outboundMessage.findUniqueOrThrow({ where: { id }, select: { status: true, attempts: true, lastErrorCode: true, sentAt: true } });
+const status = (id: string) =>
+  db().outboundMessage.findUniqueOrThrow({ where: { id }, select: { status: true, attempts: true, lastErrorCode: true, sentAt: true } });
 const drain = async (worker = "w1") => {
   let n = 0;
   for (let i = 0; i < 20; i++) {
@@ -29,7 +30,11 @@ describe("outbound queue", { timeout: 90_000 }, () => {
   it("SMTP: sends the composed message as is (Message-ID, Reply-To, signature); Bcc is delivered but not shown", async () => {
     const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
     await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { replyTo: `support@${F.domain}`, signature: "Fabrikam Helpdesk" } });
-    const { message } = await enqueueOutbound(m.ctx, msg({ to: [`bob@${F.domain}`], bcc: [`it@${F.domain}`], subject: "Ticket #42 solved" }), { createdVia: "test" });
+    const { message } = await enqueueOutbound(
+      m.ctx,
+      msg({ to: [`bob@${F.domain}`], bcc: [`it@${F.domain}`], subject: "Ticket #42 solved" }),
+      { createdVia: "test" },
+    );
     expect(message.status).toBe("queued");
     expect(await drain()).toBe(1);
     expect(await status(message.id)).toMatchObject({ status: "sent", attempts: 1 });
@@ -44,8 +49,16 @@ describe("outbound queue", { timeout: 90_000 }, () => {
   });
 
   it("Graph: the MIME goes through sendMail unchanged", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: ["https://graph.microsoft.com/Mail.Send"], mailbox: { inbound: "none", outbound: "graph" } });
-    const { message } = await enqueueOutbound(m.ctx, msg({ to: [`bob@${F.domain}`], subject: "Via Graph", inReplyTo: "<t1@example.com>" }), { createdVia: "test" });
+    const m = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, {
+      tenant: F,
+      scopes: ["https://graph.microsoft.com/Mail.Send"],
+      mailbox: { inbound: "none", outbound: "graph" },
+    });
+    const { message } = await enqueueOutbound(
+      m.ctx,
+      msg({ to: [`bob@${F.domain}`], subject: "Via Graph", inReplyTo: "<t1@example.com>" }),
+      { createdVia: "test" },
+    );
     expect(await drain()).toBe(1);
     expect((await status(message.id)).status).toBe("sent");
     const [bob] = await lastInboxMessages(env.sb, `bob@${F.domain}`, F.clientId);
@@ -55,10 +68,17 @@ describe("outbound queue", { timeout: 90_000 }, () => {
 
   it("an Idempotency-Key enqueues once; two workers share a burst and send each message exactly once", async () => {
     const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
-    const a = await enqueueOutbound(m.ctx, msg({ to: [`admin@${F.domain}`], subject: "Once" }), { createdVia: "test", idempotencyKey: "k-1" });
-    const b = await enqueueOutbound(m.ctx, msg({ to: [`admin@${F.domain}`], subject: "Once" }), { createdVia: "test", idempotencyKey: "k-1" });
+    const a = await enqueueOutbound(m.ctx, msg({ to: [`admin@${F.domain}`], subject: "Once" }), {
+      createdVia: "test",
+      idempotencyKey: "k-1",
+    });
+    const b = await enqueueOutbound(m.ctx, msg({ to: [`admin@${F.domain}`], subject: "Once" }), {
+      createdVia: "test",
+      idempotencyKey: "k-1",
+    });
     expect(b).toMatchObject({ replayed: true, message: { id: a.message.id } });
-    for (let i = 0; i < 9; i++) await enqueueOutbound(m.ctx, msg({ to: [`admin@${F.domain}`], subject: `Burst ${i}` }), { createdVia: "test" });
+    for (let i = 0; i < 9; i++)
+      await enqueueOutbound(m.ctx, msg({ to: [`admin@${F.domain}`], subject: `Burst ${i}` }), { createdVia: "test" });
     const [n1, n2] = await Promise.all([drain("w1"), drain("w2")]);
     expect(n1 + n2).toBe(10);
     expect(await db().outboundMessage.count({ where: { mailboxId: m.ctx.mailboxId, status: "sent", attempts: 1 } })).toBe(10);
@@ -110,6 +130,8 @@ describe("outbound queue", { timeout: 90_000 }, () => {
     const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, mailbox: { outbound: "none" } });
     await expect(enqueueOutbound(m.ctx, msg({ to: ["a@b.com"] }), { createdVia: "test" })).rejects.toMatchObject({ status: 400 });
     const other = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F });
-    await expect(enqueueOutbound({ ...m.ctx, mailboxId: other.ctx.mailboxId }, msg({ to: ["a@b.com"] }), { createdVia: "test" })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      enqueueOutbound({ ...m.ctx, mailboxId: other.ctx.mailboxId }, msg({ to: ["a@b.com"] }), { createdVia: "test" }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -13,7 +13,16 @@ export const MAX_ATTEMPTS = 6;
 export const MAX_AGE_MS = 3 * 86_400_000;
 const HOLD_MS = 5 * 60_000;
 
-type TClaimed = { id: string; workspaceId: string; tenantId: string; mailboxId: string; attempts: number; recipients: string[]; rawMime: Uint8Array; internetMessageId: string | null };
+type TClaimed = {
+  id: string;
+  workspaceId: string;
+  tenantId: string;
+  mailboxId: string;
+  attempts: number;
+  recipients: string[];
+  rawMime: Uint8Array;
+  internetMessageId: string | null;
+};
 
 export async function claimOutbound(workerId: string, opts: { limit: number; now?: Date }): Promise<TClaimed[]> {
   const now = opts.now ?? new Date();
@@ -39,8 +48,15 @@ async function sendOne(c: TClaimed, workerId: string, log?: (l: string) => void)
   const event = (level: "info" | "warn" | "error", code: string, message: string, detail?: object) =>
     db().event.create({ data: { ...ctx, level, code, message, detail: { outboundId: c.id, messageId: c.internetMessageId, ...detail } } });
   if (r.ok) {
-    await db().outboundMessage.updateMany({ where: mine, data: { status: "sent", sentAt: new Date(), claimedBy: null, claimedUntil: null, lastErrorCode: null, lastError: null } });
-    await event("info", "outbound_sent", `Sent ${c.internetMessageId ?? c.id} to ${c.recipients.length} recipient(s) over ${r.protocol.toUpperCase()}.`);
+    await db().outboundMessage.updateMany({
+      where: mine,
+      data: { status: "sent", sentAt: new Date(), claimedBy: null, claimedUntil: null, lastErrorCode: null, lastError: null },
+    });
+    await event(
+      "info",
+      "outbound_sent",
+      `Sent ${c.internetMessageId ?? c.id} to ${c.recipients.length} recipient(s) over ${r.protocol.toUpperCase()}.`,
+    );
     return;
   }
   const d = r.diagnosis;
@@ -48,20 +64,55 @@ async function sendOne(c: TClaimed, workerId: string, log?: (l: string) => void)
   const mb = await db().mailbox.findUnique({ where: { id: c.mailboxId }, select: { state: true } });
   if (mb?.state === "needs_reconsent" || mb?.state === "pending_consent") {
     // Not the message's fault: hold it (this attempt doesn't count) until the mailbox is connected.
-    await db().outboundMessage.updateMany({ where: mine, data: { status: "queued", attempts: { decrement: 1 }, nextAttemptAt: new Date(Date.now() + HOLD_MS), claimedBy: null, claimedUntil: null, lastErrorCode: d.code, lastError: evidence } });
-    await event("warn", "outbound_held", `Holding ${c.internetMessageId ?? c.id}: the mailbox needs re-consent before it can send.`, { diagnosis: d.code });
+    await db().outboundMessage.updateMany({
+      where: mine,
+      data: {
+        status: "queued",
+        attempts: { decrement: 1 },
+        nextAttemptAt: new Date(Date.now() + HOLD_MS),
+        claimedBy: null,
+        claimedUntil: null,
+        lastErrorCode: d.code,
+        lastError: evidence,
+      },
+    });
+    await event("warn", "outbound_held", `Holding ${c.internetMessageId ?? c.id}: the mailbox needs re-consent before it can send.`, {
+      diagnosis: d.code,
+    });
     log?.(`outbound ${c.id}: held (${d.code})`);
     return;
   }
   if (d.retryable && d.transient && c.attempts < MAX_ATTEMPTS) {
     const delay = retryDelayMs(c.attempts);
-    await db().outboundMessage.updateMany({ where: mine, data: { status: "queued", nextAttemptAt: new Date(Date.now() + delay), claimedBy: null, claimedUntil: null, lastErrorCode: d.code, lastError: evidence } });
-    await event("warn", "outbound_retry", `Send of ${c.internetMessageId ?? c.id} failed (${d.title}); retry ${c.attempts + 1} of ${MAX_ATTEMPTS} in ${Math.round(delay / 1000)} s.`, { diagnosis: d.code, evidence });
+    await db().outboundMessage.updateMany({
+      where: mine,
+      data: {
+        status: "queued",
+        nextAttemptAt: new Date(Date.now() + delay),
+        claimedBy: null,
+        claimedUntil: null,
+        lastErrorCode: d.code,
+        lastError: evidence,
+      },
+    });
+    await event(
+      "warn",
+      "outbound_retry",
+      `Send of ${c.internetMessageId ?? c.id} failed (${d.title}); retry ${c.attempts + 1} of ${MAX_ATTEMPTS} in ${Math.round(delay / 1000)} s.`,
+      { diagnosis: d.code, evidence },
+    );
     log?.(`outbound ${c.id}: ${d.code}, retry in ${delay} ms`);
     return;
   }
-  await db().outboundMessage.updateMany({ where: mine, data: { status: "failed", claimedBy: null, claimedUntil: null, lastErrorCode: d.code, lastError: evidence } });
-  await event("error", "outbound_failed", `Could not send ${c.internetMessageId ?? c.id}: ${d.title}.`, { diagnosis: d.code, evidence, attempts: c.attempts });
+  await db().outboundMessage.updateMany({
+    where: mine,
+    data: { status: "failed", claimedBy: null, claimedUntil: null, lastErrorCode: d.code, lastError: evidence },
+  });
+  await event("error", "outbound_failed", `Could not send ${c.internetMessageId ?? c.id}: ${d.title}.`, {
+    diagnosis: d.code,
+    evidence,
+    attempts: c.attempts,
+  });
   log?.(`outbound ${c.id}: failed (${d.code})`);
 }
 
@@ -72,7 +123,12 @@ export async function sendDueOutbound(workerId: string, opts: { concurrency: num
     claimed.map((c) =>
       sendOne(c, workerId, opts.log).catch(async (err) => {
         opts.log?.(`outbound ${c.id}: send crashed: ${(err as Error).message}`);
-        await db().outboundMessage.updateMany({ where: { id: c.id, claimedBy: workerId, status: "sending" }, data: { status: "queued", nextAttemptAt: new Date(Date.now() + retryDelayMs(c.attempts)), claimedBy: null, claimedUntil: null } }).catch(() => undefined);
+        await db()
+          .outboundMessage.updateMany({
+            where: { id: c.id, claimedBy: workerId, status: "sending" },
+            data: { status: "queued", nextAttemptAt: new Date(Date.now() + retryDelayMs(c.attempts)), claimedBy: null, claimedUntil: null },
+          })
+          .catch(() => undefined);
       }),
     ),
   );
@@ -81,10 +137,26 @@ export async function sendDueOutbound(workerId: string, opts: { concurrency: num
 
 /** Gives up on mail queued for longer than MAX_AGE_MS (housekeeping). */
 export async function expireStaleOutbound(now = new Date()): Promise<number> {
-  const stale = await db().outboundMessage.findMany({ where: { status: "queued", createdAt: { lt: new Date(now.getTime() - MAX_AGE_MS) } }, select: { id: true, workspaceId: true, tenantId: true, mailboxId: true, internetMessageId: true } });
+  const stale = await db().outboundMessage.findMany({
+    where: { status: "queued", createdAt: { lt: new Date(now.getTime() - MAX_AGE_MS) } },
+    select: { id: true, workspaceId: true, tenantId: true, mailboxId: true, internetMessageId: true },
+  });
   for (const s of stale) {
-    const r = await db().outboundMessage.updateMany({ where: { id: s.id, status: "queued" }, data: { status: "failed", lastErrorCode: "outbound_expired", lastError: "Not sent within 3 days." } });
-    if (r.count) await db().event.create({ data: { workspaceId: s.workspaceId, tenantId: s.tenantId, mailboxId: s.mailboxId, level: "error", code: "outbound_expired", message: `Gave up on ${s.internetMessageId ?? s.id}: not sent within 3 days (the mailbox was never reconnected).` } });
+    const r = await db().outboundMessage.updateMany({
+      where: { id: s.id, status: "queued" },
+      data: { status: "failed", lastErrorCode: "outbound_expired", lastError: "Not sent within 3 days." },
+    });
+    if (r.count)
+      await db().event.create({
+        data: {
+          workspaceId: s.workspaceId,
+          tenantId: s.tenantId,
+          mailboxId: s.mailboxId,
+          level: "error",
+          code: "outbound_expired",
+          message: `Gave up on ${s.internetMessageId ?? s.id}: not sent within 3 days (the mailbox was never reconnected).`,
+        },
+      });
   }
   return stale.length;
 }

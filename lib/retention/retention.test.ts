@@ -20,7 +20,10 @@ describe("message retention", { timeout: 60_000 }, () => {
     expect(total).toBeGreaterThan(10);
     // Half of it was pulled 40 days ago.
     const old = await db().message.findMany({ where: { mailboxId: m.ctx.mailboxId }, select: { id: true }, take: Math.floor(total / 2) });
-    await db().message.updateMany({ where: { id: { in: old.map((o) => o.id) } }, data: { createdAt: new Date(Date.now() - 40 * 86_400_000) } });
+    await db().message.updateMany({
+      where: { id: { in: old.map((o) => o.id) } },
+      data: { createdAt: new Date(Date.now() - 40 * 86_400_000) },
+    });
     await db().workspace.update({ where: { id: m.ctx.workspaceId }, data: { messageRetentionDays: 30 } });
     expect(await purgeExpiredMessages()).toBeGreaterThanOrEqual(old.length);
     const stats = await storageStats({ workspaceId: m.ctx.workspaceId });
@@ -30,7 +33,14 @@ describe("message retention", { timeout: 60_000 }, () => {
     expect(purged.purgedAt).not.toBeNull();
     expect(purged.subject).not.toBeNull();
 
-    const api = { workspaceId: m.ctx.workspaceId, keyId: "k", prefix: "csk_x", scopes: ["read" as const], hasAllTenants: true, tenantIds: [] };
+    const api = {
+      workspaceId: m.ctx.workspaceId,
+      keyId: "k",
+      prefix: "csk_x",
+      scopes: ["read" as const],
+      hasAllTenants: true,
+      tenantIds: [],
+    };
     await expect(apiGetRawMessage(api, old[0].id)).rejects.toMatchObject({ status: 410, code: "purged" });
     expect((await apiGetMessage(api, old[0].id)).purgedAt).not.toBeNull();
 
@@ -58,6 +68,8 @@ describe("message retention", { timeout: 60_000 }, () => {
     const r = await pruneLogs();
     expect(r.events).toBeGreaterThanOrEqual(1);
     expect(r.loginAttempts).toBeGreaterThanOrEqual(1);
-    expect((await db().event.findMany({ where: { mailboxId: m.ctx.mailboxId }, select: { code: true } })).map((e) => e.code)).toEqual(["new_line"]);
+    expect((await db().event.findMany({ where: { mailboxId: m.ctx.mailboxId }, select: { code: true } })).map((e) => e.code)).toEqual([
+      "new_line",
+    ]);
   });
 });

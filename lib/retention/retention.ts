@@ -8,13 +8,18 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { assertWorkspaceWide } from "../auth/guard";
 import type { TScope } from "../auth/session";
 
-export const ZRetention = z.object({ messageRetentionDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.null()]) }).strict();
+export const ZRetention = z
+  .object({ messageRetentionDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.null()]) })
+  .strict();
 
 const CHUNK = 2000;
 
 /** One housekeeping pass over every workspace; returns how many messages were emptied. */
 export async function purgeExpiredMessages(now = new Date()): Promise<number> {
-  const workspaces = await db().workspace.findMany({ where: { messageRetentionDays: { not: null } }, select: { id: true, messageRetentionDays: true } });
+  const workspaces = await db().workspace.findMany({
+    where: { messageRetentionDays: { not: null } },
+    select: { id: true, messageRetentionDays: true },
+  });
   let total = 0;
   for (const w of workspaces) {
     const cutoff = new Date(now.getTime() - w.messageRetentionDays! * 86_400_000);
@@ -39,14 +44,30 @@ export async function storageStats(scope: { workspaceId: string }) {
       FROM "Message" WHERE "workspaceId" = ${scope.workspaceId}`),
   ]);
   const r = rows[0];
-  return { messageRetentionDays: ws.messageRetentionDays, messages: r.messages, withRawMime: r.kept, rawBytes: r.bytes ?? 0, oldestRawMimeAt: r.oldest };
+  return {
+    messageRetentionDays: ws.messageRetentionDays,
+    messages: r.messages,
+    withRawMime: r.kept,
+    rawBytes: r.bytes ?? 0,
+    oldestRawMimeAt: r.oldest,
+  };
 }
 
-export async function setRetention(opts: { workspaceId: string; actor: TAuditActor; scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">; input: z.infer<typeof ZRetention> }) {
+export async function setRetention(opts: {
+  workspaceId: string;
+  actor: TAuditActor;
+  scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">;
+  input: z.infer<typeof ZRetention>;
+}) {
   assertWorkspaceWide(opts.scope, "Data retention applies to every tenant");
   await db().$transaction(async (tx) => {
     await tx.workspace.update({ where: { id: opts.workspaceId }, data: { messageRetentionDays: opts.input.messageRetentionDays } });
-    await writeAudit(tx, opts.actor, { action: "settings.retention", targetType: "workspace", targetId: opts.workspaceId, detail: { messageRetentionDays: opts.input.messageRetentionDays } });
+    await writeAudit(tx, opts.actor, {
+      action: "settings.retention",
+      targetType: "workspace",
+      targetId: opts.workspaceId,
+      detail: { messageRetentionDays: opts.input.messageRetentionDays },
+    });
   });
   return storageStats(opts);
 }
@@ -59,7 +80,9 @@ export async function pruneLogs(now = new Date()): Promise<Record<keyof typeof L
   const before = (days: number) => new Date(now.getTime() - days * 86_400_000);
   const [events, webhookDeliveries, loginAttempts] = await Promise.all([
     db().event.deleteMany({ where: { createdAt: { lt: before(LOG_RETENTION_DAYS.events) } } }),
-    db().webhookDelivery.deleteMany({ where: { status: { in: ["delivered", "failed"] }, createdAt: { lt: before(LOG_RETENTION_DAYS.webhookDeliveries) } } }),
+    db().webhookDelivery.deleteMany({
+      where: { status: { in: ["delivered", "failed"] }, createdAt: { lt: before(LOG_RETENTION_DAYS.webhookDeliveries) } },
+    }),
     db().loginAttempt.deleteMany({ where: { createdAt: { lt: before(LOG_RETENTION_DAYS.loginAttempts) } } }),
   ]);
   return { events: events.count, webhookDeliveries: webhookDeliveries.count, loginAttempts: loginAttempts.count };

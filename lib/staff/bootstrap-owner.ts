@@ -11,7 +11,13 @@ export async function needsSetup(): Promise<boolean> {
 }
 
 export function slugify(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "workspace";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "workspace"
+  );
 }
 
 export async function bootstrapOwner(input: { workspaceName: string; email: string; name: string; password: string }) {
@@ -20,10 +26,16 @@ export async function bootstrapOwner(input: { workspaceName: string; email: stri
     // Serialize concurrent first-run submissions.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(72616002)`;
     if ((await tx.staffUser.count()) > 0) throw conflict("This Consentry instance is already set up. Sign in instead.");
-    const ws = await tx.workspace.create({ data: { name: input.workspaceName, slug: `${slugify(input.workspaceName)}-${Date.now().toString(36)}` } });
+    const ws = await tx.workspace.create({
+      data: { name: input.workspaceName, slug: `${slugify(input.workspaceName)}-${Date.now().toString(36)}` },
+    });
     const user = await tx.staffUser.create({ data: { email: input.email, name: input.name, passwordHash } });
     await tx.membership.create({ data: { workspaceId: ws.id, staffUserId: user.id, role: "owner" } });
-    await writeAudit(tx, { workspaceId: ws.id, staffUserId: user.id, email: user.email }, { action: "workspace.create", targetType: "workspace", targetId: ws.id });
+    await writeAudit(
+      tx,
+      { workspaceId: ws.id, staffUserId: user.id, email: user.email },
+      { action: "workspace.create", targetType: "workspace", targetId: ws.id },
+    );
     return { workspaceId: ws.id, staffUserId: user.id };
   });
 }

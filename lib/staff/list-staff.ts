@@ -9,7 +9,14 @@ export async function listStaff(opts: { workspaceId: string; scope?: Pick<TScope
   const rows = await db().membership.findMany({
     where: { workspaceId: opts.workspaceId },
     orderBy: { createdAt: "asc" },
-    select: { id: true, role: true, hasAllTenants: true, tenantIds: true, createdAt: true, staffUser: { select: { id: true, email: true, name: true, isDisabled: true, lastLoginAt: true } } },
+    select: {
+      id: true,
+      role: true,
+      hasAllTenants: true,
+      tenantIds: true,
+      createdAt: true,
+      staffUser: { select: { id: true, email: true, name: true, isDisabled: true, lastLoginAt: true } },
+    },
   });
   const scope = opts.scope;
   const visible = scope && !scope.hasAllTenants ? rows.filter((m) => m.staffUser.id === scope.staffUserId || withinReach(scope, m)) : rows;

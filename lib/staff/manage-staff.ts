@@ -22,7 +22,8 @@ export async function createStaff(opts: { scope: TScope; input: TStaffCreate }) 
   if (input.role === "owner" && scope.role !== "owner") throw forbidden("Only an owner can add another owner.");
   assertRoleAtMost(scope, input.role);
   assertReach(scope, input, "This account");
-  if (!input.hasAllTenants && input.tenantIds.length === 0) throw badRequest("Pick at least one tenant, or allow all tenants.", { tenantIds: "Pick at least one tenant." });
+  if (!input.hasAllTenants && input.tenantIds.length === 0)
+    throw badRequest("Pick at least one tenant, or allow all tenants.", { tenantIds: "Pick at least one tenant." });
   await assertTenantsInWorkspace(scope.workspaceId, input.tenantIds);
   const existing = await db().staffUser.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) throw conflict("A staff account with this email already exists.", { email: "Already in use." });
@@ -30,27 +31,42 @@ export async function createStaff(opts: { scope: TScope; input: TStaffCreate }) 
   return db().$transaction(async (tx) => {
     const user = await tx.staffUser.create({ data: { email: input.email, name: input.name, passwordHash }, select: { id: true } });
     const m = await tx.membership.create({
-      data: { workspaceId: scope.workspaceId, staffUserId: user.id, role: input.role, hasAllTenants: input.hasAllTenants, tenantIds: input.hasAllTenants ? [] : input.tenantIds },
+      data: {
+        workspaceId: scope.workspaceId,
+        staffUserId: user.id,
+        role: input.role,
+        hasAllTenants: input.hasAllTenants,
+        tenantIds: input.hasAllTenants ? [] : input.tenantIds,
+      },
       select: { id: true },
     });
-    await writeAudit(tx, { workspaceId: scope.workspaceId, staffUserId: scope.staffUserId, email: scope.email }, {
-      action: "staff.create",
-      targetType: "staff",
-      targetId: m.id,
-      detail: { email: input.email, role: input.role, hasAllTenants: input.hasAllTenants, tenantIds: input.tenantIds },
-    });
+    await writeAudit(
+      tx,
+      { workspaceId: scope.workspaceId, staffUserId: scope.staffUserId, email: scope.email },
+      {
+        action: "staff.create",
+        targetType: "staff",
+        targetId: m.id,
+        detail: { email: input.email, role: input.role, hasAllTenants: input.hasAllTenants, tenantIds: input.tenantIds },
+      },
+    );
     return { membershipId: m.id, staffUserId: user.id };
   });
 }
 
 async function loadMembership(workspaceId: string, membershipId: string) {
-  const m = await db().membership.findFirst({ where: { id: membershipId, workspaceId }, select: { id: true, role: true, staffUserId: true, hasAllTenants: true, tenantIds: true } });
+  const m = await db().membership.findFirst({
+    where: { id: membershipId, workspaceId },
+    select: { id: true, role: true, staffUserId: true, hasAllTenants: true, tenantIds: true },
+  });
   if (!m) throw notFound("Staff member");
   return m;
 }
 
 async function assertNotLastOwner(workspaceId: string, membershipId: string) {
-  const owners = await db().membership.count({ where: { workspaceId, role: "owner", NOT: { id: membershipId }, staffUser: { isDisabled: false } } });
+  const owners = await db().membership.count({
+    where: { workspaceId, role: "owner", NOT: { id: membershipId }, staffUser: { isDisabled: false } },
+  });
   if (owners === 0) throw conflict("A workspace needs at least one active owner.");
 }
 
@@ -65,7 +81,11 @@ export async function updateStaff(opts: { scope: TScope; membershipId: string; i
   const { scope, input } = opts;
   const m = await loadMembership(scope.workspaceId, opts.membershipId);
   // Any of these on yourself is refused, whatever the value (hasAllTenants:true was the escalation).
-  if (m.staffUserId === scope.staffUserId && (input.role !== undefined || input.isDisabled !== undefined || input.hasAllTenants !== undefined || input.tenantIds !== undefined)) throw forbidden("You can't change your own role, tenants or status.");
+  if (
+    m.staffUserId === scope.staffUserId &&
+    (input.role !== undefined || input.isDisabled !== undefined || input.hasAllTenants !== undefined || input.tenantIds !== undefined)
+  )
+    throw forbidden("You can't change your own role, tenants or status.");
   if ((m.role === "owner" || input.role === "owner") && scope.role !== "owner") throw forbidden("Only an owner can change an owner.");
   assertManageable(scope, m);
   if (input.role) assertRoleAtMost(scope, input.role);
@@ -73,7 +93,8 @@ export async function updateStaff(opts: { scope: TScope; membershipId: string; i
   assertReach(scope, next, "This account");
   if (m.role === "owner" && ((input.role && input.role !== "owner") || input.isDisabled)) await assertNotLastOwner(scope.workspaceId, m.id);
   if (input.tenantIds) await assertTenantsInWorkspace(scope.workspaceId, input.tenantIds);
-  if (!next.hasAllTenants && next.tenantIds.length === 0) throw badRequest("Pick at least one tenant, or allow all tenants.", { tenantIds: "Pick at least one tenant." });
+  if (!next.hasAllTenants && next.tenantIds.length === 0)
+    throw badRequest("Pick at least one tenant, or allow all tenants.", { tenantIds: "Pick at least one tenant." });
   await db().$transaction(async (tx) => {
     await tx.membership.updateMany({
       where: { id: m.id, workspaceId: scope.workspaceId },
@@ -84,7 +105,11 @@ export async function updateStaff(opts: { scope: TScope; membershipId: string; i
       },
     });
     if (input.isDisabled !== undefined) await tx.staffUser.update({ where: { id: m.staffUserId }, data: { isDisabled: input.isDisabled } });
-    await writeAudit(tx, { workspaceId: scope.workspaceId, staffUserId: scope.staffUserId, email: scope.email }, { action: "staff.update", targetType: "staff", targetId: m.id, detail: input });
+    await writeAudit(
+      tx,
+      { workspaceId: scope.workspaceId, staffUserId: scope.staffUserId, email: scope.email },
+      { action: "staff.update", targetType: "staff", targetId: m.id, detail: input },
+    );
   });
 }
 
@@ -101,6 +126,10 @@ export async function removeStaff(opts: { scope: TScope; membershipId: string })
     await tx.membership.deleteMany({ where: { id: m.id, workspaceId: scope.workspaceId } });
     const others = await tx.membership.count({ where: { staffUserId: m.staffUserId } });
     if (others === 0) await tx.staffUser.delete({ where: { id: m.staffUserId } });
-    await writeAudit(tx, { workspaceId: scope.workspaceId, staffUserId: scope.staffUserId, email: scope.email }, { action: "staff.remove", targetType: "staff", targetId: m.id });
+    await writeAudit(
+      tx,
+      { workspaceId: scope.workspaceId, staffUserId: scope.staffUserId, email: scope.email },
+      { action: "staff.remove", targetType: "staff", targetId: m.id },
+    );
   });
 }

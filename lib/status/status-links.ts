@@ -12,10 +12,20 @@ import { listAllMailboxes } from "../mailboxes/list-all-mailboxes";
 import { describe } from "../diagnostics/describe";
 import type { TTenantRef } from "../core/scope";
 
-export const ZStatusLinkCreate = z.object({ label: z.string().trim().max(100).default(""), days: z.number().int().min(1).max(365).default(30) }).strict();
+export const ZStatusLinkCreate = z
+  .object({ label: z.string().trim().max(100).default(""), days: z.number().int().min(1).max(365).default(30) })
+  .strict();
 
 type TCtx = TTenantRef;
-const linkSelect = { id: true, label: true, createdByEmail: true, expiresAt: true, revokedAt: true, lastViewedAt: true, createdAt: true } as const;
+const linkSelect = {
+  id: true,
+  label: true,
+  createdByEmail: true,
+  expiresAt: true,
+  revokedAt: true,
+  lastViewedAt: true,
+  createdAt: true,
+} as const;
 const urlOf = (token: string) => `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/status/${token}`;
 
 export async function createStatusLink(ctx: TCtx & { actor: TAuditActor; input: z.infer<typeof ZStatusLinkCreate> }) {
@@ -24,8 +34,24 @@ export async function createStatusLink(ctx: TCtx & { actor: TAuditActor; input: 
   const token = newToken("status_link");
   const expiresAt = new Date(Date.now() + ctx.input.days * 86_400_000);
   const link = await db().$transaction(async (tx) => {
-    const l = await tx.statusLink.create({ data: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, tokenHash: hashToken(token), label: ctx.input.label, createdByEmail: ctx.actor.email, expiresAt }, select: linkSelect });
-    await writeAudit(tx, ctx.actor, { action: "status_link.create", targetType: "tenant", targetId: ctx.tenantId, tenantId: ctx.tenantId, detail: { label: l.label, expiresAt: expiresAt.toISOString() } });
+    const l = await tx.statusLink.create({
+      data: {
+        workspaceId: ctx.workspaceId,
+        tenantId: ctx.tenantId,
+        tokenHash: hashToken(token),
+        label: ctx.input.label,
+        createdByEmail: ctx.actor.email,
+        expiresAt,
+      },
+      select: linkSelect,
+    });
+    await writeAudit(tx, ctx.actor, {
+      action: "status_link.create",
+      targetType: "tenant",
+      targetId: ctx.tenantId,
+      tenantId: ctx.tenantId,
+      detail: { label: l.label, expiresAt: expiresAt.toISOString() },
+    });
     return l;
   });
   return { link, url: urlOf(token) };
@@ -34,18 +60,34 @@ export async function createStatusLink(ctx: TCtx & { actor: TAuditActor; input: 
 export async function listStatusLinks(ctx: TCtx) {
   const t = await db().tenant.findFirst({ where: { id: ctx.tenantId, workspaceId: ctx.workspaceId }, select: { id: true } });
   if (!t) throw notFound("Tenant");
-  return db().statusLink.findMany({ where: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, orderBy: { createdAt: "desc" }, select: linkSelect });
+  return db().statusLink.findMany({
+    where: { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    orderBy: { createdAt: "desc" },
+    select: linkSelect,
+  });
 }
 
 export async function revokeStatusLink(ctx: TCtx & { id: string; actor: TAuditActor }) {
   await db().$transaction(async (tx) => {
-    const r = await tx.statusLink.updateMany({ where: { id: ctx.id, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const r = await tx.statusLink.updateMany({
+      where: { id: ctx.id, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     if (r.count !== 1) {
-      const exists = await tx.statusLink.findFirst({ where: { id: ctx.id, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { id: true } });
+      const exists = await tx.statusLink.findFirst({
+        where: { id: ctx.id, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+        select: { id: true },
+      });
       if (!exists) throw notFound("Status link");
       return;
     }
-    await writeAudit(tx, ctx.actor, { action: "status_link.revoke", targetType: "tenant", targetId: ctx.tenantId, tenantId: ctx.tenantId, detail: { linkId: ctx.id } });
+    await writeAudit(tx, ctx.actor, {
+      action: "status_link.revoke",
+      targetType: "tenant",
+      targetId: ctx.tenantId,
+      tenantId: ctx.tenantId,
+      detail: { linkId: ctx.id },
+    });
   });
 }
 
@@ -63,14 +105,30 @@ const PLAIN: Record<string, string> = {
 /** The public page's content, or why there is none. A malformed or unknown token is "invalid". */
 export async function resolveStatusLink(token: string) {
   if (tokenPurpose(token) !== "status_link") return { state: "invalid" as TStatusState, view: null };
-  const link = await db().statusLink.findUnique({ where: { tokenHash: hashToken(token) }, select: { id: true, workspaceId: true, tenantId: true, expiresAt: true, revokedAt: true, workspace: { select: { name: true } }, tenant: { select: { displayName: true, adminConsentAt: true } } } });
+  const link = await db().statusLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      id: true,
+      workspaceId: true,
+      tenantId: true,
+      expiresAt: true,
+      revokedAt: true,
+      workspace: { select: { name: true } },
+      tenant: { select: { displayName: true, adminConsentAt: true } },
+    },
+  });
   if (!link) return { state: "invalid" as TStatusState, view: null };
   if (link.revokedAt) return { state: "revoked" as TStatusState, view: null };
   if (link.expiresAt.getTime() <= Date.now()) return { state: "expired" as TStatusState, view: null };
   await db().statusLink.update({ where: { id: link.id }, data: { lastViewedAt: new Date() } });
-  const mailboxes = (await listAllMailboxes({ workspaceId: link.workspaceId, scope: { hasAllTenants: false, tenantIds: [link.tenantId] } })).filter((m) => m.tenantId === link.tenantId);
+  const mailboxes = (
+    await listAllMailboxes({ workspaceId: link.workspaceId, scope: { hasAllTenants: false, tenantIds: [link.tenantId] } })
+  ).filter((m) => m.tenantId === link.tenantId);
   const soon = new Date(Date.now() + 30 * 86_400_000);
-  const expiringSecrets = await db().appSecret.findMany({ where: { workspaceId: link.workspaceId, status: "active", expiresAt: { lte: soon }, appRegistration: { tenantId: link.tenantId } }, select: { expiresAt: true, appRegistration: { select: { displayName: true } } } });
+  const expiringSecrets = await db().appSecret.findMany({
+    where: { workspaceId: link.workspaceId, status: "active", expiresAt: { lte: soon }, appRegistration: { tenantId: link.tenantId } },
+    select: { expiresAt: true, appRegistration: { select: { displayName: true } } },
+  });
   return {
     state: "ok" as TStatusState,
     view: {

@@ -9,8 +9,15 @@ import { buildSupportBundle, bundleFileName, type TBundleQuery } from "./support
 export async function exportSupportBundle(scope: TScope, query: TBundleQuery): Promise<{ json: string; name: string }> {
   const json = await buildSupportBundle(scope, query);
   const [tenant, mailbox] = await Promise.all([
-    query.tenantId ? db().tenant.findFirst({ where: { id: query.tenantId, workspaceId: scope.workspaceId }, select: { displayName: true } }) : null,
-    query.mailboxId ? db().mailbox.findFirst({ where: { id: query.mailboxId, workspaceId: scope.workspaceId }, select: { address: true, tenantId: true } }) : null,
+    query.tenantId
+      ? db().tenant.findFirst({ where: { id: query.tenantId, workspaceId: scope.workspaceId }, select: { displayName: true } })
+      : null,
+    query.mailboxId
+      ? db().mailbox.findFirst({
+          where: { id: query.mailboxId, workspaceId: scope.workspaceId },
+          select: { address: true, tenantId: true },
+        })
+      : null,
   ]);
   await writeAudit(db(), auditActor(scope), {
     action: "support_bundle.export",

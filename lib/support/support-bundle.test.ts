@@ -17,13 +17,32 @@ const q = (o: Record<string, string> = {}) => ZBundleQuery.parse(o);
 async function setup() {
   const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${C.domain}`, { tenant: C, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
   await testMailboxConnection(m.ctx);
-  const g = await db().grant.findFirstOrThrow({ where: { mailboxId: m.ctx.mailboxId }, omit: { sealedRefreshToken: false, sealedAccessToken: false } });
+  const g = await db().grant.findFirstOrThrow({
+    where: { mailboxId: m.ctx.mailboxId },
+    omit: { sealedRefreshToken: false, sealedAccessToken: false },
+  });
   const fake = `eyJhbGciOiJSUzI1NiJ9.${"a".repeat(40)}.${"b".repeat(40)}`;
-  await db().event.create({ data: { workspaceId: m.ctx.workspaceId, tenantId: m.ctx.tenantId, mailboxId: m.ctx.mailboxId, level: "error", code: "token_refresh_failed", message: `Authorization: Bearer ${fake}`, detail: { reply: `refresh_token=${"z".repeat(50)}&client_secret=${C.secret}` } } });
+  await db().event.create({
+    data: {
+      workspaceId: m.ctx.workspaceId,
+      tenantId: m.ctx.tenantId,
+      mailboxId: m.ctx.mailboxId,
+      level: "error",
+      code: "token_refresh_failed",
+      message: `Authorization: Bearer ${fake}`,
+      detail: { reply: `refresh_token=${"z".repeat(50)}&client_secret=${C.secret}` },
+    },
+  });
   // The connection test refreshed: the grant now holds a rotated refresh token and an access token.
   expect(g.sealedAccessToken).toBeTruthy();
   const sealed = [g.sealedRefreshToken, g.sealedAccessToken!];
-  const plain = [...m.issued, unsealValue(g.sealedRefreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }), C.secret, fake];
+  const plain = [
+    ...m.issued,
+    unsealValue(g.sealedRefreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+    unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+    C.secret,
+    fake,
+  ];
   return { m, sealed, plain };
 }
 

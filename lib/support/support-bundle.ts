@@ -22,7 +22,10 @@ export const ZBundleQuery = z.object({
   tenantId: z.string().uuid().optional(),
   mailboxId: z.string().uuid().optional(),
   days: z.coerce.number().int().min(1).max(90).default(7),
-  pseudonymize: z.enum(["0", "1", "true", "false"]).optional().transform((v) => v === "1" || v === "true"),
+  pseudonymize: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
 });
 export type TBundleQuery = z.infer<typeof ZBundleQuery>;
 
@@ -50,12 +53,17 @@ export function pseudonymizeAddresses(json: string, salt: string): string {
 async function resolveTargets(scope: TScopeLike, q: TBundleQuery) {
   let tenantId = q.tenantId;
   if (q.mailboxId) {
-    const m = await db().mailbox.findFirst({ where: { id: q.mailboxId, workspaceId: scope.workspaceId, ...(tenantId ? { tenantId } : {}) }, select: { tenantId: true } });
+    const m = await db().mailbox.findFirst({
+      where: { id: q.mailboxId, workspaceId: scope.workspaceId, ...(tenantId ? { tenantId } : {}) },
+      select: { tenantId: true },
+    });
     if (!m || !canAccessTenant(scope, m.tenantId)) throw notFound("Mailbox");
     tenantId = m.tenantId;
   }
   if (tenantId) {
-    const t = canAccessTenant(scope, tenantId) && (await db().tenant.findFirst({ where: { id: tenantId, workspaceId: scope.workspaceId }, select: { id: true } }));
+    const t =
+      canAccessTenant(scope, tenantId) &&
+      (await db().tenant.findFirst({ where: { id: tenantId, workspaceId: scope.workspaceId }, select: { id: true } }));
     if (!t) throw notFound("Tenant");
     return { tenantIds: [tenantId], mailboxId: q.mailboxId };
   }
@@ -75,16 +83,60 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   const tenants = await db().tenant.findMany({
     where: { workspaceId: scope.workspaceId, id: tenantIdIn(inTargets) },
     orderBy: { displayName: "asc" },
-    select: { id: true, displayName: true, directoryId: true, primaryDomain: true, cloud: true, adminConsentAt: true, adminConsentBy: true, adminConsentScopes: true, adminConsentTenantId: true, createdAt: true },
+    select: {
+      id: true,
+      displayName: true,
+      directoryId: true,
+      primaryDomain: true,
+      cloud: true,
+      adminConsentAt: true,
+      adminConsentBy: true,
+      adminConsentScopes: true,
+      adminConsentTenantId: true,
+      createdAt: true,
+    },
   });
   const mailboxes = await db().mailbox.findMany({
     where: { workspaceId: scope.workspaceId, ...tenantWhere(inTargets), ...(target.mailboxId ? { id: target.mailboxId } : {}) },
     orderBy: { address: "asc" },
     select: {
-      id: true, tenantId: true, appRegistrationId: true, address: true, kind: true, delegateUpn: true, inbound: true, outbound: true, folder: true,
-      afterProcessing: true, moveToFolder: true, state: true, stateCode: true, lastSyncAt: true, nextSyncAt: true, leaseOwner: true, leaseExpiresAt: true, watchOwner: true, watchExpiresAt: true, syncState: true, createdAt: true,
+      id: true,
+      tenantId: true,
+      appRegistrationId: true,
+      address: true,
+      kind: true,
+      delegateUpn: true,
+      inbound: true,
+      outbound: true,
+      folder: true,
+      afterProcessing: true,
+      moveToFolder: true,
+      state: true,
+      stateCode: true,
+      lastSyncAt: true,
+      nextSyncAt: true,
+      leaseOwner: true,
+      leaseExpiresAt: true,
+      watchOwner: true,
+      watchExpiresAt: true,
+      syncState: true,
+      createdAt: true,
       graphSubscription: { select: { expiresAt: true, lastNotificationAt: true } },
-      grant: { select: { upn: true, oid: true, tid: true, scopes: true, accessTokenExpiresAt: true, accessTokenResource: true, lastRefreshAt: true, refreshTokenIssuedAt: true, refreshFailures: true, lastErrorCode: true, createdAt: true } },
+      grant: {
+        select: {
+          upn: true,
+          oid: true,
+          tid: true,
+          scopes: true,
+          accessTokenExpiresAt: true,
+          accessTokenResource: true,
+          lastRefreshAt: true,
+          refreshTokenIssuedAt: true,
+          refreshFailures: true,
+          lastErrorCode: true,
+          createdAt: true,
+        },
+      },
     },
   });
   const mailboxIds = mailboxes.map((m) => m.id);
@@ -93,8 +145,21 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     where: { workspaceId: scope.workspaceId, OR: [{ id: { in: appIds } }, ...(target.mailboxId ? [] : [tenantWhere(inTargets)])] },
     orderBy: { displayName: "asc" },
     select: {
-      id: true, tenantId: true, displayName: true, clientId: true, kind: true, scopeProfile: true, defaultPrompt: true, authorityOverride: true, tokenEndpointOverride: true, lastVerifiedAt: true, lastVerifyCode: true,
-      secrets: { select: { last4: true, expiresAt: true, status: true, verifiedAt: true, createdAt: true }, orderBy: { createdAt: "desc" } },
+      id: true,
+      tenantId: true,
+      displayName: true,
+      clientId: true,
+      kind: true,
+      scopeProfile: true,
+      defaultPrompt: true,
+      authorityOverride: true,
+      tokenEndpointOverride: true,
+      lastVerifiedAt: true,
+      lastVerifyCode: true,
+      secrets: {
+        select: { last4: true, expiresAt: true, status: true, verifiedAt: true, createdAt: true },
+        orderBy: { createdAt: "desc" },
+      },
     },
   });
   // Log lines of the chosen tenant, or of the caller's tenants plus workspace-level ones.
@@ -102,8 +167,17 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
   // Limited staff: workspace-level audit rows (staff, keys, settings) only when they wrote them, as in the audit log.
   const auditOfLimited = q.tenantId ? byTenant : auditScopeWhere({ ...inTargets, staffUserId: scope.staffUserId });
   const [messageStats, outboundStats, lastTests, events, audit, workers, migrations] = await Promise.all([
-    mailboxIds.length ? db().message.groupBy({ by: ["mailboxId"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true }, _max: { receivedAt: true, createdAt: true } }) : [],
-    mailboxIds.length ? db().outboundMessage.groupBy({ by: ["mailboxId", "status"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true } }) : [],
+    mailboxIds.length
+      ? db().message.groupBy({
+          by: ["mailboxId"],
+          where: { mailboxId: { in: mailboxIds } },
+          _count: { _all: true },
+          _max: { receivedAt: true, createdAt: true },
+        })
+      : [],
+    mailboxIds.length
+      ? db().outboundMessage.groupBy({ by: ["mailboxId", "status"], where: { mailboxId: { in: mailboxIds } }, _count: { _all: true } })
+      : [],
     mailboxIds.length
       ? db().$queryRaw<{ mailboxId: string; detail: TConnectionTest }[]>`
           SELECT DISTINCT ON ("mailboxId") "mailboxId", "detail" FROM "Event"
@@ -111,19 +185,29 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
           ORDER BY "mailboxId", "createdAt" DESC`
       : [],
     db().event.findMany({
-      where: { workspaceId: scope.workspaceId, createdAt: { gte: since }, ...(target.mailboxId ? { mailboxId: target.mailboxId } : byTenant) },
+      where: {
+        workspaceId: scope.workspaceId,
+        createdAt: { gte: since },
+        ...(target.mailboxId ? { mailboxId: target.mailboxId } : byTenant),
+      },
       orderBy: { createdAt: "desc" },
       take: MAX_EVENTS,
       select: { createdAt: true, level: true, code: true, message: true, detail: true, tenantId: true, mailboxId: true },
     }),
     db().auditEntry.findMany({
-      where: { workspaceId: scope.workspaceId, createdAt: { gte: since }, ...(target.mailboxId ? { targetId: target.mailboxId } : scope.hasAllTenants ? byTenant : auditOfLimited) },
+      where: {
+        workspaceId: scope.workspaceId,
+        createdAt: { gte: since },
+        ...(target.mailboxId ? { targetId: target.mailboxId } : scope.hasAllTenants ? byTenant : auditOfLimited),
+      },
       orderBy: { createdAt: "desc" },
       take: 500,
       select: { createdAt: true, actorEmail: true, action: true, targetType: true, targetId: true, tenantId: true, detail: true },
     }),
     workerStatus(),
-    db().$queryRaw<{ migration_name: string }[]>`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`,
+    db().$queryRaw<
+      { migration_name: string }[]
+    >`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`,
   ]);
 
   const diagnosisCodes = new Set<string>();
@@ -175,7 +259,11 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
         nextSyncAt: iso(m.nextSyncAt),
         leasedBy: m.leaseExpiresAt && m.leaseExpiresAt.getTime() > now ? m.leaseOwner : null,
         push: m.graphSubscription
-          ? { via: "graph_subscription", expiresAt: iso(m.graphSubscription.expiresAt), lastNotificationAt: iso(m.graphSubscription.lastNotificationAt) }
+          ? {
+              via: "graph_subscription",
+              expiresAt: iso(m.graphSubscription.expiresAt),
+              lastNotificationAt: iso(m.graphSubscription.lastNotificationAt),
+            }
           : m.watchExpiresAt && m.watchExpiresAt.getTime() > now
             ? { via: "imap_idle", watchedBy: m.watchOwner }
             : null,
@@ -202,7 +290,14 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     tokenEndpointOverride: a.tokenEndpointOverride,
     lastVerifiedAt: iso(a.lastVerifiedAt),
     lastVerifyCode: a.lastVerifyCode,
-    secrets: a.secrets.map((s) => ({ hint: `…${s.last4}`, status: s.status, expiresAt: iso(s.expiresAt), daysToExpiry: Math.floor((s.expiresAt.getTime() - now) / DAY), verifiedAt: iso(s.verifiedAt), addedAt: iso(s.createdAt) })),
+    secrets: a.secrets.map((s) => ({
+      hint: `…${s.last4}`,
+      status: s.status,
+      expiresAt: iso(s.expiresAt),
+      daysToExpiry: Math.floor((s.expiresAt.getTime() - now) / DAY),
+      verifiedAt: iso(s.verifiedAt),
+      addedAt: iso(s.createdAt),
+    })),
   });
 
   const states: Record<string, number> = {};
@@ -212,14 +307,29 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     format: BUNDLE_FORMAT,
     generatedAt: new Date(now).toISOString(),
     generatedBy: scope.email,
-    scope: { tenantId: q.tenantId ?? (target.mailboxId ? target.tenantIds[0] : null), mailboxId: target.mailboxId ?? null, days: q.days, pseudonymized: q.pseudonymize },
-    settings: await db().workspace.findUnique({ where: { id: scope.workspaceId }, select: { messageRetentionDays: true, alertKinds: true, notifierMailboxId: true } }),
+    scope: {
+      tenantId: q.tenantId ?? (target.mailboxId ? target.tenantIds[0] : null),
+      mailboxId: target.mailboxId ?? null,
+      days: q.days,
+      pseudonymized: q.pseudonymize,
+    },
+    settings: await db().workspace.findUnique({
+      where: { id: scope.workspaceId },
+      select: { messageRetentionDays: true, alertKinds: true, notifierMailboxId: true },
+    }),
     system: {
       node: process.version,
       migrations: migrations.map((r) => r.migration_name),
       workers: { alive: workers.alive, lastBeatAt: iso(workers.lastBeatAt) },
     },
-    summary: { tenants: tenants.length, apps: apps.length, mailboxes: mailboxes.length, mailboxStates: states, events: events.length, eventsTruncated: events.length >= MAX_EVENTS },
+    summary: {
+      tenants: tenants.length,
+      apps: apps.length,
+      mailboxes: mailboxes.length,
+      mailboxStates: states,
+      events: events.length,
+      eventsTruncated: events.length >= MAX_EVENTS,
+    },
     tenants: tenants.map((t) => ({
       id: t.id,
       displayName: t.displayName,
@@ -227,13 +337,37 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
       primaryDomain: t.primaryDomain,
       cloud: t.cloud,
       hosts: hostsFor(t.cloud),
-      adminConsent: t.adminConsentAt ? { at: iso(t.adminConsentAt), by: t.adminConsentBy, scopes: t.adminConsentScopes, tenantIdReturned: t.adminConsentTenantId, differsFromTenantOnFile: !!t.adminConsentTenantId && !!t.directoryId && t.adminConsentTenantId !== t.directoryId } : null,
+      adminConsent: t.adminConsentAt
+        ? {
+            at: iso(t.adminConsentAt),
+            by: t.adminConsentBy,
+            scopes: t.adminConsentScopes,
+            tenantIdReturned: t.adminConsentTenantId,
+            differsFromTenantOnFile: !!t.adminConsentTenantId && !!t.directoryId && t.adminConsentTenantId !== t.directoryId,
+          }
+        : null,
       apps: apps.filter((a) => a.tenantId === t.id).map(appOut),
       mailboxes: mailboxes.filter((m) => m.tenantId === t.id).map(mailboxOut),
     })),
     mspApps: apps.filter((a) => a.tenantId === null).map(appOut),
-    events: events.map((e) => ({ at: e.createdAt.toISOString(), level: e.level, code: e.code, tenantId: e.tenantId, mailboxId: e.mailboxId, message: e.message, detail: e.detail })),
-    audit: audit.map((a) => ({ at: a.createdAt.toISOString(), actor: a.actorEmail, action: a.action, targetType: a.targetType, targetId: a.targetId, tenantId: a.tenantId, detail: a.detail })),
+    events: events.map((e) => ({
+      at: e.createdAt.toISOString(),
+      level: e.level,
+      code: e.code,
+      tenantId: e.tenantId,
+      mailboxId: e.mailboxId,
+      message: e.message,
+      detail: e.detail,
+    })),
+    audit: audit.map((a) => ({
+      at: a.createdAt.toISOString(),
+      actor: a.actorEmail,
+      action: a.action,
+      targetType: a.targetType,
+      targetId: a.targetId,
+      tenantId: a.tenantId,
+      detail: a.detail,
+    })),
     diagnoses: [] as { code: string; title: string; cause: string; fixSteps: string[]; retryable: boolean; docsUrl: string }[],
   };
   bundle.diagnoses = [...diagnosisCodes].sort().flatMap((code) => {
@@ -246,7 +380,12 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
 }
 
 export function bundleFileName(opts: { tenantName?: string | null; mailboxAddress?: string | null; at?: Date }) {
-  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40);
+  const slug = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40);
   const what = opts.mailboxAddress ? slug(opts.mailboxAddress) : opts.tenantName ? slug(opts.tenantName) : "workspace";
   const stamp = (opts.at ?? new Date()).toISOString().slice(0, 16).replace(/[:T]/g, "-");
   return `consentry-support-${what}-${stamp}.json`;

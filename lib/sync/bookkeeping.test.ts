@@ -1,7 +1,29 @@
 // Unit: the pure bookkeeping of a sync round (no database, no sandbox).
 import { describe, expect, it } from "vitest";
 import type { FetchMessageObject } from "imapflow";
-import { bareSummary, graphFolderSegment, graphResumeLink, imapResumeUid, incomingFromGraph, incomingFromImap, incomingFromRaw, isDeltaExpired, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, mib, newUids, nextSyncDelayMs, noteMime, planBatches, popSourceKey, SYNC_INTERVAL_MS, syncLimits, tooLarge, uidOfImapKey, withoutRefusableHeaders } from "./bookkeeping";
+import {
+  bareSummary,
+  graphFolderSegment,
+  graphResumeLink,
+  imapResumeUid,
+  incomingFromGraph,
+  incomingFromImap,
+  incomingFromRaw,
+  isDeltaExpired,
+  MAX_BATCH_BYTES,
+  MAX_MESSAGE_BYTES,
+  mib,
+  newUids,
+  nextSyncDelayMs,
+  noteMime,
+  planBatches,
+  popSourceKey,
+  SYNC_INTERVAL_MS,
+  syncLimits,
+  tooLarge,
+  uidOfImapKey,
+  withoutRefusableHeaders,
+} from "./bookkeeping";
 
 describe("sync bookkeeping", () => {
   it("resumes IMAP after the last stored UID only in the same folder and UIDVALIDITY", () => {
@@ -31,7 +53,9 @@ describe("sync bookkeeping", () => {
   });
 
   it("reads a POP3 message's headers from its raw source, folded lines included", () => {
-    const raw = Buffer.from("From: \"Ann\" <ann@example.com>\r\nSubject: Hello\r\n  world\r\nMessage-ID: <m1@x>\r\nDate: Tue, 1 Sep 2026 10:00:00 +0000\r\n\r\nbody\r\nFrom: not@header.com\r\n");
+    const raw = Buffer.from(
+      'From: "Ann" <ann@example.com>\r\nSubject: Hello\r\n  world\r\nMessage-ID: <m1@x>\r\nDate: Tue, 1 Sep 2026 10:00:00 +0000\r\n\r\nbody\r\nFrom: not@header.com\r\n',
+    );
     const m = incomingFromRaw(popSourceKey("U1"), raw);
     expect(m).toMatchObject({ sourceKey: "pop:U1", internetMessageId: "<m1@x>", fromAddress: "ann@example.com", subject: "Hello world" });
     expect(m.receivedAt.toISOString()).toBe("2026-09-01T10:00:00.000Z");
@@ -42,10 +66,37 @@ describe("sync bookkeeping", () => {
   });
 
   it("builds incoming messages from an IMAP fetch and a Graph message", () => {
-    const f = { uid: 12, seq: 1, source: Buffer.from("x"), envelope: { messageId: "<i@x>", subject: "S", from: [{ address: "a@x" }] }, internalDate: new Date("2026-01-02T00:00:00Z") } as unknown as FetchMessageObject;
-    expect(incomingFromImap("99", f)).toMatchObject({ sourceKey: "imap:99:12", internetMessageId: "<i@x>", fromAddress: "a@x", subject: "S", receivedAt: new Date("2026-01-02T00:00:00Z") });
-    const g = incomingFromGraph({ id: "AAA", subject: "G", internetMessageId: "<g@x>", receivedDateTime: "2026-01-03T00:00:00Z", from: { emailAddress: { address: "g@x" } } }, Buffer.from("raw"));
-    expect(g).toMatchObject({ sourceKey: "graph:AAA", internetMessageId: "<g@x>", fromAddress: "g@x", subject: "G", receivedAt: new Date("2026-01-03T00:00:00Z") });
+    const f = {
+      uid: 12,
+      seq: 1,
+      source: Buffer.from("x"),
+      envelope: { messageId: "<i@x>", subject: "S", from: [{ address: "a@x" }] },
+      internalDate: new Date("2026-01-02T00:00:00Z"),
+    } as unknown as FetchMessageObject;
+    expect(incomingFromImap("99", f)).toMatchObject({
+      sourceKey: "imap:99:12",
+      internetMessageId: "<i@x>",
+      fromAddress: "a@x",
+      subject: "S",
+      receivedAt: new Date("2026-01-02T00:00:00Z"),
+    });
+    const g = incomingFromGraph(
+      {
+        id: "AAA",
+        subject: "G",
+        internetMessageId: "<g@x>",
+        receivedDateTime: "2026-01-03T00:00:00Z",
+        from: { emailAddress: { address: "g@x" } },
+      },
+      Buffer.from("raw"),
+    );
+    expect(g).toMatchObject({
+      sourceKey: "graph:AAA",
+      internetMessageId: "<g@x>",
+      fromAddress: "g@x",
+      subject: "G",
+      receivedAt: new Date("2026-01-03T00:00:00Z"),
+    });
   });
 
   it("schedules the next round: the interval after success, capped exponential backoff after failures", () => {
@@ -58,8 +109,18 @@ describe("sync bookkeeping", () => {
 
   it("cleans header text from every source: NULs out, lone surrogates to U+FFFD, empty ids and senders become null", () => {
     const raw = Buffer.from("From: a\u0000b@x.com\r\nSubject: a\u0000b\r\nMessage-ID: \u0000\r\n\r\nbody");
-    expect(incomingFromRaw("pop:U", raw)).toMatchObject({ subject: "ab", fromAddress: "ab@x.com", internetMessageId: null, size: raw.length });
-    const f = { uid: 3, seq: 1, source: Buffer.from("xyz"), envelope: { messageId: "<i\u0000@x>", subject: "s\uD800t", from: [{ address: "\u0000" }] } } as unknown as FetchMessageObject;
+    expect(incomingFromRaw("pop:U", raw)).toMatchObject({
+      subject: "ab",
+      fromAddress: "ab@x.com",
+      internetMessageId: null,
+      size: raw.length,
+    });
+    const f = {
+      uid: 3,
+      seq: 1,
+      source: Buffer.from("xyz"),
+      envelope: { messageId: "<i\u0000@x>", subject: "s\uD800t", from: [{ address: "\u0000" }] },
+    } as unknown as FetchMessageObject;
     expect(incomingFromImap("1", f)).toMatchObject({ internetMessageId: "<i@x>", subject: "s\uFFFDt", fromAddress: null, size: 3 });
     expect(incomingFromGraph({ id: "G", subject: "\uDC00x\u0000" }, Buffer.alloc(0), 123)).toMatchObject({ subject: "\uFFFDx", size: 123 });
     expect(uidOfImapKey(incomingFromImap("1", f).sourceKey)).toBe(3);
@@ -72,7 +133,13 @@ describe("sync bookkeeping", () => {
 
   it("cuts batches at 100 messages and at the byte limit; an item over the limit goes alone", () => {
     expect(planBatches([40, 40, 40, 200, 10, 10], (n) => n, 100)).toEqual([[40, 40], [40], [200], [10, 10]]);
-    expect(planBatches(Array.from({ length: 201 }, () => 1), (n) => n, 1e9).map((b) => b.length)).toEqual([100, 100, 1]);
+    expect(
+      planBatches(
+        Array.from({ length: 201 }, () => 1),
+        (n) => n,
+        1e9,
+      ).map((b) => b.length),
+    ).toEqual([100, 100, 1]);
     expect(planBatches([], (n: number) => n, 10)).toEqual([]);
     expect(planBatches([0, 0, 0], (n) => n, 0)).toEqual([[0, 0, 0]]);
   });
@@ -87,13 +154,21 @@ describe("sync bookkeeping", () => {
   });
 
   it("writes a note MIME that names why, keeps only header values safe to repeat, and encodes the subject", () => {
-    const base = { fromAddress: "ann@example.com", subject: "Grüße", internetMessageId: "<n@x>", receivedAt: new Date("2026-01-02T03:04:05Z"), size: 4321 };
+    const base = {
+      fromAddress: "ann@example.com",
+      subject: "Grüße",
+      internetMessageId: "<n@x>",
+      receivedAt: new Date("2026-01-02T03:04:05Z"),
+      size: 4321,
+    };
     const note = noteMime(base, "it is too large").toString();
     expect(note).toContain("From: <ann@example.com>\r\n");
     expect(note).toContain(`Subject: =?utf-8?B?${Buffer.from("Grüße").toString("base64")}?=\r\n`);
     expect(note).toContain("Message-ID: <n@x>\r\n");
     expect(note).toContain("Date: Fri, 02 Jan 2026 03:04:05 GMT\r\n");
-    expect(note).toMatch(/X-Consentry-Note: content-not-stored; size=4321\r\n[\s\S]*\r\n\r\nConsentry kept this message's details but not its content: it is too large\. The original \(4321 bytes\)/);
+    expect(note).toMatch(
+      /X-Consentry-Note: content-not-stored; size=4321\r\n[\s\S]*\r\n\r\nConsentry kept this message's details but not its content: it is too large\. The original \(4321 bytes\)/,
+    );
     // A sender or Message-ID that would break the header block is left out.
     const odd = noteMime({ ...base, fromAddress: "a b@x\r\nBcc: c@x", internetMessageId: `<${"x".repeat(1000)}>` }, "why").toString();
     expect(odd).not.toMatch(/^From:|^Message-ID:|^Bcc:/m);

@@ -17,13 +17,38 @@ export type TSyncState = {
 };
 export type TSyncResult = { ok: true; stored: number; skipped: number } | { ok: false; code: string; transient: boolean };
 export type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
-export type TMailboxRow = { address: string; kind: "user" | "shared"; inbound: string; folder: string; afterProcessing: string; moveToFolder: string | null; syncState: TSyncState; cloud: TCloud };
+export type TMailboxRow = {
+  address: string;
+  kind: "user" | "shared";
+  inbound: string;
+  folder: string;
+  afterProcessing: string;
+  moveToFolder: string | null;
+  syncState: TSyncState;
+  cloud: TCloud;
+};
 /** `size` is the original's size in octets (the server's, for mail too large to download);
  *  `tooLarge` marks a summary whose raw MIME is a note, not the original. */
-export type TIncoming = { sourceKey: string; raw: Buffer; size: number; internetMessageId: string | null; fromAddress: string | null; subject: string | null; receivedAt: Date; tooLarge?: boolean };
+export type TIncoming = {
+  sourceKey: string;
+  raw: Buffer;
+  size: number;
+  internetMessageId: string | null;
+  fromAddress: string | null;
+  subject: string | null;
+  receivedAt: Date;
+  tooLarge?: boolean;
+};
 /** What a reader reports: done (or stopped on a lost lease), or the failure to diagnose. */
 export type TOutcome = { ok: true } | { ok: false; failure: TMicrosoftFailure };
-export type TGraphMessage = { id: string; subject?: string; internetMessageId?: string; receivedDateTime?: string; from?: { emailAddress?: { address?: string } }; "@removed"?: unknown };
+export type TGraphMessage = {
+  id: string;
+  subject?: string;
+  internetMessageId?: string;
+  receivedDateTime?: string;
+  from?: { emailAddress?: { address?: string } };
+  "@removed"?: unknown;
+};
 
 export const BATCH = 100;
 export const SYNC_INTERVAL_MS = 60_000;
@@ -34,7 +59,11 @@ export const MAX_BATCH_BYTES = 50 * 1024 * 1024;
 export type TLimits = { maxMessageBytes: number; maxBatchBytes: number };
 
 /** The limits of a round: the defaults, with any a caller (a test) lowers. */
-export const syncLimits = (over?: Partial<TLimits>): TLimits => ({ maxMessageBytes: MAX_MESSAGE_BYTES, maxBatchBytes: MAX_BATCH_BYTES, ...over });
+export const syncLimits = (over?: Partial<TLimits>): TLimits => ({
+  maxMessageBytes: MAX_MESSAGE_BYTES,
+  maxBatchBytes: MAX_BATCH_BYTES,
+  ...over,
+});
 
 /** When to try again: the normal interval after success, exponential backoff after failures. */
 export function nextSyncDelayMs(result: TSyncResult, failures: number): number {
@@ -75,23 +104,50 @@ export const imapSourceKey = (uidValidity: string, uid: number) => `imap:${uidVa
  *  no body (TOP n 0) is all headers. */
 export function incomingFromRaw(sourceKey: string, raw: Buffer): TIncoming {
   const he = raw.indexOf("\r\n\r\n");
-  const head = raw.subarray(0, he < 0 ? raw.length : he).toString("utf8").replace(/\r\n[ \t]+/g, " ");
+  const head = raw
+    .subarray(0, he < 0 ? raw.length : he)
+    .toString("utf8")
+    .replace(/\r\n[ \t]+/g, " ");
   const h = (name: string) => head.match(new RegExp(`^${name}:\\s*(.*)$`, "im"))?.[1]?.trim() ?? null;
   const from = h("from");
   const date = h("date");
   const received = date ? new Date(date) : new Date();
-  return cleanIncoming({ sourceKey, raw, size: raw.length, internetMessageId: h("message-id"), fromAddress: from?.match(/<([^>]+)>/)?.[1] ?? from?.match(/[^\s<>"]+@[^\s<>"]+/)?.[0] ?? null, subject: h("subject"), receivedAt: isNaN(received.getTime()) ? new Date() : received });
+  return cleanIncoming({
+    sourceKey,
+    raw,
+    size: raw.length,
+    internetMessageId: h("message-id"),
+    fromAddress: from?.match(/<([^>]+)>/)?.[1] ?? from?.match(/[^\s<>"]+@[^\s<>"]+/)?.[0] ?? null,
+    subject: h("subject"),
+    receivedAt: isNaN(received.getTime()) ? new Date() : received,
+  });
 }
 
 export function incomingFromImap(uidValidity: string, m: FetchMessageObject): TIncoming {
   const from = m.envelope?.from?.[0]?.address ?? null;
   const raw = m.source ?? Buffer.alloc(0);
-  return cleanIncoming({ sourceKey: imapSourceKey(uidValidity, m.uid), raw, size: raw.length, internetMessageId: m.envelope?.messageId ?? null, fromAddress: from, subject: m.envelope?.subject ?? null, receivedAt: m.internalDate ? new Date(m.internalDate) : new Date() });
+  return cleanIncoming({
+    sourceKey: imapSourceKey(uidValidity, m.uid),
+    raw,
+    size: raw.length,
+    internetMessageId: m.envelope?.messageId ?? null,
+    fromAddress: from,
+    subject: m.envelope?.subject ?? null,
+    receivedAt: m.internalDate ? new Date(m.internalDate) : new Date(),
+  });
 }
 
 /** `size` defaults to the MIME's; a download stopped at the limit passes what it saw (and no MIME). */
 export function incomingFromGraph(m: TGraphMessage, raw: Buffer, size = raw.length): TIncoming {
-  return cleanIncoming({ sourceKey: `graph:${m.id}`, raw, size, internetMessageId: m.internetMessageId ?? null, fromAddress: m.from?.emailAddress?.address ?? null, subject: m.subject ?? null, receivedAt: m.receivedDateTime ? new Date(m.receivedDateTime) : new Date() });
+  return cleanIncoming({
+    sourceKey: `graph:${m.id}`,
+    raw,
+    size,
+    internetMessageId: m.internetMessageId ?? null,
+    fromAddress: m.from?.emailAddress?.address ?? null,
+    subject: m.subject ?? null,
+    receivedAt: m.receivedDateTime ? new Date(m.receivedDateTime) : new Date(),
+  });
 }
 
 /** The UID an IMAP source key names. */
@@ -99,7 +155,12 @@ export const uidOfImapKey = (sourceKey: string) => Number(sourceKey.split(":")[2
 
 /** Text from mail headers or Graph JSON, made storable (NULs out, lone surrogates replaced). */
 export function cleanIncoming(m: TIncoming): TIncoming {
-  return { ...m, internetMessageId: cleanText(m.internetMessageId) || null, fromAddress: cleanText(m.fromAddress) || null, subject: cleanText(m.subject) };
+  return {
+    ...m,
+    internetMessageId: cleanText(m.internetMessageId) || null,
+    fromAddress: cleanText(m.fromAddress) || null,
+    subject: cleanText(m.subject),
+  };
 }
 
 /** Splits items into batches of at most BATCH messages and maxBatchBytes of MIME (one big message alone). */
@@ -150,7 +211,12 @@ export function tooLarge(m: TIncoming, size: number): TIncoming {
 
 /** A refused row retried without the header values PostgreSQL may have refused (an indexed
  *  Message-ID past btree's size limit, say), keeping the content. */
-export const withoutRefusableHeaders = (m: TIncoming): TIncoming => ({ ...m, internetMessageId: null, subject: m.subject?.slice(0, 200) ?? null, fromAddress: m.fromAddress?.slice(0, 320) ?? null });
+export const withoutRefusableHeaders = (m: TIncoming): TIncoming => ({
+  ...m,
+  internetMessageId: null,
+  subject: m.subject?.slice(0, 200) ?? null,
+  fromAddress: m.fromAddress?.slice(0, 320) ?? null,
+});
 
 /** The last resort for a refused row: a bare summary (no header text) whose MIME is a note. */
 export function bareSummary(m: TIncoming, why: string): TIncoming {

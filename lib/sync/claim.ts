@@ -8,7 +8,10 @@ import { SYNCABLE_STATES_SQL } from "../core/scope";
 export type TClaimed = { id: string; workspaceId: string; tenantId: string };
 
 /** `only` narrows the claim to some mailboxes (a "sync now" of one mailbox; tests sharing a database). */
-export async function claimDueMailboxes(workerId: string, opts: { limit: number; leaseMs: number; now?: Date; only?: string[] }): Promise<TClaimed[]> {
+export async function claimDueMailboxes(
+  workerId: string,
+  opts: { limit: number; leaseMs: number; now?: Date; only?: string[] },
+): Promise<TClaimed[]> {
   const now = opts.now ?? new Date();
   const only = opts.only ? Prisma.sql`AND "id" IN (${Prisma.join(opts.only.length ? opts.only : [""])})` : Prisma.empty;
   const until = new Date(now.getTime() + opts.leaseMs);
@@ -27,10 +30,16 @@ export async function claimDueMailboxes(workerId: string, opts: { limit: number;
 
 /** Extends our lease; false when it was lost (expired and taken), so the caller must stop. */
 export async function renewLease(mailboxId: string, workerId: string, leaseMs: number): Promise<boolean> {
-  const r = await db().mailbox.updateMany({ where: { id: mailboxId, leaseOwner: workerId }, data: { leaseExpiresAt: new Date(Date.now() + leaseMs) } });
+  const r = await db().mailbox.updateMany({
+    where: { id: mailboxId, leaseOwner: workerId },
+    data: { leaseExpiresAt: new Date(Date.now() + leaseMs) },
+  });
   return r.count === 1;
 }
 
 export async function releaseLease(mailboxId: string, workerId: string, nextSyncAt: Date) {
-  await db().mailbox.updateMany({ where: { id: mailboxId, leaseOwner: workerId }, data: { leaseOwner: null, leaseExpiresAt: null, nextSyncAt } });
+  await db().mailbox.updateMany({
+    where: { id: mailboxId, leaseOwner: workerId },
+    data: { leaseOwner: null, leaseExpiresAt: null, nextSyncAt },
+  });
 }

@@ -15,11 +15,16 @@ const env = sandboxForFile();
 const F = SEED.fabrikam;
 let dovecot: TDovecot;
 
-const message = (n: number, to: string) => `From: Customer ${n} <c${n}@example.com>\nTo: ${to}\nSubject: Dovecot ticket ${n}\nMessage-ID: <dovecot-${n}-${Date.now()}@example.com>\nDate: ${new Date().toUTCString()}\n\nBody ${n}\n`;
+const message = (n: number, to: string) =>
+  `From: Customer ${n} <c${n}@example.com>\nTo: ${to}\nSubject: Dovecot ticket ${n}\nMessage-ID: <dovecot-${n}-${Date.now()}@example.com>\nDate: ${new Date().toUTCString()}\n\nBody ${n}\n`;
 
 describe.runIf(!!DOVECOT_BIN)("against Dovecot with XOAUTH2 (token introspection)", { timeout: 60_000 }, () => {
   beforeAll(async () => {
-    dovecot = await startDovecot({ introspectUrl: `${env.sb.urls.identity}/admin/introspect`, caFile: path.join(TEST_CA_DIR, "ca.pem"), tls: env.sb.ctx.tls });
+    dovecot = await startDovecot({
+      introspectUrl: `${env.sb.urls.identity}/admin/introspect`,
+      caFile: path.join(TEST_CA_DIR, "ca.pem"),
+      tls: env.sb.ctx.tls,
+    });
     // Consentry's Sandbox cloud keeps the sandbox's identity platform, but its IMAP host is Dovecot.
     process.env.SANDBOX_IMAP_HOST = `localhost:${dovecot.port}`;
     resetEnvCache();
@@ -33,7 +38,10 @@ describe.runIf(!!DOVECOT_BIN)("against Dovecot with XOAUTH2 (token introspection
     for (const n of [1, 2, 3]) dovecot.deliver(upn, message(n, upn));
     const m = await mailboxWithSandboxGrant(env.sb, upn, { tenant: F, mailbox: { outbound: "none" } });
     const test = await testMailboxConnection(m.ctx);
-    expect(test.steps.map((s) => `${s.protocol}:${s.ok}`), dovecot.log()).toEqual(["imap:true"]);
+    expect(
+      test.steps.map((s) => `${s.protocol}:${s.ok}`),
+      dovecot.log(),
+    ).toEqual(["imap:true"]);
     expect(test.steps[0].detail).toContain("INBOX holds 3 messages");
     expect(await syncMailbox(m.ctx)).toEqual({ ok: true, stored: 3, skipped: 0 });
     dovecot.deliver(upn, message(4, upn));

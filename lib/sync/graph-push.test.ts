@@ -22,7 +22,10 @@ beforeAll(async () => {
     req.on("end", async () => {
       const u = new URL(req.url ?? "/", "http://x");
       const text = Buffer.concat(chunks).toString();
-      const r = await handleGraphNotification({ validationToken: u.searchParams.get("validationToken"), body: text ? JSON.parse(text) : undefined });
+      const r = await handleGraphNotification({
+        validationToken: u.searchParams.get("validationToken"),
+        body: text ? JSON.parse(text) : undefined,
+      });
       res.writeHead(r.status, { "content-type": "text/plain" }).end(r.text ?? "");
     });
   });
@@ -31,38 +34,63 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const due = async (id: string) => (await db().mailbox.findUniqueOrThrow({ where: { id }, select: { nextSyncAt: true } })).nextSyncAt!.getTime() <= Date.now();
+const due = async (id: string) =>
+  (await db().mailbox.findUniqueOrThrow({ where: { id }, select: { nextSyncAt: true } })).nextSyncAt!.getTime() <= Date.now();
 const later = (id: string) => db().mailbox.update({ where: { id }, data: { nextSyncAt: new Date(Date.now() + 3600_000) } });
 
 describe("Graph push", { timeout: 60_000 }, () => {
   it("subscribes, and new mail makes the mailbox due within seconds; forged notifications do nothing", async () => {
     const address = `bob@${F.domain}`;
-    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: F, scopes: ["https://graph.microsoft.com/Mail.ReadWrite"], mailbox: { inbound: "graph", outbound: "none" } });
+    const m = await mailboxWithSandboxGrant(env.sb, address, {
+      tenant: F,
+      scopes: ["https://graph.microsoft.com/Mail.ReadWrite"],
+      mailbox: { inbound: "graph", outbound: "none" },
+    });
     expect(await ensureSubscription(m.ctx, { url })).toBe("created");
     expect(await ensureSubscription(m.ctx, { url })).toBe("fresh");
     const sub = await db().graphSubscription.findUniqueOrThrow({ where: { mailboxId: m.ctx.mailboxId } });
-    const atGraph = (await env.sb.admin("GET", "/admin/graph/subscriptions")).body.subscriptions.find((s: { id: string }) => s.id === sub.id);
+    const atGraph = (await env.sb.admin("GET", "/admin/graph/subscriptions")).body.subscriptions.find(
+      (s: { id: string }) => s.id === sub.id,
+    );
     expect(atGraph).toMatchObject({ notificationUrl: url, changeType: "created" });
     expect(sub.clientStateHash).not.toBe(atGraph.clientState);
 
     await later(m.ctx.mailboxId);
-    await handleGraphNotification({ validationToken: null, body: { value: [{ subscriptionId: sub.id, clientState: "forged", changeType: "created" }] } });
+    await handleGraphNotification({
+      validationToken: null,
+      body: { value: [{ subscriptionId: sub.id, clientState: "forged", changeType: "created" }] },
+    });
     expect(await due(m.ctx.mailboxId)).toBe(false);
 
-    await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: "From: a@example.com\nTo: bob@fabrikam.onmicrosoft.com\nSubject: Push me\n\nhello\n" });
+    await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, {
+      raw: "From: a@example.com\nTo: bob@fabrikam.onmicrosoft.com\nSubject: Push me\n\nhello\n",
+    });
     expect(await waitFor(() => due(m.ctx.mailboxId))).toBe(true);
     expect((await db().graphSubscription.findUniqueOrThrow({ where: { id: sub.id } })).lastNotificationAt).not.toBeNull();
-    expect(await handleGraphNotification({ validationToken: "Validation: abc", body: undefined })).toEqual({ status: 200, text: "Validation: abc" });
+    expect(await handleGraphNotification({ validationToken: "Validation: abc", body: undefined })).toEqual({
+      status: 200,
+      text: "Validation: abc",
+    });
   });
 
   it("renews after reauthorizationRequired and re-creates after subscriptionRemoved", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F, scopes: ["https://graph.microsoft.com/Mail.ReadWrite"], mailbox: { inbound: "graph", outbound: "none" } });
+    const m = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, {
+      tenant: F,
+      scopes: ["https://graph.microsoft.com/Mail.ReadWrite"],
+      mailbox: { inbound: "graph", outbound: "none" },
+    });
     await ensureSubscription(m.ctx, { url });
     const first = await db().graphSubscription.findUniqueOrThrow({ where: { mailboxId: m.ctx.mailboxId } });
     await env.sb.admin("POST", `/admin/graph/subscriptions/${first.id}/lifecycle`, { event: "reauthorizationRequired" });
-    expect(await waitFor(async () => (await db().graphSubscription.findUniqueOrThrow({ where: { id: first.id } })).expiresAt.getTime() <= Date.now())).toBe(true);
+    expect(
+      await waitFor(
+        async () => (await db().graphSubscription.findUniqueOrThrow({ where: { id: first.id } })).expiresAt.getTime() <= Date.now(),
+      ),
+    ).toBe(true);
     expect(await ensureSubscription(m.ctx, { url })).toBe("renewed");
-    expect((await db().graphSubscription.findUniqueOrThrow({ where: { id: first.id } })).expiresAt.getTime()).toBeGreaterThan(Date.now() + 24 * 3600_000);
+    expect((await db().graphSubscription.findUniqueOrThrow({ where: { id: first.id } })).expiresAt.getTime()).toBeGreaterThan(
+      Date.now() + 24 * 3600_000,
+    );
     await env.sb.admin("POST", `/admin/graph/subscriptions/${first.id}/lifecycle`, { event: "subscriptionRemoved" });
     expect(await waitFor(async () => !(await db().graphSubscription.findUnique({ where: { id: first.id } })))).toBe(true);
     expect(await ensureGraphSubscriptions({ url })).toBeGreaterThanOrEqual(1);
@@ -73,7 +101,11 @@ describe("Graph push", { timeout: 60_000 }, () => {
   it("skips IMAP mailboxes, and http notification URLs outside the sandbox", async () => {
     const imap = await mailboxWithSandboxGrant(env.sb, `admin@${F.domain}`, { tenant: F });
     expect(await ensureSubscription(imap.ctx, { url })).toBe("skipped");
-    const g = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: ["https://graph.microsoft.com/Mail.ReadWrite"], mailbox: { inbound: "graph" } });
+    const g = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, {
+      tenant: F,
+      scopes: ["https://graph.microsoft.com/Mail.ReadWrite"],
+      mailbox: { inbound: "graph" },
+    });
     await db().tenant.update({ where: { id: g.ctx.tenantId }, data: { cloud: "global" } });
     expect(await ensureSubscription(g.ctx, { url })).toBe("skipped");
   });

@@ -28,11 +28,18 @@ function pushPossible(cloud: string, url: string) {
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
 /** Creates or renews one mailbox's subscription. Returns what happened, never throws for Graph errors. */
-export async function ensureSubscription(ctx: TCtx, opts: { url?: string; now?: Date } = {}): Promise<"created" | "renewed" | "fresh" | "skipped" | "failed"> {
+export async function ensureSubscription(
+  ctx: TCtx,
+  opts: { url?: string; now?: Date } = {},
+): Promise<"created" | "renewed" | "fresh" | "skipped" | "failed"> {
   const now = opts.now ?? new Date();
   const url = opts.url ?? notificationUrl();
-  const mb = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, folder: true, inbound: true, state: true, tenant: { select: { cloud: true } }, graphSubscription: true } });
-  if (!mb || mb.inbound !== "graph" || !["connected", "degraded"].includes(mb.state) || !pushPossible(mb.tenant.cloud, url)) return "skipped";
+  const mb = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: { address: true, folder: true, inbound: true, state: true, tenant: { select: { cloud: true } }, graphSubscription: true },
+  });
+  if (!mb || mb.inbound !== "graph" || !["connected", "degraded"].includes(mb.state) || !pushPossible(mb.tenant.cloud, url))
+    return "skipped";
   const sub = mb.graphSubscription;
   if (sub && sub.notificationUrl === url && sub.expiresAt.getTime() - now.getTime() > RENEW_AHEAD_MS) return "fresh";
   let hosts: TCloudHosts;
@@ -68,12 +75,28 @@ export async function ensureSubscription(ctx: TCtx, opts: { url?: string; now?: 
     })) as { id: string; expirationDateTime: string };
     await db().$transaction([
       db().graphSubscription.deleteMany({ where: { mailboxId: ctx.mailboxId } }),
-      db().graphSubscription.create({ data: { id: created.id, ...ctx, clientStateHash: sha(clientState), notificationUrl: url, expiresAt: new Date(created.expirationDateTime) } }),
+      db().graphSubscription.create({
+        data: {
+          id: created.id,
+          ...ctx,
+          clientStateHash: sha(clientState),
+          notificationUrl: url,
+          expiresAt: new Date(created.expirationDateTime),
+        },
+      }),
     ]);
     return "created";
   } catch (err) {
     const d = classify(graphFailure(err));
-    await db().event.create({ data: { ...ctx, level: "warn", code: "graph_push_unavailable", message: `Couldn't subscribe to new-mail notifications (${d.title}); the mailbox is polled every minute instead.`, detail: { diagnosis: d.code, evidence: d.evidence.summary } } });
+    await db().event.create({
+      data: {
+        ...ctx,
+        level: "warn",
+        code: "graph_push_unavailable",
+        message: `Couldn't subscribe to new-mail notifications (${d.title}); the mailbox is polled every minute instead.`,
+        detail: { diagnosis: d.code, evidence: d.evidence.summary },
+      },
+    });
     return "failed";
   }
 }
@@ -82,40 +105,65 @@ export async function ensureSubscription(ctx: TCtx, opts: { url?: string; now?: 
 export async function ensureGraphSubscriptions(opts: { url?: string; now?: Date } = {}): Promise<number> {
   const now = opts.now ?? new Date();
   const due = await db().mailbox.findMany({
-    where: { inbound: "graph", state: { in: ["connected", "degraded"] }, grant: { isNot: null }, OR: [{ graphSubscription: null }, { graphSubscription: { expiresAt: { lt: new Date(now.getTime() + RENEW_AHEAD_MS) } } }] },
+    where: {
+      inbound: "graph",
+      state: { in: ["connected", "degraded"] },
+      grant: { isNot: null },
+      OR: [{ graphSubscription: null }, { graphSubscription: { expiresAt: { lt: new Date(now.getTime() + RENEW_AHEAD_MS) } } }],
+    },
     select: { id: true, workspaceId: true, tenantId: true },
     take: 200,
   });
   // A mailbox whose subscription just failed is retried hourly, not every round.
-  const recent = await db().event.findMany({ where: { code: "graph_push_unavailable", mailboxId: { in: due.map((d) => d.id) }, createdAt: { gt: new Date(now.getTime() - 3600_000) } }, select: { mailboxId: true } });
+  const recent = await db().event.findMany({
+    where: {
+      code: "graph_push_unavailable",
+      mailboxId: { in: due.map((d) => d.id) },
+      createdAt: { gt: new Date(now.getTime() - 3600_000) },
+    },
+    select: { mailboxId: true },
+  });
   const skip = new Set(recent.map((r) => r.mailboxId));
   let n = 0;
-  for (const m of due.filter((d) => !skip.has(d.id))) if (["created", "renewed"].includes(await ensureSubscription({ workspaceId: m.workspaceId, tenantId: m.tenantId, mailboxId: m.id }, opts))) n++;
+  for (const m of due.filter((d) => !skip.has(d.id)))
+    if (
+      ["created", "renewed"].includes(await ensureSubscription({ workspaceId: m.workspaceId, tenantId: m.tenantId, mailboxId: m.id }, opts))
+    )
+      n++;
   return n;
 }
 
 const ZNotification = z.object({
   value: z
     .array(
-      z.object({
-        subscriptionId: z.string().max(100),
-        clientState: z.string().max(200).nullish(),
-        changeType: z.string().max(50).optional(),
-        lifecycleEvent: z.enum(["reauthorizationRequired", "missed", "subscriptionRemoved"]).optional(),
-      }).passthrough(),
+      z
+        .object({
+          subscriptionId: z.string().max(100),
+          clientState: z.string().max(200).nullish(),
+          changeType: z.string().max(50).optional(),
+          lifecycleEvent: z.enum(["reauthorizationRequired", "missed", "subscriptionRemoved"]).optional(),
+        })
+        .passthrough(),
     )
     .max(1000),
 });
 
 /** The public endpoint's logic: the validation handshake, then notifications. */
-export async function handleGraphNotification(input: { validationToken: string | null; body: unknown }): Promise<{ status: number; text?: string }> {
+export async function handleGraphNotification(input: {
+  validationToken: string | null;
+  body: unknown;
+}): Promise<{ status: number; text?: string }> {
   // Graph checks the URL by asking us to echo a token, as plain text, within 10 seconds.
   if (input.validationToken !== null) return { status: 200, text: input.validationToken.slice(0, 1000) };
   const parsed = ZNotification.safeParse(input.body);
   if (!parsed.success) return { status: 400 };
   const now = new Date();
   // One query for the whole batch: the endpoint is public, so a flood costs one lookup per POST.
-  const subs = new Map((await db().graphSubscription.findMany({ where: { id: { in: [...new Set(parsed.data.value.map((n) => n.subscriptionId))] } } })).map((s) => [s.id, s]));
+  const subs = new Map(
+    (await db().graphSubscription.findMany({ where: { id: { in: [...new Set(parsed.data.value.map((n) => n.subscriptionId))] } } })).map(
+      (s) => [s.id, s],
+    ),
+  );
   for (const n of parsed.data.value) {
     const sub = subs.get(n.subscriptionId);
     // Unknown or forged: ignore (answering 2xx, so Graph doesn't retry a notification we'll never accept).
@@ -124,13 +172,18 @@ export async function handleGraphNotification(input: { validationToken: string |
     const b = Buffer.from(sub.clientStateHash);
     if (a.length !== b.length || !timingSafeEqual(a, b)) continue;
     if (n.lifecycleEvent === "subscriptionRemoved") {
-      await db().graphSubscription.delete({ where: { id: sub.id } }).catch(() => undefined);
+      await db()
+        .graphSubscription.delete({ where: { id: sub.id } })
+        .catch(() => undefined);
     } else if (n.lifecycleEvent === "reauthorizationRequired") {
       await db().graphSubscription.update({ where: { id: sub.id }, data: { expiresAt: now } });
     }
     // New mail, or notifications were missed: sync now.
     if (n.lifecycleEvent !== "reauthorizationRequired") {
-      await db().mailbox.updateMany({ where: { id: sub.mailboxId, OR: [{ nextSyncAt: null }, { nextSyncAt: { gt: now } }] }, data: { nextSyncAt: now } });
+      await db().mailbox.updateMany({
+        where: { id: sub.mailboxId, OR: [{ nextSyncAt: null }, { nextSyncAt: { gt: now } }] },
+        data: { nextSyncAt: now },
+      });
       await db().graphSubscription.updateMany({ where: { id: sub.id }, data: { lastNotificationAt: now } });
     }
   }

@@ -5,11 +5,32 @@ import "server-only";
 // batches are cut by bytes and an oversized message is stored as its summary plus a note; the
 // after-processing leaves originals whose content wasn't kept.
 import { graphClient, graphFailure, graphReadCapped } from "../mail/graph";
-import { BATCH, graphFolderSegment, graphResumeLink, incomingFromGraph, isDeltaExpired, tooLarge, type TCtx, type TGraphMessage, type TIncoming, type TLimits, type TMailboxRow, type TOutcome, type TSyncState } from "./bookkeeping";
+import {
+  BATCH,
+  graphFolderSegment,
+  graphResumeLink,
+  incomingFromGraph,
+  isDeltaExpired,
+  tooLarge,
+  type TCtx,
+  type TGraphMessage,
+  type TIncoming,
+  type TLimits,
+  type TMailboxRow,
+  type TOutcome,
+  type TSyncState,
+} from "./bookkeeping";
 import { LeaseLost, type TStorer } from "./storer";
 import { saveState, syncEvent } from "./sync-writes";
 
-export async function readGraph(ctx: TCtx, mb: TMailboxRow, graphUrl: string, accessToken: string, store: TStorer, limits: TLimits): Promise<TOutcome> {
+export async function readGraph(
+  ctx: TCtx,
+  mb: TMailboxRow,
+  graphUrl: string,
+  accessToken: string,
+  store: TStorer,
+  limits: TLimits,
+): Promise<TOutcome> {
   const client = graphClient(graphUrl, accessToken);
   const user = encodeURIComponent(mb.address);
   const folder = graphFolderSegment(mb.folder);
@@ -18,17 +39,29 @@ export async function readGraph(ctx: TCtx, mb: TMailboxRow, graphUrl: string, ac
     try {
       const st: TSyncState = { ...mb.syncState, graph: { folder: mb.folder, deltaLink: attempt === 0 ? prev : null } };
       let total = 0;
-      if (!st.graph!.deltaLink) total = ((await client.api(`/users/${user}/mailFolders/${folder}`).get()) as { totalItemCount?: number }).totalItemCount ?? 0;
+      if (!st.graph!.deltaLink)
+        total = ((await client.api(`/users/${user}/mailFolders/${folder}`).get()) as { totalItemCount?: number }).totalItemCount ?? 0;
       st.progress = { done: 0, total, startedAt: new Date().toISOString() };
       await saveState(ctx, st);
-      let url: string | null = st.graph!.deltaLink ?? `/users/${user}/mailFolders/${folder}/messages/delta?$select=subject,from,receivedDateTime,internetMessageId`;
+      let url: string | null =
+        st.graph!.deltaLink ??
+        `/users/${user}/mailFolders/${folder}/messages/delta?$select=subject,from,receivedDateTime,internetMessageId`;
       while (url) {
-        const page = (await client.api(url).header("Prefer", `odata.maxpagesize=${BATCH}`).get()) as { value: TGraphMessage[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
+        const page = (await client.api(url).header("Prefer", `odata.maxpagesize=${BATCH}`).get()) as {
+          value: TGraphMessage[];
+          "@odata.nextLink"?: string;
+          "@odata.deltaLink"?: string;
+        };
         let got: TIncoming[] = [];
         let bytes = 0;
         const flush = async () => {
           await store.save(got);
-          await afterGraph(client, user, mb, got.filter((g) => !store.unkept.has(g.sourceKey)).map((g) => g.sourceKey.slice("graph:".length)));
+          await afterGraph(
+            client,
+            user,
+            mb,
+            got.filter((g) => !store.unkept.has(g.sourceKey)).map((g) => g.sourceKey.slice("graph:".length)),
+          );
           st.progress!.done += got.length;
           got = [];
           bytes = 0;
@@ -64,6 +97,9 @@ export async function readGraph(ctx: TCtx, mb: TMailboxRow, graphUrl: string, ac
 async function afterGraph(client: ReturnType<typeof graphClient>, user: string, mb: TMailboxRow, ids: string[]) {
   for (const id of ids) {
     if (mb.afterProcessing === "mark_read") await client.api(`/users/${user}/messages/${id}`).patch({ isRead: true });
-    else if ((mb.afterProcessing === "move" && mb.moveToFolder) || mb.afterProcessing === "delete") await client.api(`/users/${user}/messages/${id}/move`).post({ destinationId: mb.afterProcessing === "delete" ? "deleteditems" : mb.moveToFolder });
+    else if ((mb.afterProcessing === "move" && mb.moveToFolder) || mb.afterProcessing === "delete")
+      await client
+        .api(`/users/${user}/messages/${id}/move`)
+        .post({ destinationId: mb.afterProcessing === "delete" ? "deleteditems" : mb.moveToFolder });
   }
 }

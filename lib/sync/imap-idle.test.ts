@@ -10,7 +10,6 @@ import { IdleWatcher } from "./imap-idle";
 const N = SEED.northwind;
 const env = sandboxForFile();
 
-
 describe("IMAP IDLE push", { timeout: 60_000 }, () => {
   it("new mail makes the watched mailbox due at once; one watcher per mailbox; stop gives it back", async () => {
     const address = `helpdesk@${N.domain}`;
@@ -25,8 +24,14 @@ describe("IMAP IDLE push", { timeout: 60_000 }, () => {
       await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { nextSyncAt: new Date(Date.now() + 3600_000) } });
       expect(await waitFor(async () => a.isIdling(m.ctx.mailboxId), 15_000)).toBe(true);
       const t0 = Date.now();
-      await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: `From: a@example.com\nTo: ${address}\nSubject: IDLE me\n\nhi\n` });
-      expect(await waitFor(async () => (await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).nextSyncAt!.getTime() <= Date.now())).toBe(true);
+      await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, {
+        raw: `From: a@example.com\nTo: ${address}\nSubject: IDLE me\n\nhi\n`,
+      });
+      expect(
+        await waitFor(
+          async () => (await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).nextSyncAt!.getTime() <= Date.now(),
+        ),
+      ).toBe(true);
       expect(Date.now() - t0).toBeLessThan(3000);
       // A renewal keeps it ours; after stop, the other watcher takes it.
       expect(await a.tick()).toBe(0);

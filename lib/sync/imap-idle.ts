@@ -12,11 +12,19 @@ import { closeImap, imapClient } from "../mail/imap";
 export const WATCH_LEASE_MS = 30_000;
 const RETRY_MS = 30_000;
 
-type TWatch = { client: ImapFlow | null; ctx: { workspaceId: string; tenantId: string; mailboxId: string }; retryAt: number; failures: number };
+type TWatch = {
+  client: ImapFlow | null;
+  ctx: { workspaceId: string; tenantId: string; mailboxId: string };
+  retryAt: number;
+  failures: number;
+};
 
 async function markDue(mailboxId: string) {
   const now = new Date();
-  await db().mailbox.updateMany({ where: { id: mailboxId, OR: [{ nextSyncAt: null }, { nextSyncAt: { gt: now } }] }, data: { nextSyncAt: now } });
+  await db().mailbox.updateMany({
+    where: { id: mailboxId, OR: [{ nextSyncAt: null }, { nextSyncAt: { gt: now } }] },
+    data: { nextSyncAt: now },
+  });
 }
 
 export class IdleWatcher {
@@ -68,7 +76,13 @@ export class IdleWatcher {
           LIMIT ${free}
           FOR UPDATE OF m SKIP LOCKED)
         RETURNING "id", "workspaceId", "tenantId"`;
-      for (const c of claimed) this.watches.set(c.id, { client: null, ctx: { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.id }, retryAt: 0, failures: 0 });
+      for (const c of claimed)
+        this.watches.set(c.id, {
+          client: null,
+          ctx: { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.id },
+          retryAt: 0,
+          failures: 0,
+        });
     }
     for (const [id, w] of this.watches) if (!w.client && w.retryAt <= now.getTime()) void this.open(id, w);
     return claimed.length;
@@ -78,7 +92,10 @@ export class IdleWatcher {
     // Back off while it keeps failing. Degraded mailboxes are still watched: the cause may be on the
     // sending side (SMTP AUTH off) while new mail still comes in.
     w.retryAt = Date.now() + Math.min(RETRY_MS * 2 ** w.failures, 10 * 60_000);
-    const mb = await db().mailbox.findUnique({ where: { id }, select: { address: true, folder: true, tenant: { select: { cloud: true } } } });
+    const mb = await db().mailbox.findUnique({
+      where: { id },
+      select: { address: true, folder: true, tenant: { select: { cloud: true } } },
+    });
     if (!mb || this.stopped || this.watches.get(id) !== w) return;
     try {
       const { hosts, accessToken } = await mailboxToken({ ...w.ctx, cloud: mb.tenant.cloud }, "imap");
@@ -105,7 +122,8 @@ export class IdleWatcher {
     const w = this.watches.get(id);
     this.watches.delete(id);
     if (w?.client) await w.client.logout().catch(() => w.client?.close());
-    if (release) await db().mailbox.updateMany({ where: { id, watchOwner: this.workerId }, data: { watchOwner: null, watchExpiresAt: null } });
+    if (release)
+      await db().mailbox.updateMany({ where: { id, watchOwner: this.workerId }, data: { watchOwner: null, watchExpiresAt: null } });
   }
 
   /** Closes every connection and gives the watches back at once. */

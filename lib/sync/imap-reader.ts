@@ -5,11 +5,32 @@ import "server-only";
 // after-processing leaves originals whose content wasn't kept.
 import type { ImapFlow } from "imapflow";
 import { closeImap, imapClient, imapFailure } from "../mail/imap";
-import { imapResumeUid, imapSourceKey, incomingFromImap, newUids, planBatches, tooLarge, uidOfImapKey, type TCtx, type TIncoming, type TLimits, type TMailboxRow, type TOutcome, type TSyncState } from "./bookkeeping";
+import {
+  imapResumeUid,
+  imapSourceKey,
+  incomingFromImap,
+  newUids,
+  planBatches,
+  tooLarge,
+  uidOfImapKey,
+  type TCtx,
+  type TIncoming,
+  type TLimits,
+  type TMailboxRow,
+  type TOutcome,
+  type TSyncState,
+} from "./bookkeeping";
 import { LeaseLost, type TStorer } from "./storer";
 import { saveState } from "./sync-writes";
 
-export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; port: number }, accessToken: string, store: TStorer, limits: TLimits): Promise<TOutcome> {
+export async function readImap(
+  ctx: TCtx,
+  mb: TMailboxRow,
+  hp: { host: string; port: number },
+  accessToken: string,
+  store: TStorer,
+  limits: TLimits,
+): Promise<TOutcome> {
   const client = imapClient({ hosts: { imap: hp }, user: mb.address, accessToken });
   try {
     await client.connect();
@@ -20,10 +41,15 @@ export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; p
       const uids = newUids(await client.search({ uid: `${lastUid + 1}:*` }, { uid: true }), lastUid);
       // Sizes first (RFC822.SIZE), so batches are cut by bytes and oversized mail is never downloaded.
       const sizes = new Map<number, number>();
-      if (uids.length) for await (const m of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+      if (uids.length)
+        for await (const m of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
       const sizeOf = (u: number) => sizes.get(u) ?? 0;
       const big = (u: number) => sizeOf(u) > limits.maxMessageBytes;
-      const st: TSyncState = { ...mb.syncState, imap: { folder: mb.folder, uidValidity, lastUid }, progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() } };
+      const st: TSyncState = {
+        ...mb.syncState,
+        imap: { folder: mb.folder, uidValidity, lastUid },
+        progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() },
+      };
       await saveState(ctx, st);
       // With "keep", storing a batch overlaps fetching the next one. Any other after-processing
       // touches the server's copy, so it waits until the batch is safely stored.
@@ -34,8 +60,16 @@ export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; p
         const got: TIncoming[] = [];
         const small = chunk.filter((u) => !big(u));
         const large = chunk.filter(big);
-        if (small.length) for await (const m of client.fetch(small.join(","), { uid: true, source: true, envelope: true, internalDate: true }, { uid: true })) got.push(incomingFromImap(uidValidity, m));
-        if (large.length) for await (const m of client.fetch(large.join(","), { uid: true, envelope: true, internalDate: true, size: true }, { uid: true })) got.push(tooLarge(incomingFromImap(uidValidity, m), m.size ?? sizeOf(m.uid)));
+        if (small.length)
+          for await (const m of client.fetch(
+            small.join(","),
+            { uid: true, source: true, envelope: true, internalDate: true },
+            { uid: true },
+          ))
+            got.push(incomingFromImap(uidValidity, m));
+        if (large.length)
+          for await (const m of client.fetch(large.join(","), { uid: true, envelope: true, internalDate: true, size: true }, { uid: true }))
+            got.push(tooLarge(incomingFromImap(uidValidity, m), m.size ?? sizeOf(m.uid)));
         got.sort((a, b) => uidOfImapKey(a.sourceKey) - uidOfImapKey(b.sourceKey));
         done += chunk.length;
         const doneNow = done;
@@ -49,7 +83,11 @@ export async function readImap(ctx: TCtx, mb: TMailboxRow, hp: { host: string; p
         storing.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
         if (!overlap) {
           await storing;
-          await afterImap(client, mb, chunk.filter((u) => !store.unkept.has(imapSourceKey(uidValidity, u))));
+          await afterImap(
+            client,
+            mb,
+            chunk.filter((u) => !store.unkept.has(imapSourceKey(uidValidity, u))),
+          );
         }
       }
       await storing;

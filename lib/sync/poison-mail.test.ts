@@ -26,7 +26,13 @@ const onServer = async (address: string) => (await env.sb.admin("GET", `/admin/m
  * over decoded subjects, so the encoded NUL bites there; POP reads raw headers, so it gets a raw NUL.
  */
 async function deliverHostile(address: string, tag: string, poison = "=?utf-8?Q?a=00b?=") {
-  const ids = { first: `<${tag}-first@example.com>`, poison: `<${tag}-poison@example.com>`, longId: `<${tag}-${randomBytes(4500).toString("base64url")}@example.com>`, big: `<${tag}-big@example.com>`, last: `<${tag}-last@example.com>` };
+  const ids = {
+    first: `<${tag}-first@example.com>`,
+    poison: `<${tag}-poison@example.com>`,
+    longId: `<${tag}-${randomBytes(4500).toString("base64url")}@example.com>`,
+    big: `<${tag}-big@example.com>`,
+    last: `<${tag}-last@example.com>`,
+  };
   await deliver(address, mail(address, ids.first, "Before the poison"));
   await deliver(address, mail(address, ids.poison, poison));
   // Random text defeats compression: over btree's 2704-byte limit on the Message-ID index.
@@ -37,7 +43,10 @@ async function deliverHostile(address: string, tag: string, poison = "=?utf-8?Q?
 }
 
 async function expectAllStored(mailboxId: string, ids: Awaited<ReturnType<typeof deliverHostile>>) {
-  const rows = await db().message.findMany({ where: { mailboxId }, select: { internetMessageId: true, subject: true, size: true, rawMime: true, sourceKey: true } });
+  const rows = await db().message.findMany({
+    where: { mailboxId },
+    select: { internetMessageId: true, subject: true, size: true, rawMime: true, sourceKey: true },
+  });
   const byId = (id: string) => rows.find((r) => r.internetMessageId === id);
   expect(byId(ids.first)?.subject).toBe("Before the poison");
   expect(byId(ids.last)?.subject).toBe("After the poison");
@@ -86,7 +95,11 @@ describe("hostile mail never stalls a mailbox", { timeout: 120_000 }, () => {
 
   it("POP3 with delete: everything stored; the oversized original is never deleted", async () => {
     const address = `bob@${N.domain}`;
-    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: N, scopes: [POP], mailbox: { inbound: "pop", outbound: "none", afterProcessing: "delete" } });
+    const m = await mailboxWithSandboxGrant(env.sb, address, {
+      tenant: N,
+      scopes: [POP],
+      mailbox: { inbound: "pop", outbound: "none", afterProcessing: "delete" },
+    });
     const before = await onServer(address);
     const ids = await deliverHostile(address, "pop", "a\u0000b");
     expect(await syncMailbox(m.ctx, { limits: LIMITS })).toMatchObject({ ok: true, stored: before + 5 });
@@ -111,6 +124,12 @@ describe("hostile mail never stalls a mailbox", { timeout: 120_000 }, () => {
   it("batches are cut by count and by bytes; one oversized item goes alone", () => {
     const sizes = [40, 40, 40, 200, 10, 10];
     expect(planBatches(sizes, (n) => n, 100)).toEqual([[40, 40], [40], [200], [10, 10]]);
-    expect(planBatches(Array.from({ length: 250 }, () => 1), (n) => n, 1e9).map((b) => b.length)).toEqual([100, 100, 50]);
+    expect(
+      planBatches(
+        Array.from({ length: 250 }, () => 1),
+        (n) => n,
+        1e9,
+      ).map((b) => b.length),
+    ).toEqual([100, 100, 50]);
   });
 });

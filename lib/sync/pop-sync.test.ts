@@ -20,7 +20,9 @@ describe("POP3 sync", { timeout: 60_000 }, () => {
     const first = await syncMailbox(m.ctx);
     expect(first).toMatchObject({ ok: true, stored: onServer });
     expect(await syncMailbox(m.ctx)).toMatchObject({ ok: true, stored: 0 });
-    await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: `From: "Alice" <alice@example.com>\nTo: ${address}\nSubject: Over POP\nMessage-ID: <pop-1@example.com>\nDate: Sun, 29 Nov 2026 08:00:00 +0000\n\nhello\n` });
+    await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, {
+      raw: `From: "Alice" <alice@example.com>\nTo: ${address}\nSubject: Over POP\nMessage-ID: <pop-1@example.com>\nDate: Sun, 29 Nov 2026 08:00:00 +0000\n\nhello\n`,
+    });
     expect(await syncMailbox(m.ctx)).toMatchObject({ ok: true, stored: 1 });
     const row = await db().message.findFirstOrThrow({ where: { mailboxId: m.ctx.mailboxId, internetMessageId: "<pop-1@example.com>" } });
     expect(row).toMatchObject({ fromAddress: "alice@example.com", subject: "Over POP", folder: "INBOX" });
@@ -31,7 +33,11 @@ describe("POP3 sync", { timeout: 60_000 }, () => {
 
   it("deletes from the server only what it stored", async () => {
     const address = `it@${F.domain}`;
-    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: F, scopes: [POP], mailbox: { inbound: "pop", outbound: "none", afterProcessing: "delete" } });
+    const m = await mailboxWithSandboxGrant(env.sb, address, {
+      tenant: F,
+      scopes: [POP],
+      mailbox: { inbound: "pop", outbound: "none", afterProcessing: "delete" },
+    });
     const onServer = await count(address);
     expect(await syncMailbox(m.ctx)).toMatchObject({ ok: true, stored: onServer });
     expect(await count(address)).toBe(0);

@@ -13,7 +13,19 @@ export type TStorer = ReturnType<typeof storer>;
 // Stores batches once each: by source key (UIDVALIDITY+UID or Graph id) and, across a UIDVALIDITY
 // reset or a delta resync, by Internet Message-ID.
 export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: () => Promise<boolean>) {
-  const row = (m: TIncoming) => ({ workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, mailboxId: ctx.mailboxId, sourceKey: m.sourceKey, folder: mb.folder, internetMessageId: m.internetMessageId, fromAddress: m.fromAddress, subject: m.subject?.slice(0, 998) ?? null, size: m.size, receivedAt: m.receivedAt, rawMime: new Uint8Array(m.raw) });
+  const row = (m: TIncoming) => ({
+    workspaceId: ctx.workspaceId,
+    tenantId: ctx.tenantId,
+    mailboxId: ctx.mailboxId,
+    sourceKey: m.sourceKey,
+    folder: mb.folder,
+    internetMessageId: m.internetMessageId,
+    fromAddress: m.fromAddress,
+    subject: m.subject?.slice(0, 998) ?? null,
+    size: m.size,
+    receivedAt: m.receivedAt,
+    rawMime: new Uint8Array(m.raw),
+  });
   const insert = async (m: TIncoming[]) => (await db().message.createMany({ data: m.map(row), skipDuplicates: true })).count;
   const s = {
     stored: 0,
@@ -23,7 +35,16 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
     async save(batch: TIncoming[]): Promise<void> {
       if (batch.length === 0) return;
       const ids = batch.map((m) => m.internetMessageId).filter((x): x is string => !!x);
-      const known = ids.length ? new Set((await db().message.findMany({ where: { mailboxId: ctx.mailboxId, internetMessageId: { in: ids } }, select: { internetMessageId: true } })).map((m) => m.internetMessageId)) : new Set<string | null>();
+      const known = ids.length
+        ? new Set(
+            (
+              await db().message.findMany({
+                where: { mailboxId: ctx.mailboxId, internetMessageId: { in: ids } },
+                select: { internetMessageId: true },
+              })
+            ).map((m) => m.internetMessageId),
+          )
+        : new Set<string | null>();
       const fresh = batch.filter((m) => !m.internetMessageId || !known.has(m.internetMessageId));
       let count: number;
       try {
@@ -36,7 +57,13 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
       s.skipped += batch.length - count;
       for (const m of fresh.filter((x) => x.tooLarge)) {
         s.unkept.add(m.sourceKey);
-        await syncEvent(ctx, "warn", "message_too_large", `Stored the summary of a ${mib(m.size)} message without its content (over the ${mib(limits.maxMessageBytes)} limit).`, { sourceKey: m.sourceKey, size: m.size });
+        await syncEvent(
+          ctx,
+          "warn",
+          "message_too_large",
+          `Stored the summary of a ${mib(m.size)} message without its content (over the ${mib(limits.maxMessageBytes)} limit).`,
+          { sourceKey: m.sourceKey, size: m.size },
+        );
       }
       if (onBatch && !(await onBatch())) throw new LeaseLost();
     },
@@ -56,7 +83,15 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
         n = await insert([bareSummary(m, "the database refused it")]);
         s.unkept.add(m.sourceKey);
       }
-      await syncEvent(ctx, "warn", "message_not_stored", kept ? "Stored a message without the header values the database refused; the messages after it synced normally." : "Stored the summary of a message the database refused, without its content; the messages after it synced normally.", { sourceKey: m.sourceKey, size: m.size, contentKept: kept, error: redact((err as Error).message ?? "").slice(0, 300) });
+      await syncEvent(
+        ctx,
+        "warn",
+        "message_not_stored",
+        kept
+          ? "Stored a message without the header values the database refused; the messages after it synced normally."
+          : "Stored the summary of a message the database refused, without its content; the messages after it synced normally.",
+        { sourceKey: m.sourceKey, size: m.size, contentKept: kept, error: redact((err as Error).message ?? "").slice(0, 300) },
+      );
       return n;
     }
   }
@@ -67,7 +102,11 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
  *  row holds a note, so its MIME's length differs from the original's size. */
 export async function unkeptSourceKeys(mailboxId: string, keys: string[]): Promise<string[]> {
   if (!keys.length) return [];
-  return (await db().$queryRaw<{ sourceKey: string }[]>`SELECT "sourceKey" FROM "Message" WHERE "mailboxId" = ${mailboxId} AND "sourceKey" = ANY(${keys}) AND "purgedAt" IS NULL AND octet_length("rawMime") <> "size"`).map((r) => r.sourceKey);
+  return (
+    await db().$queryRaw<
+      { sourceKey: string }[]
+    >`SELECT "sourceKey" FROM "Message" WHERE "mailboxId" = ${mailboxId} AND "sourceKey" = ANY(${keys}) AND "purgedAt" IS NULL AND octet_length("rawMime") <> "size"`
+  ).map((r) => r.sourceKey);
 }
 
 /** Thrown by a batch when the worker's lease on the mailbox is gone: the round stops quietly. */

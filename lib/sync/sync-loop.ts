@@ -10,7 +10,10 @@ import { nextSyncDelayMs, syncMailbox, type TSyncState } from "./sync-mailbox";
 export const LEASE_MS = 30_000;
 const RENEW_MS = 10_000;
 
-export async function syncDueMailboxes(workerId: string, opts: { concurrency: number; log?: (line: string) => void; only?: string[] }): Promise<number> {
+export async function syncDueMailboxes(
+  workerId: string,
+  opts: { concurrency: number; log?: (line: string) => void; only?: string[] },
+): Promise<number> {
   const claimed = await claimDueMailboxes(workerId, { limit: opts.concurrency, leaseMs: LEASE_MS, only: opts.only });
   await Promise.all(
     claimed.map(async (c) => {
@@ -24,7 +27,9 @@ export async function syncDueMailboxes(workerId: string, opts: { concurrency: nu
       }, RENEW_MS);
       try {
         const r = await syncMailbox(ctx, { onBatch: async () => held && (await renewLease(c.id, workerId, LEASE_MS)) });
-        const failures = ((await db().mailbox.findUnique({ where: { id: c.id }, select: { syncState: true } }))?.syncState as TSyncState | null)?.failures ?? 0;
+        const failures =
+          ((await db().mailbox.findUnique({ where: { id: c.id }, select: { syncState: true } }))?.syncState as TSyncState | null)
+            ?.failures ?? 0;
         delay = nextSyncDelayMs(r, failures);
         if (r.ok && r.stored) opts.log?.(`synced ${r.stored} from mailbox ${c.id}`);
         if (!r.ok) opts.log?.(`mailbox ${c.id}: ${r.code}${r.transient ? " (will retry)" : ""}`);

@@ -15,7 +15,9 @@ const GRAPH = ["https://graph.microsoft.com/Mail.ReadWrite"];
 const inboxCount = async (address: string) => (await env.sb.admin("GET", `/admin/mail/mailboxes/${address}?limit=1`)).body.total as number;
 const stored = (mailboxId: string) => db().message.count({ where: { mailboxId } });
 const deliver = (address: string, subject: string) =>
-  env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, { raw: `From: Customer <customer@example.com>\r\nTo: ${address}\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, "")}@example.com>\r\nDate: ${new Date().toUTCString()}\r\n\r\nHello\r\n` });
+  env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, {
+    raw: `From: Customer <customer@example.com>\r\nTo: ${address}\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, "")}@example.com>\r\nDate: ${new Date().toUTCString()}\r\n\r\nHello\r\n`,
+  });
 
 describe("mailbox sync", { timeout: 120_000 }, () => {
   it("IMAP: first sync stores the whole folder with progress, then only new mail, never twice", async () => {
@@ -28,7 +30,10 @@ describe("mailbox sync", { timeout: 120_000 }, () => {
     const st = (await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).syncState as TSyncState;
     expect(st.progress).toMatchObject({ done: total, total });
     expect(st.progress!.finishedAt).toBeTruthy();
-    const sample = await db().message.findFirstOrThrow({ where: { mailboxId: m.ctx.mailboxId }, select: { rawMime: true, subject: true, internetMessageId: true } });
+    const sample = await db().message.findFirstOrThrow({
+      where: { mailboxId: m.ctx.mailboxId },
+      select: { rawMime: true, subject: true, internetMessageId: true },
+    });
     expect(Buffer.from(sample.rawMime).toString("utf8")).toContain(`Subject: ${sample.subject}`);
 
     expect(await syncMailbox(m.ctx)).toEqual({ ok: true, stored: 0, skipped: 0 });
@@ -69,42 +74,65 @@ describe("mailbox sync", { timeout: 120_000 }, () => {
     const m = await mailboxWithSandboxGrant(env.sb, `admin@${F.domain}`, { tenant: F });
     const r = await syncMailbox(m.ctx);
     expect(r).toEqual({ ok: false, code: "mailbox_unlicensed_or_imap_disabled", transient: false });
-    expect(await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId }, select: { state: true, stateCode: true } })).toEqual({ state: "degraded", stateCode: "mailbox_unlicensed_or_imap_disabled" });
+    expect(await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId }, select: { state: true, stateCode: true } })).toEqual({
+      state: "degraded",
+      stateCode: "mailbox_unlicensed_or_imap_disabled",
+    });
     await env.sb.admin("PATCH", `/admin/users/admin@${F.domain}`, { imapEnabled: true });
   });
 
   it("leases: two workers never claim the same mailbox; an expired lease is taken over", async () => {
     const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${SEED.northwind.domain}`, { tenant: SEED.northwind, scopes: [IMAP_SCOPE] });
     await db().mailbox.updateMany({ data: { nextSyncAt: new Date(Date.now() + 3600_000) } });
-    await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { nextSyncAt: new Date(0), leaseOwner: null, leaseExpiresAt: null } });
+    await db().mailbox.update({
+      where: { id: m.ctx.mailboxId },
+      data: { nextSyncAt: new Date(0), leaseOwner: null, leaseExpiresAt: null },
+    });
     const only = [m.ctx.mailboxId];
-    const [a, b] = await Promise.all([claimDueMailboxes("worker-a", { limit: 10, leaseMs: 60_000, only }), claimDueMailboxes("worker-b", { limit: 10, leaseMs: 60_000, only })]);
+    const [a, b] = await Promise.all([
+      claimDueMailboxes("worker-a", { limit: 10, leaseMs: 60_000, only }),
+      claimDueMailboxes("worker-b", { limit: 10, leaseMs: 60_000, only }),
+    ]);
     expect([...a, ...b].map((x) => x.id)).toEqual([m.ctx.mailboxId]);
     // worker-a "dies": its lease expires and worker-c takes the mailbox.
     const owner = a.length ? "worker-a" : "worker-b";
     expect(await claimDueMailboxes("worker-c", { limit: 10, leaseMs: 60_000, only })).toEqual([]);
-    expect(await claimDueMailboxes("worker-c", { limit: 10, leaseMs: 60_000, only, now: new Date(Date.now() + 61_000) })).toMatchObject([{ id: m.ctx.mailboxId }]);
+    expect(await claimDueMailboxes("worker-c", { limit: 10, leaseMs: 60_000, only, now: new Date(Date.now() + 61_000) })).toMatchObject([
+      { id: m.ctx.mailboxId },
+    ]);
     // The old owner can no longer release (or reschedule) what it lost.
     await releaseLease(m.ctx.mailboxId, owner, new Date(Date.now() + 3600_000));
     expect((await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).leaseOwner).toBe("worker-c");
   });
 
-  it("a live worker keeps its short lease through a long sync (renewed on a timer); only a dead one's lease lapses", { timeout: 40_000 }, async () => {
-    const address = `it@${SEED.northwind.domain}`;
-    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: SEED.northwind, scopes: [IMAP_SCOPE] });
-    await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { nextSyncAt: new Date(0), leaseOwner: null, leaseExpiresAt: null } });
-    // The server stalls 12 s before answering AUTHENTICATE: no batch completes meanwhile.
-    await env.sb.admin("POST", "/admin/mail/faults", { address, stallSeconds: 12, connections: 1 });
-    const claimedAt = Date.now();
-    const only = [m.ctx.mailboxId];
-    const running = syncDueMailboxes("worker-live", { concurrency: 1, only });
-    await new Promise((r) => setTimeout(r, 11_000));
-    const lease = await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId }, select: { leaseOwner: true, leaseExpiresAt: true } });
-    expect(lease.leaseOwner).toBe("worker-live");
-    expect(lease.leaseExpiresAt!.getTime()).toBeGreaterThan(claimedAt + LEASE_MS + 5_000);
-    // Past the first lease's end, another worker still can't take it.
-    expect(await claimDueMailboxes("worker-thief", { limit: 10, leaseMs: LEASE_MS, only, now: new Date(claimedAt + LEASE_MS + 1_000) })).toEqual([]);
-    expect(await running).toBe(1);
-    expect((await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).leaseOwner).toBeNull();
-  });
+  it(
+    "a live worker keeps its short lease through a long sync (renewed on a timer); only a dead one's lease lapses",
+    { timeout: 40_000 },
+    async () => {
+      const address = `it@${SEED.northwind.domain}`;
+      const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: SEED.northwind, scopes: [IMAP_SCOPE] });
+      await db().mailbox.update({
+        where: { id: m.ctx.mailboxId },
+        data: { nextSyncAt: new Date(0), leaseOwner: null, leaseExpiresAt: null },
+      });
+      // The server stalls 12 s before answering AUTHENTICATE: no batch completes meanwhile.
+      await env.sb.admin("POST", "/admin/mail/faults", { address, stallSeconds: 12, connections: 1 });
+      const claimedAt = Date.now();
+      const only = [m.ctx.mailboxId];
+      const running = syncDueMailboxes("worker-live", { concurrency: 1, only });
+      await new Promise((r) => setTimeout(r, 11_000));
+      const lease = await db().mailbox.findUniqueOrThrow({
+        where: { id: m.ctx.mailboxId },
+        select: { leaseOwner: true, leaseExpiresAt: true },
+      });
+      expect(lease.leaseOwner).toBe("worker-live");
+      expect(lease.leaseExpiresAt!.getTime()).toBeGreaterThan(claimedAt + LEASE_MS + 5_000);
+      // Past the first lease's end, another worker still can't take it.
+      expect(
+        await claimDueMailboxes("worker-thief", { limit: 10, leaseMs: LEASE_MS, only, now: new Date(claimedAt + LEASE_MS + 1_000) }),
+      ).toEqual([]);
+      expect(await running).toBe(1);
+      expect((await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).leaseOwner).toBeNull();
+    },
+  );
 });

@@ -19,12 +19,37 @@ import { readPop } from "./pop-reader";
 import { storer } from "./storer";
 import { saveState, syncEvent } from "./sync-writes";
 
-export { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, nextSyncDelayMs, planBatches, SYNC_INTERVAL_MS, type TSyncResult, type TSyncState } from "./bookkeeping";
+export {
+  MAX_BATCH_BYTES,
+  MAX_MESSAGE_BYTES,
+  nextSyncDelayMs,
+  planBatches,
+  SYNC_INTERVAL_MS,
+  type TSyncResult,
+  type TSyncState,
+} from "./bookkeeping";
 
 /** `limits` lowers the per-message and per-batch byte limits (tests). */
-export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boolean>; limits?: Partial<TLimits> } = {}): Promise<TSyncResult> {
+export async function syncMailbox(
+  ctx: TCtx,
+  opts: { onBatch?: () => Promise<boolean>; limits?: Partial<TLimits> } = {},
+): Promise<TSyncResult> {
   const limits = syncLimits(opts.limits);
-  const row = await db().mailbox.findFirst({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, select: { address: true, kind: true, delegateUpn: true, inbound: true, folder: true, afterProcessing: true, moveToFolder: true, syncState: true, tenant: { select: { cloud: true } }, grant: { select: { upn: true } } } });
+  const row = await db().mailbox.findFirst({
+    where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: {
+      address: true,
+      kind: true,
+      delegateUpn: true,
+      inbound: true,
+      folder: true,
+      afterProcessing: true,
+      moveToFolder: true,
+      syncState: true,
+      tenant: { select: { cloud: true } },
+      grant: { select: { upn: true } },
+    },
+  });
   if (!row || (row.inbound !== "imap" && row.inbound !== "graph" && row.inbound !== "pop")) return { ok: true, stored: 0, skipped: 0 };
   const mb: TMailboxRow = { ...row, syncState: (row.syncState as TSyncState | null) ?? {}, cloud: row.tenant.cloud };
   let hosts: TCloudHosts;
@@ -38,17 +63,48 @@ export async function syncMailbox(ctx: TCtx, opts: { onBatch?: () => Promise<boo
     return { ok: false, code: err.code, transient: err.kind === "transient" };
   }
   const store = storer(ctx, mb, limits, opts.onBatch);
-  const outcome = mb.inbound === "imap" ? await readImap(ctx, mb, hosts.imap, token, store, limits) : mb.inbound === "pop" ? await readPop(ctx, mb, hosts.pop, token, store, limits) : await readGraph(ctx, mb, hosts.graphUrl, token, store, limits);
+  const outcome =
+    mb.inbound === "imap"
+      ? await readImap(ctx, mb, hosts.imap, token, store, limits)
+      : mb.inbound === "pop"
+        ? await readPop(ctx, mb, hosts.pop, token, store, limits)
+        : await readGraph(ctx, mb, hosts.graphUrl, token, store, limits);
   if (outcome.ok) {
-    const fresh = (await db().mailbox.findUniqueOrThrow({ where: { id: ctx.mailboxId }, select: { syncState: true, state: true, stateCode: true } }));
+    const fresh = await db().mailbox.findUniqueOrThrow({
+      where: { id: ctx.mailboxId },
+      select: { syncState: true, state: true, stateCode: true },
+    });
     const st = (fresh.syncState as TSyncState | null) ?? {};
-    await db().mailbox.update({ where: { id: ctx.mailboxId }, data: { lastSyncAt: new Date(), syncState: { ...st, failures: 0, progress: st.progress ? { ...st.progress, finishedAt: new Date().toISOString() } : undefined } as Prisma.InputJsonValue } });
-    if (store.stored > 0) await syncEvent(ctx, "info", "synced", `Synced ${store.stored} new message${store.stored === 1 ? "" : "s"} from ${mb.folder}.`, { stored: store.stored, skipped: store.skipped });
+    await db().mailbox.update({
+      where: { id: ctx.mailboxId },
+      data: {
+        lastSyncAt: new Date(),
+        syncState: {
+          ...st,
+          failures: 0,
+          progress: st.progress ? { ...st.progress, finishedAt: new Date().toISOString() } : undefined,
+        } as Prisma.InputJsonValue,
+      },
+    });
+    if (store.stored > 0)
+      await syncEvent(ctx, "info", "synced", `Synced ${store.stored} new message${store.stored === 1 ? "" : "s"} from ${mb.folder}.`, {
+        stored: store.stored,
+        skipped: store.skipped,
+      });
     return { ok: true, stored: store.stored, skipped: store.skipped };
   }
-  const d = classify(outcome.failure, { expectedUser: row.address, tokenUpn: row.grant?.upn, mailboxKind: row.kind, delegateUpn: row.delegateUpn ?? undefined });
+  const d = classify(outcome.failure, {
+    expectedUser: row.address,
+    tokenUpn: row.grant?.upn,
+    mailboxKind: row.kind,
+    delegateUpn: row.delegateUpn ?? undefined,
+  });
   const failures = (mb.syncState.failures ?? 0) + 1;
   const cur = await db().mailbox.findUniqueOrThrow({ where: { id: ctx.mailboxId }, select: { syncState: true, state: true } });
-  await markSyncFailure(ctx, { state: cur.state, syncState: { ...((cur.syncState as TSyncState | null) ?? {}), failures } as Prisma.InputJsonValue, diagnosis: d });
+  await markSyncFailure(ctx, {
+    state: cur.state,
+    syncState: { ...((cur.syncState as TSyncState | null) ?? {}), failures } as Prisma.InputJsonValue,
+    diagnosis: d,
+  });
   return { ok: false, code: d.code, transient: d.transient };
 }

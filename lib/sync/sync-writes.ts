@@ -8,6 +8,12 @@ export async function saveState(ctx: TCtx, st: TSyncState) {
   await db().mailbox.update({ where: { id: ctx.mailboxId }, data: { syncState: st as Prisma.InputJsonValue } });
 }
 
-export async function syncEvent(ctx: TCtx, level: "info" | "warn" | "error", code: string, message: string, detail: Record<string, unknown>) {
+export async function syncEvent(
+  ctx: TCtx,
+  level: "info" | "warn" | "error",
+  code: string,
+  message: string,
+  detail: Record<string, unknown>,
+) {
   await db().event.create({ data: { ...ctx, level, code, message, detail: detail as Prisma.InputJsonValue } });
 }

@@ -18,15 +18,26 @@ async function workspace() {
 describe("adding a tenant by domain", { timeout: 30_000 }, () => {
   it("resolves the domain to the directory ID through openid-configuration", async () => {
     const w = await workspace();
-    const t = await createTenant({ ...w, input: ZTenantCreate.parse({ displayName: "Northwind", primaryDomain: SEED.northwind.domain, cloud: "sandbox" }) });
+    const t = await createTenant({
+      ...w,
+      input: ZTenantCreate.parse({ displayName: "Northwind", primaryDomain: SEED.northwind.domain, cloud: "sandbox" }),
+    });
     expect(t).toMatchObject({ directoryId: SEED.northwind.id, warning: null });
     // The same directory again, by another spelling, is a duplicate.
-    await expect(createTenant({ ...w, input: ZTenantCreate.parse({ displayName: "Again", primaryDomain: SEED.northwind.domain.toUpperCase(), cloud: "sandbox" }) })).rejects.toMatchObject({ status: 409 });
+    await expect(
+      createTenant({
+        ...w,
+        input: ZTenantCreate.parse({ displayName: "Again", primaryDomain: SEED.northwind.domain.toUpperCase(), cloud: "sandbox" }),
+      }),
+    ).rejects.toMatchObject({ status: 409 });
   });
 
   it("refuses a tenant Microsoft doesn't know, naming AADSTS90002 at the field", async () => {
     const w = await workspace();
-    const err = await createTenant({ ...w, input: ZTenantCreate.parse({ displayName: "Nobody", primaryDomain: "nosuch.onmicrosoft.com", cloud: "sandbox" }) }).catch((e) => e);
+    const err = await createTenant({
+      ...w,
+      input: ZTenantCreate.parse({ displayName: "Nobody", primaryDomain: "nosuch.onmicrosoft.com", cloud: "sandbox" }),
+    }).catch((e) => e);
     expect(err).toMatchObject({ status: 400, fields: { primaryDomain: expect.stringContaining("AADSTS90002") } });
     expect(await db().tenant.count({ where: { workspaceId: w.workspaceId } })).toBe(0);
   });
@@ -34,6 +45,8 @@ describe("adding a tenant by domain", { timeout: 30_000 }, () => {
   it("keeps a GUID as given, without a lookup", async () => {
     const w = await workspace();
     const id = randomUUID();
-    expect(await createTenant({ ...w, input: ZTenantCreate.parse({ displayName: "By id", directoryId: id, cloud: "sandbox" }) })).toMatchObject({ directoryId: id, warning: null });
+    expect(
+      await createTenant({ ...w, input: ZTenantCreate.parse({ displayName: "By id", directoryId: id, cloud: "sandbox" }) }),
+    ).toMatchObject({ directoryId: id, warning: null });
   });
 });

@@ -17,7 +17,10 @@ export async function createTenant(opts: { workspaceId: string; actor: TAuditAct
     warning = r.warning;
   }
   if (input.directoryId) {
-    const dup = await db().tenant.findFirst({ where: { workspaceId: opts.workspaceId, directoryId: input.directoryId }, select: { id: true } });
+    const dup = await db().tenant.findFirst({
+      where: { workspaceId: opts.workspaceId, directoryId: input.directoryId },
+      select: { id: true },
+    });
     if (dup) throw conflict("A tenant with this directory ID already exists in this workspace.", { directoryId: "Already added." });
   }
   return db().$transaction(async (tx) => {
@@ -32,7 +35,13 @@ export async function createTenant(opts: { workspaceId: string; actor: TAuditAct
       },
       select: tenantSelect,
     });
-    await writeAudit(tx, opts.actor, { action: "tenant.create", targetType: "tenant", targetId: t.id, tenantId: t.id, detail: { displayName: t.displayName, cloud: t.cloud } });
+    await writeAudit(tx, opts.actor, {
+      action: "tenant.create",
+      targetType: "tenant",
+      targetId: t.id,
+      tenantId: t.id,
+      detail: { displayName: t.displayName, cloud: t.cloud },
+    });
     return { ...toTenantDto(t), warning };
   });
 }

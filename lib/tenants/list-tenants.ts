@@ -16,12 +16,26 @@ export async function listTenants(opts: { workspaceId: string; scope: Pick<TScop
   const [states, secrets] = ids.length
     ? await Promise.all([
         db().mailbox.groupBy({ by: ["tenantId", "state"], where: { workspaceId: opts.workspaceId, ...inRows }, _count: { _all: true } }),
-        db().appSecret.findMany({ where: { workspaceId: opts.workspaceId, status: "active", appRegistration: inRows }, select: { expiresAt: true, appRegistration: { select: { tenantId: true } } } }),
+        db().appSecret.findMany({
+          where: { workspaceId: opts.workspaceId, status: "active", appRegistration: inRows },
+          select: { expiresAt: true, appRegistration: { select: { tenantId: true } } },
+        }),
       ])
     : [[], []];
   return rows.map((r) => {
     const n = (st: string) => states.find((x) => x.tenantId === r.id && x.state === st)?._count._all ?? 0;
-    const soonest = secrets.filter((x) => x.appRegistration.tenantId === r.id).reduce<Date | null>((m, x) => (!m || x.expiresAt < m ? x.expiresAt : m), null);
-    return { ...toTenantDto(r), health: { connected: n("connected"), attention: n("degraded") + n("failing"), needsReconsent: n("needs_reconsent"), pending: n("pending_consent") }, secretExpiresAt: soonest };
+    const soonest = secrets
+      .filter((x) => x.appRegistration.tenantId === r.id)
+      .reduce<Date | null>((m, x) => (!m || x.expiresAt < m ? x.expiresAt : m), null);
+    return {
+      ...toTenantDto(r),
+      health: {
+        connected: n("connected"),
+        attention: n("degraded") + n("failing"),
+        needsReconsent: n("needs_reconsent"),
+        pending: n("pending_consent"),
+      },
+      secretExpiresAt: soonest,
+    };
   });
 }

@@ -11,7 +11,12 @@ export async function resolveDirectoryId(cloud: TCloud, domain: string): Promise
   const r = await resolveTenant({ hosts: hostsFor(cloud), input: domain, timeoutMs: 5_000 });
   if (r.ok) return { directoryId: r.tenantId, warning: null };
   if (r.failure.aadsts?.includes(90002)) {
-    throw badRequest(`Microsoft doesn't know this tenant (AADSTS90002: Tenant '${domain}' not found).`, { primaryDomain: `AADSTS90002: Tenant '${domain}' not found in the ${cloud === "global" ? "Global" : cloud} cloud. Check the domain and the cloud.` });
+    throw badRequest(`Microsoft doesn't know this tenant (AADSTS90002: Tenant '${domain}' not found).`, {
+      primaryDomain: `AADSTS90002: Tenant '${domain}' not found in the ${cloud === "global" ? "Global" : cloud} cloud. Check the domain and the cloud.`,
+    });
   }
-  return { directoryId: null, warning: `Couldn't reach Microsoft to look up ${domain}; the directory ID will be resolved when the first mailbox connects.` };
+  return {
+    directoryId: null,
+    warning: `Couldn't reach Microsoft to look up ${domain}; the directory ID will be resolved when the first mailbox connects.`,
+  };
 }

@@ -13,7 +13,12 @@ describe("tenant input", () => {
     expect(zodFieldErrors(r.error!).directoryId).toMatch(/directory \(tenant\) ID or the primary domain/);
   });
   it("normalizes case and treats empty strings as unset", () => {
-    const r = ZTenantCreate.parse({ displayName: " Contoso ", directoryId: "72F988BF-86F1-41AF-91AB-2D7CD011DB47", primaryDomain: "", cloud: "sandbox" });
+    const r = ZTenantCreate.parse({
+      displayName: " Contoso ",
+      directoryId: "72F988BF-86F1-41AF-91AB-2D7CD011DB47",
+      primaryDomain: "",
+      cloud: "sandbox",
+    });
     expect(r).toMatchObject({ displayName: "Contoso", directoryId: "72f988bf-86f1-41af-91ab-2d7cd011db47", primaryDomain: null });
   });
   it("rejects unknown fields and clouds", () => {

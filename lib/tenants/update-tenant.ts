@@ -9,13 +9,20 @@ import { assertCloudEnabled } from "../microsoft/trusted-microsoft-url";
 export async function updateTenant(opts: { workspaceId: string; tenantId: string; actor: TAuditActor; input: TTenantUpdate }) {
   const { input } = opts;
   assertCloudEnabled(input.cloud);
-  const current = await db().tenant.findFirst({ where: { id: opts.tenantId, workspaceId: opts.workspaceId }, select: { id: true, directoryId: true, primaryDomain: true } });
+  const current = await db().tenant.findFirst({
+    where: { id: opts.tenantId, workspaceId: opts.workspaceId },
+    select: { id: true, directoryId: true, primaryDomain: true },
+  });
   if (!current) throw notFound("Tenant");
   const directoryId = input.directoryId === undefined ? current.directoryId : input.directoryId;
   const primaryDomain = input.primaryDomain === undefined ? current.primaryDomain : input.primaryDomain;
-  if (!directoryId && !primaryDomain) throw conflict("Keep the directory (tenant) ID or the primary domain.", { directoryId: "Required unless a domain is set." });
+  if (!directoryId && !primaryDomain)
+    throw conflict("Keep the directory (tenant) ID or the primary domain.", { directoryId: "Required unless a domain is set." });
   if (input.directoryId && input.directoryId !== current.directoryId) {
-    const dup = await db().tenant.findFirst({ where: { workspaceId: opts.workspaceId, directoryId: input.directoryId, NOT: { id: opts.tenantId } }, select: { id: true } });
+    const dup = await db().tenant.findFirst({
+      where: { workspaceId: opts.workspaceId, directoryId: input.directoryId, NOT: { id: opts.tenantId } },
+      select: { id: true },
+    });
     if (dup) throw conflict("A tenant with this directory ID already exists in this workspace.", { directoryId: "Already added." });
   }
   return db().$transaction(async (tx) => {
@@ -23,7 +30,13 @@ export async function updateTenant(opts: { workspaceId: string; tenantId: string
     // updateMany keeps the workspace in the WHERE clause of the write itself.
     const res = await tx.tenant.updateMany({ where: { id: opts.tenantId, workspaceId: opts.workspaceId }, data: changed });
     if (res.count !== 1) throw notFound("Tenant");
-    await writeAudit(tx, opts.actor, { action: "tenant.update", targetType: "tenant", targetId: opts.tenantId, tenantId: opts.tenantId, detail: { fields: Object.keys(changed) } });
+    await writeAudit(tx, opts.actor, {
+      action: "tenant.update",
+      targetType: "tenant",
+      targetId: opts.tenantId,
+      tenantId: opts.tenantId,
+      detail: { fields: Object.keys(changed) },
+    });
     const t = await tx.tenant.findFirstOrThrow({ where: { id: opts.tenantId, workspaceId: opts.workspaceId }, select: tenantSelect });
     return toTenantDto(t);
   });

@@ -43,32 +43,58 @@ export function postJson(url: string, body: string, headers: Record<string, stri
   // IP literals were checked above (no lookup happens for them); names are checked per answer.
   const lookup = checkedLookup(allowPrivate, dns.lookup as never) as unknown as typeof dns.lookup;
   return new Promise((resolve) => {
-    const req = lib.request(u, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, lookup, timeout: TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (c: Buffer) => {
-        size += c.length;
-        if (size <= 4096) chunks.push(c);
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, 500) }));
-      res.on("error", (e) => resolve({ error: e.message }));
-    });
+    const req = lib.request(
+      u,
+      { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, lookup, timeout: TIMEOUT_MS },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size <= 4096) chunks.push(c);
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8").slice(0, 500) }));
+        res.on("error", (e) => resolve({ error: e.message }));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
-    req.on("error", (e) => resolve({ error: (e as NodeJS.ErrnoException).code === "EPRIVATE" ? e.message : `${(e as NodeJS.ErrnoException).code ?? "ERROR"}: ${e.message}` }));
+    req.on("error", (e) =>
+      resolve({
+        error:
+          (e as NodeJS.ErrnoException).code === "EPRIVATE" ? e.message : `${(e as NodeJS.ErrnoException).code ?? "ERROR"}: ${e.message}`,
+      }),
+    );
     req.end(body);
   });
 }
 
 async function deliverOne(c: TClaimed, workerId: string) {
-  const ep = await db().webhookEndpoint.findUnique({ where: { id: c.endpointId }, omit: { sealedSecret: false, sealedPreviousSecret: false } });
+  const ep = await db().webhookEndpoint.findUnique({
+    where: { id: c.endpointId },
+    omit: { sealedSecret: false, sealedPreviousSecret: false },
+  });
   const mine = { id: c.id, claimedBy: workerId, status: "delivering" as const };
   if (!ep) return;
   const body = JSON.stringify(c.payload);
   const secret = signingSecrets(ep);
-  const r = await postJson(ep.url, body, { "content-type": "application/json", "user-agent": "Consentry-Webhooks/1", "consentry-event": c.eventType, "consentry-delivery": c.id, "consentry-signature": signPayload(secret, body) }, env().WEBHOOK_ALLOW_PRIVATE);
+  const r = await postJson(
+    ep.url,
+    body,
+    {
+      "content-type": "application/json",
+      "user-agent": "Consentry-Webhooks/1",
+      "consentry-event": c.eventType,
+      "consentry-delivery": c.id,
+      "consentry-signature": signPayload(secret, body),
+    },
+    env().WEBHOOK_ALLOW_PRIVATE,
+  );
   const now = new Date();
   if ("status" in r && r.status >= 200 && r.status < 300) {
-    await db().webhookDelivery.updateMany({ where: mine, data: { status: "delivered", deliveredAt: now, lastStatusCode: r.status, lastError: null, claimedBy: null, claimedUntil: null } });
+    await db().webhookDelivery.updateMany({
+      where: mine,
+      data: { status: "delivered", deliveredAt: now, lastStatusCode: r.status, lastError: null, claimedBy: null, claimedUntil: null },
+    });
     await db().webhookEndpoint.update({ where: { id: c.endpointId }, data: { lastSuccessAt: now } });
     return;
   }
@@ -77,7 +103,14 @@ async function deliverOne(c: TClaimed, workerId: string) {
   const final = gone || c.attempts >= MAX_DELIVERY_ATTEMPTS;
   await db().webhookDelivery.updateMany({
     where: mine,
-    data: { status: final ? "failed" : "pending", nextAttemptAt: new Date(now.getTime() + deliveryRetryMs(c.attempts)), lastStatusCode: "status" in r ? r.status : null, lastError: error, claimedBy: null, claimedUntil: null },
+    data: {
+      status: final ? "failed" : "pending",
+      nextAttemptAt: new Date(now.getTime() + deliveryRetryMs(c.attempts)),
+      lastStatusCode: "status" in r ? r.status : null,
+      lastError: error,
+      claimedBy: null,
+      claimedUntil: null,
+    },
   });
   await db().webhookEndpoint.update({ where: { id: c.endpointId }, data: { lastFailureAt: now, ...(gone ? { isEnabled: false } : {}) } });
 }
@@ -86,7 +119,11 @@ export async function deliverDueWebhooks(workerId: string, opts: { concurrency: 
   const claimed = await claimDeliveries(workerId, opts.concurrency * 4);
   // A few at a time: one slow receiver must not hold up the rest for long.
   for (let i = 0; i < claimed.length; i += opts.concurrency) {
-    await Promise.all(claimed.slice(i, i + opts.concurrency).map((c) => deliverOne(c, workerId).catch((e) => opts.log?.(`webhook ${c.id}: ${(e as Error).message}`))));
+    await Promise.all(
+      claimed
+        .slice(i, i + opts.concurrency)
+        .map((c) => deliverOne(c, workerId).catch((e) => opts.log?.(`webhook ${c.id}: ${(e as Error).message}`))),
+    );
   }
   return claimed.length;
 }

@@ -40,7 +40,8 @@ afterAll(() => {
 /** Queues a test event, delivers it, and returns what the receiver got. */
 async function deliverTest(workspaceId: string, id: string, actor: { workspaceId: string; email: string }) {
   const { deliveryId } = await sendTestEvent({ workspaceId, actor, scope: { role: "owner", hasAllTenants: true, tenantIds: [] }, id });
-  for (let i = 0; i < 20 && !got.some((g) => g.body.includes(deliveryId)); i++) await deliverDueWebhooks(`rot-${randomUUID()}`, { concurrency: 4 });
+  for (let i = 0; i < 20 && !got.some((g) => g.body.includes(deliveryId)); i++)
+    await deliverDueWebhooks(`rot-${randomUUID()}`, { concurrency: 4 });
   const g = got.find((x) => x.body.includes(deliveryId));
   expect(g).toBeTruthy();
   return g!;
@@ -52,9 +53,20 @@ describe("webhook secret rotation", { timeout: 60_000 }, () => {
     const ws = await db().workspace.create({ data: { name: "Rotate", slug: `rot-${randomUUID()}` } });
     const actor = { workspaceId: ws.id, email: "owner@msp.test" };
     const all = { role: "owner" as const, hasAllTenants: true, tenantIds: [] };
-    const { webhook, secret: first } = await createWebhook({ workspaceId: ws.id, actor, scope: { role: "owner", hasAllTenants: true, tenantIds: [] }, input: ZWebhookCreate.parse({ url, events: ["message.received"], hasAllTenants: true }) });
+    const { webhook, secret: first } = await createWebhook({
+      workspaceId: ws.id,
+      actor,
+      scope: { role: "owner", hasAllTenants: true, tenantIds: [] },
+      input: ZWebhookCreate.parse({ url, events: ["message.received"], hasAllTenants: true }),
+    });
 
-    const r = await rotateWebhookSecret({ workspaceId: ws.id, actor, scope: all, id: webhook.id, input: ZWebhookRotate.parse({ graceHours: 24 }) });
+    const r = await rotateWebhookSecret({
+      workspaceId: ws.id,
+      actor,
+      scope: all,
+      id: webhook.id,
+      input: ZWebhookRotate.parse({ graceHours: 24 }),
+    });
     expect(r.secret).toMatch(/^whsec_/);
     expect(r.secret).not.toBe(first);
     expect(r.previousSecretValidUntil!.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
@@ -64,7 +76,13 @@ describe("webhook secret rotation", { timeout: 60_000 }, () => {
     expect(verifySignature(first, during.signature, during.body)).toBe(true);
 
     // Rotating again without grace: only the newest secret signs.
-    const r2 = await rotateWebhookSecret({ workspaceId: ws.id, actor, scope: all, id: webhook.id, input: ZWebhookRotate.parse({ graceHours: 0 }) });
+    const r2 = await rotateWebhookSecret({
+      workspaceId: ws.id,
+      actor,
+      scope: all,
+      id: webhook.id,
+      input: ZWebhookRotate.parse({ graceHours: 0 }),
+    });
     const after = await deliverTest(ws.id, webhook.id, actor);
     expect(v1s(after.signature)).toHaveLength(1);
     expect(verifySignature(r2.secret, after.signature, after.body)).toBe(true);
@@ -82,8 +100,19 @@ describe("webhook secret rotation", { timeout: 60_000 }, () => {
   it("the old secret stops signing when its grace period ends", async () => {
     const ws = await db().workspace.create({ data: { name: "Rotate 2", slug: `rot-${randomUUID()}` } });
     const actor = { workspaceId: ws.id, email: "owner@msp.test" };
-    const { webhook, secret: first } = await createWebhook({ workspaceId: ws.id, actor, scope: { role: "owner", hasAllTenants: true, tenantIds: [] }, input: ZWebhookCreate.parse({ url, events: ["message.received"], hasAllTenants: true }) });
-    const r = await rotateWebhookSecret({ workspaceId: ws.id, actor, scope: { role: "owner", hasAllTenants: true, tenantIds: [] }, id: webhook.id, input: ZWebhookRotate.parse(undefined) });
+    const { webhook, secret: first } = await createWebhook({
+      workspaceId: ws.id,
+      actor,
+      scope: { role: "owner", hasAllTenants: true, tenantIds: [] },
+      input: ZWebhookCreate.parse({ url, events: ["message.received"], hasAllTenants: true }),
+    });
+    const r = await rotateWebhookSecret({
+      workspaceId: ws.id,
+      actor,
+      scope: { role: "owner", hasAllTenants: true, tenantIds: [] },
+      id: webhook.id,
+      input: ZWebhookRotate.parse(undefined),
+    });
     await db().webhookEndpoint.update({ where: { id: webhook.id }, data: { previousSecretExpiresAt: new Date(Date.now() - 1000) } });
     const g = await deliverTest(ws.id, webhook.id, actor);
     expect(v1s(g.signature)).toHaveLength(1);
@@ -95,11 +124,28 @@ describe("webhook secret rotation", { timeout: 60_000 }, () => {
     const ws = await db().workspace.create({ data: { name: "Rotate 3", slug: `rot-${randomUUID()}` } });
     const actor = { workspaceId: ws.id, email: "owner@msp.test" };
     const t = await db().tenant.create({ data: { workspaceId: ws.id, displayName: "T", cloud: "global" } });
-    const { webhook } = await createWebhook({ workspaceId: ws.id, actor, scope: { role: "owner", hasAllTenants: true, tenantIds: [] }, input: ZWebhookCreate.parse({ url, events: ["message.received"], hasAllTenants: true }) });
+    const { webhook } = await createWebhook({
+      workspaceId: ws.id,
+      actor,
+      scope: { role: "owner", hasAllTenants: true, tenantIds: [] },
+      input: ZWebhookCreate.parse({ url, events: ["message.received"], hasAllTenants: true }),
+    });
     const input = ZWebhookRotate.parse({});
-    const limited = await rotateWebhookSecret({ workspaceId: ws.id, actor, scope: { role: "owner", hasAllTenants: false, tenantIds: [t.id] }, id: webhook.id, input }).catch((e: unknown) => e);
+    const limited = await rotateWebhookSecret({
+      workspaceId: ws.id,
+      actor,
+      scope: { role: "owner", hasAllTenants: false, tenantIds: [t.id] },
+      id: webhook.id,
+      input,
+    }).catch((e: unknown) => e);
     expect((limited as HttpError).status).toBe(403);
-    const foreign = await rotateWebhookSecret({ workspaceId: randomUUID(), actor, scope: { role: "owner", hasAllTenants: true, tenantIds: [] }, id: webhook.id, input }).catch((e: unknown) => e);
+    const foreign = await rotateWebhookSecret({
+      workspaceId: randomUUID(),
+      actor,
+      scope: { role: "owner", hasAllTenants: true, tenantIds: [] },
+      id: webhook.id,
+      input,
+    }).catch((e: unknown) => e);
     expect((foreign as HttpError).status).toBe(404);
     expect(ZWebhookRotate.safeParse({ graceHours: 1000 }).success).toBe(false);
     expect(ZWebhookRotate.safeParse({ graceHours: "x" }).success).toBe(false);

@@ -16,7 +16,13 @@ export const ZWebhookRotate = z
   .strict()
   .default({ graceHours: 24 });
 
-export async function rotateWebhookSecret(ctx: { workspaceId: string; actor: TAuditActor; scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">; id: string; input: z.infer<typeof ZWebhookRotate> }) {
+export async function rotateWebhookSecret(ctx: {
+  workspaceId: string;
+  actor: TAuditActor;
+  scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">;
+  id: string;
+  input: z.infer<typeof ZWebhookRotate>;
+}) {
   // A secret serves every tenant the endpoint covers: the same reach rule as any other change.
   const w = await ownForWrite(ctx, ctx.id);
   const secret = `whsec_${randomBytes(32).toString("base64url")}`;
@@ -24,7 +30,9 @@ export async function rotateWebhookSecret(ctx: { workspaceId: string; actor: TAu
   const graceUntil = ctx.input.graceHours > 0 ? new Date(Date.now() + ctx.input.graceHours * 3600_000) : null;
   await db().$transaction(async (tx) => {
     // Locked so two rotations at once can't both keep "the old secret" and lose one.
-    const [cur] = await tx.$queryRaw<{ sealedSecret: string }[]>`SELECT "sealedSecret" FROM "WebhookEndpoint" WHERE "id" = ${w.id} FOR UPDATE`;
+    const [cur] = await tx.$queryRaw<
+      { sealedSecret: string }[]
+    >`SELECT "sealedSecret" FROM "WebhookEndpoint" WHERE "id" = ${w.id} FOR UPDATE`;
     if (!cur) throw notFound("Webhook");
     await tx.webhookEndpoint.update({
       where: { id: w.id },
@@ -34,13 +42,21 @@ export async function rotateWebhookSecret(ctx: { workspaceId: string; actor: TAu
         previousSecretExpiresAt: graceUntil,
       },
     });
-    await writeAudit(tx, ctx.actor, { action: "webhook.rotate_secret", targetType: "webhook", targetId: w.id, detail: { graceHours: ctx.input.graceHours, previousValidUntil: graceUntil?.toISOString() ?? null } });
+    await writeAudit(tx, ctx.actor, {
+      action: "webhook.rotate_secret",
+      targetType: "webhook",
+      targetId: w.id,
+      detail: { graceHours: ctx.input.graceHours, previousValidUntil: graceUntil?.toISOString() ?? null },
+    });
   });
   return { secret, previousSecretValidUntil: graceUntil };
 }
 
 /** The secrets a delivery is signed with now: the current one, then the previous one in its grace period. */
-export function signingSecrets(ep: { id: string; workspaceId: string; sealedSecret: string; sealedPreviousSecret: string | null; previousSecretExpiresAt: Date | null }, now = new Date()): string[] {
+export function signingSecrets(
+  ep: { id: string; workspaceId: string; sealedSecret: string; sealedPreviousSecret: string | null; previousSecretExpiresAt: Date | null },
+  now = new Date(),
+): string[] {
   const bind = { workspaceId: ep.workspaceId, rowId: ep.id };
   const current = unsealValue(ep.sealedSecret, "generic", bind);
   const inGrace = ep.sealedPreviousSecret && ep.previousSecretExpiresAt && ep.previousSecretExpiresAt > now;

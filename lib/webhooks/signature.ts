@@ -11,7 +11,13 @@ export function signPayload(secret: string | string[], body: string, t = Math.fl
 
 /** What a receiver does (documented in the README): true only for a fresh, matching signature.
  *  Never throws: a v1 of the wrong length is simply no match (timingSafeEqual throws on it). */
-export function verifySignature(secret: string, header: string | null | undefined, body: string, toleranceSeconds = 300, now = Date.now()): boolean {
+export function verifySignature(
+  secret: string,
+  header: string | null | undefined,
+  body: string,
+  toleranceSeconds = 300,
+  now = Date.now(),
+): boolean {
   if (!header) return false;
   const items = header.split(",").map((p) => p.trim().split("=", 2) as [string, string | undefined]);
   const t = Number(items.find(([k]) => k === "t")?.[1]);

@@ -92,7 +92,17 @@ describe("webhook address check", () => {
   });
 
   it("sees through the URL parser's spellings of loopback", () => {
-    for (const u of ["https://[::ffff:127.0.0.1]/", "https://[::ffff:7f00:1]/", "https://2130706433/", "https://0x7f.1/", "https://127.1/", "https://[0:0:0:0:0:ffff:127.0.0.1]/", "https://localhost./", "https://LOCALHOST/", "https://a.localhost/"]) {
+    for (const u of [
+      "https://[::ffff:127.0.0.1]/",
+      "https://[::ffff:7f00:1]/",
+      "https://2130706433/",
+      "https://0x7f.1/",
+      "https://127.1/",
+      "https://[0:0:0:0:0:ffff:127.0.0.1]/",
+      "https://localhost./",
+      "https://LOCALHOST/",
+      "https://a.localhost/",
+    ]) {
       expect(webhookUrlProblem(u, false), u).toMatch(/private network/);
     }
     expect(webhookUrlProblem("http://hooks.example.com/", false)).toMatch(/https/);
@@ -101,9 +111,15 @@ describe("webhook address check", () => {
 });
 
 describe("webhook resolution check", () => {
-  const fake = (answers: string[]) => (_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) => cb(null, answers.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })));
+  const fake = (answers: string[]) => (_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) =>
+    cb(
+      null,
+      answers.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })),
+    );
   const run = (answers: string[], allowPrivate = false, all = true) =>
-    new Promise<{ err: NodeJS.ErrnoException | null; addr: unknown }>((resolve) => checkedLookup(allowPrivate, fake(answers))("hooks.example.com", { all }, (err, addr) => resolve({ err, addr })));
+    new Promise<{ err: NodeJS.ErrnoException | null; addr: unknown }>((resolve) =>
+      checkedLookup(allowPrivate, fake(answers))("hooks.example.com", { all }, (err, addr) => resolve({ err, addr })),
+    );
 
   it("refuses a name if any one of its A/AAAA answers is not public", async () => {
     expect((await run(["8.8.8.8", "127.0.0.1"])).err?.code).toBe("EPRIVATE");
@@ -113,7 +129,13 @@ describe("webhook resolution check", () => {
   });
 
   it("hands the socket exactly the addresses it checked", async () => {
-    expect(await run(["8.8.8.8", "2001:4860:4860::8888"])).toEqual({ err: null, addr: [{ address: "8.8.8.8", family: 4 }, { address: "2001:4860:4860::8888", family: 6 }] });
+    expect(await run(["8.8.8.8", "2001:4860:4860::8888"])).toEqual({
+      err: null,
+      addr: [
+        { address: "8.8.8.8", family: 4 },
+        { address: "2001:4860:4860::8888", family: 6 },
+      ],
+    });
     expect((await run(["8.8.8.8"], false, false)).addr).toBe("8.8.8.8");
     expect((await run(["10.0.0.1"], true)).err).toBeNull();
   });

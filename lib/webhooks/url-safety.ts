@@ -10,9 +10,22 @@ const cidrs = (list: string[]): TCidr[] => list.map((c) => ipaddr.parseCIDR(c));
 
 // RFC 6890 / IANA special-purpose IPv4 blocks that are not reachable global unicast.
 const V4_REFUSED = cidrs([
-  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-  "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
-  "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.0.0.0/24",
+  "192.0.2.0/24",
+  "192.88.99.0/24",
+  "192.168.0.0/16",
+  "198.18.0.0/15",
+  "198.51.100.0/24",
+  "203.0.113.0/24",
+  "224.0.0.0/4",
+  "240.0.0.0/4",
+  "255.255.255.255/32",
 ]);
 const V6_GLOBAL = ipaddr.parseCIDR("2000::/3");
 // Inside 2000::/3: documentation (RFC 3849, RFC 9637), the IETF protocol block (benchmarking,
@@ -64,18 +77,29 @@ export function webhookUrlProblem(raw: string, allowPrivate: boolean): string | 
     return "Enter a full URL, like https://helpdesk.example.com/hooks/consentry.";
   }
   if (u.username || u.password) return "Don't put credentials in the URL; verify the Consentry-Signature header instead.";
-  if (u.protocol !== "https:" && !(allowPrivate && u.protocol === "http:")) return "Use https:// (plain http is only allowed for local testing).";
+  if (u.protocol !== "https:" && !(allowPrivate && u.protocol === "http:"))
+    return "Use https:// (plain http is only allowed for local testing).";
   // The URL parser already turned 0x7f.1, 2130706433 and friends into dotted IPv4.
-  const host = u.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  const host = u.hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
   const literal = ipaddr.isValid(host);
-  if (!allowPrivate && (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || (literal && isPrivateAddress(host)))) {
+  if (
+    !allowPrivate &&
+    (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || (literal && isPrivateAddress(host)))
+  ) {
     return "That address is on a private network; webhooks go to public endpoints.";
   }
   return null;
 }
 
 type TLookupCb = (e: NodeJS.ErrnoException | null, a: string | { address: string; family: number }[], f?: number) => void;
-type TLookupAll = (host: string, opts: { all: true; family?: number }, cb: (e: NodeJS.ErrnoException | null, addrs: { address: string; family: number }[]) => void) => void;
+type TLookupAll = (
+  host: string,
+  opts: { all: true; family?: number },
+  cb: (e: NodeJS.ErrnoException | null, addrs: { address: string; family: number }[]) => void,
+) => void;
 
 /**
  * A `lookup` for http(s).request that resolves every A/AAAA answer, refuses the host if any one is

@@ -62,17 +62,56 @@ const drain = async () => {
 describe("webhooks", { timeout: 30_000 }, () => {
   it("state changes, new mail and send results become signed deliveries; other tenants' endpoints get nothing", async () => {
     const w = await world();
-    const input = ZWebhookCreate.parse({ url, events: ["message.received", "mailbox.state_changed", "outbound.sent", "outbound.failed"], hasAllTenants: true });
+    const input = ZWebhookCreate.parse({
+      url,
+      events: ["message.received", "mailbox.state_changed", "outbound.sent", "outbound.failed"],
+      hasAllTenants: true,
+    });
     const { webhook, secret } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, input });
     expect(secret).toMatch(/^whsec_/);
     const sealed = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: webhook.id }, omit: { sealedSecret: false } });
     expect(sealed.sealedSecret).not.toContain(secret);
     expect(await dumpDatabase(process.env.DATABASE_URL!)).not.toContain(secret.slice(6));
-    const limited = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, input: ZWebhookCreate.parse({ url: `${url}?other`, events: ["mailbox.state_changed"], hasAllTenants: false, tenantIds: [w.other.id] }) });
+    const limited = await createWebhook({
+      workspaceId: w.ws.id,
+      actor: w.actor,
+      scope: w.scope,
+      input: ZWebhookCreate.parse({
+        url: `${url}?other`,
+        events: ["mailbox.state_changed"],
+        hasAllTenants: false,
+        tenantIds: [w.other.id],
+      }),
+    });
 
     await db().mailbox.update({ where: { id: w.mb.id }, data: { state: "needs_reconsent", stateCode: "refresh_token_revoked" } });
-    const msg = await db().message.create({ data: { workspaceId: w.ws.id, tenantId: w.t.id, mailboxId: w.mb.id, sourceKey: "imap:1:1", folder: "INBOX", internetMessageId: "<m1@example.com>", fromAddress: "alice@example.com", subject: "Printer", size: 10, receivedAt: new Date("2026-11-29T08:00:00Z"), rawMime: new Uint8Array(Buffer.from("Subject: Printer\r\n\r\nhi")) } });
-    const out = await db().outboundMessage.create({ data: { workspaceId: w.ws.id, tenantId: w.t.id, mailboxId: w.mb.id, recipients: ["a@example.com"], subject: "Re: Printer", rawMime: new Uint8Array(Buffer.from("x")), status: "sending", attempts: 1 } });
+    const msg = await db().message.create({
+      data: {
+        workspaceId: w.ws.id,
+        tenantId: w.t.id,
+        mailboxId: w.mb.id,
+        sourceKey: "imap:1:1",
+        folder: "INBOX",
+        internetMessageId: "<m1@example.com>",
+        fromAddress: "alice@example.com",
+        subject: "Printer",
+        size: 10,
+        receivedAt: new Date("2026-11-29T08:00:00Z"),
+        rawMime: new Uint8Array(Buffer.from("Subject: Printer\r\n\r\nhi")),
+      },
+    });
+    const out = await db().outboundMessage.create({
+      data: {
+        workspaceId: w.ws.id,
+        tenantId: w.t.id,
+        mailboxId: w.mb.id,
+        recipients: ["a@example.com"],
+        subject: "Re: Printer",
+        rawMime: new Uint8Array(Buffer.from("x")),
+        status: "sending",
+        attempts: 1,
+      },
+    });
     await db().outboundMessage.update({ where: { id: out.id }, data: { status: "sent" } });
     expect(await db().webhookDelivery.count({ where: { endpointId: limited.webhook.id } })).toBe(0);
 
@@ -84,20 +123,38 @@ describe("webhooks", { timeout: 30_000 }, () => {
       expect(verifySignature(secret, g.headers["consentry-signature"] as string, g.body.replace("}", ', "x": 1}'))).toBe(false);
       expect(JSON.parse(g.body).id).toBe(g.headers["consentry-delivery"]);
     }
-    expect(JSON.parse(byType["mailbox.state_changed"].body)).toMatchObject({ type: "mailbox.state_changed", tenantId: w.t.id, data: { mailboxId: w.mb.id, from: "pending_consent", to: "needs_reconsent", diagnosisCode: "refresh_token_revoked" } });
-    expect(JSON.parse(byType["message.received"].body).data).toMatchObject({ messageId: msg.id, internetMessageId: "<m1@example.com>", from: "alice@example.com", subject: "Printer", receivedAt: "2026-11-29T08:00:00.000Z" });
+    expect(JSON.parse(byType["mailbox.state_changed"].body)).toMatchObject({
+      type: "mailbox.state_changed",
+      tenantId: w.t.id,
+      data: { mailboxId: w.mb.id, from: "pending_consent", to: "needs_reconsent", diagnosisCode: "refresh_token_revoked" },
+    });
+    expect(JSON.parse(byType["message.received"].body).data).toMatchObject({
+      messageId: msg.id,
+      internetMessageId: "<m1@example.com>",
+      from: "alice@example.com",
+      subject: "Printer",
+      receivedAt: "2026-11-29T08:00:00.000Z",
+    });
     expect(JSON.parse(byType["outbound.sent"].body).data).toMatchObject({ outboundId: out.id, recipients: ["a@example.com"] });
     expect(await db().webhookDelivery.count({ where: { endpointId: webhook.id, status: "delivered" } })).toBe(3);
     expect((await db().webhookEndpoint.findUniqueOrThrow({ where: { id: webhook.id } })).lastSuccessAt).not.toBeNull();
 
     // The same change recorded the mailbox's state history.
     const history = await db().mailboxStateChange.findMany({ where: { mailboxId: w.mb.id }, orderBy: { createdAt: "asc" } });
-    expect(history.map((h) => [h.fromState, h.toState])).toEqual([[null, "pending_consent"], ["pending_consent", "needs_reconsent"]]);
+    expect(history.map((h) => [h.fromState, h.toState])).toEqual([
+      [null, "pending_consent"],
+      ["pending_consent", "needs_reconsent"],
+    ]);
   });
 
   it("a failing receiver is retried with backoff; redeliver works; 410 Gone turns the endpoint off", async () => {
     const w = await world();
-    const { webhook } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, input: ZWebhookCreate.parse({ url, events: ["mailbox.state_changed"], hasAllTenants: true }) });
+    const { webhook } = await createWebhook({
+      workspaceId: w.ws.id,
+      actor: w.actor,
+      scope: w.scope,
+      input: ZWebhookCreate.parse({ url, events: ["mailbox.state_changed"], hasAllTenants: true }),
+    });
     const { deliveryId } = await sendTestEvent({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, id: webhook.id });
     answer = 503;
     try {
@@ -129,15 +186,36 @@ describe("webhooks", { timeout: 30_000 }, () => {
   it("another workspace can't touch an endpoint; private targets are refused unless allowed", async () => {
     const w = await world();
     const o = await world();
-    const { webhook } = await createWebhook({ workspaceId: w.ws.id, actor: w.actor, scope: w.scope, input: ZWebhookCreate.parse({ url, events: ["mailbox.state_changed"], hasAllTenants: true }) });
-    await expect(sendTestEvent({ workspaceId: o.ws.id, actor: o.actor, scope: o.scope, id: webhook.id })).rejects.toMatchObject({ status: 404 });
+    const { webhook } = await createWebhook({
+      workspaceId: w.ws.id,
+      actor: w.actor,
+      scope: w.scope,
+      input: ZWebhookCreate.parse({ url, events: ["mailbox.state_changed"], hasAllTenants: true }),
+    });
+    await expect(sendTestEvent({ workspaceId: o.ws.id, actor: o.actor, scope: o.scope, id: webhook.id })).rejects.toMatchObject({
+      status: 404,
+    });
     expect(await postJson(url, "{}", {}, false)).toEqual({ error: "Use https:// (plain http is only allowed for local testing)." });
-    expect(await postJson(url.replace("http:", "https:"), "{}", {}, false)).toEqual({ error: "That address is on a private network; webhooks go to public endpoints." });
+    expect(await postJson(url.replace("http:", "https:"), "{}", {}, false)).toEqual({
+      error: "That address is on a private network; webhooks go to public endpoints.",
+    });
     expect(webhookUrlProblem("https://hooks.example.com/x", false)).toBeNull();
     expect(webhookUrlProblem("https://user:pw@hooks.example.com/x", false)).toMatch(/credentials/);
     expect(webhookUrlProblem("https://169.254.169.254/latest", false)).toMatch(/private/);
     expect(webhookUrlProblem("not a url", false)).toMatch(/full URL/);
-    for (const ip of ["10.1.2.3", "172.20.0.1", "192.168.1.1", "127.0.0.1", "100.64.0.1", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1", "0.0.0.0"]) expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of [
+      "10.1.2.3",
+      "172.20.0.1",
+      "192.168.1.1",
+      "127.0.0.1",
+      "100.64.0.1",
+      "::1",
+      "fd00::1",
+      "fe80::1",
+      "::ffff:10.0.0.1",
+      "0.0.0.0",
+    ])
+      expect(isPrivateAddress(ip), ip).toBe(true);
     for (const ip of ["8.8.8.8", "172.32.0.1", "2001:4860:4860::8888"]) expect(isPrivateAddress(ip), ip).toBe(false);
   });
 

@@ -16,10 +16,14 @@ import type { TScope } from "../auth/session";
 
 export const WEBHOOK_EVENTS = ["message.received", "mailbox.state_changed", "outbound.sent", "outbound.failed"] as const;
 
-const ZUrl = z.string().trim().max(2000).superRefine((v, ctx) => {
-  const p = webhookUrlProblem(v, env().WEBHOOK_ALLOW_PRIVATE);
-  if (p) ctx.addIssue({ code: "custom", message: p });
-});
+const ZUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .superRefine((v, ctx) => {
+    const p = webhookUrlProblem(v, env().WEBHOOK_ALLOW_PRIVATE);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  });
 
 export const ZWebhookCreate = z
   .object({
@@ -34,11 +38,28 @@ export const ZWebhookCreate = z
   .refine((v) => v.hasAllTenants || v.tenantIds.length > 0, { message: "Pick the tenants, or send for all tenants.", path: ["tenantIds"] });
 
 export const ZWebhookUpdate = z
-  .object({ url: ZUrl.optional(), description: z.string().trim().max(200).optional(), events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).optional(), isEnabled: z.boolean().optional() })
+  .object({
+    url: ZUrl.optional(),
+    description: z.string().trim().max(200).optional(),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).optional(),
+    isEnabled: z.boolean().optional(),
+  })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: "Nothing to change." });
 
-const endpointSelect = { id: true, url: true, description: true, events: true, hasAllTenants: true, tenantIds: true, isEnabled: true, lastSuccessAt: true, lastFailureAt: true, createdByEmail: true, createdAt: true } as const;
+const endpointSelect = {
+  id: true,
+  url: true,
+  description: true,
+  events: true,
+  hasAllTenants: true,
+  tenantIds: true,
+  isEnabled: true,
+  lastSuccessAt: true,
+  lastFailureAt: true,
+  createdByEmail: true,
+  createdAt: true,
+} as const;
 
 type TCaller = Pick<TScope, "role" | "hasAllTenants" | "tenantIds">;
 // Every change names the caller: an endpoint wider than the caller (every tenant, or tenants it
@@ -58,24 +79,51 @@ export async function createWebhook(ctx: TCtx & { input: z.infer<typeof ZWebhook
   const id = crypto.randomUUID(); // chosen here: the sealed secret is bound to its row
   return db().$transaction(async (tx) => {
     const w = await tx.webhookEndpoint.create({
-      data: { id, workspaceId: ctx.workspaceId, url: input.url, description: input.description, events: [...new Set(input.events)], hasAllTenants: input.hasAllTenants, tenantIds: input.hasAllTenants ? [] : [...new Set(input.tenantIds)], sealedSecret: sealValue(secret, "generic", { workspaceId: ctx.workspaceId, rowId: id }), createdByEmail: ctx.actor.email },
+      data: {
+        id,
+        workspaceId: ctx.workspaceId,
+        url: input.url,
+        description: input.description,
+        events: [...new Set(input.events)],
+        hasAllTenants: input.hasAllTenants,
+        tenantIds: input.hasAllTenants ? [] : [...new Set(input.tenantIds)],
+        sealedSecret: sealValue(secret, "generic", { workspaceId: ctx.workspaceId, rowId: id }),
+        createdByEmail: ctx.actor.email,
+      },
       select: endpointSelect,
     });
-    await writeAudit(tx, ctx.actor, { action: "webhook.create", targetType: "webhook", targetId: w.id, detail: { url: w.url, events: w.events } });
+    await writeAudit(tx, ctx.actor, {
+      action: "webhook.create",
+      targetType: "webhook",
+      targetId: w.id,
+      detail: { url: w.url, events: w.events },
+    });
     return { webhook: w, secret };
   });
 }
 
 /** Endpoints no wider than the caller: a limited caller doesn't see all-tenant ones or other tenants'. */
 export async function listWebhooks(workspaceId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">) {
-  const hooks = (await db().webhookEndpoint.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, select: endpointSelect })).filter((h) => withinReach(scope, h));
+  const hooks = (
+    await db().webhookEndpoint.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, select: endpointSelect })
+  ).filter((h) => withinReach(scope, h));
   if (!hooks.length) return [];
-  const stats = await db().webhookDelivery.groupBy({ by: ["endpointId", "status"], where: { workspaceId, endpointId: { in: hooks.map((h) => h.id) } }, _count: { _all: true } });
-  return hooks.map((h) => ({ ...h, deliveries: Object.fromEntries(stats.filter((s) => s.endpointId === h.id).map((s) => [s.status, s._count._all])) }));
+  const stats = await db().webhookDelivery.groupBy({
+    by: ["endpointId", "status"],
+    where: { workspaceId, endpointId: { in: hooks.map((h) => h.id) } },
+    _count: { _all: true },
+  });
+  return hooks.map((h) => ({
+    ...h,
+    deliveries: Object.fromEntries(stats.filter((s) => s.endpointId === h.id).map((s) => [s.status, s._count._all])),
+  }));
 }
 
 async function own(workspaceId: string, id: string) {
-  const w = await db().webhookEndpoint.findFirst({ where: { id, workspaceId }, select: { id: true, url: true, hasAllTenants: true, tenantIds: true } });
+  const w = await db().webhookEndpoint.findFirst({
+    where: { id, workspaceId },
+    select: { id: true, url: true, hasAllTenants: true, tenantIds: true },
+  });
   if (!w) throw notFound("Webhook");
   return w;
 }
@@ -93,7 +141,12 @@ export async function updateWebhook(ctx: TCtx & { id: string; input: z.infer<typ
   await ownForWrite(ctx, ctx.id);
   return db().$transaction(async (tx) => {
     const w = await tx.webhookEndpoint.update({ where: { id: ctx.id }, data: ctx.input, select: endpointSelect });
-    await writeAudit(tx, ctx.actor, { action: "webhook.update", targetType: "webhook", targetId: ctx.id, detail: { fields: Object.keys(ctx.input) } });
+    await writeAudit(tx, ctx.actor, {
+      action: "webhook.update",
+      targetType: "webhook",
+      targetId: ctx.id,
+      detail: { fields: Object.keys(ctx.input) },
+    });
     return w;
   });
 }
@@ -111,26 +164,57 @@ export async function sendTestEvent(ctx: TCtx & { id: string }) {
   await ownForWrite(ctx, ctx.id);
   const id = crypto.randomUUID();
   await db().webhookDelivery.create({
-    data: { id, workspaceId: ctx.workspaceId, endpointId: ctx.id, eventType: "webhook.test", payload: { id, type: "webhook.test", occurredAt: new Date().toISOString(), workspaceId: ctx.workspaceId, tenantId: null, data: { message: "Consentry can reach this endpoint." } } },
+    data: {
+      id,
+      workspaceId: ctx.workspaceId,
+      endpointId: ctx.id,
+      eventType: "webhook.test",
+      payload: {
+        id,
+        type: "webhook.test",
+        occurredAt: new Date().toISOString(),
+        workspaceId: ctx.workspaceId,
+        tenantId: null,
+        data: { message: "Consentry can reach this endpoint." },
+      },
+    },
   });
   return { deliveryId: id };
 }
 
-export async function listDeliveries(workspaceId: string, endpointId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">, take = 50) {
+export async function listDeliveries(
+  workspaceId: string,
+  endpointId: string,
+  scope: Pick<TScope, "hasAllTenants" | "tenantIds">,
+  take = 50,
+) {
   // Reads are trimmed like the list: wider than the caller answers like a missing one.
   if (!withinReach(scope, await own(workspaceId, endpointId))) throw notFound("Webhook");
   return db().webhookDelivery.findMany({
     where: { workspaceId, endpointId },
     orderBy: { createdAt: "desc" },
     take,
-    select: { id: true, eventType: true, status: true, attempts: true, lastStatusCode: true, lastError: true, nextAttemptAt: true, deliveredAt: true, createdAt: true },
+    select: {
+      id: true,
+      eventType: true,
+      status: true,
+      attempts: true,
+      lastStatusCode: true,
+      lastError: true,
+      nextAttemptAt: true,
+      deliveredAt: true,
+      createdAt: true,
+    },
   });
 }
 
 /** Sends a delivery again (failed, or delivered but lost by the receiver), as soon as possible. */
 export async function redeliver(ctx: TCtx & { endpointId: string; deliveryId: string }) {
   await ownForWrite(ctx, ctx.endpointId);
-  const r = await db().webhookDelivery.updateMany({ where: { id: ctx.deliveryId, endpointId: ctx.endpointId, workspaceId: ctx.workspaceId, status: { in: ["failed", "delivered"] } }, data: { status: "pending", attempts: 0, nextAttemptAt: new Date(), lastError: null } });
+  const r = await db().webhookDelivery.updateMany({
+    where: { id: ctx.deliveryId, endpointId: ctx.endpointId, workspaceId: ctx.workspaceId, status: { in: ["failed", "delivered"] } },
+    data: { status: "pending", attempts: 0, nextAttemptAt: new Date(), lastError: null },
+  });
   if (r.count !== 1) {
     await own(ctx.workspaceId, ctx.endpointId);
     throw notFound("Delivery");

@@ -12,7 +12,9 @@ const missing = (what: string) => ({ status: 404, body: { error: `${what} not fo
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): { ok: true; data: T } | { ok: false; res: { status: number; body: unknown } } {
   const r = schema.safeParse(body ?? {});
-  return r.success ? { ok: true, data: r.data } : { ok: false, res: bad(r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")) };
+  return r.success
+    ? { ok: true, data: r.data }
+    : { ok: false, res: bad(r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")) };
 }
 
 export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminRoute[] {
@@ -20,20 +22,45 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
   const save = () => id.store.save();
   const user = (upn: string) => id.store.user(decodeURIComponent(upn));
   return [
-    { method: "GET", path: "/admin/state", handler: () => ok({ now: id.now().toISOString(), ...st(), refreshTokens: st().refreshTokens.length, apps: st().apps.map((a) => ({ ...a, secrets: a.secrets.map(({ value: _v, ...s }) => s) })), users: st().users.map(({ password: _p, ...u }) => u) }) },
+    {
+      method: "GET",
+      path: "/admin/state",
+      handler: () =>
+        ok({
+          now: id.now().toISOString(),
+          ...st(),
+          refreshTokens: st().refreshTokens.length,
+          apps: st().apps.map((a) => ({ ...a, secrets: a.secrets.map(({ value: _v, ...s }) => s) })),
+          users: st().users.map(({ password: _p, ...u }) => u),
+        }),
+    },
     { method: "GET", path: "/admin/stats", handler: () => ok({ tokenRequests: id.stats }) },
     {
       method: "POST",
       path: "/admin/tokens",
       handler: async ({ body }) => {
-        const p = parse(z.object({ tenant: z.string().optional(), upn: z.string(), clientId: z.string(), scopes: z.array(z.string()).min(1) }), body);
+        const p = parse(
+          z.object({ tenant: z.string().optional(), upn: z.string(), clientId: z.string(), scopes: z.array(z.string()).min(1) }),
+          body,
+        );
         if (!p.ok) return p.res;
         const u = id.store.user(p.data.upn);
         const app = id.store.app(p.data.clientId);
         if (!u || !app) return missing(!u ? "user" : "app");
         const { oidc, resource } = splitScopes(p.data.scopes.join(" "), app.delegated);
         id.recordConsent({ tenantId: u.tenantId, clientId: app.clientId, userId: u.id, scopes: resource, kind: "user" });
-        return ok(await id.userTokens({ user: u, app, tenantId: u.tenantId, scopes: resource, oidc: [...new Set([...oidc, "offline_access", "openid"])], authTime: id.now().toISOString(), isMfa: u.mfaRequired, clientInfo: false }));
+        return ok(
+          await id.userTokens({
+            user: u,
+            app,
+            tenantId: u.tenantId,
+            scopes: resource,
+            oidc: [...new Set([...oidc, "offline_access", "openid"])],
+            authTime: id.now().toISOString(),
+            isMfa: u.mfaRequired,
+            clientInfo: false,
+          }),
+        );
       },
     },
     {
@@ -44,8 +71,20 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
         try {
           const { payload } = await import("../identity/signing").then((m) => m.verifyToken(id.signer, token, id.now()));
           const u = st().users.find((x) => x.id === payload.oid);
-          if (u && typeof payload.iat === "number" && payload.iat * 1000 < new Date(u.tokensValidFrom).getTime()) return ok({ active: false });
-          return ok({ active: true, sub: payload.oid, upn: payload.upn, oid: payload.oid, tid: payload.tid, aud: payload.aud, scp: payload.scp, roles: payload.roles, exp: payload.exp, client_id: payload.appid });
+          if (u && typeof payload.iat === "number" && payload.iat * 1000 < new Date(u.tokensValidFrom).getTime())
+            return ok({ active: false });
+          return ok({
+            active: true,
+            sub: payload.oid,
+            upn: payload.upn,
+            oid: payload.oid,
+            tid: payload.tid,
+            aud: payload.aud,
+            scp: payload.scp,
+            roles: payload.roles,
+            exp: payload.exp,
+            client_id: payload.appid,
+          });
         } catch {
           return ok({ active: false });
         }
@@ -66,7 +105,14 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
       method: "POST",
       path: "/admin/faults/token-endpoint",
       handler: ({ body }) => {
-        const p = parse(z.object({ mode: z.enum(["500", "503", "timeout"]), count: z.number().int().min(0).max(1000), seconds: z.number().min(0).max(600).default(30) }), body);
+        const p = parse(
+          z.object({
+            mode: z.enum(["500", "503", "timeout"]),
+            count: z.number().int().min(0).max(1000),
+            seconds: z.number().min(0).max(600).default(30),
+          }),
+          body,
+        );
         if (!p.ok) return p.res;
         st().faults.tokenEndpoint = p.data.count ? { mode: p.data.mode, remaining: p.data.count, seconds: p.data.seconds } : null;
         save();
@@ -79,7 +125,24 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
       handler: ({ params, body }) => {
         const u = user(params.upn);
         if (!u) return missing("user");
-        const p = parse(z.object({ isLicensed: z.boolean(), mfaRequired: z.boolean(), isDisabled: z.boolean(), caBlocked: z.boolean(), isAdmin: z.boolean(), imapEnabled: z.boolean(), popEnabled: z.boolean(), smtpAuthDisabled: z.boolean().nullable(), signInFrequencyDays: z.number().int().min(1).max(365).nullable(), displayName: z.string().min(1) }).partial().strict(), body);
+        const p = parse(
+          z
+            .object({
+              isLicensed: z.boolean(),
+              mfaRequired: z.boolean(),
+              isDisabled: z.boolean(),
+              caBlocked: z.boolean(),
+              isAdmin: z.boolean(),
+              imapEnabled: z.boolean(),
+              popEnabled: z.boolean(),
+              smtpAuthDisabled: z.boolean().nullable(),
+              signInFrequencyDays: z.number().int().min(1).max(365).nullable(),
+              displayName: z.string().min(1),
+            })
+            .partial()
+            .strict(),
+          body,
+        );
         if (!p.ok) return p.res;
         Object.assign(u, p.data);
         save();
@@ -121,7 +184,18 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
       handler: ({ params, body }) => {
         const t = id.store.tenant(params.tenant);
         if (!t) return missing("tenant");
-        const p = parse(z.object({ smtpAuthDisabled: z.boolean(), usersMayConsent: z.boolean(), securityDefaults: z.boolean(), displayName: z.string().min(1) }).partial().strict(), body);
+        const p = parse(
+          z
+            .object({
+              smtpAuthDisabled: z.boolean(),
+              usersMayConsent: z.boolean(),
+              securityDefaults: z.boolean(),
+              displayName: z.string().min(1),
+            })
+            .partial()
+            .strict(),
+          body,
+        );
         if (!p.ok) return p.res;
         Object.assign(t, p.data);
         save();
@@ -134,10 +208,18 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
       handler: ({ params, body }) => {
         const app = id.store.app(params.clientId);
         if (!app) return missing("app");
-        const p = parse(z.object({ value: z.string().min(16).optional(), expiresInDays: z.number().int().min(1).max(730).default(180) }), body);
+        const p = parse(
+          z.object({ value: z.string().min(16).optional(), expiresInDays: z.number().int().min(1).max(730).default(180) }),
+          body,
+        );
         if (!p.ok) return p.res;
         const value = p.data.value ?? `Sbx8Q~${randomUUID().replace(/-/g, "")}${randomUUID().slice(0, 6)}`;
-        const secret = { id: randomUUID(), value, hint: value.slice(0, 3), expiresAt: new Date(id.now().getTime() + p.data.expiresInDays * 86_400_000).toISOString() };
+        const secret = {
+          id: randomUUID(),
+          value,
+          hint: value.slice(0, 3),
+          expiresAt: new Date(id.now().getTime() + p.data.expiresInDays * 86_400_000).toISOString(),
+        };
         app.secrets.push(secret);
         save();
         return ok({ id: secret.id, value, hint: secret.hint, expiresAt: secret.expiresAt }, 201);
@@ -171,12 +253,27 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
       path: "/admin/tenants/:tenant/consents",
       handler: ({ params, body }) => {
         const t = id.store.tenant(params.tenant);
-        const p = parse(z.object({ clientId: z.string(), scopes: z.array(z.string()).default([]), roles: z.array(z.string()).default([]), upn: z.string().optional() }), body);
+        const p = parse(
+          z.object({
+            clientId: z.string(),
+            scopes: z.array(z.string()).default([]),
+            roles: z.array(z.string()).default([]),
+            upn: z.string().optional(),
+          }),
+          body,
+        );
         if (!p.ok) return p.res;
         const app = id.store.app(p.data.clientId);
         if (!t || !app) return missing(!t ? "tenant" : "app");
         const u = p.data.upn ? id.store.user(p.data.upn) : undefined;
-        id.recordConsent({ tenantId: t.id, clientId: app.clientId, userId: u?.id ?? null, scopes: splitScopes(p.data.scopes.join(" "), app.delegated).resource, roles: p.data.roles, kind: u ? "user" : "admin" });
+        id.recordConsent({
+          tenantId: t.id,
+          clientId: app.clientId,
+          userId: u?.id ?? null,
+          scopes: splitScopes(p.data.scopes.join(" "), app.delegated).resource,
+          roles: p.data.roles,
+          kind: u ? "user" : "admin",
+        });
         return ok({ consents: st().consents.filter((c) => c.tenantId === t.id && c.clientId === app.clientId) }, 201);
       },
     },
@@ -197,7 +294,9 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
       handler: ({ params }) => {
         const t = id.store.tenant(params.tenant);
         if (!t) return missing("tenant");
-        st().servicePrincipals = st().servicePrincipals.filter((s) => !(s.tenantId === t.id && s.clientId === params.clientId.toLowerCase()));
+        st().servicePrincipals = st().servicePrincipals.filter(
+          (s) => !(s.tenantId === t.id && s.clientId === params.clientId.toLowerCase()),
+        );
         st().consents = st().consents.filter((c) => !(c.tenantId === t.id && c.clientId === params.clientId.toLowerCase()));
         save();
         return ok({ removed: true });

@@ -33,7 +33,11 @@ describe("sandbox admin API: building a directory", () => {
   let clientId = "";
 
   it("creates a tenant that discovery resolves by its domain; refuses duplicates and bad domains", async () => {
-    const r = await sb.admin("POST", "/admin/tenants", { displayName: "Acme Corp", domain: "acme.onmicrosoft.com", extraDomains: ["acme.example"] });
+    const r = await sb.admin("POST", "/admin/tenants", {
+      displayName: "Acme Corp",
+      domain: "acme.onmicrosoft.com",
+      extraDomains: ["acme.example"],
+    });
     expect(r.status).toBe(201);
     tid = r.body.id;
     const disc = await fetch(`${sb.urls.identity}/acme.example/v2.0/.well-known/openid-configuration`).then((x) => x.json());
@@ -43,7 +47,12 @@ describe("sandbox admin API: building a directory", () => {
   });
 
   it("creates users (never echoing the password) only in verified domains", async () => {
-    const r = await sb.admin("POST", "/admin/users", { upn: "Ann@acme.onmicrosoft.com", password: "S3cret-pass!", isAdmin: true, displayName: "Ann Admin" });
+    const r = await sb.admin("POST", "/admin/users", {
+      upn: "Ann@acme.onmicrosoft.com",
+      password: "S3cret-pass!",
+      isAdmin: true,
+      displayName: "Ann Admin",
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ upn: "ann@acme.onmicrosoft.com", tenantId: tid, isAdmin: true, isLicensed: true });
     expect(JSON.stringify(r.body)).not.toContain("S3cret-pass!");
@@ -54,22 +63,57 @@ describe("sandbox admin API: building a directory", () => {
   });
 
   it("registers an app whose one-time secret value works at the token endpoint; redirect URIs follow Azure's rules", async () => {
-    expect((await sb.admin("POST", "/admin/apps", { displayName: "Bad", homeTenant: tid, redirectUris: ["http://app.example/cb"] })).body.error).toContain("https, or http://localhost");
-    const r = await sb.admin("POST", "/admin/apps", { displayName: "Acme helpdesk", homeTenant: "acme.onmicrosoft.com", redirectUris: ["https://consentry.example/api/oauth/callback", "http://localhost:3000/api/oauth/callback"], secretExpiresInDays: 30 });
+    expect(
+      (await sb.admin("POST", "/admin/apps", { displayName: "Bad", homeTenant: tid, redirectUris: ["http://app.example/cb"] })).body.error,
+    ).toContain("https, or http://localhost");
+    const r = await sb.admin("POST", "/admin/apps", {
+      displayName: "Acme helpdesk",
+      homeTenant: "acme.onmicrosoft.com",
+      redirectUris: ["https://consentry.example/api/oauth/callback", "http://localhost:3000/api/oauth/callback"],
+      secretExpiresInDays: 30,
+    });
     expect(r.status).toBe(201);
     clientId = r.body.clientId;
     expect(r.body.secret.value).toMatch(/^Sbx8Q~/);
     const state = await sb.admin("GET", "/admin/state");
     expect(JSON.stringify(state.body)).not.toContain(r.body.secret.value);
-    const tok = await fetch(`${sb.urls.identity}/${tid}/oauth2/v2.0/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: r.body.secret.value, scope: "https://graph.microsoft.com/.default" }) });
+    const tok = await fetch(`${sb.urls.identity}/${tid}/oauth2/v2.0/token`, {
+      method: "POST",
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: clientId,
+        client_secret: r.body.secret.value,
+        scope: "https://graph.microsoft.com/.default",
+      }),
+    });
     expect(tok.status).toBe(200);
-    const wrong = await fetch(`${sb.urls.identity}/${tid}/oauth2/v2.0/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: "nope-nope-nope-nope", scope: "https://graph.microsoft.com/.default" }) });
+    const wrong = await fetch(`${sb.urls.identity}/${tid}/oauth2/v2.0/token`, {
+      method: "POST",
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: clientId,
+        client_secret: "nope-nope-nope-nope",
+        scope: "https://graph.microsoft.com/.default",
+      }),
+    });
     expect((await wrong.json()).error_codes).toEqual([7000215]);
   });
 
   it("a shared mailbox opens for its FullAccess delegate, and stops when the right is taken away", async () => {
-    expect((await sb.admin("POST", "/admin/shared-mailboxes", { address: "desk@acme.onmicrosoft.com", fullAccess: ["nobody@acme.onmicrosoft.com"] })).status).toBe(400);
-    const r = await sb.admin("POST", "/admin/shared-mailboxes", { address: "desk@acme.onmicrosoft.com", displayName: "Service desk", fullAccess: ["ann@acme.onmicrosoft.com"], sendAs: ["ann@acme.onmicrosoft.com"] });
+    expect(
+      (
+        await sb.admin("POST", "/admin/shared-mailboxes", {
+          address: "desk@acme.onmicrosoft.com",
+          fullAccess: ["nobody@acme.onmicrosoft.com"],
+        })
+      ).status,
+    ).toBe(400);
+    const r = await sb.admin("POST", "/admin/shared-mailboxes", {
+      address: "desk@acme.onmicrosoft.com",
+      displayName: "Service desk",
+      fullAccess: ["ann@acme.onmicrosoft.com"],
+      sendAs: ["ann@acme.onmicrosoft.com"],
+    });
     expect(r.status).toBe(201);
     const ann = (await sb.admin("POST", "/admin/tokens", { upn: "ann@acme.onmicrosoft.com", clientId, scopes: [IMAP] })).body.access_token;
     expect(await imapOpens("ann@acme.onmicrosoft.com", ann)).toBe(true);
@@ -86,21 +130,48 @@ describe("sandbox admin API: building a directory", () => {
 });
 
 describe("the /sandbox console", () => {
-  const post = (fields: Record<string, string>) => fetch(`${sb.urls.identity}/sandbox`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+  const post = (fields: Record<string, string>) =>
+    fetch(`${sb.urls.identity}/sandbox`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
 
   it("creates a tenant, a user and an app from its forms, showing the new secret once", async () => {
-    const t = await post({ action: "POST /admin/tenants", show: "1", "s:displayName": "Console Co", "s:domain": "console.onmicrosoft.com", "b:usersMayConsent": "false", "b:smtpAuthDisabled": "false" });
+    const t = await post({
+      action: "POST /admin/tenants",
+      show: "1",
+      "s:displayName": "Console Co",
+      "s:domain": "console.onmicrosoft.com",
+      "b:usersMayConsent": "false",
+      "b:smtpAuthDisabled": "false",
+    });
     expect(t.status).toBe(200);
     const page = await t.text();
     expect(page).toMatch(/id="flash"[^>]*>[^<]*console\.onmicrosoft\.com/);
     const state = (await sb.admin("GET", "/admin/state")).body;
-    expect(state.tenants.find((x: { domains: string[] }) => x.domains.includes("console.onmicrosoft.com"))).toMatchObject({ usersMayConsent: false, smtpAuthDisabled: false });
+    expect(state.tenants.find((x: { domains: string[] }) => x.domains.includes("console.onmicrosoft.com"))).toMatchObject({
+      usersMayConsent: false,
+      smtpAuthDisabled: false,
+    });
 
-    const u = await post({ action: "POST /admin/users", show: "1", "s:upn": "cat@console.onmicrosoft.com", "s:password": "Passw0rd!", "b:isAdmin": "false", "b:isLicensed": "false" });
+    const u = await post({
+      action: "POST /admin/users",
+      show: "1",
+      "s:upn": "cat@console.onmicrosoft.com",
+      "s:password": "Passw0rd!",
+      "b:isAdmin": "false",
+      "b:isLicensed": "false",
+    });
     expect(u.status).toBe(200);
-    expect((await sb.admin("GET", "/admin/state")).body.users.find((x: { upn: string }) => x.upn === "cat@console.onmicrosoft.com")).toMatchObject({ isLicensed: false });
+    expect(
+      (await sb.admin("GET", "/admin/state")).body.users.find((x: { upn: string }) => x.upn === "cat@console.onmicrosoft.com"),
+    ).toMatchObject({ isLicensed: false });
 
-    const a = await post({ action: "POST /admin/apps", show: "1", "s:displayName": "Console app", "s:homeTenant": "console.onmicrosoft.com", "l:redirectUris": "http://localhost:3000/api/oauth/callback, https://x.example/cb", "n:secretExpiresInDays": "30" });
+    const a = await post({
+      action: "POST /admin/apps",
+      show: "1",
+      "s:displayName": "Console app",
+      "s:homeTenant": "console.onmicrosoft.com",
+      "l:redirectUris": "http://localhost:3000/api/oauth/callback, https://x.example/cb",
+      "n:secretExpiresInDays": "30",
+    });
     const html = await a.text();
     expect(a.status).toBe(200);
     expect(html).toMatch(/&quot;value&quot;: &quot;Sbx8Q~/);
@@ -111,7 +182,13 @@ describe("the /sandbox console", () => {
   });
 
   it("shows the API's refusal instead of failing silently", async () => {
-    const r = await post({ action: "POST /admin/apps", show: "1", "s:displayName": "Bad", "s:homeTenant": "console.onmicrosoft.com", "l:redirectUris": "http://evil.example/cb" });
+    const r = await post({
+      action: "POST /admin/apps",
+      show: "1",
+      "s:displayName": "Bad",
+      "s:homeTenant": "console.onmicrosoft.com",
+      "l:redirectUris": "http://evil.example/cb",
+    });
     expect(r.status).toBe(400);
     expect(await r.text()).toContain("must be https, or http://localhost");
     expect((await post({ action: "POST /admin/nothing" })).status).toBe(400);

@@ -13,10 +13,16 @@ const missing = (what: string) => ({ status: 404, body: { error: `${what} not fo
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): { ok: true; data: T } | { ok: false; res: { status: number; body: unknown } } {
   const r = schema.safeParse(body ?? {});
-  return r.success ? { ok: true, data: r.data } : { ok: false, res: bad(r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")) };
+  return r.success
+    ? { ok: true, data: r.data }
+    : { ok: false, res: bad(r.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")) };
 }
 
-const ZDomain = z.string().trim().toLowerCase().regex(/^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, "a domain like acme.onmicrosoft.com");
+const ZDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, "a domain like acme.onmicrosoft.com");
 const ZAddress = z.string().trim().toLowerCase().email();
 const ZGuid = z.string().trim().toLowerCase().uuid();
 // Azure accepts https redirect URIs, and http only for localhost (MICROSOFT.md §1.3).
@@ -27,7 +33,9 @@ const ZRedirect = z
     const url = new URL(u);
     return url.protocol === "https:" || (url.protocol === "http:" && ["localhost", "127.0.0.1"].includes(url.hostname));
   }, "must be https, or http://localhost");
-const ZScope = z.string().regex(/^https:\/\/[^\s/]+\/[\w.]+$/, "a resource-qualified permission like https://graph.microsoft.com/Mail.Read");
+const ZScope = z
+  .string()
+  .regex(/^https:\/\/[^\s/]+\/[\w.]+$/, "a resource-qualified permission like https://graph.microsoft.com/Mail.Read");
 
 export function directoryRoutes(id: Identity): AdminRoute[] {
   const st = () => id.store.state;
@@ -46,7 +54,20 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
       method: "POST",
       path: "/admin/tenants",
       handler: ({ body }) => {
-        const p = parse(z.object({ displayName: z.string().trim().min(1).max(256), domain: ZDomain, extraDomains: z.array(ZDomain).max(20).default([]), id: ZGuid.optional(), smtpAuthDisabled: z.boolean().default(false), usersMayConsent: z.boolean().default(true), securityDefaults: z.boolean().default(false) }).strict(), body);
+        const p = parse(
+          z
+            .object({
+              displayName: z.string().trim().min(1).max(256),
+              domain: ZDomain,
+              extraDomains: z.array(ZDomain).max(20).default([]),
+              id: ZGuid.optional(),
+              smtpAuthDisabled: z.boolean().default(false),
+              usersMayConsent: z.boolean().default(true),
+              securityDefaults: z.boolean().default(false),
+            })
+            .strict(),
+          body,
+        );
         if (!p.ok) return p.res;
         const d = p.data;
         const domains = [...new Set([d.domain, ...d.extraDomains])];
@@ -54,7 +75,14 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
         if (id.store.tenant(tid)) return conflict(`tenant ${tid} already exists`);
         const taken = domains.find((x) => id.store.tenant(x));
         if (taken) return conflict(`domain ${taken} is already verified in another tenant`);
-        const t = { id: tid, displayName: d.displayName, domains, smtpAuthDisabled: d.smtpAuthDisabled, usersMayConsent: d.usersMayConsent, securityDefaults: d.securityDefaults };
+        const t = {
+          id: tid,
+          displayName: d.displayName,
+          domains,
+          smtpAuthDisabled: d.smtpAuthDisabled,
+          usersMayConsent: d.usersMayConsent,
+          securityDefaults: d.securityDefaults,
+        };
         st().tenants.push(t);
         save();
         return ok(t, 201);
@@ -87,7 +115,11 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
         if (!t) return bad(`upn: ${p.data.upn.split("@")[1]} isn't a verified domain of any tenant`);
         if (addressTaken(p.data.upn)) return conflict(`${p.data.upn} already exists`);
         const { upn, password, ...flags } = p.data;
-        const u = newUser(t.id, upn, { ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)), password, passwordChangedAt: id.now().toISOString() });
+        const u = newUser(t.id, upn, {
+          ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+          password,
+          passwordChangedAt: id.now().toISOString(),
+        });
         st().users.push(u);
         save();
         return ok(safeUser(u), 201);
@@ -114,15 +146,33 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
       method: "POST",
       path: "/admin/shared-mailboxes",
       handler: ({ body }) => {
-        const p = parse(z.object({ address: ZAddress, displayName: z.string().trim().min(1).max(256).optional(), fullAccess: z.array(ZAddress).max(100).default([]), sendAs: z.array(ZAddress).max(100).default([]) }).strict(), body);
+        const p = parse(
+          z
+            .object({
+              address: ZAddress,
+              displayName: z.string().trim().min(1).max(256).optional(),
+              fullAccess: z.array(ZAddress).max(100).default([]),
+              sendAs: z.array(ZAddress).max(100).default([]),
+            })
+            .strict(),
+          body,
+        );
         if (!p.ok) return p.res;
         const t = tenantOfAddress(p.data.address);
         if (!t) return bad(`address: ${p.data.address.split("@")[1]} isn't a verified domain of any tenant`);
         if (addressTaken(p.data.address)) return conflict(`${p.data.address} already exists`);
         const fa = usersIn(t.id, p.data.fullAccess);
         const sa = usersIn(t.id, p.data.sendAs);
-        if (!fa.ok || !sa.ok) return bad(`delegates must be users of ${t.displayName}: ${[...(fa.ok ? [] : fa.bad), ...(sa.ok ? [] : sa.bad)].join(", ")}`);
-        const m = { id: randomUUID(), tenantId: t.id, address: p.data.address, displayName: p.data.displayName ?? p.data.address.split("@")[0], fullAccess: fa.ids, sendAs: sa.ids };
+        if (!fa.ok || !sa.ok)
+          return bad(`delegates must be users of ${t.displayName}: ${[...(fa.ok ? [] : fa.bad), ...(sa.ok ? [] : sa.bad)].join(", ")}`);
+        const m = {
+          id: randomUUID(),
+          tenantId: t.id,
+          address: p.data.address,
+          displayName: p.data.displayName ?? p.data.address.split("@")[0],
+          fullAccess: fa.ids,
+          sendAs: sa.ids,
+        };
         st().shared.push(m);
         save();
         return ok(m, 201);
@@ -136,11 +186,24 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
       handler: ({ params, body }) => {
         const m = st().shared.find((x) => x.address === decodeURIComponent(params.address).toLowerCase());
         if (!m) return missing("shared mailbox");
-        const p = parse(z.object({ displayName: z.string().trim().min(1).max(256), fullAccess: z.array(ZAddress).max(100), sendAs: z.array(ZAddress).max(100) }).partial().strict(), body);
+        const p = parse(
+          z
+            .object({
+              displayName: z.string().trim().min(1).max(256),
+              fullAccess: z.array(ZAddress).max(100),
+              sendAs: z.array(ZAddress).max(100),
+            })
+            .partial()
+            .strict(),
+          body,
+        );
         if (!p.ok) return p.res;
         const fa = p.data.fullAccess ? usersIn(m.tenantId, p.data.fullAccess) : null;
         const sa = p.data.sendAs ? usersIn(m.tenantId, p.data.sendAs) : null;
-        if ((fa && !fa.ok) || (sa && !sa.ok)) return bad(`delegates must be users of the mailbox's tenant: ${[...(fa && !fa.ok ? fa.bad : []), ...(sa && !sa.ok ? sa.bad : [])].join(", ")}`);
+        if ((fa && !fa.ok) || (sa && !sa.ok))
+          return bad(
+            `delegates must be users of the mailbox's tenant: ${[...(fa && !fa.ok ? fa.bad : []), ...(sa && !sa.ok ? sa.bad : [])].join(", ")}`,
+          );
         if (p.data.displayName) m.displayName = p.data.displayName;
         if (fa?.ok) m.fullAccess = fa.ids;
         if (sa?.ok) m.sendAs = sa.ids;
@@ -174,7 +237,15 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
         const clientId = d.clientId ?? randomUUID();
         if (id.store.app(clientId)) return conflict(`app ${clientId} already exists`);
         const value = `Sbx8Q~${randomUUID().replace(/-/g, "")}${randomUUID().slice(0, 6)}`;
-        const app = newApp({ clientId, displayName: d.displayName, homeTenantId: t.id, isMultiTenant: d.isMultiTenant, secret: value, expiresAt: new Date(id.now().getTime() + d.secretExpiresInDays * 86_400_000), redirectUris: d.redirectUris });
+        const app = newApp({
+          clientId,
+          displayName: d.displayName,
+          homeTenantId: t.id,
+          isMultiTenant: d.isMultiTenant,
+          secret: value,
+          expiresAt: new Date(id.now().getTime() + d.secretExpiresInDays * 86_400_000),
+          redirectUris: d.redirectUris,
+        });
         if (d.delegated) app.delegated = d.delegated;
         if (d.application) app.application = d.application;
         st().apps.push(app);
@@ -190,7 +261,19 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
       handler: ({ params, body }) => {
         const app = id.store.app(params.clientId);
         if (!app) return missing("app");
-        const p = parse(z.object({ displayName: z.string().trim().min(1).max(120), isMultiTenant: z.boolean(), redirectUris: z.array(ZRedirect).max(256), delegated: z.array(ZScope).max(100), application: z.array(ZScope).max(100) }).partial().strict(), body);
+        const p = parse(
+          z
+            .object({
+              displayName: z.string().trim().min(1).max(120),
+              isMultiTenant: z.boolean(),
+              redirectUris: z.array(ZRedirect).max(256),
+              delegated: z.array(ZScope).max(100),
+              application: z.array(ZScope).max(100),
+            })
+            .partial()
+            .strict(),
+          body,
+        );
         if (!p.ok) return p.res;
         Object.assign(app, p.data);
         save();

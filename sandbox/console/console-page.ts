@@ -33,10 +33,13 @@ export function consoleFormBody(form: URLSearchParams): Record<string, unknown> 
 function createForm(title: string, path: string, fields: string, submit: string) {
   return `<details><summary>${esc(title)}</summary><form method="post" action="/sandbox" class="create"><input type="hidden" name="action" value="POST ${esc(path)}"><input type="hidden" name="show" value="1">${fields}<button>${esc(submit)}</button></form></details>`;
 }
-const text = (name: string, label: string, placeholder = "", required = false) => `<label>${esc(label)} <input name="s:${name}" placeholder="${esc(placeholder)}"${required ? " required" : ""}></label>`;
-const list = (name: string, label: string, placeholder = "") => `<label>${esc(label)} <input name="l:${name}" placeholder="${esc(placeholder)}"></label>`;
+const text = (name: string, label: string, placeholder = "", required = false) =>
+  `<label>${esc(label)} <input name="s:${name}" placeholder="${esc(placeholder)}"${required ? " required" : ""}></label>`;
+const list = (name: string, label: string, placeholder = "") =>
+  `<label>${esc(label)} <input name="l:${name}" placeholder="${esc(placeholder)}"></label>`;
 // The hidden "false" goes first, so an unticked box still sends a value and a ticked one wins.
-const check = (name: string, label: string, on = false) => `<label><input type="hidden" name="b:${name}" value="false"><input type="checkbox" name="b:${name}"${on ? " checked" : ""}> ${esc(label)}</label>`;
+const check = (name: string, label: string, on = false) =>
+  `<label><input type="hidden" name="b:${name}" value="false"><input type="checkbox" name="b:${name}"${on ? " checked" : ""}> ${esc(label)}</label>`;
 
 function createForms(s: TSbState) {
   const tenants = s.tenants.map((t) => `<option value="${esc(t.id)}">${esc(t.displayName)} (${esc(t.domains[0])})</option>`).join("");
@@ -60,14 +63,17 @@ export function consolePage(s: TSbState, now: Date, flash?: { ok: boolean; text:
  · users may consent: ${t.usersMayConsent ? "yes" : "<b>no</b>"} ${btn("Toggle", "PATCH", `/admin/tenants/${t.id}`, { usersMayConsent: !t.usersMayConsent })}</p>
 <table><tr><th>User</th><th>Flags</th><th>Switches</th></tr>${users
         .map(
-          (u) => `<tr><td>${esc(u.upn)}${u.isAdmin ? " (admin)" : ""}</td><td>${[!u.isLicensed && "unlicensed", u.mfaRequired && "MFA", u.caBlocked && "CA-blocked", u.isDisabled && "disabled", !u.imapEnabled && "IMAP off", u.smtpAuthDisabled === true && "SMTP AUTH off", u.signInFrequencyDays && `SIF ${u.signInFrequencyDays}d`].filter(Boolean).join(", ") || "—"}</td><td>
+          (
+            u,
+          ) => `<tr><td>${esc(u.upn)}${u.isAdmin ? " (admin)" : ""}</td><td>${[!u.isLicensed && "unlicensed", u.mfaRequired && "MFA", u.caBlocked && "CA-blocked", u.isDisabled && "disabled", !u.imapEnabled && "IMAP off", u.smtpAuthDisabled === true && "SMTP AUTH off", u.signInFrequencyDays && `SIF ${u.signInFrequencyDays}d`].filter(Boolean).join(", ") || "—"}</td><td>
 ${btn(u.isLicensed ? "Unlicense" : "License", "PATCH", `/admin/users/${u.upn}`, { isLicensed: !u.isLicensed })} ${btn(u.mfaRequired ? "No MFA" : "Require MFA", "PATCH", `/admin/users/${u.upn}`, { mfaRequired: !u.mfaRequired })} ${btn(u.caBlocked ? "Unblock CA" : "Block by CA", "PATCH", `/admin/users/${u.upn}`, { caBlocked: !u.caBlocked })} ${btn(u.imapEnabled ? "IMAP off" : "IMAP on", "PATCH", `/admin/users/${u.upn}`, { imapEnabled: !u.imapEnabled })} ${btn(u.smtpAuthDisabled === true ? "SMTP AUTH: follow tenant" : "SMTP AUTH off", "PATCH", `/admin/users/${u.upn}`, { smtpAuthDisabled: u.smtpAuthDisabled === true ? null : true })} ${btn(u.isDisabled ? "Enable account" : "Disable account", "PATCH", `/admin/users/${u.upn}`, { isDisabled: !u.isDisabled })} ${btn("Sign-in frequency 1 day", "PATCH", `/admin/users/${u.upn}`, { signInFrequencyDays: 1 })} ${btn("Admin password reset", "POST", `/admin/users/${u.upn}/reset-password`, { password: "Passw0rd!" })} ${btn("Revoke sessions", "POST", `/admin/users/${u.upn}/revoke-sessions`)}</td></tr>`,
         )
         .join("")}</table>
 <p>Shared: ${shared.map((m) => `${esc(m.address)} (FullAccess: ${esc(m.fullAccess.map((id) => s.users.find((u) => u.id === id)?.upn ?? "?").join(", ") || "nobody")}; SendAs: ${esc(m.sendAs.map((id) => s.users.find((u) => u.id === id)?.upn ?? "?").join(", ") || "nobody")}) ${btn("Remove FullAccess", "PATCH", `/admin/shared-mailboxes/${m.address}`, { fullAccess: [] })} ${btn("Remove SendAs", "PATCH", `/admin/shared-mailboxes/${m.address}`, { sendAs: [] })}`).join("<br>") || "—"}</p>
 <table><tr><th>App</th><th>Secrets</th><th>Switches</th></tr>${apps
         .map(
-          (a) => `<tr><td>${esc(a.displayName)}<br><small>${a.clientId}${a.isMultiTenant ? " · multi-tenant" : ""}</small></td><td>${a.secrets.map((x) => `${esc(x.hint)}… expires ${x.expiresAt.slice(0, 10)} ${btn("Expire", "POST", `/admin/apps/${a.clientId}/secrets/${x.id}/expire`)} ${btn("Delete", "DELETE", `/admin/apps/${a.clientId}/secrets/${x.id}`)}`).join("<br>")}</td><td>${btn("New secret", "POST", `/admin/apps/${a.clientId}/secrets`, { expiresInDays: 180 })} ${btn("Remove consent", "DELETE", `/admin/tenants/${t.id}/consents/${a.clientId}`)} ${btn("Delete from tenant", "DELETE", `/admin/tenants/${t.id}/apps/${a.clientId}`)}</td></tr>`,
+          (a) =>
+            `<tr><td>${esc(a.displayName)}<br><small>${a.clientId}${a.isMultiTenant ? " · multi-tenant" : ""}</small></td><td>${a.secrets.map((x) => `${esc(x.hint)}… expires ${x.expiresAt.slice(0, 10)} ${btn("Expire", "POST", `/admin/apps/${a.clientId}/secrets/${x.id}/expire`)} ${btn("Delete", "DELETE", `/admin/apps/${a.clientId}/secrets/${x.id}`)}`).join("<br>")}</td><td>${btn("New secret", "POST", `/admin/apps/${a.clientId}/secrets`, { expiresInDays: 180 })} ${btn("Remove consent", "DELETE", `/admin/tenants/${t.id}/consents/${a.clientId}`)} ${btn("Delete from tenant", "DELETE", `/admin/tenants/${t.id}/apps/${a.clientId}`)}</td></tr>`,
         )
         .join("")}</table>
 <p>Consents: ${consents.map((c) => `${c.kind}${c.userId ? ` (${esc(s.users.find((u) => u.id === c.userId)?.upn ?? "?")})` : ""} for ${c.clientId.slice(0, 8)}…: ${c.scopes.length} scopes, ${c.roles.length} roles`).join("; ") || "none"}</p></section>`;

@@ -3,9 +3,36 @@ import type { DirectoryTenant, DirectoryUser, SharedMailbox } from "../contracts
 
 export type TSbUser = DirectoryUser & { password: string; tokensValidFrom: string; caBlocked: boolean };
 export type TSbSecret = { id: string; value: string; hint: string; expiresAt: string };
-export type TSbApp = { clientId: string; displayName: string; homeTenantId: string; isMultiTenant: boolean; redirectUris: string[]; secrets: TSbSecret[]; delegated: string[]; application: string[] };
-export type TSbConsent = { tenantId: string; clientId: string; kind: "admin" | "user"; userId: string | null; scopes: string[]; roles: string[]; grantedAt: string };
-export type TSbRefresh = { hash: string; userId: string; tenantId: string; clientId: string; scopes: string[]; issuedAt: string; lastUsedAt: string; authTime: string; isMfa: boolean };
+export type TSbApp = {
+  clientId: string;
+  displayName: string;
+  homeTenantId: string;
+  isMultiTenant: boolean;
+  redirectUris: string[];
+  secrets: TSbSecret[];
+  delegated: string[];
+  application: string[];
+};
+export type TSbConsent = {
+  tenantId: string;
+  clientId: string;
+  kind: "admin" | "user";
+  userId: string | null;
+  scopes: string[];
+  roles: string[];
+  grantedAt: string;
+};
+export type TSbRefresh = {
+  hash: string;
+  userId: string;
+  tenantId: string;
+  clientId: string;
+  scopes: string[];
+  issuedAt: string;
+  lastUsedAt: string;
+  authTime: string;
+  isMfa: boolean;
+};
 export type TSbFault = { mode: "500" | "503" | "timeout"; remaining: number; seconds: number };
 
 export type TSbState = {
@@ -22,4 +49,16 @@ export type TSbState = {
   faults: { tokenEndpoint: TSbFault | null };
 };
 
-export const emptyState = (): TSbState => ({ version: 1, tenants: [], users: [], shared: [], apps: [], servicePrincipals: [], consents: [], refreshTokens: [], clockOffsetMs: 0, tokenLifetimeSeconds: null, faults: { tokenEndpoint: null } });
+export const emptyState = (): TSbState => ({
+  version: 1,
+  tenants: [],
+  users: [],
+  shared: [],
+  apps: [],
+  servicePrincipals: [],
+  consents: [],
+  refreshTokens: [],
+  clockOffsetMs: 0,
+  tokenLifetimeSeconds: null,
+  faults: { tokenEndpoint: null },
+});

@@ -8,14 +8,32 @@ import { emptyState } from "./model";
 export const SEED_PASSWORD = "Passw0rd!";
 export const SEED = {
   msp: { id: "3f1c2a4e-6b7d-4c8e-9f10-aa11bb22cc00", domain: "demomsp.onmicrosoft.com" },
-  contoso: { id: "3f1c2a4e-6b7d-4c8e-9f10-aa11bb22cc01", domain: "contoso.onmicrosoft.com", clientId: "5a0e1111-2222-4333-8444-00000000c001", secret: "Ctso8Q~demo.secret-value-0001-abcdefghijkl" },
-  fabrikam: { id: "3f1c2a4e-6b7d-4c8e-9f10-aa11bb22cc02", domain: "fabrikam.onmicrosoft.com", clientId: "5a0e1111-2222-4333-8444-00000000f002", secret: "Fbkm8Q~demo.secret-value-0002-abcdefghijkl" },
-  northwind: { id: "3f1c2a4e-6b7d-4c8e-9f10-aa11bb22cc03", domain: "northwind.onmicrosoft.com", clientId: "5a0e1111-2222-4333-8444-00000000a003", secret: "Nwnd8Q~demo.secret-value-0003-abcdefghijkl" },
+  contoso: {
+    id: "3f1c2a4e-6b7d-4c8e-9f10-aa11bb22cc01",
+    domain: "contoso.onmicrosoft.com",
+    clientId: "5a0e1111-2222-4333-8444-00000000c001",
+    secret: "Ctso8Q~demo.secret-value-0001-abcdefghijkl",
+  },
+  fabrikam: {
+    id: "3f1c2a4e-6b7d-4c8e-9f10-aa11bb22cc02",
+    domain: "fabrikam.onmicrosoft.com",
+    clientId: "5a0e1111-2222-4333-8444-00000000f002",
+    secret: "Fbkm8Q~demo.secret-value-0002-abcdefghijkl",
+  },
+  northwind: {
+    id: "3f1c2a4e-6b7d-4c8e-9f10-aa11bb22cc03",
+    domain: "northwind.onmicrosoft.com",
+    clientId: "5a0e1111-2222-4333-8444-00000000a003",
+    secret: "Nwnd8Q~demo.secret-value-0003-abcdefghijkl",
+  },
   mspApp: { clientId: "5a0e1111-2222-4333-8444-0000000005a0", secret: "MspApp8Q~demo.secret-value-0000-abcdefghij" },
 } as const;
 
 // Consentry's consent callback, and next-auth's for staff SSO, on the demo (3000) and e2e (3100) ports.
-export const SEED_REDIRECT_URIS = ["localhost:3000", "127.0.0.1:3000", "127.0.0.1:3100", "localhost:3100"].flatMap((h) => [`http://${h}/api/oauth/callback`, `http://${h}/api/auth/callback/azure-ad`]);
+export const SEED_REDIRECT_URIS = ["localhost:3000", "127.0.0.1:3000", "127.0.0.1:3100", "localhost:3100"].flatMap((h) => [
+  `http://${h}/api/oauth/callback`,
+  `http://${h}/api/auth/callback/azure-ad`,
+]);
 
 const DELEGATED = [
   "https://outlook.office.com/IMAP.AccessAsUser.All",
@@ -29,7 +47,12 @@ const DELEGATED = [
   "https://graph.microsoft.com/Mail.Read.Shared",
   "https://graph.microsoft.com/User.Read",
 ];
-const APPLICATION = ["https://graph.microsoft.com/Mail.ReadWrite", "https://graph.microsoft.com/Mail.Send", "https://outlook.office.com/IMAP.AccessAsApp", "https://outlook.office.com/SMTP.SendAsApp"];
+const APPLICATION = [
+  "https://graph.microsoft.com/Mail.ReadWrite",
+  "https://graph.microsoft.com/Mail.Send",
+  "https://outlook.office.com/IMAP.AccessAsApp",
+  "https://outlook.office.com/SMTP.SendAsApp",
+];
 
 export function newUser(tenantId: string, upn: string, over: Partial<TSbUser> = {}): TSbUser {
   return {
@@ -53,7 +76,15 @@ export function newUser(tenantId: string, upn: string, over: Partial<TSbUser> = 
   };
 }
 
-export function newApp(p: { clientId: string; displayName: string; homeTenantId: string; isMultiTenant?: boolean; secret: string; expiresAt: Date; redirectUris?: string[] }): TSbApp {
+export function newApp(p: {
+  clientId: string;
+  displayName: string;
+  homeTenantId: string;
+  isMultiTenant?: boolean;
+  secret: string;
+  expiresAt: Date;
+  redirectUris?: string[];
+}): TSbApp {
   return {
     clientId: p.clientId,
     displayName: p.displayName,
@@ -69,7 +100,15 @@ export function newApp(p: { clientId: string; displayName: string; homeTenantId:
 export function seedState(now = new Date()): TSbState {
   const s = emptyState();
   const year = new Date(now.getTime() + 365 * 86_400_000);
-  const tenant = (id: string, displayName: string, domain: string, over = {}) => ({ id, displayName, domains: [domain], smtpAuthDisabled: false, usersMayConsent: true, securityDefaults: false, ...over });
+  const tenant = (id: string, displayName: string, domain: string, over = {}) => ({
+    id,
+    displayName,
+    domains: [domain],
+    smtpAuthDisabled: false,
+    usersMayConsent: true,
+    securityDefaults: false,
+    ...over,
+  });
   s.tenants.push(tenant(SEED.msp.id, "Demo MSP", SEED.msp.domain));
   // Broken on purpose: SMTP AUTH off for the whole tenant (535 5.7.139).
   s.tenants.push(tenant(SEED.contoso.id, "Contoso Ltd", SEED.contoso.domain, { smtpAuthDisabled: true }));
@@ -80,15 +119,55 @@ export function seedState(now = new Date()): TSbState {
     const admin = newUser(t.id, `admin@${t.domain}`, { isAdmin: true });
     const it = newUser(t.id, `it@${t.domain}`);
     s.users.push(admin, newUser(t.id, `helpdesk@${t.domain}`), newUser(t.id, `bob@${t.domain}`), it);
-    s.shared.push({ id: randomUUID(), tenantId: t.id, address: `support@${t.domain}`, displayName: "Support", fullAccess: [it.id], sendAs: [it.id] });
+    s.shared.push({
+      id: randomUUID(),
+      tenantId: t.id,
+      address: `support@${t.domain}`,
+      displayName: "Support",
+      fullAccess: [it.id],
+      sendAs: [it.id],
+    });
   }
   // Broken on purpose: an unlicensed user in Northwind.
   s.users.push(newUser(SEED.northwind.id, `sales@${SEED.northwind.domain}`, { isLicensed: false }));
-  s.apps.push(newApp({ clientId: SEED.contoso.clientId, displayName: "Contoso helpdesk mail", homeTenantId: SEED.contoso.id, secret: SEED.contoso.secret, expiresAt: year }));
+  s.apps.push(
+    newApp({
+      clientId: SEED.contoso.clientId,
+      displayName: "Contoso helpdesk mail",
+      homeTenantId: SEED.contoso.id,
+      secret: SEED.contoso.secret,
+      expiresAt: year,
+    }),
+  );
   // Broken on purpose: Fabrikam's secret expires in 5 days.
-  s.apps.push(newApp({ clientId: SEED.fabrikam.clientId, displayName: "Fabrikam helpdesk mail", homeTenantId: SEED.fabrikam.id, secret: SEED.fabrikam.secret, expiresAt: new Date(now.getTime() + 5 * 86_400_000) }));
-  s.apps.push(newApp({ clientId: SEED.northwind.clientId, displayName: "Northwind helpdesk mail", homeTenantId: SEED.northwind.id, secret: SEED.northwind.secret, expiresAt: year }));
-  s.apps.push(newApp({ clientId: SEED.mspApp.clientId, displayName: "Demo MSP Consentry", homeTenantId: SEED.msp.id, isMultiTenant: true, secret: SEED.mspApp.secret, expiresAt: year }));
+  s.apps.push(
+    newApp({
+      clientId: SEED.fabrikam.clientId,
+      displayName: "Fabrikam helpdesk mail",
+      homeTenantId: SEED.fabrikam.id,
+      secret: SEED.fabrikam.secret,
+      expiresAt: new Date(now.getTime() + 5 * 86_400_000),
+    }),
+  );
+  s.apps.push(
+    newApp({
+      clientId: SEED.northwind.clientId,
+      displayName: "Northwind helpdesk mail",
+      homeTenantId: SEED.northwind.id,
+      secret: SEED.northwind.secret,
+      expiresAt: year,
+    }),
+  );
+  s.apps.push(
+    newApp({
+      clientId: SEED.mspApp.clientId,
+      displayName: "Demo MSP Consentry",
+      homeTenantId: SEED.msp.id,
+      isMultiTenant: true,
+      secret: SEED.mspApp.secret,
+      expiresAt: year,
+    }),
+  );
   for (const a of s.apps) s.servicePrincipals.push({ tenantId: a.homeTenantId, clientId: a.clientId });
   return s;
 }

@@ -43,7 +43,8 @@ export class Store {
   appInTenant(clientId: string, tenantId: string) {
     const app = this.app(clientId);
     if (!app) return undefined;
-    if (app.homeTenantId === tenantId && this.state.servicePrincipals.some((s) => s.tenantId === tenantId && s.clientId === app.clientId)) return app;
+    if (app.homeTenantId === tenantId && this.state.servicePrincipals.some((s) => s.tenantId === tenantId && s.clientId === app.clientId))
+      return app;
     if (app.isMultiTenant && this.state.servicePrincipals.some((s) => s.tenantId === tenantId && s.clientId === app.clientId)) return app;
     return undefined;
   }
@@ -61,7 +62,14 @@ export class Store {
       getSharedMailbox: (a) => s().shared.find((m) => m.address === a.toLowerCase()),
       resolveMailbox: (address) => owners().find((o) => o.address === address.toLowerCase()),
       listMailboxes: owners,
-      hasAppRoleConsent: (tenantId, appId, role) => s().consents.some((c) => c.kind === "admin" && c.tenantId === tenantId && c.clientId === appId && c.roles.some((r) => r === role || r.endsWith(`/${role}`))),
+      hasAppRoleConsent: (tenantId, appId, role) =>
+        s().consents.some(
+          (c) =>
+            c.kind === "admin" &&
+            c.tenantId === tenantId &&
+            c.clientId === appId &&
+            c.roles.some((r) => r === role || r.endsWith(`/${role}`)),
+        ),
     };
   }
 }

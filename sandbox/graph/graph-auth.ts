@@ -77,7 +77,12 @@ export function authorizeMailbox(p: Principal, owner: MailboxOwner, kind: MailAc
   if (owner.kind !== "shared" || !p.claims.oid) throw errors.accessDenied();
   const list = kind === "send" ? owner.shared.sendAs : owner.shared.fullAccess;
   if (!list.includes(p.claims.oid)) {
-    if (kind === "send") throw new GraphError(403, "ErrorSendAsDenied", "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.");
+    if (kind === "send")
+      throw new GraphError(
+        403,
+        "ErrorSendAsDenied",
+        "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.",
+      );
     throw errors.accessDenied();
   }
 }

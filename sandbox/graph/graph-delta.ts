@@ -36,7 +36,9 @@ export function decodeDelta(token: string): TDeltaState | undefined {
 }
 
 export const syncStateNotFound = (location: string) =>
-  new GraphError(410, "syncStateNotFound", "The sync state generation is no longer valid. A full resynchronization is required.", { Location: location });
+  new GraphError(410, "syncStateNotFound", "The sync state generation is no longer valid. A full resynchronization is required.", {
+    Location: location,
+  });
 
 export type DeltaPage = { value: Record<string, unknown>[]; next?: string; delta?: string };
 
@@ -87,5 +89,8 @@ export function deltaPage(box: MailboxStore, folder: Folder, state: TDeltaState,
       lastRemoved = r.modseq;
     }
   }
-  return { value: items, delta: encodeDelta({ f: folder.id, e: state.e, w: upper, o: 0, i: false, s: state.s, c: state.c, g: state.g, gx: state.gx }) };
+  return {
+    value: items,
+    delta: encodeDelta({ f: folder.id, e: state.e, w: upper, o: 0, i: false, s: state.s, c: state.c, g: state.g, gx: state.gx }),
+  };
 }

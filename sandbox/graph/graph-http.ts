@@ -27,13 +27,20 @@ export class GraphError extends Error {
   }
 }
 
-export const AUTH_CHALLENGE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
+export const AUTH_CHALLENGE =
+  'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
 export const errors = {
   accessDenied: () => new GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."),
-  notFound: () => new GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store., The process failed to get the correct properties."),
+  notFound: () =>
+    new GraphError(
+      404,
+      "ErrorItemNotFound",
+      "The specified object was not found in the store., The process failed to get the correct properties.",
+    ),
   invalidUser: (id: string) => new GraphError(404, "ErrorInvalidUser", `The requested user '${id}' is invalid.`),
-  notEnabled: () => new GraphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise."),
+  notEnabled: () =>
+    new GraphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise."),
   resourceNotFound: () => new GraphError(404, "ResourceNotFound", "Resource could not be discovered."),
   badRequest: (msg: string, code = "BadRequest") => new GraphError(400, code, msg),
   token: (msg: string) => new GraphError(401, "InvalidAuthenticationToken", msg, { "WWW-Authenticate": AUTH_CHALLENGE }),
@@ -47,7 +54,9 @@ function baseHeaders(g: GraphReq): Record<string, string> {
   return {
     "request-id": g.requestId,
     "client-request-id": g.clientRequestId,
-    "x-ms-ags-diagnostic": JSON.stringify({ ServerInfo: { DataCenter: "West US 2", Slice: "E", Ring: "1", ScaleUnit: "000", RoleInstance: "MW2PEPF0000B3C1" } }),
+    "x-ms-ags-diagnostic": JSON.stringify({
+      ServerInfo: { DataCenter: "West US 2", Slice: "E", Ring: "1", ScaleUnit: "000", RoleInstance: "MW2PEPF0000B3C1" },
+    }),
     "Strict-Transport-Security": "max-age=31536000",
   };
 }
@@ -87,7 +96,9 @@ export function sendJson(g: GraphReq, status: number, body: unknown, headersIn: 
   const text = body === undefined ? "" : JSON.stringify(body);
   g.res.writeHead(status, {
     ...baseHeaders(g),
-    ...(body === undefined ? {} : { "Content-Type": "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8" }),
+    ...(body === undefined
+      ? {}
+      : { "Content-Type": "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8" }),
     ...headers,
   });
   g.res.end(text);
@@ -102,7 +113,13 @@ export function sendError(g: GraphReq, e: GraphError) {
   sendJson(
     g,
     e.status,
-    { error: { code: e.code, message: e.message, innerError: { ...e.inner, date: graphDate(g.now), "request-id": g.requestId, "client-request-id": g.clientRequestId } } },
+    {
+      error: {
+        code: e.code,
+        message: e.message,
+        innerError: { ...e.inner, date: graphDate(g.now), "request-id": g.requestId, "client-request-id": g.clientRequestId },
+      },
+    },
     e.headers,
   );
 }
@@ -116,7 +133,9 @@ export function json(g: GraphReq): unknown {
   try {
     return JSON.parse(g.body.toString("utf8") || "{}");
   } catch {
-    throw errors.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+    throw errors.badRequest(
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
   }
 }
 

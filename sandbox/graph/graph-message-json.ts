@@ -11,7 +11,10 @@ export function etag(m: StoredMessage) {
 }
 
 function conversationId(subject: string) {
-  const norm = subject.replace(/^((re|fw|fwd|aw|sv)\s*:\s*)+/i, "").trim().toLowerCase();
+  const norm = subject
+    .replace(/^((re|fw|fwd|aw|sv)\s*:\s*)+/i, "")
+    .trim()
+    .toLowerCase();
   return "AAQkAD" + createHash("sha256").update(norm).digest("base64url").slice(0, 40) + "=";
 }
 

@@ -15,7 +15,9 @@ const ZRecipient = z.object({ emailAddress: z.object({ address: z.string().email
 const ZSendMail = z.object({
   message: z.object({
     subject: z.string().default(""),
-    body: z.object({ contentType: z.string().default("text"), content: z.string().default("") }).default({ contentType: "text", content: "" }),
+    body: z
+      .object({ contentType: z.string().default("text"), content: z.string().default("") })
+      .default({ contentType: "text", content: "" }),
     toRecipients: z.array(ZRecipient).default([]),
     ccRecipients: z.array(ZRecipient).default([]),
     bccRecipients: z.array(ZRecipient).default([]),
@@ -27,7 +29,9 @@ const ZSendMail = z.object({
 
 function buildMime(owner: MailboxOwner, msg: z.infer<typeof ZSendMail>["message"]): Promise<Buffer> {
   const addr = (r: z.infer<typeof ZRecipient>) => ({ name: r.emailAddress.name ?? "", address: r.emailAddress.address });
-  const fromAddr = msg.from ? addr(msg.from) : { name: owner.kind === "user" ? owner.user.displayName : owner.shared.displayName, address: owner.address };
+  const fromAddr = msg.from
+    ? addr(msg.from)
+    : { name: owner.kind === "user" ? owner.user.displayName : owner.shared.displayName, address: owner.address };
   const html = msg.body.contentType.toLowerCase() === "html";
   const composer = new MailComposer({
     from: fromAddr,
@@ -47,7 +51,8 @@ export async function sendMail(ctx: SandboxContext, store: MailStore, g: GraphRe
   let saveToSent = true;
   if (ct.startsWith("text/plain")) {
     const text = g.body.toString("latin1").trim();
-    if (!text || !/^[A-Za-z0-9+/=\r\n]+$/.test(text)) throw new GraphError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
+    if (!text || !/^[A-Za-z0-9+/=\r\n]+$/.test(text))
+      throw new GraphError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.");
     raw = Buffer.from(text, "base64");
   } else {
     const body = ZSendMail.safeParse(json(g));
@@ -60,10 +65,17 @@ export async function sendMail(ctx: SandboxContext, store: MailStore, g: GraphRe
   if (from !== owner.address) {
     // Sending as another mailbox needs send rights on it too.
     const other = ctx.directory.resolveMailbox(from);
-    if (!other || other.tenantId !== owner.tenantId) throw new GraphError(403, "ErrorSendAsDenied", "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.");
+    if (!other || other.tenantId !== owner.tenantId)
+      throw new GraphError(
+        403,
+        "ErrorSendAsDenied",
+        "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.",
+      );
     authorizeMailbox(p, other, "send");
   }
-  const rcpts = ["to", "cc", "bcc"].flatMap((k) => addressparser(getHeader(h, k) ?? "", { flatten: true }).map((a) => a.address ?? "")).filter(Boolean);
+  const rcpts = ["to", "cc", "bcc"]
+    .flatMap((k) => addressparser(getHeader(h, k) ?? "", { flatten: true }).map((a) => a.address ?? ""))
+    .filter(Boolean);
   if (!rcpts.length) throw errors.badRequest("At least one recipient is required, but none were found.", "ErrorInvalidRecipients");
   // Bcc must not travel with the delivered copy.
   const clean = Buffer.from(raw.toString("latin1").replace(/^Bcc:.*(\r?\n[ \t].*)*\r?\n/im, ""), "latin1");

@@ -16,11 +16,11 @@ import { sendMail } from "./graph-send-mail";
 import { type GraphThrottle } from "./graph-throttle";
 
 const ZMove = z.object({ destinationId: z.string().min(1) });
-const ZPatch = z.object({ isRead: z.boolean().optional(), flag: z.object({ flagStatus: z.enum(["flagged", "notFlagged", "complete"]) }).optional() }).passthrough();
+const ZPatch = z
+  .object({ isRead: z.boolean().optional(), flag: z.object({ flagStatus: z.enum(["flagged", "notFlagged", "complete"]) }).optional() })
+  .passthrough();
 
 export type GraphRuntime = { throttle: GraphThrottle; subs: SubscriptionManager };
-
-
 
 function parseFilter(filter: string | null): ((m: StoredMessage) => boolean) | undefined {
   if (!filter) return undefined;
@@ -36,7 +36,14 @@ function parseFilter(filter: string | null): ((m: StoredMessage) => boolean) | u
     }
     const t = Date.parse(val.replace(/^'|'$/g, ""));
     if (Number.isNaN(t)) throw errors.badRequest(`Invalid filter clause: ${clause.trim()}`, "ErrorInvalidUrlQueryFilter");
-    const cmp: Record<string, (a: number) => boolean> = { eq: (a) => a === t, ne: (a) => a !== t, ge: (a) => a >= t, gt: (a) => a > t, le: (a) => a <= t, lt: (a) => a < t };
+    const cmp: Record<string, (a: number) => boolean> = {
+      eq: (a) => a === t,
+      ne: (a) => a !== t,
+      ge: (a) => a >= t,
+      gt: (a) => a > t,
+      le: (a) => a <= t,
+      lt: (a) => a < t,
+    };
     const f = cmp[op.toLowerCase()];
     // receivedDateTime has second precision in Graph.
     preds.push((x) => f(Math.floor(x.date / 1000) * 1000));
@@ -46,7 +53,12 @@ function parseFilter(filter: string | null): ((m: StoredMessage) => boolean) | u
 
 function selectList(g: GraphReq) {
   const s = g.url.searchParams.get("$select");
-  return s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined;
+  return s
+    ? s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: GraphRuntime, baseRef: { base: string }) {
@@ -122,10 +134,17 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     if (t[0] === "mailFolders") {
       if (t.length === 1 && method === "GET") {
         const top = box.folders.filter((f) => !f.name.includes("/"));
-        return sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/mailFolders`, value: top.map((f) => folderJson(box, f)) });
+        return sendJson(g, 200, {
+          "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/mailFolders`,
+          value: top.map((f) => folderJson(box, f)),
+        });
       }
       folder = folderOf(box, t[1]);
-      if (t.length === 2 && method === "GET") return sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/mailFolders/$entity`, ...folderJson(box, folder) });
+      if (t.length === 2 && method === "GET")
+        return sendJson(g, 200, {
+          "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/mailFolders/$entity`,
+          ...folderJson(box, folder),
+        });
       if (t[2] === "childFolders" && t.length === 3 && method === "GET") {
         const f = folder;
         const kids = box.folders.filter((x) => x.name.startsWith(f.name + "/") && !x.name.slice(f.name.length + 1).includes("/"));
@@ -142,15 +161,23 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     }
     const hit = findMessage(box, mt[0], folder);
     if (mt.length === 1) {
-      if (method === "GET") return sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`, ...messageJson(box, hit.folder, hit.msg, select) });
+      if (method === "GET")
+        return sendJson(g, 200, {
+          "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`,
+          ...messageJson(box, hit.folder, hit.msg, select),
+        });
       if (method === "PATCH") {
         const body = ZPatch.safeParse(json(g));
         if (!body.success) throw errors.badRequest("Invalid request.", "ErrorInvalidRequest");
         let flags = [...hit.msg.flags];
         if (body.data.isRead !== undefined) flags = body.data.isRead ? [...flags, "\\Seen"] : flags.filter((f) => f !== "\\Seen");
-        if (body.data.flag) flags = body.data.flag.flagStatus === "flagged" ? [...flags, "\\Flagged"] : flags.filter((f) => f !== "\\Flagged");
+        if (body.data.flag)
+          flags = body.data.flag.flagStatus === "flagged" ? [...flags, "\\Flagged"] : flags.filter((f) => f !== "\\Flagged");
         box.setFlags(hit.folder, hit.msg, flags);
-        return sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`, ...messageJson(box, hit.folder, hit.msg) });
+        return sendJson(g, 200, {
+          "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`,
+          ...messageJson(box, hit.folder, hit.msg),
+        });
       }
       if (method === "DELETE") {
         const trash = box.folder("deleteditems")!;
@@ -166,7 +193,10 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
       const dest = box.folder(body.data.destinationId);
       if (!dest) throw errors.notFound();
       const [[, moved]] = mt[1] === "move" ? box.move(hit.folder, [hit.msg.uid], dest) : box.copy(hit.folder, [hit.msg.uid], dest);
-      return sendJson(g, 201, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`, ...messageJson(box, dest, moved) });
+      return sendJson(g, 201, {
+        "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${ownerPath(owner)}/messages/$entity`,
+        ...messageJson(box, dest, moved),
+      });
     }
     throw errors.resourceNotFound();
   }
@@ -178,7 +208,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     const filter = parseFilter(q.get("$filter"));
     const order = (q.get("$orderby") ?? "receivedDateTime desc").trim();
     if (!/^receivedDateTime( (asc|desc))?$/i.test(order)) throw errors.badRequest("The $orderby is not supported.", "ErrorInvalidUrlQuery");
-    const asc = /asc$/i.test(order) || !/desc$/i.test(order) && /^receivedDateTime$/i.test(order);
+    const asc = /asc$/i.test(order) || (!/desc$/i.test(order) && /^receivedDateTime$/i.test(order));
     const pool: { f: Folder; m: StoredMessage }[] = [];
     for (const f of folder ? [folder] : box.folders) for (const m of f.messages) if (!filter || filter(m)) pool.push({ f, m });
     pool.sort((a, b) => (asc ? a.m.date - b.m.date || a.m.uid - b.m.uid : b.m.date - a.m.date || b.m.uid - a.m.uid));
@@ -201,14 +231,16 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     const out: { c?: "created" | "updated" | "deleted"; g?: number; gx?: boolean } = {};
     const ct = q.get("changeType");
     if (ct) {
-      if (ct !== "created" && ct !== "updated" && ct !== "deleted") throw errors.badRequest(`Invalid changeType '${ct}'.`, "ErrorInvalidUrlQuery");
+      if (ct !== "created" && ct !== "updated" && ct !== "deleted")
+        throw errors.badRequest(`Invalid changeType '${ct}'.`, "ErrorInvalidUrlQuery");
       out.c = ct;
     }
     const filter = q.get("$filter");
     if (filter) {
       const m = /^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$/i.exec(filter);
       const t = m ? Date.parse(m[2].replace(/^'|'$/g, "")) : NaN;
-      if (!m || Number.isNaN(t)) throw errors.badRequest("Only receivedDateTime ge|gt is supported in $filter for delta.", "ErrorInvalidUrlQueryFilter");
+      if (!m || Number.isNaN(t))
+        throw errors.badRequest("Only receivedDateTime ge|gt is supported in $filter for delta.", "ErrorInvalidUrlQueryFilter");
       out.g = t;
       out.gx = m[1].toLowerCase() === "gt";
     }
@@ -224,7 +256,10 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     const prefer = /odata\.maxpagesize=(\d+)/i.exec(String(g.req.headers.prefer ?? ""));
     const size = prefer ? Math.max(1, Math.min(1000, Number(prefer[1]))) : 10;
     const page = deltaPage(box, folder, state, size);
-    const body: Record<string, unknown> = { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(message)", value: page.value };
+    const body: Record<string, unknown> = {
+      "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(message)",
+      value: page.value,
+    };
     if (page.next) body["@odata.nextLink"] = `${selfPath}?$skiptoken=${page.next}`;
     else body["@odata.deltaLink"] = `${selfPath}?$deltatoken=${page.delta}`;
     state = undefined;
@@ -236,7 +271,15 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const ids = newRequestIds(req);
-      const g: GraphReq = { req, res, url: new URL(req.url ?? "/", baseRef.base), base: baseRef.base, body: Buffer.concat(chunks), now: ctx.now(), ...ids };
+      const g: GraphReq = {
+        req,
+        res,
+        url: new URL(req.url ?? "/", baseRef.base),
+        base: baseRef.base,
+        body: Buffer.concat(chunks),
+        now: ctx.now(),
+        ...ids,
+      };
       g.preferText = /outlook\.body-content-type\s*=\s*"?text"?/i.test(String(req.headers.prefer ?? ""));
       try {
         await route(g, req.method ?? "GET");

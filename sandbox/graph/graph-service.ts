@@ -37,7 +37,11 @@ function graphAdminRoutes(ctx: SandboxContext): AdminRoute[] {
       },
     },
     { method: "GET", path: "/admin/graph/throttling", handler: () => (rt() ? { status: 200, body: rt()!.throttle.settings } : down) },
-    { method: "GET", path: "/admin/graph/subscriptions", handler: () => (rt() ? { status: 200, body: { subscriptions: [...rt()!.subs.subs.values()] } } : down) },
+    {
+      method: "GET",
+      path: "/admin/graph/subscriptions",
+      handler: () => (rt() ? { status: 200, body: { subscriptions: [...rt()!.subs.subs.values()] } } : down),
+    },
     {
       // Sends a lifecycle notification (reauthorizationRequired | missed | subscriptionRemoved).
       method: "POST",

@@ -5,12 +5,30 @@ import type { MailboxOwner, SandboxContext } from "../contracts";
 import type { MailStore } from "../mail/store/mail-store";
 import { authorizeMailbox, resolveTarget, type Principal } from "./graph-auth";
 import { errors, json, segments, sendJson, type GraphReq } from "./graph-http";
-import { checkExpiration, subscriptionJson, ZCreateSubscription, ZRenewSubscription, type Subscription, type SubscriptionManager } from "./graph-subscriptions";
+import {
+  checkExpiration,
+  subscriptionJson,
+  ZCreateSubscription,
+  ZRenewSubscription,
+  type Subscription,
+  type SubscriptionManager,
+} from "./graph-subscriptions";
 
-export async function subscriptionRoutes(ctx: SandboxContext, store: MailStore, subs: SubscriptionManager, g: GraphReq, p: Principal, method: string, t: string[]) {
+export async function subscriptionRoutes(
+  ctx: SandboxContext,
+  store: MailStore,
+  subs: SubscriptionManager,
+  g: GraphReq,
+  p: Principal,
+  method: string,
+  t: string[],
+) {
   const visible = (s: Subscription) => s.applicationId === p.claims.appid && s.tenantId === p.claims.tid;
   if (t.length === 0 && method === "GET") {
-    return sendJson(g, 200, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions", value: [...subs.subs.values()].filter(visible).map(subscriptionJson) });
+    return sendJson(g, 200, {
+      "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscriptions",
+      value: [...subs.subs.values()].filter(visible).map(subscriptionJson),
+    });
   }
   if (t.length === 0 && method === "POST") {
     const body = ZCreateSubscription.safeParse(json(g));

@@ -68,13 +68,24 @@ function isLoopback(u: URL) {
 }
 
 /** POSTs to a webhook with a timeout; resolves status and body text. */
-function post(ctx: SandboxContext, urlText: string, body: string, contentType: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+function post(
+  ctx: SandboxContext,
+  urlText: string,
+  body: string,
+  contentType: string,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(urlText);
     const lib = u.protocol === "https:" ? https : http;
     const req = lib.request(
       u,
-      { method: "POST", headers: { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) }, ca: u.protocol === "https:" ? ctx.tls.ca : undefined, timeout: timeoutMs },
+      {
+        method: "POST",
+        headers: { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) },
+        ca: u.protocol === "https:" ? ctx.tls.ca : undefined,
+        timeout: timeoutMs,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c) => chunks.push(c));
@@ -125,14 +136,31 @@ export class SubscriptionManager {
     try {
       res = await post(this.ctx, target, "", "text/plain; charset=utf-8", this.validationTimeoutMs);
     } catch (e) {
-      if ((e as { code?: string }).code === "TIMEOUT") throw new GraphError(400, "ValidationError", "Subscription validation request timed out.");
-      throw new GraphError(400, "ValidationError", "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.");
+      if ((e as { code?: string }).code === "TIMEOUT")
+        throw new GraphError(400, "ValidationError", "Subscription validation request timed out.");
+      throw new GraphError(
+        400,
+        "ValidationError",
+        "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.",
+      );
     }
     if (res.status !== 200) {
-      const names: Record<number, string> = { 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 500: "InternalServerError", 503: "ServiceUnavailable" };
-      throw new GraphError(400, "ValidationError", `Subscription validation request failed. HTTP status code is '${names[res.status] ?? res.status}'. Notification endpoint must respond with 200 OK to validation request.`);
+      const names: Record<number, string> = {
+        400: "BadRequest",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "NotFound",
+        500: "InternalServerError",
+        503: "ServiceUnavailable",
+      };
+      throw new GraphError(
+        400,
+        "ValidationError",
+        `Subscription validation request failed. HTTP status code is '${names[res.status] ?? res.status}'. Notification endpoint must respond with 200 OK to validation request.`,
+      );
     }
-    if (res.text !== token) throw new GraphError(400, "ValidationError", "Subscription validation request failed. Must respond with 200 OK to this request.");
+    if (res.text !== token)
+      throw new GraphError(400, "ValidationError", "Subscription validation request failed. Must respond with 200 OK to this request.");
   }
 
   add(s: Subscription) {
@@ -154,9 +182,21 @@ export class SubscriptionManager {
   private listen(address: string) {
     if (this.listeners.has(address)) return;
     const box = this.store.mailbox(address);
-    const onExists = (f: Folder, added: StoredMessage[]) => this.fire(box, f, "created", added.map((m) => m));
+    const onExists = (f: Folder, added: StoredMessage[]) =>
+      this.fire(
+        box,
+        f,
+        "created",
+        added.map((m) => m),
+      );
     const onFlags = (f: Folder, m: StoredMessage) => this.fire(box, f, "updated", [m]);
-    const onExpunge = (f: Folder, uids: number[]) => this.fire(box, f, "deleted", f.removed.slice(-uids.length).map((r) => ({ id: r.id, modseq: r.modseq }) as StoredMessage));
+    const onExpunge = (f: Folder, uids: number[]) =>
+      this.fire(
+        box,
+        f,
+        "deleted",
+        f.removed.slice(-uids.length).map((r) => ({ id: r.id, modseq: r.modseq }) as StoredMessage),
+      );
     box.on("exists", onExists);
     box.on("flags", onFlags);
     box.on("expunge", onExpunge);
@@ -185,7 +225,12 @@ export class SubscriptionManager {
           subscriptionExpirationDateTime: s.expirationDateTime,
           changeType,
           resource: `Users/${s.ownerId}/Messages/${m.id}`,
-          resourceData: { "@odata.type": "#Microsoft.Graph.Message", "@odata.id": `Users/${s.ownerId}/Messages/${m.id}`, "@odata.etag": etag(m), id: m.id },
+          resourceData: {
+            "@odata.type": "#Microsoft.Graph.Message",
+            "@odata.id": `Users/${s.ownerId}/Messages/${m.id}`,
+            "@odata.etag": etag(m),
+            id: m.id,
+          },
           clientState: s.clientState,
           tenantId: s.tenantId,
         });
@@ -201,9 +246,13 @@ export class SubscriptionManager {
       const s = this.subs.get(id);
       if (!s) continue;
       for (let i = 0; i < value.length; i += 100) {
-        post(this.ctx, s.notificationUrl, JSON.stringify({ value: value.slice(i, i + 100) }), "application/json; charset=utf-8", 3000).catch((e) =>
-          this.ctx.log("graph notification failed", { subscriptionId: s.id, error: (e as Error).message }),
-        );
+        post(
+          this.ctx,
+          s.notificationUrl,
+          JSON.stringify({ value: value.slice(i, i + 100) }),
+          "application/json; charset=utf-8",
+          3000,
+        ).catch((e) => this.ctx.log("graph notification failed", { subscriptionId: s.id, error: (e as Error).message }));
       }
     }
     this.queue.clear();
@@ -211,11 +260,22 @@ export class SubscriptionManager {
 
   async lifecycle(s: Subscription, event: "reauthorizationRequired" | "missed" | "subscriptionRemoved") {
     const body = JSON.stringify({
-      value: [{ subscriptionId: s.id, subscriptionExpirationDateTime: s.expirationDateTime, tenantId: s.tenantId, clientState: s.clientState, lifecycleEvent: event }],
+      value: [
+        {
+          subscriptionId: s.id,
+          subscriptionExpirationDateTime: s.expirationDateTime,
+          tenantId: s.tenantId,
+          clientState: s.clientState,
+          lifecycleEvent: event,
+        },
+      ],
     });
     if (event === "subscriptionRemoved") this.remove(s.id);
     if (!s.lifecycleNotificationUrl) return { delivered: false, status: 0 };
-    const res = await post(this.ctx, s.lifecycleNotificationUrl, body, "application/json; charset=utf-8", 3000).catch(() => ({ status: 0, text: "" }));
+    const res = await post(this.ctx, s.lifecycleNotificationUrl, body, "application/json; charset=utf-8", 3000).catch(() => ({
+      status: 0,
+      text: "",
+    }));
     return { delivered: res.status >= 200 && res.status < 300, status: res.status };
   }
 

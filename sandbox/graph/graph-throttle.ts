@@ -25,11 +25,19 @@ export class GraphThrottle {
     this.windows.set(key, win);
     if (win.count >= s.requestsPerWindow) {
       const retry = Math.max(1, Math.ceil((win.start + s.windowSeconds * 1000 - nowMs) / 1000));
-      throw new GraphError(429, "TooManyRequests", "Please retry again later.", { "Retry-After": String(retry) }, { code: "429", message: "Please retry after", status: "429" });
+      throw new GraphError(
+        429,
+        "TooManyRequests",
+        "Please retry again later.",
+        { "Retry-After": String(retry) },
+        { code: "429", message: "Please retry after", status: "429" },
+      );
     }
     const n = this.inflight.get(key) ?? 0;
     if (n >= s.concurrency) {
-      throw new GraphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", { "Retry-After": String(s.retryAfterSeconds) });
+      throw new GraphError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", {
+        "Retry-After": String(s.retryAfterSeconds),
+      });
     }
     win.count++;
     this.inflight.set(key, n + 1);

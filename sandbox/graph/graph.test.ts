@@ -12,13 +12,20 @@ const SUPPORT = "support@contoso.onmicrosoft.com";
 const GRAPH = "https://graph.microsoft.com";
 
 let sb: MailSandbox;
-const graphAs = (mint: Parameters<MailSandbox["ctx"]["mint"]>[0]) => sandboxGraphClient(sb.graphBase, sb.ctx.tls.ca, () => sb.ctx.mint({ aud: GRAPH, ...mint }));
+const graphAs = (mint: Parameters<MailSandbox["ctx"]["mint"]>[0]) =>
+  sandboxGraphClient(sb.graphBase, sb.ctx.tls.ca, () => sb.ctx.mint({ aud: GRAPH, ...mint }));
 type GErr = { statusCode: number; code: string; message: string; headers?: Headers; body?: string };
-const fail = (p: Promise<unknown>) => p.then(() => undefined as unknown as GErr, (e: GErr) => e);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined as unknown as GErr,
+    (e: GErr) => e,
+  );
 
 beforeAll(async () => {
   sb = await startMailSandbox();
-  await sb.admin("POST", `/admin/mail/mailboxes/${ALICE}/messages`, { generate: { count: 25, size: 1500, attachmentRatio: 0.3, unreadRatio: 0.4, seed: 11 } });
+  await sb.admin("POST", `/admin/mail/mailboxes/${ALICE}/messages`, {
+    generate: { count: 25, size: 1500, attachmentRatio: 0.3, unreadRatio: 0.4, seed: 11 },
+  });
   await sb.admin("POST", `/admin/mail/mailboxes/${SUPPORT}/messages`, { generate: { count: 4, size: 800, seed: 12 } });
 });
 afterAll(async () => {
@@ -31,7 +38,9 @@ describe("Graph messages", () => {
     const me = await c.api("/me").get();
     expect(me).toMatchObject({ userPrincipalName: ALICE, mail: ALICE });
     const folders = await c.api("/me/mailFolders").get();
-    expect(folders.value.map((f: { displayName: string }) => f.displayName)).toEqual(expect.arrayContaining(["Inbox", "Sent Items", "Deleted Items", "Archive"]));
+    expect(folders.value.map((f: { displayName: string }) => f.displayName)).toEqual(
+      expect.arrayContaining(["Inbox", "Sent Items", "Deleted Items", "Archive"]),
+    );
     const inbox = folders.value.find((f: { displayName: string }) => f.displayName === "Inbox");
     expect(inbox.totalItemCount).toBe(25);
 
@@ -46,7 +55,12 @@ describe("Graph messages", () => {
     expect(page2.value[0].id).not.toBe(page1.value[0].id);
 
     const cut = new Date(Date.now() - 15 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
-    const recent = await c.api(`/users/${ALICE}/mailFolders/${inbox.id}/messages`).filter(`receivedDateTime ge ${cut} and isRead eq false`).orderby("receivedDateTime asc").top(50).get();
+    const recent = await c
+      .api(`/users/${ALICE}/mailFolders/${inbox.id}/messages`)
+      .filter(`receivedDateTime ge ${cut} and isRead eq false`)
+      .orderby("receivedDateTime asc")
+      .top(50)
+      .get();
     for (const m of recent.value) {
       expect(m.isRead).toBe(false);
       expect(Date.parse(m.receivedDateTime)).toBeGreaterThanOrEqual(Date.parse(cut));
@@ -54,8 +68,21 @@ describe("Graph messages", () => {
 
     const full = await c.api(`/me/messages/${page1.value[0].id}`).get();
     expect(full).toMatchObject({ id: page1.value[0].id, parentFolderId: inbox.id, body: { contentType: "text" } });
-    for (const k of ["internetMessageId", "bodyPreview", "conversationId", "sentDateTime", "toRecipients", "sender", "hasAttachments", "@odata.etag"]) expect(full).toHaveProperty(k);
-    const mime = await c.api(`/me/messages/${page1.value[0].id}/$value`).responseType("text" as never).get();
+    for (const k of [
+      "internetMessageId",
+      "bodyPreview",
+      "conversationId",
+      "sentDateTime",
+      "toRecipients",
+      "sender",
+      "hasAttachments",
+      "@odata.etag",
+    ])
+      expect(full).toHaveProperty(k);
+    const mime = await c
+      .api(`/me/messages/${page1.value[0].id}/$value`)
+      .responseType("text" as never)
+      .get();
     expect(String(mime)).toMatch(/^From: /m);
   });
 
@@ -74,34 +101,72 @@ describe("Graph messages", () => {
   it("answers Graph's errors in Graph's shape", async () => {
     const outlookToken = graphAs({ upn: ALICE, scopes: ["Mail.Read"], aud: "https://outlook.office.com" });
     const e1 = await fail(outlookToken.api("/me/messages").get());
-    expect(e1).toMatchObject({ statusCode: 401, code: "InvalidAuthenticationToken", message: "Access token validation failure. Invalid audience." });
+    expect(e1).toMatchObject({
+      statusCode: 401,
+      code: "InvalidAuthenticationToken",
+      message: "Access token validation failure. Invalid audience.",
+    });
     expect(e1.headers?.get("www-authenticate")).toContain('client_id="00000003-0000-0000-c000-000000000000"');
     expect(e1.headers?.get("request-id")).toMatch(/^[0-9a-f-]{36}$/);
     // The SDK keeps the parsed error body (as a string or object, depending on the path).
     const parsed = typeof e1.body === "string" ? JSON.parse(e1.body) : (e1.body as unknown as Record<string, unknown>);
-    const inner = ((parsed as { error?: { innerError?: object } }).error?.innerError ?? (parsed as { innerError?: object }).innerError) as object;
+    const inner = ((parsed as { error?: { innerError?: object } }).error?.innerError ??
+      (parsed as { innerError?: object }).innerError) as object;
     expect(Object.keys(inner).sort()).toEqual(["client-request-id", "date", "request-id"]);
 
-    const expired = await fail(graphAs({ upn: ALICE, scopes: ["Mail.Read"], expiresInSec: -60 }).api("/me/messages").get());
+    const expired = await fail(
+      graphAs({ upn: ALICE, scopes: ["Mail.Read"], expiresInSec: -60 })
+        .api("/me/messages")
+        .get(),
+    );
     expect(expired).toMatchObject({ statusCode: 401, message: "Access token has expired or is not yet valid." });
-    const noScope = await fail(graphAs({ upn: ALICE, scopes: ["User.Read"] }).api("/me/messages").get());
+    const noScope = await fail(
+      graphAs({ upn: ALICE, scopes: ["User.Read"] })
+        .api("/me/messages")
+        .get(),
+    );
     expect(noScope).toMatchObject({ statusCode: 403, code: "ErrorAccessDenied" });
     const bob = graphAs({ upn: BOB, scopes: ["Mail.Read", "Mail.Read.Shared"] });
     expect(await fail(bob.api(`/users/${ALICE}/messages`).get())).toMatchObject({ statusCode: 403, code: "ErrorAccessDenied" });
     expect(await fail(bob.api(`/users/${SUPPORT}/messages`).get())).toMatchObject({ statusCode: 403, code: "ErrorAccessDenied" });
-    expect(await fail(graphAs({ upn: "carol@contoso.onmicrosoft.com", scopes: ["Mail.Read"] }).api("/me/messages").get())).toMatchObject({ statusCode: 404, code: "MailboxNotEnabledForRESTAPI" });
-    expect(await fail(bob.api("/users/nobody@contoso.onmicrosoft.com/messages").get())).toMatchObject({ statusCode: 404, code: "ErrorInvalidUser" });
+    expect(
+      await fail(
+        graphAs({ upn: "carol@contoso.onmicrosoft.com", scopes: ["Mail.Read"] })
+          .api("/me/messages")
+          .get(),
+      ),
+    ).toMatchObject({ statusCode: 404, code: "MailboxNotEnabledForRESTAPI" });
+    expect(await fail(bob.api("/users/nobody@contoso.onmicrosoft.com/messages").get())).toMatchObject({
+      statusCode: 404,
+      code: "ErrorInvalidUser",
+    });
     expect(await fail(bob.api("/me/messages/AAMkADnothere").get())).toMatchObject({ statusCode: 404, code: "ErrorItemNotFound" });
     const app = graphAs({ roles: ["Mail.Read"] });
-    expect(await fail(app.api("/me/messages").get())).toMatchObject({ statusCode: 400, code: "BadRequest", message: "/me request is only valid with delegated authentication flow." });
+    expect(await fail(app.api("/me/messages").get())).toMatchObject({
+      statusCode: 400,
+      code: "BadRequest",
+      message: "/me request is only valid with delegated authentication flow.",
+    });
     expect((await app.api(`/users/${ALICE}/messages`).top(1).get()).value).toHaveLength(1);
-    expect(await fail(graphAs({ roles: ["User.Read.All"] }).api(`/users/${ALICE}/messages`).get())).toMatchObject({ statusCode: 403 });
+    expect(
+      await fail(
+        graphAs({ roles: ["User.Read.All"] })
+          .api(`/users/${ALICE}/messages`)
+          .get(),
+      ),
+    ).toMatchObject({ statusCode: 403 });
   });
 
   it("reads a shared mailbox with FullAccess and Mail.Read.Shared", async () => {
     const c = graphAs({ upn: ALICE, scopes: ["Mail.Read.Shared"] });
     expect((await c.api(`/users/${SUPPORT}/mailFolders/inbox/messages`).get()).value).toHaveLength(4);
-    expect(await fail(graphAs({ upn: ALICE, scopes: ["Mail.Read"] }).api(`/users/${SUPPORT}/messages`).get())).toMatchObject({ statusCode: 403 });
+    expect(
+      await fail(
+        graphAs({ upn: ALICE, scopes: ["Mail.Read"] })
+          .api(`/users/${SUPPORT}/messages`)
+          .get(),
+      ),
+    ).toMatchObject({ statusCode: 403 });
   });
 });
 
@@ -111,7 +176,12 @@ describe("Graph delta", () => {
     const folder = "/me/mailFolders/inbox/messages/delta";
     const total = (await c.api("/me/mailFolders/inbox").get()).totalItemCount;
     const size = Math.ceil(total / 3);
-    const raw = await c.api(folder).header("Prefer", `odata.maxpagesize=${size}`).select("subject,isRead").responseType("raw" as never).get();
+    const raw = await c
+      .api(folder)
+      .header("Prefer", `odata.maxpagesize=${size}`)
+      .select("subject,isRead")
+      .responseType("raw" as never)
+      .get();
     expect(raw.headers.get("preference-applied")).toBe(`odata.maxpagesize=${size}`);
     let page = await raw.json();
     const ids = new Set<string>(page.value.map((m: { id: string }) => m.id));
@@ -153,7 +223,10 @@ describe("Graph delta options", () => {
   it("carries changeType and $filter receivedDateTime ge from the first request", async () => {
     const c = graphAs({ upn: ALICE, scopes: ["Mail.ReadWrite"] });
     const cut = new Date(Date.now() - 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
-    let page = await c.api(`/me/mailFolders/inbox/messages/delta?changeType=created&$filter=receivedDateTime ge ${cut}`).select("receivedDateTime").get();
+    let page = await c
+      .api(`/me/mailFolders/inbox/messages/delta?changeType=created&$filter=receivedDateTime ge ${cut}`)
+      .select("receivedDateTime")
+      .get();
     const seen: string[] = [];
     for (;;) {
       for (const m of page.value) {
@@ -177,25 +250,62 @@ describe("Graph delta options", () => {
 describe("Graph sendMail", () => {
   it("sends JSON and MIME messages, saves to Sent Items, and enforces SendAs", async () => {
     const c = graphAs({ upn: ALICE, scopes: ["Mail.Send", "Mail.Send.Shared", "Mail.Read"] });
-    const r = await c.api("/me/sendMail").responseType("raw" as never).post({ message: { subject: "json send", body: { contentType: "HTML", content: "<p>Hello <b>Bob</b></p>" }, toRecipients: [{ emailAddress: { address: BOB, name: "Bob" } }], ccRecipients: [{ emailAddress: { address: "ext@example.com" } }] }, saveToSentItems: true });
+    const r = await c
+      .api("/me/sendMail")
+      .responseType("raw" as never)
+      .post({
+        message: {
+          subject: "json send",
+          body: { contentType: "HTML", content: "<p>Hello <b>Bob</b></p>" },
+          toRecipients: [{ emailAddress: { address: BOB, name: "Bob" } }],
+          ccRecipients: [{ emailAddress: { address: "ext@example.com" } }],
+        },
+        saveToSentItems: true,
+      });
     expect(r.status).toBe(202);
     const mime = Buffer.from(`From: ${ALICE}\r\nTo: ${BOB}\r\nSubject: mime send\r\n\r\nraw body\r\n`).toString("base64");
-    const r2 = await c.api("/me/sendMail").header("Content-Type", "text/plain").responseType("raw" as never).post(mime);
+    const r2 = await c
+      .api("/me/sendMail")
+      .header("Content-Type", "text/plain")
+      .responseType("raw" as never)
+      .post(mime);
     expect(r2.status).toBe(202);
     const bad = await fail(c.api("/me/sendMail").header("Content-Type", "text/plain").post("not base64 !!!"));
-    expect(bad).toMatchObject({ statusCode: 400, code: "ErrorMimeContentInvalidBase64String", message: "Invalid base64 string for MIME content." });
+    expect(bad).toMatchObject({
+      statusCode: 400,
+      code: "ErrorMimeContentInvalidBase64String",
+      message: "Invalid base64 string for MIME content.",
+    });
 
-    const bobInbox = await graphAs({ upn: BOB, scopes: ["Mail.Read"] }).api("/me/mailFolders/inbox/messages").select("subject,body").get();
+    const bobInbox = await graphAs({ upn: BOB, scopes: ["Mail.Read"] })
+      .api("/me/mailFolders/inbox/messages")
+      .select("subject,body")
+      .get();
     const subjects = bobInbox.value.map((m: { subject: string }) => m.subject);
     expect(subjects).toEqual(expect.arrayContaining(["json send", "mime send"]));
     expect(bobInbox.value.find((m: { subject: string }) => m.subject === "json send").body.contentType).toBe("html");
-    const asText = await graphAs({ upn: BOB, scopes: ["Mail.Read"] }).api("/me/mailFolders/inbox/messages").header("Prefer", 'outlook.body-content-type="text"').select("subject,body").get();
-    expect(asText.value.find((m: { subject: string }) => m.subject === "json send").body).toEqual({ contentType: "text", content: "Hello Bob" });
+    const asText = await graphAs({ upn: BOB, scopes: ["Mail.Read"] })
+      .api("/me/mailFolders/inbox/messages")
+      .header("Prefer", 'outlook.body-content-type="text"')
+      .select("subject,body")
+      .get();
+    expect(asText.value.find((m: { subject: string }) => m.subject === "json send").body).toEqual({
+      contentType: "text",
+      content: "Hello Bob",
+    });
     const sent = await c.api("/me/mailFolders/sentitems/messages").get();
     expect(sent.value.length).toBe(2);
 
-    await c.api(`/users/${SUPPORT}/sendMail`).post({ message: { subject: "as support", body: { contentType: "Text", content: "x" }, toRecipients: [{ emailAddress: { address: BOB } }] } });
-    const denied = await fail(graphAs({ upn: BOB, scopes: ["Mail.Send", "Mail.Send.Shared"] }).api(`/users/${SUPPORT}/sendMail`).post({ message: { subject: "nope", toRecipients: [{ emailAddress: { address: ALICE } }] } }));
+    await c
+      .api(`/users/${SUPPORT}/sendMail`)
+      .post({
+        message: { subject: "as support", body: { contentType: "Text", content: "x" }, toRecipients: [{ emailAddress: { address: BOB } }] },
+      });
+    const denied = await fail(
+      graphAs({ upn: BOB, scopes: ["Mail.Send", "Mail.Send.Shared"] })
+        .api(`/users/${SUPPORT}/sendMail`)
+        .post({ message: { subject: "nope", toRecipients: [{ emailAddress: { address: ALICE } }] } }),
+    );
     expect(denied.statusCode).toBe(403);
   });
 });
@@ -224,16 +334,49 @@ describe("Graph subscriptions", () => {
     try {
       const c = graphAs({ upn: ALICE, scopes: ["Mail.Read"] });
       const expiration = new Date(Date.now() + 60 * 60_000).toISOString();
-      const tooLong = await fail(c.api("/subscriptions").post({ changeType: "created", notificationUrl: `${base}/notify`, resource: "/me/mailFolders('inbox')/messages", expirationDateTime: new Date(Date.now() + 5000 * 60_000).toISOString() }));
-      expect(tooLong).toMatchObject({ statusCode: 400, code: "ExtensionError", message: "Subscription expiration can only be 4230 minutes in the future." });
+      const tooLong = await fail(
+        c
+          .api("/subscriptions")
+          .post({
+            changeType: "created",
+            notificationUrl: `${base}/notify`,
+            resource: "/me/mailFolders('inbox')/messages",
+            expirationDateTime: new Date(Date.now() + 5000 * 60_000).toISOString(),
+          }),
+      );
+      expect(tooLong).toMatchObject({
+        statusCode: 400,
+        code: "ExtensionError",
+        message: "Subscription expiration can only be 4230 minutes in the future.",
+      });
 
       refuse = true;
-      const refused = await fail(c.api("/subscriptions").post({ changeType: "created", notificationUrl: `${base}/notify`, resource: "/me/mailFolders('inbox')/messages", expirationDateTime: expiration }));
+      const refused = await fail(
+        c
+          .api("/subscriptions")
+          .post({
+            changeType: "created",
+            notificationUrl: `${base}/notify`,
+            resource: "/me/mailFolders('inbox')/messages",
+            expirationDateTime: expiration,
+          }),
+      );
       expect(refused).toMatchObject({ statusCode: 400, code: "ValidationError" });
-      expect(refused.message).toMatch(/HTTP status code is 'Forbidden'\. Notification endpoint must respond with 200 OK to validation request\./);
+      expect(refused.message).toMatch(
+        /HTTP status code is 'Forbidden'\. Notification endpoint must respond with 200 OK to validation request\./,
+      );
       refuse = false;
 
-      const sub = await c.api("/subscriptions").post({ changeType: "created,updated", notificationUrl: `${base}/notify`, lifecycleNotificationUrl: `${base}/lifecycle`, resource: "/me/mailFolders('inbox')/messages", expirationDateTime: expiration, clientState: "s3cret" });
+      const sub = await c
+        .api("/subscriptions")
+        .post({
+          changeType: "created,updated",
+          notificationUrl: `${base}/notify`,
+          lifecycleNotificationUrl: `${base}/lifecycle`,
+          resource: "/me/mailFolders('inbox')/messages",
+          expirationDateTime: expiration,
+          clientState: "s3cret",
+        });
       expect(sub).toMatchObject({ resource: "/me/mailFolders('inbox')/messages", clientState: "s3cret", changeType: "created,updated" });
 
       const t0 = Date.now();
@@ -241,19 +384,31 @@ describe("Graph subscriptions", () => {
       while (!received.some((r) => r.path === "/notify") && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 20));
       const note = JSON.parse(received.find((r) => r.path === "/notify")!.body).value[0];
       expect(Date.now() - t0).toBeLessThan(1000);
-      expect(note).toMatchObject({ subscriptionId: sub.id, clientState: "s3cret", changeType: "created", resourceData: { "@odata.type": "#Microsoft.Graph.Message" } });
+      expect(note).toMatchObject({
+        subscriptionId: sub.id,
+        clientState: "s3cret",
+        changeType: "created",
+        resourceData: { "@odata.type": "#Microsoft.Graph.Message" },
+      });
       const msg = await c.api(`/me/messages/${note.resourceData.id}`).get();
       expect(msg.subject).toBe("notify me");
 
-      const renewed = await c.api(`/subscriptions/${sub.id}`).patch({ expirationDateTime: new Date(Date.now() + 4000 * 60_000).toISOString() });
+      const renewed = await c
+        .api(`/subscriptions/${sub.id}`)
+        .patch({ expirationDateTime: new Date(Date.now() + 4000 * 60_000).toISOString() });
       expect(Date.parse(renewed.expirationDateTime)).toBeGreaterThan(Date.parse(expiration));
 
-      const life = await sb.admin<{ delivered: boolean }>("POST", `/admin/graph/subscriptions/${sub.id}/lifecycle`, { event: "reauthorizationRequired" });
+      const life = await sb.admin<{ delivered: boolean }>("POST", `/admin/graph/subscriptions/${sub.id}/lifecycle`, {
+        event: "reauthorizationRequired",
+      });
       expect(life.body.delivered).toBe(true);
       const lifeNote = JSON.parse(received.find((r) => r.path === "/lifecycle")!.body).value[0];
       expect(lifeNote).toMatchObject({ subscriptionId: sub.id, lifecycleEvent: "reauthorizationRequired", clientState: "s3cret" });
 
-      const del = await c.api(`/subscriptions/${sub.id}`).responseType("raw" as never).delete();
+      const del = await c
+        .api(`/subscriptions/${sub.id}`)
+        .responseType("raw" as never)
+        .delete();
       expect(del.status).toBe(204);
     } finally {
       hook.close();
@@ -279,7 +434,13 @@ describe("Graph throttling", () => {
       expect(over).toMatchObject({ statusCode: 429, code: "TooManyRequests", message: "Please retry again later." });
       expect(Number(over.headers?.get("retry-after"))).toBeGreaterThan(0);
     } finally {
-      await sb.admin("PUT", "/admin/graph/throttling", { latencyMs: 0, requestsPerWindow: 10_000, windowSeconds: 600, concurrency: 4, retryAfterSeconds: 10 });
+      await sb.admin("PUT", "/admin/graph/throttling", {
+        latencyMs: 0,
+        requestsPerWindow: 10_000,
+        windowSeconds: 600,
+        concurrency: 4,
+        retryAfterSeconds: 10,
+      });
     }
   });
 });

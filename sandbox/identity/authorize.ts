@@ -38,7 +38,12 @@ export class Authorize {
 
   private errorRedirect(f: TFlow, error: string, code: number, params: Record<string, string> = {}, admin = false): TPage {
     const desc = `${aadMessage(code, params)}\r\nTrace ID: ${randomBytes(16).toString("hex")}\r\nCorrelation ID: ${randomBytes(16).toString("hex")}\r\nTimestamp: ${msTimestamp(this.id.now())}`;
-    return this.back(f, { ...(admin ? { admin_consent: "True" } : {}), error, error_description: desc, ...(f.state ? { state: f.state } : {}) });
+    return this.back(f, {
+      ...(admin ? { admin_consent: "True" } : {}),
+      error,
+      error_description: desc,
+      ...(f.state ? { state: f.state } : {}),
+    });
   }
   private back(f: TFlow, fields: Record<string, string>): TPage {
     if (f.responseMode === "form_post") return { status: 200, html: formPostPage(f.redirectUri, fields) };
@@ -59,9 +64,14 @@ export class Authorize {
     if (!app) return this.page(aadMessage(700016, { appId: clientId, tenant: tenant?.displayName ?? tenantSeg }));
     const redirectUri = q.get("redirect_uri") ?? app.redirectUris[0];
     // Admin consent allows extra path segments after a registered URI (MICROSOFT.md §1.4).
-    const registered = app.redirectUris.some((r) => r === redirectUri || (kind === "admin" && redirectUri.startsWith(`${r.replace(/\/$/, "")}/`)));
+    const registered = app.redirectUris.some(
+      (r) => r === redirectUri || (kind === "admin" && redirectUri.startsWith(`${r.replace(/\/$/, "")}/`)),
+    );
     if (!registered) return this.page(aadMessage(50011, { uri: redirectUri, appId: app.clientId }));
-    const { oidc, resource } = splitScopes(q.get("scope") ?? (kind === "admin" ? "https://graph.microsoft.com/.default" : "openid"), app.delegated);
+    const { oidc, resource } = splitScopes(
+      q.get("scope") ?? (kind === "admin" ? "https://graph.microsoft.com/.default" : "openid"),
+      app.delegated,
+    );
     const flow: TFlow = {
       kind,
       tenantId: tenant?.id ?? null,
@@ -79,7 +89,12 @@ export class Authorize {
       responseMode: q.get("response_mode") === "form_post" ? "form_post" : "query",
       isMfa: false,
     };
-    if (kind === "user" && q.get("response_type") !== "code") return this.back(flow, { error: "unsupported_response_type", error_description: "AADSTS70005: response_type 'token' is not enabled for the application.", ...(flow.state ? { state: flow.state } : {}) });
+    if (kind === "user" && q.get("response_type") !== "code")
+      return this.back(flow, {
+        error: "unsupported_response_type",
+        error_description: "AADSTS70005: response_type 'token' is not enabled for the application.",
+        ...(flow.state ? { state: flow.state } : {}),
+      });
     const flowId = randomBytes(18).toString("base64url");
     this.flows.set(flowId, flow);
     const session = cookie ? this.sessions.get(cookie) : undefined;
@@ -89,7 +104,12 @@ export class Authorize {
       Object.assign(flow, { userId: sessionUser.id, isMfa: session.isMfa, authTime: session.authTime });
       return this.afterSignIn(flowId);
     }
-    if (flow.prompt === "none") return this.back(flow, { error: "login_required", error_description: "AADSTS50058: A silent sign-in request was sent but no user is signed in.", ...(flow.state ? { state: flow.state } : {}) });
+    if (flow.prompt === "none")
+      return this.back(flow, {
+        error: "login_required",
+        error_description: "AADSTS50058: A silent sign-in request was sent but no user is signed in.",
+        ...(flow.state ? { state: flow.state } : {}),
+      });
     return { status: 200, html: signInPage(flowId, flow.loginHint) };
   }
 
@@ -98,14 +118,27 @@ export class Authorize {
     const f = this.flows.get(flowId);
     if (!f) return this.page("AADSTS90014: The sign-in request expired. Start again from the application.");
     const user = this.id.store.user(form.get("loginfmt") ?? "");
-    if (!user || user.password !== form.get("passwd")) return { status: 200, html: signInPage(flowId, form.get("loginfmt") ?? "", "Your account or password is incorrect. (AADSTS50126)") };
+    if (!user || user.password !== form.get("passwd"))
+      return { status: 200, html: signInPage(flowId, form.get("loginfmt") ?? "", "Your account or password is incorrect. (AADSTS50126)") };
     if (user.isDisabled) return this.page(aadMessage(50057));
     const app = this.id.store.app(f.clientId)!;
     const tenant = this.id.store.state.tenants.find((t) => t.id === user.tenantId)!;
-    if (f.tenantId && f.tenantId !== user.tenantId) return this.page(aadMessage(50020, { email: user.upn, tenant: f.tenantId, appId: app.clientId, appName: app.displayName }));
-    if (!app.isMultiTenant && !this.id.store.appInTenant(app.clientId, user.tenantId)) return this.page(aadMessage(700016, { appId: app.clientId, tenant: tenant.displayName }));
-    if (app.isMultiTenant && app.homeTenantId !== user.tenantId && !this.id.store.appInTenant(app.clientId, user.tenantId) && f.kind === "user" && !tenant.usersMayConsent && !user.isAdmin) {
-      return { status: 200, html: needAdminPage({ appName: app.displayName, returnUrl: this.redirectUrl(f, "access_denied", 90094), now: this.id.now() }) };
+    if (f.tenantId && f.tenantId !== user.tenantId)
+      return this.page(aadMessage(50020, { email: user.upn, tenant: f.tenantId, appId: app.clientId, appName: app.displayName }));
+    if (!app.isMultiTenant && !this.id.store.appInTenant(app.clientId, user.tenantId))
+      return this.page(aadMessage(700016, { appId: app.clientId, tenant: tenant.displayName }));
+    if (
+      app.isMultiTenant &&
+      app.homeTenantId !== user.tenantId &&
+      !this.id.store.appInTenant(app.clientId, user.tenantId) &&
+      f.kind === "user" &&
+      !tenant.usersMayConsent &&
+      !user.isAdmin
+    ) {
+      return {
+        status: 200,
+        html: needAdminPage({ appName: app.displayName, returnUrl: this.redirectUrl(f, "access_denied", 90094), now: this.id.now() }),
+      };
     }
     f.tenantId = user.tenantId;
     f.userId = user.id;
@@ -141,14 +174,39 @@ export class Authorize {
     const user = this.id.store.state.users.find((u) => u.id === f.userId)!;
     const tenant = this.id.store.state.tenants.find((t) => t.id === user.tenantId)!;
     const app = this.id.store.app(f.clientId)!;
-    const perms = [...f.scopes.map((s) => `${scopeName(s)} (${resourceOf(s).replace("https://", "")})`), ...(f.oidc.includes("offline_access") ? ["Maintain access to data you have given it access to"] : [])];
+    const perms = [
+      ...f.scopes.map((s) => `${scopeName(s)} (${resourceOf(s).replace("https://", "")})`),
+      ...(f.oidc.includes("offline_access") ? ["Maintain access to data you have given it access to"] : []),
+    ];
     if (f.kind === "admin") {
-      if (!user.isAdmin) return { status: 200, html: needAdminPage({ appName: app.displayName, returnUrl: this.redirectUrl(f, "access_denied", 90094), now: this.id.now() }) };
-      return { status: 200, html: consentPage(flowId, { upn: user.upn, appName: app.displayName, perms: [...perms, ...app.application.filter((a) => f.scopes.some((s) => resourceOf(s) === resourceOf(a)) || f.rawScope.includes(".default")).map((a) => `${scopeName(a)} (application)`)], isAdmin: true, adminConsent: true }) };
+      if (!user.isAdmin)
+        return {
+          status: 200,
+          html: needAdminPage({ appName: app.displayName, returnUrl: this.redirectUrl(f, "access_denied", 90094), now: this.id.now() }),
+        };
+      return {
+        status: 200,
+        html: consentPage(flowId, {
+          upn: user.upn,
+          appName: app.displayName,
+          perms: [
+            ...perms,
+            ...app.application
+              .filter((a) => f.scopes.some((s) => resourceOf(s) === resourceOf(a)) || f.rawScope.includes(".default"))
+              .map((a) => `${scopeName(a)} (application)`),
+          ],
+          isAdmin: true,
+          adminConsent: true,
+        }),
+      };
     }
     const needsConsent = f.prompt === "consent" || !this.id.hasConsent(user.tenantId, app.clientId, user.id, f.scopes);
     if (!needsConsent) return this.finish(f, user);
-    if (!tenant.usersMayConsent && !user.isAdmin) return { status: 200, html: needAdminPage({ appName: app.displayName, returnUrl: this.redirectUrl(f, "access_denied", 90094), now: this.id.now() }) };
+    if (!tenant.usersMayConsent && !user.isAdmin)
+      return {
+        status: 200,
+        html: needAdminPage({ appName: app.displayName, returnUrl: this.redirectUrl(f, "access_denied", 90094), now: this.id.now() }),
+      };
     return { status: 200, html: consentPage(flowId, { upn: user.upn, appName: app.displayName, perms, isAdmin: user.isAdmin }) };
   }
 
@@ -161,7 +219,14 @@ export class Authorize {
     const user = this.id.store.state.users.find((u) => u.id === f.userId)!;
     if (form.get("action") !== "accept") {
       this.flows.delete(flowId);
-      return f.kind === "admin" ? this.back(f, { admin_consent: "True", error: "access_denied", error_description: "AADSTS65004: The resource owner or authorization server denied the request.", ...(f.state ? { state: f.state } : {}) }) : this.errorRedirect(f, "access_denied", 65004);
+      return f.kind === "admin"
+        ? this.back(f, {
+            admin_consent: "True",
+            error: "access_denied",
+            error_description: "AADSTS65004: The resource owner or authorization server denied the request.",
+            ...(f.state ? { state: f.state } : {}),
+          })
+        : this.errorRedirect(f, "access_denied", 65004);
     }
     const app = this.id.store.app(f.clientId)!;
     if (f.kind === "admin") {
@@ -170,15 +235,38 @@ export class Authorize {
       const roles = wantsDefault ? app.application.filter((a) => resources.has(resourceOf(a))) : [];
       this.id.recordConsent({ tenantId: user.tenantId, clientId: app.clientId, userId: null, scopes: f.scopes, roles, kind: "admin" });
       this.flows.delete(flowId);
-      return this.back(f, { admin_consent: "True", tenant: user.tenantId, scope: [...f.scopes, ...roles].join(" "), ...(f.state ? { state: f.state } : {}) });
+      return this.back(f, {
+        admin_consent: "True",
+        tenant: user.tenantId,
+        scope: [...f.scopes, ...roles].join(" "),
+        ...(f.state ? { state: f.state } : {}),
+      });
     }
     const org = form.get("consent_org") === "1" && user.isAdmin;
-    this.id.recordConsent({ tenantId: user.tenantId, clientId: app.clientId, userId: org ? null : user.id, scopes: f.scopes, kind: org ? "admin" : "user" });
+    this.id.recordConsent({
+      tenantId: user.tenantId,
+      clientId: app.clientId,
+      userId: org ? null : user.id,
+      scopes: f.scopes,
+      kind: org ? "admin" : "user",
+    });
     return this.finish(f, user);
   }
 
   private finish(f: TFlow, user: TSbUser): TPage {
-    const code = this.id.issueCode({ clientId: f.clientId, tenantId: user.tenantId, userId: user.id, redirectUri: f.redirectUri, scopes: f.scopes, oidc: f.oidc, nonce: f.nonce, challenge: f.challenge, method: f.method, authTime: f.authTime ?? this.id.now().toISOString(), isMfa: f.isMfa });
+    const code = this.id.issueCode({
+      clientId: f.clientId,
+      tenantId: user.tenantId,
+      userId: user.id,
+      redirectUri: f.redirectUri,
+      scopes: f.scopes,
+      oidc: f.oidc,
+      nonce: f.nonce,
+      challenge: f.challenge,
+      method: f.method,
+      authTime: f.authTime ?? this.id.now().toISOString(),
+      isMfa: f.isMfa,
+    });
     return this.back(f, { code, ...(f.state ? { state: f.state } : {}), session_state: randomBytes(16).toString("hex") });
   }
 }

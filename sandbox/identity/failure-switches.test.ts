@@ -15,7 +15,10 @@ const C = SEED.contoso;
 const IMAP = "https://outlook.office.com/IMAP.AccessAsUser.All";
 
 async function token(form: Record<string, string>, tenant: string = C.id) {
-  const r = await fetch(`${sb.urls.identity}/${tenant}/oauth2/v2.0/token`, { method: "POST", body: new URLSearchParams({ client_id: C.clientId, client_secret: C.secret, ...form }) });
+  const r = await fetch(`${sb.urls.identity}/${tenant}/oauth2/v2.0/token`, {
+    method: "POST",
+    body: new URLSearchParams({ client_id: C.clientId, client_secret: C.secret, ...form }),
+  });
   return { status: r.status, body: (await r.json()) as Record<string, any>, headers: r.headers };
 }
 async function rt(upn = `helpdesk@${C.domain}`) {
@@ -31,7 +34,9 @@ function expectAad(r: { status: number; body: Record<string, any> }, status: num
   expect(r.body.error_codes).toEqual([code]);
   expect(r.body.error_description).toMatch(new RegExp(`^AADSTS${code}: `));
   expect(r.body.error_description).toMatch(text);
-  expect(r.body.error_description).toMatch(/\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+  expect(r.body.error_description).toMatch(
+    /\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/,
+  );
   expect(r.body).toHaveProperty("trace_id");
   expect(r.body).toHaveProperty("correlation_id");
 }
@@ -48,11 +53,29 @@ describe("token endpoint failures", () => {
   });
 
   it("AADSTS7000215 invalid secret, 7000222 expired secret, 7000218 missing secret", async () => {
-    expectAad(await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default", client_secret: "not-the-secret" }), 401, "invalid_client", 7000215, /not the client secret ID/);
-    expectAad(await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default", client_secret: "" }), 401, "invalid_client", 7000218, /client_secret/);
+    expectAad(
+      await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default", client_secret: "not-the-secret" }),
+      401,
+      "invalid_client",
+      7000215,
+      /not the client secret ID/,
+    );
+    expectAad(
+      await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default", client_secret: "" }),
+      401,
+      "invalid_client",
+      7000218,
+      /client_secret/,
+    );
     const s = await sb.admin("POST", `/admin/apps/${C.clientId}/secrets`, { expiresInDays: 30 });
     await sb.admin("POST", `/admin/apps/${C.clientId}/secrets/${s.body.id}/expire`);
-    expectAad(await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default", client_secret: s.body.value }), 401, "invalid_client", 7000222, /are expired/);
+    expectAad(
+      await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default", client_secret: s.body.value }),
+      401,
+      "invalid_client",
+      7000222,
+      /are expired/,
+    );
   });
 
   it("AADSTS700082 after 90 days of inactivity, and proactive use prevents it", async () => {
@@ -108,16 +131,48 @@ describe("token endpoint failures", () => {
   });
 
   it("AADSTS90002 unknown tenant, 9002313 mangled token, 70011 bad scope, 9001023 client credentials on /common", async () => {
-    expectAad(await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" }, "nope.example.com"), 400, "invalid_tenant", 90002, /not found/);
-    expectAad(await token({ grant_type: "refresh_token", refresh_token: "garbage" }, SEED.fabrikam.id), 400, "invalid_grant", 9002313, /malformed/);
-    const f = (form: Record<string, string>, tenant?: string) => fetch(`${sb.urls.identity}/${tenant ?? SEED.fabrikam.id}/oauth2/v2.0/token`, { method: "POST", body: new URLSearchParams({ client_id: SEED.fabrikam.clientId, client_secret: SEED.fabrikam.secret, ...form }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
-    expectAad(await f({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/Mail.Read" }), 400, "invalid_scope", 70011, /is not valid/);
-    expectAad(await f({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" }, "common"), 400, "invalid_request", 9001023, /common/);
+    expectAad(
+      await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" }, "nope.example.com"),
+      400,
+      "invalid_tenant",
+      90002,
+      /not found/,
+    );
+    expectAad(
+      await token({ grant_type: "refresh_token", refresh_token: "garbage" }, SEED.fabrikam.id),
+      400,
+      "invalid_grant",
+      9002313,
+      /malformed/,
+    );
+    const f = (form: Record<string, string>, tenant?: string) =>
+      fetch(`${sb.urls.identity}/${tenant ?? SEED.fabrikam.id}/oauth2/v2.0/token`, {
+        method: "POST",
+        body: new URLSearchParams({ client_id: SEED.fabrikam.clientId, client_secret: SEED.fabrikam.secret, ...form }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+    expectAad(
+      await f({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/Mail.Read" }),
+      400,
+      "invalid_scope",
+      70011,
+      /is not valid/,
+    );
+    expectAad(
+      await f({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" }, "common"),
+      400,
+      "invalid_request",
+      9001023,
+      /common/,
+    );
   });
 
   it("the token endpoint fault switch answers 503 then 500, then recovers", async () => {
     await sb.admin("POST", "/admin/faults/token-endpoint", { mode: "503", count: 1 });
-    const f = (form: Record<string, string>) => fetch(`${sb.urls.identity}/${SEED.northwind.id}/oauth2/v2.0/token`, { method: "POST", body: new URLSearchParams({ client_id: SEED.northwind.clientId, client_secret: SEED.northwind.secret, ...form }) });
+    const f = (form: Record<string, string>) =>
+      fetch(`${sb.urls.identity}/${SEED.northwind.id}/oauth2/v2.0/token`, {
+        method: "POST",
+        body: new URLSearchParams({ client_id: SEED.northwind.clientId, client_secret: SEED.northwind.secret, ...form }),
+      });
     const a = await f({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" });
     expect(a.status).toBe(503);
     expect(a.headers.get("retry-after")).toBe("5");
@@ -136,7 +191,12 @@ describe("token endpoint failures", () => {
     await sb.admin("PATCH", `/admin/tenants/${SEED.fabrikam.id}`, { usersMayConsent: false });
     const dataDir = sb.ctx.dataDir;
     await sb.stop();
-    const again = await startSandbox({ dataDir, quiet: true, ports: { identity: 0, graph: 0, imap: 0, pop: 0, smtp: 0 }, tls: { caDir: ".data/test-ca" } });
+    const again = await startSandbox({
+      dataDir,
+      quiet: true,
+      ports: { identity: 0, graph: 0, imap: 0, pop: 0, smtp: 0 },
+      tls: { caDir: ".data/test-ca" },
+    });
     expect(again.ctx.directory.getTenant(SEED.fabrikam.id)?.usersMayConsent).toBe(false);
     await again.stop();
     sb = await startTestSandbox();
@@ -147,11 +207,29 @@ describe("token endpoint failures", () => {
 // for the failures that need a real authorization code.
 async function authCode(challenge: { value: string; method: "S256" | "plain" }) {
   const redirectUri = "http://localhost:3000/api/oauth/callback";
-  const q = new URLSearchParams({ client_id: C.clientId, response_type: "code", redirect_uri: redirectUri, scope: `${IMAP} offline_access openid`, state: "s1", code_challenge: challenge.value, code_challenge_method: challenge.method, login_hint: `bob@${C.domain}` });
+  const q = new URLSearchParams({
+    client_id: C.clientId,
+    response_type: "code",
+    redirect_uri: redirectUri,
+    scope: `${IMAP} offline_access openid`,
+    state: "s1",
+    code_challenge: challenge.value,
+    code_challenge_method: challenge.method,
+    login_hint: `bob@${C.domain}`,
+  });
   let page = await fetch(`${sb.urls.identity}/${C.id}/oauth2/v2.0/authorize?${q}`, { redirect: "manual" });
   const flowOf = async (r: Response) => /name="flow" value="([^"]+)"/.exec(await r.text())?.[1] ?? "";
-  page = await fetch(`${sb.urls.identity}/_sandbox/login`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: await flowOf(page), loginfmt: `bob@${C.domain}`, passwd: "Passw0rd!" }) });
-  if (page.status === 200) page = await fetch(`${sb.urls.identity}/_sandbox/consent`, { method: "POST", redirect: "manual", body: new URLSearchParams({ flow: await flowOf(page), action: "accept" }) });
+  page = await fetch(`${sb.urls.identity}/_sandbox/login`, {
+    method: "POST",
+    redirect: "manual",
+    body: new URLSearchParams({ flow: await flowOf(page), loginfmt: `bob@${C.domain}`, passwd: "Passw0rd!" }),
+  });
+  if (page.status === 200)
+    page = await fetch(`${sb.urls.identity}/_sandbox/consent`, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({ flow: await flowOf(page), action: "accept" }),
+    });
   const loc = new URL(page.headers.get("location") ?? "http://x/");
   expect(loc.searchParams.get("state")).toBe("s1");
   return { code: loc.searchParams.get("code")!, redirectUri };
@@ -172,10 +250,26 @@ describe("authorization code failures", () => {
 
   it("PKCE is verified: a wrong code_verifier is AADSTS501481", async () => {
     const { code, redirectUri } = await authCode({ value: s256, method: "S256" });
-    const r = await token({ grant_type: "authorization_code", code, redirect_uri: redirectUri, code_verifier: "w".repeat(50), scope: IMAP });
+    const r = await token({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: "w".repeat(50),
+      scope: IMAP,
+    });
     expectAad(r, 400, "invalid_grant", 501481, /Code_Verifier does not match the code_challenge/);
     // The plain method compares the verifier itself.
     const plain = await authCode({ value: verifier, method: "plain" });
-    expect((await token({ grant_type: "authorization_code", code: plain.code, redirect_uri: plain.redirectUri, code_verifier: verifier, scope: IMAP })).status).toBe(200);
+    expect(
+      (
+        await token({
+          grant_type: "authorization_code",
+          code: plain.code,
+          redirect_uri: plain.redirectUri,
+          code_verifier: verifier,
+          scope: IMAP,
+        })
+      ).status,
+    ).toBe(200);
   });
 });

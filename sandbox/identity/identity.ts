@@ -6,7 +6,22 @@ import { aadError } from "./aadsts";
 import { OUTLOOK, resourceOf, scopeName } from "./scopes";
 import { signAccessToken, signIdToken, type TSigner } from "./signing";
 
-export type TCode = { code: string; clientId: string; tenantId: string; userId: string; redirectUri: string; scopes: string[]; oidc: string[]; nonce?: string; challenge?: string; method: "S256" | "plain"; issuedAt: number; authTime: string; isMfa: boolean; used: boolean };
+export type TCode = {
+  code: string;
+  clientId: string;
+  tenantId: string;
+  userId: string;
+  redirectUri: string;
+  scopes: string[];
+  oidc: string[];
+  nonce?: string;
+  challenge?: string;
+  method: "S256" | "plain";
+  issuedAt: number;
+  authTime: string;
+  isMfa: boolean;
+  used: boolean;
+};
 
 export const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -31,21 +46,42 @@ export class Identity {
   }
 
   consentedScopes(tenantId: string, clientId: string, userId: string): string[] {
-    return this.store.state.consents.filter((c) => c.tenantId === tenantId && c.clientId === clientId && (c.kind === "admin" || c.userId === userId)).flatMap((c) => c.scopes);
+    return this.store.state.consents
+      .filter((c) => c.tenantId === tenantId && c.clientId === clientId && (c.kind === "admin" || c.userId === userId))
+      .flatMap((c) => c.scopes);
   }
   hasConsent(tenantId: string, clientId: string, userId: string, scopes: string[]) {
     const have = new Set(this.consentedScopes(tenantId, clientId, userId));
     return scopes.every((s) => have.has(s));
   }
-  recordConsent(p: { tenantId: string; clientId: string; userId: string | null; scopes: string[]; roles?: string[]; kind: "admin" | "user" }) {
+  recordConsent(p: {
+    tenantId: string;
+    clientId: string;
+    userId: string | null;
+    scopes: string[];
+    roles?: string[];
+    kind: "admin" | "user";
+  }) {
     const st = this.store.state;
-    const existing = st.consents.find((c) => c.tenantId === p.tenantId && c.clientId === p.clientId && c.kind === p.kind && c.userId === p.userId);
+    const existing = st.consents.find(
+      (c) => c.tenantId === p.tenantId && c.clientId === p.clientId && c.kind === p.kind && c.userId === p.userId,
+    );
     if (existing) {
       existing.scopes = [...new Set([...existing.scopes, ...p.scopes])];
       existing.roles = [...new Set([...existing.roles, ...(p.roles ?? [])])];
-    } else st.consents.push({ tenantId: p.tenantId, clientId: p.clientId, kind: p.kind, userId: p.userId, scopes: p.scopes, roles: p.roles ?? [], grantedAt: this.now().toISOString() });
+    } else
+      st.consents.push({
+        tenantId: p.tenantId,
+        clientId: p.clientId,
+        kind: p.kind,
+        userId: p.userId,
+        scopes: p.scopes,
+        roles: p.roles ?? [],
+        grantedAt: this.now().toISOString(),
+      });
     // Consent in a customer tenant creates the app's service principal there.
-    if (!st.servicePrincipals.some((s) => s.tenantId === p.tenantId && s.clientId === p.clientId)) st.servicePrincipals.push({ tenantId: p.tenantId, clientId: p.clientId });
+    if (!st.servicePrincipals.some((s) => s.tenantId === p.tenantId && s.clientId === p.clientId))
+      st.servicePrincipals.push({ tenantId: p.tenantId, clientId: p.clientId });
     this.store.save();
   }
 
@@ -60,33 +96,92 @@ export class Identity {
   }
 
   /** The token response for a user: an access token for the first resource, plus RT/id_token. */
-  async userTokens(p: { user: TSbUser; app: TSbApp; tenantId: string; scopes: string[]; oidc: string[]; nonce?: string; authTime: string; isMfa: boolean; clientInfo: boolean; resource?: string }) {
+  async userTokens(p: {
+    user: TSbUser;
+    app: TSbApp;
+    tenantId: string;
+    scopes: string[];
+    oidc: string[];
+    nonce?: string;
+    authTime: string;
+    isMfa: boolean;
+    clientInfo: boolean;
+    resource?: string;
+  }) {
     const resource = p.resource ?? (p.scopes[0] ? resourceOf(p.scopes[0]) : "https://graph.microsoft.com");
     const forResource = p.scopes.filter((s) => resourceOf(s) === resource);
     const lifetime = this.lifetime();
     const now = this.now();
     const accessToken = await signAccessToken(
       this.signer,
-      { aud: resource === OUTLOOK ? OUTLOOK : resource, tid: p.tenantId, oid: p.user.id, appid: p.app.clientId, appidacr: "1", scp: forResource.map(scopeName).join(" "), upn: p.user.upn, unique_name: p.user.upn, name: p.user.displayName, lifetimeSeconds: lifetime },
+      {
+        aud: resource === OUTLOOK ? OUTLOOK : resource,
+        tid: p.tenantId,
+        oid: p.user.id,
+        appid: p.app.clientId,
+        appidacr: "1",
+        scp: forResource.map(scopeName).join(" "),
+        upn: p.user.upn,
+        unique_name: p.user.upn,
+        name: p.user.displayName,
+        lifetimeSeconds: lifetime,
+      },
       now,
     );
-    const body: Record<string, unknown> = { token_type: "Bearer", scope: forResource.join(" "), expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };
+    const body: Record<string, unknown> = {
+      token_type: "Bearer",
+      scope: forResource.join(" "),
+      expires_in: lifetime,
+      ext_expires_in: lifetime,
+      access_token: accessToken,
+    };
     if (p.oidc.includes("offline_access")) {
       const rt = `0.A${randomBytes(64).toString("base64url")}`;
-      this.store.state.refreshTokens.push({ hash: hash(rt), userId: p.user.id, tenantId: p.tenantId, clientId: p.app.clientId, scopes: p.scopes, issuedAt: now.toISOString(), lastUsedAt: now.toISOString(), authTime: p.authTime, isMfa: p.isMfa });
+      this.store.state.refreshTokens.push({
+        hash: hash(rt),
+        userId: p.user.id,
+        tenantId: p.tenantId,
+        clientId: p.app.clientId,
+        scopes: p.scopes,
+        issuedAt: now.toISOString(),
+        lastUsedAt: now.toISOString(),
+        authTime: p.authTime,
+        isMfa: p.isMfa,
+      });
       this.store.save();
       body.refresh_token = rt;
       body.refresh_token_expires_in = 7_776_000;
     }
-    if (p.oidc.includes("openid")) body.id_token = await signIdToken(this.signer, { issuer: this.issuer(p.tenantId), clientId: p.app.clientId, tid: p.tenantId, oid: p.user.id, upn: p.user.upn, name: p.user.displayName, nonce: p.nonce }, now);
+    if (p.oidc.includes("openid"))
+      body.id_token = await signIdToken(
+        this.signer,
+        {
+          issuer: this.issuer(p.tenantId),
+          clientId: p.app.clientId,
+          tid: p.tenantId,
+          oid: p.user.id,
+          upn: p.user.upn,
+          name: p.user.displayName,
+          nonce: p.nonce,
+        },
+        now,
+      );
     if (p.clientInfo) body.client_info = Buffer.from(JSON.stringify({ uid: p.user.id, utid: p.tenantId })).toString("base64url");
     return body;
   }
 
   async appToken(app: TSbApp, tenantId: string, resource: string) {
-    const roles = this.store.state.consents.filter((c) => c.kind === "admin" && c.tenantId === tenantId && c.clientId === app.clientId).flatMap((c) => c.roles).filter((r) => resourceOf(r) === resource).map(scopeName);
+    const roles = this.store.state.consents
+      .filter((c) => c.kind === "admin" && c.tenantId === tenantId && c.clientId === app.clientId)
+      .flatMap((c) => c.roles)
+      .filter((r) => resourceOf(r) === resource)
+      .map(scopeName);
     const lifetime = this.lifetime();
-    const accessToken = await signAccessToken(this.signer, { aud: resource, tid: tenantId, oid: randomUUID(), appid: app.clientId, appidacr: "1", roles, lifetimeSeconds: lifetime }, this.now());
+    const accessToken = await signAccessToken(
+      this.signer,
+      { aud: resource, tid: tenantId, oid: randomUUID(), appid: app.clientId, appidacr: "1", roles, lifetimeSeconds: lifetime },
+      this.now(),
+    );
     return { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };
   }
 }

@@ -22,7 +22,9 @@ afterAll(async () => {
 });
 
 const msal = (clientId: string = SEED.contoso.clientId, clientSecret: string = SEED.contoso.secret, tenant: string = SEED.contoso.id) =>
-  new ConfidentialClientApplication({ auth: { clientId, clientSecret, authority: `${sb.urls.identity}/${tenant}`, knownAuthorities: [`localhost:${sb.ports.identity}`] } });
+  new ConfidentialClientApplication({
+    auth: { clientId, clientSecret, authority: `${sb.urls.identity}/${tenant}`, knownAuthorities: [`localhost:${sb.ports.identity}`] },
+  });
 
 /** Drives the sandbox's pages and returns the redirect the app would receive. */
 async function signIn(url: string, upn: string, opts: { acceptConsent?: boolean; orgConsent?: boolean } = {}) {
@@ -77,7 +79,12 @@ describe("@azure/msal-node against the sandbox", () => {
   });
 
   it("a declined consent comes back as access_denied / AADSTS65004", async () => {
-    const url = await msal().getAuthCodeUrl({ scopes: ["https://graph.microsoft.com/Mail.Read"], redirectUri: REDIRECT, state: "st-2", prompt: "consent" });
+    const url = await msal().getAuthCodeUrl({
+      scopes: ["https://graph.microsoft.com/Mail.Read"],
+      redirectUri: REDIRECT,
+      state: "st-2",
+      prompt: "consent",
+    });
     const r = await signIn(url, `bob@${SEED.contoso.domain}`, { acceptConsent: false });
     expect(r.landed?.searchParams.get("error")).toBe("access_denied");
     expect(r.landed?.searchParams.get("error_description")).toMatch(/^AADSTS65004: User declined to consent to access the app\./);
@@ -94,8 +101,11 @@ describe("@azure/msal-node against the sandbox", () => {
     expect(u.landed?.searchParams.get("code")).toBeTruthy();
   });
 
-  it("a non-admin in a tenant where users may not consent sees \"Need admin approval\" (AADSTS90094)", async () => {
-    const url = await msal(SEED.northwind.clientId, SEED.northwind.secret, SEED.northwind.id).getAuthCodeUrl({ scopes: ["https://outlook.office.com/IMAP.AccessAsUser.All"], redirectUri: REDIRECT });
+  it('a non-admin in a tenant where users may not consent sees "Need admin approval" (AADSTS90094)', async () => {
+    const url = await msal(SEED.northwind.clientId, SEED.northwind.secret, SEED.northwind.id).getAuthCodeUrl({
+      scopes: ["https://outlook.office.com/IMAP.AccessAsUser.All"],
+      redirectUri: REDIRECT,
+    });
     const r = await signIn(url, `bob@${SEED.northwind.domain}`);
     expect(r.landed).toBeNull();
     expect(r.title).toBe("Need admin approval");
@@ -104,9 +114,13 @@ describe("@azure/msal-node against the sandbox", () => {
 
   it("an unregistered redirect URI is refused on the error page, never redirected (AADSTS50011)", async () => {
     const page = await browser.newPage();
-    await page.goto(`${sb.urls.identity}/${SEED.contoso.id}/oauth2/v2.0/authorize?client_id=${SEED.contoso.clientId}&response_type=code&redirect_uri=${encodeURIComponent("https://evil.example.com/cb")}&scope=openid`);
+    await page.goto(
+      `${sb.urls.identity}/${SEED.contoso.id}/oauth2/v2.0/authorize?client_id=${SEED.contoso.clientId}&response_type=code&redirect_uri=${encodeURIComponent("https://evil.example.com/cb")}&scope=openid`,
+    );
     await expect.poll(() => page.textContent("body")).toContain("Sorry, but we're having trouble signing you in.");
-    expect(await page.textContent("[data-testid=aad-error]")).toMatch(/Request Id: .*\nCorrelation Id: .*\nTimestamp: .*\nMessage: AADSTS50011: The redirect URI 'https:\/\/evil\.example\.com\/cb' specified in the request does not match/s);
+    expect(await page.textContent("[data-testid=aad-error]")).toMatch(
+      /Request Id: .*\nCorrelation Id: .*\nTimestamp: .*\nMessage: AADSTS50011: The redirect URI 'https:\/\/evil\.example\.com\/cb' specified in the request does not match/s,
+    );
     await page.close();
   });
 });

@@ -14,7 +14,10 @@ export async function loadOrCreateSigner(dataDir: string): Promise<TSigner> {
   if (existsSync(file)) pem = JSON.parse(readFileSync(file, "utf8"));
   else {
     const k = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    pem = { privateKey: k.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), publicKey: k.publicKey.export({ type: "spki", format: "pem" }).toString() };
+    pem = {
+      privateKey: k.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      publicKey: k.publicKey.export({ type: "spki", format: "pem" }).toString(),
+    };
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(pem), { mode: 0o600 });
   }
@@ -25,10 +28,19 @@ export async function loadOrCreateSigner(dataDir: string): Promise<TSigner> {
   return { kid, privateKey, publicKey, jwks: { keys: [{ kty: "RSA", use: "sig", kid, x5t: kid, n: jwk.n, e: jwk.e, alg: "RS256" }] } };
 }
 
-export async function signAccessToken(s: TSigner, c: Omit<AccessTokenClaims, "iat" | "nbf" | "exp" | "iss"> & { lifetimeSeconds: number }, now: Date): Promise<string> {
+export async function signAccessToken(
+  s: TSigner,
+  c: Omit<AccessTokenClaims, "iat" | "nbf" | "exp" | "iss"> & { lifetimeSeconds: number },
+  now: Date,
+): Promise<string> {
   const { lifetimeSeconds, ...claims } = c;
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ ...claims, ver: "1.0", uti: randomUUID().replace(/-/g, "").slice(0, 22), iss: `https://sts.windows.net/${claims.tid}/` })
+  return new SignJWT({
+    ...claims,
+    ver: "1.0",
+    uti: randomUUID().replace(/-/g, "").slice(0, 22),
+    iss: `https://sts.windows.net/${claims.tid}/`,
+  })
     .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: s.kid, x5t: s.kid })
     .setIssuedAt(iat)
     .setNotBefore(iat - 300)
@@ -36,9 +48,21 @@ export async function signAccessToken(s: TSigner, c: Omit<AccessTokenClaims, "ia
     .sign(s.privateKey);
 }
 
-export async function signIdToken(s: TSigner, p: { issuer: string; clientId: string; tid: string; oid: string; upn: string; name: string; nonce?: string }, now: Date): Promise<string> {
+export async function signIdToken(
+  s: TSigner,
+  p: { issuer: string; clientId: string; tid: string; oid: string; upn: string; name: string; nonce?: string },
+  now: Date,
+): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ tid: p.tid, oid: p.oid, preferred_username: p.upn, name: p.name, email: p.upn, ...(p.nonce ? { nonce: p.nonce } : {}), ver: "2.0" })
+  return new SignJWT({
+    tid: p.tid,
+    oid: p.oid,
+    preferred_username: p.upn,
+    name: p.name,
+    email: p.upn,
+    ...(p.nonce ? { nonce: p.nonce } : {}),
+    ver: "2.0",
+  })
     .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: s.kid })
     .setIssuer(p.issuer)
     .setAudience(p.clientId)

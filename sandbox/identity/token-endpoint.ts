@@ -27,7 +27,15 @@ export async function handleToken(id: Identity, tenantSeg: string, form: URLSear
     if (fault.remaining === 0) st.faults.tokenEndpoint = null;
     id.store.save();
     if (fault.mode === "timeout") return { status: 504, body: { error: "temporarily_unavailable" }, hangMs: fault.seconds * 1000 };
-    return { status: Number(fault.mode), body: { error: fault.mode === "503" ? "temporarily_unavailable" : "server_error", error_description: `AADSTS90033: A transient error has occurred. Please try again.`, error_codes: [90033] }, headers: fault.mode === "503" ? { "retry-after": "5" } : undefined };
+    return {
+      status: Number(fault.mode),
+      body: {
+        error: fault.mode === "503" ? "temporarily_unavailable" : "server_error",
+        error_description: `AADSTS90033: A transient error has occurred. Please try again.`,
+        error_codes: [90033],
+      },
+      headers: fault.mode === "503" ? { "retry-after": "5" } : undefined,
+    };
   }
   const isCommon = tenantSeg === "common" || tenantSeg === "organizations" || tenantSeg === "consumers";
   const tenant = isCommon ? undefined : id.store.tenant(tenantSeg);
@@ -51,7 +59,10 @@ export async function handleToken(id: Identity, tenantSeg: string, form: URLSear
   }
   if (grant === "authorization_code") return codeGrant(id, app, tenant?.id, form);
   if (grant === "refresh_token") return refreshGrant(id, app, tenant?.id, form);
-  return { status: 400, body: { error: "unsupported_grant_type", error_description: "AADSTS70003: The app requested an unsupported grant type." } };
+  return {
+    status: 400,
+    body: { error: "unsupported_grant_type", error_description: "AADSTS70003: The app requested an unsupported grant type." },
+  };
 }
 
 function reply(e: { status: number; body: unknown }): TReply {
@@ -74,7 +85,21 @@ async function codeGrant(id: Identity, app: TSbApp, tenantId: string | undefined
   const user = id.store.state.users.find((u) => u.id === c.userId)!;
   const requested = splitScopes(form.get("scope") ?? "", app.delegated).resource;
   const resource = requested[0] ? resourceOf(requested[0]) : undefined;
-  return { status: 200, body: await id.userTokens({ user, app, tenantId: c.tenantId, scopes: c.scopes, oidc: c.oidc, nonce: c.nonce, authTime: c.authTime, isMfa: c.isMfa, clientInfo: form.get("client_info") === "1", resource }) };
+  return {
+    status: 200,
+    body: await id.userTokens({
+      user,
+      app,
+      tenantId: c.tenantId,
+      scopes: c.scopes,
+      oidc: c.oidc,
+      nonce: c.nonce,
+      authTime: c.authTime,
+      isMfa: c.isMfa,
+      clientInfo: form.get("client_info") === "1",
+      resource,
+    }),
+  };
 }
 
 async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefined, form: URLSearchParams): Promise<TReply> {
@@ -86,19 +111,40 @@ async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefi
   const now = id.now();
   if (!user) return reply(id.err(9002313));
   if (now.getTime() - new Date(rt.lastUsedAt).getTime() > 90 * DAY) return reply(id.err(700082, { issued: rt.issuedAt }));
-  if (new Date(rt.issuedAt) < new Date(user.tokensValidFrom)) return reply(id.err(50173, { issued: rt.issuedAt, validFrom: user.tokensValidFrom }));
+  if (new Date(rt.issuedAt) < new Date(user.tokensValidFrom))
+    return reply(id.err(50173, { issued: rt.issuedAt, validFrom: user.tokensValidFrom }));
   if (!id.store.appInTenant(app.clientId, rt.tenantId)) return reply(id.err(700016, { appId: app.clientId, tenant: tenant.displayName }));
   const requested = splitScopes(form.get("scope") ?? "", app.delegated);
   const wanted = requested.resource.length ? requested.resource : rt.scopes;
-  if (!id.hasConsent(rt.tenantId, app.clientId, user.id, wanted)) return reply(id.err(65001, { appId: app.clientId, appName: app.displayName }));
+  if (!id.hasConsent(rt.tenantId, app.clientId, user.id, wanted))
+    return reply(id.err(65001, { appId: app.clientId, appName: app.displayName }));
   if (user.caBlocked) return reply(id.err(53003));
-  if (user.mfaRequired && !rt.isMfa) return reply(id.err(50076, { resource: resourceOf(wanted[0] ?? "https://graph.microsoft.com") === "https://graph.microsoft.com" ? "00000003-0000-0000-c000-000000000000" : "00000002-0000-0ff1-ce00-000000000000" }));
-  if (user.signInFrequencyDays && now.getTime() - new Date(rt.authTime).getTime() > user.signInFrequencyDays * DAY) return reply(id.err(70043, { issued: rt.authTime, max: `${user.signInFrequencyDays}.00:00:00` }));
+  if (user.mfaRequired && !rt.isMfa)
+    return reply(
+      id.err(50076, {
+        resource:
+          resourceOf(wanted[0] ?? "https://graph.microsoft.com") === "https://graph.microsoft.com"
+            ? "00000003-0000-0000-c000-000000000000"
+            : "00000002-0000-0ff1-ce00-000000000000",
+      }),
+    );
+  if (user.signInFrequencyDays && now.getTime() - new Date(rt.authTime).getTime() > user.signInFrequencyDays * DAY)
+    return reply(id.err(70043, { issued: rt.authTime, max: `${user.signInFrequencyDays}.00:00:00` }));
   // Rotation: a new refresh token every time; the old one stays valid, as Microsoft documents.
   rt.lastUsedAt = now.toISOString();
   id.store.save();
   return {
     status: 200,
-    body: await id.userTokens({ user, app, tenantId: rt.tenantId, scopes: rt.scopes, oidc: ["offline_access", ...(requested.oidc.includes("openid") ? ["openid"] : [])], authTime: rt.authTime, isMfa: rt.isMfa, clientInfo: form.get("client_info") === "1", resource: resourceOf(wanted[0] ?? rt.scopes[0]) }),
+    body: await id.userTokens({
+      user,
+      app,
+      tenantId: rt.tenantId,
+      scopes: rt.scopes,
+      oidc: ["offline_access", ...(requested.oidc.includes("openid") ? ["openid"] : [])],
+      authTime: rt.authTime,
+      isMfa: rt.isMfa,
+      clientInfo: form.get("client_info") === "1",
+      resource: resourceOf(wanted[0] ?? rt.scopes[0]),
+    }),
   };
 }

@@ -49,7 +49,8 @@ export async function checkOutlookToken(ctx: SandboxContext, token: string, prot
   if (!OUTLOOK_AUDIENCES.includes(c.aud)) return { ok: false as const, reason: "wrong_audience" };
   const need = REQUIRED[proto];
   if (isAppToken(c)) {
-    if (!(c.roles ?? []).includes(need.role) || !ctx.directory.hasAppRoleConsent(c.tid, c.appid, need.role)) return { ok: false as const, reason: "missing_role" };
+    if (!(c.roles ?? []).includes(need.role) || !ctx.directory.hasAppRoleConsent(c.tid, c.appid, need.role))
+      return { ok: false as const, reason: "missing_role" };
   } else if (!hasScope(c, need.scope)) {
     return { ok: false as const, reason: "missing_scope" };
   }
@@ -57,7 +58,12 @@ export async function checkOutlookToken(ctx: SandboxContext, token: string, prot
 }
 
 /** Rights of the token holder on the mailbox named in user=. */
-export function mailboxRights(ctx: SandboxContext, claims: AccessTokenClaims, address: string, proto: MailProtocol): { ok: true; owner: MailboxOwner } | { ok: false; reason: string } {
+export function mailboxRights(
+  ctx: SandboxContext,
+  claims: AccessTokenClaims,
+  address: string,
+  proto: MailProtocol,
+): { ok: true; owner: MailboxOwner } | { ok: false; reason: string } {
   const owner = ctx.directory.resolveMailbox(address);
   if (!owner) return { ok: false, reason: "no_such_mailbox" };
   if (owner.tenantId !== claims.tid) return { ok: false, reason: "tenant_mismatch" };

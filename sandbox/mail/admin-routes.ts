@@ -11,7 +11,12 @@ const ZDeliver = z.union([
   z.object({
     generate: z.object({
       count: z.number().int().min(1).max(100_000),
-      size: z.number().int().min(200).max(10 * 1024 * 1024).default(4096),
+      size: z
+        .number()
+        .int()
+        .min(200)
+        .max(10 * 1024 * 1024)
+        .default(4096),
       attachmentRatio: z.number().min(0).max(1).default(0.1),
       unreadRatio: z.number().min(0).max(1).default(0.3),
       seed: z.number().int().default(1),
@@ -28,7 +33,12 @@ const ZDeliver = z.union([
 ]);
 const ZBulk = z.object({
   count: z.number().int().min(1).max(1_000_000).default(100_000),
-  size: z.number().int().min(200).max(1024 * 1024).default(4096),
+  size: z
+    .number()
+    .int()
+    .min(200)
+    .max(1024 * 1024)
+    .default(4096),
   folder: z.string().default("inbox"),
   seed: z.number().int().default(7),
 });
@@ -91,13 +101,30 @@ export function mailAdminRoutes(ctx: SandboxContext): AdminRoute[] {
           status: 200,
           body: {
             address: b.address,
-            folders: b.folders.map((x) => ({ id: x.id, name: x.name, wellKnown: x.wellKnown ?? null, uidValidity: x.uidValidity, uidNext: x.uidNext, messages: x.messages.length, unseen: x.messages.filter((m) => !m.flags.includes("\\Seen")).length })),
+            folders: b.folders.map((x) => ({
+              id: x.id,
+              name: x.name,
+              wellKnown: x.wellKnown ?? null,
+              uidValidity: x.uidValidity,
+              uidNext: x.uidNext,
+              messages: x.messages.length,
+              unseen: x.messages.filter((m) => !m.flags.includes("\\Seen")).length,
+            })),
             folder: f.name,
             total: f.messages.length,
             offset,
             messages: page.map((m) => {
               const s = summarize(b, m, false);
-              return { uid: m.uid, id: m.id, flags: m.flags, size: m.size, internalDate: new Date(m.date).toISOString(), subject: s.subject, from: s.from?.address ?? null, hasAttachments: s.hasAttachments };
+              return {
+                uid: m.uid,
+                id: m.id,
+                flags: m.flags,
+                size: m.size,
+                internalDate: new Date(m.date).toISOString(),
+                subject: s.subject,
+                from: s.from?.address ?? null,
+                hasAttachments: s.hasAttachments,
+              };
             }),
           },
         };
@@ -116,11 +143,30 @@ export function mailAdminRoutes(ctx: SandboxContext): AdminRoute[] {
         if (!f) return bad("No such folder");
         if ("generate" in p.data) {
           const g = p.data.generate;
-          const gen = generateMessages({ to: b.address, count: g.count, size: g.size, attachmentRatio: g.attachmentRatio, unreadRatio: g.unreadRatio, seed: g.seed, spreadDays: g.spreadDays, now: ctx.now() });
-          const added = b.append(f, gen.map((m) => ({ raw: m.raw, date: m.date, flags: m.seen ? ["\\Seen"] : [] })));
-          return { status: 201, body: { folder: f.name, added: added.length, firstUid: added[0]?.uid, lastUid: added[added.length - 1]?.uid } };
+          const gen = generateMessages({
+            to: b.address,
+            count: g.count,
+            size: g.size,
+            attachmentRatio: g.attachmentRatio,
+            unreadRatio: g.unreadRatio,
+            seed: g.seed,
+            spreadDays: g.spreadDays,
+            now: ctx.now(),
+          });
+          const added = b.append(
+            f,
+            gen.map((m) => ({ raw: m.raw, date: m.date, flags: m.seen ? ["\\Seen"] : [] })),
+          );
+          return {
+            status: 201,
+            body: { folder: f.name, added: added.length, firstUid: added[0]?.uid, lastUid: added[added.length - 1]?.uid },
+          };
         }
-        const raw = p.data.rawBase64 ? Buffer.from(p.data.rawBase64, "base64") : p.data.raw ? Buffer.from(p.data.raw.replace(/\r?\n/g, "\r\n"), "utf8") : undefined;
+        const raw = p.data.rawBase64
+          ? Buffer.from(p.data.rawBase64, "base64")
+          : p.data.raw
+            ? Buffer.from(p.data.raw.replace(/\r?\n/g, "\r\n"), "utf8")
+            : undefined;
         if (!raw) return bad("raw or rawBase64 is required");
         const [m] = b.append(f, [{ raw, flags: p.data.flags, date: ctx.now() }]);
         return { status: 201, body: { folder: f.name, uid: m.uid, id: m.id, size: m.size } };
@@ -141,8 +187,18 @@ export function mailAdminRoutes(ctx: SandboxContext): AdminRoute[] {
         const batch = 5000;
         for (let i = 0; i < p.data.count; i += batch) {
           const n = Math.min(batch, p.data.count - i);
-          const gen = generateMessages({ to: b.address, count: n, size: p.data.size, seed: p.data.seed + i, now: ctx.now(), attachmentRatio: 0.05 });
-          b.append(f, gen.map((m) => ({ raw: m.raw, date: m.date, flags: m.seen ? ["\\Seen"] : [] })));
+          const gen = generateMessages({
+            to: b.address,
+            count: n,
+            size: p.data.size,
+            seed: p.data.seed + i,
+            now: ctx.now(),
+            attachmentRatio: 0.05,
+          });
+          b.append(
+            f,
+            gen.map((m) => ({ raw: m.raw, date: m.date, flags: m.seen ? ["\\Seen"] : [] })),
+          );
         }
         return { status: 201, body: { folder: f.name, added: p.data.count, total: f.messages.length, ms: Date.now() - started } };
       },
@@ -177,7 +233,12 @@ export function mailAdminRoutes(ctx: SandboxContext): AdminRoute[] {
       handler: (req) => {
         const p = ZSend.safeParse(req.body ?? {});
         if (!p.success) return bad(p.error);
-        const r = deliverMessage(store(), { raw: Buffer.from(p.data.raw.replace(/\r?\n/g, "\r\n")), recipients: p.data.to, sentBy: p.data.from, via: "admin" });
+        const r = deliverMessage(store(), {
+          raw: Buffer.from(p.data.raw.replace(/\r?\n/g, "\r\n")),
+          recipients: p.data.to,
+          sentBy: p.data.from,
+          via: "admin",
+        });
         return { status: 202, body: r };
       },
     },

@@ -24,13 +24,27 @@ async function token(upn: string, scopes: string[], clientId = APP): Promise<str
 }
 
 function imap(user: string, accessToken: string) {
-  const c = new ImapFlow({ host: "localhost", port: port(sb.urls.imap), secure: true, tls: { ca: sb.ctx.tls.ca }, auth: { user, accessToken }, logger: false });
+  const c = new ImapFlow({
+    host: "localhost",
+    port: port(sb.urls.imap),
+    secure: true,
+    tls: { ca: sb.ctx.tls.ca },
+    auth: { user, accessToken },
+    logger: false,
+  });
   c.on("error", () => {});
   return c;
 }
 
 function smtp(user: string, accessToken: string) {
-  return nodemailer.createTransport({ host: "localhost", port: port(sb.urls.smtp), secure: false, requireTLS: true, tls: { ca: sb.ctx.tls.ca }, auth: { type: "OAuth2", user, accessToken } });
+  return nodemailer.createTransport({
+    host: "localhost",
+    port: port(sb.urls.smtp),
+    secure: false,
+    requireTLS: true,
+    tls: { ca: sb.ctx.tls.ca },
+    auth: { type: "OAuth2", user, accessToken },
+  });
 }
 
 beforeAll(async () => {
@@ -55,11 +69,15 @@ describe("mail services with the real identity platform", () => {
     await shared.logout();
 
     const bobImap = await token(`bob@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
-    const notConnected = await imap(`support@${F}`, bobImap).connect().catch((e: { response?: string }) => e);
+    const notConnected = await imap(`support@${F}`, bobImap)
+      .connect()
+      .catch((e: { response?: string }) => e);
     expect((notConnected as { response?: string }).response).toBe("User is authenticated but not connected.");
 
     const graphToken = await token(`it@${F}`, [`${GR}Mail.Read`]);
-    const failed = await imap(`it@${F}`, graphToken).connect().catch((e: { response?: string }) => e);
+    const failed = await imap(`it@${F}`, graphToken)
+      .connect()
+      .catch((e: { response?: string }) => e);
     expect(String((failed as { response?: string }).response)).toMatch(/AUTHENTICATE failed\./);
   });
 
@@ -72,24 +90,36 @@ describe("mail services with the real identity platform", () => {
     const bobImap = imap(`bob@${F}`, await token(`bob@${F}`, [`${OUT}IMAP.AccessAsUser.All`]));
     await bobImap.connect();
     await bobImap.mailboxOpen("INBOX");
-    const graph = sandboxGraphClient(sb.urls.graph.replace(/\/?$/, "").replace(/(\/v1\.0)?$/, "/v1.0"), sb.ctx.tls.ca, () => token(`bob@${F}`, [`${GR}Mail.Read`]));
+    const graph = sandboxGraphClient(sb.urls.graph.replace(/\/?$/, "").replace(/(\/v1\.0)?$/, "/v1.0"), sb.ctx.tls.ca, () =>
+      token(`bob@${F}`, [`${GR}Mail.Read`]),
+    );
     let imapSeen = false;
     let graphSeen = false;
     while (Date.now() - t0 < 1000 && !(imapSeen && graphSeen)) {
       imapSeen ||= ((await bobImap.search({ subject: "real sandbox delivery" }, { uid: true })) as number[]).length > 0;
-      graphSeen ||= (await graph.api("/me/mailFolders/inbox/messages").select("subject").top(5).get()).value.some((m: { subject: string }) => m.subject === "real sandbox delivery");
+      graphSeen ||= (await graph.api("/me/mailFolders/inbox/messages").select("subject").top(5).get()).value.some(
+        (m: { subject: string }) => m.subject === "real sandbox delivery",
+      );
     }
     expect(imapSeen && graphSeen).toBe(true);
     await bobImap.logout();
 
     const contoso = "contoso.onmicrosoft.com";
     const ctsoToken = await token(`it@${contoso}`, [`${OUT}SMTP.Send`], "5a0e1111-2222-4333-8444-00000000c001");
-    await expect(smtp(`it@${contoso}`, ctsoToken).sendMail({ from: `it@${contoso}`, to: `bob@${contoso}`, text: "x" })).rejects.toMatchObject({ response: expect.stringMatching(/^535 5\.7\.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant\./) });
+    await expect(
+      smtp(`it@${contoso}`, ctsoToken).sendMail({ from: `it@${contoso}`, to: `bob@${contoso}`, text: "x" }),
+    ).rejects.toMatchObject({
+      response: expect.stringMatching(/^535 5\.7\.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant\./),
+    });
 
     const bobSmtp = await token(`bob@${F}`, [`${OUT}SMTP.Send`]);
-    await expect(smtp(`bob@${F}`, bobSmtp).sendMail({ from: `support@${F}`, to: `it@${F}`, text: "x" })).rejects.toMatchObject({ response: expect.stringMatching(/^550 5\.7\.60 /) });
+    await expect(smtp(`bob@${F}`, bobSmtp).sendMail({ from: `support@${F}`, to: `it@${F}`, text: "x" })).rejects.toMatchObject({
+      response: expect.stringMatching(/^550 5\.7\.60 /),
+    });
     const imapOnly = await token(`bob@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
-    await expect(smtp(`bob@${F}`, imapOnly).sendMail({ from: `bob@${F}`, to: `it@${F}`, text: "x" })).rejects.toMatchObject({ response: expect.stringMatching(/^535 5\.7\.3 /) });
+    await expect(smtp(`bob@${F}`, imapOnly).sendMail({ from: `bob@${F}`, to: `it@${F}`, text: "x" })).rejects.toMatchObject({
+      response: expect.stringMatching(/^535 5\.7\.3 /),
+    });
   });
 
   it("Graph: reads own and shared mail; outlook token is 401 Invalid audience", async () => {
@@ -98,8 +128,14 @@ describe("mail services with the real identity platform", () => {
     expect((await it.api("/me/mailFolders/inbox/messages").top(3).get()).value).toHaveLength(3);
     expect((await it.api(`/users/support@${F}/mailFolders/inbox/messages`).top(3).get()).value.length).toBeGreaterThan(0);
     const outlook = sandboxGraphClient(base, sb.ctx.tls.ca, () => token(`it@${F}`, [`${OUT}IMAP.AccessAsUser.All`]));
-    await expect(outlook.api("/me/messages").get()).rejects.toMatchObject({ statusCode: 401, code: "InvalidAuthenticationToken", message: "Access token validation failure. Invalid audience." });
-    const unlicensed = sandboxGraphClient(base, sb.ctx.tls.ca, () => token("sales@northwind.onmicrosoft.com", [`${GR}Mail.Read`], "5a0e1111-2222-4333-8444-00000000a003"));
+    await expect(outlook.api("/me/messages").get()).rejects.toMatchObject({
+      statusCode: 401,
+      code: "InvalidAuthenticationToken",
+      message: "Access token validation failure. Invalid audience.",
+    });
+    const unlicensed = sandboxGraphClient(base, sb.ctx.tls.ca, () =>
+      token("sales@northwind.onmicrosoft.com", [`${GR}Mail.Read`], "5a0e1111-2222-4333-8444-00000000a003"),
+    );
     await expect(unlicensed.api("/me/messages").get()).rejects.toMatchObject({ statusCode: 404, code: "MailboxNotEnabledForRESTAPI" });
   });
 
@@ -116,7 +152,15 @@ describe("mail services with the real identity platform", () => {
     }
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(n).toBe((await c.api("/me/mailFolders/inbox").get()).totalItemCount);
-    await c.api("/me/sendMail").post({ message: { subject: "to myself", body: { contentType: "Text", content: "x" }, toRecipients: [{ emailAddress: { address: `helpdesk@${F}` } }] } });
+    await c
+      .api("/me/sendMail")
+      .post({
+        message: {
+          subject: "to myself",
+          body: { contentType: "Text", content: "x" },
+          toRecipients: [{ emailAddress: { address: `helpdesk@${F}` } }],
+        },
+      });
     const inc = await c.api(page["@odata.deltaLink"]).get();
     expect(inc.value.map((m: { subject: string }) => m.subject)).toEqual(["to myself"]);
   });
@@ -124,12 +168,16 @@ describe("mail services with the real identity platform", () => {
   it("IMAP: directory switches (unlicensed, IMAP disabled) give 'not connected'; expired tokens fail; IDLE push", async () => {
     const nw = "northwind.onmicrosoft.com";
     const sales = await token(`sales@${nw}`, [`${OUT}IMAP.AccessAsUser.All`], "5a0e1111-2222-4333-8444-00000000a003");
-    const e1 = await imap(`sales@${nw}`, sales).connect().catch((e: { response?: string }) => e);
+    const e1 = await imap(`sales@${nw}`, sales)
+      .connect()
+      .catch((e: { response?: string }) => e);
     expect((e1 as { response?: string }).response).toBe("User is authenticated but not connected.");
 
     expect((await sb.admin("PATCH", `/admin/users/helpdesk@${F}`, { imapEnabled: false })).status).toBe(200);
     const hd = await token(`helpdesk@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
-    const e2 = await imap(`helpdesk@${F}`, hd).connect().catch((e: { response?: string }) => e);
+    const e2 = await imap(`helpdesk@${F}`, hd)
+      .connect()
+      .catch((e: { response?: string }) => e);
     expect((e2 as { response?: string }).response).toBe("User is authenticated but not connected.");
     await sb.admin("PATCH", `/admin/users/helpdesk@${F}`, { imapEnabled: true });
 
@@ -148,7 +196,9 @@ describe("mail services with the real identity platform", () => {
     // Sandbox clock two days ahead: the same token is now expired.
     await sb.admin("POST", "/admin/clock", { advanceDays: 2 });
     try {
-      const e3 = await imap(`admin@${F}`, adminTok).connect().catch((e: { response?: string }) => e);
+      const e3 = await imap(`admin@${F}`, adminTok)
+        .connect()
+        .catch((e: { response?: string }) => e);
       expect(String((e3 as { response?: string }).response)).toMatch(/AUTHENTICATE failed\./);
     } finally {
       await sb.admin("POST", "/admin/clock", { reset: true });

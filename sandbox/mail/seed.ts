@@ -26,16 +26,54 @@ export async function seedDemoMail(ctx: SandboxContext, opts: SeedDemoMailOption
       const count = opts.perMailbox ?? 250 + (seed % 100);
       const name = owner.kind === "user" ? owner.user.displayName : owner.shared.displayName;
       const now = ctx.now();
-      const inbox = generateMessages({ to: owner.address, toName: name, count, size: 1800, seed, now, spreadDays: 30, attachmentRatio: 0.06, unreadRatio: 0.25 });
-      box.append(box.folder("inbox")!, inbox.map((m) => ({ raw: m.raw, date: m.date, flags: m.seen ? ["\\Seen"] : [] })));
-      const archived = generateMessages({ to: owner.address, toName: name, count: 20, size: 1500, seed: seed + 1, now, spreadDays: 30, attachmentRatio: 0.1, unreadRatio: 0 });
-      box.append(box.folder("archive")!, archived.map((m) => ({ raw: m.raw, date: m.date, flags: ["\\Seen"] })));
+      const inbox = generateMessages({
+        to: owner.address,
+        toName: name,
+        count,
+        size: 1800,
+        seed,
+        now,
+        spreadDays: 30,
+        attachmentRatio: 0.06,
+        unreadRatio: 0.25,
+      });
+      box.append(
+        box.folder("inbox")!,
+        inbox.map((m) => ({ raw: m.raw, date: m.date, flags: m.seen ? ["\\Seen"] : [] })),
+      );
+      const archived = generateMessages({
+        to: owner.address,
+        toName: name,
+        count: 20,
+        size: 1500,
+        seed: seed + 1,
+        now,
+        spreadDays: 30,
+        attachmentRatio: 0.1,
+        unreadRatio: 0,
+      });
+      box.append(
+        box.folder("archive")!,
+        archived.map((m) => ({ raw: m.raw, date: m.date, flags: ["\\Seen"] })),
+      );
       // Sent mail: same generator, with the mailbox as sender.
-      const sent = generateMessages({ to: "colleague@northwindtraders.com", count: 15, size: 1200, seed: seed + 2, now, spreadDays: 30, attachmentRatio: 0.05, unreadRatio: 0 }).map((m) => ({
+      const sent = generateMessages({
+        to: "colleague@northwindtraders.com",
+        count: 15,
+        size: 1200,
+        seed: seed + 2,
+        now,
+        spreadDays: 30,
+        attachmentRatio: 0.05,
+        unreadRatio: 0,
+      }).map((m) => ({
         raw: Buffer.from(m.raw.toString("utf8").replace(/^From: .*$/m, `From: "${name}" <${owner.address}>`), "utf8"),
         date: m.date,
       }));
-      box.append(box.folder("sentitems")!, sent.map((m) => ({ ...m, flags: ["\\Seen"] })));
+      box.append(
+        box.folder("sentitems")!,
+        sent.map((m) => ({ ...m, flags: ["\\Seen"] })),
+      );
       result.push({ address: owner.address, added: inbox.length + archived.length + sent.length });
       ctx.log("seeded demo mail", { address: owner.address, messages: inbox.length + archived.length + sent.length });
     }

@@ -25,7 +25,10 @@ function forgedCert(caDir: string, names: { dns?: string; ip?: string }) {
   cert.validity.notAfter = new Date(Date.now() + 86_400_000);
   cert.setSubject([{ name: "commonName", value: names.dns ?? names.ip ?? "x" }]);
   cert.setIssuer(ca.subject.attributes);
-  cert.setExtensions([{ name: "subjectAltName", altNames: [names.dns ? { type: 2, value: names.dns } : { type: 7, ip: names.ip }] }, { name: "extKeyUsage", serverAuth: true }]);
+  cert.setExtensions([
+    { name: "subjectAltName", altNames: [names.dns ? { type: 2, value: names.dns } : { type: 7, ip: names.ip }] },
+    { name: "extKeyUsage", serverAuth: true },
+  ]);
   cert.sign(caKey, forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key: k.privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
 }
@@ -36,10 +39,13 @@ async function handshake(ca: string, server: { cert: string; key: string }, serv
   await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
   try {
     return await new Promise<string>((resolve) => {
-      const sock = tls.connect({ host: "127.0.0.1", port: (srv.address() as AddressInfo).port, ca, servername, checkServerIdentity: () => undefined }, () => {
-        sock.destroy();
-        resolve("ok");
-      });
+      const sock = tls.connect(
+        { host: "127.0.0.1", port: (srv.address() as AddressInfo).port, ca, servername, checkServerIdentity: () => undefined },
+        () => {
+          sock.destroy();
+          resolve("ok");
+        },
+      );
       sock.on("error", (e: NodeJS.ErrnoException) => resolve(`${e.code}: ${e.message}`));
     });
   } finally {
@@ -64,7 +70,9 @@ describe("sandbox CA", () => {
   it("can't vouch for any other host, even with its own key", async () => {
     const caDir = path.join(dir, "ca");
     expect(await handshake(m.ca, forgedCert(caDir, { dns: "localhost" }), "localhost")).toBe("ok");
-    expect(await handshake(m.ca, forgedCert(caDir, { dns: "login.microsoftonline.com" }), "login.microsoftonline.com")).toMatch(/permitted subtree violation/);
+    expect(await handshake(m.ca, forgedCert(caDir, { dns: "login.microsoftonline.com" }), "login.microsoftonline.com")).toMatch(
+      /permitted subtree violation/,
+    );
     expect(await handshake(m.ca, forgedCert(caDir, { ip: "10.0.0.1" }), "x")).toMatch(/permitted subtree violation/);
   });
 

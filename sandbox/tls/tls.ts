@@ -43,7 +43,8 @@ function ensureCa(caDir: string) {
   if (existsSync(certPath) && existsSync(keyPath)) {
     const cert = forge.pki.certificateFromPem(readFileSync(certPath, "utf8"));
     // A CA made before name constraints is replaced (and with it every certificate it signed).
-    if (hasNameConstraints(cert)) return { cert, key: forge.pki.privateKeyFromPem(readFileSync(keyPath, "utf8")), pem: readFileSync(certPath, "utf8") };
+    if (hasNameConstraints(cert))
+      return { cert, key: forge.pki.privateKeyFromPem(readFileSync(keyPath, "utf8")), pem: readFileSync(certPath, "utf8") };
   }
   mkdirSync(caDir, { recursive: true });
   const keys = forgeKeys();
@@ -55,7 +56,11 @@ function ensureCa(caDir: string) {
   const name = [{ name: "commonName", value: "Consentry Microsoft 365 Sandbox CA" }];
   cert.setSubject(name);
   cert.setIssuer(name);
-  cert.setExtensions([{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }, loopbackNameConstraints()]);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: true, critical: true },
+    { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+    loopbackNameConstraints(),
+  ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const pem = forge.pki.certificateToPem(cert);
   writeFileSync(certPath, pem);
@@ -87,7 +92,14 @@ export function loadOrCreateTls(tlsDir: string, caDir = tlsDir): TlsMaterial & {
     cert.setSubject([{ name: "commonName", value: "localhost" }]);
     cert.setIssuer(ca.cert.subject.attributes);
     cert.setExtensions([
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
       { name: "extKeyUsage", serverAuth: true },
     ]);
     cert.sign(ca.key, forge.md.sha256.create());

@@ -7,13 +7,24 @@ import { migrate } from "../../lib/db/migrate";
 
 export type TPreparedDb = { url: string; isEmbedded: boolean; stop(): Promise<void> };
 
-export async function prepareDatabase(opts: { dataDir: string; port?: number; fresh?: boolean; password?: string; log?: (l: string) => void }): Promise<TPreparedDb> {
+export async function prepareDatabase(opts: {
+  dataDir: string;
+  port?: number;
+  fresh?: boolean;
+  password?: string;
+  log?: (l: string) => void;
+}): Promise<TPreparedDb> {
   const external = process.env.DATABASE_URL;
   let prepared: TPreparedDb;
   if (external) {
     prepared = { url: external, isEmbedded: false, stop: async () => undefined };
   } else {
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, "pg"), port: opts.port, fresh: opts.fresh, password: opts.password ?? savedPassword(opts.dataDir) });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(opts.dataDir, "pg"),
+      port: opts.port,
+      fresh: opts.fresh,
+      password: opts.password ?? savedPassword(opts.dataDir),
+    });
     prepared = { url: pg.url, isEmbedded: true, stop: pg.stop };
   }
   const res = await migrate(prepared.url, { log: opts.log });

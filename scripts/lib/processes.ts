@@ -11,7 +11,13 @@ export function bin(name: string): string {
   return path.resolve("node_modules/.bin", name);
 }
 
-export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, opts: { quiet?: boolean; onLine?: (l: string) => void } = {}): TChild {
+export function startChild(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { quiet?: boolean; onLine?: (l: string) => void } = {},
+): TChild {
   const proc = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: false });
   const pipe = (stream: NodeJS.ReadableStream | null) => {
     let buf = "";
@@ -100,7 +106,17 @@ export function isBuildStale(): boolean {
   const id = ".next/BUILD_ID";
   if (!existsSync(id)) return true;
   const built = statSync(id).mtimeMs;
-  const sources = ["app", "components", "lib", "next.config.ts", "proxy.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json", "prisma/schema.prisma"];
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "next.config.ts",
+    "proxy.ts",
+    "package-lock.json",
+    "postcss.config.mjs",
+    "tsconfig.json",
+    "prisma/schema.prisma",
+  ];
   return sources.some((s) => newestMtime(s) > built);
 }
 

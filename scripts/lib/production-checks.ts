@@ -10,10 +10,15 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 export function productionRefusals(e: TEnv, raw: { NEXTAUTH_URL?: string }): string[] {
   const out: string[] = [];
   if (e.SANDBOX_ENABLED && !e.CONSENTRY_ALLOW_SANDBOX_IN_PRODUCTION) {
-    out.push("SANDBOX_ENABLED is on: the Microsoft 365 sandbox is for demos and tests, and would let its fake sign-in reach this server. Unset it, or set CONSENTRY_ALLOW_SANDBOX_IN_PRODUCTION=1 if you really mean it.");
+    out.push(
+      "SANDBOX_ENABLED is on: the Microsoft 365 sandbox is for demos and tests, and would let its fake sign-in reach this server. Unset it, or set CONSENTRY_ALLOW_SANDBOX_IN_PRODUCTION=1 if you really mean it.",
+    );
   }
   // The state cookie is Secure, and Microsoft only redirects to https, except on this machine.
-  for (const [name, value] of [["CONSENTRY_PUBLIC_URL", e.CONSENTRY_PUBLIC_URL], ["NEXTAUTH_URL", raw.NEXTAUTH_URL]] as const) {
+  for (const [name, value] of [
+    ["CONSENTRY_PUBLIC_URL", e.CONSENTRY_PUBLIC_URL],
+    ["NEXTAUTH_URL", raw.NEXTAUTH_URL],
+  ] as const) {
     if (!value) continue;
     let u: URL | null = null;
     try {
@@ -23,11 +28,15 @@ export function productionRefusals(e: TEnv, raw: { NEXTAUTH_URL?: string }): str
     }
     if (!u) out.push(`${name} (${value}) is not a URL.`);
     else if (u.protocol !== "https:" && !(u.protocol === "http:" && LOOPBACK.has(u.hostname))) {
-      out.push(`${name} is ${value}: the public URL must be https:// (plain http only for localhost). Set it to the address people and Microsoft reach, e.g. https://consentry.example.com.`);
+      out.push(
+        `${name} is ${value}: the public URL must be https:// (plain http only for localhost). Set it to the address people and Microsoft reach, e.g. https://consentry.example.com.`,
+      );
     }
   }
   if (!e.DATABASE_URL && !e.CONSENTRY_EMBEDDED_DB) {
-    out.push("DATABASE_URL is not set. Point it at your PostgreSQL (postgresql://user:pass@host:5432/db), or set CONSENTRY_EMBEDDED_DB=1 to run an embedded PostgreSQL in the data dir on this one machine.");
+    out.push(
+      "DATABASE_URL is not set. Point it at your PostgreSQL (postgresql://user:pass@host:5432/db), or set CONSENTRY_EMBEDDED_DB=1 to run an embedded PostgreSQL in the data dir on this one machine.",
+    );
   }
   return out;
 }

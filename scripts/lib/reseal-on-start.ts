@@ -14,5 +14,8 @@ export async function resealOnStart(opts: { databaseUrl: string; keySpec: string
   const counts = await resealAll(parseKeyring(opts.keySpec), { onUnopenable: () => failed++ });
   const n = Object.values(counts).reduce((a, b) => a + b, 0);
   if (n) opts.log(`re-sealed ${n} secret(s) and token(s) to the current key and row-bound format`);
-  if (failed) opts.log(`${failed} sealed value(s) could not be opened with CONSENTRY_ENCRYPTION_KEY and were left as they are (npm run keys:rotate names them)`);
+  if (failed)
+    opts.log(
+      `${failed} sealed value(s) could not be opened with CONSENTRY_ENCRYPTION_KEY and were left as they are (npm run keys:rotate names them)`,
+    );
 }

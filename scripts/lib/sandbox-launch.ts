@@ -6,7 +6,11 @@ import { bin, startChild, waitForPort } from "./processes";
 
 export type TSandboxLaunch = { caPath: string; env: Record<string, string> } | null;
 
-export async function launchSandbox(dataDir: string, baseEnv: NodeJS.ProcessEnv, ports = { identity: 4010, graph: 4011, imap: 4993, pop: 4995, smtp: 4587 }): Promise<TSandboxLaunch> {
+export async function launchSandbox(
+  dataDir: string,
+  baseEnv: NodeJS.ProcessEnv,
+  ports = { identity: 4010, graph: 4011, imap: 4993, pop: 4995, smtp: 4587 },
+): Promise<TSandboxLaunch> {
   if (!existsSync("sandbox/main.ts")) return null;
   const sandboxDir = path.resolve(dataDir, "sandbox");
   const env = {

@@ -38,7 +38,14 @@ export function LoginForm({ callbackUrl, hasSso, initialError }: { callbackUrl: 
         }}
       >
         <TextField label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        <TextField label="Password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         {error && (
           <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" role="alert">
             {error}
@@ -49,7 +56,11 @@ export function LoginForm({ callbackUrl, hasSso, initialError }: { callbackUrl: 
         </Button>
       </form>
       {hasSso && (
-        <Button variant="secondary" className="mt-3 w-full" onClick={() => signIn("azure-ad", { callbackUrl: safeCallbackPath(callbackUrl, window.location.origin) })}>
+        <Button
+          variant="secondary"
+          className="mt-3 w-full"
+          onClick={() => signIn("azure-ad", { callbackUrl: safeCallbackPath(callbackUrl, window.location.origin) })}
+        >
           Sign in with Microsoft
         </Button>
       )}

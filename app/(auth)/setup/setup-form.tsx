@@ -36,7 +36,15 @@ export function SetupForm() {
       <TextField label="Workspace name" value={v.workspaceName} onChange={set("workspaceName")} error={fields.workspaceName} required />
       <TextField label="Your name" value={v.name} onChange={set("name")} error={fields.name} required />
       <TextField label="Email" type="email" value={v.email} onChange={set("email")} error={fields.email} required />
-      <TextField label="Password" type="password" value={v.password} onChange={set("password")} error={fields.password} hint="At least 12 characters." required />
+      <TextField
+        label="Password"
+        type="password"
+        value={v.password}
+        onChange={set("password")}
+        error={fields.password}
+        hint="At least 12 characters."
+        required
+      />
       {error && <p className="text-sm text-red-600">{error}</p>}
       <Button type="submit" className="w-full" isBusy={busy}>
         Create workspace

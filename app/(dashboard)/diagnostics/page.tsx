@@ -12,6 +12,14 @@ export default async function DiagnosticsPage() {
   const scope = await requirePageScope();
   // How many of the caller's mailboxes have each diagnosis right now.
   const counts = await countCurrentDiagnoses(scope);
-  const entries = CATALOG.map(({ code }) => describe(code)).map((d) => ({ code: d.code, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, docsUrl: d.docsUrl, current: counts.get(d.code) ?? 0 }));
+  const entries = CATALOG.map(({ code }) => describe(code)).map((d) => ({
+    code: d.code,
+    title: d.title,
+    cause: d.cause,
+    fixSteps: d.fixSteps,
+    retryable: d.retryable,
+    docsUrl: d.docsUrl,
+    current: counts.get(d.code) ?? 0,
+  }));
   return <DiagnosticsClient entries={entries} />;
 }

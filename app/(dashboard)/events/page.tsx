@@ -6,7 +6,11 @@ import { EventsClient } from "./events-client";
 
 export const metadata = { title: "Event log" };
 
-const ZInitial = z.object({ tenantId: z.string().uuid().optional().catch(undefined), mailboxId: z.string().uuid().optional().catch(undefined), level: z.enum(["debug", "info", "warn", "error"]).optional().catch(undefined) });
+const ZInitial = z.object({
+  tenantId: z.string().uuid().optional().catch(undefined),
+  mailboxId: z.string().uuid().optional().catch(undefined),
+  level: z.enum(["debug", "info", "warn", "error"]).optional().catch(undefined),
+});
 
 export default async function EventsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageScope();

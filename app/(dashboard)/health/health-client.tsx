@@ -9,7 +9,6 @@ import { TestAll } from "@/components/health/test-all";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useAllMailboxes } from "@/lib/client/hooks/mailboxes";
 
-
 const STATES = ["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"];
 const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "connected", "disabled"];
 
@@ -20,7 +19,10 @@ export function HealthClient({ canTest }: { canTest: boolean }) {
   const testable = (q.data?.mailboxes ?? []).filter((m) => m.grant && TESTABLE.includes(m.state));
   return (
     <div>
-      <PageHeader title="Health" subtitle="Every mailbox across your tenants, failing ones first, with its last connection test." actions={
+      <PageHeader
+        title="Health"
+        subtitle="Every mailbox across your tenants, failing ones first, with its last connection test."
+        actions={
           <div className="flex flex-col items-end gap-2">
             {canTest && <TestAll targets={testable} />}
             <SupportBundleButton compact />
@@ -39,7 +41,14 @@ export function HealthClient({ canTest }: { canTest: boolean }) {
           rowHref={(m) => `/tenants/${m.tenantId}/mailboxes/${m.id}`}
           filterText={(m) => `${m.address} ${m.tenantName} ${m.stateCode ?? ""}`}
           filterPlaceholder="Filter by mailbox, tenant or diagnosis"
-          selectFilters={[{ key: "state", label: "State", options: STATES.map((s) => ({ value: s, label: s.replace("_", " ") })), match: (m, v) => m.state === v }]}
+          selectFilters={[
+            {
+              key: "state",
+              label: "State",
+              options: STATES.map((s) => ({ value: s, label: s.replace("_", " ") })),
+              match: (m, v) => m.state === v,
+            },
+          ]}
           columns={[
             { key: "address", header: "Mailbox", cell: (m) => m.address, sortValue: (m) => m.address },
             { key: "tenant", header: "Tenant", cell: (m) => m.tenantName, sortValue: (m) => m.tenantName },
@@ -54,7 +63,8 @@ export function HealthClient({ canTest }: { canTest: boolean }) {
                     {m.checks.steps.map((s, i) => (
                       <Badge key={i} tone={s.ok ? "green" : "red"}>
                         <span className="whitespace-nowrap">
-                        {s.step === "token" ? "token" : s.protocol.toUpperCase()} {s.ok ? "✓" : "✗"}</span>
+                          {s.step === "token" ? "token" : s.protocol.toUpperCase()} {s.ok ? "✓" : "✗"}
+                        </span>
                       </Badge>
                     ))}
                   </span>
@@ -64,7 +74,12 @@ export function HealthClient({ canTest }: { canTest: boolean }) {
               sortValue: (m) => (m.checks ? m.checks.steps.filter((s) => !s.ok).length : -1),
             },
             { key: "proto", header: "In / out", cell: (m) => `${m.inbound} / ${m.outbound}` },
-            { key: "refresh", header: "Last token refresh", cell: (m) => ago(m.grant?.lastRefreshAt), sortValue: (m) => m.grant?.lastRefreshAt ?? "" },
+            {
+              key: "refresh",
+              header: "Last token refresh",
+              cell: (m) => ago(m.grant?.lastRefreshAt),
+              sortValue: (m) => m.grant?.lastRefreshAt ?? "",
+            },
             { key: "sync", header: "Last sync", cell: (m) => ago(m.lastSyncAt), sortValue: (m) => m.lastSyncAt ?? "" },
           ]}
           empty={<EmptyState title="No mailboxes connected yet" body="Open a tenant to add a mailbox and connect it." />}

@@ -26,12 +26,18 @@ function HealthCell({ t }: { t: TTenant }) {
 function SecretCell({ iso }: { iso: string | null }) {
   if (!iso) return <span className="text-xs text-slate-400">—</span>;
   const days = Math.floor((new Date(iso).getTime() - Date.now()) / 86_400_000);
-  return <Badge tone={days < 0 ? "red" : days <= 7 ? "red" : days <= 30 ? "amber" : "slate"}>{days < 0 ? "expired" : `${days} days`}</Badge>;
+  return (
+    <Badge tone={days < 0 ? "red" : days <= 7 ? "red" : days <= 30 ? "amber" : "slate"}>{days < 0 ? "expired" : `${days} days`}</Badge>
+  );
 }
 
 export function TenantsClient({ canAdd }: { canAdd: boolean }) {
   const q = useTenants();
-  const add = canAdd ? <Link href="/tenants/new" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700">Add tenant</Link> : null;
+  const add = canAdd ? (
+    <Link href="/tenants/new" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700">
+      Add tenant
+    </Link>
+  ) : null;
   return (
     <div>
       <PageHeader title="Tenants" subtitle="Your customers' Microsoft 365 organizations." actions={add} />
@@ -46,19 +52,64 @@ export function TenantsClient({ canAdd }: { canAdd: boolean }) {
           filterText={(t) => `${t.displayName} ${t.directoryId ?? ""} ${t.primaryDomain ?? ""}`}
           filterPlaceholder="Filter by name, ID or domain"
           selectFilters={[
-            { key: "cloud", label: "Cloud", options: Object.entries(CLOUD_BADGE).map(([value, b]) => ({ value, label: b.label })), match: (t, v) => t.cloud === v },
-            { key: "consent", label: "Org consent", options: [{ value: "yes", label: "Granted" }, { value: "no", label: "Not granted" }], match: (t, v) => (v === "yes") === !!t.adminConsentAt },
-            { key: "health", label: "Health", options: [{ value: "attention", label: "Needs attention" }, { value: "ok", label: "All working" }], match: (t, v) => (v === "attention") === needsAttention(t) },
+            {
+              key: "cloud",
+              label: "Cloud",
+              options: Object.entries(CLOUD_BADGE).map(([value, b]) => ({ value, label: b.label })),
+              match: (t, v) => t.cloud === v,
+            },
+            {
+              key: "consent",
+              label: "Org consent",
+              options: [
+                { value: "yes", label: "Granted" },
+                { value: "no", label: "Not granted" },
+              ],
+              match: (t, v) => (v === "yes") === !!t.adminConsentAt,
+            },
+            {
+              key: "health",
+              label: "Health",
+              options: [
+                { value: "attention", label: "Needs attention" },
+                { value: "ok", label: "All working" },
+              ],
+              match: (t, v) => (v === "attention") === needsAttention(t),
+            },
           ]}
           initialSort={{ key: "name", dir: "asc" }}
           columns={[
             { key: "name", header: "Tenant", cell: (t) => t.displayName, sortValue: (t) => t.displayName.toLowerCase() },
-            { key: "id", header: "Directory ID / domain", cell: (t) => <span className="font-mono text-xs text-slate-600">{t.directoryId ?? t.primaryDomain}</span> },
-            { key: "cloud", header: "Cloud", cell: (t) => <Badge tone={CLOUD_BADGE[t.cloud].tone}>{CLOUD_BADGE[t.cloud].label}</Badge>, sortValue: (t) => t.cloud },
-            { key: "mailboxes", header: "Mailboxes", cell: (t) => <HealthCell t={t} />, sortValue: (t) => (t.health ? t.health.needsReconsent * 1000 + t.health.attention * 100 + t.health.pending : 0) },
-            { key: "secret", header: "Secret expires", cell: (t) => <SecretCell iso={t.secretExpiresAt ?? null} />, sortValue: (t) => t.secretExpiresAt ?? "9999" },
+            {
+              key: "id",
+              header: "Directory ID / domain",
+              cell: (t) => <span className="font-mono text-xs text-slate-600">{t.directoryId ?? t.primaryDomain}</span>,
+            },
+            {
+              key: "cloud",
+              header: "Cloud",
+              cell: (t) => <Badge tone={CLOUD_BADGE[t.cloud].tone}>{CLOUD_BADGE[t.cloud].label}</Badge>,
+              sortValue: (t) => t.cloud,
+            },
+            {
+              key: "mailboxes",
+              header: "Mailboxes",
+              cell: (t) => <HealthCell t={t} />,
+              sortValue: (t) => (t.health ? t.health.needsReconsent * 1000 + t.health.attention * 100 + t.health.pending : 0),
+            },
+            {
+              key: "secret",
+              header: "Secret expires",
+              cell: (t) => <SecretCell iso={t.secretExpiresAt ?? null} />,
+              sortValue: (t) => t.secretExpiresAt ?? "9999",
+            },
             { key: "apps", header: "Apps", cell: (t) => t.appCount, sortValue: (t) => t.appCount },
-            { key: "consent", header: "Org consent", cell: (t) => (t.adminConsentAt ? <Badge tone="green">Granted {day(t.adminConsentAt)}</Badge> : <Badge>Not granted</Badge>), sortValue: (t) => t.adminConsentAt ?? "" },
+            {
+              key: "consent",
+              header: "Org consent",
+              cell: (t) => (t.adminConsentAt ? <Badge tone="green">Granted {day(t.adminConsentAt)}</Badge> : <Badge>Not granted</Badge>),
+              sortValue: (t) => t.adminConsentAt ?? "",
+            },
             { key: "created", header: "Added", cell: (t) => day(t.createdAt), sortValue: (t) => t.createdAt },
           ]}
           empty={<EmptyState title="No tenants yet" body="Add your first customer tenant by its directory ID or domain." action={add} />}

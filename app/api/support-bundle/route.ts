@@ -7,6 +7,10 @@ import { exportSupportBundle } from "@/lib/support/export-support-bundle";
 export const GET = route({ query: ZBundleQuery }, async ({ scope, query }) => {
   const { json, name } = await exportSupportBundle(scope, query);
   return new Response(json, {
-    headers: { "content-type": "application/json; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}"`,
+      "cache-control": "no-store",
+    },
   });
 });

@@ -12,5 +12,7 @@ export const GET = route({}, async ({ scope }) => {
 
 export const POST = route({ body: ZWebhookCreate }, async ({ scope, body }) => {
   assertCan(scope, "manage_staff");
-  return NextResponse.json(await createWebhook({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, input: body }), { status: 201 });
+  return NextResponse.json(await createWebhook({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, input: body }), {
+    status: 201,
+  });
 });

@@ -5,4 +5,5 @@ import { apiKeyKeys } from "../query-keys";
 import type { TApiKey } from "../wire-types";
 import type { TQueryOpts } from "./query-options";
 
-export const useApiKeys = (opts?: TQueryOpts<{ apiKeys: TApiKey[] }>) => useQuery({ queryKey: apiKeyKeys.list(), queryFn: () => apiFetch<{ apiKeys: TApiKey[] }>("/api/api-keys"), ...opts });
+export const useApiKeys = (opts?: TQueryOpts<{ apiKeys: TApiKey[] }>) =>
+  useQuery({ queryKey: apiKeyKeys.list(), queryFn: () => apiFetch<{ apiKeys: TApiKey[] }>("/api/api-keys"), ...opts });

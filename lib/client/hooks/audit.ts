@@ -8,6 +8,9 @@ export const useAudit = (filters: Record<string, string>) =>
   useInfiniteQuery({
     queryKey: auditKeys.list(filters),
     initialPageParam: "",
-    queryFn: ({ pageParam }) => apiFetch<{ entries: TAudit[]; nextCursor: string | null }>(`/api/audit?${new URLSearchParams({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) })}`),
+    queryFn: ({ pageParam }) =>
+      apiFetch<{ entries: TAudit[]; nextCursor: string | null }>(
+        `/api/audit?${new URLSearchParams({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) })}`,
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

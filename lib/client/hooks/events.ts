@@ -6,13 +6,20 @@ import type { TEventRow, TEventTrendDay } from "../wire-types";
 import type { TQueryOpts } from "./query-options";
 
 export const useEventTrend = (scopeFilters: Record<string, string>, opts?: TQueryOpts<{ days: TEventTrendDay[] }>) =>
-  useQuery({ queryKey: eventKeys.trend(scopeFilters), queryFn: () => apiFetch<{ days: TEventTrendDay[] }>(`/api/events/trend?${new URLSearchParams(scopeFilters)}`), ...opts });
+  useQuery({
+    queryKey: eventKeys.trend(scopeFilters),
+    queryFn: () => apiFetch<{ days: TEventTrendDay[] }>(`/api/events/trend?${new URLSearchParams(scopeFilters)}`),
+    ...opts,
+  });
 
 export const useEvents = (filters: Record<string, string>, opts?: { refetchInterval?: number }) =>
   useInfiniteQuery({
     queryKey: eventKeys.list(filters),
     initialPageParam: "",
-    queryFn: ({ pageParam }) => apiFetch<{ events: TEventRow[]; nextCursor: string | null }>(`/api/events?${new URLSearchParams({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) })}`),
+    queryFn: ({ pageParam }) =>
+      apiFetch<{ events: TEventRow[]; nextCursor: string | null }>(
+        `/api/events?${new URLSearchParams({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) })}`,
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     ...opts,
   });

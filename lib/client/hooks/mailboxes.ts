@@ -7,21 +7,31 @@ import type { THealthDay, TMailbox, TMailboxDetail, TMailboxHealthRow, TMessageR
 import type { TQueryOpts } from "./query-options";
 
 export const useMailboxes = (tenantId: string, opts?: TQueryOpts<{ mailboxes: TMailbox[] }>) =>
-  useQuery({ queryKey: mailboxKeys.list(tenantId), queryFn: () => apiFetch<{ mailboxes: TMailbox[] }>(`/api/tenants/${tenantId}/mailboxes`), ...opts });
+  useQuery({
+    queryKey: mailboxKeys.list(tenantId),
+    queryFn: () => apiFetch<{ mailboxes: TMailbox[] }>(`/api/tenants/${tenantId}/mailboxes`),
+    ...opts,
+  });
 
 export const useAllMailboxes = (opts?: TQueryOpts<{ mailboxes: TMailboxHealthRow[] }>) =>
   useQuery({ queryKey: mailboxKeys.everywhere(), queryFn: () => apiFetch<{ mailboxes: TMailboxHealthRow[] }>("/api/mailboxes"), ...opts });
 
-export const useMailboxTrend = (opts?: TQueryOpts<{ days: THealthDay[] }>) => useQuery({ queryKey: mailboxKeys.trend(), queryFn: () => apiFetch<{ days: THealthDay[] }>("/api/mailboxes/trend?days=30"), ...opts });
+export const useMailboxTrend = (opts?: TQueryOpts<{ days: THealthDay[] }>) =>
+  useQuery({ queryKey: mailboxKeys.trend(), queryFn: () => apiFetch<{ days: THealthDay[] }>("/api/mailboxes/trend?days=30"), ...opts });
 
 export const useMailbox = (tenantId: string, mailboxId: string, opts?: TQueryOpts<TMailboxDetail>) =>
-  useQuery({ queryKey: mailboxKeys.detail(tenantId, mailboxId), queryFn: () => apiFetch<TMailboxDetail>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`), ...opts });
+  useQuery({
+    queryKey: mailboxKeys.detail(tenantId, mailboxId),
+    queryFn: () => apiFetch<TMailboxDetail>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}`),
+    ...opts,
+  });
 
 type TMessages = { messages: TMessageRow[]; total: number };
 export const useMailboxMessages = (tenantId: string, mailboxId: string, q: string, opts?: TQueryOpts<TMessages>) =>
   useQuery({
     queryKey: mailboxKeys.messages(tenantId, mailboxId, q),
-    queryFn: () => apiFetch<TMessages>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/messages?limit=25${q ? `&q=${encodeURIComponent(q)}` : ""}`),
+    queryFn: () =>
+      apiFetch<TMessages>(`/api/tenants/${tenantId}/mailboxes/${mailboxId}/messages?limit=25${q ? `&q=${encodeURIComponent(q)}` : ""}`),
     ...opts,
   });
 

@@ -5,4 +5,5 @@ import { overviewKeys } from "../query-keys";
 import type { TOverview } from "../wire-types";
 import type { TQueryOpts } from "./query-options";
 
-export const useOverview = (opts?: TQueryOpts<TOverview>) => useQuery({ queryKey: overviewKeys.all, queryFn: () => apiFetch<TOverview>("/api/overview"), ...opts });
+export const useOverview = (opts?: TQueryOpts<TOverview>) =>
+  useQuery({ queryKey: overviewKeys.all, queryFn: () => apiFetch<TOverview>("/api/overview"), ...opts });

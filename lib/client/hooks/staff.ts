@@ -5,4 +5,5 @@ import { staffKeys } from "../query-keys";
 import type { TStaff } from "../wire-types";
 import type { TQueryOpts } from "./query-options";
 
-export const useStaff = (opts?: TQueryOpts<{ staff: TStaff[] }>) => useQuery({ queryKey: staffKeys.list(), queryFn: () => apiFetch<{ staff: TStaff[] }>("/api/staff"), ...opts });
+export const useStaff = (opts?: TQueryOpts<{ staff: TStaff[] }>) =>
+  useQuery({ queryKey: staffKeys.list(), queryFn: () => apiFetch<{ staff: TStaff[] }>("/api/staff"), ...opts });

@@ -5,7 +5,12 @@ import { webhookKeys } from "../query-keys";
 import type { TWebhook, TWebhookDelivery } from "../wire-types";
 import type { TQueryOpts } from "./query-options";
 
-export const useWebhooks = (opts?: TQueryOpts<{ webhooks: TWebhook[] }>) => useQuery({ queryKey: webhookKeys.list(), queryFn: () => apiFetch<{ webhooks: TWebhook[] }>("/api/webhooks"), ...opts });
+export const useWebhooks = (opts?: TQueryOpts<{ webhooks: TWebhook[] }>) =>
+  useQuery({ queryKey: webhookKeys.list(), queryFn: () => apiFetch<{ webhooks: TWebhook[] }>("/api/webhooks"), ...opts });
 
 export const useWebhookDeliveries = (webhookId: string, opts?: TQueryOpts<{ deliveries: TWebhookDelivery[] }>) =>
-  useQuery({ queryKey: webhookKeys.deliveries(webhookId), queryFn: () => apiFetch<{ deliveries: TWebhookDelivery[] }>(`/api/webhooks/${webhookId}`), ...opts });
+  useQuery({
+    queryKey: webhookKeys.deliveries(webhookId),
+    queryFn: () => apiFetch<{ deliveries: TWebhookDelivery[] }>(`/api/webhooks/${webhookId}`),
+    ...opts,
+  });

@@ -16,7 +16,12 @@ class SandboxHttpHandler implements Middleware {
     const headers: Record<string, string> = {};
     new Headers(opts.headers as HeadersInit | undefined).forEach((v, k) => (headers[k] = v));
     headers.authorization = `Bearer ${await this.token()}`;
-    const body = opts.body === undefined || opts.body === null ? undefined : typeof opts.body === "string" ? opts.body : Buffer.from(opts.body as ArrayBuffer);
+    const body =
+      opts.body === undefined || opts.body === null
+        ? undefined
+        : typeof opts.body === "string"
+          ? opts.body
+          : Buffer.from(opts.body as ArrayBuffer);
     const res = await new Promise<{ status: number; headers: Headers; body: Buffer }>((resolve, reject) => {
       const req = https.request(url, { method: opts.method ?? "GET", headers, ca: this.ca }, (r) => {
         const chunks: Buffer[] = [];

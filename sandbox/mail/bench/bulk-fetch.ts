@@ -36,7 +36,9 @@ try {
   const fetchMs = performance.now() - t;
   await client.logout();
   if (n !== load.body.total) throw new Error(`fetched ${n} of ${load.body.total}`);
-  console.log(`UID FETCH 1:* (UID FLAGS BODY.PEEK[]): ${n} messages, ${(bytes / 1e6).toFixed(1)} MB in ${(fetchMs / 1000).toFixed(2)} s (${Math.round(n / (fetchMs / 1000))} msg/s)`);
+  console.log(
+    `UID FETCH 1:* (UID FLAGS BODY.PEEK[]): ${n} messages, ${(bytes / 1e6).toFixed(1)} MB in ${(fetchMs / 1000).toFixed(2)} s (${Math.round(n / (fetchMs / 1000))} msg/s)`,
+  );
   console.log(`rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 } finally {
   await sb.stop();

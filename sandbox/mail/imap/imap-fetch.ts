@@ -16,8 +16,10 @@ export function parseFetchItems(args: Tok[]): FetchItem[] | undefined {
     const v = (tokStr(it) ?? "").toUpperCase();
     if (v === "ALL") items.push({ kind: "FLAGS" }, { kind: "INTERNALDATE" }, { kind: "RFC822.SIZE" }, { kind: "ENVELOPE" });
     else if (v === "FAST") items.push({ kind: "FLAGS" }, { kind: "INTERNALDATE" }, { kind: "RFC822.SIZE" });
-    else if (v === "FULL") items.push({ kind: "FLAGS" }, { kind: "INTERNALDATE" }, { kind: "RFC822.SIZE" }, { kind: "ENVELOPE" }, { kind: "BODY" });
-    else if (["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE", "BODY"].includes(v)) items.push({ kind: v as "UID" });
+    else if (v === "FULL")
+      items.push({ kind: "FLAGS" }, { kind: "INTERNALDATE" }, { kind: "RFC822.SIZE" }, { kind: "ENVELOPE" }, { kind: "BODY" });
+    else if (["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE", "BODY"].includes(v))
+      items.push({ kind: v as "UID" });
     else if (v === "RFC822") items.push({ kind: "section", name: "RFC822", section: "", peek: false });
     else if (v === "RFC822.HEADER") items.push({ kind: "section", name: "RFC822.HEADER", section: "HEADER", peek: true });
     else if (v === "RFC822.TEXT") items.push({ kind: "section", name: "RFC822.TEXT", section: "TEXT", peek: false });
@@ -25,7 +27,13 @@ export function parseFetchItems(args: Tok[]): FetchItem[] | undefined {
     else {
       const m = /^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)(?:\.(\d+))?>)?$/.exec(v);
       if (!m) return undefined;
-      items.push({ kind: "section", name: `BODY[${m[2]}]`, section: m[2], peek: !!m[1], partial: m[3] !== undefined ? [Number(m[3]), m[4] !== undefined ? Number(m[4]) : undefined] : undefined });
+      items.push({
+        kind: "section",
+        name: `BODY[${m[2]}]`,
+        section: m[2],
+        peek: !!m[1],
+        partial: m[3] !== undefined ? [Number(m[3]), m[4] !== undefined ? Number(m[4]) : undefined] : undefined,
+      });
     }
   }
   return items;
@@ -34,7 +42,9 @@ export function parseFetchItems(args: Tok[]): FetchItem[] | undefined {
 /** `* seq FETCH (...)` for one message; `raw` is needed for sections, ENVELOPE and BODYSTRUCTURE. */
 export function renderFetch(seq: number, m: StoredMessage, items: FetchItem[], rawIn: Buffer | undefined): Buffer {
   const k = seq - 1;
-  const needTree = items.some((i) => i.kind === "ENVELOPE" || i.kind === "BODYSTRUCTURE" || i.kind === "BODY" || (i.kind === "section" && i.section !== ""));
+  const needTree = items.some(
+    (i) => i.kind === "ENVELOPE" || i.kind === "BODYSTRUCTURE" || i.kind === "BODY" || (i.kind === "section" && i.section !== ""),
+  );
   const raw = rawIn;
   const tree: MimeNode | null = needTree && raw ? parseMime(raw) : null;
   const parts: (string | Buffer)[] = [];
@@ -80,6 +90,10 @@ export function renderFetch(seq: number, m: StoredMessage, items: FetchItem[], r
     else parts.push(...piece);
     sep = " ";
   }
-  const chunk = Buffer.concat([Buffer.from(`* ${k + 1} FETCH (`, "latin1"), ...parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : p)), Buffer.from(")\r\n")]);
+  const chunk = Buffer.concat([
+    Buffer.from(`* ${k + 1} FETCH (`, "latin1"),
+    ...parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : p)),
+    Buffer.from(")\r\n"),
+  ]);
   return chunk;
 }

@@ -65,7 +65,9 @@ export function envelope(node: MimeNode): string {
 function paramList(p: Record<string, string>): string {
   const keys = Object.keys(p);
   if (!keys.length) return "NIL";
-  return "(" + keys.map((k) => `${imapString(k.toUpperCase())} ${imapString(Buffer.from(p[k], "utf8").toString("latin1"))}`).join(" ") + ")";
+  return (
+    "(" + keys.map((k) => `${imapString(k.toUpperCase())} ${imapString(Buffer.from(p[k], "utf8").toString("latin1"))}`).join(" ") + ")"
+  );
 }
 
 function countLines(raw: Buffer, start: number, end: number) {
@@ -77,7 +79,9 @@ function countLines(raw: Buffer, start: number, end: number) {
 export function bodystructure(raw: Buffer, node: MimeNode, extended = true): string {
   const disp = node.disposition ? `(${imapString(node.disposition.value.toUpperCase())} ${paramList(node.disposition.params)})` : "NIL";
   if (node.type === "multipart") {
-    const kids = node.children.length ? node.children.map((c) => bodystructure(raw, c, extended)).join("") : `("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0 0)`;
+    const kids = node.children.length
+      ? node.children.map((c) => bodystructure(raw, c, extended)).join("")
+      : `("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0 0)`;
     const params = { ...node.params };
     return `(${kids} ${imapString(node.subtype.toUpperCase())}${extended ? ` ${paramList(params)} ${disp} NIL NIL` : ""})`;
   }
@@ -93,7 +97,11 @@ export function bodystructure(raw: Buffer, node: MimeNode, extended = true): str
   ];
   if (node.type === "text") base.push(String(countLines(raw, node.bodyStart, node.end)));
   else if (node.type === "message" && node.subtype === "rfc822" && node.children[0]) {
-    base.push(envelope(node.children[0]), bodystructure(raw, node.children[0], extended), String(countLines(raw, node.bodyStart, node.end)));
+    base.push(
+      envelope(node.children[0]),
+      bodystructure(raw, node.children[0], extended),
+      String(countLines(raw, node.bodyStart, node.end)),
+    );
   }
   if (extended) base.push("NIL", disp, "NIL", "NIL");
   return "(" + base.join(" ") + ")";
@@ -105,7 +113,14 @@ function rawFields(block: string): [string, string][] {
   for (const line of block.split(/(?<=\n)/)) {
     if (line === "\r\n" || line === "\n") break;
     if ((line[0] === " " || line[0] === "\t") && out.length) out[out.length - 1][1] += line;
-    else out.push([line.slice(0, Math.max(0, line.indexOf(":"))).trim().toLowerCase(), line]);
+    else
+      out.push([
+        line
+          .slice(0, Math.max(0, line.indexOf(":")))
+          .trim()
+          .toLowerCase(),
+        line,
+      ]);
   }
   return out;
 }
@@ -131,7 +146,12 @@ export function sectionBytes(raw: Buffer, rootIn: MimeNode | null, section: stri
   if (kind === "TEXT") return raw.subarray(node.bodyStart, node.end);
   const block = raw.subarray(node.start, node.bodyStart);
   if (kind === "HEADER") return block;
-  const names = new Set((m[3] ?? "").split(/\s+/).filter(Boolean).map((x) => x.replace(/"/g, "").toLowerCase()));
+  const names = new Set(
+    (m[3] ?? "")
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((x) => x.replace(/"/g, "").toLowerCase()),
+  );
   const keep = rawFields(block.toString("latin1")).filter(([k]) => (kind === "HEADER.FIELDS" ? names.has(k) : !names.has(k)));
   return Buffer.from(keep.map((f) => f[1]).join("") + "\r\n", "latin1");
 }

@@ -12,7 +12,10 @@ const day = (ms: number) => Math.floor(ms / 86_400_000);
 
 export function compileSearch(tokens: Tok[], env: SearchEnv): Pred {
   let i = 0;
-  const flag = (f: string, want: boolean): Pred => (m) => m.flags.includes(f) === want;
+  const flag =
+    (f: string, want: boolean): Pred =>
+    (m) =>
+      m.flags.includes(f) === want;
   const setPred = (set: string, byUid: boolean): Pred => {
     const idx = resolveSet(set, env.uids, byUid);
     if (!idx) throw new Error("Bad sequence set");
@@ -32,7 +35,11 @@ export function compileSearch(tokens: Tok[], env: SearchEnv): Pred {
     const needle = value.toLowerCase();
     return (m) => {
       const raw = env.readRaw(m);
-      return raw.subarray(bodyOnly ? headerEnd(raw) : 0).toString("utf8").toLowerCase().includes(needle);
+      return raw
+        .subarray(bodyOnly ? headerEnd(raw) : 0)
+        .toString("utf8")
+        .toLowerCase()
+        .includes(needle);
     };
   };
   const next = (): Tok => {

@@ -290,7 +290,9 @@ export class ImapSession {
         "$",
       "i",
     );
-    const folders = [...this.box!.folders].sort((a, b) => (a.name === "INBOX" ? -1 : b.name === "INBOX" ? 1 : a.name.localeCompare(b.name)));
+    const folders = [...this.box!.folders].sort((a, b) =>
+      a.name === "INBOX" ? -1 : b.name === "INBOX" ? 1 : a.name.localeCompare(b.name),
+    );
     for (const f of folders) {
       if (!rx.test(f.name)) continue;
       const hasKids = this.box!.folders.some((x) => x.name.startsWith(f.name + "/"));
@@ -504,7 +506,11 @@ export class ImapSession {
       this.send(chunk);
       this.fetchedBytes += chunk.length;
       this.fetchedMessages++;
-      if (this.fault && ((this.fault.dropAfterBytes !== undefined && this.fetchedBytes >= this.fault.dropAfterBytes) || (this.fault.dropAfterMessages !== undefined && this.fetchedMessages >= this.fault.dropAfterMessages))) {
+      if (
+        this.fault &&
+        ((this.fault.dropAfterBytes !== undefined && this.fetchedBytes >= this.fault.dropAfterBytes) ||
+          (this.fault.dropAfterMessages !== undefined && this.fetchedMessages >= this.fault.dropAfterMessages))
+      ) {
         // Fault switch: the server vanishes mid-fetch, as Exchange backends sometimes do.
         this.socket.destroy();
         return;
@@ -544,7 +550,12 @@ export class ImapSession {
     for (const k of idx) {
       const msg = f.byUid.get(this.view[k]);
       if (!msg) continue;
-      const next = m[1] === "+" ? [...msg.flags, ...flags] : m[1] === "-" ? msg.flags.filter((x) => !flags.some((y) => y.toLowerCase() === x.toLowerCase())) : flags;
+      const next =
+        m[1] === "+"
+          ? [...msg.flags, ...flags]
+          : m[1] === "-"
+            ? msg.flags.filter((x) => !flags.some((y) => y.toLowerCase() === x.toLowerCase()))
+            : flags;
       this.box!.setFlags(f, msg, next);
       if (!m[2]) this.send(`* ${k + 1} FETCH (${byUid ? `UID ${msg.uid} ` : ""}FLAGS (${msg.flags.join(" ")}))\r\n`);
     }
@@ -561,7 +572,9 @@ export class ImapSession {
     if (!dest) return this.send(`${tag} NO [TRYCREATE] The requested item could not be found.\r\n`);
     const uids = idx.map((k) => this.view[k]);
     const pairs = name === "MOVE" ? this.box!.move(f, uids, dest) : this.box!.copy(f, uids, dest);
-    const code = pairs.length ? `[COPYUID ${dest.uidValidity} ${compactSet(pairs.map((p) => p[0]))} ${compactSet(pairs.map((p) => p[1].uid))}] ` : "";
+    const code = pairs.length
+      ? `[COPYUID ${dest.uidValidity} ${compactSet(pairs.map((p) => p[0]))} ${compactSet(pairs.map((p) => p[1].uid))}] `
+      : "";
     if (name === "MOVE") {
       if (code) this.send(`* OK ${code}MOVE completed.\r\n`);
       this.flush(true);

@@ -14,7 +14,15 @@ let sb: MailSandbox;
 const clients: ImapFlow[] = [];
 
 function client(user: string, accessToken: string, extra: Record<string, unknown> = {}) {
-  const c = new ImapFlow({ host: "localhost", port: sb.imapPort, secure: true, tls: { ca: sb.ctx.tls.ca }, auth: { user, accessToken }, logger: false, ...extra });
+  const c = new ImapFlow({
+    host: "localhost",
+    port: sb.imapPort,
+    secure: true,
+    tls: { ca: sb.ctx.tls.ca },
+    auth: { user, accessToken },
+    logger: false,
+    ...extra,
+  });
   c.on("error", () => {});
   clients.push(c);
   return c;
@@ -30,7 +38,9 @@ async function connectError(user: string, token: string) {
 
 beforeAll(async () => {
   sb = await startMailSandbox();
-  const r = await sb.admin("POST", `/admin/mail/mailboxes/${ALICE}/messages`, { generate: { count: 30, size: 2000, attachmentRatio: 0.3, unreadRatio: 0.4, seed: 3 } });
+  const r = await sb.admin("POST", `/admin/mail/mailboxes/${ALICE}/messages`, {
+    generate: { count: 30, size: 2000, attachmentRatio: 0.3, unreadRatio: 0.4, seed: 3 },
+  });
   expect(r.status).toBe(201);
   await sb.admin("POST", `/admin/mail/mailboxes/${SUPPORT}/messages`, { generate: { count: 5, size: 1000, seed: 4 } });
 });
@@ -56,7 +66,9 @@ describe("IMAP XOAUTH2", () => {
       s.on("error", reject);
     });
     expect(lines).toMatch(/^\* OK The Microsoft Exchange IMAP4 service is ready\. \[[A-Za-z0-9+/=]+\]\r\n/);
-    expect(lines).toContain("* CAPABILITY IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+\r\n");
+    expect(lines).toContain(
+      "* CAPABILITY IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+\r\n",
+    );
     expect(lines).toContain("a1 OK CAPABILITY completed.");
   });
 
@@ -141,7 +153,17 @@ describe("IMAP mailbox operations", () => {
       const box = c.mailbox as { exists: number; uidValidity: bigint; uidNext: number };
       expect(box.exists).toBe(30);
       const msgs = [];
-      for await (const m of c.fetch("1:5", { uid: true, flags: true, envelope: true, bodyStructure: true, internalDate: true, size: true, headers: ["subject", "message-id"], source: true })) msgs.push(m);
+      for await (const m of c.fetch("1:5", {
+        uid: true,
+        flags: true,
+        envelope: true,
+        bodyStructure: true,
+        internalDate: true,
+        size: true,
+        headers: ["subject", "message-id"],
+        source: true,
+      }))
+        msgs.push(m);
       expect(msgs).toHaveLength(5);
       expect(msgs[0].envelope?.subject).toBeTruthy();
       expect(msgs[0].envelope?.from?.[0].address).toMatch(/@/);
@@ -152,7 +174,8 @@ describe("IMAP mailbox operations", () => {
       expect(partial && partial.bodyParts?.get("text")?.length).toBeGreaterThan(10);
 
       const withAttachment = [];
-      for await (const m of c.fetch("1:*", { uid: true, bodyStructure: true })) if (m.bodyStructure?.childNodes?.length) withAttachment.push(m.uid);
+      for await (const m of c.fetch("1:*", { uid: true, bodyStructure: true }))
+        if (m.bodyStructure?.childNodes?.length) withAttachment.push(m.uid);
       expect(withAttachment.length).toBeGreaterThan(0);
       const dl = await c.download(String(withAttachment[0]), "2", { uid: true });
       const chunks: Buffer[] = [];
@@ -183,7 +206,11 @@ describe("IMAP mailbox operations", () => {
       expect(copied && copied.uidMap?.get(3)).toBe(3);
       expect((c.mailbox as { exists: number }).exists).toBe(28);
 
-      const appended = await c.append("INBOX", `From: ${BOB}\r\nTo: ${ALICE}\r\nSubject: appended\r\nMessage-ID: <ap1@x>\r\n\r\nhello\r\n`, ["\\Seen"]);
+      const appended = await c.append(
+        "INBOX",
+        `From: ${BOB}\r\nTo: ${ALICE}\r\nSubject: appended\r\nMessage-ID: <ap1@x>\r\n\r\nhello\r\n`,
+        ["\\Seen"],
+      );
       expect(appended && appended.uid).toBeGreaterThan(30);
 
       await c.messageDelete("4", { uid: true }); // STORE \Deleted + UID EXPUNGE
@@ -208,15 +235,17 @@ describe("IMAP mailbox operations", () => {
     void c.idle();
     await new Promise((r) => setTimeout(r, 100));
     const t0 = Date.now();
-    const r = await sb.admin<{ uid: number }>("POST", `/admin/mail/mailboxes/${ALICE}/messages`, { raw: `From: ${BOB}\r\nSubject: push\r\n\r\nping\r\n` });
-    expect(await exists - t0).toBeLessThan(1000);
+    const r = await sb.admin<{ uid: number }>("POST", `/admin/mail/mailboxes/${ALICE}/messages`, {
+      raw: `From: ${BOB}\r\nSubject: push\r\n\r\nping\r\n`,
+    });
+    expect((await exists) - t0).toBeLessThan(1000);
     const expunge = new Promise<number>((resolve) => c.once("expunge", () => resolve(Date.now())));
     const other = client(ALICE, await sb.ctx.mint({ upn: ALICE, scopes: IMAP }));
     await other.connect();
     await other.mailboxOpen("INBOX");
     const t1 = Date.now();
     await other.messageDelete(String(r.body.uid), { uid: true });
-    expect(await expunge - t1).toBeLessThan(1000);
+    expect((await expunge) - t1).toBeLessThan(1000);
     await other.logout();
     await c.logout();
   });

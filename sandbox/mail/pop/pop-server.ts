@@ -62,7 +62,11 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
     const [cmdRaw, ...args] = line.split(" ");
     const cmd = cmdRaw.toUpperCase();
     if (cmd === "QUIT") {
-      if (state === "trans" && deleted.size && box && inbox) box.expunge(inbox, [...deleted].map((n) => msgs[n - 1].uid));
+      if (state === "trans" && deleted.size && box && inbox)
+        box.expunge(
+          inbox,
+          [...deleted].map((n) => msgs[n - 1].uid),
+        );
       send("+OK Microsoft Exchange Server POP3 server signing off.");
       socket.end();
       return;

@@ -62,7 +62,9 @@ describe("POP3", () => {
     await c.send("USER " + BOB);
     expect(await c.send("PASS secret")).toBe("-ERR Authentication failure: unknown user name or bad password.\r\n");
     expect(await c.send("AUTH XOAUTH2")).toBe("+ \r\n");
-    expect(await c.send(xo(BOB, await sb.ctx.mint({ upn: BOB, scopes: ["POP.AccessAsUser.All"] })))).toBe("+OK User successfully authenticated.\r\n");
+    expect(await c.send(xo(BOB, await sb.ctx.mint({ upn: BOB, scopes: ["POP.AccessAsUser.All"] })))).toBe(
+      "+OK User successfully authenticated.\r\n",
+    );
     expect(await c.send("STAT")).toMatch(/^\+OK 3 \d+\r\n$/);
     expect((await c.send("LIST", true)).split("\r\n").filter((l) => /^\d+ \d+$/.test(l))).toHaveLength(3);
     expect(await c.send("UIDL 1")).toMatch(/^\+OK 1 \S+\r\n$/);
@@ -80,7 +82,9 @@ describe("POP3", () => {
 
   it("accepts the initial-response form and refuses bad tokens and disabled mailboxes", async () => {
     const ok = await pop();
-    expect(await ok.send(`AUTH XOAUTH2 ${xo(BOB, await sb.ctx.mint({ upn: BOB, scopes: ["POP.AccessAsUser.All"] }))}`)).toBe("+OK User successfully authenticated.\r\n");
+    expect(await ok.send(`AUTH XOAUTH2 ${xo(BOB, await sb.ctx.mint({ upn: BOB, scopes: ["POP.AccessAsUser.All"] }))}`)).toBe(
+      "+OK User successfully authenticated.\r\n",
+    );
     ok.close();
     const fail = "-ERR Authentication failure: unknown user name or bad password.\r\n";
     const cases: [string, { upn: string; scopes: string[] }][] = [

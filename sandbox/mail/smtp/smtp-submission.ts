@@ -69,13 +69,20 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
       const subject = owner?.kind === "user" ? owner.user : tokenUser;
       const tenantId = owner?.tenantId ?? claims.tid;
       if (smtpAuthDisabled(ctx, tenantId, subject?.smtpAuthDisabled)) {
-        return callback(smtpError(`5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. ${stamp(host, ctx.now())}`));
+        return callback(
+          smtpError(
+            `5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. ${stamp(host, ctx.now())}`,
+          ),
+        );
       }
       if (!owner || owner.tenantId !== claims.tid || (owner.kind === "user" && !owner.user.isLicensed)) {
         return callback(smtpError(`5.7.3 Authentication unsuccessful [${host}]`));
       }
       if (!app) {
-        const allowed = owner.kind === "user" ? owner.user.id === claims.oid : !!claims.oid && (owner.shared.fullAccess.includes(claims.oid) || owner.shared.sendAs.includes(claims.oid));
+        const allowed =
+          owner.kind === "user"
+            ? owner.user.id === claims.oid
+            : !!claims.oid && (owner.shared.fullAccess.includes(claims.oid) || owner.shared.sendAs.includes(claims.oid));
         if (!allowed) return callback(smtpError(`5.7.3 Authentication unsuccessful [${host}]`));
       }
       const user: SmtpUser = { claims, mailbox: owner.address, isApp: app };
@@ -99,7 +106,9 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
         const envFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
         for (const a of [envFrom, headerFrom]) {
           if (a && !maySendAs(ctx, u, a)) {
-            return callback(smtpError(`5.7.60 SMTP; Client does not have permissions to send as this sender [${exchangeHost(session.id)}]`, 550));
+            return callback(
+              smtpError(`5.7.60 SMTP; Client does not have permissions to send as this sender [${exchangeHost(session.id)}]`, 550),
+            );
           }
         }
         const sender = (headerFrom ?? envFrom ?? u.mailbox).toLowerCase();

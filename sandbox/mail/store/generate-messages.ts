@@ -13,9 +13,33 @@ export function prng(seed: number) {
   };
 }
 
-const FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Mateo", "Sofia", "Lucas", "Mia", "Ethan", "Chloe", "Arjun", "Yuki", "Fatima", "Lars", "Ines"];
+const FIRST = [
+  "Olivia",
+  "Liam",
+  "Emma",
+  "Noah",
+  "Ava",
+  "Mateo",
+  "Sofia",
+  "Lucas",
+  "Mia",
+  "Ethan",
+  "Chloe",
+  "Arjun",
+  "Yuki",
+  "Fatima",
+  "Lars",
+  "Ines",
+];
 const LAST = ["Johnson", "Garcia", "Müller", "Nguyen", "Okafor", "Rossi", "Kowalski", "Tanaka", "Dubois", "Silva", "Patel", "Andersen"];
-const DOMAINS = ["northwindtraders.com", "adventure-works.com", "tailspintoys.com", "wingtiptoys.com", "fourthcoffee.com", "litwareinc.com"];
+const DOMAINS = [
+  "northwindtraders.com",
+  "adventure-works.com",
+  "tailspintoys.com",
+  "wingtiptoys.com",
+  "fourthcoffee.com",
+  "litwareinc.com",
+];
 const SUBJECTS = [
   "Invoice {n} for October",
   "Re: Quarterly review agenda",
@@ -80,7 +104,9 @@ export function generateMessages(o: GenerateOptions): GeneratedMessage[] {
     const msgId = `<${date.getTime().toString(36)}.${i}.${Math.floor(r() * 1e9).toString(36)}@${domain}>`;
     const withAttachment = r() < (o.attachmentRatio ?? 0.1);
     const subjectHeader = /[^\x20-\x7e]/.test(subject) ? `=?UTF-8?B?${Buffer.from(subject).toString("base64")}?=` : subject;
-    const fromHeader = /[^\x20-\x7e]/.test(from) ? from.replace(/"([^"]+)"/, (_m, name: string) => `=?UTF-8?B?${Buffer.from(name).toString("base64")}?=`) : from;
+    const fromHeader = /[^\x20-\x7e]/.test(from)
+      ? from.replace(/"([^"]+)"/, (_m, name: string) => `=?UTF-8?B?${Buffer.from(name).toString("base64")}?=`)
+      : from;
     const headers = [
       `From: ${fromHeader}`,
       `To: ${o.toName ? `"${o.toName}" ` : ""}<${o.to}>`,

@@ -13,7 +13,10 @@ describe("mail store", () => {
     const box = store.mailbox("alice@contoso.onmicrosoft.com");
     const inbox = box.folder("inbox")!;
     const msgs = generateMessages({ to: box.address, count: 10, size: 900, seed: 5 });
-    box.append(inbox, msgs.map((m) => ({ raw: m.raw, date: m.date })));
+    box.append(
+      inbox,
+      msgs.map((m) => ({ raw: m.raw, date: m.date })),
+    );
     box.setFlags(inbox, inbox.byUid.get(2)!, ["\\Seen"]);
     box.expunge(inbox, [3]);
     const projects = box.createFolder("INBOX/Projects");

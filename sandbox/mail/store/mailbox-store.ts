@@ -84,7 +84,11 @@ export class MailboxStore extends EventEmitter<MailboxEvents> {
   private blobSize: number;
   private lastUidValidity = 0;
 
-  constructor(dir: string, address: string, private readonly now: () => Date) {
+  constructor(
+    dir: string,
+    address: string,
+    private readonly now: () => Date,
+  ) {
     super();
     this.setMaxListeners(0);
     this.address = address;
@@ -169,7 +173,16 @@ export class MailboxStore extends EventEmitter<MailboxEvents> {
         const f = this.folder(op[1]);
         if (!f) return;
         const modseq = ++this.modseq;
-        const m: StoredMessage = { uid: op[2], id: op[3], off: op[4], size: op[5], date: op[6], flags: op[7] ? op[7].split(" ") : [], modseq, created: modseq };
+        const m: StoredMessage = {
+          uid: op[2],
+          id: op[3],
+          off: op[4],
+          size: op[5],
+          date: op[6],
+          flags: op[7] ? op[7].split(" ") : [],
+          modseq,
+          created: modseq,
+        };
         f.messages.push(m); // UIDs only grow, so appending keeps the array sorted
         f.byUid.set(m.uid, m);
         f.uidNext = Math.max(f.uidNext, m.uid + 1);
@@ -323,7 +336,10 @@ export class MailboxStore extends EventEmitter<MailboxEvents> {
 
   move(from: Folder, uids: number[], to: Folder): [number, StoredMessage][] {
     const pairs = this.copy(from, uids, to);
-    this.expunge(from, pairs.map((p) => p[0]));
+    this.expunge(
+      from,
+      pairs.map((p) => p[0]),
+    );
     return pairs;
   }
 

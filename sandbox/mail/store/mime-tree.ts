@@ -93,7 +93,10 @@ export function decodeBody(raw: Buffer, node: MimeNode): Buffer {
 }
 
 function isAttachment(n: MimeNode) {
-  return n.disposition?.value === "attachment" || (n.type !== "text" && n.type !== "multipart" && !!(n.params.name || n.disposition?.params.filename));
+  return (
+    n.disposition?.value === "attachment" ||
+    (n.type !== "text" && n.type !== "multipart" && !!(n.params.name || n.disposition?.params.filename))
+  );
 }
 
 export function hasAttachments(root: MimeNode): boolean {
@@ -122,6 +125,12 @@ export function mainBody(raw: Buffer, root: MimeNode): { contentType: "text" | "
 }
 
 export function textPreview(body: { contentType: string; content: string }): string {
-  const text = body.contentType === "html" ? body.content.replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ") : body.content;
+  const text =
+    body.contentType === "html"
+      ? body.content
+          .replace(/<style[\s\S]*?<\/style>/gi, "")
+          .replace(/<[^>]+>/g, " ")
+          .replace(/&nbsp;/g, " ")
+      : body.content;
   return text.replace(/\s+/g, " ").trim().slice(0, 255);
 }

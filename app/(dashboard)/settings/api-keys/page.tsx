@@ -7,6 +7,7 @@ export const metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
   const scope = await requirePageScope();
-  if (!canManageStaff(scope.role)) return <AdminOnly title="API keys" what="API keys" body="Ask one of them for a key for your helpdesk or monitoring tool." />;
+  if (!canManageStaff(scope.role))
+    return <AdminOnly title="API keys" what="API keys" body="Ask one of them for a key for your helpdesk or monitoring tool." />;
   return <ApiKeysClient limitedTo={scope.hasAllTenants ? null : scope.tenantIds} />;
 }

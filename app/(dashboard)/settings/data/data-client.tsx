@@ -32,17 +32,32 @@ export function DataClient({ lockedReason = null }: { lockedReason?: string | nu
   const value = choice ?? current;
   return (
     <div className="space-y-6">
-      <PageHeader title="Data retention" subtitle="Consentry stores each pulled message so your helpdesk can fetch it. Keep it only as long as you need." />
+      <PageHeader
+        title="Data retention"
+        subtitle="Consentry stores each pulled message so your helpdesk can fetch it. Keep it only as long as you need."
+      />
       <Card title="Raw messages">
         {!s ? (
           <p className="text-sm text-slate-500">Loading…</p>
         ) : (
           <>
             <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm md:grid-cols-4" data-testid="storage-stats">
-              <div><dt className="text-slate-500">Messages pulled</dt><dd className="font-medium">{s.messages.toLocaleString()}</dd></div>
-              <div><dt className="text-slate-500">With their content</dt><dd className="font-medium">{s.withRawMime.toLocaleString()}</dd></div>
-              <div><dt className="text-slate-500">Content stored</dt><dd className="font-medium">{mb(s.rawBytes)}</dd></div>
-              <div><dt className="text-slate-500">Oldest content</dt><dd className="font-medium">{day(s.oldestRawMimeAt)}</dd></div>
+              <div>
+                <dt className="text-slate-500">Messages pulled</dt>
+                <dd className="font-medium">{s.messages.toLocaleString()}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">With their content</dt>
+                <dd className="font-medium">{s.withRawMime.toLocaleString()}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Content stored</dt>
+                <dd className="font-medium">{mb(s.rawBytes)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Oldest content</dt>
+                <dd className="font-medium">{day(s.oldestRawMimeAt)}</dd>
+              </div>
             </dl>
             <div className="mt-5 flex flex-wrap items-end gap-3">
               <div className="min-w-64">
@@ -60,10 +75,19 @@ export function DataClient({ lockedReason = null }: { lockedReason?: string | nu
                   ]}
                 />
               </div>
-              <Button isBusy={save.isPending} disabled={value === current || !!lockedReason} onClick={() => save.mutate(value)}>Save</Button>
+              <Button isBusy={save.isPending} disabled={value === current || !!lockedReason} onClick={() => save.mutate(value)}>
+                Save
+              </Button>
             </div>
-            {lockedReason && <p className="mt-3 text-sm text-slate-600" data-testid="retention-locked">{lockedReason}</p>}
-            <p className="mt-3 text-xs text-slate-500">After this period the worker deletes the message content (the REST API then answers 410 Gone for it). Its summary (sender, subject, Message-ID, size) stays, so a resync never delivers it twice.</p>
+            {lockedReason && (
+              <p className="mt-3 text-sm text-slate-600" data-testid="retention-locked">
+                {lockedReason}
+              </p>
+            )}
+            <p className="mt-3 text-xs text-slate-500">
+              After this period the worker deletes the message content (the REST API then answers 410 Gone for it). Its summary (sender,
+              subject, Message-ID, size) stays, so a resync never delivers it twice.
+            </p>
           </>
         )}
       </Card>

@@ -9,5 +9,13 @@ export const metadata = { title: "Data retention" };
 export default async function DataPage() {
   const scope = await requirePageScope();
   if (!canManageStaff(scope.role)) return <AdminOnly title="Data retention" what="data retention" />;
-  return <DataClient lockedReason={isWorkspaceWide(scope) ? null : "Data retention applies to every tenant, so only an owner or admin who sees all tenants can change it."} />;
+  return (
+    <DataClient
+      lockedReason={
+        isWorkspaceWide(scope)
+          ? null
+          : "Data retention applies to every tenant, so only an owner or admin who sees all tenants can change it."
+      }
+    />
+  );
 }

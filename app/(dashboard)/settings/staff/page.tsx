@@ -6,5 +6,13 @@ export const metadata = { title: "Staff" };
 
 export default async function StaffPage() {
   const scope = await requirePageScope();
-  return <StaffClient canManage={canManageStaff(scope.role)} isOwner={scope.role === "owner"} me={scope.staffUserId} myRole={scope.role} limitedTo={scope.hasAllTenants ? null : scope.tenantIds} />;
+  return (
+    <StaffClient
+      canManage={canManageStaff(scope.role)}
+      isOwner={scope.role === "owner"}
+      me={scope.staffUserId}
+      myRole={scope.role}
+      limitedTo={scope.hasAllTenants ? null : scope.tenantIds}
+    />
+  );
 }

@@ -20,7 +20,17 @@ import { tenantApi } from "@/lib/client/api/tenants";
 
 export type TCan = { manageTenant: boolean; manageApps: boolean; connect: boolean };
 
-export function TenantClient({ tenantId, initialName, can, sandboxEnabled }: { tenantId: string; initialName: string; can: TCan; sandboxEnabled: boolean }) {
+export function TenantClient({
+  tenantId,
+  initialName,
+  can,
+  sandboxEnabled,
+}: {
+  tenantId: string;
+  initialName: string;
+  can: TCan;
+  sandboxEnabled: boolean;
+}) {
   const router = useRouter();
   const qc = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -44,8 +54,12 @@ export function TenantClient({ tenantId, initialName, can, sandboxEnabled }: { t
         actions={
           <>
             {t && <Badge tone={CLOUD_BADGE[t.cloud].tone}>{CLOUD_BADGE[t.cloud].label}</Badge>}
-            <Link href={`/events?tenantId=${tenantId}`} className="text-sm text-slate-600 hover:underline">Event log</Link>
-            <Link href="/tenants" className="text-sm text-slate-600 hover:underline">All tenants</Link>
+            <Link href={`/events?tenantId=${tenantId}`} className="text-sm text-slate-600 hover:underline">
+              Event log
+            </Link>
+            <Link href="/tenants" className="text-sm text-slate-600 hover:underline">
+              All tenants
+            </Link>
           </>
         }
       />
@@ -63,7 +77,13 @@ export function TenantClient({ tenantId, initialName, can, sandboxEnabled }: { t
                 key={t.updatedAt}
                 sandboxEnabled={sandboxEnabled}
                 disabled={!can.manageTenant}
-                initial={{ displayName: t.displayName, directoryId: t.directoryId ?? "", primaryDomain: t.primaryDomain ?? "", cloud: t.cloud, notes: t.notes }}
+                initial={{
+                  displayName: t.displayName,
+                  directoryId: t.directoryId ?? "",
+                  primaryDomain: t.primaryDomain ?? "",
+                  cloud: t.cloud,
+                  notes: t.notes,
+                }}
                 submitLabel="Save changes"
                 onSubmit={async (v) => {
                   await tenantApi.update(tenantId, toTenantBody(v));
@@ -74,11 +94,17 @@ export function TenantClient({ tenantId, initialName, can, sandboxEnabled }: { t
             ) : (
               <p className="text-sm text-slate-500">Loading…</p>
             )}
-            {t && <p className="mt-4 text-xs text-slate-400">Added {dateTime(t.createdAt)} · updated {dateTime(t.updatedAt)}</p>}
+            {t && (
+              <p className="mt-4 text-xs text-slate-400">
+                Added {dateTime(t.createdAt)} · updated {dateTime(t.updatedAt)}
+              </p>
+            )}
           </Card>
           {can.manageTenant && t && (
             <Card title="Danger zone">
-              <p className="mb-3 text-sm text-slate-600">Deleting the tenant removes its apps, mailboxes, grants and stored mail from Consentry. Nothing changes in Microsoft 365.</p>
+              <p className="mb-3 text-sm text-slate-600">
+                Deleting the tenant removes its apps, mailboxes, grants and stored mail from Consentry. Nothing changes in Microsoft 365.
+              </p>
               <Button variant="danger" onClick={() => setConfirming(true)}>
                 Delete tenant
               </Button>

@@ -11,7 +11,13 @@ import { firstParams } from "@/lib/http/search-params";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Grant access · Consentry", referrer: "no-referrer", robots: { index: false } };
 
-export default async function ConsentLandingPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ error?: string }> }) {
+export default async function ConsentLandingPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<{ error?: string }>;
+}) {
   const { token } = await params;
   const { error } = firstParams(await searchParams);
   const { state, request: r } = await resolveConsentLinkOnce(token.slice(0, 100));
@@ -33,7 +39,8 @@ export default async function ConsentLandingPage({ params, searchParams }: { par
       {!isAdmin && (
         <div className="mt-4 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
           Sign in as <strong data-testid="expected-account">{r.expectedUpn}</strong>
-          {r.mailbox?.kind === "shared" ? ` (the delegate of the shared mailbox ${r.mailbox.address})` : ""}. If Microsoft signs you in as someone else, choose &quot;Use another account&quot;, or open this link in a private window.
+          {r.mailbox?.kind === "shared" ? ` (the delegate of the shared mailbox ${r.mailbox.address})` : ""}. If Microsoft signs you in as
+          someone else, choose &quot;Use another account&quot;, or open this link in a private window.
         </div>
       )}
       {isAdmin && (
@@ -49,12 +56,20 @@ export default async function ConsentLandingPage({ params, searchParams }: { par
               <div className="font-medium text-slate-900">{p.name}</div>
               <div className="text-slate-500">{p.why}</div>
             </div>
-            <span className="shrink-0 text-xs text-slate-500">{p.api} · {p.type}</span>
+            <span className="shrink-0 text-xs text-slate-500">
+              {p.api} · {p.type}
+            </span>
           </li>
         ))}
       </ul>
-      <p className="mt-3 text-xs text-slate-500">App: {r.appRegistration.displayName} ({r.appRegistration.clientId}). This link expires {r.expiresAt.toUTCString()}.</p>
-      {error && <p className="mt-4 rounded-md bg-red-50 p-3 text-sm text-red-800">We couldn&apos;t start the sign-in. Try again, or ask your IT provider for a new link.</p>}
+      <p className="mt-3 text-xs text-slate-500">
+        App: {r.appRegistration.displayName} ({r.appRegistration.clientId}). This link expires {r.expiresAt.toUTCString()}.
+      </p>
+      {error && (
+        <p className="mt-4 rounded-md bg-red-50 p-3 text-sm text-red-800">
+          We couldn&apos;t start the sign-in. Try again, or ask your IT provider for a new link.
+        </p>
+      )}
       <form method="post" action={`/api/consent/${encodeURIComponent(token)}/start`} className="mt-6">
         <button type="submit" className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">
           Continue to Microsoft

@@ -15,7 +15,9 @@ export default async function StatusLinkLayout({ children, params }: { children:
   const d = STATUS_LINK_DEAD[state] ?? STATUS_LINK_DEAD.invalid;
   return (
     <PublicShell wide>
-      <h1 className="text-xl font-semibold text-slate-900" data-testid="status-link-state">{d.title}</h1>
+      <h1 className="text-xl font-semibold text-slate-900" data-testid="status-link-state">
+        {d.title}
+      </h1>
       <p className="mt-2 text-slate-600">{d.body}</p>
       {/* The page still renders: its notFound() is what sets the 404 (its boundary shows nothing). */}
       {children}

@@ -34,21 +34,33 @@ export default async function StatusPage({ params }: { params: Promise<{ token: 
             ? `All ${view.mailboxes.length} mailbox${view.mailboxes.length > 1 ? "es are" : " is"} working.`
             : `${broken.length} of ${view.mailboxes.length} mailboxes need attention. The steps below say what to change in your Microsoft 365 organization; your IT provider can do it with you.`}
       </p>
-      <p className="mt-1 text-xs text-slate-500">Organization-wide consent: {view.organizationConsent ? `granted ${when(view.organizationConsent)}` : "not granted"}. This page updates live; it works until {when(view.expiresAt)}.</p>
+      <p className="mt-1 text-xs text-slate-500">
+        Organization-wide consent: {view.organizationConsent ? `granted ${when(view.organizationConsent)}` : "not granted"}. This page
+        updates live; it works until {when(view.expiresAt)}.
+      </p>
       <ul className="mt-6 space-y-3" data-testid="status-mailboxes">
         {view.mailboxes.map((m) => (
           <li key={m.address} className="rounded-md border border-slate-200 p-4" data-testid={`status-${m.address}`}>
             <div className="flex flex-wrap items-center justify-between gap-2">
               <div>
                 <div className="font-medium text-slate-900">{m.address}</div>
-                <div className="text-xs text-slate-500">{m.kind === "shared" ? "Shared mailbox" : "Mailbox"} · last checked {when(m.checks?.at ?? null)} · last mail pulled {when(m.lastSyncAt)}</div>
+                <div className="text-xs text-slate-500">
+                  {m.kind === "shared" ? "Shared mailbox" : "Mailbox"} · last checked {when(m.checks?.at ?? null)} · last mail pulled{" "}
+                  {when(m.lastSyncAt)}
+                </div>
               </div>
-              <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONE[m.state] ?? "bg-slate-100 text-slate-700 ring-slate-200"}`}>{m.stateLabel}</span>
+              <span
+                className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONE[m.state] ?? "bg-slate-100 text-slate-700 ring-slate-200"}`}
+              >
+                {m.stateLabel}
+              </span>
             </div>
             {m.checks && (
               <div className="mt-2 flex flex-wrap gap-2 text-xs">
                 {m.checks.steps.map((s, i) => (
-                  <span key={i} className={s.ok ? "text-emerald-700" : "text-red-700"}>{s.protocol.toUpperCase()} {s.ok ? "✓" : "✗"}</span>
+                  <span key={i} className={s.ok ? "text-emerald-700" : "text-red-700"}>
+                    {s.protocol.toUpperCase()} {s.ok ? "✓" : "✗"}
+                  </span>
                 ))}
               </div>
             )}
@@ -57,7 +69,9 @@ export default async function StatusPage({ params }: { params: Promise<{ token: 
                 <div className="font-medium text-red-800">{m.problem.title}</div>
                 <p className="mt-1 text-red-900">{m.problem.cause}</p>
                 <ol className="mt-2 list-decimal space-y-1 pl-5 text-slate-800">
-                  {m.problem.fixSteps.map((f, i) => <li key={i}>{f}</li>)}
+                  {m.problem.fixSteps.map((f, i) => (
+                    <li key={i}>{f}</li>
+                  ))}
                 </ol>
               </div>
             )}
@@ -66,7 +80,12 @@ export default async function StatusPage({ params }: { params: Promise<{ token: 
       </ul>
       {view.expiringSecrets.length > 0 && (
         <div className="mt-6 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-          {view.expiringSecrets.map((s) => <div key={s.app}>The app &quot;{s.app}&quot; needs a new client secret before {when(s.expiresAt)}; your IT provider will ask you for it if it lives in your Azure.</div>)}
+          {view.expiringSecrets.map((s) => (
+            <div key={s.app}>
+              The app &quot;{s.app}&quot; needs a new client secret before {when(s.expiresAt)}; your IT provider will ask you for it if it
+              lives in your Azure.
+            </div>
+          ))}
         </div>
       )}
     </PublicShell>

@@ -13,7 +13,11 @@ export async function POST(req: NextRequest) {
   let body: unknown = undefined;
   if (validationToken === null) {
     const text = await readTextLimited(req, MAX_BYTES).catch((e: unknown) => e as HttpError);
-    if (typeof text !== "string") return NextResponse.json({ error: { code: text.code ?? "bad_request", message: text.status === 413 ? "Notification body too large." : "Send UTF-8 JSON." } }, { status: text.status === 413 ? 413 : 400 });
+    if (typeof text !== "string")
+      return NextResponse.json(
+        { error: { code: text.code ?? "bad_request", message: text.status === 413 ? "Notification body too large." : "Send UTF-8 JSON." } },
+        { status: text.status === 413 ? 413 : 400 },
+      );
     try {
       // A NUL in an id would reach PostgreSQL (which refuses it) and look like our failure.
       body = cleanJsonStrings(JSON.parse(text));

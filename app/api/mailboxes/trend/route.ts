@@ -5,4 +5,6 @@ import { healthTrend } from "@/lib/health/trends";
 
 const ZQuery = z.object({ days: z.coerce.number().int().min(7).max(90).default(30), tenantId: z.string().uuid().optional() });
 
-export const GET = route({ query: ZQuery }, async ({ scope, query }) => ({ days: await healthTrend(scope, { days: query.days, tenantId: query.tenantId }) }));
+export const GET = route({ query: ZQuery }, async ({ scope, query }) => ({
+  days: await healthTrend(scope, { days: query.days, tenantId: query.tenantId }),
+}));

@@ -12,7 +12,10 @@ import { cleanText } from "@/lib/clean-text";
 import { REFUSAL_STATUS, refusalHtml } from "@/lib/consent/refusal-text";
 
 function refused(code: string) {
-  const res = new NextResponse(refusalHtml(code), { status: REFUSAL_STATUS[code] ?? 400, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  const res = new NextResponse(refusalHtml(code), {
+    status: REFUSAL_STATUS[code] ?? 400,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+  });
   res.cookies.delete({ name: STATE_COOKIE, path: "/api/oauth" });
   return res;
 }
@@ -30,11 +33,16 @@ const ZQuery = z.object({
 async function handle(req: NextRequest, params: URLSearchParams) {
   const keys = [...params.keys()];
   // A repeated parameter (two states, two codes) is ambiguous: refused, never guessed.
-  const parsed = new Set(keys).size === keys.length ? ZQuery.safeParse(Object.fromEntries([...params].map(([k, v]) => [k, cleanText(v)]))) : null;
+  const parsed =
+    new Set(keys).size === keys.length ? ZQuery.safeParse(Object.fromEntries([...params].map(([k, v]) => [k, cleanText(v)]))) : null;
   if (!parsed?.success) return refused("bad_callback");
   try {
     const scope = await getScope();
-    const out = await handleCallback({ query: parsed.data, cookieState: req.cookies.get(STATE_COOKIE)?.value, staffUserId: scope?.staffUserId ?? null });
+    const out = await handleCallback({
+      query: parsed.data,
+      cookieState: req.cookies.get(STATE_COOKIE)?.value,
+      staffUserId: scope?.staffUserId ?? null,
+    });
     const refusal = /^\/oauth\/result\?error=([a-z_]+)$/.exec(out.redirect)?.[1];
     if (refusal && refusal in REFUSAL_STATUS) return refused(refusal);
     const res = NextResponse.redirect(publicUrl(out.redirect), 303);

@@ -5,7 +5,10 @@ import { assertCan } from "@/lib/auth/guard";
 import { auditActor } from "@/lib/audit/write-audit";
 import { listNotifierCandidates, notifierFor, setNotifier } from "@/lib/notify/notifier";
 
-export const GET = route({}, async ({ scope }) => ({ notifier: await notifierFor(scope), candidates: await listNotifierCandidates(scope) }));
+export const GET = route({}, async ({ scope }) => ({
+  notifier: await notifierFor(scope),
+  candidates: await listNotifierCandidates(scope),
+}));
 
 const body = z.object({ mailboxId: z.string().uuid("Pick a mailbox.").nullable() }).strict();
 

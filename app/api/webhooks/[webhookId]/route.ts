@@ -15,7 +15,9 @@ export const GET = route({ params }, async ({ scope, params: p }) => {
 
 export const PATCH = route({ params, body: ZWebhookUpdate }, async ({ scope, params: p, body }) => {
   assertCan(scope, "manage_staff");
-  return { webhook: await updateWebhook({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, id: p.webhookId, input: body }) };
+  return {
+    webhook: await updateWebhook({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, id: p.webhookId, input: body }),
+  };
 });
 
 export const DELETE = route({ params }, async ({ scope, params: p }) => {

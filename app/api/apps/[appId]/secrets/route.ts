@@ -15,7 +15,15 @@ const body = ZSecretInput.extend({ tenantId: z.string().uuid().optional() }).str
 export const POST = route({ params, body }, async ({ scope, params: p, body: b }) => {
   if (!(await getApp({ workspaceId: scope.workspaceId, appId: p.appId, scope }))) throw notFound("App registration");
   assertCan(scope, "manage_apps");
-  const result = await rotateSecret({ workspaceId: scope.workspaceId, appId: p.appId, scope, actor: auditActor(scope), value: b.value, expiresAt: b.expiresAt, tenantId: b.tenantId });
+  const result = await rotateSecret({
+    workspaceId: scope.workspaceId,
+    appId: p.appId,
+    scope,
+    actor: auditActor(scope),
+    value: b.value,
+    expiresAt: b.expiresAt,
+    tenantId: b.tenantId,
+  });
   // A secret Microsoft refuses is an answer to show (with its diagnosis), not a failed request.
   return NextResponse.json({ result });
 });

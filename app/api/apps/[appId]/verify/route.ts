@@ -10,5 +10,7 @@ const body = z.object({ tenantId: z.string().uuid().optional() }).strict().optio
 
 export const POST = route({ params, body }, async ({ scope, params: p, body: b }) => {
   assertCan(scope, "mutate");
-  return { result: await verifyApp({ workspaceId: scope.workspaceId, appId: p.appId, scope, actor: auditActor(scope), tenantId: b?.tenantId }) };
+  return {
+    result: await verifyApp({ workspaceId: scope.workspaceId, appId: p.appId, scope, actor: auditActor(scope), tenantId: b?.tenantId }),
+  };
 });

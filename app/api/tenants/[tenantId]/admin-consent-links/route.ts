@@ -18,5 +18,7 @@ const body = z
 export const POST = route({ params, body }, async ({ scope, params: p, body: b }) => {
   assertTenantAccess(scope, p.tenantId);
   assertCan(scope, "connect_mailboxes");
-  return NextResponse.json(await deliverAdminConsentLink(scope, { workspaceId: scope.workspaceId, tenantId: p.tenantId }, b), { status: 201 });
+  return NextResponse.json(await deliverAdminConsentLink(scope, { workspaceId: scope.workspaceId, tenantId: p.tenantId }, b), {
+    status: 201,
+  });
 });

@@ -12,6 +12,11 @@ const body = z.object({ appRegistrationId: z.string().uuid("Pick an app registra
 export const POST = route({ params, body }, async ({ scope, params: p, body: b }) => {
   assertTenantAccess(scope, p.tenantId);
   assertCan(scope, "connect_mailboxes");
-  const started = await startAdminConsent({ workspaceId: scope.workspaceId, tenantId: p.tenantId, appRegistrationId: b.appRegistrationId, staffUserId: scope.staffUserId });
+  const started = await startAdminConsent({
+    workspaceId: scope.workspaceId,
+    tenantId: p.tenantId,
+    appRegistrationId: b.appRegistrationId,
+    staffUserId: scope.staffUserId,
+  });
   return setStateCookie(NextResponse.json({ url: started.url }), started.state);
 });

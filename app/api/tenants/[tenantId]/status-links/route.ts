@@ -16,5 +16,8 @@ export const GET = route({ params }, async ({ scope, params: p }) => {
 export const POST = route({ params, body: ZStatusLinkCreate }, async ({ scope, params: p, body }) => {
   assertTenantAccess(scope, p.tenantId);
   assertCan(scope, "connect_mailboxes");
-  return NextResponse.json(await createStatusLink({ workspaceId: scope.workspaceId, tenantId: p.tenantId, actor: auditActor(scope), input: body }), { status: 201 });
+  return NextResponse.json(
+    await createStatusLink({ workspaceId: scope.workspaceId, tenantId: p.tenantId, actor: auditActor(scope), input: body }),
+    { status: 201 },
+  );
 });

@@ -8,5 +8,7 @@ import { sendTestEvent } from "@/lib/webhooks/webhooks";
 
 export const POST = route({ params: z.object({ webhookId: ZId }) }, async ({ scope, params: p }) => {
   assertCan(scope, "manage_staff");
-  return NextResponse.json(await sendTestEvent({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, id: p.webhookId }), { status: 202 });
+  return NextResponse.json(await sendTestEvent({ workspaceId: scope.workspaceId, actor: auditActor(scope), scope, id: p.webhookId }), {
+    status: 202,
+  });
 });

@@ -22,8 +22,21 @@ import { useApp } from "@/lib/client/hooks/apps";
 import { appApi } from "@/lib/client/api/apps";
 import type { TVerify } from "@/lib/client/wire-types";
 
-
-export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason = null }: { tenantId: string; tenantName: string; appId: string; info: TAzureSetupInfo; can: { manage: boolean; verify: boolean }; lockedReason?: string | null }) {
+export function AppClient({
+  tenantId,
+  tenantName,
+  appId,
+  info,
+  can,
+  lockedReason = null,
+}: {
+  tenantId: string;
+  tenantName: string;
+  appId: string;
+  info: TAzureSetupInfo;
+  can: { manage: boolean; verify: boolean };
+  lockedReason?: string | null;
+}) {
   const router = useRouter();
   const qc = useQueryClient();
   const q = useApp(appId);
@@ -73,11 +86,24 @@ export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason
       <PageHeader
         title={a.displayName}
         subtitle={<span className="font-mono text-xs">{a.clientId}</span>}
-        actions={<Link className="text-sm text-slate-600 hover:underline" href={`/tenants/${tenantId}`}>{tenantName}</Link>}
+        actions={
+          <Link className="text-sm text-slate-600 hover:underline" href={`/tenants/${tenantId}`}>
+            {tenantName}
+          </Link>
+        }
       />
       <div className="grid gap-6 lg:grid-cols-5">
         <div className="space-y-6 lg:col-span-3">
-          <Card title="Status" actions={can.verify && <Button variant="secondary" isBusy={verify.isPending} onClick={() => verify.mutate()}>Verify app</Button>}>
+          <Card
+            title="Status"
+            actions={
+              can.verify && (
+                <Button variant="secondary" isBusy={verify.isPending} onClick={() => verify.mutate()}>
+                  Verify app
+                </Button>
+              )
+            }
+          >
             <dl className="grid grid-cols-[auto,1fr] gap-x-6 gap-y-2 text-sm">
               <dt className="text-slate-500">Kind</dt>
               <dd>{a.kind === "multi_tenant" ? "MSP multi-tenant" : "Single tenant"}</dd>
@@ -86,18 +112,46 @@ export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason
               <dt className="text-slate-500">Default prompt</dt>
               <dd>{a.defaultPrompt}</dd>
               <dt className="text-slate-500">Active secret</dt>
-              <dd><SecretBadge app={a} /> {a.activeSecret && <span className="text-xs text-slate-500">expires {day(a.activeSecret.expiresAt)}</span>}</dd>
+              <dd>
+                <SecretBadge app={a} />{" "}
+                {a.activeSecret && <span className="text-xs text-slate-500">expires {day(a.activeSecret.expiresAt)}</span>}
+              </dd>
               <dt className="text-slate-500">Last verified</dt>
-              <dd>{a.lastVerifyCode === "ok" ? <Badge tone="green">OK {dateTime(a.lastVerifiedAt)}</Badge> : a.lastVerifyCode ? <Badge tone="red">{a.lastVerifyCode}</Badge> : "never"}</dd>
+              <dd>
+                {a.lastVerifyCode === "ok" ? (
+                  <Badge tone="green">OK {dateTime(a.lastVerifiedAt)}</Badge>
+                ) : a.lastVerifyCode ? (
+                  <Badge tone="red">{a.lastVerifyCode}</Badge>
+                ) : (
+                  "never"
+                )}
+              </dd>
               <dt className="text-slate-500">Mailboxes</dt>
               <dd>{a.mailboxCount}</dd>
             </dl>
-            {lockedReason && <p className="mt-4 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600" data-testid="app-locked">{lockedReason}</p>}
-            {verifyResult && (verifyResult.ok ? <p className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="verify-ok">The secret works: {verifyResult.method === "refresh" ? `Microsoft refreshed ${verifyResult.mailbox}'s token with it.` : "Microsoft issued an app token with it."}</p> : <DiagnosisBox d={verifyResult} />)}
+            {lockedReason && (
+              <p className="mt-4 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600" data-testid="app-locked">
+                {lockedReason}
+              </p>
+            )}
+            {verifyResult &&
+              (verifyResult.ok ? (
+                <p className="mt-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="verify-ok">
+                  The secret works:{" "}
+                  {verifyResult.method === "refresh"
+                    ? `Microsoft refreshed ${verifyResult.mailbox}'s token with it.`
+                    : "Microsoft issued an app token with it."}
+                </p>
+              ) : (
+                <DiagnosisBox d={verifyResult} />
+              ))}
           </Card>
           {can.manage && (
             <Card title="Rotate secret">
-              <p className="mb-3 text-sm text-slate-600">Paste the new secret. Consentry proves it against Microsoft first; only then does it replace the old one. Mailboxes keep working throughout.</p>
+              <p className="mb-3 text-sm text-slate-600">
+                Paste the new secret. Consentry proves it against Microsoft first; only then does it replace the old one. Mailboxes keep
+                working throughout.
+              </p>
               <form
                 className="space-y-3"
                 onSubmit={(e) => {
@@ -107,21 +161,47 @@ export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason
                   rotateM.mutate();
                 }}
               >
-                <TextField label="New client secret value" type="password" autoComplete="off" value={rotate.value} onChange={(e) => setRotate({ ...rotate, value: e.target.value })} error={rotateErrors.value} />
-                {warnings.map((w) => <p key={w.code} className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert">{w.message}</p>)}
-                <TextField label="New secret expires" type="date" value={rotate.expiresAt} onChange={(e) => setRotate({ ...rotate, expiresAt: e.target.value })} error={rotateErrors.expiresAt} />
-                <Button type="submit" isBusy={rotateM.isPending} disabled={!rotate.value}>Verify and swap</Button>
+                <TextField
+                  label="New client secret value"
+                  type="password"
+                  autoComplete="off"
+                  value={rotate.value}
+                  onChange={(e) => setRotate({ ...rotate, value: e.target.value })}
+                  error={rotateErrors.value}
+                />
+                {warnings.map((w) => (
+                  <p key={w.code} className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert">
+                    {w.message}
+                  </p>
+                ))}
+                <TextField
+                  label="New secret expires"
+                  type="date"
+                  value={rotate.expiresAt}
+                  onChange={(e) => setRotate({ ...rotate, expiresAt: e.target.value })}
+                  error={rotateErrors.expiresAt}
+                />
+                <Button type="submit" isBusy={rotateM.isPending} disabled={!rotate.value}>
+                  Verify and swap
+                </Button>
               </form>
               {rotateResult && !rotateResult.ok && <DiagnosisBox d={rotateResult} />}
               <table className="mt-5 w-full text-sm">
                 <thead>
-                  <tr className="text-left text-xs uppercase text-slate-500"><th className="py-1">Secret</th><th>Status</th><th>Expires</th><th>Verified</th></tr>
+                  <tr className="text-left text-xs uppercase text-slate-500">
+                    <th className="py-1">Secret</th>
+                    <th>Status</th>
+                    <th>Expires</th>
+                    <th>Verified</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {a.secrets.map((s) => (
                     <tr key={s.id} className="border-t border-slate-100">
                       <td className="py-1.5 font-mono">…{s.last4}</td>
-                      <td><Badge tone={s.status === "active" ? "green" : "slate"}>{s.status}</Badge></td>
+                      <td>
+                        <Badge tone={s.status === "active" ? "green" : "slate"}>{s.status}</Badge>
+                      </td>
                       <td>{day(s.expiresAt)}</td>
                       <td>{s.verifiedAt ? day(s.verifiedAt) : "—"}</td>
                     </tr>
@@ -132,7 +212,9 @@ export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason
           )}
           {can.manage && (
             <Card title="Danger zone">
-              <Button variant="danger" onClick={() => setDeleting(true)}>Delete app registration</Button>
+              <Button variant="danger" onClick={() => setDeleting(true)}>
+                Delete app registration
+              </Button>
             </Card>
           )}
         </div>
@@ -140,7 +222,15 @@ export function AppClient({ tenantId, tenantName, appId, info, can, lockedReason
           <AzureSetupPanel info={info} profile={a.scopeProfile} />
         </div>
       </div>
-      <ConfirmDialog open={deleting} title={`Delete ${a.displayName}?`} body="Mailboxes using it lose their app and stop refreshing tokens until you pick another." confirmText={a.displayName} isBusy={del.isPending} onConfirm={() => del.mutate()} onClose={() => setDeleting(false)} />
+      <ConfirmDialog
+        open={deleting}
+        title={`Delete ${a.displayName}?`}
+        body="Mailboxes using it lose their app and stop refreshing tokens until you pick another."
+        confirmText={a.displayName}
+        isBusy={del.isPending}
+        onConfirm={() => del.mutate()}
+        onClose={() => setDeleting(false)}
+      />
     </div>
   );
 }

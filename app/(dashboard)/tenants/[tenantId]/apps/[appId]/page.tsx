@@ -15,7 +15,10 @@ export default async function AppPage({ params }: { params: Promise<{ tenantId: 
   const scope = await requirePageScope();
   const uuid = /^[0-9a-f-]{36}$/i;
   if (!uuid.test(tenantId) || !uuid.test(appId)) notFound();
-  const [tenant, app] = await Promise.all([getTenant({ workspaceId: scope.workspaceId, tenantId, scope }), getApp({ workspaceId: scope.workspaceId, appId, scope })]);
+  const [tenant, app] = await Promise.all([
+    getTenant({ workspaceId: scope.workspaceId, tenantId, scope }),
+    getApp({ workspaceId: scope.workspaceId, appId, scope }),
+  ]);
   if (!tenant || !app || (app.tenantId && app.tenantId !== tenant.id)) notFound();
   // A multi-tenant app serves every tenant: only an all-tenant owner or admin changes it (lib/apps/app-access.ts).
   const shared = app.tenantId === null && !isWorkspaceWide(scope);
@@ -26,7 +29,11 @@ export default async function AppPage({ params }: { params: Promise<{ tenantId: 
       appId={app.id}
       info={azureSetupInfo(tenant.cloud, tenant.directoryId ?? tenant.primaryDomain ?? "organizations")}
       can={{ manage: canManageApps(scope.role) && !shared, verify: canMutate(scope.role) && !shared }}
-      lockedReason={shared && canMutate(scope.role) ? "This multi-tenant app serves every tenant, so only an owner or admin who sees all tenants can verify, rotate, edit or delete it." : null}
+      lockedReason={
+        shared && canMutate(scope.role)
+          ? "This multi-tenant app serves every tenant, so only an owner or admin who sees all tenants can verify, rotate, edit or delete it."
+          : null
+      }
     />
   );
 }

@@ -14,5 +14,12 @@ export default async function NewAppPage({ params }: { params: Promise<{ tenantI
   const scope = await requirePageScope();
   const tenant = /^[0-9a-f-]{36}$/i.test(tenantId) ? await getTenant({ workspaceId: scope.workspaceId, tenantId, scope }) : null;
   if (!tenant || !canManageApps(scope.role)) notFound();
-  return <NewAppClient tenantId={tenant.id} tenantName={tenant.displayName} info={azureSetupInfo(tenant.cloud, tenant.directoryId ?? tenant.primaryDomain ?? "organizations")} canMultiTenant={isWorkspaceWide(scope)} />;
+  return (
+    <NewAppClient
+      tenantId={tenant.id}
+      tenantName={tenant.displayName}
+      info={azureSetupInfo(tenant.cloud, tenant.directoryId ?? tenant.primaryDomain ?? "organizations")}
+      canMultiTenant={isWorkspaceWide(scope)}
+    />
+  );
 }

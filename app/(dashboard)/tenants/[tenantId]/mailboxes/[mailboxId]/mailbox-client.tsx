@@ -7,7 +7,13 @@ import { ConnectionCard } from "@/components/mailboxes/connection-card";
 import { ConnectionTestCard } from "@/components/mailboxes/connection-test-card";
 import { FolderConflicts } from "@/components/mailboxes/folder-conflicts";
 import { LogCard } from "@/components/mailboxes/log-card";
-import { type TConsentLink, useConnectMailbox, useRefreshToken, useSendConsentLink, useTestConnection } from "@/components/mailboxes/mailbox-actions";
+import {
+  type TConsentLink,
+  useConnectMailbox,
+  useRefreshToken,
+  useSendConsentLink,
+  useTestConnection,
+} from "@/components/mailboxes/mailbox-actions";
 import { MailboxDiagnosis } from "@/components/mailboxes/mailbox-diagnosis";
 import { MailboxHeader } from "@/components/mailboxes/mailbox-header";
 import { MessagesCard } from "@/components/mailboxes/messages-card";
@@ -16,7 +22,17 @@ import { RemoveMailboxCard } from "@/components/mailboxes/remove-mailbox-card";
 import { SettingsCard } from "@/components/mailboxes/settings-card";
 import { TokenCard } from "@/components/mailboxes/token-card";
 
-export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: { tenantId: string; tenantName: string; mailboxId: string; canConnect: boolean }) {
+export function MailboxClient({
+  tenantId,
+  tenantName,
+  mailboxId,
+  canConnect,
+}: {
+  tenantId: string;
+  tenantName: string;
+  mailboxId: string;
+  canConnect: boolean;
+}) {
   const q = useMailbox(tenantId, mailboxId, { refetchInterval: 10_000 });
   const [link, setLink] = useState<TConsentLink | null>(null);
   const connect = useConnectMailbox(tenantId, mailboxId);
@@ -30,11 +46,38 @@ export function MailboxClient({ tenantId, tenantName, mailboxId, canConnect }: {
     <div className="space-y-6">
       <MailboxHeader m={m} tenantId={tenantId} tenantName={tenantName} />
       <FolderConflicts m={m} conflicts={data.conflicts} />
-      {data.diagnosis && <MailboxDiagnosis d={data.diagnosis} m={m} tenantId={tenantId} canConnect={canConnect} connect={connect} sendLink={sendLink} testNow={testNow} refreshNow={refreshNow} />}
+      {data.diagnosis && (
+        <MailboxDiagnosis
+          d={data.diagnosis}
+          m={m}
+          tenantId={tenantId}
+          canConnect={canConnect}
+          connect={connect}
+          sendLink={sendLink}
+          testNow={testNow}
+          refreshNow={refreshNow}
+        />
+      )}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <ConnectionCard m={m} tenantId={tenantId} mailboxId={mailboxId} canConnect={canConnect} connect={connect} sendLink={sendLink} link={link} setLink={setLink} />
-          <ConnectionTestCard m={m} lastTest={data.lastTest} tenantId={tenantId} mailboxId={mailboxId} canConnect={canConnect} testNow={testNow} />
+          <ConnectionCard
+            m={m}
+            tenantId={tenantId}
+            mailboxId={mailboxId}
+            canConnect={canConnect}
+            connect={connect}
+            sendLink={sendLink}
+            link={link}
+            setLink={setLink}
+          />
+          <ConnectionTestCard
+            m={m}
+            lastTest={data.lastTest}
+            tenantId={tenantId}
+            mailboxId={mailboxId}
+            canConnect={canConnect}
+            testNow={testNow}
+          />
           <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} />
           <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
           <TokenCard m={m} canConnect={canConnect} refreshNow={refreshNow} refreshResult={refreshResult} />

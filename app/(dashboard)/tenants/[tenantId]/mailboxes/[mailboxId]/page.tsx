@@ -16,5 +16,12 @@ export default async function MailboxPage({ params }: { params: Promise<{ tenant
   const tenant = await getTenant({ workspaceId: scope.workspaceId, tenantId, scope });
   const mailbox = tenant ? await getMailbox({ workspaceId: scope.workspaceId, tenantId, mailboxId }) : null;
   if (!tenant || !mailbox) notFound();
-  return <MailboxClient tenantId={tenant.id} tenantName={tenant.displayName} mailboxId={mailbox.id} canConnect={canConnectMailboxes(scope.role)} />;
+  return (
+    <MailboxClient
+      tenantId={tenant.id}
+      tenantName={tenant.displayName}
+      mailboxId={mailbox.id}
+      canConnect={canConnectMailboxes(scope.role)}
+    />
+  );
 }

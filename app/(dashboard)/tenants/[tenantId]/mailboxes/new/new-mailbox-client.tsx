@@ -17,13 +17,34 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
   const router = useRouter();
   const qc = useQueryClient();
   const apps = useApps(tenantId);
-  const [v, setV] = useState({ address: "", kind: "user", delegateUpn: "", appRegistrationId: "", inbound: "imap", outbound: "smtp", folder: "INBOX", afterProcessing: "keep", moveToFolder: "", confirmDelete: false });
+  const [v, setV] = useState({
+    address: "",
+    kind: "user",
+    delegateUpn: "",
+    appRegistrationId: "",
+    inbound: "imap",
+    outbound: "smtp",
+    folder: "INBOX",
+    afterProcessing: "keep",
+    moveToFolder: "",
+    confirmDelete: false,
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setV({ ...v, [k]: e.target.value });
   const appId = v.appRegistrationId || apps.data?.apps[0]?.id || "";
   if (apps.data && apps.data.apps.length === 0) {
-    return <EmptyState title="Register an app first" body="Mailboxes sign in through the customer's Azure app registration." action={<Link className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white" href={`/tenants/${tenantId}/apps/new`}>Register app</Link>} />;
+    return (
+      <EmptyState
+        title="Register an app first"
+        body="Mailboxes sign in through the customer's Azure app registration."
+        action={
+          <Link className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white" href={`/tenants/${tenantId}/apps/new`}>
+            Register app
+          </Link>
+        }
+      />
+    );
   }
   return (
     <div className="max-w-2xl">
@@ -37,7 +58,13 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
             setBusy(true);
             setErrors({});
             try {
-              const { mailbox } = await mailboxApi.create(tenantId, { ...v, appRegistrationId: appId, delegateUpn: v.kind === "shared" ? v.delegateUpn : null, moveToFolder: v.afterProcessing === "move" ? v.moveToFolder : null, confirmDelete: v.afterProcessing === "delete" ? v.confirmDelete : undefined });
+              const { mailbox } = await mailboxApi.create(tenantId, {
+                ...v,
+                appRegistrationId: appId,
+                delegateUpn: v.kind === "shared" ? v.delegateUpn : null,
+                moveToFolder: v.afterProcessing === "move" ? v.moveToFolder : null,
+                confirmDelete: v.afterProcessing === "delete" ? v.confirmDelete : undefined,
+              });
               await qc.invalidateQueries({ queryKey: mailboxKeys.all });
               await qc.invalidateQueries({ queryKey: tenantKeys.all });
               toast(`Added ${mailbox.address}. Connect it to sign in.`);
@@ -49,33 +76,109 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
             }
           }}
         >
-          <TextField label="Mailbox address" type="email" value={v.address} onChange={set("address")} error={errors.address} placeholder={`helpdesk@${domain ?? "contoso.com"}`} />
-          <SelectField label="Kind" value={v.kind} onChange={set("kind")} options={[{ value: "user", label: "User mailbox (signs in itself)" }, { value: "shared", label: "Shared mailbox (a delegate signs in)" }]} />
+          <TextField
+            label="Mailbox address"
+            type="email"
+            value={v.address}
+            onChange={set("address")}
+            error={errors.address}
+            placeholder={`helpdesk@${domain ?? "contoso.com"}`}
+          />
+          <SelectField
+            label="Kind"
+            value={v.kind}
+            onChange={set("kind")}
+            options={[
+              { value: "user", label: "User mailbox (signs in itself)" },
+              { value: "shared", label: "Shared mailbox (a delegate signs in)" },
+            ]}
+          />
           {v.kind === "shared" && (
             <div className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
-              A shared mailbox can&apos;t sign in. Its <strong>delegate</strong> signs in and needs <strong>FullAccess</strong> on it to read (IMAP, Graph) and <strong>SendAs</strong> to send from its address.
+              A shared mailbox can&apos;t sign in. Its <strong>delegate</strong> signs in and needs <strong>FullAccess</strong> on it to
+              read (IMAP, Graph) and <strong>SendAs</strong> to send from its address.
               <div className="mt-3">
-                <TextField label="Delegate (who signs in)" type="email" value={v.delegateUpn} onChange={set("delegateUpn")} error={errors.delegateUpn} placeholder={`it.admin@${domain ?? "contoso.com"}`} />
+                <TextField
+                  label="Delegate (who signs in)"
+                  type="email"
+                  value={v.delegateUpn}
+                  onChange={set("delegateUpn")}
+                  error={errors.delegateUpn}
+                  placeholder={`it.admin@${domain ?? "contoso.com"}`}
+                />
               </div>
             </div>
           )}
-          <SelectField label="App registration" value={appId} onChange={set("appRegistrationId")} error={errors.appRegistrationId} options={(apps.data?.apps ?? []).map((a) => ({ value: a.id, label: `${a.displayName} (${a.clientId.slice(0, 8)}…)` }))} />
+          <SelectField
+            label="App registration"
+            value={appId}
+            onChange={set("appRegistrationId")}
+            error={errors.appRegistrationId}
+            options={(apps.data?.apps ?? []).map((a) => ({ value: a.id, label: `${a.displayName} (${a.clientId.slice(0, 8)}…)` }))}
+          />
           <div className="grid gap-4 md:grid-cols-2">
-            <SelectField label="Inbound" value={v.inbound} onChange={set("inbound")} options={[{ value: "imap", label: "IMAP" }, { value: "pop", label: "POP3" }, { value: "graph", label: "Microsoft Graph" }, { value: "none", label: "None (send only)" }]} />
-            <SelectField label="Outbound" value={v.outbound} onChange={set("outbound")} options={[{ value: "smtp", label: "SMTP" }, { value: "graph", label: "Microsoft Graph" }, { value: "none", label: "None (receive only)" }]} />
+            <SelectField
+              label="Inbound"
+              value={v.inbound}
+              onChange={set("inbound")}
+              options={[
+                { value: "imap", label: "IMAP" },
+                { value: "pop", label: "POP3" },
+                { value: "graph", label: "Microsoft Graph" },
+                { value: "none", label: "None (send only)" },
+              ]}
+            />
+            <SelectField
+              label="Outbound"
+              value={v.outbound}
+              onChange={set("outbound")}
+              options={[
+                { value: "smtp", label: "SMTP" },
+                { value: "graph", label: "Microsoft Graph" },
+                { value: "none", label: "None (receive only)" },
+              ]}
+            />
           </div>
           <TextField label="Folder to read" value={v.folder} onChange={set("folder")} error={errors.folder} />
-          <SelectField label="After processing" value={v.afterProcessing} onChange={set("afterProcessing")} options={[{ value: "keep", label: "Keep (recommended)" }, { value: "mark_read", label: "Mark as read" }, { value: "move", label: "Move to a folder" }, { value: "delete", label: "Delete" }]} />
-          {v.afterProcessing === "move" && <TextField label="Move to folder" value={v.moveToFolder} onChange={set("moveToFolder")} error={errors.moveToFolder} placeholder="Processed" />}
+          <SelectField
+            label="After processing"
+            value={v.afterProcessing}
+            onChange={set("afterProcessing")}
+            options={[
+              { value: "keep", label: "Keep (recommended)" },
+              { value: "mark_read", label: "Mark as read" },
+              { value: "move", label: "Move to a folder" },
+              { value: "delete", label: "Delete" },
+            ]}
+          />
+          {v.afterProcessing === "move" && (
+            <TextField
+              label="Move to folder"
+              value={v.moveToFolder}
+              onChange={set("moveToFolder")}
+              error={errors.moveToFolder}
+              placeholder="Processed"
+            />
+          )}
           {v.afterProcessing === "delete" && (
             <label className="flex items-start gap-2 rounded-md bg-red-50 p-3 text-sm text-red-900">
-              <input type="checkbox" checked={v.confirmDelete} onChange={(e) => setV({ ...v, confirmDelete: e.target.checked })} className="mt-0.5" />
-              <span>I understand that every processed message will be <strong>deleted from this mailbox</strong>, so people lose their copy of the mail, and another system reading the same folder will never see it.</span>
+              <input
+                type="checkbox"
+                checked={v.confirmDelete}
+                onChange={(e) => setV({ ...v, confirmDelete: e.target.checked })}
+                className="mt-0.5"
+              />
+              <span>
+                I understand that every processed message will be <strong>deleted from this mailbox</strong>, so people lose their copy of
+                the mail, and another system reading the same folder will never see it.
+              </span>
             </label>
           )}
           {errors.confirmDelete && <p className="text-sm text-red-600">{errors.confirmDelete}</p>}
           {errors._ && <p className="text-sm text-red-600">{errors._}</p>}
-          <Button type="submit" isBusy={busy}>Add mailbox</Button>
+          <Button type="submit" isBusy={busy}>
+            Add mailbox
+          </Button>
         </form>
       </Card>
     </div>

@@ -8,4 +8,6 @@ import { refreshMailboxToken } from "@/lib/checks/refresh-token";
 
 const params = z.object({ tenantId: ZId, mailboxId: ZId });
 
-export const POST = mailboxRoute({ params, can: "connect_mailboxes" }, async ({ scope, ref }) => refreshMailboxToken(ref, auditActor(scope)));
+export const POST = mailboxRoute({ params, can: "connect_mailboxes" }, async ({ scope, ref }) =>
+  refreshMailboxToken(ref, auditActor(scope)),
+);

@@ -5,4 +5,7 @@ import { mailboxRoute } from "@/lib/http/mailbox-route";
 import { auditActor } from "@/lib/audit/write-audit";
 import { syncNow } from "@/lib/checks/sync-now";
 
-export const POST = mailboxRoute({ params: z.object({ tenantId: ZId, mailboxId: ZId }), can: "connect_mailboxes" }, async ({ scope, ref }) => syncNow(ref, auditActor(scope)));
+export const POST = mailboxRoute(
+  { params: z.object({ tenantId: ZId, mailboxId: ZId }), can: "connect_mailboxes" },
+  async ({ scope, ref }) => syncNow(ref, auditActor(scope)),
+);
