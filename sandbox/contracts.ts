@@ -9,6 +9,9 @@ export type DirectoryTenant = {
   smtpAuthDisabled: boolean; // Set-TransportConfig -SmtpClientAuthenticationDisabled
   usersMayConsent: boolean;
   securityDefaults: boolean; // security defaults also turn SMTP AUTH off
+  // Exchange's reply when SMTP submission is refused for a From the sender may not send as:
+  // "5.2.252" (current: 554 5.2.252 SendAsDenied; …, the default) or "5.7.60" (older tenants: 550 5.7.60 SMTP; …).
+  sendAsDeniedReply?: "5.2.252" | "5.7.60";
 };
 
 export type DirectoryUser = {

@@ -190,6 +190,7 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
               smtpAuthDisabled: z.boolean(),
               usersMayConsent: z.boolean(),
               securityDefaults: z.boolean(),
+              sendAsDeniedReply: z.enum(["5.2.252", "5.7.60"]),
               displayName: z.string().min(1),
             })
             .partial()

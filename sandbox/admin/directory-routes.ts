@@ -64,6 +64,7 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
               smtpAuthDisabled: z.boolean().default(false),
               usersMayConsent: z.boolean().default(true),
               securityDefaults: z.boolean().default(false),
+              sendAsDeniedReply: z.enum(["5.2.252", "5.7.60"]).default("5.2.252"),
             })
             .strict(),
           body,
@@ -82,6 +83,7 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
           smtpAuthDisabled: d.smtpAuthDisabled,
           usersMayConsent: d.usersMayConsent,
           securityDefaults: d.securityDefaults,
+          sendAsDeniedReply: d.sendAsDeniedReply,
         };
         st().tenants.push(t);
         save();

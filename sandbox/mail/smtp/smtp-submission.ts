@@ -1,5 +1,7 @@
-// SMTP submission like smtp.office365.com:587: STARTTLS before AUTH, XOAUTH2 only (PLAIN/LOGIN
-// are advertised but refused as basic auth), SendAs checked after DATA, Exchange's reply texts.
+// SMTP submission like smtp.office365.com:587, wire text as Exchange Online writes it (sources in
+// sandbox/FIDELITY.md, "Exchange Online: SMTP"): its greeting and EHLO lists, STARTTLS before AUTH,
+// AUTH LOGIN / XOAUTH2 only (LOGIN is refused as basic auth), SendAs judged after DATA.
+// smtp-server runs the protocol; exchangeDialect() below rewrites the lines where its defaults differ.
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import type { AccessTokenClaims, SandboxContext } from "../../contracts";
@@ -23,8 +25,118 @@ export function smtpAuthDisabled(ctx: SandboxContext, tenantId: string, userFlag
   return !!t && (t.smtpAuthDisabled || t.securityDefaults);
 }
 
+/** Exchange's diagnostic stamp: `[<server> <ISO time> <hex>]` (535 5.7.3, 504 5.7.4, 5.7.139). */
 function stamp(host: string, now: Date) {
   return `[${host} ${now.toISOString()} 08DBB276B7E699C4]`;
+}
+
+/** The front-end name a client sees in the greeting and EHLO (`AM3PR05CA0094.outlook.office365.com`). */
+export function frontEndHost(sessionId: string) {
+  return `${exchangeHost(sessionId).split(".")[0]}.outlook.office365.com`;
+}
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const p2 = (n: number) => String(n).padStart(2, "0");
+/** RFC 5322 date in UTC as Exchange writes it: `Wed, 9 Nov 2022 10:09:41 +0000` (no leading zero on the day). */
+export function rfc5322Date(d: Date) {
+  return `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
+}
+
+/** EHLO keywords after the Hello line, in Exchange Online's order; AUTH takes STARTTLS's place once TLS is up. */
+export function ehloKeywords(secure: boolean) {
+  return [
+    "SIZE 157286400",
+    "PIPELINING",
+    "DSN",
+    "ENHANCEDSTATUSCODES",
+    secure ? "AUTH LOGIN XOAUTH2" : "STARTTLS",
+    "8BITMIME",
+    "BINARYMIME",
+    "CHUNKING",
+    "SMTPUTF8",
+  ];
+}
+
+const AUTH_METHODS = ["LOGIN", "XOAUTH2"];
+
+type Send = (code: number, data: unknown, context?: unknown) => void;
+type Handler = (command: Buffer, callback: () => void) => void;
+type Conn = {
+  id: string;
+  secure: boolean;
+  remoteAddress: string;
+  send: Send;
+  _sendGreeting: () => void;
+  handler_EHLO: Handler;
+  handler_HELO: Handler;
+  handler_STARTTLS: Handler;
+  handler_AUTH: Handler;
+};
+
+/** Runs `fn` with `send` rewritten by `rewrite` (smtp-server's handlers reply synchronously). */
+function withSend(c: Conn, rewrite: (orig: Send) => Send, fn: () => void) {
+  const orig = c.send;
+  c.send = rewrite(orig);
+  try {
+    fn();
+  } finally {
+    c.send = orig;
+  }
+}
+
+/** Makes one smtp-server connection speak Exchange Online's lines. */
+function exchangeDialect(ctx: SandboxContext, c: Conn) {
+  // Replies that already carry Exchange's enhanced code must not get a second one from smtp-server.
+  const send0 = c.send.bind(c);
+  c.send = (code, data, context) => send0(code, data, typeof data === "string" && /^\d\.\d{1,3}\.\d{1,3} /.test(data) ? false : context);
+  const host = () => frontEndHost(c.id);
+  const hello = () => `${host()} Hello [${(c.remoteAddress || "").replace(/^::ffff:/, "")}]`;
+  c._sendGreeting = () =>
+    c.send(220, `${host()} Microsoft ESMTP MAIL Service ready at ${rfc5322Date(ctx.now())} [08DCE8B62813AB2B]`, false);
+  const ehlo = c.handler_EHLO.bind(c);
+  c.handler_EHLO = (command, callback) =>
+    withSend(
+      c,
+      (send) => (code, data, context) =>
+        code === 250 && Array.isArray(data) ? send(250, [hello(), ...ehloKeywords(c.secure)], false) : send(code, data, context),
+      () => ehlo(command, callback),
+    );
+  const helo = c.handler_HELO.bind(c);
+  c.handler_HELO = (command, callback) =>
+    withSend(
+      c,
+      (send) => (code, data, context) => (code === 250 ? send(250, hello(), false) : send(code, data, context)),
+      () => helo(command, callback),
+    );
+  const starttls = c.handler_STARTTLS.bind(c);
+  c.handler_STARTTLS = (command, callback) =>
+    withSend(
+      c,
+      (send) => (code, data, context) => (code === 220 ? send(220, "2.0.0 SMTP server ready", false) : send(code, data, context)),
+      () => starttls(command, callback),
+    );
+  const auth = c.handler_AUTH.bind(c);
+  c.handler_AUTH = (command, callback) => {
+    const method = (command.toString().trim().split(/\s+/)[1] ?? "").toUpperCase();
+    // No AUTH is offered before STARTTLS, so any AUTH there is an unknown mechanism, as is PLAIN after it.
+    if (!c.secure || !AUTH_METHODS.includes(method)) {
+      c.send(504, `5.7.4 Unrecognized authentication type ${stamp(exchangeHost(c.id), ctx.now())}`, false);
+      return callback();
+    }
+    auth(command, callback);
+  };
+}
+
+/** The tenant's SendAs refusal: current Exchange Online (554 5.2.252) or older tenants (550 5.7.60). */
+export function sendAsDenied(ctx: SandboxContext, u: { claims: AccessTokenClaims; mailbox: string }, from: string, host: string) {
+  const t = ctx.directory.getTenant(u.claims.tid);
+  if (t?.sendAsDeniedReply === "5.7.60")
+    return smtpError(`5.7.60 SMTP; Client does not have permissions to send as this sender [${host}]`, 550);
+  return smtpError(
+    `5.2.252 SendAsDenied; ${u.mailbox} not allowed to send as ${from}; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message. 0.35250:0A000000, 1.36674:0A000000, 1.61250:00000000, 1.45378:02000000[EndDiagnosticData]`,
+    554,
+  );
 }
 
 /** Addresses the authenticated principal may put in From / MAIL FROM. */
@@ -43,11 +155,10 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
     secure: false,
     key: ctx.tls.key,
     cert: ctx.tls.cert,
-    name: "MW2PR1901MB2155.namprd19.prod.outlook.com",
-    banner: "Microsoft ESMTP MAIL Service ready",
-    authMethods: ["XOAUTH2", "LOGIN", "PLAIN"],
+    // The greeting, EHLO/HELO, STARTTLS and AUTH refusals are Exchange's, see exchangeDialect().
+    authMethods: AUTH_METHODS,
     authOptional: false,
-    allowInsecureAuth: false, // AUTH before STARTTLS is refused (needsUpgrade semantics)
+    allowInsecureAuth: false,
     authRequiredMessage: "5.7.57 Client not authenticated to send mail",
     size: 150 * 1024 * 1024,
     hideENHANCEDSTATUSCODES: false, // Exchange answers with enhanced codes ("235 2.7.0 ...")
@@ -59,7 +170,7 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
         return callback(smtpError(`5.7.139 Authentication unsuccessful, basic authentication is disabled. ${stamp(host, ctx.now())}`));
       }
       const tok = await checkOutlookToken(ctx, auth.accessToken ?? "", "smtp");
-      if (!tok.ok) return callback(smtpError(`5.7.3 Authentication unsuccessful [${host}]`));
+      if (!tok.ok) return callback(smtpError(`5.7.3 Authentication unsuccessful ${stamp(host, ctx.now())}`));
       const claims = tok.claims;
       const mailbox = (auth.username ?? "").toLowerCase();
       const owner = ctx.directory.resolveMailbox(mailbox);
@@ -76,14 +187,14 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
         );
       }
       if (!owner || owner.tenantId !== claims.tid || (owner.kind === "user" && !owner.user.isLicensed)) {
-        return callback(smtpError(`5.7.3 Authentication unsuccessful [${host}]`));
+        return callback(smtpError(`5.7.3 Authentication unsuccessful ${stamp(host, ctx.now())}`));
       }
       if (!app) {
         const allowed =
           owner.kind === "user"
             ? owner.user.id === claims.oid
             : !!claims.oid && (owner.shared.fullAccess.includes(claims.oid) || owner.shared.sendAs.includes(claims.oid));
-        if (!allowed) return callback(smtpError(`5.7.3 Authentication unsuccessful [${host}]`));
+        if (!allowed) return callback(smtpError(`5.7.3 Authentication unsuccessful ${stamp(host, ctx.now())}`));
       }
       const user: SmtpUser = { claims, mailbox: owner.address, isApp: app };
       callback(null, { user: user as unknown as string });
@@ -106,9 +217,7 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
         const envFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
         for (const a of [envFrom, headerFrom]) {
           if (a && !maySendAs(ctx, u, a)) {
-            return callback(
-              smtpError(`5.7.60 SMTP; Client does not have permissions to send as this sender [${exchangeHost(session.id)}]`, 550),
-            );
+            return callback(sendAsDenied(ctx, u, a, exchangeHost(session.id)));
           }
         }
         const sender = (headerFrom ?? envFrom ?? u.mailbox).toLowerCase();
@@ -117,12 +226,9 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
       });
     },
   });
-  // Our reply texts carry Exchange's own enhanced codes; stop smtp-server from prefixing another.
   const add = server.connections.add.bind(server.connections);
   server.connections.add = (conn) => {
-    const c = conn as unknown as { send: (code: number, data: unknown, context?: unknown) => void };
-    const orig = c.send.bind(c);
-    c.send = (code, data, context) => orig(code, data, typeof data === "string" && /^\d\.\d{1,3}\.\d{1,3} /.test(data) ? false : context);
+    exchangeDialect(ctx, conn as unknown as Conn);
     return add(conn);
   };
   server.on("error", (err) => ctx.log("smtp error", { error: err.message }));

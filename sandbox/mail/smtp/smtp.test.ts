@@ -34,6 +34,43 @@ async function sendError(user: string, token: string, from = user, to = BOB) {
   }
 }
 
+/** A raw SMTP client: each cmd() resolves with the complete reply (all its lines, CRLF included). */
+async function dialogue() {
+  let buf = "";
+  let waiting: ((reply: string) => void) | undefined;
+  let sock: net.Socket | tls.TLSSocket = net.connect(sb.smtpPort, "127.0.0.1");
+  const onData = (d: Buffer) => {
+    buf += d.toString("latin1");
+    const m = buf.match(/^(?:\d{3}-[^\r\n]*\r\n)*\d{3}(?: [^\r\n]*)?\r\n/);
+    if (m && waiting) {
+      buf = buf.slice(m[0].length);
+      const w = waiting;
+      waiting = undefined;
+      w(m[0]);
+    }
+  };
+  const next = () => new Promise<string>((resolve) => ((waiting = resolve), onData(Buffer.alloc(0))));
+  sock.on("data", onData);
+  const greeting = await next();
+  return {
+    greeting,
+    cmd: (line: string) => {
+      const r = next();
+      sock.write(`${line}\r\n`);
+      return r;
+    },
+    upgrade: () =>
+      new Promise<void>((resolve, reject) => {
+        sock.off("data", onData);
+        const secure = tls.connect({ socket: sock, ca: sb.ctx.tls.ca, servername: "localhost" }, () => resolve());
+        secure.on("data", onData);
+        secure.on("error", reject);
+        sock = secure;
+      }),
+    end: () => sock.end(),
+  };
+}
+
 beforeAll(async () => {
   sb = await startMailSandbox();
 });
@@ -42,39 +79,48 @@ afterAll(async () => {
 });
 
 describe("SMTP submission", () => {
-  it("authenticates with XOAUTH2 (235 2.7.0) after STARTTLS and delivers", async () => {
-    const token = await sb.ctx.mint({ upn: ALICE, scopes: ["SMTP.Send"] });
-    // Raw dialogue to check the exact 235 line and that AUTH needs STARTTLS first.
-    const log = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      let step = 0;
-      const plain = net.connect(sb.smtpPort, "127.0.0.1");
-      const onPlain = (d: Buffer) => {
-        const sock = plain;
-        out += d.toString();
-        if (step === 0 && out.includes("220 ")) ((step = 1), sock.write("EHLO test\r\n"));
-        else if (step === 1 && /250 [^\r\n]*\r\n$/.test(out)) ((step = 2), sock.write(`AUTH XOAUTH2 x\r\n`));
-        else if (step === 2 && /\r\n5\d\d [^\r\n]*\r\n$/.test(out)) ((step = 3), sock.write("STARTTLS\r\n"));
-        else if (step === 3 && /\r\n220 [^\r\n]*TLS[^\r\n]*\r\n$/.test(out)) {
-          step = 4;
-          plain.off("data", onPlain);
-          const secure = tls.connect({ socket: plain, ca: sb.ctx.tls.ca, servername: "localhost" }, () => secure.write("EHLO test\r\n"));
-          secure.on("data", (d2) => {
-            out += d2.toString();
-            if (step === 4 && /250 [^\r\n]*\r\n$/.test(out))
-              ((step = 5),
-                secure.write(`AUTH XOAUTH2 ${Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64")}\r\n`));
-            else if (step === 5 && out.includes("235 ")) (secure.end(), resolve(out));
-          });
-        }
-      };
-      plain.on("data", onPlain);
-      plain.on("error", reject);
-    });
-    expect(log).toMatch(/AUTH XOAUTH2/);
-    expect(log).toMatch(/\r\n538 [^\r\n]*STARTTLS/);
-    expect(log).toContain("235 2.7.0 Authentication successful");
+  it("greets, lists EHLO and answers STARTTLS like Exchange Online, with AUTH LOGIN XOAUTH2 only after STARTTLS", async () => {
+    const d = await dialogue();
+    const host = d.greeting.match(/^220 (\S+) /)![1];
+    expect(host).toMatch(/^[A-Z0-9]+\.outlook\.office365\.com$/);
+    expect(d.greeting).toMatch(
+      /^220 \S+ Microsoft ESMTP MAIL Service ready at (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [1-3]?\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d \+0000 \[[0-9A-F]{16}\]\r\n$/,
+    );
+    const keywords = (tls: string) =>
+      [`250-${host} Hello [127.0.0.1]`, "250-SIZE 157286400", "250-PIPELINING", "250-DSN", "250-ENHANCEDSTATUSCODES", `250-${tls}`]
+        .concat(["250-8BITMIME", "250-BINARYMIME", "250-CHUNKING", "250 SMTPUTF8"])
+        .join("\r\n") + "\r\n";
+    expect(await d.cmd("EHLO client.example.com")).toBe(keywords("STARTTLS"));
+    expect(await d.cmd("STARTTLS")).toBe("220 2.0.0 SMTP server ready\r\n");
+    await d.upgrade();
+    expect(await d.cmd("EHLO client.example.com")).toBe(keywords("AUTH LOGIN XOAUTH2"));
+    expect(await d.cmd("HELO client.example.com")).toBe(`250 ${host} Hello [127.0.0.1]\r\n`);
+    d.end();
+  });
 
+  it("answers AUTH before STARTTLS, and AUTH PLAIN or an unknown mechanism after it, with 504 5.7.4", async () => {
+    const unrecognized =
+      /^504 5\.7\.4 Unrecognized authentication type \[\S+\.prod\.outlook\.com \d{4}-\d\d-\d\dT[\d:.]+Z [0-9A-F]{16}\]\r\n$/;
+    const token = await sb.ctx.mint({ upn: ALICE, scopes: ["SMTP.Send"] });
+    const xoauth2 = Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
+    const d = await dialogue();
+    await d.cmd("EHLO client.example.com");
+    expect(await d.cmd(`AUTH XOAUTH2 ${xoauth2}`)).toMatch(unrecognized);
+    expect(await d.cmd("AUTH LOGIN")).toMatch(unrecognized);
+    expect(await d.cmd("AUTH PLAIN")).toMatch(unrecognized);
+    await d.cmd("STARTTLS");
+    await d.upgrade();
+    await d.cmd("EHLO client.example.com");
+    expect(await d.cmd(`AUTH PLAIN ${Buffer.from(`\0${ALICE}\0Passw0rd!`).toString("base64")}`)).toMatch(unrecognized);
+    expect(await d.cmd("AUTH CRAM-MD5")).toMatch(unrecognized);
+    // The two-step form Microsoft documents: "AUTH XOAUTH2", "334 ", then the payload.
+    expect(await d.cmd("AUTH XOAUTH2")).toBe("334 \r\n");
+    expect(await d.cmd(xoauth2)).toBe("235 2.7.0 Authentication successful\r\n");
+    d.end();
+  });
+
+  it("authenticates nodemailer with XOAUTH2 after STARTTLS and delivers", async () => {
+    const token = await sb.ctx.mint({ upn: ALICE, scopes: ["SMTP.Send"] });
     const info = await transport(ALICE, token).sendMail({
       from: ALICE,
       to: [BOB, "partner@example.com"],
@@ -123,17 +169,28 @@ describe("SMTP submission", () => {
       { upn: ALICE, scopes: ["SMTP.Send"], expiresInSec: -60 },
     ]) {
       expect(await sendError(ALICE, await sb.ctx.mint(mint))).toMatch(
-        /^535 5\.7\.3 Authentication unsuccessful \[\S+\.prod\.outlook\.com\]$/,
+        /^535 5\.7\.3 Authentication unsuccessful \[\S+\.prod\.outlook\.com \d{4}-\d\d-\d\dT[\d:.]+Z [0-9A-F]{16}\]$/,
       );
     }
   });
 
-  it("refuses a From the user may not send as with 550 5.7.60 after DATA", async () => {
+  it("refuses a From the user may not send as after DATA: 554 5.2.252 SendAsDenied, or 550 5.7.60 on an older tenant", async () => {
     const token = await sb.ctx.mint({ upn: BOB, scopes: ["SMTP.Send"] });
     expect(await sendError(BOB, token, SUPPORT)).toMatch(
-      /^550 5\.7\.60 SMTP; Client does not have permissions to send as this sender \[\S+\]$/,
+      new RegExp(
+        `^554 5\\.2\\.252 SendAsDenied; ${BOB} not allowed to send as ${SUPPORT}; STOREDRV\\.Submission\\.Exception:SendAsDeniedException\\.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message \\[BeginDiagnosticData\\]Cannot submit message\\. `,
+      ),
     );
-    expect(await sendError(BOB, token, ALICE)).toMatch(/^550 5\.7\.60 /);
+    expect(await sendError(BOB, token, ALICE)).toMatch(/^554 5\.2\.252 SendAsDenied; /);
+    const tenant = sb.ctx.directory.getTenant(sb.ctx.directory.resolveMailbox(BOB)!.tenantId)!;
+    tenant.sendAsDeniedReply = "5.7.60";
+    try {
+      expect(await sendError(BOB, token, SUPPORT)).toMatch(
+        /^550 5\.7\.60 SMTP; Client does not have permissions to send as this sender \[\S+\.prod\.outlook\.com\]$/,
+      );
+    } finally {
+      delete tenant.sendAsDeniedReply;
+    }
   });
 
   it("refuses basic auth with 5.7.139 and unauthenticated MAIL FROM with 5.7.57", async () => {
@@ -205,16 +262,14 @@ describe("one store across protocols", () => {
     expect(seen.graph).toBeGreaterThan(0);
 
     t0 = Date.now();
-    await graphAlice
-      .api("/me/sendMail")
-      .post({
-        message: {
-          subject: "via graph 1",
-          body: { contentType: "Text", content: "hello" },
-          toRecipients: [{ emailAddress: { address: BOB } }],
-        },
-        saveToSentItems: true,
-      });
+    await graphAlice.api("/me/sendMail").post({
+      message: {
+        subject: "via graph 1",
+        body: { contentType: "Text", content: "hello" },
+        toRecipients: [{ emailAddress: { address: BOB } }],
+      },
+      saveToSentItems: true,
+    });
     seen = await seeOverBoth("via graph 1", t0);
     expect(seen.imap).toBeGreaterThan(0);
     expect(seen.graph).toBeGreaterThan(0);
