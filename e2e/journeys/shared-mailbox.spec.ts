@@ -44,7 +44,7 @@ test("[SHARED] connect a shared mailbox through its delegate; SendAs is tested b
     await page.getByRole("button", { name: "Test connection" }).click();
     const failed = page.getByTestId("test-step-smtp-failed");
     await expect(failed).toContainText("delegate_lacks_send_as");
-    await expect(failed).toContainText("5.7.60");
+    await expect(failed).toContainText("5.2.252");
     await expect(failed).toContainText("Add-RecipientPermission");
     await expect(page.getByTestId("test-step-imap-ok")).toBeVisible();
     // The mailbox is now degraded, and the health matrix shows which check fails.

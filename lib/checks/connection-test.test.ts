@@ -72,7 +72,7 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
     expect(codes(await testMailboxConnection(noRights.ctx))).toEqual(["imap:imap_not_connected"]);
   });
 
-  it("a shared mailbox: IMAP as the shared address with the delegate's token, and a real send as it proves SendAs", async () => {
+  it("a shared mailbox: IMAP as the shared address with the delegate's token, and a real send as it proves SendAs; both SendAs refusals are diagnosed", async () => {
     const sharedBox = { kind: "shared" as const, delegateUpn: `it@${F.domain}` };
     const m = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, {
       tenant: F,
@@ -90,7 +90,17 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
     try {
       const denied = await testMailboxConnection(m.ctx);
       expect(codes(denied)).toEqual(["imap:ok", "smtp:delegate_lacks_send_as"]);
+      expect(denied.steps[1].detail).toContain(`554 5.2.252 SendAsDenied; it@${F.domain} not allowed to send as support@${F.domain};`);
       expect(denied.steps[1].diagnosis!.fixSteps.join(" ")).toContain("Add-RecipientPermission");
+      // An older tenant refuses with 550 5.7.60: the same diagnosis.
+      await env.sb.admin("PATCH", `/admin/tenants/${F.id}`, { sendAsDeniedReply: "5.7.60" });
+      try {
+        const older = await testMailboxConnection(m.ctx);
+        expect(codes(older)).toEqual(["imap:ok", "smtp:delegate_lacks_send_as"]);
+        expect(older.steps[1].detail).toMatch(/550 5\.7\.60 SMTP; Client does not have permissions to send as this sender \[/);
+      } finally {
+        await env.sb.admin("PATCH", `/admin/tenants/${F.id}`, { sendAsDeniedReply: "5.2.252" });
+      }
       const g = await mailboxWithSandboxGrant(env.sb, `support@${F.domain}`, {
         tenant: F,
         signedIn: `it@${F.domain}`,

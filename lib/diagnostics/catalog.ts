@@ -318,14 +318,17 @@ const DEFS = [
   {
     code: "delegate_lacks_send_as",
     title: "No permission to send as this address",
-    cause: "Exchange refused the From address (5.7.60 / SendAsDenied): the signed-in user has no SendAs right on it.",
+    cause:
+      "Exchange refused the From address (554 5.2.252 SendAsDenied, or 550 5.7.60 on older tenants): the signed-in user has no SendAs right on it.",
     fixSteps: [
       "Exchange admin center → Recipients → the mailbox → Delegation → Send as → add the delegate, or `Add-RecipientPermission -Identity <shared> -Trustee <delegate> -AccessRights SendAs`.",
       "Allow up to an hour to propagate, then test again.",
     ],
     retryable: false,
     action: "test_again",
-    match: [{ smtp: { enhanced: "5.7.60" } }, { smtp: { textIncludes: "SendAsDenied" } }],
+    // Current Exchange Online: 554 5.2.252 SendAsDenied; … (older: 554 5.2.0 STOREDRV…SendAsDeniedException);
+    // older tenants: 550 5.7.60 SMTP; Client does not have permissions to send as this sender.
+    match: [{ smtp: { enhanced: "5.2.252" } }, { smtp: { enhanced: "5.7.60" } }, { smtp: { textIncludes: "SendAsDenied" } }],
   },
   {
     code: "smtp_not_authenticated",

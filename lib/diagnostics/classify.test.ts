@@ -74,6 +74,15 @@ describe("diagnosis catalog", () => {
     expect(classify(failureFromSmtpReply("550 5.7.60 SMTP; Client does not have permissions to send as this sender")).code).toBe(
       "delegate_lacks_send_as",
     );
+    for (const sendAs of [
+      "554 5.2.252 SendAsDenied; bob@fabrikam.onmicrosoft.com not allowed to send as support@fabrikam.onmicrosoft.com; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message [BeginDiagnosticData]Cannot submit message. 0.35250:0A000000, 1.36674:0A000000[EndDiagnosticData]",
+      "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception with message Cannot submit message.",
+      "550 5.7.60 SMTP; Client does not have permissions to send as this sender [MW2PR1901MB2155.namprd19.prod.outlook.com]",
+    ]) {
+      const f = failureFromSmtpReply(sendAs);
+      expect(classify(f).code).toBe("delegate_lacks_send_as");
+      expect(f.smtpCode).toBe(Number(sendAs.slice(0, 3)));
+    }
   });
 
   it('refines IMAP\'s "authenticated but not connected" with directory evidence', () => {

@@ -4,7 +4,7 @@ export function buildXOAuth2(user: string, accessToken: string): string {
 }
 
 /** SMTP signs in as the token's own user (for a shared mailbox, its delegate) and sends with
- *  From = the mailbox, so Exchange applies SendAs (5.7.60 when it's missing). IMAP and POP differ:
+ *  From = the mailbox, so Exchange applies SendAs (554 5.2.252 SendAsDenied when it's missing; 550 5.7.60 on older tenants). IMAP and POP differ:
  *  there `user=` names the shared mailbox (MICROSOFT.md §2.4). */
 export function smtpAuthUser(mb: {
   address: string;

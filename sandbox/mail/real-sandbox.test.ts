@@ -81,7 +81,7 @@ describe("mail services with the real identity platform", () => {
     expect(String((failed as { response?: string }).response)).toMatch(/AUTHENTICATE failed\./);
   });
 
-  it("SMTP: sends as a shared mailbox with SendAs; 5.7.139 for Contoso, 5.7.60 without SendAs, 5.7.3 for a wrong token", async () => {
+  it("SMTP: sends as a shared mailbox with SendAs; 5.7.139 for Contoso, 5.2.252 SendAsDenied without SendAs, 5.7.3 for a wrong token", async () => {
     const itSmtp = await token(`it@${F}`, [`${OUT}SMTP.Send`]);
     const t0 = Date.now();
     await smtp(`it@${F}`, itSmtp).sendMail({ from: `support@${F}`, to: `bob@${F}`, subject: "real sandbox delivery", text: "hello" });
@@ -114,7 +114,7 @@ describe("mail services with the real identity platform", () => {
 
     const bobSmtp = await token(`bob@${F}`, [`${OUT}SMTP.Send`]);
     await expect(smtp(`bob@${F}`, bobSmtp).sendMail({ from: `support@${F}`, to: `it@${F}`, text: "x" })).rejects.toMatchObject({
-      response: expect.stringMatching(/^550 5\.7\.60 /),
+      response: expect.stringMatching(/^554 5\.2\.252 SendAsDenied; /),
     });
     const imapOnly = await token(`bob@${F}`, [`${OUT}IMAP.AccessAsUser.All`]);
     await expect(smtp(`bob@${F}`, imapOnly).sendMail({ from: `bob@${F}`, to: `it@${F}`, text: "x" })).rejects.toMatchObject({
@@ -152,15 +152,13 @@ describe("mail services with the real identity platform", () => {
     }
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(n).toBe((await c.api("/me/mailFolders/inbox").get()).totalItemCount);
-    await c
-      .api("/me/sendMail")
-      .post({
-        message: {
-          subject: "to myself",
-          body: { contentType: "Text", content: "x" },
-          toRecipients: [{ emailAddress: { address: `helpdesk@${F}` } }],
-        },
-      });
+    await c.api("/me/sendMail").post({
+      message: {
+        subject: "to myself",
+        body: { contentType: "Text", content: "x" },
+        toRecipients: [{ emailAddress: { address: `helpdesk@${F}` } }],
+      },
+    });
     const inc = await c.api(page["@odata.deltaLink"]).get();
     expect(inc.value.map((m: { subject: string }) => m.subject)).toEqual(["to myself"]);
   });
