@@ -128,6 +128,14 @@ function exchangeDialect(ctx: SandboxContext, c: Conn) {
   };
 }
 
+/** `250 2.6.0 <message-id> [InternalId=…, Hostname=…] N bytes in S, R KB/sec Queued mail for delivery`. */
+export function queuedReply(messageId: string | undefined, bytes: number, ms: number, host: string) {
+  const secs = Math.max(ms, 1) / 1000;
+  const id = messageId?.trim() || `<${Date.now().toString(36).toUpperCase()}@${host}>`;
+  const internalId = 30_000_000_000_000 + (Date.now() % 10_000_000_000_000);
+  return `2.6.0 ${id} [InternalId=${internalId}, Hostname=${host.toUpperCase()}] ${bytes} bytes in ${secs.toFixed(3)}, ${(bytes / 1024 / secs).toFixed(3)} KB/sec Queued mail for delivery`;
+}
+
 /** The tenant's SendAs refusal: current Exchange Online (554 5.2.252) or older tenants (550 5.7.60). */
 export function sendAsDenied(ctx: SandboxContext, u: { claims: AccessTokenClaims; mailbox: string }, from: string, host: string) {
   const t = ctx.directory.getTenant(u.claims.tid);
@@ -207,6 +215,7 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
       callback();
     },
     onData(stream, session, callback) {
+      const started = Date.now();
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
@@ -222,7 +231,7 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
         }
         const sender = (headerFrom ?? envFrom ?? u.mailbox).toLowerCase();
         deliverMessage(store, { raw, recipients: session.envelope.rcptTo.map((r) => r.address), sentBy: sender, via: "smtp" });
-        callback(null, `2.6.0 <${Date.now()}@${exchangeHost(session.id)}> [InternalId=${Date.now()}] Queued mail for delivery`);
+        callback(null, queuedReply(getHeader(h, "message-id"), raw.length, Date.now() - started, exchangeHost(session.id)));
       });
     },
   });

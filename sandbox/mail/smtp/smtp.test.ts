@@ -127,7 +127,11 @@ describe("SMTP submission", () => {
       subject: "Quarterly numbers",
       text: "See attached.",
     });
-    expect(info.response).toMatch(/^250 /);
+    expect(info.response).toMatch(
+      new RegExp(
+        `^250 2\\.6\\.0 ${info.messageId.replace(/[.+]/g, "\\$&")} \\[InternalId=\\d+, Hostname=[A-Z0-9]+\\.[A-Z0-9]+\\.PROD\\.OUTLOOK\\.COM\\] \\d+ bytes in \\d+\\.\\d{3}, \\d+\\.\\d{3} KB/sec Queued mail for delivery$`,
+      ),
+    );
     const outbox = await sb.admin<{ messages: { to: string[]; subject: string }[] }>("GET", "/admin/mail/outbox");
     expect(outbox.body.messages[0]).toMatchObject({ to: ["partner@example.com"], subject: "Quarterly numbers" });
     const sent = await sb.admin<{ total: number }>("GET", `/admin/mail/mailboxes/${ALICE}?folder=sentitems`);
