@@ -60,7 +60,8 @@ export function consolePage(s: TSbState, now: Date, flash?: { ok: boolean; text:
       const shared = s.shared.filter((m) => m.tenantId === t.id);
       return `<section><h2>${esc(t.displayName)} <small>${t.id} · ${t.domains.join(", ")}</small></h2>
 <p>SMTP AUTH ${t.smtpAuthDisabled ? "<b>disabled</b>" : "enabled"} ${btn(t.smtpAuthDisabled ? "Enable SMTP AUTH" : "Disable SMTP AUTH", "PATCH", `/admin/tenants/${t.id}`, { smtpAuthDisabled: !t.smtpAuthDisabled })}
- · users may consent: ${t.usersMayConsent ? "yes" : "<b>no</b>"} ${btn("Toggle", "PATCH", `/admin/tenants/${t.id}`, { usersMayConsent: !t.usersMayConsent })}</p>
+ · users may consent: ${t.usersMayConsent ? "yes" : "<b>no</b>"} ${btn("Toggle", "PATCH", `/admin/tenants/${t.id}`, { usersMayConsent: !t.usersMayConsent })}
+ · SendAs refusal: ${t.sendAsDeniedReply === "5.7.60" ? "<b>550 5.7.60</b> (older tenant)" : "554 5.2.252"} ${btn("Switch", "PATCH", `/admin/tenants/${t.id}`, { sendAsDeniedReply: t.sendAsDeniedReply === "5.7.60" ? "5.2.252" : "5.7.60" })}</p>
 <table><tr><th>User</th><th>Flags</th><th>Switches</th></tr>${users
         .map(
           (
