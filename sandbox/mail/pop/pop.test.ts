@@ -70,11 +70,13 @@ describe("POP3", () => {
     expect(await c.send("TAG1 LOGOUT")).toBe("-ERR Protocol error. 19\r\n");
     expect(await c.send("USER " + BOB)).toBe("+OK\r\n");
     expect(await c.send("PASS secret")).toBe("-ERR Logon failure: unknown user name or bad password.\r\n");
+    expect(await c.send("AUTH LOGIN")).toBe("-ERR Authentication failure: unknown user name or bad password.\r\n");
     expect(await c.send("AUTH XOAUTH2")).toBe("+ \r\n");
     expect(await c.send(xo(BOB, await sb.ctx.mint({ upn: BOB, scopes: ["POP.AccessAsUser.All"] })))).toBe(
       "+OK User successfully authenticated.\r\n",
     );
     expect(await c.send("STAT")).toMatch(/^\+OK 3 \d+\r\n$/);
+    expect(await c.send("USER " + BOB)).toBe("-ERR Command is not valid in this state.\r\n");
     expect((await c.send("LIST", true)).split("\r\n").filter((l) => /^\d+ \d+$/.test(l))).toHaveLength(3);
     expect(await c.send("UIDL 1")).toMatch(/^\+OK 1 \S+\r\n$/);
     const top = await c.send("TOP 1 0", true);
@@ -103,7 +105,8 @@ describe("POP3", () => {
 
   it("refuses bad tokens, other users' mailboxes and disabled mailboxes after the continuation", async () => {
     const fail = "-ERR Authentication failure: unknown user name or bad password.\r\n";
-    const cases: [string, { upn: string; scopes: string[] }][] = [
+    const cases: [string, { upn: string; scopes: string[]; expiresInSec?: number }][] = [
+      [BOB, { upn: BOB, scopes: ["POP.AccessAsUser.All"], expiresInSec: -10 }],
       [BOB, { upn: BOB, scopes: ["IMAP.AccessAsUser.All"] }],
       [BOB, { upn: "alice@contoso.onmicrosoft.com", scopes: ["POP.AccessAsUser.All"] }],
       ["dave@contoso.onmicrosoft.com", { upn: "dave@contoso.onmicrosoft.com", scopes: ["POP.AccessAsUser.All"] }],
@@ -113,6 +116,23 @@ describe("POP3", () => {
       expect(await c.send("AUTH XOAUTH2")).toBe("+ \r\n");
       expect(await c.send(xo(user, await sb.ctx.mint(mint)))).toBe(fail);
       c.close();
+    }
+  });
+
+  it("refuses a sign-in over the per-mailbox connection limit", async () => {
+    await sb.admin("PUT", "/admin/mail/settings", { connectionLimit: 1 });
+    try {
+      const token = await sb.ctx.mint({ upn: BOB, scopes: ["POP.AccessAsUser.All"] });
+      const first = await pop();
+      await first.send("AUTH XOAUTH2");
+      expect(await first.send(xo(BOB, token))).toBe("+OK User successfully authenticated.\r\n");
+      const second = await pop();
+      await second.send("AUTH XOAUTH2");
+      expect(await second.send(xo(BOB, token))).toBe("-ERR Server Unavailable. 21\r\n");
+      first.close();
+      second.close();
+    } finally {
+      await sb.admin("PUT", "/admin/mail/settings", { connectionLimit: 20 });
     }
   });
 
