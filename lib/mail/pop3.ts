@@ -13,6 +13,9 @@ export class Pop3Error extends Error {
   }
 }
 
+/** A SASL continuation ("+" or "+ <data>"), not a "+OK" reply. */
+const isContinuation = (line: string) => line === "+" || line.startsWith("+ ");
+
 export class Pop3Client {
   private sock!: tls.TLSSocket;
   private buf = Buffer.alloc(0);
@@ -40,11 +43,18 @@ export class Pop3Client {
     });
     const greeting = await c.line();
     if (!greeting.startsWith("+OK")) throw new Pop3Error(greeting);
-    c.sock.write(`AUTH XOAUTH2 ${buildXOAuth2(opts.user, opts.accessToken)}\r\n`);
+    // Exchange Online takes XOAUTH2 only in two steps: `AUTH XOAUTH2`, its "+ " continuation, then
+    // the payload on a line of its own. The one-line form with the payload as an initial response
+    // gets "-ERR Protocol error. Connection is closed. 10" and the connection closes.
+    c.sock.write("AUTH XOAUTH2\r\n");
     let r = await c.line();
-    if (r.startsWith("+ ")) {
-      c.sock.write("\r\n"); // the error challenge: an empty answer gets the final reply
+    if (isContinuation(r)) {
+      c.sock.write(`${buildXOAuth2(opts.user, opts.accessToken)}\r\n`);
       r = await c.line();
+      if (isContinuation(r)) {
+        c.sock.write("\r\n"); // an error challenge (SASL): an empty answer gets the final reply
+        r = await c.line();
+      }
     }
     if (!r.startsWith("+OK")) throw new Pop3Error(r.startsWith("-ERR") ? r : `-ERR ${r}`);
     return c;
@@ -165,6 +175,17 @@ export function failureFromPopReply(line: string): TMicrosoftFailure {
     imapKind: /authentication failure|bad password/i.test(line) ? "auth_failed" : "other",
     message: redact(line.trim()),
   };
+}
+
+/**
+ * Whether a signed-in session was ended by the server rather than refused: the token it signed in
+ * with expired ("-ERR Session invalidated - AccessTokenExpired", then the connection closes), or the
+ * connection was closed or reset under it. A new sign-in with a fresh token is the way on.
+ */
+export function popSessionEnded(err: unknown): boolean {
+  if (err instanceof Pop3Error) return /AccessTokenExpired|session invalidated|connection is closed/i.test(err.reply);
+  const e = err as { message?: string; code?: string } | null;
+  return e?.message === "POP3 connection closed" || e?.code === "ECONNRESET" || e?.code === "EPIPE";
 }
 
 /** Any error a POP3 session threw, as one failure: a server reply, or the network. */

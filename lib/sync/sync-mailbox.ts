@@ -67,7 +67,10 @@ export async function syncMailbox(
     mb.inbound === "imap"
       ? await readImap(ctx, mb, hosts.imap, token, store, limits)
       : mb.inbound === "pop"
-        ? await readPop(ctx, mb, hosts.pop, token, store, limits)
+        ? await readPop(ctx, mb, hosts.pop, token, store, limits, async () => {
+            // Exchange ends a POP3 session when its sign-in token expires; resume with a new one.
+            return (await mailboxToken({ ...ctx, cloud: mb.cloud }, "pop", { forceRefresh: true })).accessToken;
+          })
         : await readGraph(ctx, mb, hosts.graphUrl, token, store, limits);
   if (outcome.ok) {
     const fresh = await db().mailbox.findUniqueOrThrow({

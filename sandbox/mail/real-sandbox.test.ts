@@ -203,7 +203,7 @@ describe("mail services with the real identity platform", () => {
     }
   });
 
-  it("POP: AUTH XOAUTH2 with a real token", async () => {
+  it("POP: AUTH XOAUTH2 (two-step, as Exchange takes it) with a real token", async () => {
     const t = await token(`bob@${F}`, [`${OUT}POP.AccessAsUser.All`]);
     const reply = await new Promise<string>((resolve, reject) => {
       const s = tls.connect({ host: "localhost", port: port(sb.urls.pop), ca: sb.ctx.tls.ca, servername: "localhost" });
@@ -212,7 +212,10 @@ describe("mail services with the real identity platform", () => {
         buf += d.toString();
         if (buf.startsWith("+OK") && !buf.includes("AUTH sent")) {
           buf += "AUTH sent";
-          s.write(`AUTH XOAUTH2 ${Buffer.from(`user=bob@${F}\x01auth=Bearer ${t}\x01\x01`).toString("base64")}\r\n`);
+          s.write("AUTH XOAUTH2\r\n");
+        } else if (buf.endsWith("+ \r\n") && !buf.includes("payload sent")) {
+          buf += "payload sent";
+          s.write(`${Buffer.from(`user=bob@${F}\x01auth=Bearer ${t}\x01\x01`).toString("base64")}\r\n`);
         } else if (buf.includes("User successfully") || buf.includes("-ERR")) {
           s.write("STAT\r\n");
           setTimeout(() => (s.end(), resolve(buf)), 100);

@@ -1,4 +1,8 @@
-// POP3 over implicit TLS, like outlook.office365.com:995 (texts from MICROSOFT.md §2.2).
+// POP3 over implicit TLS, like outlook.office365.com:995. Each wire text and rule is a row of
+// sandbox/FIDELITY.md ("Exchange Online: POP3") with its public source and its test. XOAUTH2 only in
+// the two-step form Microsoft documents (AUTH XOAUTH2, "+ ", then the payload): the one-line form
+// with an initial response is refused and the connection closed. The session lives as long as the
+// access token it signed in with: the first command after the token's expiry ends it.
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
 import type { SandboxContext } from "../../contracts";
@@ -7,12 +11,55 @@ import type { MailStore } from "../store/mail-store";
 import type { Folder, MailboxStore, StoredMessage } from "../store/mailbox-store";
 import { headerEnd } from "../store/mime-headers";
 
-const AUTH_FAIL = "-ERR Authentication failure: unknown user name or bad password.";
+export const POP_GREETING_HOST = "MW2PR1901MB2155.namprd19.prod.outlook.com";
+export const POP_TEXT = {
+  greeting: `+OK The Microsoft Exchange POP3 service is ready. [${Buffer.from(POP_GREETING_HOST, "utf16le").toString("base64")}]`,
+  continuation: "+ ",
+  authOk: "+OK User successfully authenticated.",
+  /** XOAUTH2 refused (bad or expired token, wrong scope, no rights on the mailbox). */
+  authFail: "-ERR Authentication failure: unknown user name or bad password.",
+  /** USER/PASS: basic authentication is off in Exchange Online. */
+  logonFail: "-ERR Logon failure: unknown user name or bad password.",
+  /** The one-line AUTH XOAUTH2 <initial response>; the connection is closed after it. */
+  oneLineAuth: "-ERR Protocol error. Connection is closed. 10",
+  /** The first command after the sign-in token expired; the connection is closed after it. */
+  tokenExpired: "-ERR Session invalidated - AccessTokenExpired",
+  notValidInState: "-ERR Command is not valid in this state.",
+  unknownCommand: "-ERR Protocol error. 19",
+  outOfRange: "-ERR The specified message is out of range.",
+  tooManyConnections: "-ERR Server Unavailable. 21",
+  signOff: "+OK Microsoft Exchange Server POP3 server signing off.",
+} as const;
+const AUTH_FAIL = POP_TEXT.authFail;
+const KNOWN = new Set([
+  "USER",
+  "PASS",
+  "AUTH",
+  "CAPA",
+  "NOOP",
+  "QUIT",
+  "STAT",
+  "LIST",
+  "UIDL",
+  "RETR",
+  "TOP",
+  "DELE",
+  "RSET",
+  "APOP",
+  "STLS",
+]);
 
 function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket) {
   let buf = "";
   let state: "auth" | "trans" = "auth";
   let pendingAuth = false;
+  let closed = false;
+  let expiresAtMs = 0; // the sign-in token's exp
+  const closeWith = (line: string) => {
+    closed = true;
+    send(line);
+    socket.end();
+  };
   let box: MailboxStore | undefined;
   let inbox: Folder | undefined;
   let msgs: StoredMessage[] = [];
@@ -38,14 +85,15 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
     const access = xo ? await checkMailAccess(ctx, xo, "pop") : undefined;
     if (!access || access.result !== "ok") return send(AUTH_FAIL);
     const key = `pop|${access.owner.address}`;
-    if ((store.connections.get(key) ?? 0) >= store.connectionLimit) return send("-ERR Server Unavailable. 21");
+    if ((store.connections.get(key) ?? 0) >= store.connectionLimit) return send(POP_TEXT.tooManyConnections);
     store.connections.set(key, (store.connections.get(key) ?? 0) + 1);
     address = access.owner.address;
     box = store.mailbox(address);
     inbox = box.folder("inbox")!;
     msgs = [...inbox.messages];
     state = "trans";
-    send("+OK User successfully authenticated.");
+    expiresAtMs = access.claims.exp * 1000;
+    send(POP_TEXT.authOk);
   };
   const msgArg = (arg: string | undefined) => {
     const n = Number(arg);
@@ -54,22 +102,24 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
   };
 
   const handle = async (line: string) => {
+    if (closed) return;
     if (pendingAuth) {
       pendingAuth = false;
-      if (line === "*") return send("-ERR Command is not valid in this state.");
+      if (line === "*") return send(POP_TEXT.notValidInState);
       return finishAuth(line);
     }
     const [cmdRaw, ...args] = line.split(" ");
     const cmd = cmdRaw.toUpperCase();
+    // The session ends with the token it signed in with (nothing committed: no UPDATE state).
+    if (state === "trans" && ctx.now().getTime() >= expiresAtMs) return closeWith(POP_TEXT.tokenExpired);
+    if (!KNOWN.has(cmd)) return send(POP_TEXT.unknownCommand);
     if (cmd === "QUIT") {
       if (state === "trans" && deleted.size && box && inbox)
         box.expunge(
           inbox,
           [...deleted].map((n) => msgs[n - 1].uid),
         );
-      send("+OK Microsoft Exchange Server POP3 server signing off.");
-      socket.end();
-      return;
+      return closeWith(POP_TEXT.signOff);
     }
     if (cmd === "CAPA") {
       send("+OK");
@@ -79,14 +129,15 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
     if (cmd === "NOOP") return send("+OK");
     if (state === "auth") {
       if (cmd === "USER") return send("+OK");
-      if (cmd === "PASS") return send(AUTH_FAIL); // basic authentication is disabled
+      if (cmd === "PASS") return send(POP_TEXT.logonFail); // basic authentication is disabled
       if (cmd === "AUTH") {
+        // Only the two-step form: an initial response on the AUTH line is refused, connection closed.
+        if (args.length > 1) return closeWith(POP_TEXT.oneLineAuth);
         if ((args[0] ?? "").toUpperCase() !== "XOAUTH2") return send(AUTH_FAIL);
-        if (args[1]) return finishAuth(args[1]);
         pendingAuth = true;
-        return send("+ ");
+        return send(POP_TEXT.continuation);
       }
-      return send("-ERR Command is not valid in this state.");
+      return send(POP_TEXT.notValidInState);
     }
     const live = () => msgs.map((m, i) => [i + 1, m] as const).filter(([n]) => !deleted.has(n));
     switch (cmd) {
@@ -99,7 +150,7 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
         const val = (n: number, m: StoredMessage) => (cmd === "LIST" ? String(m.size) : m.id);
         if (args[0]) {
           const m = msgArg(args[0]);
-          return send(m ? `+OK ${args[0]} ${val(Number(args[0]), m)}` : "-ERR The specified message is out of range.");
+          return send(m ? `+OK ${args[0]} ${val(Number(args[0]), m)}` : POP_TEXT.outOfRange);
         }
         send("+OK");
         for (const [n, m] of live()) send(`${n} ${val(n, m)}`);
@@ -108,7 +159,7 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
       case "RETR":
       case "TOP": {
         const m = msgArg(args[0]);
-        if (!m) return send("-ERR The specified message is out of range.");
+        if (!m) return send(POP_TEXT.outOfRange);
         const raw = box!.readRaw(m);
         send(`+OK`);
         if (cmd === "RETR") return sendData(raw);
@@ -119,7 +170,7 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
       }
       case "DELE": {
         const m = msgArg(args[0]);
-        if (!m) return send("-ERR The specified message is out of range.");
+        if (!m) return send(POP_TEXT.outOfRange);
         deleted.add(Number(args[0]));
         return send("+OK");
       }
@@ -127,7 +178,7 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
         deleted.clear();
         return send("+OK");
     }
-    send("-ERR Protocol error. 14");
+    send(POP_TEXT.notValidInState); // USER, PASS, AUTH, APOP, STLS once signed in
   };
 
   let chain: Promise<unknown> = Promise.resolve();
@@ -140,7 +191,7 @@ function popSession(ctx: SandboxContext, store: MailStore, socket: tls.TLSSocket
       chain = chain.then(() => handle(line)).catch((e) => ctx.log("pop command failed", { error: (e as Error).message }));
     }
   });
-  send("+OK The Microsoft Exchange POP3 service is ready. [TQBXADIAUABSADEAOQAwADEATQBCADIAMQA1ADUA]");
+  send(POP_TEXT.greeting);
 }
 
 export async function startPopServer(ctx: SandboxContext, store: MailStore, port: number) {
