@@ -52,6 +52,8 @@ export const errors = {
       "Request_ResourceNotFound",
       `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
     ),
+  /** A path segment Graph's model doesn't have (e.g. /me/mesages). */
+  unknownSegment: (segment: string) => new GraphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`),
   badRequest: (msg: string, code = "BadRequest") => new GraphError(400, code, msg),
   token: (msg: string) => new GraphError(401, "InvalidAuthenticationToken", msg, { "WWW-Authenticate": AUTH_CHALLENGE }),
 };

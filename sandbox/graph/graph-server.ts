@@ -80,7 +80,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     } else if (rest[0] === "users" && rest[1]) {
       owner = resolveTarget(ctx, p, rest[1]);
       tail = rest.slice(2);
-    } else throw errors.resourceNotFound();
+    } else throw errors.unknownSegment(rest[0] ?? "");
     const kind: MailAccessKind = tail[0] === "sendMail" ? "send" : method === "GET" ? "read" : "write";
     authorizeMailbox(p, owner, kind);
     const release = rt.throttle.admit(p.claims.appid, owner.address, ctx.now().getTime());
@@ -168,7 +168,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
       }
       i = 2;
     }
-    if (t[i] !== "messages") throw errors.resourceNotFound();
+    if (t[i] !== "messages") throw t[i] === undefined ? errors.resourceNotFound() : errors.unknownSegment(t[i]);
     const mt = t.slice(i + 1);
     if (mt.length === 0 && method === "GET") return listMessages(g, owner, box, folder, select);
     if (mt[0] === "delta" && mt.length === 1 && method === "GET") {

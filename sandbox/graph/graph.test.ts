@@ -144,6 +144,11 @@ describe("Graph messages", () => {
       code: "ErrorInvalidUser",
     });
     expect(await fail(bob.api("/me/messages/AAMkADnothere").get())).toMatchObject({ statusCode: 404, code: "ErrorItemNotFound" });
+    expect(await fail(bob.api("/me/mesages").get())).toMatchObject({
+      statusCode: 400,
+      code: "BadRequest",
+      message: "Resource not found for the segment 'mesages'.",
+    });
     const app = graphAs({ roles: ["Mail.Read"] });
     expect(await fail(app.api("/me/messages").get())).toMatchObject({
       statusCode: 400,
