@@ -485,6 +485,12 @@ describe("Graph throttling", () => {
       const over = await fail(c.api("/me/mailFolders/inbox/messages").top(1).get());
       expect(over).toMatchObject({ statusCode: 429, code: "TooManyRequests", message: "Please retry again later." });
       expect(Number(over.headers?.get("retry-after"))).toBeGreaterThan(0);
+      // The documented 429 body: innerError carries code/message/status besides date and ids.
+      const body = typeof over.body === "string" ? JSON.parse(over.body) : (over.body as unknown as Record<string, unknown>);
+      const inner = ((body as { error?: { innerError?: object } }).error?.innerError ??
+        (body as { innerError?: object }).innerError) as Record<string, string>;
+      expect(inner).toMatchObject({ code: "429", message: "Please retry after", status: "429" });
+      expect(inner.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     } finally {
       await sb.admin("PUT", "/admin/graph/throttling", {
         latencyMs: 0,
