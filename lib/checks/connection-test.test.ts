@@ -130,6 +130,9 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
     const g = await testMailboxConnection(graph.ctx);
     expect(codes(g), JSON.stringify(g.steps)).toEqual(["graph:ok", "graph:ok"]);
     expect(g.steps[0].detail).toMatch(/Inbox.*messages/i);
+    // The grant has mail scopes only (no User.Read): the send check reaches the mailbox, not the
+    // user's profile, which Graph refuses with 403 Authorization_RequestDenied.
+    expect(g.steps[1].detail).toMatch(/Sent Items/);
     const N = SEED.northwind;
     const unlicensed = await mailboxWithSandboxGrant(env.sb, `sales@${N.domain}`, {
       tenant: N,

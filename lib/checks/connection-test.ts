@@ -230,23 +230,27 @@ async function graphSendCheck(graphUrl: string, address: string, accessToken: st
   const client = graphClient(graphUrl, accessToken);
   try {
     if (!sendAsTo) {
-      const me = (await client
-        .api(`/users/${encodeURIComponent(address)}`)
-        .select("mail,userPrincipalName")
-        .get()) as { mail?: string; userPrincipalName?: string };
-      return { ok: true, detail: `Microsoft Graph knows ${me.mail ?? me.userPrincipalName ?? address}; sendMail will use it.` };
+      // The mailbox's Sent Items, not the user's profile: GET /users/{id} is a directory read that
+      // needs a user permission (User.Read for oneself, User.Read.All app-only) which the mail
+      // profiles don't carry; the mail permission that sends also reaches this folder.
+      const sent = (await client
+        .api(`/users/${encodeURIComponent(address)}/mailFolders/sentitems`)
+        .select("displayName")
+        .get()) as { displayName?: string };
+      return {
+        ok: true,
+        detail: `Microsoft Graph reaches ${address}'s mailbox (${sent.displayName ?? "Sent Items"}); sendMail will use it.`,
+      };
     }
     const m = sendAsMessage(address, sendAsTo);
-    await client
-      .api(`/users/${encodeURIComponent(address)}/sendMail`)
-      .post({
-        message: {
-          subject: m.subject,
-          body: { contentType: "Text", content: m.text },
-          toRecipients: [{ emailAddress: { address: sendAsTo } }],
-        },
-        saveToSentItems: false,
-      });
+    await client.api(`/users/${encodeURIComponent(address)}/sendMail`).post({
+      message: {
+        subject: m.subject,
+        body: { contentType: "Text", content: m.text },
+        toRecipients: [{ emailAddress: { address: sendAsTo } }],
+      },
+      saveToSentItems: false,
+    });
     return { ok: true, detail: `Sent as ${address} through Microsoft Graph (a note went to ${sendAsTo}).` };
   } catch (err) {
     return { ok: false, failure: graphFailure(err) };

@@ -472,7 +472,7 @@ const DEFS = [
     retryable: true,
     transient: true,
     severity: "info",
-    match: [{ graphCode: ["syncStateNotFound", "resyncRequired"] }, { graphStatus: [410] }],
+    match: [{ graphCode: ["syncStateNotFound", "SyncStateInvalid", "resyncRequired"] }, { graphStatus: [410] }],
   },
   {
     code: "graph_mailbox_not_enabled",
@@ -505,7 +505,7 @@ const DEFS = [
     cause: "ErrorInvalidUser: the address doesn't resolve to a mailbox in the tenant.",
     fixSteps: ["Check the mailbox address."],
     retryable: false,
-    match: [{ graphCode: ["ErrorInvalidUser"] }],
+    match: [{ graphCode: ["ErrorInvalidUser", "Request_ResourceNotFound"] }],
   },
   {
     code: "graph_item_not_found",

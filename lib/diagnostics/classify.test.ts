@@ -132,6 +132,11 @@ describe("diagnosis catalog", () => {
       transient: true,
     });
     expect(classify(failureFromGraphResponse(410, { error: { code: "syncStateNotFound" } })).code).toBe("graph_delta_expired");
+    // Outlook sends the code in Pascal case, with a 4xx that need not be 410.
+    expect(classify(failureFromGraphResponse(400, { error: { code: "SyncStateNotFound" } })).code).toBe("graph_delta_expired");
+    expect(classify(failureFromGraphResponse(403, { error: { code: "authorization_requestdenied" } })).code).toBe(
+      classify(failureFromGraphResponse(403, { error: { code: "Authorization_RequestDenied" } })).code,
+    );
     expect(classify(failureFromNetworkError(Object.assign(new Error("x"), { code: "ECONNREFUSED" }))).code).toBe("network_error");
     expect(classify(failureFromNetworkError(Object.assign(new Error("x"), { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }))).code).toBe(
       "tls_error",

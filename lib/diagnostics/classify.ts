@@ -42,7 +42,9 @@ function matches(rule: TMatchRule, f: TMicrosoftFailure): boolean {
       (!s.textIncludes || f.message.toLowerCase().includes(s.textIncludes.toLowerCase()))
     );
   }
-  if ("graphCode" in rule) return f.source === "graph" && !!f.graphCode && rule.graphCode.includes(f.graphCode);
+  // Graph's codes vary in case between services and docs (SyncStateNotFound / syncStateNotFound).
+  if ("graphCode" in rule)
+    return f.source === "graph" && !!f.graphCode && rule.graphCode.some((c) => c.toLowerCase() === f.graphCode!.toLowerCase());
   if ("graphStatus" in rule) return f.source === "graph" && !!f.status && rule.graphStatus.includes(f.status);
   if ("imap" in rule) return f.source === "imap" && f.imapKind === rule.imap;
   if ("pop" in rule) return f.source === "pop" && f.imapKind === rule.pop;

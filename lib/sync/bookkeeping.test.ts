@@ -47,6 +47,10 @@ describe("sync bookkeeping", () => {
     expect(isDeltaExpired({ source: "graph", status: 410, message: "gone" })).toBe(true);
     expect(isDeltaExpired({ source: "graph", status: 400, graphCode: "syncStateNotFound", message: "" })).toBe(true);
     expect(isDeltaExpired({ source: "graph", status: 400, graphCode: "resyncRequired", message: "" })).toBe(true);
+    // Outlook's spelling (Pascal case) and the docs' (camel case) are the same code.
+    expect(isDeltaExpired({ source: "graph", status: 400, graphCode: "SyncStateNotFound", message: "" })).toBe(true);
+    expect(isDeltaExpired({ source: "graph", status: 400, graphCode: "SYNCSTATENOTFOUND", message: "" })).toBe(true);
+    expect(isDeltaExpired({ source: "graph", status: 400, graphCode: "SyncStateInvalid", message: "" })).toBe(true);
     expect(isDeltaExpired({ source: "graph", status: 401, graphCode: "InvalidAuthenticationToken", message: "" })).toBe(false);
     expect(graphFolderSegment("Inbox")).toBe("inbox");
     expect(graphFolderSegment("a/b")).toBe("a%2Fb");

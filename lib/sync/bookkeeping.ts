@@ -89,9 +89,14 @@ export function graphResumeLink(prev: TSyncState["graph"], folder: string): stri
   return prev && prev.folder === folder ? prev.deltaLink : null;
 }
 
+// Codes by which Graph says a delta token can't be resumed. Outlook sends `SyncStateNotFound`
+// while the errors page spells it `syncStateNotFound`, so codes compare case-insensitively;
+// `SyncStateInvalid` comes when the token was made under other ID preferences (alcionai/corso#3176).
+const DELTA_RESTART_CODES = new Set(["syncstatenotfound", "syncstateinvalid", "resyncrequired"]);
+
 /** The delta token expired or was reset: Graph wants one full resync. */
 export function isDeltaExpired(f: TMicrosoftFailure): boolean {
-  return f.status === 410 || f.graphCode === "syncStateNotFound" || f.graphCode === "resyncRequired";
+  return f.status === 410 || DELTA_RESTART_CODES.has((f.graphCode ?? "").toLowerCase());
 }
 
 /** The Graph folder segment: the well-known name for the Inbox, else the folder's id, escaped. */

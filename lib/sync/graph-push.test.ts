@@ -61,6 +61,34 @@ describe("Graph push", { timeout: 60_000 }, () => {
       body: { value: [{ subscriptionId: sub.id, clientState: "forged", changeType: "created" }] },
     });
     expect(await due(m.ctx.mailboxId)).toBe(false);
+    // A batch in Graph's documented shape, with a lifecycle event this code doesn't know, is
+    // still accepted (202), so Graph doesn't retry it; forged items in it still do nothing.
+    expect(
+      await handleGraphNotification({
+        validationToken: null,
+        body: {
+          value: [
+            {
+              id: "lsgTZMr9KwAAA",
+              subscriptionId: sub.id,
+              subscriptionExpirationDateTime: "2026-12-01T00:00:00.0000000Z",
+              clientState: "forged",
+              changeType: "created",
+              resource: "users/00000000-0000-0000-0000-000000000001@00000000-0000-0000-0000-000000000002/messages/AAMkAD1",
+              tenantId: "00000000-0000-0000-0000-000000000002",
+              resourceData: {
+                "@odata.type": "#Microsoft.Graph.Message",
+                "@odata.id": "Users/00000000-0000-0000-0000-000000000001@00000000-0000-0000-0000-000000000002/Messages/AAMkAD1",
+                "@odata.etag": 'W/"CQAAABYAAADkrWGo7bouTKlsgTZMr9KwAAAUWRHf"',
+                id: "AAMkAD1",
+              },
+            },
+            { subscriptionId: sub.id, clientState: "forged", lifecycleEvent: "unknownFutureValue" },
+          ],
+        },
+      }),
+    ).toEqual({ status: 202 });
+    expect(await due(m.ctx.mailboxId)).toBe(false);
 
     await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, {
       raw: "From: a@example.com\nTo: bob@fabrikam.onmicrosoft.com\nSubject: Push me\n\nhello\n",

@@ -141,7 +141,9 @@ const ZNotification = z.object({
           subscriptionId: z.string().max(100),
           clientState: z.string().max(200).nullish(),
           changeType: z.string().max(50).optional(),
-          lifecycleEvent: z.enum(["reauthorizationRequired", "missed", "subscriptionRemoved"]).optional(),
+          // Any string: Graph's lifecycle events are an evolvable enumeration, and one value we
+          // don't know must not make the whole batch fail (Graph would retry it for hours).
+          lifecycleEvent: z.string().max(50).optional(),
         })
         .passthrough(),
     )

@@ -43,6 +43,34 @@ export function resolveTarget(ctx: SandboxContext, p: Principal, segment: string
   return owner;
 }
 
+// Reading a user's profile (GET /me, GET /users/{id}) is a directory operation, judged by user
+// permissions, not mail ones: User.Read reaches the signed-in user only; anyone else needs
+// User.ReadBasic.All or wider; app-only tokens need an application user permission. Otherwise
+// 403 Authorization_RequestDenied (https://learn.microsoft.com/en-us/graph/api/user-get).
+const SELF_PROFILE_SCOPES = ["User.Read", "User.ReadWrite"];
+const ANY_PROFILE_PERMISSIONS = [
+  "User.ReadBasic.All",
+  "User.Read.All",
+  "User.ReadWrite.All",
+  "Directory.Read.All",
+  "Directory.ReadWrite.All",
+];
+
+/** Whether the caller may read any user's profile in its tenant. */
+export function canReadAnyProfile(p: Principal) {
+  return p.isApp
+    ? ANY_PROFILE_PERMISSIONS.some((r) => (p.claims.roles ?? []).includes(r))
+    : ANY_PROFILE_PERMISSIONS.some((s) => hasScope(p.claims, s));
+}
+
+/** Throws 403 Authorization_RequestDenied unless the caller may read this profile. */
+export function authorizeProfile(p: Principal, owner: MailboxOwner | undefined) {
+  if (canReadAnyProfile(p)) return;
+  const self = !p.isApp && owner?.kind === "user" && owner.user.id === p.claims.oid;
+  if (self && SELF_PROFILE_SCOPES.some((s) => hasScope(p.claims, s))) return;
+  throw errors.insufficientPrivileges();
+}
+
 const APP_ROLES: Record<MailAccessKind, string[]> = {
   read: ["Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic.All"],
   write: ["Mail.ReadWrite"],

@@ -35,8 +35,11 @@ export function decodeDelta(token: string): TDeltaState | undefined {
   }
 }
 
-export const syncStateNotFound = (location: string) =>
-  new GraphError(410, "syncStateNotFound", "The sync state generation is no longer valid. A full resynchronization is required.", {
+/** An expired or reset delta token: 410 Gone, code `SyncStateNotFound` as Outlook sends it (the
+ *  errors page spells it `syncStateNotFound`), with the generation the token named and the
+ *  mailbox's current one (observed: microsoftgraph/microsoft-graph-docs#2350). */
+export const syncStateNotFound = (location: string, generation: number, highest: number) =>
+  new GraphError(410, "SyncStateNotFound", `The sync state generation is not found; generation=${generation};[highest=${highest}].`, {
     Location: location,
   });
 

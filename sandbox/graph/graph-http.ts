@@ -1,5 +1,6 @@
 // Graph's response conventions: request-id / client-request-id headers and the error envelope
-// {error:{code,message,innerError:{date,request-id,client-request-id}}} (MICROSOFT.md §3.5).
+// {error:{code,message,innerError:{date,request-id,client-request-id}}}, with innerError.date in
+// UTC without a zone suffix ("2022-04-24T12:48:07"), as Graph sends it (sandbox/FIDELITY.md).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
@@ -42,12 +43,28 @@ export const errors = {
   notEnabled: () =>
     new GraphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise."),
   resourceNotFound: () => new GraphError(404, "ResourceNotFound", "Resource could not be discovered."),
+  /** Directory (user profile) refusals: the caller's token lacks a user permission. */
+  insufficientPrivileges: () => new GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
+  /** The directory has no such user (GET /users/{id} itself, not its mailbox). */
+  directoryObjectNotFound: (id: string) =>
+    new GraphError(
+      404,
+      "Request_ResourceNotFound",
+      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    ),
+  /** A path segment Graph's model doesn't have (e.g. /me/mesages). */
+  unknownSegment: (segment: string) => new GraphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`),
   badRequest: (msg: string, code = "BadRequest") => new GraphError(400, code, msg),
   token: (msg: string) => new GraphError(401, "InvalidAuthenticationToken", msg, { "WWW-Authenticate": AUTH_CHALLENGE }),
 };
 
 export function graphDate(d: Date | number) {
   return new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** innerError.date: UTC to the second, without the trailing `Z` ("2022-04-24T12:48:07"). */
+export function innerErrorDate(d: Date | number) {
+  return new Date(d).toISOString().slice(0, 19);
 }
 
 function baseHeaders(g: GraphReq): Record<string, string> {
@@ -117,7 +134,7 @@ export function sendError(g: GraphReq, e: GraphError) {
       error: {
         code: e.code,
         message: e.message,
-        innerError: { ...e.inner, date: graphDate(g.now), "request-id": g.requestId, "client-request-id": g.clientRequestId },
+        innerError: { date: innerErrorDate(g.now), "request-id": g.requestId, "client-request-id": g.clientRequestId, ...e.inner },
       },
     },
     e.headers,

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { MailboxOwner, SandboxContext } from "../contracts";
 import type { MailStore } from "../mail/store/mail-store";
 import type { Folder, MailboxStore, StoredMessage } from "../mail/store/mailbox-store";
-import { authenticate, authorizeMailbox, resolveTarget, type MailAccessKind, type Principal } from "./graph-auth";
+import { authenticate, authorizeMailbox, authorizeProfile, resolveTarget, type MailAccessKind, type Principal } from "./graph-auth";
 import { decodeDelta, deltaPage, syncStateNotFound } from "./graph-delta";
 import { errors, GraphError, json, newRequestIds, segments, sendError, sendJson, sendRaw, type GraphReq } from "./graph-http";
 import { folderJson, messageJson } from "./graph-message-json";
@@ -68,6 +68,10 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     const p = await authenticate(ctx, g);
     const rest = seg.slice(1);
     if (rest[0] === "subscriptions") return subscriptionRoutes(ctx, store, rt.subs, g, p, method, rest.slice(1));
+    // The profile itself (GET /me, GET /users/{id}) is a directory read: user permissions first,
+    // then the directory's own 404 for a missing user.
+    if (method === "GET" && ((rest[0] === "me" && rest.length === 1) || (rest[0] === "users" && rest.length === 2)))
+      return userProfile(g, p, rest[0] === "me" ? "me" : rest[1]);
     let owner: MailboxOwner;
     let tail: string[];
     if (rest[0] === "me") {
@@ -76,8 +80,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     } else if (rest[0] === "users" && rest[1]) {
       owner = resolveTarget(ctx, p, rest[1]);
       tail = rest.slice(2);
-    } else throw errors.resourceNotFound();
-    if (tail.length === 0 && method === "GET") return userJson(g, owner);
+    } else throw errors.unknownSegment(rest[0] ?? "");
     const kind: MailAccessKind = tail[0] === "sendMail" ? "send" : method === "GET" ? "read" : "write";
     authorizeMailbox(p, owner, kind);
     const release = rt.throttle.admit(p.claims.appid, owner.address, ctx.now().getTime());
@@ -87,6 +90,19 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     } finally {
       release();
     }
+  }
+
+  function userProfile(g: GraphReq, p: Principal, segment: string) {
+    let owner: MailboxOwner | undefined;
+    try {
+      owner = resolveTarget(ctx, p, segment);
+    } catch (e) {
+      // /me with an app-only token keeps its 400; a missing user is checked after permissions.
+      if (segment === "me" || !(e instanceof GraphError) || e.code !== "ErrorInvalidUser") throw e;
+    }
+    authorizeProfile(p, owner);
+    if (!owner) throw errors.directoryObjectNotFound(decodeURIComponent(segment));
+    return userJson(g, owner);
   }
 
   function userJson(g: GraphReq, owner: MailboxOwner) {
@@ -152,7 +168,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
       }
       i = 2;
     }
-    if (t[i] !== "messages") throw errors.resourceNotFound();
+    if (t[i] !== "messages") throw t[i] === undefined ? errors.resourceNotFound() : errors.unknownSegment(t[i]);
     const mt = t.slice(i + 1);
     if (mt.length === 0 && method === "GET") return listMessages(g, owner, box, folder, select);
     if (mt[0] === "delta" && mt.length === 1 && method === "GET") {
@@ -252,7 +268,8 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     const token = q.get("$skiptoken") ?? q.get("$deltatoken") ?? q.get("$deltaToken") ?? q.get("$skipToken");
     const selfPath = `${g.base}${g.url.pathname.replace(/^\/v1\.0/, "")}`;
     let state = token ? decodeDelta(token) : { f: folder.id, e: box.deltaEpoch, w: 0, o: 0, i: true, s: select, ...deltaOptions(q) };
-    if (!state || state.f !== folder.id || state.e !== box.deltaEpoch) throw syncStateNotFound(`${selfPath}?$deltatoken=`);
+    if (!state || state.f !== folder.id || state.e !== box.deltaEpoch)
+      throw syncStateNotFound(`${selfPath}?$deltatoken=`, state?.e ?? 0, box.deltaEpoch);
     const prefer = /odata\.maxpagesize=(\d+)/i.exec(String(g.req.headers.prefer ?? ""));
     const size = prefer ? Math.max(1, Math.min(1000, Number(prefer[1]))) : 10;
     const page = deltaPage(box, folder, state, size);

@@ -1,7 +1,7 @@
 // Change-notification subscriptions for messages (MICROSOFT.md §3.3): validation handshake,
 // 4,230-minute cap, notifications with clientState on store events, lifecycle events on demand.
 // Persisted to <dataDir>/mail/subscriptions.json so they survive a restart like Graph's do.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
@@ -220,14 +220,17 @@ export class SubscriptionManager {
       const q = this.queue.get(s.id) ?? [];
       for (const m of msgs) {
         if (q.length >= 1000) break;
+        // Shape of the documented Outlook example: `resource` in lower case, `@odata.id` in
+        // Pascal case, both naming the mailbox as {user id}@{tenant id}.
         q.push({
+          id: randomBytes(10).toString("base64url"),
           subscriptionId: s.id,
           subscriptionExpirationDateTime: s.expirationDateTime,
           changeType,
-          resource: `Users/${s.ownerId}/Messages/${m.id}`,
+          resource: `users/${s.ownerId}@${s.tenantId}/messages/${m.id}`,
           resourceData: {
             "@odata.type": "#Microsoft.Graph.Message",
-            "@odata.id": `Users/${s.ownerId}/Messages/${m.id}`,
+            "@odata.id": `Users/${s.ownerId}@${s.tenantId}/Messages/${m.id}`,
             "@odata.etag": etag(m),
             id: m.id,
           },

@@ -113,6 +113,9 @@ describe("Graph messages", () => {
     const inner = ((parsed as { error?: { innerError?: object } }).error?.innerError ??
       (parsed as { innerError?: object }).innerError) as object;
     expect(Object.keys(inner).sort()).toEqual(["client-request-id", "date", "request-id"]);
+    // Graph's innerError.date is UTC to the second with no trailing Z.
+    expect((inner as { date: string }).date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect((inner as Record<string, string>)["request-id"]).toBe(e1.headers?.get("request-id"));
 
     const expired = await fail(
       graphAs({ upn: ALICE, scopes: ["Mail.Read"], expiresInSec: -60 })
@@ -141,6 +144,11 @@ describe("Graph messages", () => {
       code: "ErrorInvalidUser",
     });
     expect(await fail(bob.api("/me/messages/AAMkADnothere").get())).toMatchObject({ statusCode: 404, code: "ErrorItemNotFound" });
+    expect(await fail(bob.api("/me/mesages").get())).toMatchObject({
+      statusCode: 400,
+      code: "BadRequest",
+      message: "Resource not found for the segment 'mesages'.",
+    });
     const app = graphAs({ roles: ["Mail.Read"] });
     expect(await fail(app.api("/me/messages").get())).toMatchObject({
       statusCode: 400,
@@ -167,6 +175,44 @@ describe("Graph messages", () => {
           .get(),
       ),
     ).toMatchObject({ statusCode: 403 });
+  });
+});
+
+describe("Graph user profile", () => {
+  it("needs User.Read for /me, User.ReadBasic.All or wider for others, User.Read.All app-only; else 403 Authorization_RequestDenied", async () => {
+    const denied = { statusCode: 403, code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." };
+    const mailOnly = graphAs({ upn: ALICE, scopes: ["Mail.ReadWrite", "Mail.Send"] });
+    expect(await fail(mailOnly.api("/me").get())).toMatchObject(denied);
+    expect(await fail(mailOnly.api(`/users/${ALICE}`).get())).toMatchObject(denied);
+    // Mail still works with the same token.
+    expect((await mailOnly.api("/me/mailFolders/inbox").get()).displayName).toBe("Inbox");
+
+    const userRead = graphAs({ upn: ALICE, scopes: ["User.Read"] });
+    const me = await userRead.api("/me").get();
+    expect(me).toMatchObject({ userPrincipalName: ALICE });
+    expect((await userRead.api(`/users/${me.id}`).get()).userPrincipalName).toBe(ALICE);
+    expect((await userRead.api(`/users/${ALICE}`).get()).id).toBe(me.id);
+    expect(await fail(userRead.api(`/users/${BOB}`).get())).toMatchObject(denied);
+    expect(await fail(userRead.api(`/users/${SUPPORT}`).get())).toMatchObject(denied);
+    expect(
+      (
+        await graphAs({ upn: ALICE, scopes: ["User.ReadBasic.All"] })
+          .api(`/users/${BOB}`)
+          .get()
+      ).userPrincipalName,
+    ).toBe(BOB);
+
+    const appMail = graphAs({ roles: ["Mail.ReadWrite", "Mail.Send"] });
+    expect(await fail(appMail.api(`/users/${ALICE}`).get())).toMatchObject(denied);
+    expect(await fail(appMail.api("/users/nobody@contoso.onmicrosoft.com").get())).toMatchObject(denied);
+    const appUsers = graphAs({ roles: ["User.Read.All"] });
+    expect((await appUsers.api(`/users/${ALICE}`).get()).userPrincipalName).toBe(ALICE);
+    expect(await fail(appUsers.api("/me").get())).toMatchObject({ statusCode: 400, code: "BadRequest" });
+    expect(await fail(appUsers.api("/users/nobody@contoso.onmicrosoft.com").get())).toMatchObject({
+      statusCode: 404,
+      code: "Request_ResourceNotFound",
+      message: "Resource 'nobody@contoso.onmicrosoft.com' does not exist or one of its queried reference-property objects are not present.",
+    });
   });
 });
 
@@ -215,7 +261,8 @@ describe("Graph delta", () => {
 
     await sb.admin("POST", `/admin/mail/mailboxes/${ALICE}/invalidate-delta`);
     const gone = await fail(c.api(quiet["@odata.deltaLink"]).get());
-    expect(gone).toMatchObject({ statusCode: 410, code: "syncStateNotFound" });
+    expect(gone).toMatchObject({ statusCode: 410, code: "SyncStateNotFound" });
+    expect(gone.message).toMatch(/^The sync state generation is not found; generation=\d+;\[highest=\d+\]\.$/);
   });
 });
 
@@ -296,11 +343,9 @@ describe("Graph sendMail", () => {
     const sent = await c.api("/me/mailFolders/sentitems/messages").get();
     expect(sent.value.length).toBe(2);
 
-    await c
-      .api(`/users/${SUPPORT}/sendMail`)
-      .post({
-        message: { subject: "as support", body: { contentType: "Text", content: "x" }, toRecipients: [{ emailAddress: { address: BOB } }] },
-      });
+    await c.api(`/users/${SUPPORT}/sendMail`).post({
+      message: { subject: "as support", body: { contentType: "Text", content: "x" }, toRecipients: [{ emailAddress: { address: BOB } }] },
+    });
     const denied = await fail(
       graphAs({ upn: BOB, scopes: ["Mail.Send", "Mail.Send.Shared"] })
         .api(`/users/${SUPPORT}/sendMail`)
@@ -335,14 +380,12 @@ describe("Graph subscriptions", () => {
       const c = graphAs({ upn: ALICE, scopes: ["Mail.Read"] });
       const expiration = new Date(Date.now() + 60 * 60_000).toISOString();
       const tooLong = await fail(
-        c
-          .api("/subscriptions")
-          .post({
-            changeType: "created",
-            notificationUrl: `${base}/notify`,
-            resource: "/me/mailFolders('inbox')/messages",
-            expirationDateTime: new Date(Date.now() + 5000 * 60_000).toISOString(),
-          }),
+        c.api("/subscriptions").post({
+          changeType: "created",
+          notificationUrl: `${base}/notify`,
+          resource: "/me/mailFolders('inbox')/messages",
+          expirationDateTime: new Date(Date.now() + 5000 * 60_000).toISOString(),
+        }),
       );
       expect(tooLong).toMatchObject({
         statusCode: 400,
@@ -352,14 +395,12 @@ describe("Graph subscriptions", () => {
 
       refuse = true;
       const refused = await fail(
-        c
-          .api("/subscriptions")
-          .post({
-            changeType: "created",
-            notificationUrl: `${base}/notify`,
-            resource: "/me/mailFolders('inbox')/messages",
-            expirationDateTime: expiration,
-          }),
+        c.api("/subscriptions").post({
+          changeType: "created",
+          notificationUrl: `${base}/notify`,
+          resource: "/me/mailFolders('inbox')/messages",
+          expirationDateTime: expiration,
+        }),
       );
       expect(refused).toMatchObject({ statusCode: 400, code: "ValidationError" });
       expect(refused.message).toMatch(
@@ -367,16 +408,14 @@ describe("Graph subscriptions", () => {
       );
       refuse = false;
 
-      const sub = await c
-        .api("/subscriptions")
-        .post({
-          changeType: "created,updated",
-          notificationUrl: `${base}/notify`,
-          lifecycleNotificationUrl: `${base}/lifecycle`,
-          resource: "/me/mailFolders('inbox')/messages",
-          expirationDateTime: expiration,
-          clientState: "s3cret",
-        });
+      const sub = await c.api("/subscriptions").post({
+        changeType: "created,updated",
+        notificationUrl: `${base}/notify`,
+        lifecycleNotificationUrl: `${base}/lifecycle`,
+        resource: "/me/mailFolders('inbox')/messages",
+        expirationDateTime: expiration,
+        clientState: "s3cret",
+      });
       expect(sub).toMatchObject({ resource: "/me/mailFolders('inbox')/messages", clientState: "s3cret", changeType: "created,updated" });
 
       const t0 = Date.now();
@@ -392,6 +431,19 @@ describe("Graph subscriptions", () => {
       });
       const msg = await c.api(`/me/messages/${note.resourceData.id}`).get();
       expect(msg.subject).toBe("notify me");
+      // The documented Outlook shape: resource in lower case, @odata.id in Pascal case, both
+      // naming the mailbox {user id}@{tenant id}; a notification id and the tenant id.
+      const aliceId = (
+        await graphAs({ upn: ALICE, scopes: ["User.Read"] })
+          .api("/me")
+          .get()
+      ).id;
+      expect(note.tenantId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(note.resource).toBe(`users/${aliceId}@${note.tenantId}/messages/${msg.id}`);
+      expect(note.resourceData["@odata.id"]).toBe(`Users/${aliceId}@${note.tenantId}/Messages/${msg.id}`);
+      expect(note.resourceData["@odata.etag"]).toMatch(/^W\/"/);
+      expect(note.id).toEqual(expect.any(String));
+      expect(note.subscriptionExpirationDateTime).toBe(sub.expirationDateTime);
 
       const renewed = await c
         .api(`/subscriptions/${sub.id}`)
@@ -433,6 +485,12 @@ describe("Graph throttling", () => {
       const over = await fail(c.api("/me/mailFolders/inbox/messages").top(1).get());
       expect(over).toMatchObject({ statusCode: 429, code: "TooManyRequests", message: "Please retry again later." });
       expect(Number(over.headers?.get("retry-after"))).toBeGreaterThan(0);
+      // The documented 429 body: innerError carries code/message/status besides date and ids.
+      const body = typeof over.body === "string" ? JSON.parse(over.body) : (over.body as unknown as Record<string, unknown>);
+      const inner = ((body as { error?: { innerError?: object } }).error?.innerError ??
+        (body as { innerError?: object }).innerError) as Record<string, string>;
+      expect(inner).toMatchObject({ code: "429", message: "Please retry after", status: "429" });
+      expect(inner.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     } finally {
       await sb.admin("PUT", "/admin/graph/throttling", {
         latencyMs: 0,
