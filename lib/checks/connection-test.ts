@@ -110,6 +110,7 @@ export async function testMailboxConnection(
       p.protocol === "imap"
         ? imapCheck(hosts.imap, mb.address, token, mb.folder, async () => {
             const r = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, "imap", { refresher: opts.refresher, forceRefresh: true });
+            tokens.set(r.resource, r.accessToken); // the later steps on this resource (SMTP) use it too
             return r.accessToken;
           })
         : p.protocol === "pop"
