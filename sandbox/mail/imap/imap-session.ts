@@ -330,7 +330,9 @@ export class ImapSession {
       else if (it === "UIDVALIDITY") vals.push(`UIDVALIDITY ${f.uidValidity}`);
       else if (it === "UNSEEN") vals.push(`UNSEEN ${f.messages.reduce((n, m) => n + (m.flags.includes("\\Seen") ? 0 : 1), 0)}`);
     }
-    this.send(`* STATUS ${imapMailboxName(f.name)} (${vals.join(" ")})\r\n`);
+    // Exchange ends the STATUS line with a space before CRLF (not RFC-clean; clients must cope):
+    // modern-email/defects#9, duesee/imap-codec#468.
+    this.send(`* STATUS ${imapMailboxName(f.name)} (${vals.join(" ")}) \r\n`);
     this.send(`${tag} OK STATUS completed.\r\n`);
   }
 

@@ -115,6 +115,24 @@ describe("IMAP XOAUTH2", () => {
     await c.logout();
   });
 
+  it("answers STATUS with Exchange's trailing space, which imapflow (unmodified) reads", async () => {
+    const token = await sb.ctx.mint({ upn: ALICE, scopes: IMAP });
+    const t = await rawSession([
+      {
+        when: /^\* OK The Microsoft/,
+        send: `A01 AUTHENTICATE XOAUTH2 ${Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64")}`,
+      },
+      { when: /A01 OK/, send: "A02 STATUS INBOX (MESSAGES)" },
+      { when: /A02 OK/, send: "A03 LOGOUT" },
+    ]);
+    expect(t).toMatch(/\* STATUS INBOX \(MESSAGES \d+\) \r\nA02 OK STATUS completed\.\r\n/);
+    expect(t).toContain("* BYE Microsoft Exchange Server IMAP4 server signing off.\r\nA03 OK LOGOUT completed.\r\n");
+    const c = client(ALICE, token);
+    await c.connect();
+    expect((await c.status("INBOX", { messages: true, unseen: true })).messages).toBeGreaterThan(0);
+    await c.logout();
+  });
+
   it("opens a shared mailbox with a delegate token (user=shared, FullAccess)", async () => {
     const c = client(SUPPORT, await sb.ctx.mint({ upn: ALICE, scopes: IMAP }));
     await c.connect();
