@@ -149,4 +149,24 @@ describe("connection test against the sandbox", { timeout: 60_000 }, () => {
     const r = await testMailboxConnection(m.ctx);
     expect(r.steps.map((s) => `${s.step}:${s.diagnosis?.code}`)).toEqual(["token:refresh_token_revoked"]);
   });
+
+  it("IMAP: a token that expires under the test's session (BYE AccessTokenExpired) gets a fresh token and a second sign-in, not a failure", async () => {
+    const address = `bob@${SEED.northwind.domain}`;
+    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: SEED.northwind, scopes: [IMAP_SCOPE, SMTP_SCOPE] });
+    expect((await env.sb.admin("POST", "/admin/token-lifetime", { seconds: 60 })).status).toBe(200);
+    try {
+      // The server holds the first sign-in's OK for 2 seconds; meanwhile the sandbox clock passes the
+      // token's exp, so the STATUS that follows gets "* BYE Session invalidated - AccessTokenExpired".
+      await env.sb.admin("POST", "/admin/mail/faults", { address, stallSeconds: 2 });
+      const jump = new Promise((r) => setTimeout(r, 1000)).then(() => env.sb.admin("POST", "/admin/clock", { advanceDays: 61 / 86_400 }));
+      const r = await testMailboxConnection(m.ctx);
+      await jump;
+      // SMTP (same resource) then signs in with the renewed token, not the expired one.
+      expect(codes(r)).toEqual(["imap:ok", "smtp:ok"]);
+      expect(r.steps[0].detail).toMatch(/INBOX holds \d+ messages/);
+      expect(r.steps[0].ms).toBeGreaterThanOrEqual(2000);
+    } finally {
+      await env.sb.admin("POST", "/admin/token-lifetime", { seconds: null });
+    }
+  });
 });

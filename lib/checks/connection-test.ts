@@ -7,7 +7,7 @@ import { db } from "../db/client";
 import { hostsFor } from "../microsoft/hosts-for";
 import type { THostPort } from "../microsoft/clouds";
 import { graphClient, graphFailure } from "../mail/graph";
-import { closeImap, imapClient, imapFailure, imapReplyOf } from "../mail/imap";
+import { closeImap, imapClient, imapFailure, imapReplyOf, imapTokenExpired } from "../mail/imap";
 import { openPop3, popFailure, type Pop3Client } from "../mail/pop3";
 import { smtpFailure, smtpTransport } from "../mail/smtp";
 import { smtpAuthUser } from "../microsoft/xoauth2";
@@ -108,7 +108,11 @@ export async function testMailboxConnection(
     const sendAsTo = mb.kind === "shared" && p.step === "outbound" ? (mb.grant?.upn ?? mb.delegateUpn ?? null) : null;
     const run =
       p.protocol === "imap"
-        ? imapCheck(hosts.imap, mb.address, token, mb.folder)
+        ? imapCheck(hosts.imap, mb.address, token, mb.folder, async () => {
+            const r = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, "imap", { refresher: opts.refresher, forceRefresh: true });
+            tokens.set(r.resource, r.accessToken); // the later steps on this resource (SMTP) use it too
+            return r.accessToken;
+          })
         : p.protocol === "pop"
           ? popCheck(hosts.pop, mb.address, token)
           : p.protocol === "smtp"
@@ -172,7 +176,27 @@ export async function lastConnectionTest(ctx: TCtx): Promise<TConnectionTest | n
 
 type TCheck = Promise<{ ok: true; detail: string } | { ok: false; failure: TMicrosoftFailure }>;
 
-async function imapCheck(hp: THostPort, user: string, accessToken: string, folder: string): TCheck {
+/** `renew`: a fresh token, for a second sign-in when Exchange ended the first session because its
+ *  token expired under it (`* BYE Session invalidated - AccessTokenExpired`): that says nothing
+ *  about the mailbox, so the test tries again rather than report it. */
+async function imapCheck(hp: THostPort, user: string, accessToken: string, folder: string, renew?: () => Promise<string>): TCheck {
+  const first = await imapCheckOnce(hp, user, accessToken, folder);
+  if (first.ok || !first.tokenExpired || !renew) return first;
+  let token: string;
+  try {
+    token = await renew();
+  } catch {
+    return first;
+  }
+  return imapCheckOnce(hp, user, token, folder);
+}
+
+async function imapCheckOnce(
+  hp: THostPort,
+  user: string,
+  accessToken: string,
+  folder: string,
+): Promise<{ ok: true; detail: string } | { ok: false; failure: TMicrosoftFailure; tokenExpired?: boolean }> {
   const client = imapClient({ hosts: { imap: hp }, user, accessToken }, "check");
   try {
     await client.connect();
@@ -182,6 +206,7 @@ async function imapCheck(hp: THostPort, user: string, accessToken: string, folde
     return { ok: true, detail: `Signed in over IMAP; ${folder} holds ${st.messages ?? 0} messages (${st.unseen ?? 0} unread).` };
   } catch (err) {
     const failure = imapFailure(err);
+    if (imapTokenExpired(err) || imapTokenExpired(client)) return { ok: false, failure, tokenExpired: true };
     // The one reply the test reads itself: the folder it was asked to open is missing.
     if (failure.imapKind === "other" && /Mailbox doesn't exist|NONEXISTENT|not found/i.test(imapReplyOf(err)))
       return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };

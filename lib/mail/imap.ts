@@ -73,10 +73,22 @@ export function failureFromImapReply(line: string): TMicrosoftFailure {
   };
 }
 
+/** Exchange ends a session whose AUTHENTICATE token has expired with
+ *  `* BYE Session invalidated - AccessTokenExpired` at the next command (aioimaplib#83,
+ *  imap-backup#198); imapflow then rejects that command (and every pending one) with a
+ *  NoConnection error whose `reason` is the BYE text, and keeps it as `byeReason` on the client.
+ *  True for such an error or client: the caller reconnects with a fresh token and carries on. */
+export function imapTokenExpired(errOrClient: unknown): boolean {
+  const e = (errOrClient ?? {}) as { reason?: string; byeReason?: string; responseText?: string; message?: string };
+  return /AccessTokenExpired/i.test(`${e.reason ?? ""} ${e.byeReason ?? ""} ${e.responseText ?? ""} ${e.message ?? ""}`);
+}
+
 /** The server's reply text carried by an imapflow error ("" when it has none). */
 export const imapReplyOf = (err: unknown) => {
-  const e = err as { responseText?: string; response?: string };
-  return (e?.responseText || e?.response || "").trim();
+  const e = err as { responseText?: string; response?: string; reason?: string };
+  const reply = e?.responseText || e?.response;
+  // A connection ended by the server's BYE: imapflow keeps the BYE text as `reason`.
+  return (typeof reply === "string" ? reply : e?.reason ? `* BYE ${e.reason}` : "").trim();
 };
 
 /** Any error an imapflow call threw, as one failure: the one place IMAP error text is read. */

@@ -4,19 +4,32 @@ import "server-only";
 // Watching is shared between workers like syncing: a short watch lease per mailbox, claimed with
 // SKIP LOCKED and renewed while the connection lives, so a dead worker's watches move on in
 // seconds. A dropped connection is re-opened with a fresh token after a pause.
+// Exchange ends a session when the token it was opened with expires, and an IDLE session learns
+// that only at its next command (its pushes can't be counted on meanwhile). So a watch opens its
+// next session with a fresh token before the current token expires, and only then closes the old
+// one (no gap); a session that still ends with `* BYE Session invalidated - AccessTokenExpired` is
+// re-opened at once with a fresh token. Mail that arrived between two sessions (UIDNEXT moved)
+// makes the mailbox due, so nothing waits for the next poll.
 import type { ImapFlow } from "imapflow";
 import { db, Prisma } from "../db/client";
 import { mailboxToken } from "../grants/mailbox-token";
-import { closeImap, imapClient } from "../mail/imap";
+import { closeImap, imapClient, imapTokenExpired } from "../mail/imap";
 
 export const WATCH_LEASE_MS = 30_000;
 const RETRY_MS = 30_000;
+/** How long before its token expires a session is replaced: 2 minutes, or a quarter of a short
+ *  token's remaining life. */
+const RENEW_LEAD_MS = 2 * 60_000;
 
 type TWatch = {
   client: ImapFlow | null;
   ctx: { workspaceId: string; tenantId: string; mailboxId: string };
   retryAt: number;
   failures: number;
+  /** Replaces the session before its token expires. */
+  renewTimer: NodeJS.Timeout | null;
+  /** UIDNEXT of the folder when the current session opened it. */
+  uidNext?: number;
 };
 
 async function markDue(mailboxId: string) {
@@ -82,13 +95,16 @@ export class IdleWatcher {
           ctx: { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.id },
           retryAt: 0,
           failures: 0,
+          renewTimer: null,
         });
     }
     for (const [id, w] of this.watches) if (!w.client && w.retryAt <= now.getTime()) void this.open(id, w);
     return claimed.length;
   }
 
-  private async open(id: string, w: TWatch) {
+  /** Opens the watch's session; with one already open (a renewal), the new one replaces it once it
+   *  is ready. `forceRefresh`: the last token was refused as expired, so don't reuse a cached one. */
+  private async open(id: string, w: TWatch, opts: { forceRefresh?: boolean } = {}) {
     // Back off while it keeps failing. Degraded mailboxes are still watched: the cause may be on the
     // sending side (SMTP AUTH off) while new mail still comes in.
     w.retryAt = Date.now() + Math.min(RETRY_MS * 2 ** w.failures, 10 * 60_000);
@@ -98,29 +114,63 @@ export class IdleWatcher {
     });
     if (!mb || this.stopped || this.watches.get(id) !== w) return;
     try {
-      const { hosts, accessToken } = await mailboxToken({ ...w.ctx, cloud: mb.tenant.cloud }, "imap");
+      const { hosts, accessToken, expiresAt } = await mailboxToken({ ...w.ctx, cloud: mb.tenant.cloud }, "imap", opts);
       // IDLE re-issued well before Exchange ends it (30 minutes): lib/mail/imap.ts's "watch" options.
       const client = imapClient({ hosts, user: mb.address, accessToken }, "watch");
       client.on("exists", (e: { count: number; prevCount: number }) => {
         if (e.count > e.prevCount) void markDue(id).catch(() => undefined);
       });
       client.on("close", () => {
-        if (w.client === client) w.client = null; // re-opened by a later tick, after RETRY_MS
+        if (w.client !== client) return; // a replaced session
+        w.client = null; // otherwise re-opened by a later tick, after RETRY_MS
+        this.clearRenew(w);
+        if (imapTokenExpired(client) && !this.stopped && this.watches.get(id) === w) void this.open(id, w, { forceRefresh: true });
       });
       await client.connect();
-      await client.mailboxOpen(mb.folder, { readOnly: true });
+      const box = await client.mailboxOpen(mb.folder, { readOnly: true });
       if (this.stopped || this.watches.get(id) !== w) return void closeImap(client);
+      const previous = w.client;
+      const seen = w.uidNext;
       w.client = client; // imapflow IDLEs by itself while no command runs
       w.failures = 0;
+      w.uidNext = Number(box.uidNext);
+      // Mail delivered while no session was listening (between the old one and this one).
+      if (seen !== undefined && w.uidNext > seen) void markDue(id).catch(() => undefined);
+      this.scheduleRenew(id, w, Math.max(0, expiresAt.getTime() - Date.now()));
+      if (previous) void closeImap(previous);
     } catch (err) {
       // Diagnosing is the sync's and the connection test's job; the watch just waits and retries.
       if (w.failures++ === 0) this.log(`watch ${id}: ${(err as Error).message} (retrying with backoff)`);
+      // A failed renewal leaves the old session running; try again before its token runs out.
+      if (w.client) this.scheduleRenew(id, w, 0, Math.min(RETRY_MS, 5_000 * w.failures));
     }
+  }
+
+  /** Replaces the session `lead` before a token with `remainingMs` left expires (or after `delayMs`). */
+  private scheduleRenew(id: string, w: TWatch, remainingMs: number, delayMs?: number) {
+    this.clearRenew(w);
+    const delay = delayMs ?? Math.max(1_000, remainingMs - Math.min(RENEW_LEAD_MS, remainingMs / 4));
+    w.renewTimer = setTimeout(() => {
+      w.renewTimer = null;
+      if (!this.stopped && this.watches.get(id) === w && w.client) void this.open(id, w);
+    }, delay);
+    w.renewTimer.unref?.();
+  }
+
+  private clearRenew(w: TWatch) {
+    if (w.renewTimer) clearTimeout(w.renewTimer);
+    w.renewTimer = null;
+  }
+
+  /** The open session of a watched mailbox (tests tell a renewed session from the first). */
+  sessionOf(mailboxId: string): ImapFlow | null {
+    return this.watches.get(mailboxId)?.client ?? null;
   }
 
   private async drop(id: string, release: boolean) {
     const w = this.watches.get(id);
     this.watches.delete(id);
+    if (w) this.clearRenew(w);
     if (w?.client) await w.client.logout().catch(() => w.client?.close());
     if (release)
       await db().mailbox.updateMany({ where: { id, watchOwner: this.workerId }, data: { watchOwner: null, watchExpiresAt: null } });

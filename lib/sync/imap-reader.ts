@@ -2,9 +2,13 @@ import "server-only";
 // The IMAP reader of a sync round: new UIDs after the last one stored (per UIDVALIDITY), fetched in
 // batches, stored, then the after-processing action on the server's copy. Sizes come first
 // (RFC822.SIZE), so batches are cut by bytes and oversized mail is never downloaded; the
-// after-processing leaves originals whose content wasn't kept.
+// after-processing leaves originals whose content wasn't kept. Exchange ends a session whose token
+// has expired (`* BYE Session invalidated - AccessTokenExpired`, at the next command): the reader
+// then signs in again with a fresh token and resumes from the last stored UID, so a folder that
+// takes longer to read than a token lives is still read whole, each message stored once.
 import type { ImapFlow } from "imapflow";
-import { closeImap, imapClient, imapFailure } from "../mail/imap";
+import { db } from "../db/client";
+import { closeImap, imapClient, imapFailure, imapTokenExpired } from "../mail/imap";
 import {
   imapResumeUid,
   imapSourceKey,
@@ -23,6 +27,10 @@ import {
 import { LeaseLost, type TStorer } from "./storer";
 import { saveState } from "./sync-writes";
 
+/** Sessions a round may open after the first, each after a token expiry. */
+export const MAX_TOKEN_RENEWALS = 5;
+
+/** `renew`: a fresh access token (the round's one has expired under a running session). */
 export async function readImap(
   ctx: TCtx,
   mb: TMailboxRow,
@@ -30,8 +38,36 @@ export async function readImap(
   accessToken: string,
   store: TStorer,
   limits: TLimits,
+  renew?: () => Promise<string>,
 ): Promise<TOutcome> {
+  let token = accessToken;
+  let row = mb;
+  for (let renewals = 0; ; renewals++) {
+    const r = await readImapSession(ctx, row, hp, token, store, limits);
+    if (r.outcome.ok || !r.tokenExpired || !renew || renewals >= MAX_TOKEN_RENEWALS) return r.outcome;
+    try {
+      token = await renew();
+    } catch {
+      return r.outcome; // the token failure is already recorded on the mailbox (getAccessToken)
+    }
+    // Resume from what the ended session stored: its lastUid is in the saved state.
+    const fresh = await db().mailbox.findUniqueOrThrow({ where: { id: ctx.mailboxId }, select: { syncState: true } });
+    row = { ...row, syncState: (fresh.syncState as TSyncState | null) ?? {} };
+  }
+}
+
+async function readImapSession(
+  ctx: TCtx,
+  mb: TMailboxRow,
+  hp: { host: string; port: number },
+  accessToken: string,
+  store: TStorer,
+  limits: TLimits,
+): Promise<{ outcome: TOutcome; tokenExpired: boolean }> {
   const client = imapClient({ hosts: { imap: hp }, user: mb.address, accessToken });
+  // The batch being stored while the next is fetched: awaited before a failed session returns, so
+  // a resumed session starts from its saved lastUid.
+  let storing: Promise<void> = Promise.resolve();
   try {
     await client.connect();
     const lock = await client.getMailboxLock(mb.folder);
@@ -54,7 +90,6 @@ export async function readImap(
       // With "keep", storing a batch overlaps fetching the next one. Any other after-processing
       // touches the server's copy, so it waits until the batch is safely stored.
       const overlap = mb.afterProcessing === "keep";
-      let storing: Promise<void> = Promise.resolve();
       let done = 0;
       for (const chunk of planBatches(uids, (u) => (big(u) ? 0 : sizeOf(u)), limits.maxBatchBytes)) {
         const got: TIncoming[] = [];
@@ -91,13 +126,17 @@ export async function readImap(
         }
       }
       await storing;
-      return { ok: true };
+      return { outcome: { ok: true }, tokenExpired: false };
     } finally {
       lock.release();
     }
   } catch (err) {
-    if (err instanceof LeaseLost) return { ok: true };
-    return { ok: false, failure: imapFailure(err) };
+    const stored = await storing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (err instanceof LeaseLost || stored instanceof LeaseLost) return { outcome: { ok: true }, tokenExpired: false };
+    return { outcome: { ok: false, failure: imapFailure(err) }, tokenExpired: imapTokenExpired(err) || imapTokenExpired(client) };
   } finally {
     await closeImap(client);
   }

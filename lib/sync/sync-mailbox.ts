@@ -65,7 +65,11 @@ export async function syncMailbox(
   const store = storer(ctx, mb, limits, opts.onBatch);
   const outcome =
     mb.inbound === "imap"
-      ? await readImap(ctx, mb, hosts.imap, token, store, limits)
+      ? await readImap(ctx, mb, hosts.imap, token, store, limits, async () => {
+          // The session's token expired mid-round (Exchange's BYE AccessTokenExpired): a new one.
+          const r = await mailboxToken({ ...ctx, cloud: mb.cloud }, "imap", { forceRefresh: true });
+          return r.accessToken;
+        })
       : mb.inbound === "pop"
         ? await readPop(ctx, mb, hosts.pop, token, store, limits, async () => {
             // Exchange ends a POP3 session when its sign-in token expires; resume with a new one.

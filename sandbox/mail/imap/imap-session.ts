@@ -38,6 +38,10 @@ export class ImapSession {
   private fault?: MailFaults;
   private counted = false;
   private closed = false;
+  /** The exp claim (ms) of the access token given at AUTHENTICATE: the session dies with it. */
+  private tokenExp = 0;
+  /** Commands refused in the "authenticated but not connected" state so far. */
+  private notConnectedRefusals = 0;
 
   constructor(
     private readonly ctx: SandboxContext,
@@ -134,10 +138,18 @@ export class ImapSession {
       name = (tokStr(args[0]) ?? "").toUpperCase();
       args = args.slice(1);
     }
-    if (this.state === "notconnected" && !["CAPABILITY", "ID", "NOOP", "LOGOUT"].includes(name)) {
-      // Exchange's answer when the token is fine but the mailbox named in user= is not reachable.
+    if (this.sessionExpired()) {
+      // The access token given at AUTHENTICATE has expired: whatever the command, Exchange ends the
+      // session without a tagged reply (aioimaplib#83: LIST; imap-backup#198: UID FETCH).
+      this.bye("Session invalidated - AccessTokenExpired");
+      return;
+    }
+    if (this.state === "notconnected" && !["CAPABILITY", "LOGOUT"].includes(name)) {
+      // Exchange's answer when the token is fine but the mailbox named in user= is not reachable:
+      // the first refused command gets the tagged BAD alone, the second the BAD and a BYE
+      // (MailKit#1496: NAMESPACE, then LIST; email-oauth2-proxy#74: SELECT, then EXPUNGE).
       this.send(`${tag} BAD User is authenticated but not connected.\r\n`);
-      this.bye("Connection closed. 14");
+      if (++this.notConnectedRefusals >= 2) this.bye("Connection closed. 14");
       return;
     }
     const ok = (text: string) => this.send(`${tag} OK ${text}\r\n`);
@@ -245,6 +257,7 @@ export class ImapSession {
     if (access.result === "not_connected") {
       this.ctx.log("imap authenticated but not connected", { user: xo.user, reason: access.reason });
       this.state = "notconnected";
+      this.tokenExp = access.claims.exp * 1000;
       return this.send(`${tag} OK AUTHENTICATE completed.\r\n`);
     }
     this.address = access.owner.address;
@@ -260,6 +273,7 @@ export class ImapSession {
     }
     this.store.connections.set(key, open + 1);
     this.counted = true;
+    this.tokenExp = access.claims.exp * 1000;
     this.box = this.store.mailbox(this.address);
     this.fault = this.store.takeFault(this.address);
     this.state = "auth";
@@ -316,7 +330,9 @@ export class ImapSession {
       else if (it === "UIDVALIDITY") vals.push(`UIDVALIDITY ${f.uidValidity}`);
       else if (it === "UNSEEN") vals.push(`UNSEEN ${f.messages.reduce((n, m) => n + (m.flags.includes("\\Seen") ? 0 : 1), 0)}`);
     }
-    this.send(`* STATUS ${imapMailboxName(f.name)} (${vals.join(" ")})\r\n`);
+    // Exchange ends the STATUS line with a space before CRLF (not RFC-clean; clients must cope):
+    // modern-email/defects#9, duesee/imap-codec#468.
+    this.send(`* STATUS ${imapMailboxName(f.name)} (${vals.join(" ")}) \r\n`);
     this.send(`${tag} OK STATUS completed.\r\n`);
   }
 
@@ -425,8 +441,15 @@ export class ImapSession {
     if (this.idleTag) this.scheduleFlush();
   };
 
+  /** True once the token given at AUTHENTICATE is past its exp claim (sandbox clock). */
+  private sessionExpired() {
+    return this.tokenExp > 0 && this.state !== "logout" && this.ctx.now().getTime() >= this.tokenExp;
+  }
+
   private scheduleFlush() {
-    if (this.flushTimer) return;
+    // An IDLE session whose token has expired is dead: no more pushes (unverified either way; the
+    // strict reading, so that a client cannot count on a session outliving its token).
+    if (this.flushTimer || this.sessionExpired()) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       this.flush(true);
@@ -476,6 +499,12 @@ export class ImapSession {
       this.reader.lineMode = () => {
         this.reader.lineMode = null;
         this.idleTag = null;
+        // DONE is the client's next command: with the token expired, it gets the BYE (a 48-byte
+        // read right after DONE in the IDLE trace of pimalaya/mirador#6).
+        if (this.sessionExpired()) {
+          this.bye("Session invalidated - AccessTokenExpired");
+          return resolve();
+        }
         this.flush(true);
         this.send(`${tag} OK IDLE completed.\r\n`);
         resolve();

@@ -4,6 +4,7 @@ import tls from "node:tls";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailSandbox, type MailSandbox } from "../../../testing/start-mail-sandbox";
+import { CAPS_POST } from "./imap-session";
 
 const ALICE = "alice@contoso.onmicrosoft.com";
 const BOB = "bob@contoso.onmicrosoft.com";
@@ -35,6 +36,38 @@ async function connectError(user: string, token: string) {
     (e: Error & { response?: string; authenticationFailed?: boolean }) => e,
   );
 }
+
+/** A raw TLS session: each step sends its line once the transcript so far matches `when`; resolves
+ *  with the whole transcript when the server closes (or `untilText` appears). */
+function rawSession(steps: { when: RegExp; send: string | (() => Promise<string>) }[], untilText?: string) {
+  return new Promise<string>((resolve, reject) => {
+    const s = tls.connect({ host: "localhost", port: sb.imapPort, ca: sb.ctx.tls.ca, servername: "localhost" });
+    let buf = "";
+    let i = 0;
+    let waiting = false;
+    const step = async () => {
+      while (!waiting && i < steps.length && steps[i].when.test(buf)) {
+        const send = steps[i++].send;
+        if (typeof send === "string") s.write(send + "\r\n");
+        else {
+          waiting = true;
+          const line = await send();
+          waiting = false;
+          s.write(line + "\r\n");
+        }
+      }
+    };
+    s.on("data", (d) => {
+      buf += d.toString("latin1");
+      void step();
+      if (untilText && buf.includes(untilText)) s.end();
+    });
+    s.on("close", () => resolve(buf));
+    s.on("error", reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   sb = await startMailSandbox();
@@ -82,6 +115,25 @@ describe("IMAP XOAUTH2", () => {
     await c.logout();
   });
 
+  it("answers STATUS with Exchange's trailing space, which imapflow (unmodified) reads", async () => {
+    const token = await sb.ctx.mint({ upn: ALICE, scopes: IMAP });
+    const t = await rawSession([
+      {
+        when: /^\* OK The Microsoft/,
+        send: `A01 AUTHENTICATE XOAUTH2 ${Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64")}`,
+      },
+      { when: /A01 OK/, send: "A02 STATUS INBOX (MESSAGES)" },
+      { when: /A02 OK/, send: "A03 LOGOUT" },
+    ]);
+    expect(t).toMatch(/\* STATUS INBOX \(MESSAGES \d+\) \r\nA02 OK STATUS completed\.\r\n/);
+    expect(t).toContain("* BYE Microsoft Exchange Server IMAP4 server signing off.\r\nA03 OK LOGOUT completed.\r\n");
+    const c = client(ALICE, token);
+    await c.connect();
+    const st = await c.status("INBOX", { messages: true, unseen: true });
+    expect(st && st.messages).toBeGreaterThan(0);
+    await c.logout();
+  });
+
   it("opens a shared mailbox with a delegate token (user=shared, FullAccess)", async () => {
     const c = client(SUPPORT, await sb.ctx.mint({ upn: ALICE, scopes: IMAP }));
     await c.connect();
@@ -102,27 +154,20 @@ describe("IMAP XOAUTH2", () => {
     expect(err?.response).toBe("User is authenticated but not connected.");
   });
 
-  it("replies OK AUTHENTICATE, then BAD on the next command and BYE ... 14 (raw transcript)", async () => {
+  it("replies OK AUTHENTICATE, then BAD alone, then BAD and BYE ... 14 (raw transcript)", async () => {
     const token = await sb.ctx.mint({ upn: BOB, scopes: IMAP });
     const ir = Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
-    const transcript = await new Promise<string>((resolve, reject) => {
-      const s = tls.connect({ host: "localhost", port: sb.imapPort, ca: sb.ctx.tls.ca, servername: "localhost" });
-      let buf = "";
-      s.on("data", (d) => {
-        const before = buf;
-        buf += d.toString();
-        if (!before) s.write(`A01 AUTHENTICATE XOAUTH2\r\n`);
-        if (buf.endsWith("+ \r\n")) s.write(ir + "\r\n");
-        if (buf.includes("A01 OK") && !buf.includes("A02")) {
-          buf += "";
-          s.write("A02 SELECT INBOX\r\n");
-        }
-      });
-      s.on("close", () => resolve(buf));
-      s.on("error", reject);
-    });
+    const transcript = await rawSession([
+      { when: /^\* OK The Microsoft/, send: "A01 AUTHENTICATE XOAUTH2" },
+      { when: /\+ \r\n$/, send: ir },
+      { when: /A01 OK/, send: "A02 CAPABILITY" },
+      { when: /A02 OK/, send: "A03 NAMESPACE" },
+      { when: /A03 BAD/, send: 'A04 LIST "" "INBOX"' },
+    ]);
     expect(transcript).toContain("A01 OK AUTHENTICATE completed.\r\n");
-    expect(transcript).toContain("A02 BAD User is authenticated but not connected.\r\n* BYE Connection closed. 14\r\n");
+    expect(transcript).toContain(`* CAPABILITY ${CAPS_POST}\r\nA02 OK CAPABILITY completed.\r\n`);
+    expect(transcript).toContain("A03 BAD User is authenticated but not connected.\r\nA04");
+    expect(transcript).toMatch(/A04 BAD User is authenticated but not connected\.\r\n\* BYE Connection closed\. 14\r\n$/);
   });
 
   it.each([
@@ -140,6 +185,63 @@ describe("IMAP XOAUTH2", () => {
     sb.ctx.appConsents.add(`${sb.ctx.users[0].tenantId}|app-imap|IMAP.AccessAsApp`);
     const c = client(ALICE, await sb.ctx.mint({ roles: ["IMAP.AccessAsApp"], appId: "app-imap" }));
     await c.connect();
+    await c.logout();
+  });
+});
+
+describe("IMAP session lifetime: the access token's exp claim", () => {
+  const xoauth2 = (user: string, token: string) => Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
+  const BYE_EXPIRED = "* BYE Session invalidated - AccessTokenExpired\r\n";
+
+  it("ends the session at the next command after exp: * BYE Session invalidated - AccessTokenExpired, no tagged reply", async () => {
+    const token = await sb.ctx.mint({ upn: ALICE, scopes: IMAP, expiresInSec: 3 });
+    const t = await rawSession([
+      { when: /^\* OK The Microsoft/, send: `A01 AUTHENTICATE XOAUTH2 ${xoauth2(ALICE, token)}` },
+      { when: /A01 OK/, send: "A02 SELECT INBOX" },
+      { when: /A02 OK/, send: async () => (await sleep(3500), 'A03 LIST "" "*"') },
+    ]);
+    expect(t).toContain("A01 OK AUTHENTICATE completed.\r\n");
+    expect(t).toContain("A02 OK [READ-WRITE] SELECT completed.\r\n");
+    expect(t.endsWith(`A02 OK [READ-WRITE] SELECT completed.\r\n${BYE_EXPIRED}`)).toBe(true);
+    expect(t).not.toContain("A03 ");
+  });
+
+  it("an IDLE that outlives its token pushes nothing more and gets the BYE at DONE", async () => {
+    const token = await sb.ctx.mint({ upn: BOB, scopes: IMAP, expiresInSec: 3 });
+    const t = await rawSession([
+      { when: /^\* OK The Microsoft/, send: `A01 AUTHENTICATE XOAUTH2 ${xoauth2(BOB, token)}` },
+      { when: /A01 OK/, send: "A02 SELECT INBOX" },
+      { when: /A02 OK/, send: "A03 IDLE" },
+      {
+        when: /\+ IDLE accepted, awaiting DONE command\.\r\n$/,
+        send: async () => {
+          await sleep(3500);
+          await sb.admin("POST", `/admin/mail/mailboxes/${BOB}/messages`, { raw: `From: ${ALICE}\r\nSubject: after exp\r\n\r\nx\r\n` });
+          await sleep(300);
+          return "DONE";
+        },
+      },
+    ]);
+    const afterIdle = t.slice(t.indexOf("+ IDLE accepted"));
+    expect(afterIdle).toBe(`+ IDLE accepted, awaiting DONE command.\r\n${BYE_EXPIRED}`);
+  });
+
+  it("imapflow (unmodified) sees the BYE reason on the rejected command", async () => {
+    const c = client(ALICE, await sb.ctx.mint({ upn: ALICE, scopes: IMAP, expiresInSec: 3 }));
+    await c.connect();
+    await sleep(3500);
+    const err = (await c.list().then(
+      () => undefined,
+      (e: Error & { code?: string; reason?: string }) => e,
+    )) as (Error & { code?: string; reason?: string }) | undefined;
+    expect(err?.code).toBe("NoConnection");
+    expect(err?.reason).toBe("Session invalidated - AccessTokenExpired");
+  });
+
+  it("a fresh token opens a new session as usual", async () => {
+    const c = client(ALICE, await sb.ctx.mint({ upn: ALICE, scopes: IMAP }));
+    await c.connect();
+    expect((await c.list()).length).toBeGreaterThan(3);
     await c.logout();
   });
 });
