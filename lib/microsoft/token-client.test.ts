@@ -21,19 +21,17 @@ let lastForm: URLSearchParams | null = null;
 
 function aadError(res: http.ServerResponse, status: number, error: string, code: number, msg: string, suberror?: string) {
   const ts = "2026-11-22 10:00:00Z";
-  res
-    .writeHead(status, { "content-type": "application/json" })
-    .end(
-      JSON.stringify({
-        error,
-        error_description: `AADSTS${code}: ${msg}\r\nTrace ID: t\r\nCorrelation ID: c\r\nTimestamp: ${ts}`,
-        error_codes: [code],
-        timestamp: ts,
-        trace_id: "t",
-        correlation_id: "c",
-        ...(suberror ? { suberror } : {}),
-      }),
-    );
+  res.writeHead(status, { "content-type": "application/json" }).end(
+    JSON.stringify({
+      error,
+      error_description: `AADSTS${code}: ${msg}\r\nTrace ID: t\r\nCorrelation ID: c\r\nTimestamp: ${ts}`,
+      error_codes: [code],
+      timestamp: ts,
+      trace_id: "t",
+      correlation_id: "c",
+      ...(suberror ? { suberror } : {}),
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -59,19 +57,17 @@ beforeAll(async () => {
       if (form.get("client_secret") === "outage") return res.writeHead(503, { "retry-after": "7" }).end("<html>down</html>");
       if (form.get("refresh_token") === "dead")
         return aadError(res, 400, "invalid_grant", 700082, "The refresh token has expired due to inactivity.", "bad_token");
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            token_type: "Bearer",
-            expires_in: 3599,
-            ext_expires_in: 3599,
-            scope: "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send",
-            access_token: "at",
-            refresh_token: "rt2",
-            id_token: "id",
-          }),
-        );
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          token_type: "Bearer",
+          expires_in: 3599,
+          ext_expires_in: 3599,
+          scope: "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send",
+          access_token: "at",
+          refresh_token: "rt2",
+          id_token: "id",
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
