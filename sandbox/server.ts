@@ -11,7 +11,8 @@ import { seedState } from "./directory/seed";
 import { directoryRoutes } from "./admin/directory-routes";
 import { consoleFormBody, consolePage } from "./console/console-page";
 import { loadOrCreateTls } from "./tls/tls";
-import { loadOrCreateSigner, verifyToken } from "./identity/signing";
+import { jwksFor, loadOrCreateSigner, verifyToken } from "./identity/signing";
+import { openIdConfigurationV1, openIdConfigurationV2 } from "./identity/discovery";
 import { Identity } from "./identity/identity";
 import { Authorize } from "./identity/authorize";
 import { handleToken } from "./identity/token-endpoint";
@@ -109,10 +110,9 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     async verifyAccessToken(token: string): Promise<TokenCheck> {
       try {
         const { payload } = await verifyToken(signer, token, store.now());
-        const claims = payload as unknown as AccessTokenClaims;
-        const u = claims.oid ? store.state.users.find((x) => x.id === claims.oid) : undefined;
-        if (u && claims.iat * 1000 < new Date(u.tokensValidFrom).getTime()) return { ok: false, reason: "revoked" };
-        return { ok: true, claims };
+        // A password reset or session revocation kills refresh tokens only: an access token stays
+        // valid until exp (no continuous access evaluation here; sandbox/FIDELITY.md).
+        return { ok: true, claims: payload as unknown as AccessTokenClaims };
       } catch (e) {
         const code = (e as { code?: string }).code ?? "";
         return {
@@ -226,57 +226,16 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
       const rest = `/${seg.slice(1).join("/")}`;
       const isCommon = ["common", "organizations", "consumers"].includes(tenantSeg);
       if (rest === "/v2.0/.well-known/openid-configuration" || rest === "/.well-known/openid-configuration") {
-        const t = isCommon ? null : store.tenant(tenantSeg);
+        const t = isCommon ? null : (store.tenant(tenantSeg) ?? null);
         if (!isCommon && !t) return send(res, 400, id.err(90002, { tenant: tenantSeg }).body);
-        const base = `${loginBase}/${tenantSeg}`;
-        const issuer = `${loginBase}/${t ? t.id : "{tenantid}"}/v2.0`;
-        return send(res, 200, {
-          token_endpoint: `${base}/oauth2/v2.0/token`,
-          token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-          jwks_uri: `${base}/discovery/v2.0/keys`,
-          response_modes_supported: ["query", "fragment", "form_post"],
-          subject_types_supported: ["pairwise"],
-          id_token_signing_alg_values_supported: ["RS256"],
-          response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-          scopes_supported: ["openid", "profile", "email", "offline_access"],
-          issuer,
-          request_uri_parameter_supported: false,
-          userinfo_endpoint: `https://${hostname}:${ports.graph}/oidc/userinfo`,
-          authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-          device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-          http_logout_supported: true,
-          frontchannel_logout_supported: true,
-          end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-          claims_supported: [
-            "sub",
-            "iss",
-            "cloud_instance_name",
-            "cloud_instance_host_name",
-            "cloud_graph_host_name",
-            "msgraph_host",
-            "aud",
-            "exp",
-            "iat",
-            "auth_time",
-            "acr",
-            "nonce",
-            "preferred_username",
-            "name",
-            "tid",
-            "ver",
-            "at_hash",
-            "c_hash",
-            "email",
-          ],
-          kerberos_endpoint: `${base}/kerberos`,
-          tenant_region_scope: null,
-          cloud_instance_name: "microsoftonline.com",
-          cloud_graph_host_name: "graph.windows.net",
-          msgraph_host: `${hostname}:${ports.graph}`,
-          rbac_url: "https://pas.windows.net",
-        });
+        const d = { loginBase, graphHost: `${hostname}:${ports.graph}`, tenantSeg, tenant: t };
+        return send(res, 200, rest.startsWith("/v2.0/") ? openIdConfigurationV2(d) : openIdConfigurationV1(d));
       }
-      if (rest === "/discovery/v2.0/keys" || rest === "/discovery/keys") return send(res, 200, signer.jwks);
+      if (rest === "/discovery/v2.0/keys") {
+        const t = isCommon ? null : store.tenant(tenantSeg);
+        return send(res, 200, jwksFor(signer, `${loginBase}/${t ? t.id : "{tenantid}"}/v2.0`));
+      }
+      if (rest === "/discovery/keys") return send(res, 200, signer.jwks);
       if (rest === "/oauth2/v2.0/authorize" && method === "GET")
         return html(res, authz.start("user", tenantSeg, url.searchParams, cookieOf(req, "sbx_sso")));
       if ((rest === "/adminconsent" || rest === "/v2.0/adminconsent") && method === "GET")

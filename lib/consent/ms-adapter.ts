@@ -122,7 +122,9 @@ export async function redeemCode(app: TMsApp, p: { code: string; codeVerifier: s
     idToken: res.idToken,
     expiresIn: res.expiresIn,
     scopes: res.scopes,
-    resource: resourceOf(res.scopes.length ? res.scopes : scopes, hosts.graphResource),
+    // The resource Consentry asked for (one per request): Graph echoes short scope names, so the
+    // response's scope list alone can't name it.
+    resource: resourceOf(scopes, hosts.graphResource),
   };
 }
 

@@ -48,15 +48,23 @@ describe.runIf(!!DOVECOT_BIN)("against Dovecot with XOAUTH2 (token introspection
     expect(await syncMailbox(m.ctx)).toEqual({ ok: true, stored: 1, skipped: 0 });
   });
 
-  it("a revoked token is refused by Dovecot and diagnosed as IMAP rejecting the token", async () => {
+  it("a revoked grant keeps its unexpired access token (as at Microsoft); once that expires, Dovecot refuses it", async () => {
     const upn = `it@${F.domain}`;
     dovecot.deliver(upn, message(9, upn));
     const m = await mailboxWithSandboxGrant(env.sb, upn, { tenant: F, mailbox: { outbound: "none" } });
     expect((await testMailboxConnection(m.ctx)).ok).toBe(true);
     await new Promise((r) => setTimeout(r, 1_100));
     await env.sb.admin("POST", `/admin/users/${upn}/revoke-sessions`);
-    // The cached access token is still unexpired, but introspection now says inactive.
-    const r = await testMailboxConnection(m.ctx);
-    expect(r.steps.map((s) => `${s.protocol}:${s.diagnosis?.code ?? "ok"}`)).toEqual(["imap:imap_auth_failed"]);
+    // Revocation kills the refresh token only: the cached access token still introspects active.
+    expect((await testMailboxConnection(m.ctx)).ok).toBe(true);
+    // A day later (sandbox clock) the access token has expired: introspection says inactive.
+    await env.sb.admin("POST", "/admin/clock", { advanceDays: 1 });
+    try {
+      const r = await testMailboxConnection(m.ctx);
+      expect(r.ok).toBe(false);
+      expect(r.steps.map((s) => `${s.protocol}:${s.diagnosis?.code ?? "ok"}`)).toEqual(["imap:imap_auth_failed"]);
+    } finally {
+      await env.sb.admin("POST", "/admin/clock", { reset: true });
+    }
   });
 });

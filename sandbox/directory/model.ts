@@ -41,7 +41,8 @@ export type TSbState = {
   users: TSbUser[];
   shared: SharedMailbox[];
   apps: TSbApp[];
-  servicePrincipals: { tenantId: string; clientId: string }[];
+  // objectId: the enterprise app's object id in that tenant (app-only tokens' oid/sub); older state lacks it.
+  servicePrincipals: { tenantId: string; clientId: string; objectId?: string }[];
   consents: TSbConsent[];
   refreshTokens: TSbRefresh[];
   clockOffsetMs: number;

@@ -1,9 +1,14 @@
 // Microsoft's AADSTS errors, byte for byte in their JSON shape (MICROSOFT.md §1.6, §1.7).
 import { randomUUID } from "node:crypto";
 
-type TDef = { error: string; status: number; text: string; suberror?: string };
+type TDef = { error: string; status: number; text: string; suberror?: string; variants?: Record<string, string> };
 
 export const AADSTS: Record<number, TDef> = {
+  28000: {
+    error: "invalid_request",
+    status: 400,
+    text: "Provided value for the input parameter scope is not valid because it contains more than one resource. Scope {scope} is not valid.",
+  },
   50011: {
     error: "invalid_request",
     status: 400,
@@ -13,6 +18,11 @@ export const AADSTS: Record<number, TDef> = {
     error: "invalid_request",
     status: 400,
     text: "User account '{email}' from identity provider 'live.com' does not exist in tenant '{tenant}' and cannot access the application '{appId}'({appName}) in that tenant. This account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Microsoft Entra user account.",
+  },
+  50058: {
+    error: "login_required",
+    status: 400,
+    text: "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD. This can happen if the user is using Internet Explorer or Edge, and the web app sending the silent sign-in request is in different IE security zone than the Azure AD endpoint (login.microsoftonline.com).",
   },
   50057: { error: "invalid_grant", status: 400, text: "The user account is disabled." },
   50076: {
@@ -44,15 +54,25 @@ export const AADSTS: Record<number, TDef> = {
     text: "The user or administrator has not consented to use the application with ID '{appId}' named '{appName}'. Send an interactive authorization request for this user and resource.",
   },
   65004: { error: "access_denied", status: 400, text: "User declined to consent to access the app." },
+  650053: {
+    error: "invalid_client",
+    status: 400,
+    text: "The application '{appName}' asked for scope '{scope}' that doesn't exist on the resource '{resourceAppId}'. Contact the app vendor.",
+  },
   70008: {
     error: "invalid_grant",
     status: 400,
     text: "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
   },
+  // Observed wording since 2019 (azure-sdk-for-net#9076, vippsas/deno-sdk#47); the docs' sample omits the first sentence.
   70011: {
     error: "invalid_scope",
     status: 400,
-    text: "The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid.",
+    text: "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid.",
+    variants: {
+      incompatible:
+        "The provided value for the input parameter 'scope' is not valid. One or more scopes in '{scope}' are not compatible with each other.",
+    },
   },
   70043: {
     error: "invalid_grant",
@@ -107,6 +127,16 @@ export const AADSTS: Record<number, TDef> = {
     status: 401,
     text: "The provided client secret keys for app '{appId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.",
   },
+  900144: {
+    error: "invalid_request",
+    status: 400,
+    text: "The request body must contain the following parameter: '{name}'.",
+  },
+  1002012: {
+    error: "invalid_scope",
+    status: 400,
+    text: "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).",
+  },
   9001023: {
     error: "invalid_request",
     status: 400,
@@ -122,11 +152,24 @@ export const msTimestamp = (d: Date) =>
     .replace("T", " ")
     .replace(/\.\d+Z$/, "Z");
 
-export function aadMessage(code: number, params: Record<string, string> = {}): string {
-  return `AADSTS${code}: ${AADSTS[code].text.replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? `{${k}}`)}`;
+export function aadMessage(code: number, params: Record<string, string> = {}, variant?: string): string {
+  const def = AADSTS[code];
+  const text = (variant && def.variants?.[variant]) || def.text;
+  return `AADSTS${code}: ${text.replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? `{${k}}`)}`;
 }
 
-export function aadError(code: number, params: Record<string, string>, now: Date, loginBase: string) {
+/** "AADSTSnnnn: … Trace ID: … Correlation ID: … Timestamp: …", as error_description carries it. */
+export function aadDescription(
+  code: number,
+  params: Record<string, string>,
+  now: Date,
+  ids: { traceId: string; correlationId: string },
+  variant?: string,
+) {
+  return `${aadMessage(code, params, variant)}\r\nTrace ID: ${ids.traceId}\r\nCorrelation ID: ${ids.correlationId}\r\nTimestamp: ${msTimestamp(now)}`;
+}
+
+export function aadError(code: number, params: Record<string, string>, now: Date, loginBase: string, variant?: string) {
   const def = AADSTS[code];
   const traceId = randomUUID();
   const correlationId = randomUUID();
@@ -137,7 +180,7 @@ export function aadError(code: number, params: Record<string, string>, now: Date
     correlationId,
     body: {
       error: def.error,
-      error_description: `${aadMessage(code, params)}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${ts}`,
+      error_description: aadDescription(code, params, now, { traceId, correlationId }, variant),
       error_codes: [code],
       timestamp: ts,
       trace_id: traceId,

@@ -1,11 +1,11 @@
 // The interactive side: /authorize and /adminconsent, the sign-in, MFA and consent pages, and the
 // redirects back to the app with a code or Microsoft's error form.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { TSbUser } from "../directory/model";
-import { aadMessage, msTimestamp } from "./aadsts";
+import { aadDescription, aadMessage } from "./aadsts";
 import type { Identity } from "./identity";
 import { consentPage, errorPage, formPostPage, mfaPage, needAdminPage, signInPage } from "./pages";
-import { resourceOf, scopeName, splitScopes } from "./scopes";
+import { mixesDefault, RESOURCE_APP_ID, resourceOf, scopeName, splitScopes, undefinedScope } from "./scopes";
 
 export type TPage = { status: number; html?: string; redirect?: string; setCookie?: string };
 type TFlow = {
@@ -30,18 +30,21 @@ type TFlow = {
 type TSession = { userId: string; authTime: string; isMfa: boolean };
 
 const COMMON = ["common", "organizations", "consumers"];
+const resourceAppIdOf = (scopes: string[]) => RESOURCE_APP_ID[resourceOf(scopes[0] ?? "https://graph.microsoft.com")] ?? "";
 
 export class Authorize {
   flows = new Map<string, TFlow>();
   sessions = new Map<string, TSession>();
   constructor(private id: Identity) {}
 
-  private errorRedirect(f: TFlow, error: string, code: number, params: Record<string, string> = {}, admin = false): TPage {
-    const desc = `${aadMessage(code, params)}\r\nTrace ID: ${randomBytes(16).toString("hex")}\r\nCorrelation ID: ${randomBytes(16).toString("hex")}\r\nTimestamp: ${msTimestamp(this.id.now())}`;
+  /** Microsoft's error redirect: error, error_description (AADSTS text, Trace ID, Correlation ID, Timestamp), error_uri, state. */
+  private errorRedirect(f: TFlow, error: string, code: number, params: Record<string, string> = {}, variant?: string): TPage {
+    const desc = aadDescription(code, params, this.id.now(), { traceId: randomUUID(), correlationId: randomUUID() }, variant);
     return this.back(f, {
-      ...(admin ? { admin_consent: "True" } : {}),
       error,
       error_description: desc,
+      error_uri: `${this.id.loginBase}/error?code=${code}`,
+      ...(f.kind === "admin" ? { admin_consent: "True" } : {}),
       ...(f.state ? { state: f.state } : {}),
     });
   }
@@ -95,6 +98,16 @@ export class Authorize {
         error_description: "AADSTS70005: response_type 'token' is not enabled for the application.",
         ...(flow.state ? { state: flow.state } : {}),
       });
+    // Scope rules at /authorize: several resources are fine here, but `.default` can't sit beside
+    // named scopes (AADSTS70011) and every named scope must exist on its resource (AADSTS650053).
+    if (mixesDefault(flow.rawScope)) return this.errorRedirect(flow, "invalid_scope", 70011, { scope: flow.rawScope }, "incompatible");
+    const undef = undefinedScope(flow.rawScope);
+    if (undef)
+      return this.errorRedirect(flow, "invalid_client", 650053, {
+        appName: app.displayName,
+        scope: undef.scope,
+        resourceAppId: RESOURCE_APP_ID[undef.resource],
+      });
     const flowId = randomBytes(18).toString("base64url");
     this.flows.set(flowId, flow);
     const session = cookie ? this.sessions.get(cookie) : undefined;
@@ -104,12 +117,8 @@ export class Authorize {
       Object.assign(flow, { userId: sessionUser.id, isMfa: session.isMfa, authTime: session.authTime });
       return this.afterSignIn(flowId);
     }
-    if (flow.prompt === "none")
-      return this.back(flow, {
-        error: "login_required",
-        error_description: "AADSTS50058: A silent sign-in request was sent but no user is signed in.",
-        ...(flow.state ? { state: flow.state } : {}),
-      });
+    // prompt=none never shows a page: no usable session is login_required (AADSTS50058).
+    if (flow.prompt === "none") return this.errorRedirect(flow, "login_required", 50058);
     return { status: 200, html: signInPage(flowId, flow.loginHint) };
   }
 
@@ -201,6 +210,12 @@ export class Authorize {
       };
     }
     const needsConsent = f.prompt === "consent" || !this.id.hasConsent(user.tenantId, app.clientId, user.id, f.scopes);
+    if (f.prompt === "none") {
+      // Silent: whatever would need a page comes back as an error instead.
+      if (user.mfaRequired && !f.isMfa)
+        return this.errorRedirect(f, "interaction_required", 50076, { resource: resourceAppIdOf(f.scopes) });
+      if (needsConsent) return this.errorRedirect(f, "consent_required", 65001, { appId: app.clientId, appName: app.displayName });
+    }
     if (!needsConsent) return this.finish(f, user);
     if (!tenant.usersMayConsent && !user.isAdmin)
       return {
@@ -219,14 +234,8 @@ export class Authorize {
     const user = this.id.store.state.users.find((u) => u.id === f.userId)!;
     if (form.get("action") !== "accept") {
       this.flows.delete(flowId);
-      return f.kind === "admin"
-        ? this.back(f, {
-            admin_consent: "True",
-            error: "access_denied",
-            error_description: "AADSTS65004: The resource owner or authorization server denied the request.",
-            ...(f.state ? { state: f.state } : {}),
-          })
-        : this.errorRedirect(f, "access_denied", 65004);
+      // Both consent pages answer a Cancel the same way; the admin one adds admin_consent=True and no tenant.
+      return this.errorRedirect(f, "access_denied", 65004);
     }
     const app = this.id.store.app(f.clientId)!;
     if (f.kind === "admin") {

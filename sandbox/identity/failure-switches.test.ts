@@ -130,7 +130,7 @@ describe("token endpoint failures", () => {
     expectAad(await refresh(t), 400, "unauthorized_client", 700016, /was not found in the directory/);
   });
 
-  it("AADSTS90002 unknown tenant, 9002313 mangled token, 70011 bad scope, 9001023 client credentials on /common", async () => {
+  it("AADSTS90002 unknown tenant, 9002313 mangled token, 1002012 bad scope, 9001023 client credentials on /common", async () => {
     expectAad(
       await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" }, "nope.example.com"),
       400,
@@ -154,8 +154,8 @@ describe("token endpoint failures", () => {
       await f({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/Mail.Read" }),
       400,
       "invalid_scope",
-      70011,
-      /is not valid/,
+      1002012,
+      /Client credential flows must have a scope value with \/\.default suffixed/,
     );
     expectAad(
       await f({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" }, "common"),

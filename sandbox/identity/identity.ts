@@ -1,9 +1,9 @@
 // The identity platform's state machine: consent checks, codes, refresh tokens, token responses.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Store } from "../directory/store";
 import type { TSbApp, TSbUser } from "../directory/model";
 import { aadError } from "./aadsts";
-import { OUTLOOK, resourceOf, scopeName } from "./scopes";
+import { GRAPH, OUTLOOK, resourceOf, scopeName } from "./scopes";
 import { signAccessToken, signIdToken, type TSigner } from "./signing";
 
 export type TCode = {
@@ -25,6 +25,12 @@ export type TCode = {
 
 export const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
+/** A GUID fixed by its inputs: a service principal keeps one object id per tenant. */
+export function stableGuid(...parts: string[]): string {
+  const h = createHash("sha256").update(parts.join("|")).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 export class Identity {
   codes = new Map<string, TCode>();
   /** Token endpoint calls by grant type, for tests that count redemptions (GET /admin/stats). */
@@ -38,8 +44,8 @@ export class Identity {
   now() {
     return this.store.now();
   }
-  err(code: number, params: Record<string, string> = {}) {
-    return aadError(code, params, this.now(), this.loginBase);
+  err(code: number, params: Record<string, string> = {}, variant?: string) {
+    return aadError(code, params, this.now(), this.loginBase, variant);
   }
   issuer(tid: string) {
     return `${this.loginBase}/${tid}/v2.0`;
@@ -81,8 +87,14 @@ export class Identity {
       });
     // Consent in a customer tenant creates the app's service principal there.
     if (!st.servicePrincipals.some((s) => s.tenantId === p.tenantId && s.clientId === p.clientId))
-      st.servicePrincipals.push({ tenantId: p.tenantId, clientId: p.clientId });
+      st.servicePrincipals.push({ tenantId: p.tenantId, clientId: p.clientId, objectId: stableGuid("sp", p.tenantId, p.clientId) });
     this.store.save();
+  }
+
+  /** The app's service principal object id in a tenant (stable: the same for every token). */
+  servicePrincipalId(tenantId: string, clientId: string): string {
+    const sp = this.store.state.servicePrincipals.find((s) => s.tenantId === tenantId && s.clientId === clientId);
+    return sp?.objectId ?? stableGuid("sp", tenantId, clientId);
   }
 
   issueCode(c: Omit<TCode, "code" | "issuedAt" | "used">): string {
@@ -128,9 +140,12 @@ export class Identity {
       },
       now,
     );
+    // Graph echoes short names plus the OIDC scopes every consent carries; other resources echo
+    // resource-qualified names and no OIDC scopes (sandbox/FIDELITY.md, "scope echo").
+    const scope = resource === GRAPH ? [...forResource.map(scopeName), "profile", "openid", "email"].join(" ") : forResource.join(" ");
     const body: Record<string, unknown> = {
       token_type: "Bearer",
-      scope: forResource.join(" "),
+      scope,
       expires_in: lifetime,
       ext_expires_in: lifetime,
       access_token: accessToken,
@@ -149,8 +164,9 @@ export class Identity {
         isMfa: p.isMfa,
       });
       this.store.save();
+      // No refresh_token_expires_in: Microsoft sends it to single-page apps only; a web app's refresh
+      // token slides with use (90 days of inactivity).
       body.refresh_token = rt;
-      body.refresh_token_expires_in = 7_776_000;
     }
     if (p.oidc.includes("openid"))
       body.id_token = await signIdToken(
@@ -177,9 +193,20 @@ export class Identity {
       .filter((r) => resourceOf(r) === resource)
       .map(scopeName);
     const lifetime = this.lifetime();
+    const oid = this.servicePrincipalId(tenantId, app.clientId);
     const accessToken = await signAccessToken(
       this.signer,
-      { aud: resource, tid: tenantId, oid: randomUUID(), appid: app.clientId, appidacr: "1", roles, lifetimeSeconds: lifetime },
+      {
+        aud: resource,
+        tid: tenantId,
+        oid,
+        sub: oid,
+        idtyp: "app",
+        appid: app.clientId,
+        appidacr: "1",
+        ...(roles.length ? { roles } : {}),
+        lifetimeSeconds: lifetime,
+      },
       this.now(),
     );
     return { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };

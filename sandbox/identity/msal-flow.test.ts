@@ -43,6 +43,8 @@ async function signIn(url: string, upn: string, opts: { acceptConsent?: boolean;
     await page.getByRole("button", { name: opts.acceptConsent === false ? "Cancel" : "Accept" }).click();
   }
   await page.waitForURL(/127\.0\.0\.1:3100/, { timeout: 2_500 }).catch(() => undefined);
+  // Playwright routes the first request of a navigation only, not the target of a 302: read the URL.
+  if (!landed && /^http:\/\/127\.0\.0\.1:3100\//.test(page.url())) landed = page.url();
   const title = await page.title();
   const text = await page.textContent("body");
   await page.close();

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { TSbApp, TSbRefresh } from "../directory/model";
 import { hash, type Identity } from "./identity";
-import { resourceOf, splitScopes } from "./scopes";
+import { OIDC, qualify, resourceOf, splitScopes, tokenScopeFault } from "./scopes";
 
 export type TReply = { status: number; body: unknown; headers?: Record<string, string>; hangMs?: number };
 
@@ -54,8 +54,9 @@ export async function handleToken(id: Identity, tenantSeg: string, form: URLSear
     if (isCommon) return reply(id.err(9001023));
     if (!id.store.appInTenant(app.clientId, tenant!.id)) return reply(id.err(700016, { appId: app.clientId, tenant: tenantName }));
     const scope = form.get("scope") ?? "";
-    if (!/^\S+\/\.default$/.test(scope.trim())) return reply(id.err(70011, { scope }));
-    return { status: 200, body: await id.appToken(app, tenant!.id, resourceOf(scope.trim())) };
+    const fault = tokenScopeFault("client_credentials", scope);
+    if (fault) return reply(id.err(fault.code, fault.params, fault.variant));
+    return { status: 200, body: await id.appToken(app, tenant!.id, resourceOf(qualify(scope.trim().split(/\s+/)[0]))) };
   }
   if (grant === "authorization_code") return codeGrant(id, app, tenant?.id, form);
   if (grant === "refresh_token") return refreshGrant(id, app, tenant?.id, form);
@@ -70,6 +71,8 @@ function reply(e: { status: number; body: unknown }): TReply {
 }
 
 async function codeGrant(id: Identity, app: TSbApp, tenantId: string | undefined, form: URLSearchParams): Promise<TReply> {
+  const scopeFault = tokenScopeFault("authorization_code", form.get("scope") ?? "");
+  if (scopeFault) return reply(id.err(scopeFault.code, scopeFault.params, scopeFault.variant));
   const c = id.codes.get(form.get("code") ?? "");
   if (!c || c.clientId !== app.clientId) return reply(id.err(9002313));
   if (c.used) return reply(id.err(54005));
@@ -83,8 +86,8 @@ async function codeGrant(id: Identity, app: TSbApp, tenantId: string | undefined
   }
   c.used = true;
   const user = id.store.state.users.find((u) => u.id === c.userId)!;
-  const requested = splitScopes(form.get("scope") ?? "", app.delegated).resource;
-  const resource = requested[0] ? resourceOf(requested[0]) : undefined;
+  const requested = (form.get("scope") ?? "").split(/\s+/).filter((p) => p && !OIDC.includes(p.toLowerCase()));
+  const resource = requested[0] ? resourceOf(qualify(requested[0])) : undefined;
   return {
     status: 200,
     body: await id.userTokens({
@@ -103,6 +106,8 @@ async function codeGrant(id: Identity, app: TSbApp, tenantId: string | undefined
 }
 
 async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefined, form: URLSearchParams): Promise<TReply> {
+  const scopeFault = tokenScopeFault("refresh_token", form.get("scope") ?? "");
+  if (scopeFault) return reply(id.err(scopeFault.code, scopeFault.params, scopeFault.variant));
   const raw = form.get("refresh_token") ?? "";
   const rt: TSbRefresh | undefined = id.store.state.refreshTokens.find((r) => r.hash === hash(raw));
   if (!rt || rt.clientId !== app.clientId || (tenantId && rt.tenantId !== tenantId)) return reply(id.err(9002313));
@@ -114,7 +119,23 @@ async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefi
   if (new Date(rt.issuedAt) < new Date(user.tokensValidFrom))
     return reply(id.err(50173, { issued: rt.issuedAt, validFrom: user.tokensValidFrom }));
   if (!id.store.appInTenant(app.clientId, rt.tenantId)) return reply(id.err(700016, { appId: app.clientId, tenant: tenant.displayName }));
-  const requested = splitScopes(form.get("scope") ?? "", app.delegated);
+  // `{resource}/.default` asks for whatever is granted for that resource (the docs' "scopes-oidc" .default rules).
+  const rawScope = form.get("scope") ?? "";
+  const defaultOf = rawScope
+    .split(/\s+/)
+    .filter((p) => p && !OIDC.includes(p.toLowerCase()))
+    .map(qualify)
+    .find((q) => q.endsWith("/.default"));
+  const requested = splitScopes(defaultOf ? "" : rawScope, app.delegated);
+  if (defaultOf) {
+    const r = resourceOf(defaultOf);
+    requested.resource = id.consentedScopes(rt.tenantId, app.clientId, rt.userId).filter((s) => resourceOf(s) === r);
+    if (!requested.resource.length) return reply(id.err(65001, { appId: app.clientId, appName: app.displayName }));
+  }
+  requested.oidc = rawScope
+    .split(/\s+/)
+    .filter((p) => OIDC.includes(p.toLowerCase()))
+    .map((p) => p.toLowerCase());
   const wanted = requested.resource.length ? requested.resource : rt.scopes;
   if (!id.hasConsent(rt.tenantId, app.clientId, user.id, wanted))
     return reply(id.err(65001, { appId: app.clientId, appName: app.displayName }));
@@ -139,7 +160,7 @@ async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefi
       user,
       app,
       tenantId: rt.tenantId,
-      scopes: rt.scopes,
+      scopes: [...new Set([...wanted, ...rt.scopes])],
       oidc: ["offline_access", ...(requested.oidc.includes("openid") ? ["openid"] : [])],
       authTime: rt.authTime,
       isMfa: rt.isMfa,
