@@ -79,7 +79,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     } else throw errors.resourceNotFound();
     if (tail.length === 0 && method === "GET") return userJson(g, owner);
     const kind: MailAccessKind = tail[0] === "sendMail" ? "send" : method === "GET" ? "read" : "write";
-    authorizeMailbox(p, owner, kind);
+    authorizeMailbox(p, owner, kind, ctx);
     const release = rt.throttle.admit(p.claims.appid, owner.address, ctx.now().getTime());
     try {
       if (rt.throttle.settings.latencyMs) await new Promise((r) => setTimeout(r, rt.throttle.settings.latencyMs));

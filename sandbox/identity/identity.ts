@@ -1,4 +1,5 @@
 // The identity platform's state machine: consent checks, codes, refresh tokens, token responses.
+import { servicePrincipalObjectId } from "../directory/exchange-rbac";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Store } from "../directory/store";
 import type { TSbApp, TSbUser } from "../directory/model";
@@ -81,7 +82,7 @@ export class Identity {
       });
     // Consent in a customer tenant creates the app's service principal there.
     if (!st.servicePrincipals.some((s) => s.tenantId === p.tenantId && s.clientId === p.clientId))
-      st.servicePrincipals.push({ tenantId: p.tenantId, clientId: p.clientId });
+      st.servicePrincipals.push({ tenantId: p.tenantId, clientId: p.clientId, objectId: servicePrincipalObjectId(p.tenantId, p.clientId) });
     this.store.save();
   }
 
@@ -179,7 +180,7 @@ export class Identity {
     const lifetime = this.lifetime();
     const accessToken = await signAccessToken(
       this.signer,
-      { aud: resource, tid: tenantId, oid: randomUUID(), appid: app.clientId, appidacr: "1", roles, lifetimeSeconds: lifetime },
+      { aud: resource, tid: tenantId, oid: this.store.spObjectId(app.clientId, tenantId) ?? randomUUID(), appid: app.clientId, appidacr: "1", roles, lifetimeSeconds: lifetime },
       this.now(),
     );
     return { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };

@@ -3,7 +3,7 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import type { AccessTokenClaims, SandboxContext } from "../../contracts";
-import { checkOutlookToken, exchangeHost, isAppToken } from "../access";
+import { checkOutlookToken, exchangeAppGrant, exchangeHost, isAppToken } from "../access";
 import { deliverMessage } from "../deliver";
 import type { MailStore } from "../store/mail-store";
 import { getHeader, headerEnd, parseHeaders } from "../store/mime-headers";
@@ -33,7 +33,7 @@ export function maySendAs(ctx: SandboxContext, u: SmtpUser, address: string): bo
   if (a === u.mailbox) return true;
   const owner = ctx.directory.resolveMailbox(a);
   if (!owner || owner.tenantId !== u.claims.tid) return false;
-  if (u.isApp) return true; // SMTP.SendAsApp with tenant-wide consent
+  if (u.isApp) return exchangeAppGrant(ctx, u.claims, a, "smtp").ok; // the app's own Exchange grant on that mailbox
   if (owner.kind === "shared") return !!u.claims.oid && owner.shared.sendAs.includes(u.claims.oid);
   return owner.user.id === u.claims.oid;
 }
@@ -76,6 +76,9 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
         );
       }
       if (!owner || owner.tenantId !== claims.tid || (owner.kind === "user" && !owner.user.isLicensed)) {
+        return callback(smtpError(`5.7.3 Authentication unsuccessful [${host}]`));
+      }
+      if (app && !exchangeAppGrant(ctx, claims, owner.address, "smtp").ok) {
         return callback(smtpError(`5.7.3 Authentication unsuccessful [${host}]`));
       }
       if (!app) {
