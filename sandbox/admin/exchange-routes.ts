@@ -142,24 +142,20 @@ export function exchangeRoutes(id: Identity): AdminRoute[] {
     {
       // Remove-MailboxPermission -Identity <mailbox> -User <service principal> -AccessRights FullAccess
       method: "DELETE",
-      path: "/admin/exchange/:tenant/mailbox-permissions",
-      handler: ({ params, body }) => {
+      path: "/admin/exchange/:tenant/mailbox-permissions/:identity/:user",
+      handler: ({ params }) => {
         const t = tenantOf(params.tenant);
         if (!t) return missing("tenant");
-        const p = parse(
-          z.object({ identity: ZAddress, user: z.string().trim().min(1), accessRights: z.literal("FullAccess").optional() }).strict(),
-          body,
-        );
-        if (!p.ok) return p.res;
-        const sp = findSp(t.id, p.data.user);
+        const identity = params.identity.toLowerCase();
+        const sp = findSp(t.id, params.user);
         const x = exo();
         const before = x.mailboxPermissions.length;
         x.mailboxPermissions = x.mailboxPermissions.filter(
-          (m) => !(sp && m.tenantId === t.id && m.address === p.data.identity && m.principalObjectId === sp.objectId),
+          (m) => !(sp && m.tenantId === t.id && m.address === identity && m.principalObjectId === sp.objectId),
         );
         if (x.mailboxPermissions.length === before) return missing("mailbox permission");
         save();
-        return ok({ removed: { identity: p.data.identity, user: sp!.objectId } });
+        return ok({ removed: { identity, user: sp!.objectId } });
       },
     },
     {
