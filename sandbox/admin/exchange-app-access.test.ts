@@ -351,4 +351,25 @@ describe("seeded app-only setup (Northwind mail daemon)", () => {
       code: "ErrorAccessDenied",
     });
   });
+
+  it("the /sandbox console shows the setup and its Set-Mailbox form puts a mailbox into the scope", async () => {
+    const page = await (await fetch(`${seeded.urls.identity}/sandbox`)).text();
+    expect(page).toContain("Northwind mail daemon (app-only)");
+    expect(page).toContain("CustomAttribute1 -eq &#39;consentry&#39;");
+    const form = new URLSearchParams({
+      action: `POST /admin/exchange/${N.id}/recipients`,
+      show: "1",
+      "s:identity": `bob@${N.domain}`,
+      "s:CustomAttribute1": "consentry",
+    });
+    const r = await fetch(`${seeded.urls.identity}/sandbox`, { method: "POST", body: form });
+    expect(r.status).toBe(200);
+    const exo = (await seeded.admin("GET", `/admin/exchange/${N.id}`)).body;
+    expect(exo.customAttributes[`bob@${N.domain}`]).toEqual({ CustomAttribute1: "consentry" });
+    const t = await seeded.admin("POST", `/admin/exchange/${N.id}/test-authorization`, {
+      identity: Dm.clientId,
+      resource: `bob@${N.domain}`,
+    });
+    expect(t.body.roles.map((x: { InScope: boolean }) => x.InScope)).toEqual([true, true]);
+  });
 });

@@ -60,6 +60,25 @@ export function exchangeRoutes(id: Identity): AdminRoute[] {
     roles: Object.keys(EXO_APP_ROLES),
   });
 
+  const setMailbox = (tenant: string, mailbox: string, body: unknown) => {
+    const t = tenantOf(tenant);
+    if (!t) return missing("tenant");
+    const address = recipient(t.id, mailbox);
+    if (!address) return missing("mailbox");
+    const shape = Object.fromEntries(CUSTOM_ATTRIBUTES.map((k) => [k, z.string().max(1024).nullable().optional()]));
+    const p = parse(z.object(shape).strict(), body);
+    if (!p.ok) return p.res;
+    const attrs = { ...(exo().customAttributes[address] ?? {}) };
+    for (const [k, v] of Object.entries(p.data as Record<string, string | null | undefined>)) {
+      if (v === undefined) continue;
+      if (v === null || v === "") delete attrs[k];
+      else attrs[k] = v;
+    }
+    exo().customAttributes[address] = attrs;
+    save();
+    return ok({ identity: address, ...attrs });
+  };
+
   return [
     {
       method: "GET",
@@ -162,23 +181,15 @@ export function exchangeRoutes(id: Identity): AdminRoute[] {
       // Set-Mailbox -Identity <mailbox> -CustomAttribute1 <value> (null or "" clears it)
       method: "PATCH",
       path: "/admin/exchange/:tenant/recipients/:address",
+      handler: ({ params, body }) => setMailbox(params.tenant, params.address, body),
+    },
+    {
+      // The same with the mailbox in the body ({"identity": "...", "CustomAttribute1": "..."}), for forms.
+      method: "POST",
+      path: "/admin/exchange/:tenant/recipients",
       handler: ({ params, body }) => {
-        const t = tenantOf(params.tenant);
-        if (!t) return missing("tenant");
-        const address = recipient(t.id, params.address);
-        if (!address) return missing("mailbox");
-        const shape = Object.fromEntries(CUSTOM_ATTRIBUTES.map((k) => [k, z.string().max(1024).nullable().optional()]));
-        const p = parse(z.object(shape).strict(), body);
-        if (!p.ok) return p.res;
-        const attrs = { ...(exo().customAttributes[address] ?? {}) };
-        for (const [k, v] of Object.entries(p.data as Record<string, string | null | undefined>)) {
-          if (v === undefined) continue;
-          if (v === null || v === "") delete attrs[k];
-          else attrs[k] = v;
-        }
-        exo().customAttributes[address] = attrs;
-        save();
-        return ok({ identity: address, ...attrs });
+        const { identity, ...rest } = (body ?? {}) as { identity?: unknown };
+        return typeof identity === "string" ? setMailbox(params.tenant, identity, rest) : bad("identity: required");
       },
     },
     {
