@@ -81,7 +81,7 @@ function popAuth(user: string, accessToken: string): Promise<string> {
   });
 }
 
-async function smtpSend(user: string, accessToken: string): Promise<true | string> {
+async function smtpSend(user: string, accessToken: string, from = user): Promise<true | string> {
   const t = nodemailer.createTransport({
     host: "localhost",
     port: port(sb.urls.smtp),
@@ -91,7 +91,7 @@ async function smtpSend(user: string, accessToken: string): Promise<true | strin
     auth: { type: "OAuth2", user, accessToken },
   });
   try {
-    await t.sendMail({ from: user, to: "someone@example.com", subject: "app-only", text: "hello" });
+    await t.sendMail({ from, to: "someone@example.com", subject: "app-only", text: "hello" });
     return true;
   } catch (e) {
     return String((e as { response?: string }).response ?? (e as Error).message);
@@ -185,6 +185,8 @@ describe("Exchange app-only access (service principal, mailbox permission, RBAC 
     expect(await imapOpens(SUPPORT, token)).toBe(true);
     expect(await popAuth(SUPPORT, token)).toBe("+OK User successfully authenticated.");
     expect(await smtpSend(SUPPORT, token)).toBe(true);
+    // The app sends as the user= mailbox only (no SendAs on another).
+    expect(await smtpSend(SUPPORT, token, JOE)).toMatch(/^(550 5\.7\.60|554 5\.2\.252) /);
     // Another mailbox of the same tenant stays closed.
     expect(await imapOpens(JOE, token)).toMatch(NOT_CONNECTED);
     expect(await popAuth(JOE, token)).toMatch(/^-ERR Authentication failure/);

@@ -33,7 +33,9 @@ export function maySendAs(ctx: SandboxContext, u: SmtpUser, address: string): bo
   if (a === u.mailbox) return true;
   const owner = ctx.directory.resolveMailbox(a);
   if (!owner || owner.tenantId !== u.claims.tid) return false;
-  if (u.isApp) return exchangeAppGrant(ctx, u.claims, a, "smtp").ok; // the app's own Exchange grant on that mailbox
+  // App-only: the mailbox named in user= only. Sending as another needs SendAs
+  // (Add-RecipientPermission), which the sandbox does not model for service principals.
+  if (u.isApp) return false;
   if (owner.kind === "shared") return !!u.claims.oid && owner.shared.sendAs.includes(u.claims.oid);
   return owner.user.id === u.claims.oid;
 }
