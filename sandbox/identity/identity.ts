@@ -180,7 +180,15 @@ export class Identity {
     const lifetime = this.lifetime();
     const accessToken = await signAccessToken(
       this.signer,
-      { aud: resource, tid: tenantId, oid: this.store.spObjectId(app.clientId, tenantId) ?? randomUUID(), appid: app.clientId, appidacr: "1", roles, lifetimeSeconds: lifetime },
+      {
+        aud: resource,
+        tid: tenantId,
+        oid: this.store.spObjectId(app.clientId, tenantId) ?? randomUUID(),
+        appid: app.clientId,
+        appidacr: "1",
+        roles,
+        lifetimeSeconds: lifetime,
+      },
       this.now(),
     );
     return { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };
