@@ -74,6 +74,19 @@ export type SandboxDirectoryView = {
   listMailboxes(): MailboxOwner[];
   /** True when the app has an admin (tenant-wide) consent in the tenant that includes the app permission (role). */
   hasAppRoleConsent(tenantId: string, appId: string, role: string): boolean;
+  /** Exchange Online's own grant for an app-only token on a mailbox (service principal registered
+   *  with New-ServicePrincipal, FullAccess via Add-MailboxPermission, or an RBAC for Applications
+   *  role assignment whose scope includes the mailbox). See sandbox/directory/exchange-rbac.ts. */
+  exchangeAppGrant(p: {
+    tenantId: string;
+    appId: string;
+    oid: string | undefined;
+    address: string;
+    need: string[];
+    fullAccessCounts: boolean;
+  }):
+    | { ok: true; via: "mailbox_permission" | "role_assignment" }
+    | { ok: false; reason: "sp_not_registered" | "no_mailbox_permission" | "out_of_scope" };
 };
 
 export type TlsMaterial = { key: string; cert: string; ca: string }; // PEM

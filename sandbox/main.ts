@@ -29,6 +29,7 @@ Seeded accounts (password ${SEED_PASSWORD}):
   Contoso   ${SEED.contoso.id}  admin@/helpdesk@/bob@/it@${SEED.contoso.domain}, shared support@ (delegate it@); app ${SEED.contoso.clientId} secret ${SEED.contoso.secret}  [SMTP AUTH off]
   Fabrikam  ${SEED.fabrikam.id}  admin@/helpdesk@/bob@/it@${SEED.fabrikam.domain}; app ${SEED.fabrikam.clientId} secret ${SEED.fabrikam.secret}  [secret expires in 5 days]
   Northwind ${SEED.northwind.id}  admin@/helpdesk@/bob@/it@/sales@${SEED.northwind.domain}; app ${SEED.northwind.clientId} secret ${SEED.northwind.secret}  [sales@ unlicensed; users may not consent]
+  Northwind app-only daemon ${SEED.northwindDaemon.clientId} secret ${SEED.northwindDaemon.secret}  [IMAP/POP/SMTP: support@ (FullAccess); Graph: scope "${SEED.northwindDaemon.scopeName}" (support@, helpdesk@)]
   MSP multi-tenant app ${SEED.mspApp.clientId} secret ${SEED.mspApp.secret}`);
 const stop = async () => {
   await sb.stop();

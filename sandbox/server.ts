@@ -9,6 +9,7 @@ import { services } from "./services";
 import { Store } from "./directory/store";
 import { seedState } from "./directory/seed";
 import { directoryRoutes } from "./admin/directory-routes";
+import { exchangeRoutes } from "./admin/exchange-routes";
 import { consoleFormBody, consolePage } from "./console/console-page";
 import { loadOrCreateTls } from "./tls/tls";
 import { jwksFor, loadOrCreateSigner, verifyToken } from "./identity/signing";
@@ -141,6 +142,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   const routes: AdminRoute[] = [
     ...adminRoutes(id, seedMail),
     ...directoryRoutes(id),
+    ...exchangeRoutes(id),
     ...services.flatMap((s) => s.adminRoutes?.(ctx) ?? []),
   ];
 

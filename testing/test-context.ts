@@ -16,6 +16,8 @@ import type {
   SharedMailbox,
   TlsMaterial,
 } from "../sandbox/contracts";
+import { exoAppGrant, servicePrincipalObjectId } from "../sandbox/directory/exchange-rbac";
+import { emptyExchange, type TSbExchange } from "../sandbox/directory/model";
 
 export const CONTOSO = "7a1f0d5e-0000-4000-8000-00000000c0de";
 export const FABRIKAM = "7a1f0d5e-0000-4000-8000-0000000fab01";
@@ -103,6 +105,8 @@ export type TestContext = SandboxContext & {
   users: DirectoryUser[];
   shared: SharedMailbox[];
   appConsents: Set<string>; // `${tenantId}|${appId}|${role}`
+  /** Exchange's app grants (service principals, mailbox permissions, scopes, role assignments). */
+  exchange: TSbExchange;
   mint(opts: TestMintOptions): Promise<string>;
 };
 
@@ -146,6 +150,7 @@ export async function createTestContext(opts: { dataDir?: string; tls?: TlsMater
     },
   ];
   const appConsents = new Set<string>();
+  const exchange = emptyExchange();
   const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const priv = await importPKCS8(keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), "RS256");
   const pub = await importSPKI(keys.publicKey.export({ type: "spki", format: "pem" }).toString(), "RS256");
@@ -163,6 +168,7 @@ export async function createTestContext(opts: { dataDir?: string; tls?: TlsMater
     users,
     shared,
     appConsents,
+    exchange,
     directory: {
       getTenant: (id) => tenants.find((t) => t.id === id),
       getUserById: (oid) => users.find((u) => u.id === oid),
@@ -178,6 +184,7 @@ export async function createTestContext(opts: { dataDir?: string; tls?: TlsMater
       },
       listMailboxes: owners,
       hasAppRoleConsent: (t, app, role) => appConsents.has(`${t}|${app}|${role}`),
+      exchangeAppGrant: (p) => exoAppGrant(exchange, p),
     },
     async verifyAccessToken(token) {
       try {
@@ -205,7 +212,8 @@ export async function createTestContext(opts: { dataDir?: string; tls?: TlsMater
         ver: "1.0",
       };
       if (u) Object.assign(claims, { oid: u.id, upn: u.upn, unique_name: u.upn, scp: (o.scopes ?? []).join(" ") });
-      else Object.assign(claims, { oid: randomUUID(), roles: o.roles ?? [] });
+      // App-only: oid is the app's service principal object id in the tenant.
+      else Object.assign(claims, { oid: servicePrincipalObjectId(tid, o.appId ?? TEST_APP_ID), roles: o.roles ?? [] });
       return new SignJWT(claims)
         .setProtectedHeader({ alg: "RS256", typ: "JWT" })
         .setIssuedAt(Math.min(now, exp - 60))

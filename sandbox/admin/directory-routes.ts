@@ -1,5 +1,6 @@
 // Admin API for building a directory: tenants, users, shared mailboxes and app registrations
 // (an app's first secret value is returned once, as Azure shows it once).
+import { servicePrincipalObjectId } from "../directory/exchange-rbac";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AdminRoute } from "../contracts";
@@ -136,6 +137,8 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
         st().users = st().users.filter((x) => x.id !== u.id);
         st().refreshTokens = st().refreshTokens.filter((r) => r.userId !== u.id);
         st().consents = st().consents.filter((c) => c.userId !== u.id);
+        st().exchange.mailboxPermissions = st().exchange.mailboxPermissions.filter((m) => m.address !== u.upn);
+        delete st().exchange.customAttributes[u.upn];
         for (const m of st().shared) {
           m.fullAccess = m.fullAccess.filter((x) => x !== u.id);
           m.sendAs = m.sendAs.filter((x) => x !== u.id);
@@ -251,7 +254,7 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
         if (d.delegated) app.delegated = d.delegated;
         if (d.application) app.application = d.application;
         st().apps.push(app);
-        st().servicePrincipals.push({ tenantId: t.id, clientId });
+        st().servicePrincipals.push({ tenantId: t.id, clientId, objectId: servicePrincipalObjectId(t.id, clientId) });
         save();
         const { secrets, ...rest } = app;
         return ok({ ...rest, secret: { id: secrets[0].id, value, hint: secrets[0].hint, expiresAt: secrets[0].expiresAt } }, 201);

@@ -51,6 +51,59 @@ ${createForm("App registration", "/admin/apps", `${text("displayName", "Name", "
 <p><small>An app's secret value is shown once, right after it's created.</small></p></section>`;
 }
 
+const ROLES = [
+  "Application Mail.Read",
+  "Application Mail.ReadBasic",
+  "Application Mail.ReadWrite",
+  "Application Mail.Send",
+  "Application Mail Full Access",
+  "Application Exchange Full Access",
+  "Application EWS.AccessAsApp",
+  "Application SMTP.SendAsApp",
+];
+
+/** Exchange Online's side of app-only access for one tenant: the cmdlets an admin would run. */
+function exchangeSection(s: TSbState, tenantId: string) {
+  const x = s.exchange;
+  const base = `/admin/exchange/${tenantId}`;
+  const sps = x.servicePrincipals.filter((p) => p.tenantId === tenantId);
+  const spName = (oid: string) => sps.find((p) => p.objectId === oid)?.displayName ?? oid;
+  const enterprise = s.servicePrincipals.filter((p) => p.tenantId === tenantId);
+  const perms = x.mailboxPermissions.filter((m) => m.tenantId === tenantId);
+  const scopes = x.managementScopes.filter((m) => m.tenantId === tenantId);
+  const roles = x.roleAssignments.filter((m) => m.tenantId === tenantId);
+  const mailboxes = new Set([
+    ...s.users.filter((u) => u.tenantId === tenantId).map((u) => u.upn),
+    ...s.shared.filter((m) => m.tenantId === tenantId).map((m) => m.address),
+  ]);
+  const attrs = Object.entries(x.customAttributes).filter(([a, v]) => mailboxes.has(a) && Object.keys(v).length);
+  const form = (title: string, method: string, path: string, fields: string, submit: string) =>
+    `<form method="post" action="/sandbox" class="create"><input type="hidden" name="action" value="${esc(`${method} ${path}`)}"><input type="hidden" name="show" value="1"><b>${esc(title)}</b> ${fields}<button>${esc(submit)}</button></form>`;
+  const roleSelect = `<label>Role <select name="s:role">${ROLES.map((r) => `<option>${esc(r)}</option>`).join("")}</select></label>`;
+  return `<details><summary>Exchange app-only access (service principals, mailbox permissions, RBAC for Applications)</summary>
+<p>Enterprise applications (Entra): ${enterprise.map((p) => `${esc(s.apps.find((a) => a.clientId === p.clientId)?.displayName ?? p.clientId)} <small>appId ${p.clientId} · objectId ${p.objectId ?? "?"}</small>`).join("; ") || "none"}</p>
+<p>Exchange service principals: ${sps.map((p) => `${esc(p.displayName)} <small>appId ${p.appId} · objectId ${p.objectId}</small> ${btn("Remove-ServicePrincipal", "DELETE", `${base}/service-principals/${p.objectId}`)}`).join("<br>") || "none"}</p>
+<p>FullAccess for service principals: ${perms.map((m) => `${esc(m.address)} → ${esc(spName(m.principalObjectId))} ${btn("Remove-MailboxPermission", "DELETE", `${base}/mailbox-permissions/${m.address}/${m.principalObjectId}`)}`).join("<br>") || "none"}</p>
+<p>Management scopes: ${scopes.map((m) => `${esc(m.name)} <small>${esc(m.recipientRestrictionFilter)}</small> ${btn("Remove-ManagementScope", "DELETE", `${base}/management-scopes/${encodeURIComponent(m.name)}`)}`).join("<br>") || "none"}</p>
+<p>App role assignments: ${roles.map((r) => `${esc(r.role)} → ${esc(spName(r.appObjectId))} in ${esc(r.customResourceScope ?? "the whole organization")} ${btn("Remove-ManagementRoleAssignment", "DELETE", `${base}/role-assignments/${encodeURIComponent(r.name)}`)}`).join("<br>") || "none"}</p>
+<p>Custom attributes: ${
+    attrs
+      .map(
+        ([a, v]) =>
+          `${esc(a)}: ${Object.entries(v)
+            .map(([k, val]) => `${esc(k)}=${esc(val)} ${btn("Clear", "PATCH", `${base}/recipients/${a}`, { [k]: null })}`)
+            .join(" ")}`,
+      )
+      .join("<br>") || "none"
+  }</p>
+${form("New-ServicePrincipal", "POST", `${base}/service-principals`, `${text("appId", "AppId", "", true)} ${text("objectId", "ObjectId (enterprise app)", "", true)} ${text("displayName", "DisplayName")}`, "Register")}
+${form("Add-MailboxPermission", "POST", `${base}/mailbox-permissions`, `${text("identity", "Mailbox", "support@…", true)} ${text("user", "Service principal (object id, app id or name)", "", true)}`, "Grant FullAccess")}
+${form("Set-Mailbox", "POST", `${base}/recipients`, `${text("identity", "Mailbox", "support@…", true)} ${text("CustomAttribute1", "CustomAttribute1", "consentry", true)}`, "Set")}
+${form("New-ManagementScope", "POST", `${base}/management-scopes`, `${text("name", "Name", "Consentry mailboxes", true)} ${text("recipientRestrictionFilter", "RecipientRestrictionFilter", "CustomAttribute1 -eq 'consentry'", true)}`, "Create scope")}
+${form("New-ManagementRoleAssignment -App", "POST", `${base}/role-assignments`, `${text("app", "Service principal", "", true)} ${roleSelect} ${text("customResourceScope", "CustomResourceScope (empty: organization)")}`, "Assign")}
+</details>`;
+}
+
 export function consolePage(s: TSbState, now: Date, flash?: { ok: boolean; text: string }): string {
   const rows = s.tenants
     .map((t) => {
@@ -77,6 +130,7 @@ ${btn(u.isLicensed ? "Unlicense" : "License", "PATCH", `/admin/users/${u.upn}`, 
             `<tr><td>${esc(a.displayName)}<br><small>${a.clientId}${a.isMultiTenant ? " · multi-tenant" : ""}</small></td><td>${a.secrets.map((x) => `${esc(x.hint)}… expires ${x.expiresAt.slice(0, 10)} ${btn("Expire", "POST", `/admin/apps/${a.clientId}/secrets/${x.id}/expire`)} ${btn("Delete", "DELETE", `/admin/apps/${a.clientId}/secrets/${x.id}`)}`).join("<br>")}</td><td>${btn("New secret", "POST", `/admin/apps/${a.clientId}/secrets`, { expiresInDays: 180 })} ${btn("Remove consent", "DELETE", `/admin/tenants/${t.id}/consents/${a.clientId}`)} ${btn("Delete from tenant", "DELETE", `/admin/tenants/${t.id}/apps/${a.clientId}`)}</td></tr>`,
         )
         .join("")}</table>
+${exchangeSection(s, t.id)}
 <p>Consents: ${consents.map((c) => `${c.kind}${c.userId ? ` (${esc(s.users.find((u) => u.id === c.userId)?.upn ?? "?")})` : ""} for ${c.clientId.slice(0, 8)}…: ${c.scopes.length} scopes, ${c.roles.length} roles`).join("; ") || "none"}</p></section>`;
     })
     .join("");

@@ -33,6 +33,35 @@ export type TSbRefresh = {
   authTime: string;
   isMfa: boolean;
 };
+/** Exchange Online's own view of apps (RBAC for Applications and mailbox permissions), separate
+ *  from Entra consent: New-ServicePrincipal, Add-MailboxPermission, New-ManagementScope,
+ *  New-ManagementRoleAssignment -App, and Set-Mailbox -CustomAttributeN. */
+export type TSbExoServicePrincipal = { tenantId: string; appId: string; objectId: string; displayName: string };
+export type TSbExoMailboxPermission = { tenantId: string; address: string; principalObjectId: string; accessRights: "FullAccess" };
+export type TSbExoScope = { tenantId: string; name: string; recipientRestrictionFilter: string };
+export type TSbExoRoleAssignment = {
+  tenantId: string;
+  name: string;
+  appObjectId: string;
+  role: string;
+  customResourceScope: string | null;
+};
+export type TSbExchange = {
+  servicePrincipals: TSbExoServicePrincipal[];
+  mailboxPermissions: TSbExoMailboxPermission[];
+  managementScopes: TSbExoScope[];
+  roleAssignments: TSbExoRoleAssignment[];
+  /** address → { CustomAttribute1: "…" } */
+  customAttributes: Record<string, Record<string, string>>;
+};
+export const emptyExchange = (): TSbExchange => ({
+  servicePrincipals: [],
+  mailboxPermissions: [],
+  managementScopes: [],
+  roleAssignments: [],
+  customAttributes: {},
+});
+
 export type TSbFault = { mode: "500" | "503" | "timeout"; remaining: number; seconds: number };
 
 export type TSbState = {
@@ -41,8 +70,9 @@ export type TSbState = {
   users: TSbUser[];
   shared: SharedMailbox[];
   apps: TSbApp[];
-  // objectId: the enterprise app's object id in that tenant (app-only tokens' oid/sub); older state lacks it.
+  /** Entra enterprise applications; objectId is the service principal's object id (app-only tokens' oid). */
   servicePrincipals: { tenantId: string; clientId: string; objectId?: string }[];
+  exchange: TSbExchange;
   consents: TSbConsent[];
   refreshTokens: TSbRefresh[];
   clockOffsetMs: number;
@@ -57,6 +87,7 @@ export const emptyState = (): TSbState => ({
   shared: [],
   apps: [],
   servicePrincipals: [],
+  exchange: emptyExchange(),
   consents: [],
   refreshTokens: [],
   clockOffsetMs: 0,

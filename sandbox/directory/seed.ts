@@ -2,6 +2,7 @@
 // an app registration, and one deliberately broken setup; plus the MSP's own multi-tenant app.
 // Fixed ids, passwords and secrets, so demos, docs and tests can name them.
 import { randomUUID } from "node:crypto";
+import { servicePrincipalObjectId } from "./exchange-rbac";
 import type { TSbApp, TSbState, TSbUser } from "./model";
 import { emptyState } from "./model";
 
@@ -25,6 +26,15 @@ export const SEED = {
     domain: "northwind.onmicrosoft.com",
     clientId: "5a0e1111-2222-4333-8444-00000000a003",
     secret: "Nwnd8Q~demo.secret-value-0003-abcdefghijkl",
+  },
+  // App-only (client credentials) on Northwind: Entra admin consent for IMAP/POP/SMTP AccessAsApp
+  // only, the service principal registered in Exchange, FullAccess on support@, and RBAC for
+  // Applications (Mail.ReadWrite + Mail.Send) scoped to mailboxes with CustomAttribute1 = consentry.
+  northwindDaemon: {
+    clientId: "5a0e1111-2222-4333-8444-0000000da003",
+    secret: "NwndDmn8Q~demo.secret-value-0003-abcdefgh",
+    scopeName: "Consentry mailboxes",
+    scopeFilter: "CustomAttribute1 -eq 'consentry'",
   },
   mspApp: { clientId: "5a0e1111-2222-4333-8444-0000000005a0", secret: "MspApp8Q~demo.secret-value-0000-abcdefghij" },
 } as const;
@@ -168,6 +178,55 @@ export function seedState(now = new Date()): TSbState {
       expiresAt: year,
     }),
   );
-  for (const a of s.apps) s.servicePrincipals.push({ tenantId: a.homeTenantId, clientId: a.clientId });
+  const daemon = newApp({
+    clientId: SEED.northwindDaemon.clientId,
+    displayName: "Northwind mail daemon (app-only)",
+    homeTenantId: SEED.northwind.id,
+    secret: SEED.northwindDaemon.secret,
+    expiresAt: year,
+    redirectUris: [],
+  });
+  daemon.delegated = [];
+  daemon.application = [
+    "https://outlook.office.com/IMAP.AccessAsApp",
+    "https://outlook.office.com/POP.AccessAsApp",
+    "https://outlook.office.com/SMTP.SendAsApp",
+  ];
+  s.apps.push(daemon);
+  for (const a of s.apps)
+    s.servicePrincipals.push({
+      tenantId: a.homeTenantId,
+      clientId: a.clientId,
+      objectId: servicePrincipalObjectId(a.homeTenantId, a.clientId),
+    });
+  seedAppOnly(s, now);
   return s;
+}
+
+function seedAppOnly(s: TSbState, now: Date) {
+  const t = SEED.northwind;
+  const d = SEED.northwindDaemon;
+  const objectId = servicePrincipalObjectId(t.id, d.clientId);
+  s.consents.push({
+    tenantId: t.id,
+    clientId: d.clientId,
+    kind: "admin",
+    userId: null,
+    scopes: [],
+    roles: s.apps.find((a) => a.clientId === d.clientId)!.application,
+    grantedAt: now.toISOString(),
+  });
+  const x = s.exchange;
+  x.servicePrincipals.push({ tenantId: t.id, appId: d.clientId, objectId, displayName: "Northwind mail daemon (app-only)" });
+  x.mailboxPermissions.push({ tenantId: t.id, address: `support@${t.domain}`, principalObjectId: objectId, accessRights: "FullAccess" });
+  for (const a of [`support@${t.domain}`, `helpdesk@${t.domain}`]) x.customAttributes[a] = { CustomAttribute1: "consentry" };
+  x.managementScopes.push({ tenantId: t.id, name: d.scopeName, recipientRestrictionFilter: d.scopeFilter });
+  for (const role of ["Application Mail.ReadWrite", "Application Mail.Send"])
+    x.roleAssignments.push({
+      tenantId: t.id,
+      name: `${role} - ${d.scopeName}`,
+      appObjectId: objectId,
+      role,
+      customResourceScope: d.scopeName,
+    });
 }

@@ -3,13 +3,22 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { MailboxOwner, SandboxDirectoryView } from "../contracts";
-import { emptyState, type TSbState } from "./model";
+import { exoAppGrant, servicePrincipalObjectId } from "./exchange-rbac";
+import { emptyExchange, emptyState, type TSbState } from "./model";
 
 export class Store {
   state: TSbState;
   private timer: NodeJS.Timeout | null = null;
   constructor(private file: string) {
     this.state = existsSync(file) ? { ...emptyState(), ...(JSON.parse(readFileSync(file, "utf8")) as TSbState) } : emptyState();
+    this.state.exchange = { ...emptyExchange(), ...this.state.exchange };
+    for (const sp of this.state.servicePrincipals) sp.objectId ??= servicePrincipalObjectId(sp.tenantId, sp.clientId);
+  }
+  /** The object id of the app's enterprise application (service principal) in a tenant, if any. */
+  spObjectId(clientId: string, tenantId: string) {
+    const sp = this.state.servicePrincipals.find((s) => s.tenantId === tenantId && s.clientId === clientId.toLowerCase());
+    if (!sp) return undefined;
+    return (sp.objectId ??= servicePrincipalObjectId(sp.tenantId, sp.clientId));
   }
   get isEmpty() {
     return this.state.tenants.length === 0;
@@ -70,6 +79,7 @@ export class Store {
             c.clientId === appId &&
             c.roles.some((r) => r === role || r.endsWith(`/${role}`)),
         ),
+      exchangeAppGrant: (p) => exoAppGrant(s().exchange, p),
     };
   }
 }

@@ -88,10 +88,22 @@ const SHARED_SCOPES: Record<MailAccessKind, string[]> = {
 };
 
 /** Throws the Graph error for a caller lacking `kind` access to the owner's mailbox. */
-export function authorizeMailbox(p: Principal, owner: MailboxOwner, kind: MailAccessKind) {
+export function authorizeMailbox(p: Principal, owner: MailboxOwner, kind: MailAccessKind, ctx: SandboxContext) {
   if (owner.kind === "user" && (!owner.user.isLicensed || owner.user.isDisabled)) throw errors.notEnabled();
   if (p.isApp) {
-    if (!APP_ROLES[kind].some((r) => (p.claims.roles ?? []).includes(r))) throw errors.accessDenied();
+    // An Entra application permission is tenant-wide; RBAC for Applications grants are additive
+    // to it and never narrow it. Without the Entra role, Exchange's own role assignment for the
+    // service principal must cover this mailbox (its management scope), else ErrorAccessDenied.
+    if (APP_ROLES[kind].some((r) => (p.claims.roles ?? []).includes(r))) return;
+    const g = ctx.directory.exchangeAppGrant({
+      tenantId: p.claims.tid,
+      appId: p.claims.appid,
+      oid: p.claims.oid,
+      address: owner.address,
+      need: APP_ROLES[kind],
+      fullAccessCounts: false,
+    });
+    if (!g.ok) throw errors.accessDenied();
     return;
   }
   const own = owner.kind === "user" && owner.user.id === p.claims.oid;

@@ -71,7 +71,7 @@ export async function sendMail(ctx: SandboxContext, store: MailStore, g: GraphRe
         "ErrorSendAsDenied",
         "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.",
       );
-    authorizeMailbox(p, other, "send");
+    authorizeMailbox(p, other, "send", ctx);
   }
   const rcpts = ["to", "cc", "bcc"]
     .flatMap((k) => addressparser(getHeader(h, k) ?? "", { flatten: true }).map((a) => a.address ?? ""))

@@ -82,7 +82,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
       tail = rest.slice(2);
     } else throw errors.unknownSegment(rest[0] ?? "");
     const kind: MailAccessKind = tail[0] === "sendMail" ? "send" : method === "GET" ? "read" : "write";
-    authorizeMailbox(p, owner, kind);
+    authorizeMailbox(p, owner, kind, ctx);
     const release = rt.throttle.admit(p.claims.appid, owner.address, ctx.now().getTime());
     try {
       if (rt.throttle.settings.latencyMs) await new Promise((r) => setTimeout(r, rt.throttle.settings.latencyMs));

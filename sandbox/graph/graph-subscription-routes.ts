@@ -41,7 +41,7 @@ export async function subscriptionRoutes(
     if (rs[0]?.toLowerCase() === "me") [owner, rest] = [resolveTarget(ctx, p, "me"), rs.slice(1)];
     else if (rs[0]?.toLowerCase() === "users" && rs[1]) [owner, rest] = [resolveTarget(ctx, p, rs[1]), rs.slice(2)];
     else throw errors.badRequest("Resource not supported.", "ExtensionError");
-    authorizeMailbox(p, owner, "read");
+    authorizeMailbox(p, owner, "read", ctx);
     const box = store.mailbox(owner.address);
     let folderId: string | null = null;
     if (rest[0]?.toLowerCase() === "mailfolders" && rest[1] && rest[2]?.toLowerCase() === "messages" && rest.length === 3) {

@@ -1,4 +1,5 @@
 // The identity platform's state machine: consent checks, codes, refresh tokens, token responses.
+import { servicePrincipalObjectId } from "../directory/exchange-rbac";
 import { createHash, randomBytes } from "node:crypto";
 import type { Store } from "../directory/store";
 import type { TSbApp, TSbUser } from "../directory/model";
@@ -87,14 +88,14 @@ export class Identity {
       });
     // Consent in a customer tenant creates the app's service principal there.
     if (!st.servicePrincipals.some((s) => s.tenantId === p.tenantId && s.clientId === p.clientId))
-      st.servicePrincipals.push({ tenantId: p.tenantId, clientId: p.clientId, objectId: stableGuid("sp", p.tenantId, p.clientId) });
+      st.servicePrincipals.push({ tenantId: p.tenantId, clientId: p.clientId, objectId: servicePrincipalObjectId(p.tenantId, p.clientId) });
     this.store.save();
   }
 
   /** The app's service principal object id in a tenant (stable: the same for every token). */
   servicePrincipalId(tenantId: string, clientId: string): string {
     const sp = this.store.state.servicePrincipals.find((s) => s.tenantId === tenantId && s.clientId === clientId);
-    return sp?.objectId ?? stableGuid("sp", tenantId, clientId);
+    return sp?.objectId ?? servicePrincipalObjectId(tenantId, clientId);
   }
 
   issueCode(c: Omit<TCode, "code" | "issuedAt" | "used">): string {

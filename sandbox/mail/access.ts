@@ -49,8 +49,11 @@ export async function checkOutlookToken(ctx: SandboxContext, token: string, prot
   if (!OUTLOOK_AUDIENCES.includes(c.aud)) return { ok: false as const, reason: "wrong_audience" };
   const need = REQUIRED[proto];
   if (isAppToken(c)) {
-    if (!(c.roles ?? []).includes(need.role) || !ctx.directory.hasAppRoleConsent(c.tid, c.appid, need.role))
-      return { ok: false as const, reason: "missing_role" };
+    const consented = (c.roles ?? []).includes(need.role) && ctx.directory.hasAppRoleConsent(c.tid, c.appid, need.role);
+    // SMTP may also be granted by RBAC for Applications alone ("Application SMTP.SendAsApp"),
+    // without the Entra permission; the mailbox is checked after AUTH.
+    const smtpRbacOnly = proto === "smtp" && !consented && smtpRbacAssigned(ctx, c);
+    if (!consented && !smtpRbacOnly) return { ok: false as const, reason: "missing_role" };
   } else if (!hasScope(c, need.scope)) {
     return { ok: false as const, reason: "missing_scope" };
   }
@@ -73,10 +76,41 @@ export function mailboxRights(
     if (proto === "imap" && !owner.user.imapEnabled) return { ok: false, reason: "imap_disabled" };
     if (proto === "pop" && !owner.user.popEnabled) return { ok: false, reason: "pop_disabled" };
   }
-  // App-only tokens were already checked for the role and tenant-wide consent.
-  if (isAppToken(claims)) return { ok: true, owner };
+  // App-only tokens were already checked for the Entra role and tenant-wide consent; Exchange
+  // still needs its own grant for the service principal on this mailbox.
+  if (isAppToken(claims)) {
+    const g = exchangeAppGrant(ctx, claims, owner.address, proto);
+    return g.ok ? { ok: true, owner } : { ok: false, reason: g.reason };
+  }
   if (owner.kind === "user") return owner.user.id === claims.oid ? { ok: true, owner } : { ok: false, reason: "other_user" };
   return claims.oid && owner.shared.fullAccess.includes(claims.oid) ? { ok: true, owner } : { ok: false, reason: "no_full_access" };
+}
+
+/** Exchange's grant for an app-only token on a mailbox: IMAP and POP need the service principal's
+ *  FullAccess mailbox permission; SMTP takes FullAccess or an "Application SMTP.SendAsApp" role
+ *  assignment whose scope includes the mailbox. */
+export function exchangeAppGrant(ctx: SandboxContext, claims: AccessTokenClaims, address: string, proto: MailProtocol) {
+  return ctx.directory.exchangeAppGrant({
+    tenantId: claims.tid,
+    appId: claims.appid,
+    oid: claims.oid,
+    address,
+    need: proto === "smtp" ? ["SMTP.SendAsApp"] : [],
+    fullAccessCounts: true,
+  });
+}
+
+function smtpRbacAssigned(ctx: SandboxContext, c: AccessTokenClaims) {
+  // Any mailbox will do here: the question is only whether some assignment exists.
+  const g = ctx.directory.exchangeAppGrant({
+    tenantId: c.tid,
+    appId: c.appid,
+    oid: c.oid,
+    address: "",
+    need: ["SMTP.SendAsApp"],
+    fullAccessCounts: false,
+  });
+  return g.ok || g.reason === "out_of_scope";
 }
 
 export async function checkMailAccess(ctx: SandboxContext, xo: TXoauth2, proto: MailProtocol): Promise<MailAccess> {

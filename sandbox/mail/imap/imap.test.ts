@@ -5,6 +5,7 @@ import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailSandbox, type MailSandbox } from "../../../testing/start-mail-sandbox";
 import { CAPS_POST } from "./imap-session";
+import { servicePrincipalObjectId } from "../../directory/exchange-rbac";
 
 const ALICE = "alice@contoso.onmicrosoft.com";
 const BOB = "bob@contoso.onmicrosoft.com";
@@ -181,8 +182,12 @@ describe("IMAP XOAUTH2", () => {
     expect(String(err?.response ?? err?.message)).toMatch(/AUTHENTICATE failed\./);
   });
 
-  it("accepts an app-only token with IMAP.AccessAsApp and admin consent", async () => {
-    sb.ctx.appConsents.add(`${sb.ctx.users[0].tenantId}|app-imap|IMAP.AccessAsApp`);
+  it("accepts an app-only token with IMAP.AccessAsApp, admin consent, and the service principal's FullAccess", async () => {
+    const tid = sb.ctx.users[0].tenantId;
+    sb.ctx.appConsents.add(`${tid}|app-imap|IMAP.AccessAsApp`);
+    const objectId = servicePrincipalObjectId(tid, "app-imap");
+    sb.ctx.exchange.servicePrincipals.push({ tenantId: tid, appId: "app-imap", objectId, displayName: "app-imap" });
+    sb.ctx.exchange.mailboxPermissions.push({ tenantId: tid, address: ALICE, principalObjectId: objectId, accessRights: "FullAccess" });
     const c = client(ALICE, await sb.ctx.mint({ roles: ["IMAP.AccessAsApp"], appId: "app-imap" }));
     await c.connect();
     await c.logout();

@@ -5,7 +5,7 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import type { AccessTokenClaims, SandboxContext } from "../../contracts";
-import { checkOutlookToken, exchangeHost, isAppToken } from "../access";
+import { checkOutlookToken, exchangeAppGrant, exchangeHost, isAppToken } from "../access";
 import { deliverMessage } from "../deliver";
 import type { MailStore } from "../store/mail-store";
 import { getHeader, headerEnd, parseHeaders } from "../store/mime-headers";
@@ -153,7 +153,9 @@ export function maySendAs(ctx: SandboxContext, u: SmtpUser, address: string): bo
   if (a === u.mailbox) return true;
   const owner = ctx.directory.resolveMailbox(a);
   if (!owner || owner.tenantId !== u.claims.tid) return false;
-  if (u.isApp) return true; // SMTP.SendAsApp with tenant-wide consent
+  // App-only: the mailbox named in user= only. Sending as another needs SendAs
+  // (Add-RecipientPermission), which the sandbox does not model for service principals.
+  if (u.isApp) return false;
   if (owner.kind === "shared") return !!u.claims.oid && owner.shared.sendAs.includes(u.claims.oid);
   return owner.user.id === u.claims.oid;
 }
@@ -196,6 +198,9 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
       }
       if (!owner || owner.tenantId !== claims.tid || (owner.kind === "user" && !owner.user.isLicensed)) {
         return callback(smtpError(`5.7.3 Authentication unsuccessful ${stamp(host, ctx.now())}`));
+      }
+      if (app && !exchangeAppGrant(ctx, claims, owner.address, "smtp").ok) {
+        return callback(smtpError(`5.7.3 Authentication unsuccessful [${host}]`));
       }
       if (!app) {
         const allowed =
