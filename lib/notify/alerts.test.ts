@@ -17,6 +17,7 @@ const BOB = `bob@${F.domain}`;
 async function world() {
   const n = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
   const ws = n.ctx.workspaceId;
+  alertWorkspaces.push(ws);
   await db().workspace.update({ where: { id: ws }, data: { notifierMailboxId: n.ctx.mailboxId } });
   // Bob is the MSP's owner here: the default recipient, and a sandbox user whose inbox we read.
   const u = await db().staffUser.create({ data: { email: `bob+${randomUUID().slice(0, 6)}@msp.test`, name: "Bob" } });
@@ -32,8 +33,9 @@ async function world() {
   });
   return { n, ws, other };
 }
+const alertWorkspaces: string[] = [];
 const drainOutbound = async () => {
-  for (let i = 0; i < 10 && (await sendDueOutbound("alerts-test", { concurrency: 4 })) > 0; i++);
+  for (let i = 0; i < 10 && (await sendDueOutbound("alerts-test", { concurrency: 4, workspaceIds: alertWorkspaces })) > 0; i++);
 };
 
 describe("staff alerts", { timeout: 60_000 }, () => {

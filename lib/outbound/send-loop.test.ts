@@ -16,10 +16,17 @@ const env = sandboxForFile();
 const msg = (o: Record<string, unknown>) => ZOutboundInput.parse({ text: "Hello from the queue.", ...o });
 const status = (id: string) =>
   db().outboundMessage.findUniqueOrThrow({ where: { id }, select: { status: true, attempts: true, lastErrorCode: true, sentAt: true } });
+// Workspaces this file made: its drains send only their mail, never another test file's.
+const mine: string[] = [];
+const grantFor = async (...a: Parameters<typeof mailboxWithSandboxGrant>) => {
+  const m = await mailboxWithSandboxGrant(...a);
+  mine.push(m.ctx.workspaceId);
+  return m;
+};
 const drain = async (worker = "w1") => {
   let n = 0;
   for (let i = 0; i < 20; i++) {
-    const k = await sendDueOutbound(worker, { concurrency: 4 });
+    const k = await sendDueOutbound(worker, { concurrency: 4, workspaceIds: mine });
     n += k;
     if (k === 0) break;
   }
@@ -28,7 +35,7 @@ const drain = async (worker = "w1") => {
 
 describe("outbound queue", { timeout: 90_000 }, () => {
   it("SMTP: sends the composed message as is (Message-ID, Reply-To, signature); Bcc is delivered but not shown", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
+    const m = await grantFor(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
     await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { replyTo: `support@${F.domain}`, signature: "Fabrikam Helpdesk" } });
     const { message } = await enqueueOutbound(
       m.ctx,
@@ -49,7 +56,7 @@ describe("outbound queue", { timeout: 90_000 }, () => {
   });
 
   it("Graph: the MIME goes through sendMail unchanged", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, {
+    const m = await grantFor(env.sb, `it@${F.domain}`, {
       tenant: F,
       scopes: ["https://graph.microsoft.com/Mail.Send"],
       mailbox: { inbound: "none", outbound: "graph" },
@@ -67,7 +74,7 @@ describe("outbound queue", { timeout: 90_000 }, () => {
   });
 
   it("an Idempotency-Key enqueues once; two workers share a burst and send each message exactly once", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
+    const m = await grantFor(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
     const a = await enqueueOutbound(m.ctx, msg({ to: [`admin@${F.domain}`], subject: "Once" }), {
       createdVia: "test",
       idempotencyKey: "k-1",
@@ -89,7 +96,7 @@ describe("outbound queue", { timeout: 90_000 }, () => {
   });
 
   it("a dead worker's claim expires and another worker sends the message", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
+    const m = await grantFor(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
     const { message } = await enqueueOutbound(m.ctx, msg({ to: [`bob@${F.domain}`], subject: "Orphan" }), { createdVia: "test" });
     const dead = await claimOutbound("dead-worker", { limit: 100 });
     expect(dead.map((d) => d.id)).toContain(message.id);
@@ -99,7 +106,7 @@ describe("outbound queue", { timeout: 90_000 }, () => {
   });
 
   it("a permanent failure fails with its diagnosis; once fixed, Retry sends it", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${C.domain}`, { scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
+    const m = await grantFor(env.sb, `helpdesk@${C.domain}`, { scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
     const { message } = await enqueueOutbound(m.ctx, msg({ to: [`bob@${C.domain}`], subject: "Blocked" }), { createdVia: "test" });
     await drain();
     expect(await status(message.id)).toMatchObject({ status: "failed", lastErrorCode: "smtp_auth_disabled" });
@@ -116,7 +123,7 @@ describe("outbound queue", { timeout: 90_000 }, () => {
   });
 
   it("mail for a mailbox that needs re-consent is held, not failed, and goes once it is connected", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
+    const m = await grantFor(env.sb, `helpdesk@${F.domain}`, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
     await db().mailbox.update({ where: { id: m.ctx.mailboxId }, data: { state: "needs_reconsent" } });
     const { message } = await enqueueOutbound(m.ctx, msg({ to: [`bob@${F.domain}`], subject: "Held" }), { createdVia: "test" });
     expect((await claimOutbound("w1", { limit: 100 })).map((c) => c.id)).not.toContain(message.id);
@@ -127,9 +134,9 @@ describe("outbound queue", { timeout: 90_000 }, () => {
   });
 
   it("refuses a mailbox with no outbound protocol, or another tenant's mailbox", async () => {
-    const m = await mailboxWithSandboxGrant(env.sb, `helpdesk@${F.domain}`, { tenant: F, mailbox: { outbound: "none" } });
+    const m = await grantFor(env.sb, `helpdesk@${F.domain}`, { tenant: F, mailbox: { outbound: "none" } });
     await expect(enqueueOutbound(m.ctx, msg({ to: ["a@b.com"] }), { createdVia: "test" })).rejects.toMatchObject({ status: 400 });
-    const other = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, { tenant: F });
+    const other = await grantFor(env.sb, `it@${F.domain}`, { tenant: F });
     await expect(
       enqueueOutbound({ ...m.ctx, mailboxId: other.ctx.mailboxId }, msg({ to: ["a@b.com"] }), { createdVia: "test" }),
     ).rejects.toMatchObject({ status: 404 });

@@ -24,7 +24,8 @@ type TClaimed = {
   internetMessageId: string | null;
 };
 
-export async function claimOutbound(workerId: string, opts: { limit: number; now?: Date }): Promise<TClaimed[]> {
+/** `workspaceIds` narrows the claim (tests that share one database with other files). */
+export async function claimOutbound(workerId: string, opts: { limit: number; now?: Date; workspaceIds?: string[] }): Promise<TClaimed[]> {
   const now = opts.now ?? new Date();
   const until = new Date(now.getTime() + CLAIM_MS);
   return db().$queryRaw<TClaimed[]>`
@@ -33,6 +34,7 @@ export async function claimOutbound(workerId: string, opts: { limit: number; now
       SELECT o."id" FROM "OutboundMessage" o JOIN "Mailbox" m ON m."id" = o."mailboxId"
       WHERE ((o."status" = 'queued' AND o."nextAttemptAt" <= ${now}) OR (o."status" = 'sending' AND o."claimedUntil" < ${now}))
         AND m."state" IN ('connected', 'degraded', 'failing')
+        AND (${opts.workspaceIds ?? null}::text[] IS NULL OR o."workspaceId" = ANY(${opts.workspaceIds ?? null}::text[]))
       ORDER BY o."nextAttemptAt" ASC
       LIMIT ${opts.limit}
       FOR UPDATE OF o SKIP LOCKED)
@@ -117,8 +119,11 @@ async function sendOne(c: TClaimed, workerId: string, log?: (l: string) => void)
 }
 
 /** One round: claim up to `concurrency` messages and send them in parallel. Returns how many. */
-export async function sendDueOutbound(workerId: string, opts: { concurrency: number; log?: (l: string) => void }): Promise<number> {
-  const claimed = await claimOutbound(workerId, { limit: opts.concurrency });
+export async function sendDueOutbound(
+  workerId: string,
+  opts: { concurrency: number; log?: (l: string) => void; workspaceIds?: string[] },
+): Promise<number> {
+  const claimed = await claimOutbound(workerId, { limit: opts.concurrency, workspaceIds: opts.workspaceIds });
   await Promise.all(
     claimed.map((c) =>
       sendOne(c, workerId, opts.log).catch(async (err) => {
