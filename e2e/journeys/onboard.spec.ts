@@ -67,6 +67,9 @@ test("[ONBOARDING] onboard a tenant and app; a pasted secret ID is caught; copy 
   await page.getByRole("link", { name: "Add mailbox" }).first().click();
   // The form is interactive once its apps have loaded (a fill before hydration would be lost).
   await expect(page.getByLabel("App registration").locator("option")).not.toHaveCount(0);
+  // The app just registered (the workspace's multi-tenant MSP app is listed too, and sorts first).
+  const apps = page.getByLabel("App registration");
+  await apps.selectOption((await apps.locator("option", { hasText: clientId.slice(0, 8) }).getAttribute("value"))!);
   await page.getByLabel("Mailbox address").fill("helpdesk@epsilon.example.com");
   await page.getByLabel("After processing").selectOption("delete");
   await page.getByRole("button", { name: "Add mailbox" }).click();
