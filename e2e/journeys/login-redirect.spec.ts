@@ -5,6 +5,8 @@ import { fixture } from "../support/fixture";
 import { SIGN_IN_TIMEOUT, signInWithForm } from "../support/ui-session";
 
 const f = fixture();
+// Every case signs in for real: a scrypt hash at OWASP's cost (N=2^17), many seconds on a loaded machine.
+test.slow(true, "real sign-ins, each a scrypt hash");
 
 for (const hostile of [
   "/%5Cevil.example",
@@ -37,7 +39,6 @@ test("[login] a safe callbackUrl is honoured; a repeated one is a login page, no
 });
 
 test("[login] next-auth's redirect callback keeps only our origin", async ({ request }) => {
-  test.setTimeout(120_000); // four real sign-ins, each a scrypt hash at OWASP's cost
   for (const hostile of ["/\\evil.example", "https://evil.example/x", "//evil.example", "/%5Cevil.example"]) {
     const csrf = (await (await request.get("/api/auth/csrf")).json()).csrfToken as string;
     const r = await request.post("/api/auth/callback/credentials", {
