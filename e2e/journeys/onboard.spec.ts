@@ -6,6 +6,9 @@ import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
 
 const f = fixture();
+// A whole journey (a real sign-in, tenant discovery, app registration, mailbox, consent page): its steps'
+// waits add up past the default 60 s on a loaded machine.
+test.slow(true, "a full journey");
 
 test("[ONBOARDING] onboard a tenant and app; a pasted secret ID is caught; copy buttons work", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
