@@ -6,7 +6,7 @@ import { signIn } from "../support/ui-session";
 const f = fixture();
 
 test("[FOUNDATION] sign in, create a tenant, see it, edit, delete, sign out", async ({ page }) => {
-  await signIn(page, f.users.admin);
+  await signIn(page, f.users.admin, f.password, { fresh: true }); // this journey is the sign-in form
   await page.getByRole("link", { name: "Tenants", exact: true }).first().click();
   await expect(page).toHaveURL(/\/tenants$/);
   await page

@@ -9,6 +9,9 @@ import { microsoftSignIn } from "../support/microsoft";
 
 const f = fixture();
 test.skip(!f.sandbox, "the sandbox isn't part of this checkout");
+// A whole journey (sign-ins with scrypt at OWASP's cost, Microsoft sign-in, worker syncs and sends): its
+// steps' own waits add up past the default 60 s on a loaded machine.
+test.slow(true, "a full journey against the sandbox and a worker");
 
 test("[NOTIFY] email a consent link through the notifier mailbox", async ({ page }) => {
   const fab = f.sandboxObjects.fabrikam;
