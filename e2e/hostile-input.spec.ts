@@ -502,10 +502,12 @@ test("[HOSTILE] 10 MB chunked bodies to every mutation route and public callback
   const problems: string[] = [];
   const before = rssKb(pid!);
   let sentTotal = 0;
+  let sentWhole = 0;
   await pool(targets, 4, async (t) => {
     try {
       const r = await chunked(t.method, t.path, t.headers);
       sentTotal += r.sent;
+      if (r.sent >= TEN_MB) sentWhole++;
       // A page route may redirect to its refusal page, but only without reading the body first.
       if (r.status >= 300 && r.status < 400 && r.location && r.sent < TEN_MB) {
         const page = await hit(null, "GET", r.location, { follow: true });
@@ -522,8 +524,12 @@ test("[HOSTILE] 10 MB chunked bodies to every mutation route and public callback
   const after = rssKb(pid!);
   const growthMb = (after - before) / 1024;
   console.log(
-    `[hostile] ${targets.length} chunked bodies, ${Math.round(sentTotal / 1048576)} MB sent; web RSS ${Math.round(before / 1024)} → ${Math.round(after / 1024)} MB`,
+    `[hostile] ${targets.length} chunked bodies, ${Math.round(sentTotal / 1048576)} MB sent (${sentWhole} sent whole before the answer); web RSS ${Math.round(before / 1024)} → ${Math.round(after / 1024)} MB`,
   );
-  expect.soft(growthMb, `web RSS grew ${growthMb.toFixed(0)} MB over ${targets.length} × 10 MB bodies`).toBeLessThan(100);
+  // Measured: when the proxy made Next clone every /api body (up to 10 MB, held twice, drained to
+  // the end before the route ran), all 380 MB were sent and RSS grew ~100 MB; refused at the byte
+  // counter, ~4 MB per body reach the socket (kernel buffers) and RSS grows ~16 MB. 64 MB catches
+  // the buffering with room for allocator noise.
+  expect.soft(growthMb, `web RSS grew ${growthMb.toFixed(0)} MB over ${targets.length} × 10 MB bodies`).toBeLessThan(64);
   expect(problems).toEqual([]);
 });

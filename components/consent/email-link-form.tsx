@@ -81,7 +81,7 @@ export function EmailLinkForm({
           Email link
         </Button>
       </form>
-      <p className="text-xs text-slate-500">Sent from {notifier.data.notifier.address}.</p>
+      <p className="text-xs text-slate-500">Sent from {notifier.data.notifier.address ?? "the workspace's notifier mailbox"}.</p>
       {outcome?.ok && (
         <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="email-link-sent">
           Emailed to {outcome.to} from {outcome.from}.

@@ -186,6 +186,9 @@ const CASES: Record<string, TCase> = {
   "GET /api/tenants/[tenantId]/status-links": PATH,
   "POST /api/tenants/[tenantId]/status-links": PATH,
   "DELETE /api/tenants/[tenantId]/status-links/[linkId]": PATH,
+  // linkId here is Beta's status link (a foreign id of another kind); a real Beta consent link is
+  // tried in "another tenant's consent link answers like a missing one" below.
+  "DELETE /api/tenants/[tenantId]/consent-links/[linkId]": PATH,
   "GET /api/v1/mailboxes": { foreign: q((set) => ({ tenantId: set.tenantId })) },
   "GET /api/v1/mailboxes/[mailboxId]": PATH,
   "GET /api/v1/mailboxes/[mailboxId]/messages": PATH,
@@ -205,6 +208,7 @@ const CASES: Record<string, TCase> = {
   "DELETE /api/webhooks/[webhookId]": PATH,
   "POST /api/webhooks/[webhookId]/deliveries/[deliveryId]": PATH,
   "POST /api/webhooks/[webhookId]/test": PATH,
+  "POST /api/webhooks/[webhookId]/rotate-secret": PATH,
 };
 
 // Pages: "path" pages are attacked through their [params]; "token" pages get unknown tokens;
@@ -254,17 +258,19 @@ const OUT_OF_B = ["Alpha Corp", "Beta LLC", "alpha.example.com", "beta.example.c
 
 // ---- Helpers ------------------------------------------------------------------------------------
 
-const sessions = new Map<string, APIRequestContext>();
-async function as(name: TCallerName | "owner"): Promise<APIRequestContext> {
-  if (!sessions.has(name)) sessions.set(name, await apiAs(f.users[name]));
+// The promise is cached, not the context: the pools ask for a session from several workers at
+// once, and each extra sign-in of the same account is an attempt the sign-in throttle counts
+// (recorded as a failure until it succeeds), so a burst of them was refused with a 401.
+const sessions = new Map<string, Promise<APIRequestContext>>();
+function as(name: TCallerName | "owner"): Promise<APIRequestContext> {
+  if (!sessions.has(name)) sessions.set(name, apiAs(f.users[name]));
   return sessions.get(name)!;
 }
 let keyAlpha = "";
 let keyOther = "";
-const bearers = new Map<string, APIRequestContext>();
-async function bearer(key: string) {
-  if (!bearers.has(key))
-    bearers.set(key, await request.newContext({ baseURL: f.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${key}` } }));
+const bearers = new Map<string, Promise<APIRequestContext>>();
+function bearer(key: string) {
+  if (!bearers.has(key)) bearers.set(key, request.newContext({ baseURL: f.baseUrl, extraHTTPHeaders: { authorization: `Bearer ${key}` } }));
   return bearers.get(key)!;
 }
 
@@ -326,7 +332,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await restoreLimits();
-  for (const c of [...sessions.values(), ...bearers.values()]) await c.dispose();
+  for (const c of [...sessions.values(), ...bearers.values()]) await (await c.catch(() => null))?.dispose();
 });
 
 // ---- The suite ----------------------------------------------------------------------------------
@@ -517,6 +523,35 @@ test("[CROSS-TENANT] every route: a foreign id answers exactly like a missing on
   expect(problems, `foreign ids that don't answer like missing ones (${tasks.length} pairs)`).toEqual([]);
 });
 
+test("[CROSS-TENANT] another tenant's consent link answers like a missing one (revoke)", async () => {
+  // The route list's case attacks linkId with Beta's status link; this one is a real Beta consent link.
+  const id = randomUUID();
+  await sql(
+    `INSERT INTO "ConsentRequest" ("id", "workspaceId", "tenantId", "mailboxId", "appRegistrationId", "kind", "linkTokenHash", "expiresAt") VALUES ($1, $2, $3, $4, $5, 'user', $6, now() + interval '7 days')`,
+    [id, f.workspaceA.id, beta, f.objects.beta.mailbox, f.objects.beta.app, randomUUID()],
+  );
+  const problems: string[] = [];
+  try {
+    for (const who of [...LIMITED, "tech", "otherOwner"] as TCallerName[]) {
+      const api = await as(who);
+      for (const tenantId of [beta, alpha, gamma]) {
+        const m = await send(api, "DELETE", `/api/tenants/${tenantId}/consent-links/${missingFor("linkId")}`);
+        const fo = await send(api, "DELETE", `/api/tenants/${tenantId}/consent-links/${id}`);
+        const norm = (a: TAnswer) => a.body.replace(/request [0-9a-f-]{36}/g, "request <id>");
+        if (fo.status !== m.status || norm(fo) !== norm(m) || fo.status < 400)
+          problems.push(
+            `${who} DELETE …/${tenantId}/consent-links/<beta link> → ${fo.status} ${fo.body.slice(0, 120)} | missing: ${m.status} ${m.body.slice(0, 120)}`,
+          );
+      }
+    }
+    const left = await sql(`SELECT "status" FROM "ConsentRequest" WHERE "id" = $1`, [id]);
+    expect(left.rows[0]?.status, "the Beta link is still pending").toBe("pending");
+  } finally {
+    await sql(`DELETE FROM "ConsentRequest" WHERE "id" = $1`, [id]);
+  }
+  expect(problems).toEqual([]);
+});
+
 test("[CROSS-TENANT] a scope never widens: wider bodies are 403, hasAllTenants is required, in-scope still works", async () => {
   const problems: string[] = [];
   const check = async (who: TCallerName | "owner", method: string, url: string, data: unknown, want: number[]) => {
@@ -629,6 +664,7 @@ test("[CROSS-TENANT] objects wider than the caller: limited staff can't change t
     ["POST", `/api/apps/${s.mspApp}/secrets`, body("POST /api/apps/[appId]/secrets")],
     ["DELETE", `/api/apps/${s.mspApp}`, undefined],
     ["PATCH", `/api/webhooks/${s.allWebhook}`, { url: "https://evil.example.com/all" }],
+    ["POST", `/api/webhooks/${s.allWebhook}/rotate-secret`, { graceHours: 0 }],
     ["DELETE", `/api/webhooks/${s.allWebhook}`, undefined],
     ["DELETE", `/api/api-keys/${s.ownerKey}`, undefined],
     ["PUT", "/api/settings/alerts", { recipients: ["attacker@example.com"], kinds: ["mailbox", "secret"] }],
@@ -681,8 +717,12 @@ test("[CROSS-TENANT] workspace-wide reads are trimmed for limited staff", async 
       } else if (st.status() !== 403) problems.push(`${who} GET /api/staff → ${st.status()}`);
 
       const au = await api.get("/api/audit?limit=200");
-      const entries = (await au.json()).entries as { tenantId: string | null; action: string }[];
-      const bad = entries.filter((e) => e.tenantId !== alpha).map((e) => `${e.action}(${e.tenantId ?? "no tenant"})`);
+      const entries = (await au.json()).entries as { tenantId: string | null; action: string; actorEmail: string }[];
+      // Alpha's lines, and the workspace-level lines the caller wrote itself (README, Security model):
+      // never another tenant's, nor workspace-level lines of others (settings, staff, keys).
+      const bad = entries
+        .filter((e) => e.tenantId !== alpha && !(e.tenantId === null && e.actorEmail === f.users[who]))
+        .map((e) => `${e.action}(${e.tenantId ?? "no tenant"} by ${e.actorEmail})`);
       if (bad.length)
         problems.push(`${who} GET /api/audit shows rows of another or no tenant: ${[...new Set(bad)].slice(0, 8).join(", ")}`);
 

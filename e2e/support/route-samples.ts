@@ -144,6 +144,7 @@ export function routeSamples(f: TE2eFixture): Record<string, TSample> {
     "GET /api/tenants/[tenantId]/status-links": {},
     "POST /api/tenants/[tenantId]/status-links": { body: { label: "sample", days: 7 } },
     "DELETE /api/tenants/[tenantId]/status-links/[linkId]": {},
+    "DELETE /api/tenants/[tenantId]/consent-links/[linkId]": {},
     "GET /api/v1/mailboxes": { query: { tenantId: alpha, state: "connected" }, bearer: true },
     "GET /api/v1/mailboxes/[mailboxId]": { bearer: true },
     "GET /api/v1/mailboxes/[mailboxId]/messages": { query: { after: randomUUID(), limit: "10" }, bearer: true },
@@ -168,5 +169,6 @@ export function routeSamples(f: TE2eFixture): Record<string, TSample> {
     "DELETE /api/webhooks/[webhookId]": {},
     "POST /api/webhooks/[webhookId]/deliveries/[deliveryId]": {},
     "POST /api/webhooks/[webhookId]/test": {},
+    "POST /api/webhooks/[webhookId]/rotate-secret": { body: { graceHours: 0 } },
   };
 }

@@ -104,9 +104,11 @@ export async function revokeApiKey(ctx: { workspaceId: string; id: string; actor
       where: { id: ctx.id, workspaceId: ctx.workspaceId },
       select: { name: true, prefix: true, revokedAt: true, createdById: true, hasAllTenants: true, tenantIds: true },
     });
-    if (!k) throw notFound("API key");
-    if (k.createdById !== ctx.scope.staffUserId) assertWorkspaceWide(ctx.scope, "This key was made by someone else");
+    // Another tenant's key answers exactly like a missing one; an all-tenant key, or someone
+    // else's, is refused by name (the webhooks' ownForWrite rule).
+    if (!k || (!k.hasAllTenants && !withinReach(ctx.scope, k))) throw notFound("API key");
     assertReach(ctx.scope, k, "This key");
+    if (k.createdById !== ctx.scope.staffUserId) assertWorkspaceWide(ctx.scope, "This key was made by someone else");
     if (k.revokedAt) return;
     await tx.apiKey.update({ where: { id: ctx.id }, data: { revokedAt: new Date() } });
     await writeAudit(tx, ctx.actor, {

@@ -15,9 +15,12 @@ import { getAccessToken, TokenError } from "../grants/get-access-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import { describe } from "../diagnostics/describe";
 
-async function loadApp(workspaceId: string, appId: string, scope: Pick<TScope, "hasAllTenants" | "tenantIds">, tenantId?: string) {
+/** The app for a write (verify records its result on the app, rotate replaces its secret): a
+ *  shared app is refused before the body is looked at, so a limited caller learns nothing more. */
+async function loadApp(workspaceId: string, appId: string, scope: Pick<TScope, "role" | "hasAllTenants" | "tenantIds">, tenantId?: string) {
   const app = await db().appRegistration.findFirst({ where: { AND: [{ id: appId }, appWhere(workspaceId, scope)] } });
   if (!app) throw notFound("App registration");
+  assertAppWritable(scope, app);
   const tid = app.tenantId ?? tenantId;
   if (!tid) throw badRequest("Pick a tenant to verify this multi-tenant app in.", { tenantId: "Required for a multi-tenant app." });
   const tenant = await db().tenant.findFirst({ where: { id: tid, workspaceId } });
@@ -33,7 +36,6 @@ export async function verifyApp(opts: {
   tenantId?: string;
 }): Promise<TVerifyResult> {
   const { app, tenant, tenantSegment } = await loadApp(opts.workspaceId, opts.appId, opts.scope, opts.tenantId);
-  assertAppWritable(opts.scope, app); // verifying records its result on the shared app
   const secret = await db().appSecret.findFirst({
     where: { appRegistrationId: app.id, workspaceId: opts.workspaceId, status: "active" },
     orderBy: { createdAt: "desc" },
@@ -121,7 +123,6 @@ export async function rotateSecret(opts: {
   tenantId?: string;
 }): Promise<TVerifyResult> {
   const { app, tenant, tenantSegment } = await loadApp(opts.workspaceId, opts.appId, opts.scope, opts.tenantId);
-  assertAppWritable(opts.scope, app);
   const pendingId = crypto.randomUUID();
   const pending = await db().appSecret.create({
     data: {

@@ -127,15 +127,20 @@ describe("finding 1: a scope never widens", () => {
 
   it("a limited admin can't change or remove staff wider than itself, or widen anyone past its own tenants", async () => {
     const w = await world();
-    // Wider: an all-tenant member, a member of another tenant.
-    for (const target of [w.admin, w.owner, w.betaTech]) {
+    // Wider: an all-tenant member is refused by name (403); a member of another tenant is foreign
+    // and answers like a missing one (404).
+    for (const [target, status] of [
+      [w.admin, 403],
+      [w.owner, 403],
+      [w.betaTech, 404],
+    ] as const) {
       await expect(
         updateStaff({ scope: w.limitedAdmin, membershipId: target.membershipId, input: { isDisabled: true } }),
-      ).rejects.toMatchObject({ status: 403 });
+      ).rejects.toMatchObject({ status });
       await expect(
         updateStaff({ scope: w.limitedAdmin, membershipId: target.membershipId, input: { role: "support" } }),
-      ).rejects.toMatchObject({ status: 403 });
-      await expect(removeStaff({ scope: w.limitedAdmin, membershipId: target.membershipId })).rejects.toMatchObject({ status: 403 });
+      ).rejects.toMatchObject({ status });
+      await expect(removeStaff({ scope: w.limitedAdmin, membershipId: target.membershipId })).rejects.toMatchObject({ status });
     }
     // Within its tenants, but not to beyond them.
     await expect(
@@ -208,6 +213,27 @@ describe("finding 1: a scope never widens", () => {
     await expect(
       revokeApiKey({ workspaceId: w.ws.id, id: ownersAlpha.apiKey.id, actor: w.actor(w.limitedAdmin), scope: w.limitedAdmin }),
     ).rejects.toMatchObject({ status: 403 });
+    // Another tenant's key is foreign: exactly like a missing one.
+    const betaKey = await createApiKey({
+      workspaceId: w.ws.id,
+      actor: w.actor(w.owner),
+      scope: w.owner,
+      input: ZApiKeyCreate.parse({ name: "Owner's beta", scopes: ["read"], hasAllTenants: false, tenantIds: [w.beta.id] }),
+    });
+    const foreign = await revokeApiKey({
+      workspaceId: w.ws.id,
+      id: betaKey.apiKey.id,
+      actor: w.actor(w.limitedAdmin),
+      scope: w.limitedAdmin,
+    }).catch((e: unknown) => e);
+    const missing = await revokeApiKey({
+      workspaceId: w.ws.id,
+      id: crypto.randomUUID(),
+      actor: w.actor(w.limitedAdmin),
+      scope: w.limitedAdmin,
+    }).catch((e: unknown) => e);
+    expect(foreign).toMatchObject({ status: 404 });
+    expect(foreign).toEqual(missing);
     expect(await db().apiKey.count({ where: { workspaceId: w.ws.id, revokedAt: { not: null } } })).toBe(0);
     const listed = await listApiKeys(w.ws.id, w.limitedAdmin);
     expect(listed.map((k) => [k.name, k.canRevoke])).toEqual([
@@ -386,14 +412,14 @@ describe("finding 2: what serves every tenant is changed only by an all-tenant o
       kinds: ["mailbox"],
     });
     expect(await alertSettingsFor(w.owner)).toMatchObject({ recipients: ["ops@msp.test"], recipientsHidden: false });
-    // Notifier in Beta: a limited Alpha admin learns only its address.
+    // Notifier in Beta: a limited Alpha admin learns only that one is set (not its address).
     const mb = await db().mailbox.create({
       data: { workspaceId: w.ws.id, tenantId: w.beta.id, address: "noreply@beta.example.com", state: "connected", outbound: "smtp" },
     });
     await db().workspace.update({ where: { id: w.ws.id }, data: { notifierMailboxId: mb.id } });
     expect(await notifierFor(w.limitedAdmin)).toEqual({
       id: null,
-      address: "noreply@beta.example.com",
+      address: null,
       tenantId: null,
       outbound: "smtp",
       state: "connected",

@@ -24,6 +24,10 @@ export const REFUSALS: Record<string, { title: string; body: string }> = {
   },
   bad_callback: { title: "Unreadable answer from Microsoft", body: "The answer from Microsoft was malformed. Start again." },
   retry_unavailable: { title: "This request can't be retried", body: "It was completed, cancelled or has expired. Ask for a new link." },
+  too_large: {
+    title: "Request too large",
+    body: "This form sends almost nothing; the request was far larger. Start again from your link.",
+  },
   internal: { title: "Something went wrong on our side", body: "Please try again in a minute." },
 };
 
@@ -36,6 +40,9 @@ export const REFUSAL_STATUS: Record<string, number> = {
   session_mismatch: 403,
   state_used: 409,
 };
+
+/** Refusals of the consent routes that answer with a page themselves (retry, link start). */
+export const PAGE_REFUSAL_STATUS: Record<string, number> = { ...REFUSAL_STATUS, retry_unavailable: 410, too_large: 413 };
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 

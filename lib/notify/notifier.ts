@@ -27,11 +27,12 @@ export async function getNotifier({ workspaceId }: TWs) {
   return ws?.notifierMailbox ?? null;
 }
 
-/** The notifier as a caller may read it: a mailbox of a tenant outside a limited caller's shows only its address. */
+/** The notifier as a caller may read it: a mailbox of a tenant outside a limited caller's is only
+ *  "set" (its address, id and tenant belong to that tenant). */
 export async function notifierFor(scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">) {
   const n = await getNotifier(scope);
   if (!n || canAccessTenant(scope, n.tenantId)) return n;
-  return { id: null, address: n.address, tenantId: null, outbound: n.outbound, state: n.state, tenant: null };
+  return { id: null, address: null, tenantId: null, outbound: n.outbound, state: n.state, tenant: null };
 }
 
 /** Mailboxes that can send: connected, with SMTP or Graph outbound, in the caller's tenants. */

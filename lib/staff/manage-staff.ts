@@ -6,7 +6,7 @@ import "server-only";
 import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
 import { conflict, forbidden, notFound, badRequest } from "../core/errors";
-import { assertReach, assertRoleAtMost } from "../auth/guard";
+import { assertReach, assertRoleAtMost, withinReach } from "../auth/guard";
 import { writeAudit } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import type { TStaffCreate, TStaffUpdate } from "./schemas";
@@ -54,12 +54,14 @@ export async function createStaff(opts: { scope: TScope; input: TStaffCreate }) 
   });
 }
 
-async function loadMembership(workspaceId: string, membershipId: string) {
+/** Another tenant's staff member answers a limited caller exactly like a missing one (an
+ *  all-tenant member is refused by name later, in assertManageable: it reaches every tenant). */
+async function loadMembership(scope: TScope, membershipId: string) {
   const m = await db().membership.findFirst({
-    where: { id: membershipId, workspaceId },
+    where: { id: membershipId, workspaceId: scope.workspaceId },
     select: { id: true, role: true, staffUserId: true, hasAllTenants: true, tenantIds: true },
   });
-  if (!m) throw notFound("Staff member");
+  if (!m || (!m.hasAllTenants && m.staffUserId !== scope.staffUserId && !withinReach(scope, m))) throw notFound("Staff member");
   return m;
 }
 
@@ -79,7 +81,7 @@ function assertManageable(scope: TScope, m: { role: TStaffCreate["role"]; hasAll
 
 export async function updateStaff(opts: { scope: TScope; membershipId: string; input: TStaffUpdate }) {
   const { scope, input } = opts;
-  const m = await loadMembership(scope.workspaceId, opts.membershipId);
+  const m = await loadMembership(scope, opts.membershipId);
   // Any of these on yourself is refused, whatever the value (hasAllTenants:true was the escalation).
   if (
     m.staffUserId === scope.staffUserId &&
@@ -115,7 +117,7 @@ export async function updateStaff(opts: { scope: TScope; membershipId: string; i
 
 export async function removeStaff(opts: { scope: TScope; membershipId: string }) {
   const { scope } = opts;
-  const m = await loadMembership(scope.workspaceId, opts.membershipId);
+  const m = await loadMembership(scope, opts.membershipId);
   if (m.staffUserId === scope.staffUserId) throw forbidden("You can't remove yourself.");
   assertManageable(scope, m);
   if (m.role === "owner") {

@@ -30,7 +30,7 @@ export function NotificationsClient({
   const save = useMutation({
     mutationFn: (mailboxId: string | null) => settingsApi.setNotifier(mailboxId),
     onSuccess: async (r) => {
-      toast(r.notifier ? `Consent links will be emailed from ${r.notifier.address}.` : "Emailing links is off.");
+      toast(r.notifier ? `Consent links will be emailed from ${r.notifier.address ?? "the chosen mailbox"}.` : "Emailing links is off.");
       setChoice(null);
       await qc.invalidateQueries({ queryKey: settingsKeys.notifier() });
     },
@@ -75,7 +75,7 @@ export function NotificationsClient({
           <p className="mb-4 text-sm text-slate-600" data-testid="notifier-current">
             {current ? (
               <>
-                Links are emailed from <span className="font-medium">{current.address}</span> (
+                Links are emailed from <span className="font-medium">{current.address ?? "a mailbox of another tenant"}</span> (
                 {current.tenant?.displayName ?? "another tenant"}, over {current.outbound.toUpperCase()}).{" "}
                 {current.state !== "connected" && <Badge tone="red">{current.state}</Badge>}
               </>
