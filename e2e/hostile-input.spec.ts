@@ -19,6 +19,9 @@ const routes = listRoutes();
 const MUTATIONS = ["POST", "PUT", "PATCH", "DELETE"];
 const NUL = "a\u0000b";
 const HUGE = "x".repeat(1024 * 1024);
+// A query past Node's 16 KB header limit: answered 431 by the server. Small enough that the request
+// is written whole before the server closes (1 MB raced the close into a client-side ECONNRESET).
+const HUGE_QUERY = "x".repeat(32 * 1024);
 const YEAR0 = "0000-01-01T00:00:00Z";
 // Query parameters whose values are free text (any string is valid there).
 const FREE_TEXT = new Set(["q", "code", "action", "actor", "targetType", "state"]);
@@ -221,7 +224,7 @@ test("[HOSTILE] every JSON route: malformed JSON, NUL bytes, wrong types, 1 MB s
       for (const d of (r.sample.dates ?? []).filter((d) => d in query))
         jobs.push({ label: label(`year-0 date in ?${d}`), run: () => hit(api, r.method, withQ({ [d]: YEAR0 })) });
       // Past Node's header limit the server itself answers 431 (no body to read).
-      jobs.push({ label: label(`1 MB ?${keys[0]}`), run: () => hit(api, r.method, withQ({ [keys[0]]: HUGE })), json: false });
+      jobs.push({ label: label(`32 KB ?${keys[0]}`), run: () => hit(api, r.method, withQ({ [keys[0]]: HUGE_QUERY })), json: false });
     }
   }
   await pool(jobs, 10, async (j) => {
