@@ -26,12 +26,6 @@ export type TCode = {
 
 export const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
-/** A GUID fixed by its inputs: a service principal keeps one object id per tenant. */
-export function stableGuid(...parts: string[]): string {
-  const h = createHash("sha256").update(parts.join("|")).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 export class Identity {
   codes = new Map<string, TCode>();
   /** Token endpoint calls by grant type, for tests that count redemptions (GET /admin/stats). */
