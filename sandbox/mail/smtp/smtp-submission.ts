@@ -1,7 +1,9 @@
 // SMTP submission like smtp.office365.com:587, wire text as Exchange Online writes it (sources in
 // sandbox/FIDELITY.md, "Exchange Online: SMTP"): its greeting and EHLO lists, STARTTLS before AUTH,
-// AUTH LOGIN / XOAUTH2 only (LOGIN is refused as basic auth), SendAs judged after DATA.
-// smtp-server runs the protocol; exchangeDialect() below rewrites the lines where its defaults differ.
+// AUTH LOGIN / XOAUTH2 only (LOGIN is refused as basic auth), SendAs judged after DATA, Exchange's
+// transaction replies, and BDAT (CHUNKING, BODY=BINARYMIME) as advertised.
+// smtp-server runs the protocol; exchangeDialect() below rewrites the lines where its defaults differ
+// and adds BDAT, which smtp-server lacks.
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import type { AccessTokenClaims, SandboxContext } from "../../contracts";
@@ -62,17 +64,52 @@ const AUTH_METHODS = ["LOGIN", "XOAUTH2"];
 
 type Send = (code: number, data: unknown, context?: unknown) => void;
 type Handler = (command: Buffer, callback: () => void) => void;
+/** smtp-server's command parser (SMTPStream): in data mode every byte goes to _feedDataStream. */
+type Parser = {
+  _dataMode: boolean;
+  _feedDataStream: (chunk: Buffer, done: (err?: Error) => void) => void;
+  _write: (chunk: Buffer, encoding: string, done: (err?: Error) => void) => void;
+  [BDAT_HOOK]?: true;
+};
 type Conn = {
   id: string;
   secure: boolean;
   remoteAddress: string;
+  session: SMTPServerSession & { user?: unknown };
+  _parser: Parser | false | null;
+  _resetSession: () => void;
   send: Send;
+  close: () => void;
   _sendGreeting: () => void;
   handler_EHLO: Handler;
   handler_HELO: Handler;
   handler_STARTTLS: Handler;
   handler_AUTH: Handler;
+  handler_MAIL: Handler;
+  handler_DATA: Handler;
+  handler_RSET: Handler;
+  handler_NOOP: Handler;
+  handler_QUIT: Handler;
+  handler_BDAT?: Handler;
 };
+
+const BDAT_HOOK = Symbol("bdat");
+/** Exchange's sequence refusal (observed for DATA after BODY=BINARYMIME), used for every out-of-order command but one. */
+const BAD_SEQUENCE = "5.5.1 Bad sequence of commands";
+/** Exchange's replies where smtp-server writes its own (FIDELITY.md, "Exchange Online: SMTP"). */
+export const REPLIES = {
+  mailFrom: "2.1.0 Sender OK",
+  rcptTo: "2.1.5 Recipient OK",
+  data: "Start mail input; end with <CRLF>.<CRLF>",
+  rset: "2.0.0 Resetting",
+  noop: "2.0.0 OK",
+  quit: "2.0.0 Service closing transmission channel",
+  needRcpt: "5.5.2 Need rcpt command",
+  badSequence: BAD_SEQUENCE,
+} as const;
+
+/** What the message handler decides for a complete message (DATA or the last BDAT chunk). */
+type Accept = (raw: Buffer, session: SMTPServerSession) => { error: Error } | { reply: string };
 
 /** Runs `fn` with `send` rewritten by `rewrite` (smtp-server's handlers reply synchronously). */
 function withSend(c: Conn, rewrite: (orig: Send) => Send, fn: () => void) {
@@ -86,10 +123,20 @@ function withSend(c: Conn, rewrite: (orig: Send) => Send, fn: () => void) {
 }
 
 /** Makes one smtp-server connection speak Exchange Online's lines. */
-function exchangeDialect(ctx: SandboxContext, c: Conn) {
+function exchangeDialect(ctx: SandboxContext, c: Conn, accept: Accept, maxBytes: number) {
   // Replies that already carry Exchange's enhanced code must not get a second one from smtp-server.
   const send0 = c.send.bind(c);
-  c.send = (code, data, context) => send0(code, data, typeof data === "string" && /^\d\.\d{1,3}\.\d{1,3} /.test(data) ? false : context);
+  const exchange: Send = (code, data, context) =>
+    send0(code, data, typeof data === "string" && /^\d\.\d{1,3}\.\d{1,3} /.test(data) ? false : context);
+  // smtp-server's transaction replies, in Exchange's words (the handlers below cover RSET/NOOP/QUIT/DATA).
+  c.send = (code, data, context) => {
+    if (context === "MAIL_FROM_OK") return exchange(250, REPLIES.mailFrom);
+    if (context === "RCPT_TO_OK") return exchange(250, REPLIES.rcptTo);
+    if (code === 354) return exchange(354, REPLIES.data, false);
+    if (code === 503 && data === "Error: need RCPT command") return exchange(503, REPLIES.needRcpt);
+    if (code === 503 && (data === "Error: nested MAIL command" || data === "Error: need MAIL command")) return exchange(503, BAD_SEQUENCE);
+    return exchange(code, data, context);
+  };
   const host = () => frontEndHost(c.id);
   const hello = () => `${host()} Hello [${(c.remoteAddress || "").replace(/^::ffff:/, "")}]`;
   c._sendGreeting = () =>
@@ -126,6 +173,125 @@ function exchangeDialect(ctx: SandboxContext, c: Conn) {
     }
     auth(command, callback);
   };
+
+  // The transaction's BDAT chunks so far (undefined: no BDAT yet in this transaction).
+  let chunks: { parts: Buffer[]; bytes: number } | undefined;
+  const simple = (handler: Handler, code: number, text: string): Handler => {
+    const orig = handler.bind(c);
+    return (command, callback) =>
+      withSend(
+        c,
+        (send) => (k, data, context) => (k === code ? send(code, text, false) : send(k, data, context)),
+        () => orig(command, callback),
+      );
+  };
+  c.handler_NOOP = simple(c.handler_NOOP, 250, REPLIES.noop);
+  c.handler_QUIT = simple(c.handler_QUIT, 221, REPLIES.quit);
+  const rset = simple(c.handler_RSET, 250, REPLIES.rset);
+  c.handler_RSET = (command, callback) => {
+    chunks = undefined;
+    rset(command, callback);
+  };
+  // MAIL FROM … BODY=BINARYMIME (RFC 3030 §3): smtp-server knows only 7BIT/8BITMIME, so the parameter
+  // is taken off before its handler runs and put on the envelope after it accepted the sender.
+  const mail = c.handler_MAIL.bind(c);
+  c.handler_MAIL = (command, callback) => {
+    const line = command.toString();
+    const binary = /\sBODY=BINARYMIME(?=\s|$)/i.test(line);
+    const fresh = !c.session.envelope.mailFrom;
+    if (!binary) return mail(command, callback);
+    mail(Buffer.from(line.replace(/\sBODY=BINARYMIME(?=\s|$)/i, "")), () => {
+      if (fresh && c.session.envelope.mailFrom) c.session.envelope.bodyType = "binarymime";
+      callback();
+    });
+  };
+  // BINARYMIME needs BDAT, and one transaction doesn't mix DATA and BDAT: 503 (RFC 3030 §3, §2).
+  const data = c.handler_DATA.bind(c);
+  c.handler_DATA = (command, callback) => {
+    if (
+      c.session.envelope.mailFrom &&
+      c.session.envelope.rcptTo.length &&
+      (chunks || String(c.session.envelope.bodyType) === "binarymime")
+    ) {
+      c.send(503, BAD_SEQUENCE, false);
+      return callback();
+    }
+    data(command, callback);
+  };
+
+  // BDAT <size> [LAST] (RFC 3030 §2): the chunk's bytes follow the command line at once, so they are
+  // read whatever the reply will be, and the reply comes after the last byte.
+  c.handler_BDAT = (command, callback) => {
+    const m = /^BDAT +(\d{1,15})( +LAST)? *$/i.exec(command.toString());
+    if (!m) {
+      // Without a valid size nobody knows where the chunk ends; the transaction can't go on.
+      c.send(501, "5.5.4 Invalid arguments", false);
+      chunks = undefined;
+      return callback();
+    }
+    const size = Number(m[1]);
+    const last = !!m[2];
+    const env = c.session.envelope;
+    const refusal: [number, string] | undefined = !c.session.user
+      ? [530, "5.7.57 Client not authenticated to send mail"]
+      : !env.mailFrom
+        ? [503, BAD_SEQUENCE]
+        : !env.rcptTo.length
+          ? [503, REPLIES.needRcpt]
+          : undefined;
+    const afterChunk = (chunk: Buffer | undefined, resume: () => void) => {
+      if (refusal) {
+        chunks = undefined;
+        c.send(refusal[0], refusal[1], false);
+        return resume();
+      }
+      const t = (chunks ??= { parts: [], bytes: 0 });
+      t.bytes += size;
+      if (chunk && t.bytes <= maxBytes) t.parts.push(chunk);
+      if (!last) {
+        c.send(250, `2.0.0 ${size} octets received`, false);
+        return resume();
+      }
+      chunks = undefined;
+      const outcome =
+        t.bytes > maxBytes
+          ? { error: smtpError("5.3.4 Message size exceeds fixed maximum message size", 552) }
+          : accept(Buffer.concat(t.parts), c.session);
+      if ("error" in outcome) c.send((outcome.error as { responseCode?: number }).responseCode ?? 554, outcome.error.message, false);
+      else c.send(250, outcome.reply, false);
+      c._resetSession();
+      resume();
+    };
+    const parser = c._parser;
+    if (size === 0 || !parser) return afterChunk(undefined, callback);
+    hookBdat(parser);
+    bdatReads.set(parser, { remaining: size, parts: [], then: afterChunk });
+    parser._dataMode = true; // the parser hands us the next `size` bytes, see hookBdat()
+    callback();
+  };
+}
+
+type BdatRead = { remaining: number; parts: Buffer[]; then: (chunk: Buffer, resume: () => void) => void };
+const bdatReads = new WeakMap<Parser, BdatRead>();
+
+/** Teaches one parser to read a BDAT chunk: `remaining` raw bytes (no dot-stuffing), then the commands after it. */
+function hookBdat(parser: Parser) {
+  if (parser[BDAT_HOOK]) return;
+  parser[BDAT_HOOK] = true;
+  const feed = parser._feedDataStream.bind(parser);
+  parser._feedDataStream = (chunk, done) => {
+    const read = bdatReads.get(parser);
+    if (!read) return feed(chunk, done);
+    const take = Math.min(read.remaining, chunk.length);
+    read.parts.push(chunk.subarray(0, take));
+    read.remaining -= take;
+    if (read.remaining > 0) return done();
+    bdatReads.delete(parser);
+    parser._dataMode = false;
+    const rest = chunk.subarray(take);
+    // The reply goes out before anything pipelined after the chunk is read.
+    read.then(Buffer.concat(read.parts), () => parser._write(rest, "buffer", done));
+  };
 }
 
 /** `250 2.6.0 <message-id> [InternalId=…, Hostname=…] N bytes in S, R KB/sec Queued mail for delivery`. */
@@ -161,6 +327,20 @@ export function maySendAs(ctx: SandboxContext, u: SmtpUser, address: string): bo
 }
 
 export async function startSmtpServer(ctx: SandboxContext, store: MailStore, port: number) {
+  const maxBytes = 150 * 1024 * 1024;
+  /** A whole message (after DATA's final dot or the last BDAT chunk): SendAs, then delivery. */
+  const accept = (raw: Buffer, session: SMTPServerSession, started = Date.now()): { error: Error } | { reply: string } => {
+    const u = (session as SMTPServerSession & { user: unknown }).user as SmtpUser;
+    const h = parseHeaders(raw.subarray(0, headerEnd(raw)));
+    const headerFrom = addressparser(getHeader(h, "from") ?? "")[0]?.address;
+    const envFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
+    for (const a of [envFrom, headerFrom]) {
+      if (a && !maySendAs(ctx, u, a)) return { error: sendAsDenied(ctx, u, a, exchangeHost(session.id)) };
+    }
+    const sender = (headerFrom ?? envFrom ?? u.mailbox).toLowerCase();
+    deliverMessage(store, { raw, recipients: session.envelope.rcptTo.map((r) => r.address), sentBy: sender, via: "smtp" });
+    return { reply: queuedReply(getHeader(h, "message-id"), raw.length, Date.now() - started, exchangeHost(session.id)) };
+  };
   const server: SMTPServer = new SMTPServer({
     secure: false,
     key: ctx.tls.key,
@@ -170,7 +350,7 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
     authOptional: false,
     allowInsecureAuth: false,
     authRequiredMessage: "5.7.57 Client not authenticated to send mail",
-    size: 150 * 1024 * 1024,
+    size: maxBytes,
     hideENHANCEDSTATUSCODES: false, // Exchange answers with enhanced codes ("235 2.7.0 ...")
     logger: false,
     disabledCommands: [],
@@ -224,25 +404,15 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        const raw = Buffer.concat(chunks);
-        const u = (session as SMTPServerSession & { user: unknown }).user as SmtpUser;
-        const h = parseHeaders(raw.subarray(0, headerEnd(raw)));
-        const headerFrom = addressparser(getHeader(h, "from") ?? "")[0]?.address;
-        const envFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
-        for (const a of [envFrom, headerFrom]) {
-          if (a && !maySendAs(ctx, u, a)) {
-            return callback(sendAsDenied(ctx, u, a, exchangeHost(session.id)));
-          }
-        }
-        const sender = (headerFrom ?? envFrom ?? u.mailbox).toLowerCase();
-        deliverMessage(store, { raw, recipients: session.envelope.rcptTo.map((r) => r.address), sentBy: sender, via: "smtp" });
-        callback(null, queuedReply(getHeader(h, "message-id"), raw.length, Date.now() - started, exchangeHost(session.id)));
+        const outcome = accept(Buffer.concat(chunks), session, started);
+        if ("error" in outcome) callback(outcome.error);
+        else callback(null, outcome.reply);
       });
     },
   });
   const add = server.connections.add.bind(server.connections);
   server.connections.add = (conn) => {
-    exchangeDialect(ctx, conn as unknown as Conn);
+    exchangeDialect(ctx, conn as unknown as Conn, accept, maxBytes);
     return add(conn);
   };
   server.on("error", (err) => ctx.log("smtp error", { error: err.message }));

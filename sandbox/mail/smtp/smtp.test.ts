@@ -52,6 +52,9 @@ async function dialogue() {
   const next = () => new Promise<string>((resolve) => ((waiting = resolve), onData(Buffer.alloc(0))));
   sock.on("data", onData);
   const greeting = await next();
+  let closed = false;
+  const watchClose = (s: net.Socket) => s.on("close", () => (closed = true));
+  watchClose(sock);
   return {
     greeting,
     cmd: (line: string) => {
@@ -59,11 +62,20 @@ async function dialogue() {
       sock.write(`${line}\r\n`);
       return r;
     },
+    /** Writes bytes as they are (pipelined commands, BDAT chunks) and collects the next `n` replies. */
+    write: async (bytes: string | Buffer, n = 1) => {
+      sock.write(bytes);
+      const out: string[] = [];
+      for (let i = 0; i < n; i++) out.push(await next());
+      return out;
+    },
+    closed: () => closed,
     upgrade: () =>
       new Promise<void>((resolve, reject) => {
         sock.off("data", onData);
         const secure = tls.connect({ socket: sock, ca: sb.ctx.tls.ca, servername: "localhost" }, () => resolve());
         secure.on("data", onData);
+        watchClose(secure);
         secure.on("error", reject);
         sock = secure;
       }),
@@ -219,6 +231,133 @@ describe("SMTP submission", () => {
     await expect(anon.sendMail({ from: ALICE, to: BOB, text: "x" })).rejects.toMatchObject({
       response: "530 5.7.57 Client not authenticated to send mail",
     });
+  });
+});
+
+/** A raw session signed in as `user` over STARTTLS, ready for MAIL FROM. */
+async function signedIn(user: string) {
+  const d = await dialogue();
+  await d.cmd("EHLO client.example.com");
+  await d.cmd("STARTTLS");
+  await d.upgrade();
+  await d.cmd("EHLO client.example.com");
+  const token = await sb.ctx.mint({ upn: user, scopes: ["SMTP.Send"] });
+  expect(await d.cmd(`AUTH XOAUTH2 ${Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`).toString("base64")}`)).toBe(
+    "235 2.7.0 Authentication successful\r\n",
+  );
+  return d;
+}
+
+/** The raw MIME of the newest message in `address`'s Inbox with this subject, read back over IMAP. */
+async function inboxSource(address: string, subject: string) {
+  const imap = new ImapFlow({
+    host: "localhost",
+    port: sb.imapPort,
+    secure: true,
+    tls: { ca: sb.ctx.tls.ca },
+    auth: { user: address, accessToken: await sb.ctx.mint({ upn: address, scopes: ["IMAP.AccessAsUser.All"] }) },
+    logger: false,
+  });
+  await imap.connect();
+  try {
+    await imap.mailboxOpen("INBOX");
+    const uids = (await imap.search({ subject }, { uid: true })) as number[];
+    if (!uids.length) return undefined;
+    const msg = await imap.fetchOne(String(uids[uids.length - 1]), { source: true }, { uid: true });
+    return msg ? msg.source : undefined;
+  } finally {
+    await imap.logout();
+  }
+}
+
+const QUEUED =
+  /^250 2\.6\.0 \S+ \[InternalId=\d+, Hostname=\S+\] \d+ bytes in \d+\.\d{3}, \d+\.\d{3} KB\/sec Queued mail for delivery\r\n$/;
+
+describe("SMTP transaction replies", () => {
+  it("answers MAIL FROM, RCPT TO, DATA, RSET, NOOP and QUIT with Exchange's replies over a raw socket", async () => {
+    const d = await signedIn(ALICE);
+    expect(await d.cmd("NOOP")).toBe("250 2.0.0 OK\r\n");
+    expect(await d.cmd("RCPT TO:<" + BOB + ">")).toBe("503 5.5.1 Bad sequence of commands\r\n");
+    expect(await d.cmd("DATA")).toBe("503 5.5.2 Need rcpt command\r\n");
+    expect(await d.cmd(`MAIL FROM:<${ALICE}>`)).toBe("250 2.1.0 Sender OK\r\n");
+    expect(await d.cmd(`MAIL FROM:<${ALICE}>`)).toBe("503 5.5.1 Bad sequence of commands\r\n");
+    expect(await d.cmd("DATA")).toBe("503 5.5.2 Need rcpt command\r\n");
+    expect(await d.cmd(`RCPT TO:<${BOB}>`)).toBe("250 2.1.5 Recipient OK\r\n");
+    expect(await d.cmd("RSET")).toBe("250 2.0.0 Resetting\r\n");
+    expect(await d.cmd(`RCPT TO:<${BOB}>`)).toBe("503 5.5.1 Bad sequence of commands\r\n"); // RSET ended the transaction
+    expect(await d.cmd(`MAIL FROM:<${ALICE}>`)).toBe("250 2.1.0 Sender OK\r\n");
+    expect(await d.cmd(`RCPT TO:<${BOB}>`)).toBe("250 2.1.5 Recipient OK\r\n");
+    expect(await d.cmd("DATA")).toBe("354 Start mail input; end with <CRLF>.<CRLF>\r\n");
+    const [queued] = await d.write(`From: ${ALICE}\r\nTo: ${BOB}\r\nSubject: raw data\r\n\r\nhello\r\n.\r\n`);
+    expect(queued).toMatch(QUEUED);
+    expect(await d.cmd("QUIT")).toBe("221 2.0.0 Service closing transmission channel\r\n");
+    await expect.poll(() => d.closed()).toBe(true);
+    expect((await inboxSource(BOB, "raw data"))?.toString()).toMatch(/\r\n\r\nhello\r\n$/);
+  });
+
+  it("takes a message in BDAT chunks (CHUNKING, BODY=BINARYMIME), pipelined, byte for byte", async () => {
+    const d = await signedIn(ALICE);
+    // Binary content, and lines that would end DATA or look like commands: inside a chunk they are only bytes.
+    const head = Buffer.from(`From: ${ALICE}\r\nTo: ${BOB}\r\nSubject: in chunks\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    const body = Buffer.concat([Buffer.from([0, 1, 2, 255, 13, 10]), Buffer.from(".\r\n..\r\nBDAT 5\r\nQUIT\r\nend\r\n")]);
+    const [mailOk, rcptOk, first] = await d.write(
+      Buffer.concat([
+        Buffer.from(`MAIL FROM:<${ALICE}> BODY=BINARYMIME\r\nRCPT TO:<${BOB}>\r\nBDAT ${head.length}\r\n`),
+        head,
+        Buffer.from(`BDAT ${body.length}\r\n`),
+        body.subarray(0, 7), // the second chunk arrives in pieces
+      ]),
+      3,
+    );
+    expect([mailOk, rcptOk]).toEqual(["250 2.1.0 Sender OK\r\n", "250 2.1.5 Recipient OK\r\n"]);
+    expect(first).toBe(`250 2.0.0 ${head.length} octets received\r\n`);
+    const [second, last] = await d.write(Buffer.concat([body.subarray(7), Buffer.from("BDAT 0 LAST\r\n")]), 2);
+    expect(second).toBe(`250 2.0.0 ${body.length} octets received\r\n`);
+    expect(last).toMatch(QUEUED);
+    const source = await inboxSource(BOB, "in chunks");
+    const sent = Buffer.concat([head, body]);
+    expect(source?.subarray(source.length - sent.length).equals(sent)).toBe(true);
+
+    // One chunk with LAST: delivered, and the transaction is over.
+    const one = Buffer.from(`From: ${ALICE}\r\nTo: ${BOB}\r\nSubject: one chunk\r\n\r\nhi\r\n`);
+    const replies = await d.write(
+      Buffer.concat([Buffer.from(`MAIL FROM:<${ALICE}>\r\nRCPT TO:<${BOB}>\r\nBDAT ${one.length} LAST\r\n`), one]),
+      3,
+    );
+    expect(replies[2]).toMatch(QUEUED);
+    expect(await d.cmd(`RCPT TO:<${BOB}>`)).toBe("503 5.5.1 Bad sequence of commands\r\n");
+    d.end();
+  });
+
+  it("refuses BDAT out of sequence and DATA with BINARYMIME or after a chunk, reading the refused chunk's bytes", async () => {
+    const anon = await dialogue();
+    await anon.cmd("EHLO client.example.com");
+    // The refused chunk's bytes are read, not run: "NOOP" inside it gets no reply of its own.
+    expect(await anon.write("BDAT 6 LAST\r\nNOOP\r\nRSET\r\n", 2)).toEqual([
+      "530 5.7.57 Client not authenticated to send mail\r\n",
+      "250 2.0.0 Resetting\r\n",
+    ]);
+    anon.end();
+
+    const d = await signedIn(ALICE);
+    expect(await d.write("BDAT 6 LAST\r\nNOOP\r\nRSET\r\n", 2)).toEqual([
+      "503 5.5.1 Bad sequence of commands\r\n",
+      "250 2.0.0 Resetting\r\n",
+    ]);
+    expect(await d.write(`MAIL FROM:<${ALICE}>\r\nBDAT 6\r\nNOOP\r\nNOOP\r\n`, 3)).toEqual([
+      "250 2.1.0 Sender OK\r\n",
+      "503 5.5.2 Need rcpt command\r\n",
+      "250 2.0.0 OK\r\n",
+    ]);
+    expect(await d.cmd(`RCPT TO:<${BOB}>`)).toBe("250 2.1.5 Recipient OK\r\n");
+    expect(await d.write("BDAT 3\r\nabc", 1)).toEqual(["250 2.0.0 3 octets received\r\n"]);
+    expect(await d.cmd("DATA")).toBe("503 5.5.1 Bad sequence of commands\r\n"); // DATA and BDAT don't mix
+    expect(await d.cmd("RSET")).toBe("250 2.0.0 Resetting\r\n");
+    expect(await d.cmd(`MAIL FROM:<${ALICE}> BODY=BINARYMIME`)).toBe("250 2.1.0 Sender OK\r\n");
+    expect(await d.cmd(`RCPT TO:<${BOB}>`)).toBe("250 2.1.5 Recipient OK\r\n");
+    expect(await d.cmd("DATA")).toBe("503 5.5.1 Bad sequence of commands\r\n"); // BINARYMIME needs BDAT
+    expect(await d.cmd("BDAT x")).toBe("501 5.5.4 Invalid arguments\r\n");
+    d.end();
   });
 });
 
