@@ -155,6 +155,23 @@ describe("IMAP XOAUTH2", () => {
     expect(err?.response).toBe("User is authenticated but not connected.");
   });
 
+  it("answers ID, LOGIN, malformed arguments and LOGOUT with Exchange's texts (raw transcript)", async () => {
+    const token = await sb.ctx.mint({ upn: ALICE, scopes: IMAP });
+    const ir = Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
+    const transcript = await rawSession([
+      { when: /^\* OK The Microsoft/, send: 'A01 ID ("name" "raw")' },
+      { when: /A01 OK/, send: `A02 LOGIN ${ALICE} Passw0rd!` },
+      { when: /A02 NO/, send: `A03 AUTHENTICATE XOAUTH2 ${ir}` },
+      { when: /A03 OK/, send: "A04 CREATE" },
+      { when: /A04 BAD/, send: "A05 LOGOUT" },
+    ]);
+    expect(transcript).toContain('* ID ("name" "Microsoft.Exchange.Imap4.Imap4Server" "version" "15.20")\r\nA01 OK ID completed.\r\n');
+    expect(transcript).toContain("A02 NO LOGIN failed.\r\n");
+    expect(transcript).toContain("A03 OK AUTHENTICATE completed.\r\n");
+    expect(transcript).toContain("A04 BAD Command Argument Error. 11\r\n");
+    expect(transcript).toMatch(/\* BYE Microsoft Exchange Server IMAP4 server signing off\.\r\nA05 OK LOGOUT completed\.\r\n$/);
+  });
+
   it("replies OK AUTHENTICATE, then BAD alone, then BAD and BYE ... 14 (raw transcript)", async () => {
     const token = await sb.ctx.mint({ upn: BOB, scopes: IMAP });
     const ir = Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
