@@ -20,6 +20,32 @@ describe("send test email", { timeout: 60_000 }, () => {
     expect(await db().event.count({ where: { mailboxId: m.ctx.mailboxId, code: "test_email_passed" } })).toBe(1);
   });
 
+  it("IMAP read-back: a session ended by BYE AccessTokenExpired signs in again with a fresh token and still sees the message", async () => {
+    const address = `admin@${F.domain}`;
+    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: F, scopes: [IMAP_SCOPE, `${OUTLOOK}/SMTP.Send`] });
+    expect((await env.sb.admin("POST", "/admin/token-lifetime", { seconds: 60 })).status).toBe(200);
+    try {
+      // The IMAP server holds the watch's first sign-in OK for 3 seconds (after checking the token);
+      // meanwhile the sandbox clock passes the token's exp, so the watch's next command gets
+      // "* BYE Session invalidated - AccessTokenExpired".
+      await env.sb.admin("POST", "/admin/mail/faults", { address, stallSeconds: 3 });
+      const jump = (async () => {
+        for (let i = 0; i < 600; i++) {
+          const { faults } = (await env.sb.admin("GET", "/admin/mail/faults")).body as { faults: Record<string, unknown> };
+          if (!faults[address]) return env.sb.admin("POST", "/admin/clock", { advanceDays: 61 / 86_400 }); // taken: signed in
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      const r = await sendTestEmail(m.ctx, address);
+      await jump;
+      expect(codes(r)).toEqual(["outbound:smtp:ok", "inbound:imap:ok"]);
+      expect(r.steps[1].ms).toBeGreaterThanOrEqual(3000); // the stalled first session was really ended and replaced
+    } finally {
+      await env.sb.admin("POST", "/admin/clock", { reset: true });
+      await env.sb.admin("POST", "/admin/token-lifetime", { seconds: null });
+    }
+  });
+
   it("Graph both ways; to another address there is nothing to wait for", async () => {
     const m = await mailboxWithSandboxGrant(env.sb, `it@${F.domain}`, {
       tenant: F,

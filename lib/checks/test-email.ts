@@ -5,7 +5,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { db } from "../db/client";
 import { graphClient, graphFailure } from "../mail/graph";
-import { closeImap, imapClient, imapFailure } from "../mail/imap";
+import { closeImap, imapClient, imapFailure, imapTokenExpired } from "../mail/imap";
 import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
@@ -62,9 +62,12 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
     const t1 = Date.now();
     try {
       const { hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.inbound);
+      // Exchange ends an IMAP session when the token it signed in with expires
+      // (`* BYE Session invalidated - AccessTokenExpired`); the watch signs in again once, fresh.
+      const renew = async () => (await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, "imap", { forceRefresh: true })).accessToken;
       const r =
         mb.inbound === "imap"
-          ? await waitImap(hosts.imap, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS)
+          ? await waitImap(hosts.imap, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS, renew)
           : await waitGraph(hosts.graphUrl, mb.address, token, mb.folder, subject, opts.waitMs ?? WAIT_MS);
       const secs = ((Date.now() - t1) / 1000).toFixed(1);
       steps.push(
@@ -133,18 +136,44 @@ const notArrived = (folder: string, ms: number) => ({
   },
 });
 
+type THostPort = { host: string; port: number };
+
+/** Watches `folder` over IMAP until the message arrives or `waitMs` pass. A session Exchange ends
+ *  because its token expired says nothing about the mailbox: `renew` gives a fresh token and the
+ *  watch signs in again once, within the same deadline. */
 async function waitImap(
-  hp: { host: string; port: number },
+  hp: THostPort,
   user: string,
   accessToken: string,
   folder: string,
   subject: string,
   waitMs: number,
+  renew?: () => Promise<string>,
 ): TWait {
+  const deadline = Date.now() + waitMs;
+  const first = await watchImap(hp, user, accessToken, folder, subject, deadline, waitMs);
+  if (first.ok || !("tokenExpired" in first) || !renew) return first;
+  let token: string;
+  try {
+    token = await renew();
+  } catch {
+    return first;
+  }
+  return watchImap(hp, user, token, folder, subject, deadline, waitMs);
+}
+
+async function watchImap(
+  hp: THostPort,
+  user: string,
+  accessToken: string,
+  folder: string,
+  subject: string,
+  deadline: number,
+  waitMs: number,
+): Promise<{ ok: true } | { ok: false; failure: TMicrosoftFailure; tokenExpired?: true }> {
   const client = imapClient({ hosts: { imap: hp }, user, accessToken });
   try {
     await client.connect();
-    const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
       const lock = await client.getMailboxLock(folder, { readOnly: true });
       try {
@@ -160,6 +189,7 @@ async function waitImap(
     }
     return notArrived(folder, waitMs);
   } catch (err) {
+    if (imapTokenExpired(err) || imapTokenExpired(client)) return { ok: false, failure: imapFailure(err), tokenExpired: true };
     return { ok: false, failure: imapFailure(err) };
   } finally {
     await closeImap(client);
