@@ -1,10 +1,13 @@
 // Integration: the demo seed is complete and idempotent, seals the app secrets, and (with the
-// sandbox) arrives with two connected mailboxes: one healthy, one the worker finds failing.
+// strict sandbox) arrives with two connected mailboxes: one healthy (it syncs, passes the
+// connection test and sends a test email to itself that arrives), one the worker finds failing.
 import { describe, expect, it } from "vitest";
 import { db } from "../lib/db/client";
 import { sandboxForFile } from "../testing/sandbox-grant";
 import { syncMailbox } from "../lib/sync/sync-mailbox";
 import { seedDemo } from "./seed";
+import { testMailboxConnection } from "../lib/checks/connection-test";
+import { sendTestEmail } from "../lib/checks/test-email";
 
 const env = sandboxForFile();
 
@@ -38,5 +41,10 @@ describe("demo seed", { timeout: 60_000 }, () => {
     const ctx = (m: (typeof connected)[number]) => ({ workspaceId: a.workspaceId, tenantId: m.tenantId, mailboxId: m.id });
     expect(await syncMailbox(ctx(connected[0]))).toMatchObject({ ok: true });
     expect(await syncMailbox(ctx(connected[1]))).toMatchObject({ ok: false, code: "mailbox_unlicensed_or_imap_disabled" });
+    // The healthy one also signs in over IMAP and SMTP and sends: what the demo shows first.
+    const healthy = ctx(connected[0]);
+    expect((await testMailboxConnection(healthy)).steps.map((x) => `${x.protocol}:${x.ok}`)).toEqual(["imap:true", "smtp:true"]);
+    const sent = await sendTestEmail(healthy, connected[0].address);
+    expect(sent.steps.map((x) => `${x.step}:${x.protocol}:${x.ok}`)).toEqual(["outbound:smtp:true", "inbound:imap:true"]);
   });
 });
