@@ -81,6 +81,7 @@ type Conn = {
   send: Send;
   close: () => void;
   _sendGreeting: () => void;
+  _onCommand: (command: Buffer, callback?: () => void) => void;
   handler_EHLO: Handler;
   handler_HELO: Handler;
   handler_STARTTLS: Handler;
@@ -135,7 +136,16 @@ function exchangeDialect(ctx: SandboxContext, c: Conn, accept: Accept, maxBytes:
     if (code === 354) return exchange(354, REPLIES.data, false);
     if (code === 503 && data === "Error: need RCPT command") return exchange(503, REPLIES.needRcpt);
     if (code === 503 && (data === "Error: nested MAIL command" || data === "Error: need MAIL command")) return exchange(503, BAD_SEQUENCE);
+    if (code === 500 && data === "Error: command not recognized")
+      return exchange(500, unrecognized(lastLine, exchangeHost(c.id), ctx.now()));
     return exchange(code, data, context);
+  };
+  // The line being answered, for the unrecognized-command reply (which quotes it).
+  let lastLine = "";
+  const onCommand = c._onCommand.bind(c);
+  c._onCommand = (command, callback) => {
+    lastLine = (command ?? Buffer.alloc(0)).toString("latin1");
+    onCommand(command, callback);
   };
   const host = () => frontEndHost(c.id);
   const hello = () => `${host()} Hello [${(c.remoteAddress || "").replace(/^::ffff:/, "")}]`;
@@ -294,6 +304,12 @@ function hookBdat(parser: Parser) {
   };
 }
 
+/** `500 5.3.3 Unrecognized command '<the line>' [stamp]`; a line that isn't printable ASCII is quoted as 'unknown'. */
+export function unrecognized(line: string, host: string, now: Date) {
+  const shown = /^[\x20-\x7e]*$/.test(line) ? line : "unknown";
+  return `5.3.3 Unrecognized command '${shown}' ${stamp(host, now)}`;
+}
+
 /** `250 2.6.0 <message-id> [InternalId=…, Hostname=…] N bytes in S, R KB/sec Queued mail for delivery`. */
 export function queuedReply(messageId: string | undefined, bytes: number, ms: number, host: string) {
   const secs = Math.max(ms, 1) / 1000;
@@ -353,7 +369,8 @@ export async function startSmtpServer(ctx: SandboxContext, store: MailStore, por
     size: maxBytes,
     hideENHANCEDSTATUSCODES: false, // Exchange answers with enhanced codes ("235 2.7.0 ...")
     logger: false,
-    disabledCommands: [],
+    // smtp-server's sendmail jokes and proxy commands, which Exchange doesn't have: unrecognized there.
+    disabledCommands: ["WIZ", "SHELL", "KILL", "XCLIENT", "XFORWARD"],
     async onAuth(auth, session, callback) {
       const host = exchangeHost(session.id);
       if (auth.method !== "XOAUTH2") {

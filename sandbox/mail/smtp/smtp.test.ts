@@ -295,6 +295,19 @@ describe("SMTP transaction replies", () => {
     expect((await inboxSource(BOB, "raw data"))?.toString()).toMatch(/\r\n\r\nhello\r\n$/);
   });
 
+  it("answers an unknown command with 500 5.3.3 Unrecognized command, quoting it", async () => {
+    const d = await dialogue();
+    const stamped = (quoted: string) =>
+      new RegExp(
+        `^500 5\\.3\\.3 Unrecognized command '${quoted}' \\[\\S+\\.prod\\.outlook\\.com \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z [0-9A-F]{16}\\]\\r\\n$`,
+      );
+    expect(await d.cmd("Length: 3")).toMatch(stamped("Length: 3"));
+    expect(await d.cmd("WIZ")).toMatch(stamped("WIZ")); // smtp-server's sendmail jokes are not Exchange's
+    expect(await d.cmd("XCLIENT ADDR=10.0.0.1")).toMatch(stamped("XCLIENT ADDR=10\\.0\\.0\\.1"));
+    expect((await d.write(Buffer.from([0x21, 0x11, 0x00, 0x0c, 0xac, 0x0d, 0x0a])))[0]).toMatch(stamped("unknown"));
+    d.end();
+  });
+
   it("takes a message in BDAT chunks (CHUNKING, BODY=BINARYMIME), pipelined, byte for byte", async () => {
     const d = await signedIn(ALICE);
     // Binary content, and lines that would end DATA or look like commands: inside a chunk they are only bytes.
