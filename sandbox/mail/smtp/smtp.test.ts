@@ -308,6 +308,14 @@ describe("SMTP transaction replies", () => {
     d.end();
   });
 
+  it("keeps smtp-server's HELP, VRFY and parameter-syntax replies, for which no Exchange Online trace was found", async () => {
+    const d = await signedIn(ALICE);
+    expect(await d.cmd("HELP")).toBe("214 2.0.0 See https://tools.ietf.org/html/rfc5321 for details\r\n");
+    expect(await d.cmd(`VRFY ${BOB}`)).toBe("252 2.1.5 Try to send something. No promises though\r\n");
+    expect(await d.cmd("MAIL FROM:nobody")).toMatch(/^501 /);
+    d.end();
+  });
+
   it("takes a message in BDAT chunks (CHUNKING, BODY=BINARYMIME), pipelined, byte for byte", async () => {
     const d = await signedIn(ALICE);
     // Binary content, and lines that would end DATA or look like commands: inside a chunk they are only bytes.
