@@ -172,6 +172,35 @@ describe("IMAP XOAUTH2", () => {
     expect(transcript).toMatch(/\* BYE Microsoft Exchange Server IMAP4 server signing off\.\r\nA05 OK LOGOUT completed\.\r\n$/);
   });
 
+  it("refuses commands with Exchange's texts: invalid state, unknown command, missing or existing folder, special folder, read-only (raw transcript)", async () => {
+    const token = await sb.ctx.mint({ upn: ALICE, scopes: IMAP });
+    const ir = Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
+    const transcript = await rawSession([
+      { when: /^\* OK The Microsoft/, send: "B01 SELECT INBOX" },
+      { when: /B01 BAD/, send: "B02 AUTHENTICATE XOAUTH2" },
+      { when: /\+ \r\n$/, send: "*" },
+      { when: /B02 BAD/, send: `B03 AUTHENTICATE XOAUTH2 ${ir}` },
+      { when: /B03 OK/, send: `B04 AUTHENTICATE XOAUTH2 ${ir}` },
+      { when: /B04 BAD/, send: "B06 SELECT Nowhere" },
+      { when: /B06 NO/, send: "B07 CREATE Inbox" },
+      { when: /B07 NO/, send: "B08 DELETE Inbox" },
+      { when: /B08 NO/, send: "B09 FETCH 1 FLAGS" },
+      { when: /B09 BAD/, send: "B10 EXAMINE INBOX" },
+      { when: /B10 OK/, send: "B11 STORE 1 +FLAGS (\\Seen)" },
+      { when: /B11 NO/, send: "B05 FROBNICATE" },
+      { when: /B05 BAD/, send: "B12 LOGOUT" },
+    ]);
+    expect(transcript).toContain("B01 BAD Command received in Invalid state.\r\n");
+    expect(transcript).toContain("B02 BAD AUTHENTICATE failed.\r\n");
+    expect(transcript).toContain("B04 BAD Command received in Invalid state.\r\n");
+    expect(transcript).toContain("B05 BAD Command Error. 10\r\n");
+    expect(transcript).toContain("B06 NO The requested item could not be found.\r\n");
+    expect(transcript).toContain("B07 NO Folder already exists.\r\n");
+    expect(transcript).toContain("B08 NO Special folders can not be deleted.\r\n");
+    expect(transcript).toContain("B09 BAD Command received in Invalid state.\r\n");
+    expect(transcript).toContain("B11 NO The folder is read-only.\r\n");
+  });
+
   it("replies OK AUTHENTICATE, then BAD alone, then BAD and BYE ... 14 (raw transcript)", async () => {
     const token = await sb.ctx.mint({ upn: BOB, scopes: IMAP });
     const ir = Buffer.from(`user=${ALICE}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
@@ -401,8 +430,12 @@ describe("IMAP scale, limits and faults", () => {
       const b = client(BOB, token);
       await a.connect();
       await b.connect();
-      const err = await connectError(BOB, token);
-      expect(err).toBeDefined();
+      expect(await connectError(BOB, token)).toBeDefined();
+      const ir = Buffer.from(`user=${BOB}\x01auth=Bearer ${token}\x01\x01`).toString("base64");
+      const transcript = await rawSession([{ when: /^\* OK The Microsoft/, send: `T1 AUTHENTICATE XOAUTH2 ${ir}` }]);
+      expect(transcript).toMatch(
+        /T1 BAD Request is throttled\. Suggested Backoff Time: \d+ milliseconds\r\n\* BYE Connection closed\. 14\r\n$/,
+      );
       await a.logout();
       await b.logout();
     } finally {
