@@ -5,6 +5,7 @@ import { useSearchParams } from "next/navigation";
 import type { TMailbox } from "@/lib/client/wire-types";
 import { StatusBadge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
+import { showConnectedBanner } from "@/lib/client/mailbox-status";
 
 export function MailboxHeader({ m, tenantId, tenantName }: { m: TMailbox; tenantId: string; tenantName: string }) {
   const params = useSearchParams();
@@ -23,7 +24,7 @@ export function MailboxHeader({ m, tenantId, tenantName }: { m: TMailbox; tenant
           </>
         }
       />
-      {params.get("connected") && g && m.state !== "needs_reconsent" && (
+      {showConnectedBanner(m, !!params.get("connected")) && (
         <p className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="connected-banner">
           Connected as {g?.upn}. The first sync starts now.
         </p>
