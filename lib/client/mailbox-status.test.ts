@@ -1,7 +1,7 @@
 // The mailbox page's statements agree with each other and with the mailbox's state.
 import { describe, expect, it } from "vitest";
 import { describe as describe_ } from "@/lib/diagnostics/describe";
-import { firstSyncText, showConnectedBanner, testFreshness, tokenStatus } from "./mailbox-status";
+import { firstSyncText, connectedBanner, testFreshness, tokenStatus } from "./mailbox-status";
 
 const now = Date.parse("2026-11-30T12:00:00Z");
 const inAnHour = new Date(now + 3_600_000).toISOString();
@@ -14,13 +14,20 @@ const grant = {
 const ok = { state: "connected", stateCode: null, grant, lastSyncAt: null };
 
 describe("mailbox status", () => {
-  it("shows the Connected banner only while the mailbox has no diagnosis", () => {
-    expect(showConnectedBanner(ok, true)).toBe(true);
-    expect(showConnectedBanner(ok, false)).toBe(false);
-    expect(showConnectedBanner({ ...ok, state: "degraded", stateCode: "mailbox_unlicensed_or_imap_disabled" }, true)).toBe(false);
-    expect(showConnectedBanner({ ...ok, state: "failing", stateCode: "smtp_auth_disabled" }, true)).toBe(false);
-    expect(showConnectedBanner({ ...ok, state: "needs_reconsent", stateCode: "refresh_token_revoked" }, true)).toBe(false);
-    expect(showConnectedBanner({ ...ok, grant: null }, true)).toBe(false);
+  it("never shows the green 'first sync starts now' banner above a diagnosis", () => {
+    const g = { ...grant, upn: "a@contoso.com" };
+    const m = { ...ok, grant: g };
+    expect(connectedBanner(m, true)).toEqual({ tone: "green", text: "Connected as a@contoso.com. The first sync starts now." });
+    expect(connectedBanner(m, false)).toBeNull();
+    const smtp = connectedBanner({ ...m, state: "degraded", stateCode: "smtp_auth_disabled" }, true)!;
+    expect(smtp.tone).toBe("amber");
+    expect(smtp.text).toContain(describe_("smtp_auth_disabled").title);
+    expect(smtp.text).not.toContain("first sync starts now");
+    expect(connectedBanner({ ...m, state: "failing", stateCode: "mailbox_unlicensed_or_imap_disabled" }, true)!.text).not.toContain(
+      "syncs",
+    );
+    expect(connectedBanner({ ...m, state: "needs_reconsent", stateCode: "refresh_token_revoked" }, true)).toBeNull();
+    expect(connectedBanner({ ...m, grant: null }, true)).toBeNull();
   });
 
   it("says the token is valid only when nothing Consentry knows says otherwise", () => {
@@ -71,7 +78,9 @@ describe("mailbox status", () => {
     expect(firstSyncText(ok, 1, "INBOX")).toContain("a worker is running");
     expect(firstSyncText(ok, 1, "INBOX")).not.toContain("Is a worker running?");
     expect(firstSyncText(ok, 0, "INBOX")).toContain("no worker is running");
-    expect(firstSyncText({ ...ok, state: "degraded", stateCode: "mailbox_unlicensed_or_imap_disabled" }, 1, "INBOX")).toContain(
+    // Degraded (say, sending is off): receiving still syncs, so the worker line stays.
+    expect(firstSyncText({ ...ok, state: "degraded", stateCode: "smtp_auth_disabled" }, 1, "INBOX")).toContain("a worker is running");
+    expect(firstSyncText({ ...ok, state: "failing", stateCode: "mailbox_unlicensed_or_imap_disabled" }, 1, "INBOX")).toContain(
       describe_("mailbox_unlicensed_or_imap_disabled").title,
     );
   });

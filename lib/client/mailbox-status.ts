@@ -14,14 +14,25 @@ type TMailboxLike = { state: TState; stateCode: string | null; grant: TGrant | n
 
 const BAD = ["degraded", "failing", "needs_reconsent"];
 /** Codes that mean a protocol (or Microsoft's token endpoint) refused the token Consentry holds. */
+export type TTokenStatus = { tone: "green" | "amber" | "red" | "slate"; text: string };
+
 const TOKEN_REFUSED = ["imap_auth_failed", "pop_auth_failed", "smtp_auth_failed", "graph_invalid_token"];
 
-/** The green "Connected as …" banner only while nothing says otherwise. */
-export function showConnectedBanner(m: TMailboxLike, justConnected: boolean): boolean {
-  return justConnected && !!m.grant && !m.stateCode && (m.state === "connected" || m.state === "pending_consent");
+/**
+ * The banner after Connect: green "first sync starts now" only while nothing says otherwise; when
+ * the connection test found a problem, it says so (amber) instead of promising a sync; none when
+ * the grant is already dead (the diagnosis says it all).
+ */
+export function connectedBanner(m: TMailboxLike & { grant: { upn: string } | null }, justConnected: boolean): TTokenStatus | null {
+  if (!justConnected || !m.grant || m.state === "needs_reconsent" || m.state === "disabled") return null;
+  if (!m.stateCode) return { tone: "green", text: `Connected as ${m.grant.upn}. The first sync starts now.` };
+  const title = describe(m.stateCode)!.title;
+  const still = m.state === "degraded" ? " Receiving mail still syncs." : "";
+  return {
+    tone: "amber",
+    text: `Connected as ${m.grant.upn}, but the connection test found a problem: ${title}. The fix is below.${still}`,
+  };
 }
-
-export type TTokenStatus = { tone: "green" | "amber" | "red" | "slate"; text: string };
 
 /** The access token line: what Consentry knows, not only the expiry it was issued with. */
 export function tokenStatus(m: TMailboxLike, now = Date.now()): TTokenStatus {
@@ -75,7 +86,8 @@ export function testFreshness(m: TMailboxLike, lastTest: { ok: boolean; at: stri
 
 /** The Mail card while nothing was synced yet: says whether a worker is there to do it. */
 export function firstSyncText(m: TMailboxLike, workersAlive: number | undefined, folder: string): string {
-  if (BAD.includes(m.state) && m.stateCode) return `No sync until the problem above is fixed (${describe(m.stateCode)!.title}).`;
+  if ((m.state === "failing" || m.state === "needs_reconsent") && m.stateCode)
+    return `No sync until the problem above is fixed (${describe(m.stateCode)!.title}).`;
   if (workersAlive === undefined) return `Waiting for the first sync of ${folder}.`;
   if (workersAlive > 0) return `Waiting for the first sync of ${folder}: a worker is running and picks it up within seconds.`;
   return "Waiting for the first sync, but no worker is running: start one (npm run worker) and it picks this mailbox up at once.";
