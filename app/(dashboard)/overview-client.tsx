@@ -53,7 +53,11 @@ export function OverviewClient({ canAddTenant }: { canAddTenant: boolean }) {
               tone={o.mailboxes.needsReconsent ? "red" : undefined}
               href="/health"
             />
-            <Stat label="Secrets expiring ≤ 30 d" value={o.secretsExpiringSoon} tone={o.secretsExpiringSoon ? "amber" : undefined} />
+            <Stat
+              label="Secrets expiring ≤ 30 d or rejected"
+              value={o.secretsExpiringSoon + o.secretsRejected}
+              tone={o.secretsRejected ? "red" : o.secretsExpiringSoon ? "amber" : undefined}
+            />
           </div>
           <div className="grid gap-6 lg:grid-cols-3">
             <Card title="Worker" className="lg:col-span-1">

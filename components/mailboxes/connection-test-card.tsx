@@ -11,6 +11,7 @@ import { toast } from "@/components/ui/toaster";
 import { StepList } from "./step-list";
 import type { TTestMutation } from "./mailbox-actions";
 import { mailboxApi } from "@/lib/client/api/mailboxes";
+import { testFreshness } from "@/lib/client/mailbox-status";
 
 type TProps = {
   m: TMailbox;
@@ -19,11 +20,14 @@ type TProps = {
   mailboxId: string;
   canConnect: boolean;
   testNow: TTestMutation;
+  /** When the mailbox entered its current state (its state history). */
+  stateSince?: string | null;
 };
 
-export function ConnectionTestCard({ m, lastTest, tenantId, mailboxId, canConnect, testNow }: TProps) {
+export function ConnectionTestCard({ m, lastTest, tenantId, mailboxId, canConnect, testNow, stateSince = null }: TProps) {
   const qc = useQueryClient();
   const g = m.grant;
+  const fresh = testFreshness(m, lastTest, stateSince);
   const [testTo, setTestTo] = useState<string | null>(null);
   const [emailResult, setEmailResult] = useState<TConnectionTest | null>(null);
   const testEmail = useMutation({
@@ -53,9 +57,16 @@ export function ConnectionTestCard({ m, lastTest, tenantId, mailboxId, canConnec
         </div>
       )}
       {lastTest ? (
-        <div data-testid="connection-test">
+        <div data-testid="connection-test" data-stale={fresh.stale ? "true" : "false"}>
           <p className="mb-2 text-xs text-slate-500">Last run {dateTime(lastTest.at)}</p>
-          <StepList steps={lastTest.steps} />
+          {fresh.note && (
+            <p className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="connection-test-stale">
+              {fresh.note}
+            </p>
+          )}
+          <div className={fresh.stale ? "opacity-50" : undefined}>
+            <StepList steps={lastTest.steps} />
+          </div>
         </div>
       ) : (
         <p className="text-sm text-slate-500">

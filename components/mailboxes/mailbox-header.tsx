@@ -5,10 +5,11 @@ import { useSearchParams } from "next/navigation";
 import type { TMailbox } from "@/lib/client/wire-types";
 import { StatusBadge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
+import { connectedBanner } from "@/lib/client/mailbox-status";
 
 export function MailboxHeader({ m, tenantId, tenantName }: { m: TMailbox; tenantId: string; tenantName: string }) {
   const params = useSearchParams();
-  const g = m.grant;
+  const banner = connectedBanner(m, !!params.get("connected"));
   return (
     <>
       <PageHeader
@@ -23,9 +24,13 @@ export function MailboxHeader({ m, tenantId, tenantName }: { m: TMailbox; tenant
           </>
         }
       />
-      {params.get("connected") && g && m.state !== "needs_reconsent" && (
-        <p className="rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="connected-banner">
-          Connected as {g?.upn}. The first sync starts now.
+      {banner && (
+        <p
+          className={`rounded-md px-4 py-3 text-sm ${banner.tone === "green" ? "bg-emerald-50 text-emerald-800" : "bg-amber-50 text-amber-900"}`}
+          data-testid="connected-banner"
+          data-tone={banner.tone}
+        >
+          {banner.text}
         </p>
       )}
     </>

@@ -9,9 +9,22 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
 import { mailboxApi } from "@/lib/client/api/mailboxes";
+import { firstSyncText } from "@/lib/client/mailbox-status";
 
 // The sync's progress (first sync of a big folder takes a while) and the newest messages pulled.
-export function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: string; mailboxId: string; m: TMailbox; canSync: boolean }) {
+export function MessagesCard({
+  tenantId,
+  mailboxId,
+  m,
+  canSync,
+  workersAlive,
+}: {
+  tenantId: string;
+  mailboxId: string;
+  m: TMailbox;
+  canSync: boolean;
+  workersAlive?: number;
+}) {
   const [q, setQ] = useState("");
   const qc = useQueryClient();
   const syncNow = useMutation({
@@ -74,9 +87,7 @@ export function MessagesCard({ tenantId, mailboxId, m, canSync }: { tenantId: st
         <p className="text-sm text-slate-500">Loading…</p>
       ) : list.data.total === 0 && !q ? (
         <p className="text-sm text-slate-500">
-          {m.lastSyncAt
-            ? `${m.folder} was empty at the last sync (${ago(m.lastSyncAt)}).`
-            : "Waiting for the first sync. Is a worker running? (Health → workers)"}
+          {m.lastSyncAt ? `${m.folder} was empty at the last sync (${ago(m.lastSyncAt)}).` : firstSyncText(m, workersAlive, m.folder)}
         </p>
       ) : (
         <>

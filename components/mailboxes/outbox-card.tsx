@@ -11,6 +11,7 @@ import { Card } from "@/components/ui/card";
 import { toast } from "@/components/ui/toaster";
 import { useOutbox } from "@/lib/client/hooks/mailboxes";
 import { mailboxApi } from "@/lib/client/api/mailboxes";
+import { describe } from "@/lib/diagnostics/describe";
 
 const TONE = { queued: "blue", sending: "indigo", sent: "green", failed: "red", cancelled: "slate" } as const;
 
@@ -96,12 +97,15 @@ export function OutboxCard({
                 </div>
                 {m.status === "failed" && m.lastErrorCode && (
                   <div className="mt-1 text-xs text-red-700">
-                    <code>{m.lastErrorCode}</code> {m.lastError}
+                    <span className="font-medium" title={`Code: ${m.lastErrorCode}`}>
+                      {describe(m.lastErrorCode)?.title}
+                    </span>{" "}
+                    {m.lastError}
                   </div>
                 )}
                 {m.status === "queued" && m.attempts > 0 && (
                   <div className="mt-1 text-xs text-amber-700">
-                    Attempt {m.attempts} failed ({m.lastErrorCode}); next try {ago(m.nextAttemptAt)}
+                    Attempt {m.attempts} failed ({describe(m.lastErrorCode)?.title ?? "unknown error"}); next try {ago(m.nextAttemptAt)}
                   </div>
                 )}
               </div>

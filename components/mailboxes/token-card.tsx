@@ -1,12 +1,14 @@
 "use client";
 // Who the mailbox is authorized as, its scopes and token ages, and Refresh token now.
 import type { TDiagnosisView, TMailbox } from "@/lib/client/wire-types";
-import { ago, until } from "@/lib/client/format";
+import { ago } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { DiagnosisBox } from "@/components/diagnosis-box";
 import type { TRefreshMutation } from "./mailbox-actions";
+import { tokenStatus } from "@/lib/client/mailbox-status";
+import { describe } from "@/lib/diagnostics/describe";
 
 type TProps = {
   m: TMailbox;
@@ -46,12 +48,8 @@ export function TokenCard({ m, canConnect, refreshNow, refreshResult }: TProps) 
             ))}
           </dd>
           <dt className="text-slate-500">Access token</dt>
-          <dd>
-            {g.accessTokenExpiresAt
-              ? new Date(g.accessTokenExpiresAt) > new Date()
-                ? `valid for ${until(g.accessTokenExpiresAt)}`
-                : "expired (refreshed on next use)"
-              : "—"}
+          <dd data-testid="token-status" data-tone={tokenStatus(m).tone}>
+            {tokenStatus(m).text}
           </dd>
           <dt className="text-slate-500">Last refresh</dt>
           <dd>{ago(g.lastRefreshAt)}</dd>
@@ -65,7 +63,7 @@ export function TokenCard({ m, canConnect, refreshNow, refreshResult }: TProps) 
               <dt className="text-slate-500">Refresh failures</dt>
               <dd>
                 <Badge tone="red">
-                  {g.refreshFailures} · {g.lastErrorCode}
+                  {g.refreshFailures} · {describe(g.lastErrorCode)?.title ?? "unknown error"}
                 </Badge>
               </dd>
             </>

@@ -2,7 +2,8 @@
 // App registrations usable in this tenant: its own, plus the MSP's multi-tenant apps.
 import Link from "next/link";
 import type { TApp } from "@/lib/client/wire-types";
-import { secretExpiryStatus } from "@/lib/microsoft/secret-expiry";
+import { secretHealth } from "@/lib/apps/secret-health";
+import { describe } from "@/lib/diagnostics/describe";
 import { PROFILE_LABELS } from "@/lib/microsoft/scope-profiles";
 import { day } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
@@ -12,13 +13,11 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { useApps } from "@/lib/client/hooks/apps";
 
 export function SecretBadge({ app }: { app: TApp }) {
-  if (!app.activeSecret) return <Badge tone="red">No secret</Badge>;
-  const s = secretExpiryStatus(new Date(app.activeSecret.expiresAt));
-  const tone = s.level === "ok" ? "green" : s.level === "notice" ? "amber" : "red";
+  const h = secretHealth(app);
   return (
-    <Badge tone={tone}>
-      …{app.activeSecret.last4} · {s.level === "expired" ? "expired" : `${s.daysLeft} d left`}
-    </Badge>
+    <span title={h.reason ?? undefined} data-testid="secret-badge" data-level={h.level}>
+      <Badge tone={h.tone}>{h.label}</Badge>
+    </span>
   );
 }
 
@@ -55,7 +54,7 @@ export function TenantApps({ tenantId, canManage }: { tenantId: string; canManag
               a.lastVerifyCode === "ok" ? (
                 <Badge tone="green">{day(a.lastVerifiedAt)}</Badge>
               ) : a.lastVerifyCode ? (
-                <Badge tone="red">{a.lastVerifyCode}</Badge>
+                <Badge tone="red">{describe(a.lastVerifyCode)?.title ?? a.lastVerifyCode}</Badge>
               ) : (
                 "—"
               ),

@@ -53,9 +53,10 @@ test("[SHARED] connect a shared mailbox through its delegate; SendAs is tested b
     await expect(page.getByTestId("test-step-imap-ok")).toBeVisible();
     // The mailbox is now degraded, and the health matrix shows which check fails.
     await page.getByRole("link", { name: "Health", exact: true }).click();
-    const row = page.getByRole("row").filter({ hasText: "support@fabrikam.onmicrosoft.com" });
+    const row = page.getByTestId("health-list").getByRole("row").filter({ hasText: "support@fabrikam.onmicrosoft.com" });
     await expect(row).toContainText("Degraded");
-    await expect(row).toContainText("delegate_lacks_send_as");
+    await expect(row.getByTestId("diagnosis-support@fabrikam.onmicrosoft.com")).toHaveAttribute("title", "Code: delegate_lacks_send_as");
+    await expect(page.getByTestId("matrix-support@fabrikam.onmicrosoft.com-smtp")).toHaveAttribute("data-status", "fail");
     await expect(row.getByTestId("checks-support@fabrikam.onmicrosoft.com")).toContainText("IMAP ✓");
     await expect(row.getByTestId("checks-support@fabrikam.onmicrosoft.com")).toContainText("SMTP ✗");
 

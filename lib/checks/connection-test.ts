@@ -11,6 +11,7 @@ import { closeImap, imapClient, imapFailure, imapReplyOf, imapTokenExpired } fro
 import { openPop3, popFailure, type Pop3Client } from "../mail/pop3";
 import { smtpFailure, smtpTransport } from "../mail/smtp";
 import { smtpAuthUser } from "../microsoft/xoauth2";
+import { newTestMailTag, TEST_MAIL_HEADER } from "../mail/test-mail";
 import { redact, type TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
@@ -230,9 +231,11 @@ async function popCheck(hp: THostPort, user: string, accessToken: string): TChec
   }
 }
 
+// Marked as Consentry's test mail, so a helpdesk reading the delegate's mailbox through Consentry never gets it.
 const sendAsMessage = (from: string, to: string) => ({
   subject: `Consentry: sending as ${from} works`,
   text: `Consentry's connection test sent this as ${from} to check the SendAs permission of ${to}. No action needed.`,
+  tag: newTestMailTag(),
 });
 
 async function smtpCheck(hp: THostPort, user: string, from: string, accessToken: string, sendAsTo: string | null): TCheck {
@@ -240,7 +243,8 @@ async function smtpCheck(hp: THostPort, user: string, from: string, accessToken:
   try {
     await transport.verify();
     if (sendAsTo) {
-      await transport.sendMail({ from, to: sendAsTo, ...sendAsMessage(from, sendAsTo) });
+      const m = sendAsMessage(from, sendAsTo);
+      await transport.sendMail({ from, to: sendAsTo, subject: m.subject, text: m.text, headers: { [TEST_MAIL_HEADER]: m.tag } });
       return { ok: true, detail: `Sent as ${from} over SMTP (SendAs works; a note went to ${sendAsTo}).` };
     }
     return { ok: true, detail: "Signed in over SMTP (AUTH XOAUTH2 accepted)." };
@@ -273,6 +277,7 @@ async function graphSendCheck(graphUrl: string, address: string, accessToken: st
         subject: m.subject,
         body: { contentType: "Text", content: m.text },
         toRecipients: [{ emailAddress: { address: sendAsTo } }],
+        internetMessageHeaders: [{ name: TEST_MAIL_HEADER, value: m.tag }],
       },
       saveToSentItems: false,
     });

@@ -10,6 +10,7 @@ import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { sendFromMailbox } from "../outbound/send-from-mailbox";
+import { newTestMailTag } from "../mail/test-mail";
 import { notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { TokenError } from "../grants/get-access-token";
@@ -29,6 +30,8 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
   });
   if (!mb) throw notFound("Mailbox");
   const tag = randomBytes(4).toString("hex");
+  // Marked as test mail: sync never hands it to a helpdesk, and the read-back removes it.
+  const testMailTag = newTestMailTag();
   const subject = `Consentry test email ${tag}`;
   const steps: TTestStep[] = [];
   const outProto = mb.outbound === "graph" ? "graph" : "smtp";
@@ -38,6 +41,7 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
     to,
     subject,
     text: `This is a test email from Consentry, sent as ${mb.address} to ${to}.\n\nTest id: ${tag}`,
+    testMailTag,
   });
   steps.push(
     sent.ok
@@ -77,7 +81,11 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
               protocol: mb.inbound,
               ok: true,
               ms: Date.now() - t1,
-              detail: `Arrived in ${mb.folder} after ${secs} s (read over ${mb.inbound === "imap" ? "IMAP" : "Microsoft Graph"}).`,
+              detail: `Arrived in ${mb.folder} after ${secs} s (read over ${mb.inbound === "imap" ? "IMAP" : "Microsoft Graph"}); ${
+                r.removed
+                  ? "removed it again, so it never reaches the helpdesk"
+                  : "left it in place (the mailbox doesn't allow removing it)"
+              }.`,
             }
           : {
               step: "inbound",
@@ -126,7 +134,7 @@ export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: numb
   return result;
 }
 
-type TWait = Promise<{ ok: true } | { ok: false; failure: TMicrosoftFailure }>;
+type TWait = Promise<{ ok: true; removed: boolean } | { ok: false; failure: TMicrosoftFailure }>;
 const notArrived = (folder: string, ms: number) => ({
   ok: false as const,
   failure: {
@@ -175,12 +183,18 @@ async function watchImap(
   try {
     await client.connect();
     while (Date.now() < deadline) {
-      const lock = await client.getMailboxLock(folder, { readOnly: true });
+      const lock = await client.getMailboxLock(folder);
       try {
         const exists = (client.mailbox && client.mailbox.exists) || 0;
+        let uid: number | null = null;
         if (exists > 0) {
-          for await (const m of client.fetch(`${Math.max(1, exists - 19)}:*`, { envelope: true }))
-            if (m.envelope?.subject === subject) return { ok: true };
+          for await (const m of client.fetch(`${Math.max(1, exists - 19)}:*`, { envelope: true, uid: true }))
+            if (m.envelope?.subject === subject) uid = m.uid;
+        }
+        if (uid !== null) {
+          // Read back: now remove it (STORE \Deleted + EXPUNGE), where the mailbox allows it.
+          const removed = await client.messageDelete(String(uid), { uid: true }).catch(() => false);
+          return { ok: true, removed: !!removed };
         }
       } finally {
         lock.release();
@@ -204,11 +218,20 @@ async function waitGraph(graphUrl: string, address: string, accessToken: string,
     while (Date.now() < deadline) {
       const page = (await client
         .api(`/users/${encodeURIComponent(address)}/mailFolders/${id}/messages`)
-        .select("subject")
+        .select("id,subject")
         .orderby("receivedDateTime desc")
         .top(20)
-        .get()) as { value: { subject?: string }[] };
-      if (page.value.some((m) => m.subject === subject)) return { ok: true };
+        .get()) as { value: { id: string; subject?: string }[] };
+      const hit = page.value.find((m) => m.subject === subject);
+      if (hit) {
+        // Read back: now remove it (DELETE), where the permission allows it.
+        const removed = await client
+          .api(`/users/${encodeURIComponent(address)}/messages/${encodeURIComponent(hit.id)}`)
+          .delete()
+          .then(() => true)
+          .catch(() => false);
+        return { ok: true, removed };
+      }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     return notArrived(folder, waitMs);

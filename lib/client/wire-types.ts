@@ -19,6 +19,7 @@ import type { storageStats } from "@/lib/retention/retention";
 import type { listStatusLinks } from "@/lib/status/status-links";
 import type { listDeliveries, listWebhooks } from "@/lib/webhooks/webhooks";
 import type { TJson } from "./json";
+import type { TFixLink } from "@/lib/diagnostics/fix-links";
 
 export type { TCloud };
 export type TTenant = TJson<TTenantDto> & {
@@ -68,6 +69,10 @@ export type TMailboxDetail = {
   conflicts: TFolderConflicts;
   push: { expiresAt: string; lastNotificationAt: string | null } | null;
   idle: boolean;
+  /** Workers with a fresh heartbeat right now. */
+  workersAlive?: number;
+  /** When the mailbox entered its current state (from its state history). */
+  stateSince?: string | null;
 };
 export type TMessageRow = TJson<Awaited<ReturnType<typeof listMessages>>["messages"][number]>;
 export type TDiagnosisView = {
@@ -77,5 +82,7 @@ export type TDiagnosisView = {
   fixSteps: string[];
   retryable?: boolean;
   action?: string | null;
+  /** Where the fix is done (lib/diagnostics/fix-links.ts), when the server knows the tenant. */
+  links?: TFixLink[];
 };
 export type TVerify = ({ ok: true } | ({ ok: false } & TDiagnosisView)) & { method?: "refresh" | "client_credentials"; mailbox?: string };

@@ -39,7 +39,9 @@ export async function handleCallback(opts: {
 }): Promise<TCallbackOutcome> {
   const { query: q } = opts;
   const state = q.state ?? "";
-  if (tokenPurpose(state) !== "state") return refusal("missing_state");
+  // No state at all, versus one Consentry could never have issued (altered or made up).
+  if (!state) return refusal("missing_state");
+  if (tokenPurpose(state) !== "state") return refusal("forged_state");
   const req = await db().consentRequest.findUnique({ where: { stateHash: hashToken(state) }, include: { mailbox: true, tenant: true } });
   if (!req) return refusal("unknown_state");
   // Bound to the browser that started the round trip: a link forwarded mid-flight won't complete.

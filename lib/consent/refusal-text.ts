@@ -6,6 +6,10 @@ export const REFUSALS: Record<string, { title: string; body: string }> = {
     title: "This sign-in can't be matched",
     body: "Microsoft sent us back without the request's state. Start again from Consentry or from your link.",
   },
+  forged_state: {
+    title: "This sign-in can't be matched",
+    body: "The answer carries a state Consentry never issues: it was altered or made up. Nothing was changed. Start again from Consentry or from your link.",
+  },
   unknown_state: {
     title: "This sign-in can't be matched",
     body: "We don't know this request. It may be very old. Start again from Consentry or from your link.",
@@ -34,6 +38,7 @@ export const REFUSALS: Record<string, { title: string; body: string }> = {
 /** Refusals the callback answers itself, with their status. Others (internal) keep the redirect. */
 export const REFUSAL_STATUS: Record<string, number> = {
   missing_state: 400,
+  forged_state: 400,
   unknown_state: 400,
   state_not_bound: 400,
   bad_callback: 400,

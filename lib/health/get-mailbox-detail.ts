@@ -9,6 +9,8 @@ import { listMailboxEvents } from "../mailboxes/manage-mailboxes";
 import { lastConnectionTest } from "../checks/connection-test";
 import { folderConflicts } from "../mailboxes/folder-conflicts";
 import type { TLoadedMailbox } from "../mailboxes/load-mailbox";
+import { fixLinks } from "../diagnostics/fix-links";
+import { workerStatus } from "../workers/worker-status";
 
 export async function getMailboxDetail(
   scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">,
@@ -16,11 +18,8 @@ export async function getMailboxDetail(
   mailbox: TLoadedMailbox,
 ) {
   const d = describe(mailbox.stateCode);
-  const diagnosis = d
-    ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, action: d.action }
-    : null;
   // Independent reads, side by side; the push path is one query for both kinds.
-  const [events, lastTest, conflicts, pushRow] = await Promise.all([
+  const [events, lastTest, conflicts, pushRow, where, workers, lastChange] = await Promise.all([
     listMailboxEvents(ctx),
     lastConnectionTest(ctx),
     folderConflicts(scope, ctx.mailboxId, mailbox),
@@ -28,8 +27,44 @@ export async function getMailboxDetail(
       where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId },
       select: { watchExpiresAt: true, graphSubscription: { select: { expiresAt: true, lastNotificationAt: true } } },
     }),
+    // Where the fix is done: the tenant's cloud and directory, and the app's client id.
+    db().mailbox.findFirst({
+      where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+      select: {
+        tenant: { select: { cloud: true, directoryId: true, primaryDomain: true } },
+        appRegistration: { select: { clientId: true } },
+      },
+    }),
+    // Whether a worker is alive, so "waiting for the first sync" says the truth about it.
+    workerStatus(),
+    // When the mailbox entered its current state: an older connection test is history.
+    db().mailboxStateChange.findFirst({
+      where: { mailboxId: ctx.mailboxId, workspaceId: ctx.workspaceId },
+      orderBy: { createdAt: "desc" },
+      select: { createdAt: true },
+    }),
   ]);
+  const links = fixLinks(mailbox.stateCode, {
+    cloud: where?.tenant.cloud ?? "global",
+    directoryId: mailbox.grant?.tid ?? where?.tenant.directoryId ?? null,
+    domain: where?.tenant.primaryDomain ?? null,
+    clientId: where?.appRegistration?.clientId ?? null,
+    userObjectId: mailbox.grant?.oid ?? null,
+  });
+  const diagnosis = d
+    ? { code: mailbox.stateCode, title: d.title, cause: d.cause, fixSteps: d.fixSteps, retryable: d.retryable, action: d.action, links }
+    : null;
   const push = pushRow?.graphSubscription ?? null;
   const idle = !!pushRow?.watchExpiresAt && pushRow.watchExpiresAt.getTime() > Date.now();
-  return { mailbox, events, diagnosis, lastTest, conflicts, push, idle };
+  return {
+    mailbox,
+    events,
+    diagnosis,
+    lastTest,
+    conflicts,
+    push,
+    idle,
+    workersAlive: workers.alive,
+    stateSince: lastChange?.createdAt ?? null,
+  };
 }

@@ -21,7 +21,14 @@ export async function listAllMailboxes(opts: { workspaceId: string; scope: Pick<
       stateCode: true,
       lastSyncAt: true,
       tenant: { select: { displayName: true } },
-      grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true } },
+      grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true, refreshFailures: true, lastErrorCode: true } },
+      // The app's secret, for the health matrix's secret column (never its value).
+      appRegistration: {
+        select: {
+          lastVerifyCode: true,
+          secrets: { where: { status: "active" }, select: { last4: true, expiresAt: true }, take: 1 },
+        },
+      },
     },
   });
   const checks = await lastChecks(
@@ -31,7 +38,12 @@ export async function listAllMailboxes(opts: { workspaceId: string; scope: Pick<
   // Failing first: what needs a person, then what's broken, then what's waiting, then what works.
   const rank = (st: string) => SEVERITY.indexOf(st);
   return rows
-    .map(({ tenant, ...m }) => ({ ...m, tenantName: tenant.displayName, checks: checks.get(m.id) ?? null }))
+    .map(({ tenant, appRegistration: app, ...m }) => ({
+      ...m,
+      tenantName: tenant.displayName,
+      checks: checks.get(m.id) ?? null,
+      app: app ? { lastVerifyCode: app.lastVerifyCode, activeSecret: app.secrets[0] ?? null } : null,
+    }))
     .sort((a, b) => rank(a.state) - rank(b.state) || a.address.localeCompare(b.address));
 }
 

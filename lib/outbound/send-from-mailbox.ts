@@ -13,8 +13,16 @@ import { mailboxToken } from "../grants/mailbox-token";
 import type { TCloudHosts } from "../microsoft/clouds";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { composeMime, withoutBcc, ZOutboundInput } from "./compose";
+import { testMailHeaderLine } from "../mail/test-mail";
 
-export type TOutgoing = { to: string; subject: string; text: string; html?: string };
+export type TOutgoing = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Marks Consentry's own test mail (lib/mail/test-mail.ts), which sync never stores. */
+  testMailTag?: string;
+};
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
@@ -65,7 +73,7 @@ export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendR
       diagnosis: diagnosisFromCatalog("unknown", `Can't send to "${msg.to}": ${input.error.issues[0]?.message ?? "invalid message"}`),
     };
   const { raw, recipients } = await composeMime({ address: mb.address, replyTo: null, signature: null }, input.data);
-  return sendRawFromMailbox(ctx, { raw, recipients });
+  return sendRawFromMailbox(ctx, { raw: msg.testMailTag ? Buffer.concat([testMailHeaderLine(msg.testMailTag), raw]) : raw, recipients });
 }
 
 /** Sends a composed RFC 5322 message as is (the outbound queue): SMTP with an explicit envelope,

@@ -7,6 +7,7 @@ import { db } from "../db/client";
 import { redact } from "../microsoft/parse-error";
 import { bareSummary, mib, withoutRefusableHeaders, type TCtx, type TIncoming, type TLimits, type TMailboxRow } from "./bookkeeping";
 import { syncEvent } from "./sync-writes";
+import { isOwnTestMail } from "../mail/test-mail";
 
 export type TStorer = ReturnType<typeof storer>;
 
@@ -32,8 +33,22 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
     skipped: 0,
     /** Source keys stored without their content: after-processing must leave the original alone. */
     unkept: new Set<string>(),
-    async save(batch: TIncoming[]): Promise<void> {
-      if (batch.length === 0) return;
+    /** Consentry's own test mail seen (X-Consentry-Test): never stored, never after-processed. */
+    testMail: 0,
+    async save(all: TIncoming[]): Promise<void> {
+      if (all.length === 0) return;
+      // Test mail isn't the helpdesk's: not stored (so no REST API row, webhook or Mail card line),
+      // and left where it is for the read-back that removes it.
+      const batch = all.filter((m) => {
+        if (!isOwnTestMail(m.raw)) return true;
+        s.unkept.add(m.sourceKey);
+        s.testMail += 1;
+        return false;
+      });
+      if (batch.length === 0) {
+        if (onBatch && !(await onBatch())) throw new LeaseLost();
+        return;
+      }
       const ids = batch.map((m) => m.internetMessageId).filter((x): x is string => !!x);
       const known = ids.length
         ? new Set(

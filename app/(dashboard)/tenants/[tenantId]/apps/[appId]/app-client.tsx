@@ -18,6 +18,7 @@ import { toast } from "@/components/ui/toaster";
 import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
 import { SecretBadge } from "@/components/tenants/tenant-apps";
 import { DiagnosisBox } from "@/components/diagnosis-box";
+import { describe } from "@/lib/diagnostics/describe";
 import { useApp } from "@/lib/client/hooks/apps";
 import { appApi } from "@/lib/client/api/apps";
 import type { TVerify } from "@/lib/client/wire-types";
@@ -51,6 +52,8 @@ export function AppClient({
     onSuccess: async (r) => {
       setVerifyResult(r.result);
       await refresh();
+      // The secret banner on every page is server-rendered: re-read it with Microsoft's verdict.
+      router.refresh();
     },
     onError: (e: Error) => toast(e.message, "error"),
   });
@@ -63,6 +66,7 @@ export function AppClient({
         setRotate({ ...rotate, value: "" });
       }
       await refresh();
+      router.refresh();
     },
     onError: (e: Error) => {
       if (e instanceof ApiError && e.fields) setRotateErrors(e.fields);
@@ -121,7 +125,11 @@ export function AppClient({
                 {a.lastVerifyCode === "ok" ? (
                   <Badge tone="green">OK {dateTime(a.lastVerifiedAt)}</Badge>
                 ) : a.lastVerifyCode ? (
-                  <Badge tone="red">{a.lastVerifyCode}</Badge>
+                  <span data-testid="last-verified" title={`Code: ${a.lastVerifyCode} · ${dateTime(a.lastVerifiedAt)}`}>
+                    <Badge tone="red">
+                      {describe(a.lastVerifyCode)?.title ?? a.lastVerifyCode} · {dateTime(a.lastVerifiedAt)}
+                    </Badge>
+                  </span>
                 ) : (
                   "never"
                 )}

@@ -77,8 +77,9 @@ export function MailboxClient({
             mailboxId={mailboxId}
             canConnect={canConnect}
             testNow={testNow}
+            stateSince={data.stateSince ?? null}
           />
-          <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} />
+          <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} workersAlive={data.workersAlive} />
           <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
           <TokenCard m={m} canConnect={canConnect} refreshNow={refreshNow} refreshResult={refreshResult} />
           <LogCard tenantId={tenantId} mailboxId={m.id} events={data.events} />
