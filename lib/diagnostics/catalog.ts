@@ -342,7 +342,7 @@ const DEFS = [
     code: "smtp_auth_failed",
     title: "SMTP rejected the token",
     cause: "Exchange answered 535 5.7.3: the token is invalid, expired, for the wrong audience, or lacks SMTP.Send.",
-    fixSteps: ["Check the app has the delegated permission SMTP.Send (Office 365 Exchange Online).", RECONSENT],
+    fixSteps: ["Check the app has the delegated permission SMTP.Send (Azure: API permissions → Microsoft Graph → Delegated permissions).", RECONSENT],
     retryable: false,
     action: "send_reconsent_link",
     match: [{ smtp: { enhanced: "5.7.3" } }, { smtp: { code: 535 } }],
@@ -414,7 +414,7 @@ const DEFS = [
     title: "IMAP rejected the token",
     cause:
       "Exchange answered NO AUTHENTICATE failed: the token is invalid, expired, for the wrong audience (a Graph token), or lacks IMAP.AccessAsUser.All.",
-    fixSteps: ["Check the app has IMAP.AccessAsUser.All (Office 365 Exchange Online, Delegated).", RECONSENT],
+    fixSteps: ["Check the app has IMAP.AccessAsUser.All (Azure: API permissions → Microsoft Graph → Delegated permissions).", RECONSENT],
     retryable: false,
     action: "send_reconsent_link",
     match: [{ imap: "auth_failed" }],
