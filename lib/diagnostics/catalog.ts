@@ -342,7 +342,10 @@ const DEFS = [
     code: "smtp_auth_failed",
     title: "SMTP rejected the token",
     cause: "Exchange answered 535 5.7.3: the token is invalid, expired, for the wrong audience, or lacks SMTP.Send.",
-    fixSteps: ["Check the app has the delegated permission SMTP.Send (Azure: API permissions → Microsoft Graph → Delegated permissions).", RECONSENT],
+    fixSteps: [
+      "Check the app has the delegated permission SMTP.Send (Azure: API permissions → Microsoft Graph → Delegated permissions).",
+      RECONSENT,
+    ],
     retryable: false,
     action: "send_reconsent_link",
     match: [{ smtp: { enhanced: "5.7.3" } }, { smtp: { code: 535 } }],
@@ -515,7 +518,8 @@ const DEFS = [
     ],
     retryable: false,
     action: "request_org_consent",
-    docsUrl: "https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth",
+    docsUrl:
+      "https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth",
     match: [],
   },
   {
@@ -530,7 +534,8 @@ const DEFS = [
     ],
     retryable: false,
     action: "test_again",
-    docsUrl: "https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth",
+    docsUrl:
+      "https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth",
     match: [],
   },
   {

@@ -87,7 +87,11 @@ const REFUSALS = new Set<string>([
   "smtp_not_authenticated",
   "graph_access_denied",
 ]);
-const ROLE_OF: Partial<Record<TMicrosoftFailure["source"], string>> = { imap: "IMAP.AccessAsApp", pop: "POP.AccessAsApp", smtp: "SMTP.SendAsApp" };
+const ROLE_OF: Partial<Record<TMicrosoftFailure["source"], string>> = {
+  imap: "IMAP.AccessAsApp",
+  pop: "POP.AccessAsApp",
+  smtp: "SMTP.SendAsApp",
+};
 
 /** An app token refused on a mailbox: a missing role, Graph's scope, or Exchange's registration /
  *  mailbox permission (told apart by whether the app opens any other mailbox of the tenant). */

@@ -150,12 +150,7 @@ async function mint(ref: TAppOnlyRef, resource: string, rowId: string): Promise<
       // Without a user there is no grant to re-consent: a refused app token is the app's or the
       // tenant's consent problem (grant-kind failures stay as classified, so admin consent is asked).
       await db().appOnlyToken.update({ where: { id: rowId }, data: { lastErrorCode: c.diagnosis.code, refreshingUntil: null } });
-      throw new TokenError(
-        c.kind,
-        c.diagnosis.code,
-        c.diagnosis.evidence.summary || c.diagnosis.title,
-        res.retryAfterSeconds ?? undefined,
-      );
+      throw new TokenError(c.kind, c.diagnosis.code, c.diagnosis.evidence.summary || c.diagnosis.title, res.retryAfterSeconds ?? undefined);
     }
     const claims = appTokenClaims(res.accessToken);
     const expiresAt = new Date(Date.now() + res.expiresIn * 1000);

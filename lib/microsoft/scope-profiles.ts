@@ -45,8 +45,7 @@ const GRAPH_DELEGATED = ["Mail.ReadWrite", "Mail.Send", "Mail.ReadWrite.Shared",
 /** The scopes a user's sign-in asks for. Never empty: an app-only profile has no user sign-in, and
  *  asking Microsoft with an empty scope would fail at the user's end, so this refuses instead. */
 export function delegatedScopes(profile: TScopeProfile, hosts: TCloudHosts): string[] {
-  if (isAppOnlyProfile(profile))
-    throw new Error("An app-only app has no user sign-in: connect its mailboxes with the app-only checklist.");
+  if (isAppOnlyProfile(profile)) throw new Error("An app-only app has no user sign-in: connect its mailboxes with the app-only checklist.");
   const resourceScopes =
     profile === "graph"
       ? GRAPH_DELEGATED.map((s) => `${hosts.graphResource}/${s}`)

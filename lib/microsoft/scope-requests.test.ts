@@ -5,7 +5,14 @@
 import { describe, expect, it } from "vitest";
 import { tokenScopeFault, undefinedScope } from "../../sandbox/identity/scopes";
 import { cloudHosts, type TCloud } from "./clouds";
-import { adminConsentScopes, appOnlyScope, delegatedScopes, isAppOnlyProfile, scopesForResource, type TScopeProfile } from "./scope-profiles";
+import {
+  adminConsentScopes,
+  appOnlyScope,
+  delegatedScopes,
+  isAppOnlyProfile,
+  scopesForResource,
+  type TScopeProfile,
+} from "./scope-profiles";
 
 const SANDBOX = {
   loginUrl: "https://localhost:4010",

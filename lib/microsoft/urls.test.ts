@@ -77,7 +77,10 @@ describe("scopes", () => {
     expect(azurePermissions("graph_app_only").every((p) => p.type === "Application" && p.adminConsentRequired)).toBe(true);
     // Microsoft's blades: delegated IMAP/POP/SMTP under Microsoft Graph, the AccessAsApp ones under
     // APIs my organization uses → Office 365 Exchange Online.
-    expect(azurePermissions("pop_smtp")[0]).toMatchObject({ name: "POP.AccessAsUser.All", blade: "Microsoft Graph → Delegated permissions" });
+    expect(azurePermissions("pop_smtp")[0]).toMatchObject({
+      name: "POP.AccessAsUser.All",
+      blade: "Microsoft Graph → Delegated permissions",
+    });
     expect(azurePermissions("exchange_app_only").map((p) => [p.name, p.type, p.blade])).toEqual(
       ["IMAP.AccessAsApp", "POP.AccessAsApp", "SMTP.SendAsApp"].map((n) => [
         n,

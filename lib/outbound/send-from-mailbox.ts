@@ -40,7 +40,11 @@ async function prepare(ctx: TCtx): Promise<TPrepared> {
   try {
     const { hosts, accessToken: token, appOnly } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.outbound);
     const evidence: TDirectoryEvidence | undefined = appOnly
-      ? { expectedUser: mb.address, mailboxKind: mb.kind, appOnly: { ...appOnly, opensOtherMailbox: await appOpensOtherMailbox(ctx, appOnly.appRegistrationId) } }
+      ? {
+          expectedUser: mb.address,
+          mailboxKind: mb.kind,
+          appOnly: { ...appOnly, opensOtherMailbox: await appOpensOtherMailbox(ctx, appOnly.appRegistrationId) },
+        }
       : undefined;
     return { ok: true, mb: { ...mb, outbound: mb.outbound }, hosts, token, evidence };
   } catch (err) {
