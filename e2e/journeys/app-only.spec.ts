@@ -24,7 +24,7 @@ test("[APP-ONLY] onboard an app-only mailbox: consent link, PowerShell, Exchange
   const OUT = `sales@${D}`;
   // The customer's Microsoft 365: a tenant, its admin and two mailboxes, and a daemon app with the
   // Exchange application permissions (no delegated ones).
-  const t = await sandboxAdmin("POST", "/admin/tenants", { displayName: `Daemon ${tag}`, domain: D });
+  await sandboxAdmin("POST", "/admin/tenants", { displayName: `Daemon ${tag}`, domain: D });
   for (const upn of [`admin@${D}`, MB, OUT])
     await sandboxAdmin("POST", "/admin/users", { upn, password: "Passw0rd!", isAdmin: upn.startsWith("admin@") });
   const app = await sandboxAdmin("POST", "/admin/apps", {
