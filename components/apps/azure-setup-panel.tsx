@@ -25,6 +25,9 @@ export function AzureSetupPanel({ info, profile }: { info: TAzureSetupInfo; prof
                     {p.api} · {p.type}
                     {p.adminConsentRequired ? " · admin consent" : ""}
                   </div>
+                  <div className="text-xs text-slate-400" data-testid="permission-blade">
+                    API permissions → Add a permission → {p.blade}
+                  </div>
                 </div>
                 <CopyButton value={p.name} />
               </li>

@@ -172,6 +172,8 @@ const CASES: Record<string, TCase> = {
   "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]": PATH,
   "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]": PATH,
   "DELETE /api/tenants/[tenantId]/mailboxes/[mailboxId]": PATH,
+  "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]/app-only": PATH,
+  "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/app-only": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/connect": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/consent-links": PATH,
   "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]/messages": PATH,

@@ -130,6 +130,8 @@ export function routeSamples(f: TE2eFixture): Record<string, TSample> {
     "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]": {},
     "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]": { body: { folder: "INBOX", signature: "Thanks" } },
     "DELETE /api/tenants/[tenantId]/mailboxes/[mailboxId]": {},
+    "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]/app-only": {},
+    "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/app-only": { body: { step: "consent" } },
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/connect": {},
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/consent-links": { body: { days: 7 } },
     "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]/messages": { query: { limit: "10", q: "x" } },

@@ -27,7 +27,7 @@ type TRow = {
   displayName: string;
   clientId: string;
   kind: "single_tenant" | "multi_tenant";
-  scopeProfile: "imap_smtp" | "pop_smtp" | "graph" | "graph_app_only";
+  scopeProfile: "imap_smtp" | "pop_smtp" | "graph" | "graph_app_only" | "exchange_app_only";
   defaultPrompt: "select_account" | "consent" | "login" | "none";
   authorityOverride: string | null;
   tokenEndpointOverride: string | null;

@@ -8,7 +8,7 @@ import type { TCloud } from "../microsoft/clouds";
 
 export function azureSetupInfo(cloud: TCloud, tenantSegment: string) {
   const hosts = hostsFor(cloud);
-  const profiles: TScopeProfile[] = ["imap_smtp", "pop_smtp", "graph", "graph_app_only"];
+  const profiles: TScopeProfile[] = ["imap_smtp", "pop_smtp", "graph", "graph_app_only", "exchange_app_only"];
   return {
     redirectUri: redirectUri(),
     authorizeEndpoint: authorizeEndpoint(hosts, tenantSegment),

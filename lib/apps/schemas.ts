@@ -3,7 +3,7 @@ import { z } from "zod";
 import { GUID_RE } from "../tenants/schemas";
 import { checkEndpointShape, type TEndpointKind } from "../microsoft/trusted-endpoint";
 
-export const ZScopeProfile = z.enum(["imap_smtp", "pop_smtp", "graph", "graph_app_only"]);
+export const ZScopeProfile = z.enum(["imap_smtp", "pop_smtp", "graph", "graph_app_only", "exchange_app_only"]);
 export const ZPrompt = z.enum(["select_account", "consent", "login", "none"]);
 
 const MAX_SECRET_MONTHS = 24;

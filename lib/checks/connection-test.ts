@@ -19,7 +19,8 @@ import { markTestOutcome } from "../mailboxes/mailbox-state";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { notFound } from "../core/errors";
 import { TokenError, type TRefresher } from "../grants/get-access-token";
-import { mailboxResource, mailboxToken } from "../grants/mailbox-token";
+import { appOpensOtherMailbox, mailboxResource, mailboxToken } from "../grants/mailbox-token";
+import { isAppOnlyProfile } from "../microsoft/scope-profiles";
 
 export type TTestStep = {
   step: "token" | "inbound" | "outbound";
@@ -53,9 +54,13 @@ export async function testMailboxConnection(
       stateCode: true,
       tenant: { select: { cloud: true } },
       grant: { select: { upn: true } },
+      appRegistration: { select: { id: true, scopeProfile: true } },
     },
   });
   if (!mb) throw notFound("Mailbox");
+  // An app-only mailbox has no grant: its token is the app's own (mailboxToken picks it).
+  const appOnlyAppId = mb.appRegistration && isAppOnlyProfile(mb.appRegistration.scopeProfile) ? mb.appRegistration.id : null;
+  const hasTokenSource = !!mb.grant || !!appOnlyAppId;
   const hosts = hostsFor(mb.tenant.cloud);
   const evidence: TDirectoryEvidence = {
     expectedUser: mb.address,
@@ -68,7 +73,7 @@ export async function testMailboxConnection(
   if (mb.inbound !== "none") plan.push({ step: "inbound", protocol: mb.inbound });
   if (mb.outbound !== "none") plan.push({ step: "outbound", protocol: mb.outbound });
 
-  if (!mb.grant) {
+  if (!hasTokenSource) {
     steps.push({
       step: "token",
       protocol: plan[0]?.protocol ?? "imap",
@@ -79,7 +84,7 @@ export async function testMailboxConnection(
     });
   }
   const tokens = new Map<string, string | null>();
-  for (const p of mb.grant ? plan : []) {
+  for (const p of hasTokenSource ? plan : []) {
     const { resource } = mailboxResource(mb.tenant.cloud, p.protocol);
     if (tokens.has(resource)) continue;
     tokens.set(resource, null);
@@ -87,6 +92,14 @@ export async function testMailboxConnection(
     try {
       const r = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, p.protocol, { refresher: opts.refresher });
       tokens.set(resource, r.accessToken);
+      if (r.appOnly && appOnlyAppId) {
+        const prev = evidence.appOnly;
+        evidence.appOnly = {
+          ...r.appOnly,
+          roles: [...new Set([...(prev?.roles ?? []), ...r.appOnly.roles])],
+          opensOtherMailbox: prev?.opensOtherMailbox ?? (await appOpensOtherMailbox(ctx, appOnlyAppId)),
+        };
+      }
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
       steps.push({
@@ -133,7 +146,7 @@ export async function testMailboxConnection(
   const failed = steps.find((s) => !s.ok);
   // Token failures have already set needs_reconsent or failing through getAccessToken, and stay.
   await db().$transaction(async (tx) => {
-    if (mb.grant && !steps.some((s) => s.step === "token"))
+    if (hasTokenSource && !steps.some((s) => s.step === "token"))
       await markTestOutcome(tx, ctx, mb, { ok: result.ok, anyOk: steps.some((s) => s.ok), failedCode: failed?.diagnosis?.code });
     await tx.event.create({
       data: {

@@ -9,6 +9,7 @@ import { hashToken, newToken } from "./secure-token";
 import { loadAppForConsent } from "../grants/load-app-for-consent";
 import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";
 import { expectedUserOf, NO_DELEGATE_MESSAGE } from "./expected-user";
+import { isAppOnlyProfile } from "../microsoft/scope-profiles";
 
 export const STATE_TTL_MS = 15 * 60_000;
 export const STATE_COOKIE = "consentry_oauth_state";
@@ -100,6 +101,12 @@ async function beginRoundTrip(consentRequestId: string): Promise<TStarted> {
     tenantId: req.tenantId,
     appRegistrationId: req.appRegistrationId,
   });
+  // An app-only app has no user sign-in (its scope would be empty): its mailboxes connect through
+  // the app-only checklist; only organization (admin) consent applies to it.
+  if (req.kind === "user" && isAppOnlyProfile(loaded.app.scopeProfile))
+    throw badRequest(
+      "This app connects mailboxes with its own identity (app-only): there is no user sign-in. Use the mailbox's app-only checklist, starting with organization consent.",
+    );
   const state = newToken("state");
   const nonce = newToken("state").slice(3);
   const { verifier, challenge } = pkcePair();

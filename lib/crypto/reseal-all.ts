@@ -15,6 +15,7 @@ export const SEALED_COLUMNS: TColumn[] = [
   { table: "AppSecret", column: "sealedValue", purpose: "client_secret", bindColumn: "id" },
   { table: "Grant", column: "sealedRefreshToken", purpose: "refresh_token", bindColumn: "mailboxId" },
   { table: "Grant", column: "sealedAccessToken", purpose: "access_token", bindColumn: "mailboxId" },
+  { table: "AppOnlyToken", column: "sealedAccessToken", purpose: "access_token", bindColumn: "id" },
   { table: "ConsentRequest", column: "sealedCodeVerifier", purpose: "code_verifier", bindColumn: "id" },
   { table: "WebhookEndpoint", column: "sealedSecret", purpose: "generic", bindColumn: "id" },
   { table: "WebhookEndpoint", column: "sealedPreviousSecret", purpose: "generic", bindColumn: "id" },

@@ -342,7 +342,10 @@ const DEFS = [
     code: "smtp_auth_failed",
     title: "SMTP rejected the token",
     cause: "Exchange answered 535 5.7.3: the token is invalid, expired, for the wrong audience, or lacks SMTP.Send.",
-    fixSteps: ["Check the app has the delegated permission SMTP.Send (Office 365 Exchange Online).", RECONSENT],
+    fixSteps: [
+      "Check the app has the delegated permission SMTP.Send (Azure: API permissions → Microsoft Graph → Delegated permissions).",
+      RECONSENT,
+    ],
     retryable: false,
     action: "send_reconsent_link",
     match: [{ smtp: { enhanced: "5.7.3" } }, { smtp: { code: 535 } }],
@@ -414,7 +417,7 @@ const DEFS = [
     title: "IMAP rejected the token",
     cause:
       "Exchange answered NO AUTHENTICATE failed: the token is invalid, expired, for the wrong audience (a Graph token), or lacks IMAP.AccessAsUser.All.",
-    fixSteps: ["Check the app has IMAP.AccessAsUser.All (Office 365 Exchange Online, Delegated).", RECONSENT],
+    fixSteps: ["Check the app has IMAP.AccessAsUser.All (Azure: API permissions → Microsoft Graph → Delegated permissions).", RECONSENT],
     retryable: false,
     action: "send_reconsent_link",
     match: [{ imap: "auth_failed" }],
@@ -498,6 +501,72 @@ const DEFS = [
     fixSteps: ["Check the app's Graph permissions and admin consent.", "For a shared mailbox, grant the delegate FullAccess."],
     retryable: false,
     match: [{ graphCode: ["ErrorAccessDenied", "Authorization_RequestDenied"] }, { graphStatus: [403] }],
+  },
+  // App-only (client credentials) mailboxes. Exchange answers every refusal of an app token the same
+  // way (IMAP "authenticated but not connected", POP/SMTP authentication failure, Graph 403), so
+  // classify.ts tells them apart with what Consentry knows: the token's roles and whether the app
+  // already opens another mailbox of the tenant. `<appId>`, `<spObjectId>` and `<mailbox>` are
+  // filled with the tenant's own values (fillAppOnlyFix) wherever the diagnosis is shown with them.
+  {
+    code: "app_only_missing_role",
+    title: "The app lacks an application permission",
+    cause:
+      "The app's token has no role for this protocol: the application permission isn't on the app registration, or the tenant's admin hasn't consented to it.",
+    fixSteps: [
+      "Azure portal → App registrations → the app → API permissions → Add a permission → APIs my organization uses → Office 365 Exchange Online → Application permissions: IMAP.AccessAsApp, POP.AccessAsApp or SMTP.SendAsApp (whichever this mailbox uses).",
+      "Then Grant admin consent (or send the customer's admin the organization consent link), and check step 1 of the mailbox's app-only checklist again.",
+    ],
+    retryable: false,
+    action: "request_org_consent",
+    docsUrl:
+      "https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth",
+    match: [],
+  },
+  {
+    code: "app_only_sp_not_registered",
+    title: "Exchange doesn't know the app yet",
+    cause:
+      "Microsoft issued the app's token, but Exchange Online refuses it for every mailbox: the app's service principal isn't registered in Exchange (New-ServicePrincipal), or was registered with the app registration's object id instead of the enterprise application's.",
+    fixSteps: [
+      "In Exchange Online PowerShell (Connect-ExchangeOnline): New-ServicePrincipal -AppId <appId> -ObjectId <spObjectId>   (the enterprise application's object id, as in the app's token; not the app registration's).",
+      "Then give it this mailbox: Add-MailboxPermission -Identity <mailbox> -User <spObjectId> -AccessRights FullAccess",
+      "Test again (Exchange can take a few minutes to apply it).",
+    ],
+    retryable: false,
+    action: "test_again",
+    docsUrl:
+      "https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth",
+    match: [],
+  },
+  {
+    code: "app_only_no_mailbox_access",
+    title: "The app has no access to this mailbox",
+    cause:
+      "Exchange knows the app (it opens other mailboxes of this tenant) but gives it nothing on this one: no FullAccess mailbox permission for IMAP/POP/SMTP, or the mailbox is outside the management scope of the app's RBAC for Applications role assignment.",
+    fixSteps: [
+      "IMAP, POP or SMTP: Add-MailboxPermission -Identity <mailbox> -User <spObjectId> -AccessRights FullAccess",
+      "SMTP through RBAC for Applications instead: put <mailbox> in the scope of the app's Application SMTP.SendAsApp role assignment.",
+      "Test again.",
+    ],
+    retryable: false,
+    action: "test_again",
+    docsUrl: "https://learn.microsoft.com/exchange/permissions-exo/application-rbac",
+    match: [],
+  },
+  {
+    code: "app_only_outside_scope",
+    title: "Graph refused this mailbox to the app",
+    cause:
+      "Graph answered 403 ErrorAccessDenied for the app on this mailbox: it is outside the management scope of the app's RBAC for Applications role assignment, or the app has no Application Mail role for Exchange at all.",
+    fixSteps: [
+      "Put the mailbox in the app's scope, e.g. Set-Mailbox -Identity <mailbox> -CustomAttribute1 consentry (for a scope filtered on CustomAttribute1 -eq 'consentry'), or",
+      `New-ManagementScope -Name "Consentry mailboxes" -RecipientRestrictionFilter "CustomAttribute1 -eq 'consentry'", then New-ManagementRoleAssignment -App <spObjectId> -Role "Application Mail.ReadWrite" -CustomResourceScope "Consentry mailboxes" (and "Application Mail.Send" to send).`,
+      "The app's service principal must be registered first: New-ServicePrincipal -AppId <appId> -ObjectId <spObjectId>",
+    ],
+    retryable: false,
+    action: "test_again",
+    docsUrl: "https://learn.microsoft.com/exchange/permissions-exo/application-rbac",
+    match: [],
   },
   {
     code: "graph_invalid_user",

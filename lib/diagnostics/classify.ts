@@ -14,6 +14,18 @@ export type TDirectoryEvidence = {
   hasFullAccess?: boolean;
   isLicensed?: boolean;
   imapEnabled?: boolean;
+  /** An app-only mailbox: no user signed in; the app's token spoke for itself. */
+  appOnly?: TAppOnlyEvidence;
+};
+export type TAppOnlyEvidence = {
+  /** The app registration's client id. */
+  appId: string;
+  /** The token's oid: the enterprise application's object id (null when no token was issued). */
+  spObjectId: string | null;
+  /** The token's roles. */
+  roles: string[];
+  /** The app already opens another mailbox of this tenant (so Exchange knows its service principal). */
+  opensOtherMailbox: boolean;
 };
 export type TDiagnosis = {
   code: TDiagnosisCode;
@@ -66,13 +78,51 @@ function refineNotConnected(e: TDirectoryEvidence): TDiagnosisCode {
   return "imap_not_connected";
 }
 
+// What Exchange answers when it refuses a token on a mailbox, per protocol.
+const REFUSALS = new Set<string>([
+  "imap_not_connected",
+  "imap_auth_failed",
+  "pop_auth_failed",
+  "smtp_auth_failed",
+  "smtp_not_authenticated",
+  "graph_access_denied",
+]);
+const ROLE_OF: Partial<Record<TMicrosoftFailure["source"], string>> = {
+  imap: "IMAP.AccessAsApp",
+  pop: "POP.AccessAsApp",
+  smtp: "SMTP.SendAsApp",
+};
+
+/** An app token refused on a mailbox: a missing role, Graph's scope, or Exchange's registration /
+ *  mailbox permission (told apart by whether the app opens any other mailbox of the tenant). */
+function refineAppOnly(f: TMicrosoftFailure, a: TAppOnlyEvidence): TDiagnosisCode {
+  const role = ROLE_OF[f.source];
+  if (role && !a.roles.includes(role)) return "app_only_missing_role";
+  if (f.source === "graph") return "app_only_outside_scope";
+  return a.opensOtherMailbox ? "app_only_no_mailbox_access" : "app_only_sp_not_registered";
+}
+
 export function classify(f: TMicrosoftFailure, evidence?: TDirectoryEvidence, at = new Date()): TDiagnosis {
   // An AADSTS code is the most specific evidence there is, so code rules win over the
   // generic error/status rules of earlier entries.
   const byCode = CATALOG.find((e) => e.match.some((r) => "aadsts" in r && matches(r, f)));
   let entry = byCode ?? CATALOG.find((e) => e.match.some((r) => matches(r, f))) ?? catalogEntry("unknown");
+  if (evidence?.appOnly) {
+    if (REFUSALS.has(entry.code)) entry = catalogEntry(refineAppOnly(f, evidence.appOnly));
+    const d = withEvidence(entry.code, f.message, at, f.aadsts ?? []);
+    const values = { appId: evidence.appOnly.appId, spObjectId: evidence.appOnly.spObjectId, mailbox: evidence.expectedUser };
+    return { ...d, fixSteps: d.fixSteps.map((s) => fillAppOnlyFix(s, values)) };
+  }
   if (entry.code === "imap_not_connected" && evidence) entry = catalogEntry(refineNotConnected(evidence));
   return withEvidence(entry.code, f.message, at, f.aadsts ?? []);
+}
+
+/** Fills a fix step's `<appId>`, `<spObjectId>` and `<mailbox>` with the tenant's own values. */
+export function fillAppOnlyFix(text: string, v: { appId?: string | null; spObjectId?: string | null; mailbox?: string | null }): string {
+  return text
+    .replaceAll("<appId>", v.appId ?? "<appId>")
+    .replaceAll("<spObjectId>", v.spObjectId ?? "<spObjectId>")
+    .replaceAll("<mailbox>", v.mailbox ?? "<mailbox>");
 }
 
 /** The diagnosis view (describe.ts) plus what was seen and when. */

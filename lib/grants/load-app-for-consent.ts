@@ -32,6 +32,8 @@ export async function loadAppForConsent(opts: { workspaceId: string; tenantId: s
   return {
     tenant,
     app,
+    /** The active secret used (app-only tokens remember it, so a rotation mints with the new one). */
+    secretId: secret.id,
     ms: {
       cloud: tenant.cloud,
       // Tenant-specific authority: the GUID when known, else the verified domain.

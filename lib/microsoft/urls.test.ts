@@ -62,6 +62,7 @@ describe("scopes", () => {
       "https://outlook.office.com/SMTP.Send",
     ]);
     expect(adminConsentScopes("graph_app_only", cloudHosts("global"))).toEqual(["https://graph.microsoft.com/.default"]);
+    expect(adminConsentScopes("exchange_app_only", cloudHosts("global"))).toEqual(["https://outlook.office.com/.default"]);
     expect(delegatedScopes("pop_smtp", cloudHosts("usgov"))[0]).toBe("https://outlook.office365.us/POP.AccessAsUser.All");
   });
   it("lists the Azure permissions per profile", () => {
@@ -74,6 +75,19 @@ describe("scopes", () => {
       "email",
     ]);
     expect(azurePermissions("graph_app_only").every((p) => p.type === "Application" && p.adminConsentRequired)).toBe(true);
+    // Microsoft's blades: delegated IMAP/POP/SMTP under Microsoft Graph, the AccessAsApp ones under
+    // APIs my organization uses → Office 365 Exchange Online.
+    expect(azurePermissions("pop_smtp")[0]).toMatchObject({
+      name: "POP.AccessAsUser.All",
+      blade: "Microsoft Graph → Delegated permissions",
+    });
+    expect(azurePermissions("exchange_app_only").map((p) => [p.name, p.type, p.blade])).toEqual(
+      ["IMAP.AccessAsApp", "POP.AccessAsApp", "SMTP.SendAsApp"].map((n) => [
+        n,
+        "Application",
+        "APIs my organization uses → Office 365 Exchange Online → Application permissions",
+      ]),
+    );
   });
   it("picks one resource's scopes for a refresh, qualifying bare names", () => {
     expect(

@@ -5,11 +5,11 @@ import "server-only";
 import { db } from "../db/client";
 import { graphClient, graphFailure } from "../mail/graph";
 import { smtpFailure as smtpFailureOf, smtpTransport as buildSmtpTransport } from "../mail/smtp";
-import { classify, diagnosisFromCatalog, type TDiagnosis } from "../diagnostics/classify";
+import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { notFound } from "../core/errors";
 import { TokenError } from "../grants/get-access-token";
-import { mailboxToken } from "../grants/mailbox-token";
+import { appOpensOtherMailbox, mailboxToken } from "../grants/mailbox-token";
 import type { TCloudHosts } from "../microsoft/clouds";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { composeMime, withoutBcc, ZOutboundInput } from "./compose";
@@ -32,6 +32,8 @@ type TPrepared =
       mb: { address: string; kind: "user" | "shared"; delegateUpn: string | null; outbound: "smtp" | "graph" };
       hosts: TCloudHosts;
       token: string;
+      /** Set for an app-only mailbox: what tells Exchange's refusals apart (classify's evidence). */
+      evidence?: TDirectoryEvidence;
     }
   | { ok: false; diagnosis: TDiagnosis };
 
@@ -44,8 +46,15 @@ async function prepare(ctx: TCtx): Promise<TPrepared> {
   if (mb.outbound === "none")
     return { ok: false, diagnosis: diagnosisFromCatalog("unknown", `${mb.address} has no outbound protocol (SMTP or Graph) set.`) };
   try {
-    const { hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.outbound);
-    return { ok: true, mb: { ...mb, outbound: mb.outbound }, hosts, token };
+    const { hosts, accessToken: token, appOnly } = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.outbound);
+    const evidence: TDirectoryEvidence | undefined = appOnly
+      ? {
+          expectedUser: mb.address,
+          mailboxKind: mb.kind,
+          appOnly: { ...appOnly, opensOtherMailbox: await appOpensOtherMailbox(ctx, appOnly.appRegistrationId) },
+        }
+      : undefined;
+    return { ok: true, mb: { ...mb, outbound: mb.outbound }, hosts, token, evidence };
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     return { ok: false, diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, err.message) };
@@ -57,7 +66,7 @@ function smtpTransport(p: Extract<TPrepared, { ok: true }>) {
   return buildSmtpTransport({ hosts, user: smtpAuthUser(mb), accessToken: token });
 }
 
-const smtpFailure = (err: unknown) => classify(smtpFailureOf(err));
+const smtpFailure = (err: unknown, evidence?: TDirectoryEvidence) => classify(smtpFailureOf(err), evidence);
 
 /** Sends one simple message (test emails, consent links): composed here, then sent like queued mail. */
 export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {
@@ -88,7 +97,7 @@ export async function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipien
       await transport.sendMail({ envelope: { from: mb.address, to: msg.recipients }, raw: withoutBcc(msg.raw) });
       return { ok: true, protocol: "smtp", from: mb.address };
     } catch (err) {
-      return { ok: false, diagnosis: smtpFailure(err) };
+      return { ok: false, diagnosis: smtpFailure(err, p.evidence) };
     } finally {
       transport.close();
     }
@@ -100,6 +109,6 @@ export async function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipien
       .post(msg.raw.toString("base64"));
     return { ok: true, protocol: "graph", from: mb.address };
   } catch (err) {
-    return { ok: false, diagnosis: classify(graphFailure(err)) };
+    return { ok: false, diagnosis: classify(graphFailure(err), p.evidence) };
   }
 }

@@ -8,7 +8,7 @@ import "server-only";
 import { db } from "../db/client";
 import { classify } from "../diagnostics/classify";
 import { TokenError } from "../grants/get-access-token";
-import { mailboxToken } from "../grants/mailbox-token";
+import { appOpensOtherMailbox, mailboxToken, type TMailboxToken } from "../grants/mailbox-token";
 import { markSyncFailure } from "../mailboxes/mailbox-state";
 import type { TCloudHosts } from "../microsoft/clouds";
 import type { Prisma } from "../db/generated/client";
@@ -54,8 +54,9 @@ export async function syncMailbox(
   const mb: TMailboxRow = { ...row, syncState: (row.syncState as TSyncState | null) ?? {}, cloud: row.tenant.cloud };
   let hosts: TCloudHosts;
   let token: string;
+  let appOnly: TMailboxToken["appOnly"];
   try {
-    ({ hosts, accessToken: token } = await mailboxToken({ ...ctx, cloud: mb.cloud }, mb.inbound as "imap" | "pop" | "graph"));
+    ({ hosts, accessToken: token, appOnly } = await mailboxToken({ ...ctx, cloud: mb.cloud }, mb.inbound as "imap" | "pop" | "graph"));
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     // getAccessToken already moved the mailbox and logged the diagnosis.
@@ -105,6 +106,9 @@ export async function syncMailbox(
     tokenUpn: row.grant?.upn,
     mailboxKind: row.kind,
     delegateUpn: row.delegateUpn ?? undefined,
+    // An app-only mailbox: Exchange's refusal is told apart with the app token's roles and whether
+    // the app opens another mailbox of the tenant.
+    ...(appOnly ? { appOnly: { ...appOnly, opensOtherMailbox: await appOpensOtherMailbox(ctx, appOnly.appRegistrationId) } } : {}),
   });
   const failures = (mb.syncState.failures ?? 0) + 1;
   const cur = await db().mailbox.findUniqueOrThrow({ where: { id: ctx.mailboxId }, select: { syncState: true, state: true } });

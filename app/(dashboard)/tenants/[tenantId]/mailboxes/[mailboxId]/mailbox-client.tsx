@@ -3,6 +3,8 @@
 // actions the diagnosis box repeats.
 import { useState } from "react";
 import { useMailbox } from "@/lib/client/hooks/mailboxes";
+import { useApps } from "@/lib/client/hooks/apps";
+import { AppOnlyChecklistCard } from "@/components/mailboxes/app-only-checklist-card";
 import { ConnectionCard } from "@/components/mailboxes/connection-card";
 import { ConnectionTestCard } from "@/components/mailboxes/connection-test-card";
 import { FolderConflicts } from "@/components/mailboxes/folder-conflicts";
@@ -39,9 +41,13 @@ export function MailboxClient({
   const sendLink = useSendConsentLink(tenantId, mailboxId, setLink);
   const { refreshNow, refreshResult } = useRefreshToken(tenantId, mailboxId);
   const testNow = useTestConnection(tenantId, mailboxId);
+  const apps = useApps(tenantId);
   const data = q.data;
   if (!data) return <p className="text-sm text-slate-500">{q.isError ? "Couldn't load the mailbox." : "Loading…"}</p>;
   const m = data.mailbox;
+  // An app-only app connects with its own identity: the checklist replaces Connect and the user token panel.
+  const profile = apps.data?.apps.find((a) => a.id === m.appRegistrationId)?.scopeProfile;
+  const isAppOnly = profile === "graph_app_only" || profile === "exchange_app_only";
   return (
     <div className="space-y-6">
       <MailboxHeader m={m} tenantId={tenantId} tenantName={tenantName} />
@@ -60,16 +66,25 @@ export function MailboxClient({
       )}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <ConnectionCard
-            m={m}
-            tenantId={tenantId}
-            mailboxId={mailboxId}
-            canConnect={canConnect}
-            connect={connect}
-            sendLink={sendLink}
-            link={link}
-            setLink={setLink}
-          />
+          {isAppOnly && m.appRegistrationId ? (
+            <AppOnlyChecklistCard
+              tenantId={tenantId}
+              mailboxId={mailboxId}
+              appRegistrationId={m.appRegistrationId}
+              canConnect={canConnect}
+            />
+          ) : (
+            <ConnectionCard
+              m={m}
+              tenantId={tenantId}
+              mailboxId={mailboxId}
+              canConnect={canConnect}
+              connect={connect}
+              sendLink={sendLink}
+              link={link}
+              setLink={setLink}
+            />
+          )}
           <ConnectionTestCard
             m={m}
             lastTest={data.lastTest}
@@ -81,7 +96,7 @@ export function MailboxClient({
           />
           <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} workersAlive={data.workersAlive} />
           <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
-          <TokenCard m={m} canConnect={canConnect} refreshNow={refreshNow} refreshResult={refreshResult} />
+          {!isAppOnly && <TokenCard m={m} canConnect={canConnect} refreshNow={refreshNow} refreshResult={refreshResult} />}
           <LogCard tenantId={tenantId} mailboxId={m.id} events={data.events} />
         </div>
         <div className="space-y-6">

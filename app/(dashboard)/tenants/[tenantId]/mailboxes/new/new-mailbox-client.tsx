@@ -33,6 +33,24 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setV({ ...v, [k]: e.target.value });
   const appId = v.appRegistrationId || apps.data?.apps[0]?.id || "";
+  // An app-only app connects with its own identity: no user (or delegate) signs in, the mailbox page
+  // shows the app-only checklist instead of Connect, and only the app's protocols are offered.
+  const profile = apps.data?.apps.find((a) => a.id === appId)?.scopeProfile;
+  const appOnly = profile === "graph_app_only" || profile === "exchange_app_only" ? profile : null;
+  const inboundOptions = [
+    { value: "imap", label: "IMAP" },
+    { value: "pop", label: "POP3" },
+    { value: "graph", label: "Microsoft Graph" },
+    { value: "none", label: "None (send only)" },
+  ].filter((o) => !appOnly || o.value === "none" || (appOnly === "graph_app_only") === (o.value === "graph"));
+  const outboundOptions = [
+    { value: "smtp", label: "SMTP" },
+    { value: "graph", label: "Microsoft Graph" },
+    { value: "none", label: "None (receive only)" },
+  ].filter((o) => !appOnly || o.value === "none" || (appOnly === "graph_app_only") === (o.value === "graph"));
+  const inbound = inboundOptions.some((o) => o.value === v.inbound) ? v.inbound : inboundOptions[0].value;
+  const outbound = outboundOptions.some((o) => o.value === v.outbound) ? v.outbound : outboundOptions[0].value;
+  const kind = appOnly ? "user" : v.kind;
   if (apps.data && apps.data.apps.length === 0) {
     return (
       <EmptyState
@@ -60,14 +78,19 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
             try {
               const { mailbox } = await mailboxApi.create(tenantId, {
                 ...v,
+                kind,
+                inbound,
+                outbound,
                 appRegistrationId: appId,
-                delegateUpn: v.kind === "shared" ? v.delegateUpn : null,
+                delegateUpn: kind === "shared" ? v.delegateUpn : null,
                 moveToFolder: v.afterProcessing === "move" ? v.moveToFolder : null,
                 confirmDelete: v.afterProcessing === "delete" ? v.confirmDelete : undefined,
               });
               await qc.invalidateQueries({ queryKey: mailboxKeys.all });
               await qc.invalidateQueries({ queryKey: tenantKeys.all });
-              toast(`Added ${mailbox.address}. Connect it to sign in.`);
+              toast(
+                appOnly ? `Added ${mailbox.address}. Follow its app-only checklist.` : `Added ${mailbox.address}. Connect it to sign in.`,
+              );
               router.push(`/tenants/${tenantId}/mailboxes/${mailbox.id}`);
             } catch (err) {
               if (err instanceof ApiError) setErrors(err.fields ?? { _: err.message });
@@ -84,16 +107,18 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
             error={errors.address}
             placeholder={`helpdesk@${domain ?? "contoso.com"}`}
           />
-          <SelectField
-            label="Kind"
-            value={v.kind}
-            onChange={set("kind")}
-            options={[
-              { value: "user", label: "User mailbox (signs in itself)" },
-              { value: "shared", label: "Shared mailbox (a delegate signs in)" },
-            ]}
-          />
-          {v.kind === "shared" && (
+          {!appOnly && (
+            <SelectField
+              label="Kind"
+              value={v.kind}
+              onChange={set("kind")}
+              options={[
+                { value: "user", label: "User mailbox (signs in itself)" },
+                { value: "shared", label: "Shared mailbox (a delegate signs in)" },
+              ]}
+            />
+          )}
+          {kind === "shared" && (
             <div className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
               A shared mailbox can&apos;t sign in. Its <strong>delegate</strong> signs in and needs <strong>FullAccess</strong> on it to
               read (IMAP, Graph) and <strong>SendAs</strong> to send from its address.
@@ -114,30 +139,24 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
             value={appId}
             onChange={set("appRegistrationId")}
             error={errors.appRegistrationId}
-            options={(apps.data?.apps ?? []).map((a) => ({ value: a.id, label: `${a.displayName} (${a.clientId.slice(0, 8)}…)` }))}
+            options={(apps.data?.apps ?? []).map((a) => ({
+              value: a.id,
+              label: `${a.displayName} (${a.clientId.slice(0, 8)}…)${a.scopeProfile === "graph_app_only" || a.scopeProfile === "exchange_app_only" ? " · app-only" : ""}`,
+            }))}
           />
+          {appOnly && (
+            <div className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900" data-testid="app-only-note">
+              This app connects with its own identity (app-only): no user signs in and no consent link is sent to one. After adding, the
+              mailbox page shows its checklist: the admin&apos;s consent to the application permissions,{" "}
+              {appOnly === "exchange_app_only"
+                ? "Exchange's access for the app (the PowerShell, filled in),"
+                : "limiting the app to the mailboxes it may read (RBAC for Applications),"}{" "}
+              then a connection test. Any mailbox of the tenant works, shared ones included.
+            </div>
+          )}
           <div className="grid gap-4 md:grid-cols-2">
-            <SelectField
-              label="Inbound"
-              value={v.inbound}
-              onChange={set("inbound")}
-              options={[
-                { value: "imap", label: "IMAP" },
-                { value: "pop", label: "POP3" },
-                { value: "graph", label: "Microsoft Graph" },
-                { value: "none", label: "None (send only)" },
-              ]}
-            />
-            <SelectField
-              label="Outbound"
-              value={v.outbound}
-              onChange={set("outbound")}
-              options={[
-                { value: "smtp", label: "SMTP" },
-                { value: "graph", label: "Microsoft Graph" },
-                { value: "none", label: "None (receive only)" },
-              ]}
-            />
+            <SelectField label="Inbound" value={inbound} onChange={set("inbound")} options={inboundOptions} />
+            <SelectField label="Outbound" value={outbound} onChange={set("outbound")} options={outboundOptions} />
           </div>
           <TextField label="Folder to read" value={v.folder} onChange={set("folder")} error={errors.folder} />
           <SelectField
