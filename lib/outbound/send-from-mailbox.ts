@@ -13,6 +13,7 @@ import { mailboxToken } from "../grants/mailbox-token";
 import type { TCloudHosts } from "../microsoft/clouds";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { composeMime, withoutBcc, ZOutboundInput } from "./compose";
+import { withMailboxTrace } from "../trace/mailbox-trace";
 
 export type TOutgoing = { to: string; subject: string; text: string; html?: string };
 export type TSendResult = { ok: true; protocol: "smtp" | "graph"; from: string } | { ok: false; diagnosis: TDiagnosis };
@@ -70,7 +71,11 @@ export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendR
 
 /** Sends a composed RFC 5322 message as is (the outbound queue): SMTP with an explicit envelope,
  *  or Graph sendMail with the MIME in base64, which keeps its Message-ID and headers. */
-export async function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
+export function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
+  return withMailboxTrace(ctx, "send", () => sendRaw(ctx, msg));
+}
+
+async function sendRaw(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
   const p = await prepare(ctx);
   if (!p.ok) return p;
   const { mb, hosts, token } = p;
