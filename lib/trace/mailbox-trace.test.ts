@@ -10,6 +10,7 @@ import { testMailboxConnection } from "../checks/connection-test";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import type { TRefresher } from "../grants/get-access-token";
 import { buildXOAuth2 } from "../microsoft/xoauth2";
+import { buildSupportBundle, ZBundleQuery } from "../support/support-bundle";
 import { mailboxTraces, pruneTraces, setMailboxTrace, TRACE_RETENTION_DAYS } from "./mailbox-trace";
 
 const env = sandboxForFile();
@@ -63,6 +64,13 @@ describe("mailbox trace against the sandbox", { timeout: 90_000 }, () => {
     const stored = JSON.stringify(await db().mailboxTrace.findMany({ where: { mailboxId: m.ctx.mailboxId } }));
     for (const v of forms([...issued, C.secret], [address])) expect(stored).not.toContain(v);
     expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+    // The mailbox's support bundle carries the transcript, and still nothing that lets anyone in.
+    const bundle = await buildSupportBundle(m.scope, ZBundleQuery.parse({ mailboxId: m.ctx.mailboxId }));
+    const inBundle = JSON.parse(bundle).tenants[0].mailboxes[0].trace;
+    expect(inBundle.traces[0].lines.length).toBe(traces[0].lines.length);
+    expect(bundle).toContain("5.7.139");
+    for (const v of forms([...issued, C.secret], [address])) expect(bundle).not.toContain(v);
+    expect(bundle).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
     // The switch is on the audit trail.
     expect(await db().auditEntry.count({ where: { targetId: m.ctx.mailboxId, action: "mailbox.trace_on" } })).toBe(1);
   });
