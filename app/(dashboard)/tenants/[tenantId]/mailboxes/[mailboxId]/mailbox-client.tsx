@@ -21,6 +21,7 @@ import { OutboxCard } from "@/components/mailboxes/outbox-card";
 import { RemoveMailboxCard } from "@/components/mailboxes/remove-mailbox-card";
 import { SettingsCard } from "@/components/mailboxes/settings-card";
 import { TokenCard } from "@/components/mailboxes/token-card";
+import { TraceCard } from "@/components/mailboxes/trace-card";
 
 export function MailboxClient({
   tenantId,
@@ -81,6 +82,7 @@ export function MailboxClient({
           <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} />
           <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
           <TokenCard m={m} canConnect={canConnect} refreshNow={refreshNow} refreshResult={refreshResult} />
+          <TraceCard tenantId={tenantId} mailboxId={mailboxId} canConnect={canConnect} />
           <LogCard tenantId={tenantId} mailboxId={m.id} events={data.events} />
         </div>
         <div className="space-y-6">
