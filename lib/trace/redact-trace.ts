@@ -24,7 +24,10 @@ const SECRET_FIELDS = [
 export const CONTENT_FIELDS = new Set(["body", "uniqueBody", "bodyPreview", "contentBytes", "content"]);
 
 const FIELD_RE = SECRET_FIELDS.join("|");
-const JSON_FIELD = new RegExp(`("(?:${FIELD_RE})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi");
+// In JSON, "code" is an error code (Graph's, the identity platform's): only form fields carry an
+// authorization code.
+const JSON_FIELD_RE = SECRET_FIELDS.filter((f) => f !== "code").join("|");
+const JSON_FIELD = new RegExp(`("(?:${JSON_FIELD_RE})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi");
 const FORM_FIELD = new RegExp(`(^|[?&\\s"'])((?:${FIELD_RE})=)[^&\\s"']+`, "gi");
 
 /** True for a base64 text that decodes to a SASL XOAUTH2/OAUTHBEARER/PLAIN payload. */
@@ -51,7 +54,7 @@ export function redactTraceText(text: string, secrets: Iterable<string> = []): s
   return (
     s
       // SASL: the payload after AUTHENTICATE/AUTH <mechanism>, whatever it is.
-      .replace(/\b(AUTHENTICATE|AUTH)\s+(XOAUTH2|XOAUTH|OAUTHBEARER|PLAIN|LOGIN)\s+\S+/gi, "$1 $2 [redacted]")
+      .replace(/\b(AUTHENTICATE|AUTH)\s+(XOAUTH2|XOAUTH|OAUTHBEARER|PLAIN|LOGIN)\s+(?!"\(\*)\S+/gi, "$1 $2 [redacted]")
       // A SASL payload on a line of its own (POP3's and IMAP's two-step forms).
       .replace(/[A-Za-z0-9+/]{16,}={0,2}/g, (m) => (isSaslPayload(m) ? "[XOAUTH2 payload]" : m))
       .replace(/\b(authorization|cookie|set-cookie|x-ms-client-secret)(["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi, "$1$2[redacted]")
