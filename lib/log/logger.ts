@@ -5,7 +5,7 @@
 // headers), fields named like a credential are dropped, and errors are reduced to name, code and
 // (redacted) message.
 import { env } from "../env";
-import { redactTraceText } from "../trace/redact-trace";
+import { redactTraceText } from "./redact";
 
 export type TLogLevel = "debug" | "info" | "warn" | "error";
 export type TLogFields = { workspaceId?: string | null; tenantId?: string | null; mailboxId?: string | null } & Record<string, unknown>;

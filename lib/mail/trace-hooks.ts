@@ -4,7 +4,7 @@
 // and the transports run exactly as before.
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { activeTrace, type TraceRecorder } from "../trace/trace-context";
-import { withoutContent } from "../trace/redact-trace";
+import { withoutContent } from "../log/redact";
 import { buildXOAuth2 } from "../microsoft/xoauth2";
 
 type TLogEntry = { msg?: unknown; src?: string; err?: { message?: string } } | string | undefined;

@@ -4,7 +4,7 @@
 // there is none and nothing is recorded or redacted (no cost). Every line is redacted as it is
 // added (redact-trace.ts); the transcript is bounded in lines and bytes.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { redactTraceText } from "./redact-trace";
+import { redactTraceText } from "../log/redact";
 
 export type TTraceProtocol = "imap" | "pop" | "smtp" | "graph" | "token" | "note";
 /** ">": what Consentry sent; "<": what the server answered; "*": a note (connect, close, error). */

@@ -5,7 +5,7 @@
 // support what happened; what goes must be every credential and every message's content.
 import { describe, expect, it } from "vitest";
 import { TraceRecorder } from "./trace-context";
-import { redactTraceText, withoutContent } from "./redact-trace";
+import { redactTraceText, withoutContent } from "../log/redact";
 
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 /** A token shaped like the sandbox's (and Microsoft's) v2 access tokens. */

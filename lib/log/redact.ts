@@ -1,4 +1,4 @@
-// Redaction for traced protocol lines (lib/trace): what a transcript may hold is the shape of the
+// Redaction for traced protocol lines (lib/trace) and log lines (lib/log/logger.ts): what a transcript may hold is the shape of the
 // conversation — commands, replies, status codes, error texts, header names — never a credential
 // or a message's content. Runs on every line before it is kept, on top of what the transports
 // already leave out (imapflow hides literals and sensitive atoms; nodemailer's transaction log
