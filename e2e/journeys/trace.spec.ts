@@ -77,7 +77,7 @@ test("[TRACE] support reads the diagnosis, traces a connection test, reads the r
   //   await expect(diagnosis.getByRole("link", { name: /Open .*Exchange admin center/ })).toHaveAttribute("href", /admin\.exchange\.microsoft\.com/);
 
   // Trace is off until someone turns it on; nothing has been recorded.
-  const card = sp.locator("section").filter({ has: sp.getByRole("heading", { name: "Trace" }) });
+  const card = sp.locator("section").filter({ has: sp.getByRole("heading", { name: "Trace", exact: true }) });
   await expect(card).toContainText("Off");
   await expect(sp.getByTestId("trace-empty")).toBeVisible();
   await sp.getByTestId("trace-switch").click();
