@@ -7,6 +7,7 @@ import { db } from "../db/client";
 import { SEED } from "../../sandbox/directory/seed";
 import { mailboxWithSandboxGrant, IMAP_SCOPE, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { testMailboxConnection } from "../checks/connection-test";
+import { syncMailbox } from "../sync/sync-mailbox";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import type { TRefresher } from "../grants/get-access-token";
 import { buildXOAuth2 } from "../microsoft/xoauth2";
@@ -99,6 +100,28 @@ describe("mailbox trace against the sandbox", { timeout: 90_000 }, () => {
     const stored = JSON.stringify(await db().mailboxTrace.findMany({ where: { mailboxId: m.ctx.mailboxId } }));
     for (const v of forms([...issued, F.secret], [address])) expect(stored).not.toContain(v);
     expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+  });
+
+  it("records a worker sync's IMAP conversation without the mail: FETCH lines keep only the literal's size", async () => {
+    const F = SEED.fabrikam;
+    const address = `bob@${F.domain}`;
+    const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: F });
+    expect((await syncMailbox(m.ctx)).ok).toBe(true); // the backlog, untraced
+    const marker = `trace-body-${Date.now()}-do-not-record`;
+    await env.sb.admin("POST", `/admin/mail/mailboxes/${address}/messages`, {
+      raw: `From: Customer <customer@example.com>\r\nTo: ${address}\r\nSubject: Traced ticket\r\nMessage-ID: <traced-${Date.now()}@example.com>\r\nDate: ${new Date().toUTCString()}\r\n\r\n${marker}\r\n`,
+    });
+    await setMailboxTrace(m.ctx, true, actor(m.ctx.workspaceId));
+    const issued = [...m.issued];
+    expect(await syncMailbox(m.ctx)).toMatchObject({ ok: true, stored: 1 });
+    const [t] = (await mailboxTraces(m.ctx)).traces;
+    expect(t.kind).toBe("sync");
+    const text = t.lines.map((l) => `${l.p} ${l.d} ${l.s}`).join("\n");
+    expect(text).toMatch(/imap > \S+ (UID )?FETCH/);
+    expect(text).toMatch(/B literal \*\)/);
+    const stored = JSON.stringify(await db().mailboxTrace.findMany({ where: { mailboxId: m.ctx.mailboxId } }));
+    expect(stored).not.toContain(marker); // the body
+    for (const v of forms([...issued, F.secret], [address])) expect(stored).not.toContain(v);
   });
 
   it("records nothing while the switch is off or after it expired, and retention prunes old transcripts", async () => {
