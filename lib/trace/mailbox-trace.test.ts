@@ -8,6 +8,7 @@ import { SEED } from "../../sandbox/directory/seed";
 import { mailboxWithSandboxGrant, IMAP_SCOPE, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { testMailboxConnection } from "../checks/connection-test";
 import { syncMailbox } from "../sync/sync-mailbox";
+import { refreshMailboxToken } from "../checks/refresh-token";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
 import type { TRefresher } from "../grants/get-access-token";
 import { buildXOAuth2 } from "../microsoft/xoauth2";
@@ -122,6 +123,18 @@ describe("mailbox trace against the sandbox", { timeout: 90_000 }, () => {
     const stored = JSON.stringify(await db().mailboxTrace.findMany({ where: { mailboxId: m.ctx.mailboxId } }));
     expect(stored).not.toContain(marker); // the body
     for (const v of forms([...issued, F.secret], [address])) expect(stored).not.toContain(v);
+  });
+
+  it('"Refresh token now" records the token-endpoint call alone, without the tokens', async () => {
+    const m = await mailboxWithSandboxGrant(env.sb, `it@${SEED.contoso.domain}`, { mailbox: { outbound: "none" } });
+    await setMailboxTrace(m.ctx, true, actor(m.ctx.workspaceId));
+    expect(await refreshMailboxToken(m.ctx, actor(m.ctx.workspaceId))).toMatchObject({ ok: true });
+    const [t] = (await mailboxTraces(m.ctx)).traces;
+    expect(t.kind).toBe("refresh");
+    expect(t.lines.map((l) => l.p)).toEqual(["note", "token", "token", "token", "token", "note"]);
+    const stored = JSON.stringify(t);
+    for (const v of forms([...m.issued, SEED.contoso.secret], [])) expect(stored).not.toContain(v);
+    expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
   });
 
   it("records nothing while the switch is off or after it expired, and retention prunes old transcripts", async () => {
