@@ -15,6 +15,7 @@ import { sendMailboxAlerts } from "../lib/notify/alerts";
 import { pruneLogs, purgeExpiredMessages } from "../lib/retention/retention";
 import { ensureGraphSubscriptions } from "../lib/sync/graph-push";
 import { IdleWatcher } from "../lib/sync/imap-idle";
+import { log as rootLog, type TLogFields } from "../lib/log/logger";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 const SYNC_TICK_MS = 3_000;
@@ -22,15 +23,17 @@ const SEND_TICK_MS = 1_000;
 
 const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 let stopping = false;
+// JSON lines at LOG_LEVEL and above, each with this worker's id (lib/log/logger.ts).
+const log = rootLog.child({ worker: workerId });
 
 const beat = (status = "running") => writeBeat(workerIdentity(workerId), status);
 
 async function main() {
   await beat();
-  console.log(`[worker] ${workerId} started; heartbeat every ${env().WORKER_HEARTBEAT_SECONDS}s`);
+  log.info(`worker started; heartbeat every ${env().WORKER_HEARTBEAT_SECONDS}s`);
   await pruneDeadWorkers();
   const timer = setInterval(() => {
-    if (!stopping) beat().catch((e) => console.error(`[worker] heartbeat failed: ${(e as Error).message}`));
+    if (!stopping) beat().catch((err) => log.error("heartbeat failed", { err }));
   }, env().WORKER_HEARTBEAT_SECONDS * 1000);
   // Both jobs are idempotent and safe with several workers; each mailbox's failure stays its own.
   const housekeeping = async () => {
@@ -41,37 +44,38 @@ async function main() {
       const expired = await expireStaleOutbound();
       const purged = await purgeExpiredMessages();
       await pruneLogs();
-      if (purged) console.log(`[worker] retention: emptied the raw MIME of ${purged} messages`);
+      if (purged) log.info(`retention: emptied the raw MIME of ${purged} messages`, { purged });
+      for (const f of r.failed) log.warn(`proactive refresh failed: ${f.code}`, { mailboxId: f.mailboxId, code: f.code });
       if (warned || r.refreshed || r.failed.length || expired)
-        console.log(
-          `[worker] housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed, ${expired} outbound expired`,
+        log.info(
+          `housekeeping: ${warned} secret warnings, ${r.refreshed} grants refreshed, ${r.failed.length} failed, ${expired} outbound expired`,
         );
-    } catch (e) {
-      console.error(`[worker] housekeeping failed: ${(e as Error).message}`);
+    } catch (err) {
+      log.error("housekeeping failed", { err });
     }
   };
   void housekeeping();
   const hk = setInterval(() => void housekeeping(), HOUSEKEEPING_MS);
   // Each job claims what's due, works it, and comes straight back while there's more; each on its
   // own loop so a long sync never delays outgoing mail or webhooks.
-  const log = (l: string) => console.log(`[worker] ${l}`);
+  const line = (l: string, fields?: TLogFields) => log.info(l, fields);
   const loop = async (name: string, round: () => Promise<number>, idleMs: number) => {
     while (!stopping) {
       let n = 0;
       try {
         n = await round();
       } catch (e) {
-        console.error(`[worker] ${name} round failed: ${(e as Error).message}`);
+        log.error(`${name} round failed`, { err: e });
       }
       if (n === 0) await new Promise((r) => setTimeout(r, idleMs));
     }
   };
   const concurrency = env().WORKER_CONCURRENCY;
-  const watcher = new IdleWatcher(workerId, env().WORKER_IDLE_SLOTS, log);
+  const watcher = new IdleWatcher(workerId, env().WORKER_IDLE_SLOTS, line);
   const loops = [
-    loop("sync", () => syncDueMailboxes(workerId, { concurrency, log }), SYNC_TICK_MS),
-    loop("send", () => sendDueOutbound(workerId, { concurrency, log }), SEND_TICK_MS),
-    loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log }), SEND_TICK_MS),
+    loop("sync", () => syncDueMailboxes(workerId, { concurrency, log: line }), SYNC_TICK_MS),
+    loop("send", () => sendDueOutbound(workerId, { concurrency, log: line }), SEND_TICK_MS),
+    loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log: line }), SEND_TICK_MS),
     loop("alerts", () => sendMailboxAlerts(), 5_000),
     loop("graph-push", () => ensureGraphSubscriptions(), 15_000),
     loop("imap-idle", () => watcher.tick(), 10_000),
@@ -81,7 +85,7 @@ async function main() {
     stopping = true;
     clearInterval(timer);
     clearInterval(hk);
-    console.log(`[worker] ${signal}: draining and stopping`);
+    log.info(`${signal}: draining and stopping`);
     // Let running syncs finish their batch and release their leases (bounded).
     await watcher.stop().catch(() => undefined);
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 20_000))]);
@@ -95,11 +99,11 @@ async function main() {
 
 // An unhandled rejection means unknown state: die and let the supervisor restart us.
 process.on("unhandledRejection", (err) => {
-  console.error("[worker] unhandled rejection, exiting:", err instanceof Error ? err.message : err);
+  log.error("unhandled rejection, exiting", { err: err instanceof Error ? err : String(err) });
   process.exit(1);
 });
 
 void main().catch((err) => {
-  console.error("[worker] failed to start:", (err as Error).message);
+  log.error("failed to start", { err });
   process.exit(1);
 });

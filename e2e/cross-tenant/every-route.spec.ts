@@ -185,6 +185,8 @@ const CASES: Record<string, TCase> = {
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/sync": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/test": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/test-email": PATH,
+  "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]/trace": PATH,
+  "PUT /api/tenants/[tenantId]/mailboxes/[mailboxId]/trace": PATH,
   "GET /api/tenants/[tenantId]/status-links": PATH,
   "POST /api/tenants/[tenantId]/status-links": PATH,
   "DELETE /api/tenants/[tenantId]/status-links/[linkId]": PATH,

@@ -143,6 +143,8 @@ export function routeSamples(f: TE2eFixture): Record<string, TSample> {
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/sync": {},
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/test": {},
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/test-email": { body: { to: "someone@example.com" } },
+    "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]/trace": {},
+    "PUT /api/tenants/[tenantId]/mailboxes/[mailboxId]/trace": { body: { on: false } },
     "GET /api/tenants/[tenantId]/status-links": {},
     "POST /api/tenants/[tenantId]/status-links": { body: { label: "sample", days: 7 } },
     "DELETE /api/tenants/[tenantId]/status-links/[linkId]": {},

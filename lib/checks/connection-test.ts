@@ -21,6 +21,7 @@ import { notFound } from "../core/errors";
 import { TokenError, type TRefresher } from "../grants/get-access-token";
 import { appOpensOtherMailbox, mailboxResource, mailboxToken } from "../grants/mailbox-token";
 import { isAppOnlyProfile } from "../microsoft/scope-profiles";
+import { withMailboxTrace } from "../trace/mailbox-trace";
 
 export type TTestStep = {
   step: "token" | "inbound" | "outbound";
@@ -35,12 +36,16 @@ type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 
 const TIMEOUT_MS = 15_000;
 
+type TTestOpts = { refresher?: TRefresher; actor?: TAuditActor };
+
 /** `actor`: the person who asked for the test ("Test connection"), audited with its outcome in the
- *  transaction that records it; without one (after Connect, in tests) nothing is audited. */
-export async function testMailboxConnection(
-  ctx: TCtx,
-  opts: { refresher?: TRefresher; actor?: TAuditActor } = {},
-): Promise<TConnectionTest> {
+ *  transaction that records it; without one (after Connect, in tests) nothing is audited. Traced
+ *  while the mailbox's trace switch is on (lib/trace). */
+export function testMailboxConnection(ctx: TCtx, opts: TTestOpts = {}): Promise<TConnectionTest> {
+  return withMailboxTrace(ctx, "test", () => runConnectionTest(ctx, opts));
+}
+
+async function runConnectionTest(ctx: TCtx, opts: TTestOpts): Promise<TConnectionTest> {
   const mb = await db().mailbox.findFirst({
     where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
     select: {

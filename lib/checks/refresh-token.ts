@@ -9,6 +9,7 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { TokenError } from "../grants/get-access-token";
 import { mailboxToken } from "../grants/mailbox-token";
 import { describe } from "../diagnostics/describe";
+import { withMailboxTrace } from "../trace/mailbox-trace";
 
 export type TRefreshOutcome =
   | { ok: true; expiresAt: Date }
@@ -34,7 +35,9 @@ export async function refreshMailboxToken(
     tenantId: ctx.tenantId,
   });
   try {
-    const r = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.inbound === "graph" ? "graph" : "imap", { forceRefresh: true });
+    const r = await withMailboxTrace(ctx, "refresh", () =>
+      mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, mb.inbound === "graph" ? "graph" : "imap", { forceRefresh: true }),
+    );
     return { ok: true, expiresAt: r.expiresAt };
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;

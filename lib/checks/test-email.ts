@@ -16,13 +16,18 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { TokenError } from "../grants/get-access-token";
 import { mailboxToken } from "../grants/mailbox-token";
 import type { TConnectionTest, TTestStep } from "./connection-test";
+import { withMailboxTrace } from "../trace/mailbox-trace";
 
 type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 const WAIT_MS = 20_000;
 const POLL_MS = 500;
 
 /** `actor`: the person who asked, audited with the outcome in the transaction that records it. */
-export async function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
+export function sendTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number; actor?: TAuditActor } = {}): Promise<TConnectionTest> {
+  return withMailboxTrace(ctx, "send", () => runTestEmail(ctx, to, opts));
+}
+
+async function runTestEmail(ctx: TCtx, to: string, opts: { waitMs?: number; actor?: TAuditActor }): Promise<TConnectionTest> {
   // A mailbox that was never connected has nothing to send with: "not found", as the route answered.
   const mb = await db().mailbox.findFirst({
     where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, grant: { isNot: null } },

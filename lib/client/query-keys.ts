@@ -18,6 +18,8 @@ export const mailboxKeys = {
   detail: (tenantId: string, id: string) => [...mailboxKeys.all, "detail", tenantId, id] as const,
   messages: (tenantId: string, id: string, q: string) => [...mailboxKeys.detail(tenantId, id), "messages", q] as const,
   appOnly: (tenantId: string, id: string) => [...mailboxKeys.detail(tenantId, id), "app-only"] as const,
+  /** The trace switch and transcripts: under the detail key, so the mailbox's actions refresh it. */
+  trace: (tenantId: string, id: string) => [...mailboxKeys.detail(tenantId, id), "trace"] as const,
   /** Every mailbox the caller may see (the health page), across tenants. */
   everywhere: () => [...mailboxKeys.all, "all"] as const,
   trend: () => [...mailboxKeys.all, "trend"] as const,

@@ -13,6 +13,7 @@ import { loadAppForConsent } from "../grants/load-app-for-consent";
 import { checkIdToken, diagnoseRedirectError, redeemCode, type TConsentDiagnosis } from "./ms-adapter";
 import { confirmAdminConsent } from "./confirm-admin-consent";
 import { completeLinkOf } from "./consent-links";
+import { log } from "../log/logger";
 
 export type TCallbackQuery = {
   code?: string;
@@ -221,9 +222,8 @@ export async function handleCallback(opts: {
     );
   });
   // The connection test's outcome is what the mailbox page (or the link's result page) shows next.
-  await testMailboxConnection({ workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }).catch((err) =>
-    console.error("connection test after connect failed to run:", (err as Error).message),
-  );
+  const ref = { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId };
+  await testMailboxConnection(ref).catch((err) => log.error("connection test after connect failed to run", { ...ref, err }));
   return { redirect: req.createdById ? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1` : resultUrl(state) };
 }
 

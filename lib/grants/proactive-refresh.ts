@@ -4,6 +4,7 @@ import "server-only";
 import { db } from "../db/client";
 import { TokenError, type TRefresher } from "./get-access-token";
 import { mailboxToken } from "./mailbox-token";
+import { withMailboxTrace } from "../trace/mailbox-trace";
 
 export const PROACTIVE_REFRESH_DAYS = 6;
 
@@ -36,10 +37,9 @@ export async function refreshStaleGrants(opts: {
   for (const g of stale) {
     const usesGraph = g.mailbox.inbound === "graph" || (g.mailbox.inbound === "none" && g.mailbox.outbound === "graph");
     try {
-      await mailboxToken(
-        { workspaceId: g.workspaceId, tenantId: g.tenantId, mailboxId: g.mailboxId, cloud: g.tenant.cloud },
-        usesGraph ? "graph" : "imap",
-        { refresher: opts.refresher, forceRefresh: true },
+      const ref = { workspaceId: g.workspaceId, tenantId: g.tenantId, mailboxId: g.mailboxId };
+      await withMailboxTrace(ref, "refresh", () =>
+        mailboxToken({ ...ref, cloud: g.tenant.cloud }, usesGraph ? "graph" : "imap", { refresher: opts.refresher, forceRefresh: true }),
       );
       out.refreshed += 1;
     } catch (err) {

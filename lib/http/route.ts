@@ -10,6 +10,7 @@ import { badRequest, conflict, HttpError, notFound, unauthorized } from "../core
 import { zodFieldErrors } from "../core/zod-fields";
 import { cleanJsonStrings, readTextLimited } from "./read-body";
 import { hasNul } from "../clean-text";
+import { log } from "../log/logger";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -44,7 +45,7 @@ export function errorResponse(err: unknown): NextResponse {
     );
   }
   const requestId = randomUUID();
-  console.error(`[api] unhandled error ${requestId}:`, err instanceof Error ? err.message : "unknown");
+  log.error("unhandled error in an API route", { requestId, err: err instanceof Error ? err : String(err) });
   return NextResponse.json(
     { error: { code: "internal", message: `Something went wrong on our side (request ${requestId}).` } },
     { status: 500 },

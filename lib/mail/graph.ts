@@ -1,18 +1,25 @@
 // The Graph transport: Microsoft's Graph SDK pointed at a cloud's Graph host with an access token
 // (every Graph client the product creates is made here), its errors as normalized failures, and a
 // message's MIME read with a byte counter.
-import { Client as GraphClient, ResponseType } from "@microsoft/microsoft-graph-client";
+import { Client as GraphClient, CustomAuthenticationProvider, MiddlewareFactory, ResponseType } from "@microsoft/microsoft-graph-client";
+import { graphTraceMiddleware, traceFor } from "./trace-hooks";
 import { failureFromGraphResponse, failureFromNetworkError, type TMicrosoftFailure } from "../microsoft/parse-error";
 
 export function graphClient(graphUrl: string, accessToken: string) {
   // The SDK sends the token only to hosts it knows as Graph's: national clouds and the sandbox
   // are named through customHosts.
-  return GraphClient.init({
+  const base = {
     baseUrl: `${graphUrl.replace(/\/$/, "")}/`,
     defaultVersion: "v1.0",
     customHosts: new Set([new URL(graphUrl).hostname]),
-    authProvider: (cb) => cb(null, accessToken),
-  });
+  };
+  const trace = traceFor("", accessToken); // the mailbox's trace switch (lib/trace), when on
+  if (!trace) return GraphClient.init({ ...base, authProvider: (cb) => cb(null, accessToken) });
+  // Traced: the SDK's default chain with the trace middleware just before the HTTP handler, so it
+  // sees each request (retries and redirects included) as it goes on the wire.
+  const chain = MiddlewareFactory.getDefaultMiddlewareChain(new CustomAuthenticationProvider((cb) => cb(null, accessToken)));
+  chain.splice(chain.length - 1, 0, graphTraceMiddleware(trace));
+  return GraphClient.initWithMiddleware({ ...base, middleware: chain });
 }
 
 export function graphFailure(err: unknown): TMicrosoftFailure {

@@ -6,6 +6,7 @@ import "server-only";
 import { ImapFlow } from "imapflow";
 import type { TCloudHosts } from "../microsoft/clouds";
 import { failureFromNetworkError, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
+import { imapTraceLogger, traceFor } from "./trace-hooks";
 
 export type TImapOpen = { hosts: Pick<TCloudHosts, "imap">; user: string; accessToken: string };
 /** `check`: the connection test, which must answer quickly; `watch`: an IDLE connection, silent
@@ -23,12 +24,13 @@ const OPTIONS: Record<TImapUse, Partial<ConstructorParameters<typeof ImapFlow>[0
 
 /** A client, not yet connected (a caller that listens for events attaches them before connect()). */
 export function imapClient(o: TImapOpen, use: TImapUse = "session"): ImapFlow {
+  const trace = traceFor(o.user, o.accessToken); // the mailbox's trace switch (lib/trace), when on
   const client = new ImapFlow({
     host: o.hosts.imap.host,
     port: o.hosts.imap.port,
     secure: true,
     auth: { user: o.user, accessToken: o.accessToken },
-    logger: false,
+    logger: trace ? (imapTraceLogger(trace) as unknown as false) : false,
     ...OPTIONS[use],
   });
   client.on("error", () => undefined); // surfaced through the awaited calls

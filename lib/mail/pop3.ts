@@ -6,6 +6,8 @@ import tls from "node:tls";
 import type { TCloudHosts } from "../microsoft/clouds";
 import { buildXOAuth2 } from "../microsoft/xoauth2";
 import { failureFromNetworkError, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
+import type { TraceRecorder } from "../trace/trace-context";
+import { traceFor } from "./trace-hooks";
 
 export class Pop3Error extends Error {
   constructor(readonly reply: string) {
@@ -21,9 +23,19 @@ export class Pop3Client {
   private buf = Buffer.alloc(0);
   private waiter: (() => void) | null = null;
   private closedErr: Error | null = null;
+  /** The mailbox's trace (lib/trace), when its switch is on. */
+  private trace: TraceRecorder | undefined;
+
+  /** Writes one command line; `shown`: what the trace records instead (the SASL payload). */
+  private send(line: string, shown = line) {
+    this.trace?.add("pop", ">", shown);
+    this.sock.write(`${line}\r\n`);
+  }
 
   static async connect(opts: { host: string; port: number; user: string; accessToken: string; timeoutMs?: number }) {
     const c = new Pop3Client();
+    c.trace = traceFor(opts.user, opts.accessToken);
+    c.trace?.add("pop", "*", `connecting to ${opts.host}:${opts.port} (TLS)`);
     await new Promise<void>((resolve, reject) => {
       c.sock = tls.connect({ host: opts.host, port: opts.port, servername: opts.host }, () => resolve());
       c.sock.setTimeout(opts.timeoutMs ?? 30_000, () => c.sock.destroy(Object.assign(new Error("POP3 timed out"), { code: "ETIMEDOUT" })));
@@ -46,13 +58,13 @@ export class Pop3Client {
     // Exchange Online takes XOAUTH2 only in two steps: `AUTH XOAUTH2`, its "+ " continuation, then
     // the payload on a line of its own. The one-line form with the payload as an initial response
     // gets "-ERR Protocol error. Connection is closed. 10" and the connection closes.
-    c.sock.write("AUTH XOAUTH2\r\n");
+    c.send("AUTH XOAUTH2");
     let r = await c.line();
     if (isContinuation(r)) {
-      c.sock.write(`${buildXOAuth2(opts.user, opts.accessToken)}\r\n`);
+      c.send(buildXOAuth2(opts.user, opts.accessToken), "[XOAUTH2 payload]");
       r = await c.line();
       if (isContinuation(r)) {
-        c.sock.write("\r\n"); // an error challenge (SASL): an empty answer gets the final reply
+        c.send(""); // an error challenge (SASL): an empty answer gets the final reply
         r = await c.line();
       }
     }
@@ -74,6 +86,7 @@ export class Pop3Client {
     const i = await this.until(() => this.buf.indexOf("\r\n"));
     const l = this.buf.subarray(0, i).toString("latin1");
     this.buf = this.buf.subarray(i + 2);
+    this.trace?.add("pop", "<", l);
     return l;
   }
 
@@ -84,11 +97,12 @@ export class Pop3Client {
     );
     const body = this.buf.subarray(0, end);
     this.buf = this.buf.subarray(end + 3);
+    this.trace?.add("pop", "<", `(${body.length} bytes not recorded)`);
     return Buffer.from(body.toString("latin1").replace(/^\.\./gm, "."), "latin1");
   }
 
   private async command(cmd: string, multi: boolean): Promise<{ status: string; body: Buffer }> {
-    this.sock.write(`${cmd}\r\n`);
+    this.send(cmd);
     const status = await this.line();
     if (!status.startsWith("+OK")) throw new Pop3Error(status);
     return { status, body: multi ? await this.multiline() : Buffer.alloc(0) };

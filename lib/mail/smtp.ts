@@ -5,6 +5,7 @@ import "server-only";
 import nodemailer from "nodemailer";
 import type { TCloudHosts } from "../microsoft/clouds";
 import { failureFromNetworkError, redact, type TMicrosoftFailure } from "../microsoft/parse-error";
+import { smtpTraceLogger, traceFor } from "./trace-hooks";
 
 const TIMEOUT_MS = 20_000;
 
@@ -12,6 +13,7 @@ const TIMEOUT_MS = 20_000;
 export function smtpTransport(o: { hosts: Pick<TCloudHosts, "smtp">; user: string; accessToken: string; timeoutMs?: number }) {
   const hp = o.hosts.smtp;
   const t = o.timeoutMs ?? TIMEOUT_MS;
+  const trace = traceFor(o.user, o.accessToken); // the mailbox's trace switch (lib/trace), when on
   return nodemailer.createTransport({
     host: hp.host,
     port: hp.port,
@@ -22,6 +24,8 @@ export function smtpTransport(o: { hosts: Pick<TCloudHosts, "smtp">; user: strin
     connectionTimeout: t,
     greetingTimeout: t,
     socketTimeout: t,
+    // nodemailer types its logger as bunyan's; ours has the same methods.
+    ...(trace ? { logger: smtpTraceLogger(trace) as unknown as boolean, transactionLog: true } : {}),
   });
 }
 

@@ -5,6 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { trustedMicrosoftUrl } from "./trusted-microsoft-url";
 import type { TCloud } from "./clouds";
+import { activeTrace, type TraceRecorder } from "../trace/trace-context";
 
 export type TTokenSuccess = {
   ok: true;
@@ -71,6 +72,7 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
     };
   }
   const body = new URLSearchParams({ client_id: auth.clientId, client_secret: auth.clientSecret, ...form });
+  const trace = traceRequest(String(trusted.url), auth, form);
   let res: Response;
   try {
     res = await fetch(trusted.url, {
@@ -84,6 +86,7 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
     const e = err as { name?: string; cause?: { code?: string }; code?: string };
     const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
     const code = e.cause?.code ?? e.code ?? null;
+    trace?.add("token", "*", timedOut ? "no answer in time" : `network error ${code ?? ""}`);
     return {
       ok: false,
       kind: timedOut ? "timeout" : "network",
@@ -106,6 +109,7 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
   } catch {
     /* an HTML error page from a proxy or an outage */
   }
+  traceResponse(trace, res, text, json);
   if (res.ok) {
     const s = ZSuccess.safeParse(json);
     if (s.success) {
@@ -135,6 +139,36 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
     correlationId: e.success ? (e.data.correlation_id ?? null) : null,
     retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
   };
+}
+
+/** The mailbox's trace (lib/trace), when on: the call without its credentials. Only the grant's
+ *  shape is recorded; every credential the request carries is registered so no line can hold it. */
+function traceRequest(url: string, auth: TClientAuth, form: Record<string, string>): TraceRecorder | undefined {
+  const rec = activeTrace();
+  if (!rec) return undefined;
+  rec.secret(auth.clientSecret, form.refresh_token, form.code, form.code_verifier);
+  const shown = new URLSearchParams({ client_id: auth.clientId });
+  for (const [k, v] of Object.entries(form)) shown.set(k, ["grant_type", "scope", "redirect_uri"].includes(k) ? v : "[redacted]");
+  shown.set("client_secret", "[redacted]");
+  rec.add("token", ">", `POST ${url}`);
+  rec.add("token", ">", decodeURIComponent(shown.toString().replace(/\+/g, " ")));
+  return rec;
+}
+
+const TOKEN_FIELDS = ["access_token", "refresh_token", "id_token"];
+
+function traceResponse(rec: TraceRecorder | undefined, res: Response, text: string, json: unknown) {
+  if (!rec) return;
+  const o = json && typeof json === "object" ? (json as Record<string, unknown>) : null;
+  for (const k of TOKEN_FIELDS) if (typeof o?.[k] === "string") rec.secret(o[k] as string);
+  const ra = res.headers.get("retry-after");
+  rec.add("token", "<", `HTTP ${res.status}${ra ? ` · retry-after: ${ra}` : ""}`);
+  if (!o) {
+    rec.add("token", "<", `(${text.length} bytes, not JSON: not recorded)`);
+    return;
+  }
+  const shown = Object.fromEntries(Object.entries(o).map(([k, v]) => [k, TOKEN_FIELDS.includes(k) ? "[redacted]" : v]));
+  rec.add("token", "<", JSON.stringify(shown));
 }
 
 export function exchangeCode(

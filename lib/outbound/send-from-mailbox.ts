@@ -14,6 +14,7 @@ import type { TCloudHosts } from "../microsoft/clouds";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { composeMime, withoutBcc, ZOutboundInput } from "./compose";
 import { testMailHeaderLine } from "../mail/test-mail";
+import { withMailboxTrace } from "../trace/mailbox-trace";
 
 export type TOutgoing = {
   to: string;
@@ -87,7 +88,11 @@ export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendR
 
 /** Sends a composed RFC 5322 message as is (the outbound queue): SMTP with an explicit envelope,
  *  or Graph sendMail with the MIME in base64, which keeps its Message-ID and headers. */
-export async function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
+export function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
+  return withMailboxTrace(ctx, "send", () => sendRaw(ctx, msg));
+}
+
+async function sendRaw(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
   const p = await prepare(ctx);
   if (!p.ok) return p;
   const { mb, hosts, token } = p;

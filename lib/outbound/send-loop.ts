@@ -6,6 +6,7 @@ import "server-only";
 import { db } from "../db/client";
 import { sendRawFromMailbox } from "./send-from-mailbox";
 import { redact } from "../microsoft/parse-error";
+import type { TLogFields } from "../log/logger";
 
 export const CLAIM_MS = 2 * 60_000;
 export const MAX_ATTEMPTS = 6;
@@ -43,7 +44,7 @@ export async function claimOutbound(workerId: string, opts: { limit: number; now
 
 export const retryDelayMs = (attempt: number) => Math.min(30_000 * 2 ** (attempt - 1), 30 * 60_000);
 
-async function sendOne(c: TClaimed, workerId: string, log?: (l: string) => void) {
+async function sendOne(c: TClaimed, workerId: string, log?: (l: string, fields?: TLogFields) => void) {
   const ctx = { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.mailboxId };
   const mine = { id: c.id, claimedBy: workerId, status: "sending" as const };
   const r = await sendRawFromMailbox(ctx, { raw: Buffer.from(c.rawMime), recipients: c.recipients });
@@ -81,7 +82,7 @@ async function sendOne(c: TClaimed, workerId: string, log?: (l: string) => void)
     await event("warn", "outbound_held", `Holding ${c.internetMessageId ?? c.id}: the mailbox needs re-consent before it can send.`, {
       diagnosis: d.code,
     });
-    log?.(`outbound ${c.id}: held (${d.code})`);
+    log?.(`outbound ${c.id}: held (${d.code})`, { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.mailboxId });
     return;
   }
   if (d.retryable && d.transient && c.attempts < MAX_ATTEMPTS) {
@@ -103,7 +104,11 @@ async function sendOne(c: TClaimed, workerId: string, log?: (l: string) => void)
       `Send of ${c.internetMessageId ?? c.id} failed (${d.title}); retry ${c.attempts + 1} of ${MAX_ATTEMPTS} in ${Math.round(delay / 1000)} s.`,
       { diagnosis: d.code, evidence },
     );
-    log?.(`outbound ${c.id}: ${d.code}, retry in ${delay} ms`);
+    log?.(`outbound ${c.id}: ${d.code}, retry in ${delay} ms`, {
+      workspaceId: c.workspaceId,
+      tenantId: c.tenantId,
+      mailboxId: c.mailboxId,
+    });
     return;
   }
   await db().outboundMessage.updateMany({
@@ -115,13 +120,13 @@ async function sendOne(c: TClaimed, workerId: string, log?: (l: string) => void)
     evidence,
     attempts: c.attempts,
   });
-  log?.(`outbound ${c.id}: failed (${d.code})`);
+  log?.(`outbound ${c.id}: failed (${d.code})`, { workspaceId: c.workspaceId, tenantId: c.tenantId, mailboxId: c.mailboxId });
 }
 
 /** One round: claim up to `concurrency` messages and send them in parallel. Returns how many. */
 export async function sendDueOutbound(
   workerId: string,
-  opts: { concurrency: number; log?: (l: string) => void; workspaceIds?: string[] },
+  opts: { concurrency: number; log?: (l: string, fields?: TLogFields) => void; workspaceIds?: string[] },
 ): Promise<number> {
   const claimed = await claimOutbound(workerId, { limit: opts.concurrency, workspaceIds: opts.workspaceIds });
   await Promise.all(

@@ -7,6 +7,7 @@ import { db, Prisma } from "../db/client";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { assertWorkspaceWide } from "../auth/guard";
 import type { TScope } from "../auth/session";
+import { pruneTraces, TRACE_RETENTION_DAYS } from "../trace/mailbox-trace";
 
 export const ZRetention = z
   .object({ messageRetentionDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.null()]) })
@@ -73,17 +74,24 @@ export async function setRetention(opts: {
 }
 
 /** Log-like tables kept bounded: how long each keeps its rows. */
-export const LOG_RETENTION_DAYS = { events: 180, webhookDeliveries: 30, loginAttempts: 30 } as const;
+export const LOG_RETENTION_DAYS = {
+  events: 180,
+  webhookDeliveries: 30,
+  loginAttempts: 30,
+  mailboxTraces: TRACE_RETENTION_DAYS,
+} as const;
 
-/** Housekeeping: deletes old event-log lines, finished webhook deliveries and sign-in attempts. */
+/** Housekeeping: deletes old event-log lines, finished webhook deliveries, sign-in attempts and
+ *  mailbox traces. */
 export async function pruneLogs(now = new Date()): Promise<Record<keyof typeof LOG_RETENTION_DAYS, number>> {
   const before = (days: number) => new Date(now.getTime() - days * 86_400_000);
-  const [events, webhookDeliveries, loginAttempts] = await Promise.all([
+  const [events, webhookDeliveries, loginAttempts, mailboxTraces] = await Promise.all([
     db().event.deleteMany({ where: { createdAt: { lt: before(LOG_RETENTION_DAYS.events) } } }),
     db().webhookDelivery.deleteMany({
       where: { status: { in: ["delivered", "failed"] }, createdAt: { lt: before(LOG_RETENTION_DAYS.webhookDeliveries) } },
     }),
     db().loginAttempt.deleteMany({ where: { createdAt: { lt: before(LOG_RETENTION_DAYS.loginAttempts) } } }),
+    pruneTraces(now),
   ]);
-  return { events: events.count, webhookDeliveries: webhookDeliveries.count, loginAttempts: loginAttempts.count };
+  return { events: events.count, webhookDeliveries: webhookDeliveries.count, loginAttempts: loginAttempts.count, mailboxTraces };
 }

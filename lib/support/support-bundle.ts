@@ -15,6 +15,7 @@ import { describe } from "../diagnostics/describe";
 import { hostsFor } from "../microsoft/hosts-for";
 import { workerStatus } from "../workers/worker-status";
 import type { TConnectionTest } from "../checks/connection-test";
+import { mailboxTraces, type TMailboxTraces } from "../trace/mailbox-trace";
 
 export const BUNDLE_FORMAT = "consentry-support-bundle/1";
 
@@ -210,6 +211,11 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     >`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY migration_name`,
   ]);
 
+  // A mailbox's bundle carries its trace: the switch and the kept transcripts (redacted when recorded).
+  const trace: TMailboxTraces | null = target.mailboxId
+    ? await mailboxTraces({ workspaceId: scope.workspaceId, tenantId: target.tenantIds[0], mailboxId: target.mailboxId })
+    : null;
+
   const diagnosisCodes = new Set<string>();
   const diagnosis = (code: string | null) => {
     if (!code) return null;
@@ -274,6 +280,7 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
       },
       outboundQueue: Object.fromEntries(outboundStats.filter((s) => s.mailboxId === m.id).map((s) => [s.status, s._count._all])),
       lastConnectionTest: test,
+      ...(trace && m.id === target.mailboxId ? { trace } : {}),
       createdAt: iso(m.createdAt),
     };
   };

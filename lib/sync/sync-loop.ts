@@ -4,6 +4,7 @@ import "server-only";
 import { db } from "../db/client";
 import { claimDueMailboxes, releaseLease, renewLease } from "./claim";
 import { nextSyncDelayMs, syncMailbox, type TSyncState } from "./sync-mailbox";
+import type { TLogFields } from "../log/logger";
 
 // Short leases, renewed on a timer while a worker works: a dead worker's mailboxes are taken over
 // within LEASE_MS (seconds), while a live one keeps them however long a sync takes.
@@ -12,7 +13,7 @@ const RENEW_MS = 10_000;
 
 export async function syncDueMailboxes(
   workerId: string,
-  opts: { concurrency: number; log?: (line: string) => void; only?: string[] },
+  opts: { concurrency: number; log?: (line: string, fields?: TLogFields) => void; only?: string[] },
 ): Promise<number> {
   const claimed = await claimDueMailboxes(workerId, { limit: opts.concurrency, leaseMs: LEASE_MS, only: opts.only });
   await Promise.all(
@@ -31,10 +32,10 @@ export async function syncDueMailboxes(
           ((await db().mailbox.findUnique({ where: { id: c.id }, select: { syncState: true } }))?.syncState as TSyncState | null)
             ?.failures ?? 0;
         delay = nextSyncDelayMs(r, failures);
-        if (r.ok && r.stored) opts.log?.(`synced ${r.stored} from mailbox ${c.id}`);
-        if (!r.ok) opts.log?.(`mailbox ${c.id}: ${r.code}${r.transient ? " (will retry)" : ""}`);
+        if (r.ok && r.stored) opts.log?.(`synced ${r.stored} from mailbox ${c.id}`, { ...ctx, stored: r.stored });
+        if (!r.ok) opts.log?.(`mailbox ${c.id}: ${r.code}${r.transient ? " (will retry)" : ""}`, { ...ctx, code: r.code });
       } catch (err) {
-        opts.log?.(`mailbox ${c.id}: sync crashed: ${(err as Error).message}`);
+        opts.log?.(`mailbox ${c.id}: sync crashed: ${(err as Error).message}`, { ...ctx, err });
         delay = 5 * 60_000;
       } finally {
         clearInterval(renew);

@@ -18,6 +18,7 @@ import { readImap } from "./imap-reader";
 import { readPop } from "./pop-reader";
 import { storer } from "./storer";
 import { saveState, syncEvent } from "./sync-writes";
+import { withMailboxTrace } from "../trace/mailbox-trace";
 
 export {
   MAX_BATCH_BYTES,
@@ -29,11 +30,15 @@ export {
   type TSyncState,
 } from "./bookkeeping";
 
-/** `limits` lowers the per-message and per-batch byte limits (tests). */
-export async function syncMailbox(
-  ctx: TCtx,
-  opts: { onBatch?: () => Promise<boolean>; limits?: Partial<TLimits> } = {},
-): Promise<TSyncResult> {
+type TSyncOpts = { onBatch?: () => Promise<boolean>; limits?: Partial<TLimits> };
+
+/** `limits` lowers the per-message and per-batch byte limits (tests). Traced while the mailbox's
+ *  trace switch is on (lib/trace). */
+export function syncMailbox(ctx: TCtx, opts: TSyncOpts = {}): Promise<TSyncResult> {
+  return withMailboxTrace(ctx, "sync", () => syncRound(ctx, opts));
+}
+
+async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
   const limits = syncLimits(opts.limits);
   const row = await db().mailbox.findFirst({
     where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },

@@ -10,6 +10,7 @@ import { publicUrl } from "@/lib/http/public-url";
 import { readFormLimited } from "@/lib/http/read-body";
 import { cleanText } from "@/lib/clean-text";
 import { REFUSAL_STATUS, refusalHtml } from "@/lib/consent/refusal-text";
+import { log } from "@/lib/log/logger";
 
 function refused(code: string) {
   const res = new NextResponse(refusalHtml(code), {
@@ -49,7 +50,7 @@ async function handle(req: NextRequest, params: URLSearchParams) {
     res.cookies.delete({ name: STATE_COOKIE, path: "/api/oauth" });
     return res;
   } catch (err) {
-    console.error("[oauth] callback failed:", err instanceof Error ? err.message : "unknown");
+    log.error("OAuth callback failed", { err: err instanceof Error ? err : String(err) });
     return NextResponse.redirect(publicUrl("/oauth/result?error=internal"), 303);
   }
 }

@@ -6,6 +6,7 @@ import { setStateCookie } from "@/lib/consent/state-cookie";
 import { publicUrl } from "@/lib/http/public-url";
 import { readBodyLimited } from "@/lib/http/read-body";
 import { PAGE_REFUSAL_STATUS, refusalHtml } from "@/lib/consent/refusal-text";
+import { log } from "@/lib/log/logger";
 
 export async function POST(req: NextRequest, ctx: { params: Promise<{ token: string }> }) {
   const { token } = await ctx.params;
@@ -24,7 +25,7 @@ export async function POST(req: NextRequest, ctx: { params: Promise<{ token: str
     const started = await startFromLink(request.id);
     return setStateCookie(NextResponse.redirect(started.url, 303), started.state);
   } catch (err) {
-    console.error("[consent] start failed:", err instanceof Error ? err.message : "unknown");
+    log.error("consent link start failed", { err: err instanceof Error ? err : String(err) });
     back.searchParams.set("error", "start_failed");
     return NextResponse.redirect(back, 303);
   }

@@ -23,6 +23,7 @@ import { OutboxCard } from "@/components/mailboxes/outbox-card";
 import { RemoveMailboxCard } from "@/components/mailboxes/remove-mailbox-card";
 import { SettingsCard } from "@/components/mailboxes/settings-card";
 import { TokenCard } from "@/components/mailboxes/token-card";
+import { TraceCard } from "@/components/mailboxes/trace-card";
 
 export function MailboxClient({
   tenantId,
@@ -97,6 +98,7 @@ export function MailboxClient({
           <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} workersAlive={data.workersAlive} />
           <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
           {!isAppOnly && <TokenCard m={m} canConnect={canConnect} refreshNow={refreshNow} refreshResult={refreshResult} />}
+          <TraceCard tenantId={tenantId} mailboxId={mailboxId} canConnect={canConnect} />
           <LogCard tenantId={tenantId} mailboxId={m.id} events={data.events} />
         </div>
         <div className="space-y-6">
