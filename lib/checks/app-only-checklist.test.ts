@@ -8,6 +8,7 @@ import { sealValue } from "../crypto";
 import { SEED } from "../../sandbox/directory/seed";
 import { servicePrincipalObjectId } from "../../sandbox/directory/exchange-rbac";
 import { sandboxForFile } from "../../testing/sandbox-grant";
+import { buildSupportBundle, ZBundleQuery } from "../support/support-bundle";
 import { getAppOnlyChecklist, runAppOnlyCheck } from "./app-only-checklist";
 
 const N = SEED.northwind;
@@ -82,6 +83,14 @@ describe("app-only checklist", { timeout: 90_000 }, () => {
     expect(await db().mailbox.findUniqueOrThrow({ where: { id: ref.mailboxId }, select: { state: true } })).toEqual({ state: "connected" });
     // Stored: a fresh read shows the same results.
     expect((await getAppOnlyChecklist(ref)).allOk).toBe(true);
+    // The support bundle covers it: the app token's roles and service principal, the checklist, no token.
+    const scope = { workspaceId: ref.workspaceId, hasAllTenants: true, tenantIds: [], email: "tech@msp.test", staffUserId: randomUUID() };
+    const json = await buildSupportBundle(scope, ZBundleQuery.parse({ mailboxId: ref.mailboxId }));
+    expect(json).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}/);
+    expect(json).not.toContain(DM.secret);
+    const mb = JSON.parse(json).tenants[0].mailboxes[0];
+    expect(mb.appOnly.tokens.map((t: { servicePrincipalObjectId: string }) => t.servicePrincipalObjectId)).toContain(SP);
+    expect(mb.appOnly.checklist.connection.ok).toBe(true);
   });
 
   it("a mailbox Exchange doesn't open for the app: the Exchange step fails with the filled-in fix", async () => {

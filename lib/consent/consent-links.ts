@@ -2,6 +2,7 @@ import "server-only";
 // Shareable consent links for a customer admin (organization consent) or a mailbox owner or
 // delegate (user consent). Signed by unguessability: 256 random bits, only the hash is stored.
 import { db } from "../db/client";
+import { isAppOnlyProfile } from "../microsoft/scope-profiles";
 import type { Prisma } from "../db/generated/client";
 import { env } from "../env";
 import { notFound, badRequest, conflict } from "../core/errors";
@@ -21,6 +22,15 @@ export async function createMailboxConsentLink(opts: TMailboxRef & { actor: TAud
   const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.workspaceId, tenantId: opts.tenantId } });
   if (!mb) throw notFound("Mailbox");
   if (!mb.appRegistrationId) throw badRequest("Pick an app registration for this mailbox first.");
+  const app = await db().appRegistration.findFirst({
+    where: { id: mb.appRegistrationId, workspaceId: opts.workspaceId },
+    select: { scopeProfile: true },
+  });
+  // No user signs in for an app-only app: its mailbox follows the app-only checklist instead.
+  if (app && isAppOnlyProfile(app.scopeProfile))
+    throw badRequest(
+      "This app connects mailboxes with its own identity (app-only): there is no user to send a consent link to. Use the mailbox's app-only checklist.",
+    );
   const expectedUpn = expectedUserOf(mb);
   const token = newToken("user_link");
   const expiresAt = new Date(Date.now() + (opts.days ?? DEFAULT_LINK_DAYS) * 86_400_000);

@@ -16,11 +16,19 @@ export const STATE_COOKIE = "consentry_oauth_state";
 
 export type TStarted = { url: string; state: string };
 
+const APP_ONLY_NO_USER =
+  "This app connects mailboxes with its own identity (app-only): there is no user sign-in. Use the mailbox's app-only checklist, starting with organization consent.";
+
 /** Staff pressed Connect (or Re-connect) on a mailbox. */
 export async function startMailboxConsent(opts: TMailboxRef & { staffUserId: string }): Promise<TStarted> {
   const mb = await db().mailbox.findFirst({ where: { id: opts.mailboxId, workspaceId: opts.workspaceId, tenantId: opts.tenantId } });
   if (!mb) throw notFound("Mailbox");
   if (!mb.appRegistrationId) throw badRequest("Pick an app registration for this mailbox first.");
+  const app = await db().appRegistration.findFirst({
+    where: { id: mb.appRegistrationId, workspaceId: opts.workspaceId },
+    select: { scopeProfile: true },
+  });
+  if (app && isAppOnlyProfile(app.scopeProfile)) throw badRequest(APP_ONLY_NO_USER);
   const expectedUpn = expectedUserOf(mb);
   const req = await db().consentRequest.create({
     data: {
@@ -103,10 +111,7 @@ async function beginRoundTrip(consentRequestId: string): Promise<TStarted> {
   });
   // An app-only app has no user sign-in (its scope would be empty): its mailboxes connect through
   // the app-only checklist; only organization (admin) consent applies to it.
-  if (req.kind === "user" && isAppOnlyProfile(loaded.app.scopeProfile))
-    throw badRequest(
-      "This app connects mailboxes with its own identity (app-only): there is no user sign-in. Use the mailbox's app-only checklist, starting with organization consent.",
-    );
+  if (req.kind === "user" && isAppOnlyProfile(loaded.app.scopeProfile)) throw badRequest(APP_ONLY_NO_USER);
   const state = newToken("state");
   const nonce = newToken("state").slice(3);
   const { verifier, challenge } = pkcePair();

@@ -123,6 +123,7 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
       syncState: true,
       createdAt: true,
       graphSubscription: { select: { expiresAt: true, lastNotificationAt: true } },
+      appOnlyCheck: { select: { steps: true, outsideAddress: true, updatedAt: true } },
       grant: {
         select: {
           upn: true,
@@ -141,6 +142,41 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
     },
   });
   const mailboxIds = mailboxes.map((m) => m.id);
+  // App-only mailboxes: their app's token per resource (never its value), for the mailboxes' own tenants.
+  const appOnlyTokens = await db().appOnlyToken.findMany({
+    where: {
+      workspaceId: scope.workspaceId,
+      tenantId: { in: [...new Set(mailboxes.map((m) => m.tenantId))] },
+      appRegistrationId: { in: [...new Set(mailboxes.map((m) => m.appRegistrationId).filter((x): x is string => !!x))] },
+    },
+    select: {
+      tenantId: true,
+      appRegistrationId: true,
+      resource: true,
+      expiresAt: true,
+      roles: true,
+      spObjectId: true,
+      lastRefreshAt: true,
+      lastErrorCode: true,
+    },
+  });
+  const appOnlyOf = (m: (typeof mailboxes)[number]) => {
+    const tokens = appOnlyTokens.filter((t) => t.tenantId === m.tenantId && t.appRegistrationId === m.appRegistrationId);
+    if (!tokens.length && !m.appOnlyCheck) return null;
+    return {
+      tokens: tokens.map((t) => ({
+        resource: t.resource,
+        roles: t.roles,
+        servicePrincipalObjectId: t.spObjectId,
+        expiresAt: iso(t.expiresAt),
+        lastRefreshAt: iso(t.lastRefreshAt),
+        lastErrorCode: t.lastErrorCode,
+      })),
+      checklist: m.appOnlyCheck?.steps ?? null,
+      outsideAddress: m.appOnlyCheck?.outsideAddress ?? null,
+      checkedAt: iso(m.appOnlyCheck?.updatedAt),
+    };
+  };
   const appIds = [...new Set(mailboxes.map((m) => m.appRegistrationId).filter((x): x is string => !!x))];
   const apps = await db().appRegistration.findMany({
     where: { workspaceId: scope.workspaceId, OR: [{ id: { in: appIds } }, ...(target.mailboxId ? [] : [tenantWhere(inTargets)])] },
@@ -260,6 +296,7 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
             grantedAt: iso(m.grant.createdAt),
           }
         : null,
+      appOnly: appOnlyOf(m),
       sync: {
         lastSyncAt: iso(m.lastSyncAt),
         nextSyncAt: iso(m.nextSyncAt),

@@ -14,6 +14,7 @@ import { servicePrincipalObjectId } from "../../sandbox/directory/exchange-rbac"
 import { sandboxForFile, type TTestSandbox } from "../../testing/sandbox-grant";
 import { appOnlyToken } from "../grants/app-only-token";
 import { startMailboxConsent } from "../consent/start-consent";
+import { createMailboxConsentLink } from "../consent/consent-links";
 import { testMailboxConnection } from "../checks/connection-test";
 import { sendFromMailbox } from "../outbound/send-from-mailbox";
 import { syncMailbox } from "./sync-mailbox";
@@ -218,6 +219,12 @@ describe("the app token", { timeout: 90_000 }, () => {
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).status).toBe(400);
     expect((err as Error).message).toMatch(/app-only/);
+    const link = await createMailboxConsentLink({ ...ctx, actor: { workspaceId: ctx.workspaceId, email: "tech@msp.test" } }).catch(
+      (e) => e,
+    );
+    expect(link).toBeInstanceOf(HttpError);
+    expect((link as HttpError).status).toBe(400);
+    expect(await db().consentRequest.count({ where: { mailboxId: ctx.mailboxId } })).toBe(0);
   });
 
   it("secret rotation while app-only mailboxes keep syncing: the next token is minted with the new secret", async () => {
