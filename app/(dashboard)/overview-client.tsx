@@ -5,6 +5,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useOverview } from "@/lib/client/hooks/overview";
+import { describe } from "@/lib/diagnostics/describe";
 
 function Stat({ label, value, tone, href }: { label: string; value: number | string; tone?: "red" | "amber"; href?: string }) {
   const body = (
@@ -104,8 +105,8 @@ export function OverviewClient({ canAddTenant }: { canAddTenant: boolean }) {
                       <Badge tone={e.level === "error" ? "red" : e.level === "warn" ? "amber" : "slate"}>{e.level}</Badge>
                       <div className="min-w-0 flex-1">
                         <div className="text-slate-800">{e.message}</div>
-                        <div className="text-xs text-slate-500">
-                          {e.code} · {ago(e.createdAt)}
+                        <div className="text-xs text-slate-500" title={`Code: ${e.code}`}>
+                          {describe(e.code).isKnown ? describe(e.code).title : e.code} · {ago(e.createdAt)}
                         </div>
                       </div>
                     </li>

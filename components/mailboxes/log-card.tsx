@@ -4,6 +4,13 @@ import { dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { SupportBundleButton } from "@/components/support/support-bundle-button";
+import { describe } from "@/lib/diagnostics/describe";
+
+/** A diagnosis code reads as its title; other event codes (sync_ok, connection_test_passed…) as they are. */
+const plainCode = (code: string) => {
+  const d = describe(code);
+  return d.isKnown ? d.title : code;
+};
 
 export function LogCard({ tenantId, mailboxId, events }: { tenantId: string; mailboxId: string; events: TMailboxDetail["events"] }) {
   return (
@@ -24,8 +31,8 @@ export function LogCard({ tenantId, mailboxId, events }: { tenantId: string; mai
               <Badge tone={e.level === "error" ? "red" : e.level === "warn" ? "amber" : "slate"}>{e.level}</Badge>
               <div>
                 <div>{e.message}</div>
-                <div className="text-xs text-slate-500">
-                  {e.code} · {dateTime(e.createdAt)}
+                <div className="text-xs text-slate-500" title={`Code: ${e.code}`}>
+                  {plainCode(e.code)} · {dateTime(e.createdAt)}
                 </div>
               </div>
             </li>
