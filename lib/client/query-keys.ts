@@ -17,6 +17,8 @@ export const mailboxKeys = {
   list: (tenantId: string) => [...mailboxKeys.all, "list", tenantId] as const,
   detail: (tenantId: string, id: string) => [...mailboxKeys.all, "detail", tenantId, id] as const,
   messages: (tenantId: string, id: string, q: string) => [...mailboxKeys.detail(tenantId, id), "messages", q] as const,
+  /** A shared mailbox's setup wizard. */
+  setup: (tenantId: string, id: string) => [...mailboxKeys.detail(tenantId, id), "setup"] as const,
   /** Every mailbox the caller may see (the health page), across tenants. */
   everywhere: () => [...mailboxKeys.all, "all"] as const,
   trend: () => [...mailboxKeys.all, "trend"] as const,

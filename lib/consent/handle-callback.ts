@@ -13,6 +13,7 @@ import { loadAppForConsent } from "../grants/load-app-for-consent";
 import { checkIdToken, diagnoseRedirectError, redeemCode, type TConsentDiagnosis } from "./ms-adapter";
 import { confirmAdminConsent } from "./confirm-admin-consent";
 import { completeLinkOf } from "./consent-links";
+import { resumeSetupAfterConnect } from "../mailboxes/shared-setup";
 
 export type TCallbackQuery = {
   code?: string;
@@ -222,7 +223,11 @@ export async function handleCallback(opts: {
   await testMailboxConnection({ workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId }).catch((err) =>
     console.error("connection test after connect failed to run:", (err as Error).message),
   );
-  return { redirect: req.createdById ? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1` : resultUrl(state) };
+  // A shared mailbox's unfinished setup wizard picks up at its checks.
+  const wizard = req.createdById
+    ? await resumeSetupAfterConnect({ workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId })
+    : null;
+  return { redirect: req.createdById ? (wizard ?? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1`) : resultUrl(state) };
 }
 
 async function fail(id: string, isLink: boolean, d: TConsentDiagnosis) {
