@@ -407,14 +407,14 @@ const DEFS = [
     code: "shared_address_misused",
     title: "Shared mailbox address used to sign in",
     cause:
-      "A shared mailbox has no sign-in of its own (its account is blocked from signing in). Its delegate signs in with their own account, and the shared address is only named as the mailbox to open (IMAP user=, Graph /users/<shared>).",
+      "Someone signed in with the shared mailbox's own account. That account isn't meant to sign in (its password is unknown and it should be blocked), and Exchange won't open the mailbox for it even when the sign-in works. The delegate signs in with their own account, and the shared address is only named as the mailbox to open (IMAP user=, Graph /users/<shared>).",
     fixSteps: [
       "Set the mailbox's delegate to the person who will sign in (not the shared address).",
       "Re-connect, and on Microsoft's page sign in as that delegate.",
     ],
     retryable: false,
     action: "send_reconsent_link",
-    docsUrl: "https://learn.microsoft.com/microsoft-365/admin/email/create-a-shared-mailbox",
+    docsUrl: "https://learn.microsoft.com/microsoft-365/lighthouse/m365-lighthouse-block-signin-shared-mailboxes",
     match: [],
   },
   {

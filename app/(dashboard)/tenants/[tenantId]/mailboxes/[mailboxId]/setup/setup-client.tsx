@@ -149,7 +149,8 @@ export function SetupClient({ tenantId, mailboxId, canConnect }: { tenantId: str
           <div className="space-y-3 text-sm text-slate-700">
             <p>
               <strong>{mb.delegateUpn}</strong> signs in on Microsoft&apos;s page with their own account and password, not with {mb.address}{" "}
-              (a shared mailbox&apos;s account is blocked from signing in). Consentry refuses any other account.
+              (a shared mailbox&apos;s own account isn&apos;t meant to sign in, and Exchange won&apos;t open the mailbox for it). Consentry
+              refuses any other account.
             </p>
             <p>After the sign-in, the live checks run at once and this page comes back.</p>
             {canConnect && (

@@ -59,7 +59,8 @@ export function SharedStartClient({ tenantId, tenantName, domain }: { tenantId: 
             }}
           >
             <p className="text-sm text-slate-600">
-              The shared mailbox&apos;s own address. Nobody signs in with it: a shared mailbox&apos;s account is blocked from signing in.
+              The shared mailbox&apos;s own address. Nobody signs in with it: a shared mailbox&apos;s account isn&apos;t meant to sign in,
+              and Exchange won&apos;t open the mailbox for it.
             </p>
             <TextField
               label="Shared mailbox address"
