@@ -7,6 +7,10 @@ import { SEED } from "../../sandbox/directory/seed";
 import { mailboxWithSandboxGrant, IMAP_SCOPE, OUTLOOK, sandboxForFile } from "../../testing/sandbox-grant";
 import { testMailboxConnection } from "../checks/connection-test";
 import { db } from "../db/client";
+import { failureFromImapReply } from "../mail/imap";
+import { failureFromSmtpReply } from "../mail/smtp";
+import { failureFromGraphResponse } from "../microsoft/parse-error";
+import { classify } from "./classify";
 
 const SMTP_SCOPE = `${OUTLOOK}/SMTP.Send`;
 const POP_SCOPE = `${OUTLOOK}/POP.AccessAsUser.All`;
@@ -201,5 +205,31 @@ describe("shared-mailbox diagnoses, reproduced against the sandbox", { timeout: 
     const w = await testMailboxConnection(other.ctx);
     expect(codes(w)).toEqual(["imap:wrong_user_signed_in"]);
     expect(facts(w, 0)).toContain(`but the delegate on file is ${DELEGATE}`);
+  });
+});
+
+// What the sandbox can't produce (a shared mailbox's own account signing in, SMTP's quota reply),
+// from the replies Microsoft documents.
+describe("shared-mailbox diagnoses from Microsoft's documented replies", () => {
+  const shared = { expectedUser: SHARED, delegateUpn: DELEGATE, mailboxKind: "shared" as const };
+  it("the shared mailbox's own account signed in: Exchange won't open it for that account", () => {
+    const notConnected = failureFromImapReply("A2 BAD User is authenticated but not connected.");
+    expect(classify(notConnected, { ...shared, tokenUpn: SHARED.toUpperCase() }).code).toBe("shared_address_misused");
+    expect(classify(notConnected, { ...shared, tokenUpn: DELEGATE, graphRead: "ok" }).code).toBe("mailbox_unlicensed_or_imap_disabled");
+  });
+  it("SMTP's mailbox-full reply (554 5.2.2 … QuotaExceededException) is the mailbox full, or for a shared one its 50 GB limit", () => {
+    // https://learn.microsoft.com/exchange/troubleshoot/send-emails/smtp-submission-improvements
+    const full = failureFromSmtpReply(
+      "554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded",
+    );
+    expect(classify(full).code).toBe("mailbox_full");
+    expect(classify(full, { ...shared, tokenUpn: DELEGATE }).code).toBe("shared_mailbox_over_size_limit");
+  });
+  it("Graph's MailboxNotEnabledForRESTAPI on a shared mailbox is a mailbox outside Exchange Online", () => {
+    const f = failureFromGraphResponse(404, {
+      error: { code: "MailboxNotEnabledForRESTAPI", message: "The mailbox is either inactive, soft-deleted, or is hosted on-premise." },
+    });
+    expect(classify(f).code).toBe("graph_mailbox_not_enabled");
+    expect(classify(f, { ...shared, tokenUpn: DELEGATE }).code).toBe("shared_mailbox_not_in_exchange_online");
   });
 });
