@@ -37,6 +37,12 @@ export type SharedMailbox = {
   displayName: string;
   fullAccess: string[]; // user ids (oid) holding FullAccess
   sendAs: string[]; // user ids (oid) holding SendAs
+  // Unlicensed and over the 50 GB a shared mailbox may hold without a licence: Exchange refuses
+  // to send from it (Graph: 403 ErrorQuotaExceeded).
+  overSizeLimit?: boolean;
+  // Homed on an on-premises Exchange server (hybrid), not in Exchange Online: Graph answers
+  // MailboxNotEnabledForRESTAPI, IMAP/POP find no mailbox to open.
+  onPremises?: boolean;
 };
 
 /** Claims of a sandbox-issued access token (v1 format, as Microsoft APIs receive). */

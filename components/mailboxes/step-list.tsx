@@ -19,6 +19,16 @@ export function StepList({ steps }: { steps: TTestStep[] }) {
           </div>
           <p className="ml-1 mt-1 text-slate-600">{s.detail}</p>
           {s.diagnosis && <DiagnosisBox d={s.diagnosis} />}
+          {!!s.diagnosis?.evidence?.facts?.length && (
+            <div className="mt-2 rounded-md bg-slate-50 p-3 text-xs text-slate-700" data-testid="diagnosis-evidence">
+              <div className="font-medium text-slate-900">What Consentry checked</div>
+              <ul className="mt-1 list-disc space-y-0.5 pl-4">
+                {s.diagnosis.evidence.facts.map((f) => (
+                  <li key={f}>{f}</li>
+                ))}
+              </ul>
+            </div>
+          )}
         </li>
       ))}
     </ul>

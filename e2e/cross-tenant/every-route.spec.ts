@@ -187,6 +187,9 @@ const CASES: Record<string, TCase> = {
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/test-email": PATH,
   "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]/trace": PATH,
   "PUT /api/tenants/[tenantId]/mailboxes/[mailboxId]/trace": PATH,
+  "GET /api/tenants/[tenantId]/mailboxes/[mailboxId]/setup": PATH,
+  "PUT /api/tenants/[tenantId]/mailboxes/[mailboxId]/setup": PATH,
+  "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/setup/checks": PATH,
   "GET /api/tenants/[tenantId]/status-links": PATH,
   "POST /api/tenants/[tenantId]/status-links": PATH,
   "DELETE /api/tenants/[tenantId]/status-links/[linkId]": PATH,
@@ -241,6 +244,8 @@ const PAGE_CASES: Record<string, TPageCase> = {
   "/tenants/[tenantId]/apps/new": { kind: "path" },
   "/tenants/[tenantId]/mailboxes/[mailboxId]": { kind: "path" },
   "/tenants/[tenantId]/mailboxes/new": { kind: "path" },
+  "/tenants/[tenantId]/mailboxes/new/shared": { kind: "path" },
+  "/tenants/[tenantId]/mailboxes/[mailboxId]/setup": { kind: "path" },
   "/tenants/new": { kind: "list" },
 };
 // No server actions today; one that appears needs a case here (and in the foreign-id test).

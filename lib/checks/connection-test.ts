@@ -22,6 +22,7 @@ import { TokenError, type TRefresher } from "../grants/get-access-token";
 import { appOpensOtherMailbox, mailboxResource, mailboxToken } from "../grants/mailbox-token";
 import { isAppOnlyProfile } from "../microsoft/scope-profiles";
 import { withMailboxTrace } from "../trace/mailbox-trace";
+import { sharedMailboxEvidence } from "./shared-mailbox-evidence";
 
 export type TTestStep = {
   step: "token" | "inbound" | "outbound";
@@ -58,7 +59,7 @@ async function runConnectionTest(ctx: TCtx, opts: TTestOpts): Promise<TConnectio
       state: true,
       stateCode: true,
       tenant: { select: { cloud: true } },
-      grant: { select: { upn: true } },
+      grant: { select: { upn: true, scopes: true, createdAt: true } },
       appRegistration: { select: { id: true, scopeProfile: true } },
     },
   });
@@ -118,6 +119,7 @@ async function runConnectionTest(ctx: TCtx, opts: TTestOpts): Promise<TConnectio
     }
   }
 
+  const failures = new Map<TTestStep, TMicrosoftFailure>();
   for (const p of plan) {
     const token = tokens.get(mailboxResource(mb.tenant.cloud, p.protocol).resource);
     if (!token) continue;
@@ -140,11 +142,22 @@ async function runConnectionTest(ctx: TCtx, opts: TTestOpts): Promise<TConnectio
               ? graphSendCheck(hosts.graphUrl, mb.address, token, sendAsTo)
               : graphCheck(hosts.graphUrl, mb.address, token, mb.folder);
     const r = await run;
-    steps.push(
-      r.ok
-        ? { ...p, ok: true, ms: Date.now() - t0, detail: r.detail }
-        : { ...p, ok: false, ms: Date.now() - t0, detail: r.failure.message, diagnosis: classify(r.failure, evidence) },
+    const step: TTestStep = r.ok
+      ? { ...p, ok: true, ms: Date.now() - t0, detail: r.detail }
+      : { ...p, ok: false, ms: Date.now() - t0, detail: r.failure.message, diagnosis: classify(r.failure, evidence) };
+    if (!r.ok) failures.set(step, r.failure);
+    steps.push(step);
+  }
+  // A shared mailbox's refusals are told apart with what Consentry can find out (who signed in,
+  // Graph's read of the mailbox with the delegate's token, the mailbox's history), shown as evidence.
+  if (mb.kind === "shared" && failures.size) {
+    const shared = await sharedMailboxEvidence(
+      ctx,
+      mb,
+      [...failures.keys()].map((s) => s.protocol),
+      { refresher: opts.refresher },
     );
+    for (const [step, failure] of failures) step.diagnosis = classify(failure, shared);
   }
 
   const result: TConnectionTest = { ok: steps.length > 0 && steps.every((s) => s.ok), at: new Date().toISOString(), steps };

@@ -20,6 +20,8 @@ export const mailboxKeys = {
   appOnly: (tenantId: string, id: string) => [...mailboxKeys.detail(tenantId, id), "app-only"] as const,
   /** The trace switch and transcripts: under the detail key, so the mailbox's actions refresh it. */
   trace: (tenantId: string, id: string) => [...mailboxKeys.detail(tenantId, id), "trace"] as const,
+  /** A shared mailbox's setup wizard. */
+  setup: (tenantId: string, id: string) => [...mailboxKeys.detail(tenantId, id), "setup"] as const,
   /** Every mailbox the caller may see (the health page), across tenants. */
   everywhere: () => [...mailboxKeys.all, "all"] as const,
   trend: () => [...mailboxKeys.all, "trend"] as const,

@@ -12,6 +12,7 @@ import type { listApiKeys } from "@/lib/api-keys/api-keys";
 import type { healthTrend } from "@/lib/health/trends";
 import type { listAllMailboxes } from "@/lib/mailboxes/list-all-mailboxes";
 import type { listMessages } from "@/lib/mailboxes/list-messages";
+import type { getSharedSetup } from "@/lib/mailboxes/shared-setup";
 import type { alertSettingsFor } from "@/lib/notify/alerts";
 import type { getNotifier, notifierFor } from "@/lib/notify/notifier";
 import type { listOutbound } from "@/lib/outbound/queue";
@@ -57,8 +58,10 @@ export type TTestStep = {
   ok: boolean;
   detail: string;
   ms: number;
-  diagnosis?: TDiagnosisView;
+  /** `evidence.facts`: what Consentry checked to choose this diagnosis (shared mailboxes). */
+  diagnosis?: TDiagnosisView & { evidence?: { summary?: string; facts?: string[] } };
 };
+export type TSharedSetup = TJson<Awaited<ReturnType<typeof getSharedSetup>>>;
 export type TConnectionTest = { ok: boolean; at: string; steps: TTestStep[] };
 export type TFolderConflicts = { visible: { id: string; tenantId: string; tenantName: string; afterProcessing: string }[] };
 export type TMailboxDetail = {

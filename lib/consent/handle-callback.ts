@@ -14,6 +14,7 @@ import { checkIdToken, diagnoseRedirectError, redeemCode, type TConsentDiagnosis
 import { confirmAdminConsent } from "./confirm-admin-consent";
 import { completeLinkOf } from "./consent-links";
 import { log } from "../log/logger";
+import { resumeSetupAfterConnect } from "../mailboxes/shared-setup";
 
 export type TCallbackQuery = {
   code?: string;
@@ -224,7 +225,9 @@ export async function handleCallback(opts: {
   // The connection test's outcome is what the mailbox page (or the link's result page) shows next.
   const ref = { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId };
   await testMailboxConnection(ref).catch((err) => log.error("connection test after connect failed to run", { ...ref, err }));
-  return { redirect: req.createdById ? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1` : resultUrl(state) };
+  // A shared mailbox's unfinished setup wizard picks up at its checks.
+  const wizard = req.createdById ? await resumeSetupAfterConnect(ref) : null;
+  return { redirect: req.createdById ? (wizard ?? `/tenants/${req.tenantId}/mailboxes/${mailboxId}?connected=1`) : resultUrl(state) };
 }
 
 async function fail(id: string, isLink: boolean, d: TConsentDiagnosis) {

@@ -317,18 +317,39 @@ const DEFS = [
   },
   {
     code: "delegate_lacks_send_as",
-    title: "No permission to send as this address",
+    title: "The delegate can't send as this address",
     cause:
-      "Exchange refused the From address (554 5.2.252 SendAsDenied, or 550 5.7.60 on older tenants): the signed-in user has no SendAs right on it.",
+      "Exchange refused to send from the shared address: the signed-in delegate holds no SendAs right on it (SMTP: 554 5.2.252 SendAsDenied, or 550 5.7.60 on older tenants; Microsoft Graph: ErrorSendAsDenied). FullAccess doesn't include it, and Send on Behalf isn't enough: Consentry sends with the shared address as From.",
     fixSteps: [
-      "Exchange admin center → Recipients → the mailbox → Delegation → Send as → add the delegate, or `Add-RecipientPermission -Identity <shared> -Trustee <delegate> -AccessRights SendAs`.",
+      "Exchange admin center → Recipients → Mailboxes → the shared mailbox → Delegation → Send as → Edit → add the delegate, or `Add-RecipientPermission -Identity <shared> -Trustee <delegate> -AccessRights SendAs`.",
       "Allow up to an hour to propagate, then test again.",
     ],
     retryable: false,
     action: "test_again",
+    docsUrl: "https://learn.microsoft.com/powershell/module/exchangepowershell/add-recipientpermission",
     // Current Exchange Online: 554 5.2.252 SendAsDenied; … (older: 554 5.2.0 STOREDRV…SendAsDeniedException);
     // older tenants: 550 5.7.60 SMTP; Client does not have permissions to send as this sender.
-    match: [{ smtp: { enhanced: "5.2.252" } }, { smtp: { enhanced: "5.7.60" } }, { smtp: { textIncludes: "SendAsDenied" } }],
+    // Graph: 403 ErrorSendAsDenied (before the generic 403 of graph_access_denied).
+    match: [
+      { smtp: { enhanced: "5.2.252" } },
+      { smtp: { enhanced: "5.7.60" } },
+      { smtp: { textIncludes: "SendAsDenied" } },
+      { graphCode: ["ErrorSendAsDenied"] },
+    ],
+  },
+  {
+    code: "mailbox_full",
+    title: "The mailbox is full",
+    cause:
+      "Exchange refused to send because the mailbox is over its quota (SMTP: 554 5.2.2 mailbox full; Microsoft Graph: ErrorQuotaExceeded). Sent mail is stored in the mailbox's Sent Items, so a full mailbox can't send.",
+    fixSteps: [
+      "Free space in the mailbox (empty Deleted Items and Sent Items, or add a retention policy), or give it a larger licence.",
+      "Then test again.",
+    ],
+    retryable: false,
+    action: "test_again",
+    docsUrl: "https://learn.microsoft.com/exchange/troubleshoot/send-emails/smtp-submission-improvements",
+    match: [{ smtp: { enhanced: "5.2.2", textIncludes: "QuotaExceeded" } }, { graphCode: ["ErrorQuotaExceeded"] }],
   },
   {
     code: "smtp_not_authenticated",
@@ -362,13 +383,15 @@ const DEFS = [
   {
     code: "delegate_lacks_full_access",
     title: "The delegate has no FullAccess",
-    cause: "The signed-in delegate holds no FullAccess on the shared mailbox.",
+    cause:
+      'The delegate signed in correctly, but holds no FullAccess on the shared mailbox, so Exchange won\'t open it (IMAP: "User is authenticated but not connected"; Microsoft Graph: ErrorAccessDenied).',
     fixSteps: [
-      "Exchange admin center → Recipients → Mailboxes → the shared mailbox → Delegation → Read and manage (Full Access) → add the delegate, or `Add-MailboxPermission -Identity <shared> -User <delegate> -AccessRights FullAccess`.",
-      "Wait up to an hour, then test again.",
+      "Exchange admin center → Recipients → Mailboxes → the shared mailbox → Delegation → Read and manage (Full Access) → Edit → add the delegate, or `Add-MailboxPermission -Identity <shared> -User <delegate> -AccessRights FullAccess -InheritanceType All`.",
+      "Allow up to an hour to propagate, then test again.",
     ],
     retryable: false,
     action: "test_again",
+    docsUrl: "https://learn.microsoft.com/powershell/module/exchangepowershell/add-mailboxpermission",
     match: [],
   },
   {
@@ -386,9 +409,44 @@ const DEFS = [
   {
     code: "shared_address_misused",
     title: "Shared mailbox address used to sign in",
-    cause: "A shared mailbox can't sign in; its delegate signs in and the shared address goes in user=.",
-    fixSteps: ["Set the mailbox kind to Shared with its delegate, then re-connect as the delegate."],
+    cause:
+      "Someone signed in with the shared mailbox's own account. That account isn't meant to sign in (its password is unknown and it should be blocked), and Exchange won't open the mailbox for it even when the sign-in works. The delegate signs in with their own account, and the shared address is only named as the mailbox to open (IMAP user=, Graph /users/<shared>).",
+    fixSteps: [
+      "Set the mailbox's delegate to the person who will sign in (not the shared address).",
+      "Re-connect, and on Microsoft's page sign in as that delegate.",
+    ],
     retryable: false,
+    action: "send_reconsent_link",
+    docsUrl: "https://learn.microsoft.com/microsoft-365/lighthouse/m365-lighthouse-block-signin-shared-mailboxes",
+    match: [],
+  },
+  {
+    code: "shared_mailbox_over_size_limit",
+    title: "Shared mailbox is over its 50 GB limit without a licence",
+    cause:
+      "A shared mailbox without a licence holds at most 50 GB. This one is full, so Exchange refuses to send from it (and to deliver to it).",
+    fixSteps: [
+      "Microsoft 365 admin center → Users → Active users → the shared mailbox's account → Licenses: assign Exchange Online Plan 2 (or a plan that includes it).",
+      "Or free space in the mailbox (Deleted Items, Sent Items), then test again.",
+    ],
+    retryable: false,
+    action: "test_again",
+    docsUrl: "https://learn.microsoft.com/microsoft-365/admin/email/remove-license-from-shared-mailbox",
+    match: [],
+  },
+  {
+    code: "shared_mailbox_not_in_exchange_online",
+    title: "Shared mailbox isn't in Exchange Online",
+    cause:
+      'The shared mailbox lives on an on-premises Exchange server (a hybrid setup) or is inactive, so Exchange Online can\'t open it: Microsoft Graph answers MailboxNotEnabledForRESTAPI and IMAP "User is authenticated but not connected".',
+    fixSteps: [
+      "Exchange admin center → Migration: move the shared mailbox to Exchange Online (a remote move in a hybrid setup).",
+      "Until it moves, Consentry can't reach it through Microsoft 365.",
+    ],
+    retryable: false,
+    action: "test_again",
+    docsUrl:
+      "https://learn.microsoft.com/exchange/troubleshoot/user-and-shared-mailboxes/rest-api-is-not-yet-supported-for-this-mailbox-error",
     match: [],
   },
   {

@@ -109,7 +109,7 @@ describe("diagnosis catalog", () => {
     expect(
       classify(f, { expectedUser: "support@contoso.com", delegateUpn: "it@contoso.com", tokenUpn: "it@contoso.com", mailboxKind: "shared" })
         .code,
-    ).toBe("imap_not_connected");
+    ).toBe("delegate_lacks_full_access");
     expect(classify(failureFromImapReply("A1 NO AUTHENTICATE failed.")).code).toBe("imap_auth_failed");
     expect(classify(failureFromImapReply("A1 NO [AUTHENTICATIONFAILED] Authentication failed.")).code).toBe("imap_auth_failed"); // Dovecot's wording
     expect(classify(failureFromImapReply("A1 BAD Request is throttled. Suggested Backoff Time: 299961 milliseconds"))).toMatchObject({

@@ -14,6 +14,18 @@ export type TDirectoryEvidence = {
   hasFullAccess?: boolean;
   isLicensed?: boolean;
   imapEnabled?: boolean;
+  /** Shared mailboxes: the signed-in account is the delegate (by object id, or by name when no id is on file). */
+  signedInAsDelegate?: boolean;
+  /** Shared mailboxes: what Microsoft Graph answered when the delegate's token read the shared
+   *  mailbox (only when the grant carries Mail.Read(Write).Shared): the one directory read a
+   *  delegate's token is allowed that tells FullAccess, location and IMAP apart. */
+  graphRead?: "ok" | "access_denied" | "not_enabled" | "quota";
+  /** The grant carries the `.Shared` Graph scopes (a Graph 403 then means the mailbox, not the app). */
+  hasSharedScopes?: boolean;
+  /** The grant carries the POP scope (a POP refusal then isn't the token's permissions). */
+  hasPopScope?: boolean;
+  /** Evidence lines Consentry used, shown with the diagnosis. */
+  facts?: string[];
   /** An app-only mailbox: no user signed in; the app's token spoke for itself. */
   appOnly?: TAppOnlyEvidence;
 };
@@ -36,7 +48,7 @@ export type TDiagnosis = {
   transient: boolean;
   action?: TCatalogEntry["action"];
   docsUrl: string;
-  evidence: { summary: string; at: string };
+  evidence: { summary: string; at: string; facts?: string[] };
   aadsts: number[];
 };
 
@@ -67,14 +79,22 @@ function matches(rule: TMatchRule, f: TMicrosoftFailure): boolean {
 
 function refineNotConnected(e: TDirectoryEvidence): TDiagnosisCode {
   const norm = (s?: string) => (s ?? "").toLowerCase();
-  const expectedSigner = e.mailboxKind === "shared" ? norm(e.delegateUpn) : norm(e.expectedUser);
-  if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) === norm(e.expectedUser) && e.mailboxKind === "shared")
-    return "shared_address_misused";
-  if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) !== expectedSigner) return "wrong_user_signed_in";
-  if (e.mailboxKind === "shared" && e.hasFullAccess === false) return "delegate_lacks_full_access";
+  if (e.mailboxKind === "shared") {
+    if (e.tokenUpn && norm(e.tokenUpn) === norm(e.expectedUser)) return "shared_address_misused";
+    const asDelegate = e.signedInAsDelegate ?? (e.tokenUpn && e.delegateUpn ? norm(e.tokenUpn) === norm(e.delegateUpn) : undefined);
+    if (asDelegate === false) return "wrong_user_signed_in";
+    // The delegate signed in; Graph's read of the shared mailbox with the same token says which
+    // of the remaining causes it is. Without that read, a missing FullAccess is by far the likeliest
+    // (a shared mailbox needs no licence up to 50 GB), and the evidence says what wasn't checked.
+    if (e.graphRead === "not_enabled") return "shared_mailbox_not_in_exchange_online";
+    if (e.graphRead === "ok" || e.imapEnabled === false) return "mailbox_unlicensed_or_imap_disabled";
+    if (asDelegate || e.hasFullAccess === false || e.graphRead === "access_denied") return "delegate_lacks_full_access";
+    return "imap_not_connected";
+  }
+  if (e.tokenUpn && norm(e.tokenUpn) !== norm(e.expectedUser)) return "wrong_user_signed_in";
   if (e.isLicensed === false || e.imapEnabled === false) return "mailbox_unlicensed_or_imap_disabled";
   // The mailbox's own user signed in: only its licence or its IMAP/POP switch is left.
-  if (e.mailboxKind === "user" && e.tokenUpn && norm(e.tokenUpn) === norm(e.expectedUser)) return "mailbox_unlicensed_or_imap_disabled";
+  if (e.tokenUpn && norm(e.tokenUpn) === norm(e.expectedUser)) return "mailbox_unlicensed_or_imap_disabled";
   return "imap_not_connected";
 }
 
@@ -102,6 +122,28 @@ function refineAppOnly(f: TMicrosoftFailure, a: TAppOnlyEvidence): TDiagnosisCod
   return a.opensOtherMailbox ? "app_only_no_mailbox_access" : "app_only_sp_not_registered";
 }
 
+/** Shared mailboxes: the generic answers of each protocol, told apart with what Consentry knows
+ *  (who signed in, the grant's scopes, Graph's read of the shared mailbox). */
+function refineShared(code: TDiagnosisCode, e: TDirectoryEvidence): TDiagnosisCode {
+  if (e.mailboxKind !== "shared") return code;
+  switch (code) {
+    case "pop_auth_failed":
+      // POP refuses every missing right at AUTH; with the POP scope on the delegate's own grant,
+      // the token is fine and the mailbox is what's missing.
+      if (e.signedInAsDelegate && e.hasPopScope) return refineNotConnected(e);
+      return code;
+    case "graph_access_denied":
+      if (e.signedInAsDelegate === false) return "wrong_user_signed_in";
+      return e.hasSharedScopes ? "delegate_lacks_full_access" : code;
+    case "graph_mailbox_not_enabled":
+      return "shared_mailbox_not_in_exchange_online";
+    case "mailbox_full":
+      return "shared_mailbox_over_size_limit";
+    default:
+      return code;
+  }
+}
+
 export function classify(f: TMicrosoftFailure, evidence?: TDirectoryEvidence, at = new Date()): TDiagnosis {
   // An AADSTS code is the most specific evidence there is, so code rules win over the
   // generic error/status rules of earlier entries.
@@ -114,7 +156,10 @@ export function classify(f: TMicrosoftFailure, evidence?: TDirectoryEvidence, at
     return { ...d, fixSteps: d.fixSteps.map((s) => fillAppOnlyFix(s, values)) };
   }
   if (entry.code === "imap_not_connected" && evidence) entry = catalogEntry(refineNotConnected(evidence));
-  return withEvidence(entry.code, f.message, at, f.aadsts ?? []);
+  if (evidence) entry = catalogEntry(refineShared(entry.code, evidence));
+  const d = withEvidence(entry.code, f.message, at, f.aadsts ?? []);
+  if (evidence?.facts?.length) d.evidence.facts = [...evidence.facts];
+  return d;
 }
 
 /** Fills a fix step's `<appId>`, `<spObjectId>` and `<mailbox>` with the tenant's own values. */

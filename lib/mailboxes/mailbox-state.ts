@@ -104,6 +104,8 @@ const TEST_CODES = new Set<string>(
         "delegate_lacks_full_access",
         "mailbox_unlicensed_or_imap_disabled",
         "shared_address_misused",
+        "shared_mailbox_over_size_limit",
+        "shared_mailbox_not_in_exchange_online",
         "imap_connection_limit",
         "unknown",
       ].includes(e.code),

@@ -158,6 +158,8 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
               displayName: z.string().trim().min(1).max(256).optional(),
               fullAccess: z.array(ZAddress).max(100).default([]),
               sendAs: z.array(ZAddress).max(100).default([]),
+              overSizeLimit: z.boolean().default(false),
+              onPremises: z.boolean().default(false),
             })
             .strict(),
           body,
@@ -177,6 +179,8 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
           displayName: p.data.displayName ?? p.data.address.split("@")[0],
           fullAccess: fa.ids,
           sendAs: sa.ids,
+          overSizeLimit: p.data.overSizeLimit,
+          onPremises: p.data.onPremises,
         };
         st().shared.push(m);
         save();
@@ -185,7 +189,8 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
     },
     {
       // Set the delegates outright ({fullAccess:[upn...], sendAs:[upn...]}); the
-      // "delegate lacks FullAccess / SendAs" switches.
+      // "delegate lacks FullAccess / SendAs" switches. overSizeLimit: unlicensed past 50 GB;
+      // onPremises: homed on-premises in a hybrid organization.
       method: "PATCH",
       path: "/admin/shared-mailboxes/:address",
       handler: ({ params, body }) => {
@@ -197,6 +202,8 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
               displayName: z.string().trim().min(1).max(256),
               fullAccess: z.array(ZAddress).max(100),
               sendAs: z.array(ZAddress).max(100),
+              overSizeLimit: z.boolean(),
+              onPremises: z.boolean(),
             })
             .partial()
             .strict(),
@@ -212,6 +219,8 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
         if (p.data.displayName) m.displayName = p.data.displayName;
         if (fa?.ok) m.fullAccess = fa.ids;
         if (sa?.ok) m.sendAs = sa.ids;
+        if (p.data.overSizeLimit !== undefined) m.overSizeLimit = p.data.overSizeLimit;
+        if (p.data.onPremises !== undefined) m.onPremises = p.data.onPremises;
         save();
         return ok(m);
       },

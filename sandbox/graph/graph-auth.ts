@@ -90,6 +90,8 @@ const SHARED_SCOPES: Record<MailAccessKind, string[]> = {
 /** Throws the Graph error for a caller lacking `kind` access to the owner's mailbox. */
 export function authorizeMailbox(p: Principal, owner: MailboxOwner, kind: MailAccessKind, ctx: SandboxContext) {
   if (owner.kind === "user" && (!owner.user.isLicensed || owner.user.isDisabled)) throw errors.notEnabled();
+  // A hybrid organization's on-premises shared mailbox: Exchange Online has no mailbox to open.
+  if (owner.kind === "shared" && owner.shared.onPremises) throw errors.notEnabled();
   if (p.isApp) {
     // An Entra application permission is tenant-wide; RBAC for Applications grants are additive
     // to it and never narrow it. Without the Entra role, Exchange's own role assignment for the
@@ -125,4 +127,7 @@ export function authorizeMailbox(p: Principal, owner: MailboxOwner, kind: MailAc
       );
     throw errors.accessDenied();
   }
+  // Past its send quota (a shared mailbox unlicensed beyond 50 GB), Exchange submits nothing from it.
+  if (kind === "send" && owner.shared.overSizeLimit)
+    throw new GraphError(403, "ErrorQuotaExceeded", "Mailbox has exceeded maximum mailbox size.");
 }

@@ -83,6 +83,7 @@ export function mailboxRights(
     return g.ok ? { ok: true, owner } : { ok: false, reason: g.reason };
   }
   if (owner.kind === "user") return owner.user.id === claims.oid ? { ok: true, owner } : { ok: false, reason: "other_user" };
+  if (owner.shared.onPremises) return { ok: false, reason: "not_in_exchange_online" };
   return claims.oid && owner.shared.fullAccess.includes(claims.oid) ? { ok: true, owner } : { ok: false, reason: "no_full_access" };
 }
 

@@ -121,7 +121,11 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
           {kind === "shared" && (
             <div className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
               A shared mailbox can&apos;t sign in. Its <strong>delegate</strong> signs in and needs <strong>FullAccess</strong> on it to
-              read (IMAP, Graph) and <strong>SendAs</strong> to send from its address.
+              read (IMAP, Graph) and <strong>SendAs</strong> to send from its address.{" "}
+              <Link className="font-medium underline" href={`/tenants/${tenantId}/mailboxes/new/shared`}>
+                Set it up step by step
+              </Link>{" "}
+              (permissions with the PowerShell to run, the delegate&apos;s sign-in, live checks).
               <div className="mt-3">
                 <TextField
                   label="Delegate (who signs in)"
