@@ -179,6 +179,8 @@ const CASES: Record<string, TCase> = {
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound": PATH,
   "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound": PATH,
   "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound/[outboundId]": PATH,
+  "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/pause": PATH,
+  "DELETE /api/tenants/[tenantId]/mailboxes/[mailboxId]/pause": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/refresh": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/sync": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/test": PATH,

@@ -137,6 +137,8 @@ export function routeSamples(f: TE2eFixture): Record<string, TSample> {
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound": { body: outbound },
     "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound": { body: { action: "retry_failed" } },
     "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound/[outboundId]": { body: { action: "cancel" } },
+    "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/pause": {},
+    "DELETE /api/tenants/[tenantId]/mailboxes/[mailboxId]/pause": {},
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/refresh": {},
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/sync": {},
     "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/test": {},
