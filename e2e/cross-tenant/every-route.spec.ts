@@ -191,6 +191,16 @@ const CASES: Record<string, TCase> = {
   // linkId here is Beta's status link (a foreign id of another kind); a real Beta consent link is
   // tried in "another tenant's consent link answers like a missing one" below.
   "DELETE /api/tenants/[tenantId]/consent-links/[linkId]": PATH,
+  "POST /api/tenants/[tenantId]/consent-links/[linkId]": PATH,
+  "GET /api/tenants/[tenantId]/consent-links": { path: true, foreign: q((set) => ({ mailboxId: set.mailboxId })) },
+  "POST /api/onboarding/import": {
+    // A tenant outside the caller's scope is reported like a missing one (a row problem, never a
+    // create): e2e/cross-tenant/day2.spec.ts, "bulk import stays inside the caller's tenants".
+    none: "ids don't appear: rows name tenants by name, domain or directory ID",
+  },
+  "POST /api/onboarding/consent-links": {
+    foreign: withBody("POST /api/onboarding/consent-links", (set) => ({ tenantIds: [set.tenantId] })),
+  },
   "GET /api/v1/mailboxes": { foreign: q((set) => ({ tenantId: set.tenantId })) },
   "GET /api/v1/mailboxes/[mailboxId]": PATH,
   "GET /api/v1/mailboxes/[mailboxId]/messages": PATH,
@@ -239,6 +249,7 @@ const PAGE_CASES: Record<string, TPageCase> = {
   "/tenants/[tenantId]/apps/new": { kind: "path" },
   "/tenants/[tenantId]/mailboxes/[mailboxId]": { kind: "path" },
   "/tenants/[tenantId]/mailboxes/new": { kind: "path" },
+  "/tenants/import": { kind: "list" },
   "/tenants/new": { kind: "list" },
 };
 // No server actions today; one that appears needs a case here (and in the foreign-id test).

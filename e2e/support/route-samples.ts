@@ -147,6 +147,12 @@ export function routeSamples(f: TE2eFixture): Record<string, TSample> {
     "POST /api/tenants/[tenantId]/status-links": { body: { label: "sample", days: 7 } },
     "DELETE /api/tenants/[tenantId]/status-links/[linkId]": {},
     "DELETE /api/tenants/[tenantId]/consent-links/[linkId]": {},
+    "POST /api/tenants/[tenantId]/consent-links/[linkId]": { body: { days: 7 } },
+    "GET /api/tenants/[tenantId]/consent-links": { query: { mailboxId: f.objects.alpha.mailbox } },
+    "POST /api/onboarding/import": {
+      body: { csv: `tenant,mailbox\nAlpha Corp,sample-${randomUUID().slice(0, 8)}@alpha.example.com\n`, mode: "dry_run" },
+    },
+    "POST /api/onboarding/consent-links": { body: { tenantIds: [alpha], days: 7 } },
     "GET /api/v1/mailboxes": { query: { tenantId: alpha, state: "connected" }, bearer: true },
     "GET /api/v1/mailboxes/[mailboxId]": { bearer: true },
     "GET /api/v1/mailboxes/[mailboxId]/messages": { query: { after: randomUUID(), limit: "10" }, bearer: true },

@@ -34,6 +34,7 @@ export async function createMailboxConsentLink(opts: TMailboxRef & { actor: TAud
         kind: "user",
         expectedUpn,
         linkTokenHash: hashToken(token),
+        linkCreatedBy: opts.actor.email,
         expiresAt,
       },
     });
@@ -42,7 +43,7 @@ export async function createMailboxConsentLink(opts: TMailboxRef & { actor: TAud
       targetType: "mailbox",
       targetId: mb.id,
       tenantId: opts.tenantId,
-      detail: { kind: "user", expiresAt: expiresAt.toISOString() },
+      detail: { kind: "user", linkId: r.id, expiresAt: expiresAt.toISOString() },
     });
     return r;
   });
@@ -77,6 +78,7 @@ export async function createAdminConsentLink(opts: {
         appRegistrationId: app.id,
         kind: "admin",
         linkTokenHash: hashToken(token),
+        linkCreatedBy: opts.actor.email,
         expiresAt,
       },
     });
@@ -85,7 +87,7 @@ export async function createAdminConsentLink(opts: {
       targetType: "tenant",
       targetId: opts.tenantId,
       tenantId: opts.tenantId,
-      detail: { kind: "admin", expiresAt: expiresAt.toISOString() },
+      detail: { kind: "admin", linkId: r.id, appRegistrationId: app.id, expiresAt: expiresAt.toISOString() },
     });
     return r;
   });

@@ -3,3 +3,6 @@
 ALTER TABLE "Mailbox" ADD COLUMN     "pausedAt" TIMESTAMP(3),
 ADD COLUMN     "pausedBy" TEXT,
 ADD COLUMN     "stateBeforePause" "MailboxState";
+
+-- Consent-link management: who made each link.
+ALTER TABLE "ConsentRequest" ADD COLUMN     "linkCreatedBy" TEXT;
