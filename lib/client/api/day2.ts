@@ -85,3 +85,7 @@ export const onboardingApi = {
       body: { tenantIds, days, send },
     }),
 };
+
+export const appEditApi = {
+  update: (appId: string, body: Record<string, unknown>) => apiFetch<{ app: unknown }>(`/api/apps/${appId}`, { method: "PATCH", body }),
+};
