@@ -102,6 +102,25 @@ describe("bulk onboarding", { timeout: 60_000 }, () => {
     expect(new Set([...again.tenants, ...again.apps, ...again.mailboxes].map((x) => x.action))).toEqual(new Set(["existing"]));
 
     await expect(bulkConsentLinks(scope, { tenantIds: r.tenantIds, send: true })).rejects.toMatchObject({ status: 400 });
+    // With a notifier mailbox, the links go through its outbound queue (the staff-alert mail path).
+    const [t0] = r.tenantIds;
+    const notifier = await db().mailbox.create({
+      data: { workspaceId: scope.workspaceId, tenantId: t0, address: "notify@msp.example.com", state: "connected", inbound: "none" },
+    });
+    await db().workspace.update({ where: { id: scope.workspaceId }, data: { notifierMailboxId: notifier.id } });
+    const sent = await bulkConsentLinks(scope, { tenantIds: [r.tenantIds[2]], send: true });
+    expect(sent.links).toHaveLength(10);
+    expect(sent.links.every((l) => l.emailed)).toBe(true);
+    const queued = await db().outboundMessage.findMany({
+      where: { mailboxId: notifier.id },
+      select: { recipients: true, subject: true, status: true, createdVia: true, rawMime: true },
+    });
+    expect(queued).toHaveLength(10);
+    expect(new Set(queued.map((q) => q.status))).toEqual(new Set(["queued"]));
+    expect(new Set(queued.map((q) => q.createdVia))).toEqual(new Set(["consent_link:bulk"]));
+    const toShared = queued.find((q) => q.recipients.includes("it.admin@wingtip.example.com"))!;
+    expect(toShared.subject).toBe("Action needed: connect box0@wingtip.example.com");
+    expect(Buffer.from(toShared.rawMime).toString("utf8")).toContain("/consent/cu_");
     const links = await bulkConsentLinks(scope, { tenantIds: r.tenantIds, days: 5 });
     expect(links.links).toHaveLength(30);
     const sharedLink = links.links.find((l) => l.address === "box3@tailspin.example.com")!;
