@@ -17,7 +17,9 @@ export function MailboxHeader({ m, tenantId, tenantName }: { m: TMailbox; tenant
         subtitle={m.kind === "shared" ? `Shared mailbox · delegate ${m.delegateUpn}` : "User mailbox"}
         actions={
           <>
-            <StatusBadge state={m.state} />
+            <span data-testid="mailbox-state">
+              <StatusBadge state={m.state} />
+            </span>
             <Link className="text-sm text-slate-600 hover:underline" href={`/tenants/${tenantId}`}>
               {tenantName}
             </Link>

@@ -24,7 +24,7 @@ const STATE: Record<string, { tone: TTone; label: string }> = {
   degraded: { tone: "amber", label: "Degraded" },
   failing: { tone: "red", label: "Failing" },
   needs_reconsent: { tone: "red", label: "Needs re-consent" },
-  disabled: { tone: "slate", label: "Disabled" },
+  disabled: { tone: "slate", label: "Paused" },
 };
 
 export function StatusBadge({ state }: { state: string }) {

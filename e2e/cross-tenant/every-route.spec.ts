@@ -181,6 +181,8 @@ const CASES: Record<string, TCase> = {
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound": PATH,
   "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound": PATH,
   "PATCH /api/tenants/[tenantId]/mailboxes/[mailboxId]/outbound/[outboundId]": PATH,
+  "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/pause": PATH,
+  "DELETE /api/tenants/[tenantId]/mailboxes/[mailboxId]/pause": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/refresh": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/sync": PATH,
   "POST /api/tenants/[tenantId]/mailboxes/[mailboxId]/test": PATH,
@@ -196,6 +198,16 @@ const CASES: Record<string, TCase> = {
   // linkId here is Beta's status link (a foreign id of another kind); a real Beta consent link is
   // tried in "another tenant's consent link answers like a missing one" below.
   "DELETE /api/tenants/[tenantId]/consent-links/[linkId]": PATH,
+  "POST /api/tenants/[tenantId]/consent-links/[linkId]": PATH,
+  "GET /api/tenants/[tenantId]/consent-links": { path: true, foreign: q((set) => ({ mailboxId: set.mailboxId })) },
+  "POST /api/onboarding/import": {
+    // A tenant outside the caller's scope is reported like a missing one (a row problem, never a
+    // create): e2e/cross-tenant/day2.spec.ts, "bulk import stays inside the caller's tenants".
+    none: "ids don't appear: rows name tenants by name, domain or directory ID",
+  },
+  "POST /api/onboarding/consent-links": {
+    foreign: withBody("POST /api/onboarding/consent-links", (set) => ({ tenantIds: [set.tenantId] })),
+  },
   "GET /api/v1/mailboxes": { foreign: q((set) => ({ tenantId: set.tenantId })) },
   "GET /api/v1/mailboxes/[mailboxId]": PATH,
   "GET /api/v1/mailboxes/[mailboxId]/messages": PATH,
@@ -246,6 +258,7 @@ const PAGE_CASES: Record<string, TPageCase> = {
   "/tenants/[tenantId]/mailboxes/new": { kind: "path" },
   "/tenants/[tenantId]/mailboxes/new/shared": { kind: "path" },
   "/tenants/[tenantId]/mailboxes/[mailboxId]/setup": { kind: "path" },
+  "/tenants/import": { kind: "list" },
   "/tenants/new": { kind: "list" },
 };
 // No server actions today; one that appears needs a case here (and in the foreign-id test).

@@ -31,6 +31,7 @@ const mailboxSelect = {
   folder: true,
   state: true,
   stateCode: true,
+  pausedAt: true,
   lastSyncAt: true,
   createdAt: true,
   tenant: { select: { displayName: true } },
@@ -46,6 +47,8 @@ type TRow = {
   folder: string;
   state: string;
   stateCode: string | null;
+  /** Set while paused (state "disabled"): no sync, outbound mail held. */
+  pausedAt: Date | null;
   lastSyncAt: Date | null;
   createdAt: Date;
   tenant: { displayName: string };

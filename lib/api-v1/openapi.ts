@@ -27,7 +27,11 @@ const Mailbox = {
     inbound: { enum: ["imap", "pop", "graph", "none"] },
     outbound: { enum: ["smtp", "graph", "none"] },
     folder: { type: "string" },
-    state: { enum: ["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"] },
+    state: {
+      enum: ["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"],
+      description: "disabled: paused by staff (no sync; mail sent through the API is queued and held until resumed)",
+    },
+    pausedAt: { type: ["string", "null"], format: "date-time" },
     diagnosis: {
       oneOf: [
         { type: "null" },

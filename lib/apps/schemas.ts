@@ -54,6 +54,9 @@ export const ZAppUpdate = z
     defaultPrompt: ZPrompt,
     authorityOverride: endpointOverride("authority").nullable(),
     tokenEndpointOverride: endpointOverride("token").nullable(),
+    // A new scope profile on an app that mailboxes use asks their users for other permissions at
+    // the next consent: the request must say it means that.
+    confirmProfileChange: z.boolean(),
   })
   .partial()
   .strict();

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db/client";
-import { notFound } from "../core/errors";
+import { conflict, notFound } from "../core/errors";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import type { TScope } from "../auth/session";
 import { appWhere, assertAppWritable } from "./app-access";
@@ -12,19 +12,25 @@ export async function updateApp(opts: { workspaceId: string; appId: string; scop
   return db().$transaction(async (tx) => {
     const found = await tx.appRegistration.findFirst({
       where: { AND: [{ id: opts.appId }, appWhere(opts.workspaceId, opts.scope)] },
-      select: { tenantId: true, kind: true },
+      select: { tenantId: true, kind: true, scopeProfile: true, _count: { select: { mailboxes: true } } },
     });
     if (!found) throw notFound("App registration");
     assertAppWritable(opts.scope, found);
-    if (opts.input.authorityOverride || opts.input.tokenEndpointOverride) {
+    const { confirmProfileChange, ...input } = opts.input;
+    if (input.scopeProfile && input.scopeProfile !== found.scopeProfile && found._count.mailboxes > 0 && !confirmProfileChange)
+      throw conflict(
+        `${found._count.mailboxes} mailbox(es) use this app: they keep their current grants, and their next consent asks for the new profile's permissions. Confirm the change.`,
+        { confirmProfileChange: "Confirm the new permissions." },
+      );
+    if (input.authorityOverride || input.tokenEndpointOverride) {
       assertOverridesTrusted(
-        opts.input,
+        input,
         found.kind === "multi_tenant" ? null : await appCloud(tx, { workspaceId: opts.workspaceId, tenantId: found.tenantId }),
       );
     }
     const res = await tx.appRegistration.updateMany({
       where: { id: opts.appId, workspaceId: opts.workspaceId, tenantId: found.tenantId },
-      data: opts.input,
+      data: input,
     });
     if (res.count !== 1) throw notFound("App registration");
     const app = await tx.appRegistration.findFirstOrThrow({ where: { id: opts.appId, workspaceId: opts.workspaceId }, select: appSelect });
@@ -33,7 +39,12 @@ export async function updateApp(opts: { workspaceId: string; appId: string; scop
       targetType: "app",
       targetId: app.id,
       tenantId: app.tenantId,
-      detail: { fields: Object.keys(opts.input) },
+      detail: {
+        fields: Object.keys(input),
+        ...(input.scopeProfile && input.scopeProfile !== found.scopeProfile
+          ? { scopeProfile: { from: found.scopeProfile, to: input.scopeProfile } }
+          : {}),
+      },
     });
     return toAppDto(app);
   });

@@ -54,3 +54,8 @@ export const settingsKeys = {
   alerts: () => [...settingsKeys.all, "alerts"] as const,
   retention: () => [...settingsKeys.all, "retention"] as const,
 };
+/** Consent links of a tenant (optionally one mailbox's), and bulk-import previews. */
+export const consentLinkKeys = {
+  all: ["consent-links"] as const,
+  list: (tenantId: string, mailboxId?: string) => [...consentLinkKeys.all, tenantId, mailboxId ?? "all"] as const,
+};

@@ -44,6 +44,7 @@ export async function createMailboxConsentLink(opts: TMailboxRef & { actor: TAud
         kind: "user",
         expectedUpn,
         linkTokenHash: hashToken(token),
+        linkCreatedBy: opts.actor.email,
         expiresAt,
       },
     });
@@ -52,7 +53,7 @@ export async function createMailboxConsentLink(opts: TMailboxRef & { actor: TAud
       targetType: "mailbox",
       targetId: mb.id,
       tenantId: opts.tenantId,
-      detail: { kind: "user", expiresAt: expiresAt.toISOString() },
+      detail: { kind: "user", linkId: r.id, expiresAt: expiresAt.toISOString() },
     });
     return r;
   });
@@ -87,6 +88,7 @@ export async function createAdminConsentLink(opts: {
         appRegistrationId: app.id,
         kind: "admin",
         linkTokenHash: hashToken(token),
+        linkCreatedBy: opts.actor.email,
         expiresAt,
       },
     });
@@ -95,7 +97,7 @@ export async function createAdminConsentLink(opts: {
       targetType: "tenant",
       targetId: opts.tenantId,
       tenantId: opts.tenantId,
-      detail: { kind: "admin", expiresAt: expiresAt.toISOString() },
+      detail: { kind: "admin", linkId: r.id, appRegistrationId: app.id, expiresAt: expiresAt.toISOString() },
     });
     return r;
   });

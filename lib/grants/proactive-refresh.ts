@@ -15,13 +15,22 @@ export async function refreshStaleGrants(opts: {
   now?: Date;
   maxAgeDays?: number;
   limit?: number;
+  /** Narrows the sweep (tests that share one database with other files). */
+  workspaceIds?: string[];
 }): Promise<TProactiveResult> {
   const now = opts.now ?? new Date();
   const cutoff = new Date(now.getTime() - (opts.maxAgeDays ?? PROACTIVE_REFRESH_DAYS) * 86_400_000);
   const stale = await db().grant.findMany({
     where: {
       OR: [{ lastRefreshAt: null }, { lastRefreshAt: { lt: cutoff } }],
-      mailbox: { state: { in: ["connected", "degraded", "failing"] } },
+      ...(opts.workspaceIds ? { workspaceId: { in: opts.workspaceIds } } : {}),
+      // A paused mailbox keeps its grant alive too, so a resume never meets an expired one.
+      mailbox: {
+        OR: [
+          { state: { in: ["connected", "degraded", "failing"] } },
+          { state: "disabled", stateBeforePause: { in: ["connected", "degraded", "failing"] } },
+        ],
+      },
     },
     orderBy: { lastRefreshAt: "asc" },
     take: opts.limit ?? 200,

@@ -13,7 +13,13 @@ type TTx = Pick<TDb, "mailbox" | "event" | "auditEntry">;
 
 /** Consent completed: connected, the diagnosis cleared, due for a sync at once. */
 export async function markConnected(tx: TTx, ref: TRef, o: { upn: string; scopes: string[]; now: Date; actor: TAuditActor }) {
-  await tx.mailbox.update({ where: { id: ref.mailboxId }, data: { state: "connected", stateCode: null, nextSyncAt: o.now } });
+  // A paused mailbox stays paused: the resume returns it to connected.
+  const paused = await tx.mailbox.updateMany({
+    where: { id: ref.mailboxId, state: "disabled" },
+    data: { stateBeforePause: "connected", stateCode: null },
+  });
+  if (paused.count === 0)
+    await tx.mailbox.update({ where: { id: ref.mailboxId }, data: { state: "connected", stateCode: null, nextSyncAt: o.now } });
   await tx.event.create({
     data: {
       workspaceId: ref.workspaceId,
@@ -42,17 +48,14 @@ export async function markTokenFailure(
   err: { kind: string; code: string; message: string; retryAfterSeconds?: number },
 ) {
   const permanent = err.kind === "permanent_grant" || err.kind === "permanent_client";
-  if (err.kind === "permanent_grant") {
-    await tx.mailbox.updateMany({
-      where: { id: ref.mailboxId, workspaceId: ref.workspaceId, tenantId: ref.tenantId },
-      data: { state: "needs_reconsent", stateCode: err.code },
-    });
-  } else if (err.kind === "permanent_client") {
-    // The app's secret is the problem: every mailbox on it fails the same way.
-    await tx.mailbox.updateMany({
-      where: { id: ref.mailboxId, workspaceId: ref.workspaceId, tenantId: ref.tenantId },
-      data: { state: "failing", stateCode: err.code },
-    });
+  const where = { id: ref.mailboxId, workspaceId: ref.workspaceId, tenantId: ref.tenantId };
+  const next =
+    err.kind === "permanent_grant" ? ("needs_reconsent" as const) : err.kind === "permanent_client" ? ("failing" as const) : null;
+  if (next) {
+    // (permanent_client: the app's secret is the problem, every mailbox on it fails the same way.)
+    // A paused mailbox stays paused; the state it resumes to records the failure.
+    await tx.mailbox.updateMany({ where: { ...where, state: { not: "disabled" } }, data: { state: next, stateCode: err.code } });
+    await tx.mailbox.updateMany({ where: { ...where, state: "disabled" }, data: { stateBeforePause: next, stateCode: err.code } });
   }
   await tx.event.create({
     data: {

@@ -7,6 +7,7 @@ import { writeAudit, type TAuditActor } from "../audit/write-audit";
 import { mailboxSelect, toMailboxDto } from "./mailbox-dto";
 import type { TMailboxCreate, TMailboxUpdate } from "./schemas";
 import { forTenantWhere, type TTenantRef } from "../core/scope";
+import { settingsEffect } from "./settings-effect";
 
 type TCtx = TTenantRef;
 
@@ -69,16 +70,29 @@ export async function createMailbox(ctx: TCtx & { actor: TAuditActor; input: TMa
 }
 
 export async function updateMailbox(ctx: TCtx & { mailboxId: string; actor: TAuditActor; input: TMailboxUpdate }) {
-  const { confirmDelete: _c, ...data } = ctx.input;
+  const { confirmDelete: _c, confirmReconsent, ...data } = ctx.input;
   if (data.appRegistrationId) await assertAppUsable(ctx, data.appRegistrationId);
   return db().$transaction(async (tx) => {
+    const where = { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId };
+    const cur = await tx.mailbox.findFirst({
+      where,
+      select: {
+        kind: true,
+        address: true,
+        appRegistrationId: true,
+        delegateUpn: true,
+        inbound: true,
+        outbound: true,
+        folder: true,
+        afterProcessing: true,
+        moveToFolder: true,
+        state: true,
+        grant: { select: { scopes: true } },
+      },
+    });
+    if (!cur) throw notFound("Mailbox");
     if ("delegateUpn" in data) {
       // Clearing a shared mailbox's delegate would leave consent with nobody to check the sign-in against.
-      const cur = await tx.mailbox.findFirst({
-        where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
-        select: { kind: true, address: true },
-      });
-      if (!cur) throw notFound("Mailbox");
       if (cur.kind === "shared" && !data.delegateUpn)
         throw badRequest("A shared mailbox needs the delegate who signs in (holds FullAccess).", {
           delegateUpn: "A shared mailbox needs the delegate who signs in (holds FullAccess).",
@@ -88,14 +102,58 @@ export async function updateMailbox(ctx: TCtx & { mailboxId: string; actor: TAud
           delegateUpn: "The delegate is a user, not the shared mailbox itself.",
         });
     }
-    const res = await tx.mailbox.updateMany({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId }, data });
+    // The merged settings must still hold together (a partial change is checked against the rest).
+    const merged = { ...cur, ...data };
+    if (merged.afterProcessing === "move" && !merged.moveToFolder)
+      throw badRequest("Name the folder to move processed mail to.", { moveToFolder: "Name the folder to move processed mail to." });
+    if (merged.inbound === "pop" && (merged.afterProcessing === "mark_read" || merged.afterProcessing === "move"))
+      throw badRequest("POP3 can only keep or delete processed mail (it has no read flags or folders).", {
+        afterProcessing: "POP3 can only keep or delete processed mail.",
+      });
+    const appId = merged.appRegistrationId;
+    const apps = appId
+      ? await tx.appRegistration.findMany({
+          where: { id: appId, workspaceId: ctx.workspaceId, ...forTenantWhere(ctx.tenantId) },
+          select: { id: true, displayName: true, scopeProfile: true },
+        })
+      : [];
+    const effect = settingsEffect({ ...cur, grantScopes: cur.grant?.scopes ?? null }, data, apps);
+    if (effect.problems.length) throw badRequest(effect.problems[0], { inbound: effect.problems[0] });
+    if (effect.needsConsent && !confirmReconsent)
+      throw conflict(`${effect.consentReasons.join(" ")} Confirm to save and ask for a new consent.`, {
+        confirmReconsent: "This change needs a new consent: confirm it.",
+      });
+    const reconsent = effect.needsConsent
+      ? cur.state === "disabled"
+        ? { stateBeforePause: "pending_consent" as const, stateCode: null }
+        : { state: "pending_consent" as const, stateCode: null }
+      : {};
+    const res = await tx.mailbox.updateMany({ where, data: { ...data, ...reconsent } });
     if (res.count !== 1) throw notFound("Mailbox");
+    if (effect.needsConsent) {
+      await tx.grant.deleteMany({ where: { mailboxId: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId } });
+      // Outstanding links name the old app or delegate: they can't be used any more.
+      await tx.consentRequest.updateMany({
+        where: { mailboxId: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, status: "pending" },
+        data: { status: "revoked", stateExpiresAt: new Date(0) },
+      });
+      await tx.event.create({
+        data: {
+          workspaceId: ctx.workspaceId,
+          tenantId: ctx.tenantId,
+          mailboxId: ctx.mailboxId,
+          level: "warn",
+          code: "settings_need_consent",
+          message: `Settings changed by ${ctx.actor.email}: a new consent is needed. ${effect.consentReasons.join(" ")}`,
+        },
+      });
+    }
     await writeAudit(tx, ctx.actor, {
       action: "mailbox.update",
       targetType: "mailbox",
       targetId: ctx.mailboxId,
       tenantId: ctx.tenantId,
-      detail: { fields: Object.keys(data) },
+      detail: { fields: Object.keys(data), ...(effect.needsConsent ? { reconsent: true } : {}) },
     });
     const m = await tx.mailbox.findFirstOrThrow({ where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId }, select: mailboxSelect });
     return toMailboxDto(m);

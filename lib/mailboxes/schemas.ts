@@ -52,7 +52,17 @@ function rules(m: TShape, ctx: z.RefinementCtx) {
 }
 
 export const ZMailboxCreate = z.object(base).strict().superRefine(rules);
-export const ZMailboxUpdate = z.object(base).omit({ address: true, kind: true }).partial().strict().superRefine(rules);
+export const ZMailboxUpdate = z
+  .object(base)
+  .omit({ address: true, kind: true })
+  // No defaults on an update: a PATCH of one field must not reset the folder or the rule.
+  .extend({ folder: z.string().trim().min(1).max(200), afterProcessing: z.enum(["keep", "mark_read", "move", "delete"]) })
+  .partial()
+  // A change that needs a new consent (another app, another delegate, a protocol the grant lacks)
+  // removes the grant: the request must say it means that (see lib/mailboxes/settings-effect.ts).
+  .extend({ confirmReconsent: z.boolean().optional() })
+  .strict()
+  .superRefine(rules);
 
 export type TMailboxCreate = z.infer<typeof ZMailboxCreate>;
 export type TMailboxUpdate = z.infer<typeof ZMailboxUpdate>;

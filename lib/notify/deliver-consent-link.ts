@@ -5,7 +5,9 @@ import "server-only";
 import type { TScope } from "../auth/session";
 import { auditActor } from "../audit/write-audit";
 import type { TMailboxRef, TTenantRef } from "../core/scope";
-import { createAdminConsentLink, createMailboxConsentLink } from "../consent/consent-links";
+import { conflict, notFound } from "../core/errors";
+import { db } from "../db/client";
+import { createAdminConsentLink, createMailboxConsentLink, revokeConsentLink } from "../consent/consent-links";
 import { emailConsentLink, requireNotifier } from "./notifier";
 
 export async function deliverMailboxConsentLink(scope: TScope, ref: TMailboxRef, b: { days?: number; emailTo?: string } | undefined) {
@@ -48,4 +50,27 @@ export async function deliverAdminConsentLink(
       })
     : undefined;
   return { link, email };
+}
+
+/** A new link for the same mailbox (or the same app's organization consent), emailed when asked;
+ *  the old one is revoked once the new one exists. An expired link can be resent; a used one can't. */
+export async function resendConsentLink(scope: TScope, ref: TTenantRef & { linkId: string; days?: number; emailTo?: string }) {
+  const old = await db().consentRequest.findFirst({
+    where: { id: ref.linkId, workspaceId: ref.workspaceId, tenantId: ref.tenantId, linkTokenHash: { not: null } },
+    select: { id: true, kind: true, status: true, mailboxId: true, appRegistrationId: true },
+  });
+  if (!old) throw notFound("Consent link");
+  if (old.status === "completed") throw conflict("This link was already used: access was granted with it.");
+  const b = { days: ref.days, emailTo: ref.emailTo };
+  const out =
+    old.kind === "user" && old.mailboxId
+      ? await deliverMailboxConsentLink(scope, { workspaceId: ref.workspaceId, tenantId: ref.tenantId, mailboxId: old.mailboxId }, b)
+      : await deliverAdminConsentLink(
+          scope,
+          { workspaceId: ref.workspaceId, tenantId: ref.tenantId },
+          { ...b, appRegistrationId: old.appRegistrationId },
+        );
+  if (old.status === "pending")
+    await revokeConsentLink({ workspaceId: ref.workspaceId, tenantId: ref.tenantId, id: old.id, actor: auditActor(scope) });
+  return { ...out, replaced: old.id };
 }

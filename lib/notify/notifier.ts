@@ -83,7 +83,7 @@ export async function requireNotifier(ws: TWs) {
   return n;
 }
 
-export async function emailConsentLink(opts: {
+type TConsentMailOpts = {
   workspaceId: string;
   actor: TAuditActor;
   to: string;
@@ -94,8 +94,11 @@ export async function emailConsentLink(opts: {
   mailboxAddress?: string;
   /** The account that must sign in (the mailbox or its delegate). */
   signInAs?: string;
-}): Promise<TEmailOutcome> {
-  const n = await requireNotifier(opts);
+};
+
+/** The consent-link email (subject, text, html): sent at once by emailConsentLink, or queued for
+ *  many links at once by bulk onboarding (lib/onboarding/bulk-consent.ts). */
+export async function composeConsentLinkMail(opts: TConsentMailOpts) {
   const ws = await db().workspace.findUniqueOrThrow({ where: { id: opts.workspaceId }, select: { name: true } });
   const tenant = await db().tenant.findFirstOrThrow({
     where: { id: opts.tenantId, workspaceId: opts.workspaceId },
@@ -131,6 +134,12 @@ export async function emailConsentLink(opts: {
   ].join("\n");
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
   const html = `<p>Hello,</p><p>${esc(opts.actor.email)} at ${esc(ws.name)} asks you to ${esc(what)}.</p><p>Permissions: ${perms.map(esc).join(", ")}</p><p><a href="${esc(opts.link.url)}">Open the consent page</a> (it works until access is granted, and expires ${esc(expires)}).</p><p style="color:#64748b">You don't need a ${esc(ws.name)} or Consentry account. If you didn't expect this, ignore it.</p>`;
+  return { subject, text, html };
+}
+
+export async function emailConsentLink(opts: TConsentMailOpts): Promise<TEmailOutcome> {
+  const n = await requireNotifier(opts);
+  const { subject, text, html } = await composeConsentLinkMail(opts);
   const sent = await sendFromMailbox(
     { workspaceId: opts.workspaceId, tenantId: n.tenantId, mailboxId: n.id },
     { to: opts.to, subject, text, html },

@@ -40,7 +40,7 @@ export async function enqueueOutbound(
   });
   if (!mb) throw notFound("Mailbox");
   if (mb.outbound === "none") throw badRequest(`${mb.address} has no outbound protocol: set SMTP or Graph on the mailbox first.`);
-  if (mb.state === "disabled") throw conflict(`${mb.address} is disabled.`);
+  // A paused mailbox (state disabled) still queues: the workers hold its mail until it is resumed.
   if (opts.idempotencyKey) {
     const prior = await db().outboundMessage.findFirst({
       where: { mailboxId: ctx.mailboxId, idempotencyKey: opts.idempotencyKey, workspaceId: ctx.workspaceId },

@@ -54,7 +54,7 @@ export function HealthClient({ canTest }: { canTest: boolean }) {
             {
               key: "state",
               label: "State",
-              options: STATES.map((s) => ({ value: s, label: s.replace("_", " ") })),
+              options: STATES.map((s) => ({ value: s, label: s === "disabled" ? "paused" : s.replace("_", " ") })),
               match: (m, v) => m.state === v,
             },
           ]}

@@ -31,13 +31,25 @@ function SecretCell({ iso }: { iso: string | null }) {
   );
 }
 
-export function TenantsClient({ canAdd }: { canAdd: boolean }) {
+export function TenantsClient({ canAdd, canImport = false }: { canAdd: boolean; canImport?: boolean }) {
   const q = useTenants();
-  const add = canAdd ? (
-    <Link href="/tenants/new" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700">
-      Add tenant
-    </Link>
-  ) : null;
+  const add = (
+    <>
+      {canImport && (
+        <Link
+          href="/tenants/import"
+          className="rounded-md border border-slate-300 bg-white px-3.5 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
+        >
+          Import from CSV
+        </Link>
+      )}
+      {canAdd && (
+        <Link href="/tenants/new" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-700">
+          Add tenant
+        </Link>
+      )}
+    </>
+  );
   return (
     <div>
       <PageHeader title="Tenants" subtitle="Your customers' Microsoft 365 organizations." actions={add} />

@@ -1,5 +1,7 @@
 "use client";
 import Link from "next/link";
+import { ConsentLinksCard } from "@/components/consent/consent-links-card";
+import { ReconsentCard } from "@/components/consent/reconsent-card";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -67,6 +69,8 @@ export function TenantClient({
         <div className="space-y-6 lg:col-span-2">
           <TenantMailboxes tenantId={tenantId} canConnect={can.connect} />
           <TenantApps tenantId={tenantId} canManage={can.manageApps} />
+          <ReconsentCard tenantId={tenantId} canAct={can.connect} />
+          <ConsentLinksCard tenantId={tenantId} canAct={can.connect} />
         </div>
         <div className="space-y-6">
           {t && <OrgConsentCard tenant={t} canRequest={can.connect} />}

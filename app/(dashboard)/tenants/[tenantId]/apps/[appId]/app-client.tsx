@@ -16,6 +16,7 @@ import { TextField } from "@/components/ui/field";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toaster";
 import { AzureSetupPanel } from "@/components/apps/azure-setup-panel";
+import { EditAppCard } from "@/components/apps/edit-app-card";
 import { SecretBadge } from "@/components/tenants/tenant-apps";
 import { DiagnosisBox } from "@/components/diagnosis-box";
 import { describe } from "@/lib/diagnostics/describe";
@@ -154,6 +155,7 @@ export function AppClient({
                 <DiagnosisBox d={verifyResult} />
               ))}
           </Card>
+          {can.manage && <EditAppCard key={a.updatedAt} a={a} tenantId={tenantId} />}
           {can.manage && (
             <Card title="Rotate secret">
               <p className="mb-3 text-sm text-slate-600">

@@ -21,7 +21,9 @@ import { MailboxHeader } from "@/components/mailboxes/mailbox-header";
 import { MessagesCard } from "@/components/mailboxes/messages-card";
 import { OutboxCard } from "@/components/mailboxes/outbox-card";
 import { RemoveMailboxCard } from "@/components/mailboxes/remove-mailbox-card";
-import { SettingsCard } from "@/components/mailboxes/settings-card";
+import { PauseCard } from "@/components/mailboxes/pause-card";
+import { SettingsPanel } from "@/components/mailboxes/settings-panel";
+import { ConsentLinksCard } from "@/components/consent/consent-links-card";
 import { TokenCard } from "@/components/mailboxes/token-card";
 import { TraceCard } from "@/components/mailboxes/trace-card";
 
@@ -102,7 +104,9 @@ export function MailboxClient({
           <LogCard tenantId={tenantId} mailboxId={m.id} events={data.events} />
         </div>
         <div className="space-y-6">
-          <SettingsCard m={m} push={data.push} idle={data.idle} />
+          <SettingsPanel m={m} tenantId={tenantId} push={data.push} idle={data.idle} canEdit={canConnect} />
+          <PauseCard m={m} tenantId={tenantId} canAct={canConnect} />
+          <ConsentLinksCard tenantId={tenantId} mailboxId={mailboxId} canAct={canConnect} />
           {canConnect && <RemoveMailboxCard m={m} tenantId={tenantId} mailboxId={mailboxId} />}
         </div>
       </div>
