@@ -183,7 +183,7 @@ async function watchImap(
   subject: string,
   deadline: number,
   waitMs: number,
-): Promise<{ ok: true } | { ok: false; failure: TMicrosoftFailure; tokenExpired?: true }> {
+): Promise<{ ok: true; removed: boolean } | { ok: false; failure: TMicrosoftFailure; tokenExpired?: true }> {
   const client = imapClient({ hosts: { imap: hp }, user, accessToken });
   try {
     await client.connect();
