@@ -68,6 +68,8 @@ export type TMailboxDetail = {
   conflicts: TFolderConflicts;
   push: { expiresAt: string; lastNotificationAt: string | null } | null;
   idle: boolean;
+  /** When Consentry next asks Microsoft for a token (a revocation shows then); null without a grant. */
+  nextRefreshAt: string | null;
 };
 export type TMessageRow = TJson<Awaited<ReturnType<typeof listMessages>>["messages"][number]>;
 export type TDiagnosisView = {

@@ -11,7 +11,7 @@ export type TMatchRule =
   | { smtp: { enhanced?: string; code?: number; textIncludes?: string } }
   | { graphCode: string[] }
   | { graphStatus: number[] }
-  | { imap: "auth_failed" | "not_connected" | "throttled" | "bye" }
+  | { imap: "auth_failed" | "not_connected" | "throttled" | "connection_limit" | "bye" }
   | { pop: "auth_failed" }
   | { network: "tls" | "any" }
   | { status: number[] };
@@ -449,11 +449,12 @@ const DEFS = [
   {
     code: "imap_connection_limit",
     title: "Too many IMAP connections",
-    cause: "The mailbox reached Exchange's limit on concurrent IMAP connections.",
-    fixSteps: ["Close other IMAP clients using this mailbox; Consentry retries."],
+    cause:
+      "Exchange refused the sign-in with its back-off reply: the mailbox already has as many IMAP connections open as Exchange allows (20 per mailbox), from Consentry and other clients together.",
+    fixSteps: ["Close other IMAP clients using this mailbox; Consentry waits the time Exchange asked for, then retries."],
     retryable: true,
     transient: true,
-    match: [],
+    match: [{ imap: "connection_limit" }],
   },
   {
     code: "graph_throttled",

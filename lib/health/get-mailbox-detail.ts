@@ -9,6 +9,8 @@ import { listMailboxEvents } from "../mailboxes/manage-mailboxes";
 import { lastConnectionTest } from "../checks/connection-test";
 import { folderConflicts } from "../mailboxes/folder-conflicts";
 import type { TLoadedMailbox } from "../mailboxes/load-mailbox";
+import { nextRefreshAt } from "../grants/next-refresh";
+import { isSyncableState } from "../core/scope";
 
 export async function getMailboxDetail(
   scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">,
@@ -31,5 +33,9 @@ export async function getMailboxDetail(
   ]);
   const push = pushRow?.graphSubscription ?? null;
   const idle = !!pushRow?.watchExpiresAt && pushRow.watchExpiresAt.getTime() > Date.now();
-  return { mailbox, events, diagnosis, lastTest, conflicts, push, idle };
+  // When Microsoft is next asked for a token: a revocation or policy change shows then, since
+  // access tokens it already issued stay valid until they expire.
+  const g = mailbox.grant;
+  const nextRefresh = g ? nextRefreshAt(g, { syncs: mailbox.inbound !== "none" && isSyncableState(mailbox.state) }).toISOString() : null;
+  return { mailbox, events, diagnosis, lastTest, conflicts, push, idle, nextRefreshAt: nextRefresh };
 }

@@ -1,17 +1,31 @@
 // The Graph transport: Microsoft's Graph SDK pointed at a cloud's Graph host with an access token
 // (every Graph client the product creates is made here), its errors as normalized failures, and a
 // message's MIME read with a byte counter.
-import { Client as GraphClient, ResponseType } from "@microsoft/microsoft-graph-client";
+import {
+  AuthenticationHandler,
+  Client as GraphClient,
+  CustomAuthenticationProvider,
+  HTTPMessageHandler,
+  RedirectHandler,
+  ResponseType,
+} from "@microsoft/microsoft-graph-client";
 import { failureFromGraphResponse, failureFromNetworkError, type TMicrosoftFailure } from "../microsoft/parse-error";
 
 export function graphClient(graphUrl: string, accessToken: string) {
   // The SDK sends the token only to hosts it knows as Graph's: national clouds and the sandbox
-  // are named through customHosts.
-  return GraphClient.init({
+  // are named through customHosts. The SDK's default chain would also sleep through a 429's
+  // Retry-After (up to three times) inside the call, holding a worker slot that other mailboxes
+  // wait for; without its retry handler a 429 surfaces at once, as graph_throttled with its
+  // Retry-After, and the sync schedules this mailbox alone after it (nextSyncDelayMs).
+  const auth = new AuthenticationHandler(new CustomAuthenticationProvider((cb) => cb(null, accessToken)));
+  const redirect = new RedirectHandler();
+  auth.setNext(redirect);
+  redirect.setNext(new HTTPMessageHandler());
+  return GraphClient.initWithMiddleware({
     baseUrl: `${graphUrl.replace(/\/$/, "")}/`,
     defaultVersion: "v1.0",
     customHosts: new Set([new URL(graphUrl).hostname]),
-    authProvider: (cb) => cb(null, accessToken),
+    middleware: auth,
   });
 }
 

@@ -104,3 +104,11 @@ export function imapFailure(err: unknown): TMicrosoftFailure {
     return failureFromNetworkError(err);
   return { source: "imap", imapKind: "bye", message: e.message ?? "IMAP connection ended" };
 }
+
+/** A failure of the sign-in itself (connect + AUTHENTICATE): Exchange's back-off reply there
+ *  refuses a new connection, which is its per-mailbox connection limit (20), not command
+ *  throttling of a running session. */
+export function imapSignInFailure(err: unknown): TMicrosoftFailure {
+  const f = imapFailure(err);
+  return f.imapKind === "throttled" ? { ...f, imapKind: "connection_limit" } : f;
+}

@@ -8,7 +8,7 @@ import "server-only";
 // takes longer to read than a token lives is still read whole, each message stored once.
 import type { ImapFlow } from "imapflow";
 import { db } from "../db/client";
-import { closeImap, imapClient, imapFailure, imapTokenExpired } from "../mail/imap";
+import { closeImap, imapClient, imapFailure, imapSignInFailure, imapTokenExpired } from "../mail/imap";
 import {
   imapResumeUid,
   imapSourceKey,
@@ -68,8 +68,10 @@ async function readImapSession(
   // The batch being stored while the next is fetched: awaited before a failed session returns, so
   // a resumed session starts from its saved lastUid.
   let storing: Promise<void> = Promise.resolve();
+  let signedIn = false;
   try {
     await client.connect();
+    signedIn = true;
     const lock = await client.getMailboxLock(mb.folder);
     try {
       const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : "");
@@ -136,7 +138,8 @@ async function readImapSession(
       (e: unknown) => e,
     );
     if (err instanceof LeaseLost || stored instanceof LeaseLost) return { outcome: { ok: true }, tokenExpired: false };
-    return { outcome: { ok: false, failure: imapFailure(err) }, tokenExpired: imapTokenExpired(err) || imapTokenExpired(client) };
+    const failure = signedIn ? imapFailure(err) : imapSignInFailure(err);
+    return { outcome: { ok: false, failure }, tokenExpired: imapTokenExpired(err) || imapTokenExpired(client) };
   } finally {
     await closeImap(client);
   }

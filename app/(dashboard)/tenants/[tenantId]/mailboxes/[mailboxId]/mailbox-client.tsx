@@ -80,7 +80,13 @@ export function MailboxClient({
           />
           <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} />
           <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
-          <TokenCard m={m} canConnect={canConnect} refreshNow={refreshNow} refreshResult={refreshResult} />
+          <TokenCard
+            m={m}
+            nextRefreshAt={data.nextRefreshAt}
+            canConnect={canConnect}
+            refreshNow={refreshNow}
+            refreshResult={refreshResult}
+          />
           <LogCard tenantId={tenantId} mailboxId={m.id} events={data.events} />
         </div>
         <div className="space-y-6">
