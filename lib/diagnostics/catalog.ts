@@ -308,14 +308,6 @@ const DEFS = [
     match: [{ smtp: { enhanced: "5.7.139", textIncludes: "SmtpClientAuthentication" } }],
   },
   {
-    code: "basic_auth_disabled",
-    title: "Password (basic) authentication is off",
-    cause: "Something tried AUTH LOGIN/PLAIN with a password; Microsoft 365 only accepts OAuth (XOAUTH2).",
-    fixSteps: ["Use the mailbox's OAuth connection in Consentry (XOAUTH2), not a password."],
-    retryable: false,
-    match: [{ smtp: { enhanced: "5.7.139", textIncludes: "basic authentication" } }],
-  },
-  {
     code: "delegate_lacks_send_as",
     title: "No permission to send as this address",
     cause:
@@ -329,14 +321,6 @@ const DEFS = [
     // Current Exchange Online: 554 5.2.252 SendAsDenied; … (older: 554 5.2.0 STOREDRV…SendAsDeniedException);
     // older tenants: 550 5.7.60 SMTP; Client does not have permissions to send as this sender.
     match: [{ smtp: { enhanced: "5.2.252" } }, { smtp: { enhanced: "5.7.60" } }, { smtp: { textIncludes: "SendAsDenied" } }],
-  },
-  {
-    code: "smtp_not_authenticated",
-    title: "SMTP session wasn't authenticated",
-    cause: "MAIL FROM was sent without a successful AUTH (5.7.57).",
-    fixSteps: ["Test again; if it persists, re-connect the mailbox."],
-    retryable: true,
-    match: [{ smtp: { enhanced: "5.7.57" } }],
   },
   {
     code: "smtp_auth_failed",
