@@ -229,7 +229,7 @@ async function imapCheckOnce(
       return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
     return { ok: true, detail: `Signed in over IMAP; ${folder} holds ${st.messages ?? 0} messages (${st.unseen ?? 0} unread).` };
   } catch (err) {
-    const failure = signedIn ? imapFailure(err) : imapSignInFailure(err);
+    const failure = signedIn ? imapFailure(err) : imapSignInFailure(err, client);
     if (imapTokenExpired(err) || imapTokenExpired(client)) return { ok: false, failure, tokenExpired: true };
     // The one reply the test reads itself: the folder it was asked to open is missing.
     if (failure.imapKind === "other" && /Mailbox doesn't exist|NONEXISTENT|not found/i.test(imapReplyOf(err)))

@@ -25,7 +25,7 @@ import {
   type TSyncState,
 } from "./bookkeeping";
 import { LeaseLost, type TStorer } from "./storer";
-import { saveState } from "./sync-writes";
+import { saveState, syncEvent } from "./sync-writes";
 
 /** Sessions a round may open after the first, each after a token expiry. */
 export const MAX_TOKEN_RENEWALS = 5;
@@ -76,6 +76,15 @@ async function readImapSession(
     try {
       const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : "");
       const lastUid = imapResumeUid(mb.syncState.imap, mb.folder, uidValidity);
+      const prev = mb.syncState.imap;
+      if (prev && prev.folder === mb.folder && prev.uidValidity && prev.uidValidity !== uidValidity)
+        await syncEvent(
+          ctx,
+          "info",
+          "imap_uidvalidity_changed",
+          `${mb.folder} was rebuilt (UIDVALIDITY ${prev.uidValidity} → ${uidValidity}); reading it again, skipping messages already stored.`,
+          { evidence: `UIDVALIDITY ${prev.uidValidity} → ${uidValidity}`, transient: true },
+        );
       const uids = newUids(await client.search({ uid: `${lastUid + 1}:*` }, { uid: true }), lastUid);
       // Sizes first (RFC822.SIZE), so batches are cut by bytes and oversized mail is never downloaded.
       const sizes = new Map<number, number>();
@@ -138,7 +147,7 @@ async function readImapSession(
       (e: unknown) => e,
     );
     if (err instanceof LeaseLost || stored instanceof LeaseLost) return { outcome: { ok: true }, tokenExpired: false };
-    const failure = signedIn ? imapFailure(err) : imapSignInFailure(err);
+    const failure = signedIn ? imapFailure(err) : imapSignInFailure(err, client);
     return { outcome: { ok: false, failure }, tokenExpired: imapTokenExpired(err) || imapTokenExpired(client) };
   } finally {
     await closeImap(client);

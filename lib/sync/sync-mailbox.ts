@@ -79,6 +79,7 @@ export async function syncMailbox(
         : readGraph(ctx, mb, hosts.graphUrl, accessToken, store, limits);
   let outcome = await read(token);
   if (!outcome.ok && isTokenRejection(outcome.failure)) {
+    const rejected = outcome.failure;
     // The protocol refused the token without saying why: one forced refresh names the real cause
     // (revoked, password reset, MFA or Conditional Access, consent removed), recorded on the
     // mailbox by getAccessToken, or gives a token that works.
@@ -90,6 +91,14 @@ export async function syncMailbox(
       return { ok: false, code: err.code, transient: err.kind === "transient", retryAfterSeconds: err.retryAfterSeconds };
     }
     outcome = await read(token);
+    if (outcome.ok) {
+      // Kept on record: the refused token (its evidence) and that a fresh one fixed it.
+      const d0 = classify(rejected);
+      await syncEvent(ctx, "warn", d0.code, `${d0.title}; Consentry refreshed the token and the retry worked.`, {
+        evidence: d0.evidence.summary,
+        transient: true,
+      });
+    }
   }
   if (outcome.ok) {
     const fresh = await db().mailbox.findUniqueOrThrow({

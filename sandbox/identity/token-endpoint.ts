@@ -141,6 +141,10 @@ async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefi
   const wanted = requested.resource.length ? requested.resource : rt.scopes;
   if (!id.hasConsent(rt.tenantId, app.clientId, user.id, wanted))
     return reply(id.err(65001, { appId: app.clientId, appName: app.displayName }));
+  // No Exchange Online in the tenant: its resource principal isn't there (AADSTS500011).
+  const outlook = "https://outlook.office.com";
+  if (tenant.exchangeOnline === false && wanted.some((w) => resourceOf(w) === outlook))
+    return reply(id.err(500011, { resource: outlook, tenant: tenant.id }));
   if (user.caBlocked) return reply(id.err(53003));
   if (user.mfaRequired && !rt.isMfa)
     return reply(
