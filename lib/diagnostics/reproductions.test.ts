@@ -915,6 +915,20 @@ describe("every diagnosis, reproduced end to end through the sandbox", { timeout
 describe("transient failures wait for the mailbox alone", { timeout: 60_000 }, () => {
   afterEach(resetSandbox);
 
+  it("a stalled IMAP server times out (the connection test's 15 s) as a transient failure, and the next try goes through", async () => {
+    const address = `bob@${F.domain}`;
+    const m = await fixture(address, { tenant: F, mailbox: { outbound: "none" } });
+    await admin("POST", "/admin/mail/faults", { address, stallSeconds: 30 });
+    const t0 = Date.now();
+    const stalled = await testMailboxConnection(m.ctx);
+    expect(Date.now() - t0).toBeLessThan(25_000);
+    expect(stalled.steps.map((s) => s.ok)).toEqual([false]);
+    expect(stalled.steps[0].diagnosis, JSON.stringify(stalled.steps[0])).toMatchObject({ transient: true });
+    const again = await testMailboxConnection(m.ctx);
+    expect(again.ok, JSON.stringify(again.steps)).toBe(true);
+    expect(await mailbox(m)).toMatchObject({ state: "connected", stateCode: null });
+  });
+
   it("Graph's 429 Retry-After delays only the throttled mailbox: the other syncs on schedule, and nobody sleeps", async () => {
     const busy = await fixture(`it@${F.domain}`, { tenant: F, scopes: GRAPH_SCOPES, mailbox: { inbound: "graph", outbound: "none" } });
     // A new user: an empty mailbox.
