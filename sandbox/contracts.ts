@@ -12,6 +12,9 @@ export type DirectoryTenant = {
   // Exchange's reply when SMTP submission is refused for a From the sender may not send as:
   // "5.2.252" (current: 554 5.2.252 SendAsDenied; …, the default) or "5.7.60" (older tenants: 550 5.7.60 SMTP; …).
   sendAsDeniedReply?: "5.2.252" | "5.7.60";
+  // false: the tenant has no Exchange Online (its service principal isn't in the directory), so
+  // tokens for https://outlook.office.com fail with AADSTS500011. Absent: it has Exchange Online.
+  exchangeOnline?: boolean;
 };
 
 export type DirectoryUser = {

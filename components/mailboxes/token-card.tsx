@@ -12,12 +12,14 @@ import { describe } from "@/lib/diagnostics/describe";
 
 type TProps = {
   m: TMailbox;
+  /** When Consentry next asks Microsoft for a token (TMailboxDetail.nextRefreshAt). */
+  nextRefreshAt?: string | null;
   canConnect: boolean;
   refreshNow: TRefreshMutation;
   refreshResult: { ok: boolean; diagnosis?: TDiagnosisView } | null;
 };
 
-export function TokenCard({ m, canConnect, refreshNow, refreshResult }: TProps) {
+export function TokenCard({ m, nextRefreshAt, canConnect, refreshNow, refreshResult }: TProps) {
   const g = m.grant;
   return (
     <Card
@@ -53,6 +55,17 @@ export function TokenCard({ m, canConnect, refreshNow, refreshResult }: TProps) 
           </dd>
           <dt className="text-slate-500">Last refresh</dt>
           <dd>{ago(g.lastRefreshAt)}</dd>
+          {nextRefreshAt && (
+            <>
+              <dt className="text-slate-500">Next refresh</dt>
+              <dd data-testid="next-refresh">
+                {new Date(nextRefreshAt).getTime() - Date.now() < 60_000 ? "at the next use" : `in ${until(nextRefreshAt)}`}{" "}
+                <span className="text-xs text-slate-500">
+                  (a revoked sign-in or a new policy shows then: Microsoft keeps issued tokens valid until they expire)
+                </span>
+              </dd>
+            </>
+          )}
           <dt className="text-slate-500">Refresh token age</dt>
           <dd>
             {g.refreshTokenAgeDays} days{" "}

@@ -7,13 +7,14 @@ import { db } from "../db/client";
 import { hostsFor } from "../microsoft/hosts-for";
 import type { THostPort } from "../microsoft/clouds";
 import { graphClient, graphFailure } from "../mail/graph";
-import { closeImap, imapClient, imapFailure, imapReplyOf, imapTokenExpired } from "../mail/imap";
+import { closeImap, imapClient, imapFailure, imapReplyOf, imapSignInFailure, imapTokenExpired } from "../mail/imap";
 import { openPop3, popFailure, type Pop3Client } from "../mail/pop3";
 import { smtpFailure, smtpTransport } from "../mail/smtp";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { newTestMailTag, TEST_MAIL_HEADER } from "../mail/test-mail";
 import { redact, type TMicrosoftFailure } from "../microsoft/parse-error";
 import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
+import { isTokenRejection } from "../diagnostics/token-rejection";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { markTestOutcome } from "../mailboxes/mailbox-state";
 import { writeAudit, type TAuditActor } from "../audit/write-audit";
@@ -127,7 +128,7 @@ async function runConnectionTest(ctx: TCtx, opts: TTestOpts): Promise<TConnectio
     // A shared mailbox's send check really sends (as the shared address, to its delegate): only
     // a message proves SendAs, which Exchange judges after DATA.
     const sendAsTo = mb.kind === "shared" && p.step === "outbound" ? (mb.grant?.upn ?? mb.delegateUpn ?? null) : null;
-    const run =
+    const run = (token: string) =>
       p.protocol === "imap"
         ? imapCheck(hosts.imap, mb.address, token, mb.folder, async () => {
             const r = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, "imap", { refresher: opts.refresher, forceRefresh: true });
@@ -141,7 +142,28 @@ async function runConnectionTest(ctx: TCtx, opts: TTestOpts): Promise<TConnectio
             : p.step === "outbound"
               ? graphSendCheck(hosts.graphUrl, mb.address, token, sendAsTo)
               : graphCheck(hosts.graphUrl, mb.address, token, mb.folder);
-    const r = await run;
+    let r = await run(token);
+    if (!r.ok && isTokenRejection(r.failure)) {
+      // The protocol refused the token without a reason: one forced refresh names the real cause
+      // (revoked, password reset, MFA or Conditional Access, consent removed) or gives a token
+      // that works, and the check runs again with it.
+      try {
+        const fresh = await mailboxToken({ ...ctx, cloud: mb.tenant.cloud }, p.protocol, { refresher: opts.refresher, forceRefresh: true });
+        tokens.set(fresh.resource, fresh.accessToken);
+        r = await run(fresh.accessToken);
+      } catch (err) {
+        if (!(err instanceof TokenError)) throw err;
+        steps.push({
+          step: "token",
+          protocol: p.protocol,
+          ok: false,
+          ms: Date.now() - t0,
+          detail: err.message,
+          diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, redact(err.message)),
+        });
+        continue;
+      }
+    }
     const step: TTestStep = r.ok
       ? { ...p, ok: true, ms: Date.now() - t0, detail: r.detail }
       : { ...p, ok: false, ms: Date.now() - t0, detail: r.failure.message, diagnosis: classify(r.failure, evidence) };
@@ -230,14 +252,16 @@ async function imapCheckOnce(
   folder: string,
 ): Promise<{ ok: true; detail: string } | { ok: false; failure: TMicrosoftFailure; tokenExpired?: boolean }> {
   const client = imapClient({ hosts: { imap: hp }, user, accessToken }, "check");
+  let signedIn = false;
   try {
     await client.connect();
+    signedIn = true;
     const st = await client.status(folder, { messages: true, unseen: true });
     if (!st)
       return { ok: false, failure: { source: "imap", imapKind: "other", message: `Folder "${folder}" doesn't exist in the mailbox.` } };
     return { ok: true, detail: `Signed in over IMAP; ${folder} holds ${st.messages ?? 0} messages (${st.unseen ?? 0} unread).` };
   } catch (err) {
-    const failure = imapFailure(err);
+    const failure = signedIn ? imapFailure(err) : imapSignInFailure(err, client);
     if (imapTokenExpired(err) || imapTokenExpired(client)) return { ok: false, failure, tokenExpired: true };
     // The one reply the test reads itself: the folder it was asked to open is missing.
     if (failure.imapKind === "other" && /Mailbox doesn't exist|NONEXISTENT|not found/i.test(imapReplyOf(err)))

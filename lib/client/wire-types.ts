@@ -76,6 +76,8 @@ export type TMailboxDetail = {
   workersAlive?: number;
   /** When the mailbox entered its current state (from its state history). */
   stateSince?: string | null;
+  /** When Consentry next asks Microsoft for a token (a revocation shows then); null without a grant. */
+  nextRefreshAt: string | null;
 };
 export type TMessageRow = TJson<Awaited<ReturnType<typeof listMessages>>["messages"][number]>;
 export type TDiagnosisView = {

@@ -11,7 +11,7 @@ export type TMatchRule =
   | { smtp: { enhanced?: string; code?: number; textIncludes?: string } }
   | { graphCode: string[] }
   | { graphStatus: number[] }
-  | { imap: "auth_failed" | "not_connected" | "throttled" | "bye" }
+  | { imap: "auth_failed" | "not_connected" | "throttled" | "connection_limit" | "bye" }
   | { pop: "auth_failed" }
   | { network: "tls" | "any" }
   | { status: number[] };
@@ -308,14 +308,6 @@ const DEFS = [
     match: [{ smtp: { enhanced: "5.7.139", textIncludes: "SmtpClientAuthentication" } }],
   },
   {
-    code: "basic_auth_disabled",
-    title: "Password (basic) authentication is off",
-    cause: "Something tried AUTH LOGIN/PLAIN with a password; Microsoft 365 only accepts OAuth (XOAUTH2).",
-    fixSteps: ["Use the mailbox's OAuth connection in Consentry (XOAUTH2), not a password."],
-    retryable: false,
-    match: [{ smtp: { enhanced: "5.7.139", textIncludes: "basic authentication" } }],
-  },
-  {
     code: "delegate_lacks_send_as",
     title: "The delegate can't send as this address",
     cause:
@@ -350,14 +342,6 @@ const DEFS = [
     action: "test_again",
     docsUrl: "https://learn.microsoft.com/exchange/troubleshoot/send-emails/smtp-submission-improvements",
     match: [{ smtp: { enhanced: "5.2.2", textIncludes: "QuotaExceeded" } }, { graphCode: ["ErrorQuotaExceeded"] }],
-  },
-  {
-    code: "smtp_not_authenticated",
-    title: "SMTP session wasn't authenticated",
-    cause: "MAIL FROM was sent without a successful AUTH (5.7.57).",
-    fixSteps: ["Test again; if it persists, re-connect the mailbox."],
-    retryable: true,
-    match: [{ smtp: { enhanced: "5.7.57" } }],
   },
   {
     code: "smtp_auth_failed",
@@ -510,11 +494,12 @@ const DEFS = [
   {
     code: "imap_connection_limit",
     title: "Too many IMAP connections",
-    cause: "The mailbox reached Exchange's limit on concurrent IMAP connections.",
-    fixSteps: ["Close other IMAP clients using this mailbox; Consentry retries."],
+    cause:
+      "Exchange refused the sign-in with its back-off reply: the mailbox already has as many IMAP connections open as Exchange allows (20 per mailbox), from Consentry and other clients together.",
+    fixSteps: ["Close other IMAP clients using this mailbox; Consentry waits the time Exchange asked for, then retries."],
     retryable: true,
     transient: true,
-    match: [],
+    match: [{ imap: "connection_limit" }],
   },
   {
     code: "graph_throttled",

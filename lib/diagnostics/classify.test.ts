@@ -65,9 +65,6 @@ describe("diagnosis catalog", () => {
         ),
       ).code,
     ).toBe("smtp_auth_disabled");
-    expect(classify(failureFromSmtpReply("535 5.7.139 Authentication unsuccessful, basic authentication is disabled.")).code).toBe(
-      "basic_auth_disabled",
-    );
     expect(classify(failureFromSmtpReply("535 5.7.3 Authentication unsuccessful [SN2PR00CA0018.namprd00.prod.outlook.com]")).code).toBe(
       "smtp_auth_failed",
     );

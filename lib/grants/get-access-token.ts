@@ -75,7 +75,8 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
     const e = {
       ok: false as const,
       kind: "permanent_client" as const,
-      code: "app_not_found_in_tenant",
+      // The loader names the cause when it knows one (no active secret, a retired endpoint).
+      code: (err as { diagnosis?: string } | null)?.diagnosis ?? "app_not_found_in_tenant",
       message: err instanceof Error ? err.message : "The mailbox's app registration can't be used.",
     };
     await recordFailure(ctx, e);

@@ -5,11 +5,15 @@ import "server-only";
 // depends on lib/grants, not the other way round.
 import { db } from "../db/client";
 import { hostsFor } from "../microsoft/hosts-for";
-import { tokenEndpoint } from "../microsoft/endpoints";
+import { detectLegacyEndpoint, tokenEndpoint } from "../microsoft/endpoints";
 import { unsealValue } from "../crypto";
 import { env } from "../env";
 import { badRequest } from "../core/errors";
 import { forTenantWhere } from "../core/scope";
+
+/** Why the app can't be used, as a 400 for a person's request and as the catalog's diagnosis code
+ *  for a token refresh (getAccessToken records it on the mailbox). */
+const unusable = (diagnosis: "secret_missing" | "legacy_endpoint", message: string) => Object.assign(badRequest(message), { diagnosis });
 
 export function redirectUri(): string {
   return `${env().CONSENTRY_PUBLIC_URL.replace(/\/$/, "")}/api/oauth/callback`;
@@ -28,7 +32,11 @@ export async function loadAppForConsent(opts: { workspaceId: string; tenantId: s
     orderBy: { createdAt: "desc" },
     omit: { sealedValue: false },
   });
-  if (!secret) throw badRequest("The app registration has no active client secret. Add one under the app's secrets.");
+  if (!secret) throw unusable("secret_missing", "The app registration has no active client secret. Add one under the app's secrets.");
+  // An override saved before overrides were checked (or by an older release) that names a retired
+  // endpoint: say so, rather than send a token request Microsoft no longer answers.
+  const legacy = detectLegacyEndpoint(app.tokenEndpointOverride ?? "") ?? detectLegacyEndpoint(app.authorityOverride ?? "");
+  if (legacy) throw unusable("legacy_endpoint", legacy.message);
   return {
     tenant,
     app,

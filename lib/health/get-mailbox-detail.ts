@@ -11,6 +11,8 @@ import { folderConflicts } from "../mailboxes/folder-conflicts";
 import type { TLoadedMailbox } from "../mailboxes/load-mailbox";
 import { fixLinks } from "../diagnostics/fix-links";
 import { workerStatus } from "../workers/worker-status";
+import { nextRefreshAt } from "../grants/next-refresh";
+import { isSyncableState } from "../core/scope";
 
 export async function getMailboxDetail(
   scope: Pick<TScope, "workspaceId" | "hasAllTenants" | "tenantIds">,
@@ -56,6 +58,10 @@ export async function getMailboxDetail(
     : null;
   const push = pushRow?.graphSubscription ?? null;
   const idle = !!pushRow?.watchExpiresAt && pushRow.watchExpiresAt.getTime() > Date.now();
+  // When Microsoft is next asked for a token: a revocation or policy change shows then, since
+  // access tokens it already issued stay valid until they expire.
+  const g = mailbox.grant;
+  const nextRefresh = g ? nextRefreshAt(g, { syncs: mailbox.inbound !== "none" && isSyncableState(mailbox.state) }).toISOString() : null;
   return {
     mailbox,
     events,
@@ -66,5 +72,6 @@ export async function getMailboxDetail(
     idle,
     workersAlive: workers.alive,
     stateSince: lastChange?.createdAt ?? null,
+    nextRefreshAt: nextRefresh,
   };
 }

@@ -1,25 +1,44 @@
 // The Graph transport: Microsoft's Graph SDK pointed at a cloud's Graph host with an access token
 // (every Graph client the product creates is made here), its errors as normalized failures, and a
 // message's MIME read with a byte counter.
-import { Client as GraphClient, CustomAuthenticationProvider, MiddlewareFactory, ResponseType } from "@microsoft/microsoft-graph-client";
+import {
+  AuthenticationHandler,
+  Client as GraphClient,
+  CustomAuthenticationProvider,
+  HTTPMessageHandler,
+  RedirectHandler,
+  ResponseType,
+  type Middleware,
+} from "@microsoft/microsoft-graph-client";
 import { graphTraceMiddleware, traceFor } from "./trace-hooks";
 import { failureFromGraphResponse, failureFromNetworkError, type TMicrosoftFailure } from "../microsoft/parse-error";
 
 export function graphClient(graphUrl: string, accessToken: string) {
   // The SDK sends the token only to hosts it knows as Graph's: national clouds and the sandbox
-  // are named through customHosts.
-  const base = {
+  // are named through customHosts. The SDK's default chain would also sleep through a 429's
+  // Retry-After (up to three times) inside the call, holding a worker slot that other mailboxes
+  // wait for; without its retry handler a 429 surfaces at once, as graph_throttled with its
+  // Retry-After, and the sync schedules this mailbox alone after it (nextSyncDelayMs).
+  const auth = new AuthenticationHandler(new CustomAuthenticationProvider((cb) => cb(null, accessToken)));
+  const redirect = new RedirectHandler();
+  auth.setNext(redirect);
+  // Traced (the mailbox's trace switch, lib/trace): the trace middleware sits just before the HTTP
+  // handler, so it sees each request (redirects included) as it goes on the wire.
+  const trace = traceFor("", accessToken);
+  const http = new HTTPMessageHandler();
+  let last: Middleware = redirect;
+  if (trace) {
+    const tm = graphTraceMiddleware(trace);
+    last.setNext!(tm);
+    last = tm;
+  }
+  last.setNext!(http);
+  return GraphClient.initWithMiddleware({
     baseUrl: `${graphUrl.replace(/\/$/, "")}/`,
     defaultVersion: "v1.0",
     customHosts: new Set([new URL(graphUrl).hostname]),
-  };
-  const trace = traceFor("", accessToken); // the mailbox's trace switch (lib/trace), when on
-  if (!trace) return GraphClient.init({ ...base, authProvider: (cb) => cb(null, accessToken) });
-  // Traced: the SDK's default chain with the trace middleware just before the HTTP handler, so it
-  // sees each request (retries and redirects included) as it goes on the wire.
-  const chain = MiddlewareFactory.getDefaultMiddlewareChain(new CustomAuthenticationProvider((cb) => cb(null, accessToken)));
-  chain.splice(chain.length - 1, 0, graphTraceMiddleware(trace));
-  return GraphClient.initWithMiddleware({ ...base, middleware: chain });
+    middleware: auth,
+  });
 }
 
 export function graphFailure(err: unknown): TMicrosoftFailure {

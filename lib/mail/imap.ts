@@ -22,17 +22,37 @@ const OPTIONS: Record<TImapUse, Partial<ConstructorParameters<typeof ImapFlow>[0
   watch: { maxIdleTime: MAX_IDLE_MS, autoIdleDelay: 500, connectionTimeout: 20_000, greetingTimeout: 20_000 },
 };
 
+// The server's last tagged reply per client. imapflow closes the connection when AUTHENTICATE
+// gets BAD and then rejects connect() with a bare "Unexpected close", losing Exchange's reason
+// (its back-off reply at the connection limit); its logger still sees the line. Server lines only
+// (never what the client sent), and only tagged status lines, so no token or mail is kept.
+const lastReply = new WeakMap<ImapFlow, string>();
+const TAGGED = /^[A-Za-z0-9.]+ (?:OK|NO|BAD) /;
+
 /** A client, not yet connected (a caller that listens for events attaches them before connect()). */
 export function imapClient(o: TImapOpen, use: TImapUse = "session"): ImapFlow {
   const trace = traceFor(o.user, o.accessToken); // the mailbox's trace switch (lib/trace), when on
+  const traced = trace ? imapTraceLogger(trace) : undefined;
+  let self: ImapFlow | null = null;
+  const quiet = () => undefined;
   const client = new ImapFlow({
     host: o.hosts.imap.host,
     port: o.hosts.imap.port,
     secure: true,
     auth: { user: o.user, accessToken: o.accessToken },
-    logger: trace ? (imapTraceLogger(trace) as unknown as false) : false,
+    logger: {
+      debug: (e: { src?: string; msg?: unknown }) => {
+        if (self && e?.src === "s" && typeof e.msg === "string" && TAGGED.test(e.msg)) lastReply.set(self, e.msg.slice(0, 500));
+        traced?.debug(e);
+      },
+      trace: (e: { src?: string; msg?: unknown }) => traced?.trace(e),
+      info: traced?.info ?? quiet,
+      warn: traced?.warn ?? quiet,
+      error: traced?.error ?? quiet,
+    },
     ...OPTIONS[use],
   });
+  self = client;
   client.on("error", () => undefined); // surfaced through the awaited calls
   return client;
 }
@@ -102,7 +122,20 @@ export function imapFailure(err: unknown): TMicrosoftFailure {
   if (/not connected/i.test(`${reply} ${e.message ?? ""}`)) return failureFromImapReply("BAD User is authenticated but not connected.");
   if (e.authenticationFailed) return failureFromImapReply(`NO ${reply || "AUTHENTICATE failed."}`);
   if (reply) return failureFromImapReply(reply);
+  // imapflow's "closed during connect" (ClosedAfterConnectTLS) is the server hanging up, not TLS.
+  if (/^ClosedAfterConnect/.test(e.code ?? "")) return { source: "imap", imapKind: "bye", message: e.message ?? "IMAP connection ended" };
   if (/ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|CERT|TLS/i.test(`${e.code ?? ""} ${e.message ?? ""}`))
     return failureFromNetworkError(err);
   return { source: "imap", imapKind: "bye", message: e.message ?? "IMAP connection ended" };
+}
+
+/** A failure of the sign-in itself (connect + AUTHENTICATE): Exchange's back-off reply there
+ *  refuses a new connection, which is its per-mailbox connection limit (20), not command
+ *  throttling of a running session. */
+export function imapSignInFailure(err: unknown, client?: ImapFlow): TMicrosoftFailure {
+  let f = imapFailure(err);
+  // A sign-in imapflow ended with a bare close: the server's last reply says why.
+  const said = client ? lastReply.get(client) : undefined;
+  if (f.imapKind === "bye" && said && !/ OK /.test(said)) f = failureFromImapReply(said.replace(/^\S+ /, ""));
+  return f.imapKind === "throttled" ? { ...f, imapKind: "connection_limit" } : f;
 }

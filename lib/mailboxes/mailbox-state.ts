@@ -78,6 +78,8 @@ export async function markSyncFailure(
     state: string;
     syncState: Prisma.InputJsonValue;
     diagnosis: { code: string; title: string; transient: boolean; evidence: { summary: string } };
+    /** The wait Microsoft asked for (Retry-After, back-off time), kept with the event. */
+    retryAfterSeconds?: number;
   },
 ) {
   const d = o.diagnosis;
@@ -91,7 +93,11 @@ export async function markSyncFailure(
       level: d.transient ? "warn" : "error",
       code: d.code,
       message: `Sync failed: ${d.title}.`,
-      detail: { evidence: d.evidence.summary, transient: d.transient } as Prisma.InputJsonValue,
+      detail: {
+        evidence: d.evidence.summary,
+        transient: d.transient,
+        ...(o.retryAfterSeconds ? { retryAfterSeconds: o.retryAfterSeconds } : {}),
+      } as Prisma.InputJsonValue,
     },
   });
 }

@@ -12,7 +12,7 @@ export type TMicrosoftFailure = {
   smtpCode?: number;
   enhancedCode?: string;
   graphCode?: string;
-  imapKind?: "auth_failed" | "not_connected" | "throttled" | "bye" | "other";
+  imapKind?: "auth_failed" | "not_connected" | "throttled" | "connection_limit" | "bye" | "other";
   retryAfterSeconds?: number;
   networkCode?: string;
   message: string;

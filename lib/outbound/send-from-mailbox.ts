@@ -6,11 +6,13 @@ import { db } from "../db/client";
 import { graphClient, graphFailure } from "../mail/graph";
 import { smtpFailure as smtpFailureOf, smtpTransport as buildSmtpTransport } from "../mail/smtp";
 import { classify, diagnosisFromCatalog, type TDiagnosis, type TDirectoryEvidence } from "../diagnostics/classify";
+import { isTokenRejection } from "../diagnostics/token-rejection";
 import type { TDiagnosisCode } from "../diagnostics/catalog";
 import { notFound } from "../core/errors";
 import { TokenError } from "../grants/get-access-token";
 import { appOpensOtherMailbox, mailboxToken } from "../grants/mailbox-token";
-import type { TCloudHosts } from "../microsoft/clouds";
+import type { TCloud, TCloudHosts } from "../microsoft/clouds";
+import type { TMicrosoftFailure } from "../microsoft/parse-error";
 import { smtpAuthUser } from "../microsoft/xoauth2";
 import { composeMime, withoutBcc, ZOutboundInput } from "./compose";
 import { testMailHeaderLine } from "../mail/test-mail";
@@ -35,6 +37,7 @@ type TPrepared =
       token: string;
       /** Set for an app-only mailbox: what tells Exchange's refusals apart (classify's evidence). */
       evidence?: TDirectoryEvidence;
+      cloud: TCloud;
     }
   | { ok: false; diagnosis: TDiagnosis };
 
@@ -55,7 +58,7 @@ async function prepare(ctx: TCtx): Promise<TPrepared> {
           appOnly: { ...appOnly, opensOtherMailbox: await appOpensOtherMailbox(ctx, appOnly.appRegistrationId) },
         }
       : undefined;
-    return { ok: true, mb: { ...mb, outbound: mb.outbound }, hosts, token, evidence };
+    return { ok: true, mb: { ...mb, outbound: mb.outbound }, hosts, token, evidence, cloud: mb.tenant.cloud };
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;
     return { ok: false, diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, err.message) };
@@ -66,8 +69,6 @@ function smtpTransport(p: Extract<TPrepared, { ok: true }>) {
   const { hosts, mb, token } = p;
   return buildSmtpTransport({ hosts, user: smtpAuthUser(mb), accessToken: token });
 }
-
-const smtpFailure = (err: unknown, evidence?: TDirectoryEvidence) => classify(smtpFailureOf(err), evidence);
 
 /** Sends one simple message (test emails, consent links): composed here, then sent like queued mail. */
 export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendResult> {
@@ -87,7 +88,9 @@ export async function sendFromMailbox(ctx: TCtx, msg: TOutgoing): Promise<TSendR
 }
 
 /** Sends a composed RFC 5322 message as is (the outbound queue): SMTP with an explicit envelope,
- *  or Graph sendMail with the MIME in base64, which keeps its Message-ID and headers. */
+ *  or Graph sendMail with the MIME in base64, which keeps its Message-ID and headers. A refused
+ *  token (SMTP 535 5.7.3, Graph 401) is refreshed once before anything is diagnosed, so the
+ *  diagnosis names the real cause (or the retry goes through). */
 export function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
   return withMailboxTrace(ctx, "send", () => sendRaw(ctx, msg));
 }
@@ -95,6 +98,23 @@ export function sendRawFromMailbox(ctx: TCtx, msg: { raw: Buffer; recipients: st
 async function sendRaw(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): Promise<TSendResult> {
   const p = await prepare(ctx);
   if (!p.ok) return p;
+  const first = await sendOnce(p, msg);
+  if (first.ok || !isTokenRejection(first.failure)) return first.ok ? first : { ok: false, diagnosis: classify(first.failure, p.evidence) };
+  let fresh: string;
+  try {
+    fresh = (await mailboxToken({ ...ctx, cloud: p.cloud }, p.mb.outbound, { forceRefresh: true })).accessToken;
+  } catch (err) {
+    if (!(err instanceof TokenError)) throw err;
+    return { ok: false, diagnosis: diagnosisFromCatalog(err.code as TDiagnosisCode, err.message) };
+  }
+  const again = await sendOnce({ ...p, token: fresh }, msg);
+  return again.ok ? again : { ok: false, diagnosis: classify(again.failure, p.evidence) };
+}
+
+async function sendOnce(
+  p: Extract<TPrepared, { ok: true }>,
+  msg: { raw: Buffer; recipients: string[] },
+): Promise<Extract<TSendResult, { ok: true }> | { ok: false; failure: TMicrosoftFailure }> {
   const { mb, hosts, token } = p;
   if (mb.outbound === "smtp") {
     const transport = smtpTransport(p);
@@ -102,7 +122,7 @@ async function sendRaw(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): P
       await transport.sendMail({ envelope: { from: mb.address, to: msg.recipients }, raw: withoutBcc(msg.raw) });
       return { ok: true, protocol: "smtp", from: mb.address };
     } catch (err) {
-      return { ok: false, diagnosis: smtpFailure(err, p.evidence) };
+      return { ok: false, failure: smtpFailureOf(err) };
     } finally {
       transport.close();
     }
@@ -114,6 +134,6 @@ async function sendRaw(ctx: TCtx, msg: { raw: Buffer; recipients: string[] }): P
       .post(msg.raw.toString("base64"));
     return { ok: true, protocol: "graph", from: mb.address };
   } catch (err) {
-    return { ok: false, diagnosis: classify(graphFailure(err), p.evidence) };
+    return { ok: false, failure: graphFailure(err) };
   }
 }

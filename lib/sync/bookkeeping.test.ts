@@ -111,6 +111,12 @@ describe("sync bookkeeping", () => {
     expect(nextSyncDelayMs({ ok: false, code: "x", transient: false }, 10)).toBe(60 * 60_000);
   });
 
+  it("honours the wait Microsoft asked for (Retry-After, back-off time) instead of its own backoff, capped at an hour", () => {
+    expect(nextSyncDelayMs({ ok: false, code: "graph_throttled", transient: true, retryAfterSeconds: 7 }, 3)).toBe(7_000);
+    expect(nextSyncDelayMs({ ok: false, code: "imap_connection_limit", transient: true, retryAfterSeconds: 300 }, 1)).toBe(300_000);
+    expect(nextSyncDelayMs({ ok: false, code: "x", transient: true, retryAfterSeconds: 86_400 }, 1)).toBe(60 * 60_000);
+  });
+
   it("cleans header text from every source: NULs out, lone surrogates to U+FFFD, empty ids and senders become null", () => {
     const raw = Buffer.from("From: a\u0000b@x.com\r\nSubject: a\u0000b\r\nMessage-ID: \u0000\r\n\r\nbody");
     expect(incomingFromRaw("pop:U", raw)).toMatchObject({

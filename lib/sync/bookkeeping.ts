@@ -15,7 +15,9 @@ export type TSyncState = {
   progress?: { done: number; total: number; startedAt: string; finishedAt?: string };
   failures?: number;
 };
-export type TSyncResult = { ok: true; stored: number; skipped: number } | { ok: false; code: string; transient: boolean };
+/** `retryAfterSeconds`: the wait Microsoft asked for (Graph 429's Retry-After, Exchange's back-off time). */
+export type TSyncResult =
+  { ok: true; stored: number; skipped: number } | { ok: false; code: string; transient: boolean; retryAfterSeconds?: number };
 export type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 export type TMailboxRow = {
   address: string;
@@ -65,9 +67,12 @@ export const syncLimits = (over?: Partial<TLimits>): TLimits => ({
   ...over,
 });
 
-/** When to try again: the normal interval after success, exponential backoff after failures. */
+/** When to try again: the normal interval after success, exponential backoff after failures, and
+ *  exactly the wait Microsoft asked for when it said one (Retry-After, back-off time): this
+ *  mailbox's next round only, so other mailboxes keep their own schedule. */
 export function nextSyncDelayMs(result: TSyncResult, failures: number): number {
   if (result.ok) return SYNC_INTERVAL_MS;
+  if (result.retryAfterSeconds && result.retryAfterSeconds > 0) return Math.min(Math.max(1, result.retryAfterSeconds) * 1000, 60 * 60_000);
   const base = result.transient ? 30_000 : 15 * 60_000;
   return Math.min(base * 2 ** Math.max(0, failures - 1), 60 * 60_000);
 }

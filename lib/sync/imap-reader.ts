@@ -8,7 +8,7 @@ import "server-only";
 // takes longer to read than a token lives is still read whole, each message stored once.
 import type { ImapFlow } from "imapflow";
 import { db } from "../db/client";
-import { closeImap, imapClient, imapFailure, imapTokenExpired } from "../mail/imap";
+import { closeImap, imapClient, imapFailure, imapSignInFailure, imapTokenExpired } from "../mail/imap";
 import {
   imapResumeUid,
   imapSourceKey,
@@ -25,7 +25,7 @@ import {
   type TSyncState,
 } from "./bookkeeping";
 import { LeaseLost, type TStorer } from "./storer";
-import { saveState } from "./sync-writes";
+import { saveState, syncEvent } from "./sync-writes";
 
 /** Sessions a round may open after the first, each after a token expiry. */
 export const MAX_TOKEN_RENEWALS = 5;
@@ -68,12 +68,23 @@ async function readImapSession(
   // The batch being stored while the next is fetched: awaited before a failed session returns, so
   // a resumed session starts from its saved lastUid.
   let storing: Promise<void> = Promise.resolve();
+  let signedIn = false;
   try {
     await client.connect();
+    signedIn = true;
     const lock = await client.getMailboxLock(mb.folder);
     try {
       const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : "");
       const lastUid = imapResumeUid(mb.syncState.imap, mb.folder, uidValidity);
+      const prev = mb.syncState.imap;
+      if (prev && prev.folder === mb.folder && prev.uidValidity && prev.uidValidity !== uidValidity)
+        await syncEvent(
+          ctx,
+          "info",
+          "imap_uidvalidity_changed",
+          `${mb.folder} was rebuilt (UIDVALIDITY ${prev.uidValidity} → ${uidValidity}); reading it again, skipping messages already stored.`,
+          { evidence: `UIDVALIDITY ${prev.uidValidity} → ${uidValidity}`, transient: true },
+        );
       const uids = newUids(await client.search({ uid: `${lastUid + 1}:*` }, { uid: true }), lastUid);
       // Sizes first (RFC822.SIZE), so batches are cut by bytes and oversized mail is never downloaded.
       const sizes = new Map<number, number>();
@@ -136,7 +147,8 @@ async function readImapSession(
       (e: unknown) => e,
     );
     if (err instanceof LeaseLost || stored instanceof LeaseLost) return { outcome: { ok: true }, tokenExpired: false };
-    return { outcome: { ok: false, failure: imapFailure(err) }, tokenExpired: imapTokenExpired(err) || imapTokenExpired(client) };
+    const failure = signedIn ? imapFailure(err) : imapSignInFailure(err, client);
+    return { outcome: { ok: false, failure }, tokenExpired: imapTokenExpired(err) || imapTokenExpired(client) };
   } finally {
     await closeImap(client);
   }

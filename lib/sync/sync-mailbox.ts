@@ -7,6 +7,7 @@ import "server-only";
 // its summary plus a note, and the storer keeps a refused row without what the database refused.
 import { db } from "../db/client";
 import { classify } from "../diagnostics/classify";
+import { isTokenRejection } from "../diagnostics/token-rejection";
 import { TokenError } from "../grants/get-access-token";
 import { appOpensOtherMailbox, mailboxToken, type TMailboxToken } from "../grants/mailbox-token";
 import { markSyncFailure } from "../mailboxes/mailbox-state";
@@ -66,22 +67,45 @@ async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
     if (!(err instanceof TokenError)) throw err;
     // getAccessToken already moved the mailbox and logged the diagnosis.
     await saveState(ctx, { ...mb.syncState, failures: (mb.syncState.failures ?? 0) + 1 });
-    return { ok: false, code: err.code, transient: err.kind === "transient" };
+    return { ok: false, code: err.code, transient: err.kind === "transient", retryAfterSeconds: err.retryAfterSeconds };
   }
   const store = storer(ctx, mb, limits, opts.onBatch);
-  const outcome =
+  const read = (accessToken: string) =>
     mb.inbound === "imap"
-      ? await readImap(ctx, mb, hosts.imap, token, store, limits, async () => {
+      ? readImap(ctx, mb, hosts.imap, accessToken, store, limits, async () => {
           // The session's token expired mid-round (Exchange's BYE AccessTokenExpired): a new one.
           const r = await mailboxToken({ ...ctx, cloud: mb.cloud }, "imap", { forceRefresh: true });
           return r.accessToken;
         })
       : mb.inbound === "pop"
-        ? await readPop(ctx, mb, hosts.pop, token, store, limits, async () => {
+        ? readPop(ctx, mb, hosts.pop, accessToken, store, limits, async () => {
             // Exchange ends a POP3 session when its sign-in token expires; resume with a new one.
             return (await mailboxToken({ ...ctx, cloud: mb.cloud }, "pop", { forceRefresh: true })).accessToken;
           })
-        : await readGraph(ctx, mb, hosts.graphUrl, token, store, limits);
+        : readGraph(ctx, mb, hosts.graphUrl, accessToken, store, limits);
+  let outcome = await read(token);
+  if (!outcome.ok && isTokenRejection(outcome.failure)) {
+    const rejected = outcome.failure;
+    // The protocol refused the token without saying why: one forced refresh names the real cause
+    // (revoked, password reset, MFA or Conditional Access, consent removed), recorded on the
+    // mailbox by getAccessToken, or gives a token that works.
+    try {
+      token = (await mailboxToken({ ...ctx, cloud: mb.cloud }, mb.inbound as "imap" | "pop" | "graph", { forceRefresh: true })).accessToken;
+    } catch (err) {
+      if (!(err instanceof TokenError)) throw err;
+      await saveState(ctx, { ...mb.syncState, failures: (mb.syncState.failures ?? 0) + 1 });
+      return { ok: false, code: err.code, transient: err.kind === "transient", retryAfterSeconds: err.retryAfterSeconds };
+    }
+    outcome = await read(token);
+    if (outcome.ok) {
+      // Kept on record: the refused token (its evidence) and that a fresh one fixed it.
+      const d0 = classify(rejected);
+      await syncEvent(ctx, "warn", d0.code, `${d0.title}; Consentry refreshed the token and the retry worked.`, {
+        evidence: d0.evidence.summary,
+        transient: true,
+      });
+    }
+  }
   if (outcome.ok) {
     const fresh = await db().mailbox.findUniqueOrThrow({
       where: { id: ctx.mailboxId },
@@ -121,6 +145,7 @@ async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
     state: cur.state,
     syncState: { ...((cur.syncState as TSyncState | null) ?? {}), failures } as Prisma.InputJsonValue,
     diagnosis: d,
+    retryAfterSeconds: outcome.failure.retryAfterSeconds,
   });
-  return { ok: false, code: d.code, transient: d.transient };
+  return { ok: false, code: d.code, transient: d.transient, retryAfterSeconds: outcome.failure.retryAfterSeconds };
 }

@@ -188,6 +188,7 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
               usersMayConsent: z.boolean(),
               securityDefaults: z.boolean(),
               sendAsDeniedReply: z.enum(["5.2.252", "5.7.60"]),
+              exchangeOnline: z.boolean(),
               displayName: z.string().min(1),
             })
             .partial()

@@ -24,7 +24,7 @@ export const AADSTS: Record<number, TDef> = {
     status: 400,
     text: "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD. This can happen if the user is using Internet Explorer or Edge, and the web app sending the silent sign-in request is in different IE security zone than the Azure AD endpoint (login.microsoftonline.com).",
   },
-  50057: { error: "invalid_grant", status: 400, text: "The user account is disabled." },
+  50057: { error: "invalid_grant", status: 400, text: "User account is disabled." },
   50076: {
     error: "invalid_grant",
     status: 400,

@@ -115,6 +115,8 @@ async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefi
   const tenant = id.store.state.tenants.find((t) => t.id === rt.tenantId)!;
   const now = id.now();
   if (!user) return reply(id.err(9002313));
+  // A disabled account can't redeem its refresh tokens (invalid_grant AADSTS50057).
+  if (user.isDisabled) return reply(id.err(50057));
   if (now.getTime() - new Date(rt.lastUsedAt).getTime() > 90 * DAY) return reply(id.err(700082, { issued: rt.issuedAt }));
   if (new Date(rt.issuedAt) < new Date(user.tokensValidFrom))
     return reply(id.err(50173, { issued: rt.issuedAt, validFrom: user.tokensValidFrom }));
@@ -139,6 +141,10 @@ async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefi
   const wanted = requested.resource.length ? requested.resource : rt.scopes;
   if (!id.hasConsent(rt.tenantId, app.clientId, user.id, wanted))
     return reply(id.err(65001, { appId: app.clientId, appName: app.displayName }));
+  // No Exchange Online in the tenant: its resource principal isn't there (AADSTS500011).
+  const outlook = "https://outlook.office.com";
+  if (tenant.exchangeOnline === false && wanted.some((w) => resourceOf(w) === outlook))
+    return reply(id.err(500011, { resource: outlook, tenant: tenant.id }));
   if (user.caBlocked) return reply(id.err(53003));
   if (user.mfaRequired && !rt.isMfa)
     return reply(

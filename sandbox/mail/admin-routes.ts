@@ -48,6 +48,7 @@ const ZFault = z.object({
   dropAfterBytes: z.number().int().min(0).optional(),
   dropAfterMessages: z.number().int().min(0).optional(),
   stallSeconds: z.number().min(0).max(600).optional(),
+  throttleCommands: z.boolean().optional(),
   connections: z.number().int().min(1).default(1), // how many next connections it hits
 });
 const ZSettings = z.object({ connectionLimit: z.number().int().min(1).max(1000) });

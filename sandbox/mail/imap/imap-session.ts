@@ -152,6 +152,12 @@ export class ImapSession {
       if (++this.notConnectedRefusals >= 2) this.bye("Connection closed. 14");
       return;
     }
+    if (this.fault?.throttleCommands && ["SELECT", "EXAMINE", "STATUS", "FETCH", "SEARCH"].includes(name)) {
+      // Fault switch: Exchange throttles a running session's commands with the same reply it
+      // gives at its connection limit (imapsync#212).
+      this.send(`${tag} BAD Request is throttled. Suggested Backoff Time: 299961 milliseconds\r\n`);
+      return;
+    }
     const ok = (text: string) => this.send(`${tag} OK ${text}\r\n`);
     const authed = this.state === "auth" || this.state === "selected" || this.state === "notconnected";
     switch (name) {

@@ -12,6 +12,7 @@ export type MailFaults = {
   dropAfterBytes?: number; // IMAP: close the connection once this many FETCH bytes were sent
   dropAfterMessages?: number; // IMAP: close after this many FETCH responses
   stallSeconds?: number; // delay the greeting of the next connection(s)
+  throttleCommands?: boolean; // IMAP: answer SELECT/EXAMINE/STATUS/FETCH/SEARCH with Exchange's throttling reply
   remaining: number; // how many next connections the fault applies to
 };
 
