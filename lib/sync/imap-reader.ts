@@ -96,11 +96,7 @@ async function readImapSession(
         const small = chunk.filter((u) => !big(u));
         const large = chunk.filter(big);
         if (small.length)
-          for await (const m of client.fetch(
-            small.join(","),
-            { uid: true, source: true, envelope: true, internalDate: true },
-            { uid: true },
-          ))
+          for await (const m of client.fetch(small.join(","), { uid: true, source: true, internalDate: true }, { uid: true }))
             got.push(incomingFromImap(uidValidity, m));
         if (large.length)
           for await (const m of client.fetch(large.join(","), { uid: true, envelope: true, internalDate: true, size: true }, { uid: true }))
