@@ -1,16 +1,22 @@
 // `npm run bench`: the sandbox mail benchmark (bulk-load 100,000 × 4 KB, then a full UID FETCH
 // over TLS), each reported against a baseline measured in the same run on the same machine:
 // writing the same bytes to disk, and pushing the same bytes through a raw loopback TLS socket.
-// Then Consentry's sync of 10,000 messages into PostgreSQL against the bare IMAP fetch of them.
+// Then Consentry's IMAP ingest of 10,000 messages into PostgreSQL against a bare imapflow fetch of
+// them (scripts/bench-sync.ts). Writes the figures to bench/results.json (flat keys, merged into
+// what the file already holds). `--quick`: smaller counts (20,000 and 2,000), in well under 3 minutes.
+//   npm run bench [-- --quick] [-- count size ingestCount]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { loadOrCreateTls } from "../sandbox/tls/tls";
 
-const count = Number(process.argv[2] ?? 100_000);
-const size = Number(process.argv[3] ?? 4096);
+const quick = process.argv.includes("--quick");
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const count = Number(args[0] ?? (quick ? 20_000 : 100_000));
+const size = Number(args[1] ?? 4096);
+const ingestCount = args[2] ?? (quick ? "2000" : "10000");
 const bytes = count * size;
 
 function diskBaseline(): number {
@@ -78,9 +84,26 @@ const caDir = path.resolve(".data/test-ca");
 const ca = loadOrCreateTls(path.join(caDir, "probe"), caDir);
 const sync = spawnSync(
   path.resolve("node_modules/.bin/tsx"),
-  ["--conditions=react-server", "scripts/bench-sync.ts", process.argv[4] ?? "10000", String(size)],
+  ["--conditions=react-server", "scripts/bench-sync.ts", ingestCount, String(size)],
   { encoding: "utf8", env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caPath } },
 );
-process.stdout.write(sync.stdout);
+process.stdout.write(sync.stdout.replace(/^RESULT .*\n?/m, ""));
 if (sync.status !== 0) process.stderr.write(sync.stderr);
+
+// bench/results.json: flat keys, this run's figures over whatever the file already held.
+const resultsPath = path.resolve("bench/results.json");
+const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, "utf8")) as Record<string, unknown>) : {};
+const ingest = sync.stdout.match(/^RESULT (.*)$/m)?.[1];
+const results = {
+  ...previous,
+  quick,
+  sandbox_bulk_load_s: loadS,
+  sandbox_bulk_load_disk_ratio: Number((loadS / (disk / 1000)).toFixed(2)),
+  sandbox_fetch_tls_ratio: Number((fetchS / (raw / 1000)).toFixed(2)),
+  ...(ingest ? (JSON.parse(ingest) as Record<string, unknown>) : {}),
+  measured_at: new Date().toISOString(),
+};
+mkdirSync(path.dirname(resultsPath), { recursive: true });
+writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${path.relative(process.cwd(), resultsPath)}`);
 process.exit(loadS < 60 && sync.status === 0 ? 0 : 1);

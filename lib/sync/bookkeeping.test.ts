@@ -73,8 +73,9 @@ describe("sync bookkeeping", () => {
     const f = {
       uid: 12,
       seq: 1,
-      source: Buffer.from("x"),
-      envelope: { messageId: "<i@x>", subject: "S", from: [{ address: "a@x" }] },
+      // Header values come from the MIME's header block (ENVELOPE isn't fetched with the source).
+      source: Buffer.from("Message-ID: <i@x>\r\nSubject: S\r\nFrom: A <a@x>\r\n\r\nx"),
+      envelope: { messageId: "<other@x>", subject: "not this", from: [{ address: "b@x" }] },
       internalDate: new Date("2026-01-02T00:00:00Z"),
     } as unknown as FetchMessageObject;
     expect(incomingFromImap("99", f)).toMatchObject({
@@ -128,10 +129,16 @@ describe("sync bookkeeping", () => {
     const f = {
       uid: 3,
       seq: 1,
-      source: Buffer.from("xyz"),
+      // An oversized message: no source, its ENVELOPE is what there is.
       envelope: { messageId: "<i\u0000@x>", subject: "s\uD800t", from: [{ address: "\u0000" }] },
     } as unknown as FetchMessageObject;
-    expect(incomingFromImap("1", f)).toMatchObject({ internetMessageId: "<i@x>", subject: "s\uFFFDt", fromAddress: null, size: 3 });
+    expect(incomingFromImap("1", f)).toMatchObject({ internetMessageId: "<i@x>", subject: "s\uFFFDt", fromAddress: null, size: 0 });
+    const withSource = { uid: 4, seq: 2, source: Buffer.from("Message-ID: <i\u0000@x>\r\nSubject: s\u0000t\r\n\r\nxyz") };
+    expect(incomingFromImap("1", withSource as unknown as FetchMessageObject)).toMatchObject({
+      internetMessageId: "<i@x>",
+      subject: "st",
+      fromAddress: null,
+    });
     expect(incomingFromGraph({ id: "G", subject: "\uDC00x\u0000" }, Buffer.alloc(0), 123)).toMatchObject({ subject: "\uFFFDx", size: 123 });
     expect(uidOfImapKey(incomingFromImap("1", f).sourceKey)).toBe(3);
   });

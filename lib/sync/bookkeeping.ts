@@ -6,6 +6,7 @@
 // Consentry didn't keep.
 import type { FetchMessageObject } from "imapflow";
 import { cleanText } from "../clean-text";
+import { headerSummary } from "./header-summary";
 import type { TCloud } from "../microsoft/clouds";
 import type { TMicrosoftFailure } from "../microsoft/parse-error";
 
@@ -134,15 +135,18 @@ export function incomingFromRaw(sourceKey: string, raw: Buffer): TIncoming {
 }
 
 export function incomingFromImap(uidValidity: string, m: FetchMessageObject): TIncoming {
-  const from = m.envelope?.from?.[0]?.address ?? null;
   const raw = m.source ?? Buffer.alloc(0);
+  // With the MIME at hand, its header block says what the ENVELOPE would (not fetched then).
+  const h = m.source
+    ? headerSummary(m.source)
+    : { messageId: m.envelope?.messageId ?? null, from: m.envelope?.from?.[0]?.address ?? null, subject: m.envelope?.subject ?? null };
   return cleanIncoming({
     sourceKey: imapSourceKey(uidValidity, m.uid),
     raw,
     size: raw.length,
-    internetMessageId: m.envelope?.messageId ?? null,
-    fromAddress: from,
-    subject: m.envelope?.subject ?? null,
+    internetMessageId: h.messageId,
+    fromAddress: h.from,
+    subject: h.subject,
     receivedAt: m.internalDate ? new Date(m.internalDate) : new Date(),
   });
 }

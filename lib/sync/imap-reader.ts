@@ -98,36 +98,45 @@ async function readImapSession(
         progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() },
       };
       await saveState(ctx, st);
-      // With "keep", storing a batch overlaps fetching the next one. Any other after-processing
-      // touches the server's copy, so it waits until the batch is safely stored.
+      // With "keep", the whole range comes in one streaming FETCH (as a bare client would read it)
+      // and each planned batch is stored as soon as its messages are in, while the rest keep
+      // arriving. Any other after-processing touches the server's copy, so each batch is fetched,
+      // stored, then acted on, one at a time.
       const overlap = mb.afterProcessing === "keep";
+      const plan = planBatches(uids, (u) => (big(u) ? 0 : sizeOf(u)), limits.maxBatchBytes);
       let done = 0;
-      for (const chunk of planBatches(uids, (u) => (big(u) ? 0 : sizeOf(u)), limits.maxBatchBytes)) {
-        const got: TIncoming[] = [];
-        const small = chunk.filter((u) => !big(u));
-        const large = chunk.filter(big);
-        if (small.length)
-          for await (const m of client.fetch(
-            small.join(","),
-            { uid: true, source: true, envelope: true, internalDate: true },
-            { uid: true },
-          ))
-            got.push(incomingFromImap(uidValidity, m));
-        if (large.length)
-          for await (const m of client.fetch(large.join(","), { uid: true, envelope: true, internalDate: true, size: true }, { uid: true }))
-            got.push(tooLarge(incomingFromImap(uidValidity, m), m.size ?? sizeOf(m.uid)));
+      // Hands a batch to the storer once the previous one is stored (so at most one batch is being
+      // written while the next arrives); lastUid only moves once its batch is stored, so a failure
+      // resumes from there.
+      const hand = async (chunk: number[], got: TIncoming[]) => {
         got.sort((a, b) => uidOfImapKey(a.sourceKey) - uidOfImapKey(b.sourceKey));
         done += chunk.length;
         const doneNow = done;
         await storing;
-        // lastUid only moves once its batch is stored, so a failure resumes from there.
         storing = store.save(got).then(async () => {
           st.imap!.lastUid = chunk[chunk.length - 1];
           st.progress!.done = Math.min(uids.length, doneNow);
           await saveState(ctx, st);
         });
         storing.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
-        if (!overlap) {
+      };
+      if (overlap) await streamBatches(client, uidValidity, plan, big, sizeOf, hand);
+      else
+        for (const chunk of plan) {
+          const got: TIncoming[] = [];
+          const small = chunk.filter((u) => !big(u));
+          const large = chunk.filter(big);
+          if (small.length)
+            for await (const m of client.fetch(small.join(","), { uid: true, source: true, internalDate: true }, { uid: true }))
+              got.push(incomingFromImap(uidValidity, m));
+          if (large.length)
+            for await (const m of client.fetch(
+              large.join(","),
+              { uid: true, envelope: true, internalDate: true, size: true },
+              { uid: true },
+            ))
+              got.push(tooLarge(incomingFromImap(uidValidity, m), m.size ?? sizeOf(m.uid)));
+          await hand(chunk, got);
           await storing;
           await afterImap(
             client,
@@ -135,7 +144,6 @@ async function readImapSession(
             chunk.filter((u) => !store.unkept.has(imapSourceKey(uidValidity, u))),
           );
         }
-      }
       await storing;
       return { outcome: { ok: true }, tokenExpired: false };
     } finally {
@@ -152,6 +160,60 @@ async function readImapSession(
   } finally {
     await closeImap(client);
   }
+}
+
+/** The planned batches read with one FETCH of all their small messages (oversized ones first, as
+ *  summaries without content). A batch is handed on once all its messages are in; one whose
+ *  message vanished meanwhile (expunged) goes when the FETCH ends. */
+async function streamBatches(
+  client: ImapFlow,
+  uidValidity: string,
+  plan: number[][],
+  big: (u: number) => boolean,
+  sizeOf: (u: number) => number,
+  hand: (chunk: number[], got: TIncoming[]) => Promise<void>,
+) {
+  const chunkOf = new Map<number, number>();
+  plan.forEach((c, i) => c.forEach((u) => chunkOf.set(u, i)));
+  const got: TIncoming[][] = plan.map(() => []);
+  const left = plan.map((c) => c.length);
+  let next = 0;
+  const flushReady = async () => {
+    for (; next < plan.length && left[next] === 0; next++) {
+      await hand(plan[next], got[next]);
+      got[next] = []; // handed on: not held twice
+    }
+  };
+  const add = (m: TIncoming) => {
+    const i = chunkOf.get(uidOfImapKey(m.sourceKey));
+    if (i === undefined || i < next) return;
+    got[i].push(m);
+    left[i]--;
+  };
+  const all = plan.flat();
+  const large = all.filter(big);
+  if (large.length)
+    for await (const m of client.fetch(large.join(","), { uid: true, envelope: true, internalDate: true, size: true }, { uid: true }))
+      add(tooLarge(incomingFromImap(uidValidity, m), m.size ?? sizeOf(m.uid)));
+  const small = all.filter((u) => !big(u));
+  if (small.length)
+    for await (const m of client.fetch(uidSet(small), { uid: true, source: true, internalDate: true }, { uid: true })) {
+      add(incomingFromImap(uidValidity, m));
+      await flushReady();
+    }
+  for (; next < plan.length; next++) await hand(plan[next], got[next]);
+}
+
+/** Ascending UIDs as a compact IMAP sequence set ("5:900,902,904:1000"). */
+export function uidSet(sorted: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
 }
 
 async function afterImap(client: ImapFlow, mb: TMailboxRow, uids: number[]) {

@@ -3,7 +3,8 @@ import "server-only";
 // messages it fetched, and it stores each once. One bad message never blocks the rest: if the
 // batch insert fails, rows go one by one, and a row that still fails is kept as its summary with a
 // note instead of its content (and a diagnosis in the event log), so sync moves past it.
-import { db } from "../db/client";
+import { randomUUID } from "node:crypto";
+import { db, Prisma } from "../db/client";
 import { redact } from "../microsoft/parse-error";
 import { bareSummary, mib, withoutRefusableHeaders, type TCtx, type TIncoming, type TLimits, type TMailboxRow } from "./bookkeeping";
 import { syncEvent } from "./sync-writes";
@@ -14,20 +15,28 @@ export type TStorer = ReturnType<typeof storer>;
 // Stores batches once each: by source key (UIDVALIDITY+UID or Graph id) and, across a UIDVALIDITY
 // reset or a delta resync, by Internet Message-ID.
 export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: () => Promise<boolean>) {
-  const row = (m: TIncoming) => ({
-    workspaceId: ctx.workspaceId,
-    tenantId: ctx.tenantId,
-    mailboxId: ctx.mailboxId,
-    sourceKey: m.sourceKey,
-    folder: mb.folder,
-    internetMessageId: m.internetMessageId,
-    fromAddress: m.fromAddress,
-    subject: m.subject?.slice(0, 998) ?? null,
-    size: m.size,
-    receivedAt: m.receivedAt,
-    rawMime: new Uint8Array(m.raw),
-  });
-  const insert = async (m: TIncoming[]) => (await db().message.createMany({ data: m.map(row), skipDuplicates: true })).count;
+  // One parameterised INSERT per batch (no ORM row building: the Prisma client's createMany was a
+  // third of the sync's CPU). The raw MIME goes as bytea straight from the fetched buffer (no
+  // copy). A row whose Message-ID this mailbox already holds is left out in the same statement (a
+  // UIDVALIDITY reset or delta resync), and ON CONFLICT on (mailboxId, sourceKey) makes a batch
+  // stored again after a dropped connection insert nothing twice. The AFTER INSERT trigger that
+  // queues message.received webhooks fires per row as before.
+  const insert = async (batch: TIncoming[]): Promise<Set<string>> => {
+    if (!batch.length) return new Set();
+    const rows = batch.map(
+      (m) =>
+        Prisma.sql`(${randomUUID()}, ${m.sourceKey}, ${m.internetMessageId}, ${m.fromAddress}, ${m.subject?.slice(0, 998) ?? null}, ${m.size}::int, ${m.receivedAt}::timestamptz, ${m.raw}::bytea)`,
+    );
+    const inserted = await db().$queryRaw<{ sourceKey: string }[]>`
+      INSERT INTO "Message" ("id", "workspaceId", "tenantId", "mailboxId", "folder", "sourceKey", "internetMessageId", "fromAddress", "subject", "size", "receivedAt", "rawMime")
+      SELECT v.id, ${ctx.workspaceId}, ${ctx.tenantId}, ${ctx.mailboxId}, ${mb.folder}, v.sk, v.imid, v.fa, v.subj, v.size, v.rat AT TIME ZONE 'UTC', v.raw
+      FROM (VALUES ${Prisma.join(rows)}) AS v(id, sk, imid, fa, subj, size, rat, raw)
+      WHERE v.imid IS NULL OR NOT EXISTS (
+        SELECT 1 FROM "Message" e WHERE e."mailboxId" = ${ctx.mailboxId} AND e."internetMessageId" = v.imid)
+      ON CONFLICT ("mailboxId", "sourceKey") DO NOTHING
+      RETURNING "sourceKey"`;
+    return new Set(inserted.map((r) => r.sourceKey));
+  };
   const s = {
     stored: 0,
     skipped: 0,
@@ -49,29 +58,19 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
         if (onBatch && !(await onBatch())) throw new LeaseLost();
         return;
       }
-      const ids = batch.map((m) => m.internetMessageId).filter((x): x is string => !!x);
-      const known = ids.length
-        ? new Set(
-            (
-              await db().message.findMany({
-                where: { mailboxId: ctx.mailboxId, internetMessageId: { in: ids } },
-                select: { internetMessageId: true },
-              })
-            ).map((m) => m.internetMessageId),
-          )
-        : new Set<string | null>();
-      const fresh = batch.filter((m) => !m.internetMessageId || !known.has(m.internetMessageId));
-      let count: number;
+      let inserted: Set<string>;
       try {
-        count = await insert(fresh);
+        inserted = await insert(batch);
       } catch {
-        count = 0;
-        for (const m of fresh) count += await saveOne(m);
+        inserted = new Set();
+        for (const m of batch) if (await saveOne(m)) inserted.add(m.sourceKey);
       }
-      s.stored += count;
-      s.skipped += batch.length - count;
-      for (const m of fresh.filter((x) => x.tooLarge)) {
+      s.stored += inserted.size;
+      s.skipped += batch.length - inserted.size;
+      for (const m of batch.filter((x) => x.tooLarge)) {
+        // Its content wasn't kept (whether stored now or by an earlier try): leave the original.
         s.unkept.add(m.sourceKey);
+        if (!inserted.has(m.sourceKey)) continue;
         await syncEvent(
           ctx,
           "warn",
@@ -83,13 +82,14 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
       if (onBatch && !(await onBatch())) throw new LeaseLost();
     },
   };
-  async function saveOne(m: TIncoming): Promise<number> {
+  /** Whether the row was stored now (false: it was already there). */
+  async function saveOne(m: TIncoming): Promise<boolean> {
     try {
-      return await insert([m]);
+      return (await insert([m])).size > 0;
     } catch (err) {
       // First without the header values PostgreSQL may have refused, keeping the content; then as
       // a bare summary with a note.
-      let n: number;
+      let n: Set<string>;
       let kept = true;
       try {
         n = await insert([withoutRefusableHeaders(m)]);
@@ -107,7 +107,7 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
           : "Stored the summary of a message the database refused, without its content; the messages after it synced normally.",
         { sourceKey: m.sourceKey, size: m.size, contentKept: kept, error: redact((err as Error).message ?? "").slice(0, 300) },
       );
-      return n;
+      return n.size > 0;
     }
   }
   return s;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { headerSummary, MAX_HEADER_BLOCK } from "./header-summary";
+
+describe("header summary of a fetched MIME", () => {
+  it("reads Message-ID, the sender's address and the decoded subject, folded lines included", () => {
+    const raw = Buffer.from(
+      [
+        "Received: from a\r\n\tby b",
+        "From: =?UTF-8?B?w4RybWluIE3DvGxsZXI=?=",
+        " <armin@fabrikam.example>",
+        "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= aus",
+        "\tBerlin",
+        "Message-ID: <abc@fabrikam.example>",
+        "",
+        "Subject: not a header (body)",
+      ].join("\r\n"),
+    );
+    expect(headerSummary(raw)).toEqual({
+      messageId: "<abc@fabrikam.example>",
+      from: "armin@fabrikam.example",
+      subject: "Grüße aus\tBerlin",
+    });
+  });
+
+  it("takes the first mailbox of a group, the first of repeated headers, and stops at the blank line (LF-only too)", () => {
+    const raw = Buffer.from("from: Team: a@x.example, b@x.example;\nSUBJECT: one\nSubject: two\n\nMessage-ID: <body@x>\n");
+    expect(headerSummary(raw)).toEqual({ messageId: null, from: "a@x.example", subject: "one" });
+  });
+
+  it("gives nulls for missing headers and reads no further than its limit", () => {
+    expect(headerSummary(Buffer.from("X-Other: 1\r\n\r\n"))).toEqual({ messageId: null, from: null, subject: null });
+    const huge = Buffer.concat([Buffer.from(`X-Pad: ${"a".repeat(MAX_HEADER_BLOCK)}\r\n`), Buffer.from("Subject: late\r\n\r\n")]);
+    expect(headerSummary(huge).subject).toBeNull();
+  });
+});
