@@ -1,7 +1,7 @@
 "use client";
 // Who the mailbox is authorized as, its scopes and token ages, and Refresh token now.
 import type { TDiagnosisView, TMailbox } from "@/lib/client/wire-types";
-import { ago } from "@/lib/client/format";
+import { ago, until } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
