@@ -57,10 +57,10 @@ test("[TRACE] support reads the diagnosis, traces a connection test, reads the r
   const mailboxUrl = await addAndConnectMailbox(page, con.tenant, ADDRESS);
   await expect(page.getByTestId("test-step-smtp-failed")).toBeVisible();
 
-  // Support (a technician, who may run tests), in a browser of their own, finds it on Health.
+  // Support (an admin who sees every tenant and may run tests), in a browser of their own, finds it on Health.
   const ctx = await browser.newContext({ acceptDownloads: true });
   const sp = await ctx.newPage();
-  await signIn(sp, f.users.tech);
+  await signIn(sp, f.users.admin);
   await sp.getByRole("link", { name: "Health", exact: true }).click();
   const row = sp.getByRole("row").filter({ hasText: ADDRESS });
   await expect(row).toContainText("Degraded");
@@ -114,6 +114,6 @@ test("[TRACE] support reads the diagnosis, traces a connection test, reads the r
 
   // Turning trace on is on the audit trail.
   const audit = await (await page.request.get(`/api/audit?action=mailbox.trace_on&tenantId=${con.tenant}`)).json();
-  expect(audit.entries[0]).toMatchObject({ actorEmail: f.users.tech, targetType: "mailbox" });
+  expect(audit.entries[0]).toMatchObject({ actorEmail: f.users.admin, targetType: "mailbox" });
   await ctx.close();
 });
