@@ -100,7 +100,13 @@ export function MailboxClient({
           <MessagesCard tenantId={tenantId} mailboxId={mailboxId} m={m} canSync={canConnect} workersAlive={data.workersAlive} />
           <OutboxCard tenantId={tenantId} mailboxId={mailboxId} outbound={m.outbound} state={m.state} canAct={canConnect} />
           {!isAppOnly && (
-            <TokenCard m={m} nextRefreshAt={data.nextRefreshAt} canConnect={canConnect} refreshNow={refreshNow} refreshResult={refreshResult} />
+            <TokenCard
+              m={m}
+              nextRefreshAt={data.nextRefreshAt}
+              canConnect={canConnect}
+              refreshNow={refreshNow}
+              refreshResult={refreshResult}
+            />
           )}
           <TraceCard tenantId={tenantId} mailboxId={mailboxId} canConnect={canConnect} />
           <LogCard tenantId={tenantId} mailboxId={m.id} events={data.events} />
