@@ -97,7 +97,7 @@ test("[DAY2] edit a mailbox with the effect shown first, then pause and resume i
   const detail = await (await api.get(`/api/tenants/${alpha}/mailboxes/${m.id}`)).json();
   expect(detail.mailbox).toMatchObject({ state: "disabled", stateBeforePause: "pending_consent", pausedBy: f.users.owner });
   await page.goto("/health");
-  await page.getByLabel("State").selectOption("disabled");
+  await page.getByRole("combobox", { name: "State" }).selectOption("disabled");
   await expect(page.getByRole("row").filter({ hasText: m.address })).toContainText("Paused");
   await page.goto(`/tenants/${alpha}/mailboxes/${m.id}`);
   await page.getByRole("button", { name: "Resume mailbox" }).click();

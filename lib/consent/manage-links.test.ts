@@ -67,7 +67,8 @@ describe("consent-link management", { timeout: 90_000 }, () => {
       { workspaceId: m.ctx.workspaceId, tenantId: m.ctx.tenantId, linkId: randomUUID() },
     ])
       await expect(resendConsentLink(m.scope, ref)).rejects.toMatchObject({ status: 404 });
-    expect(await listConsentLinks({ workspaceId: m.ctx.workspaceId, tenantId: n.ctx.tenantId })).toEqual([]);
+    await expect(listConsentLinks({ workspaceId: m.ctx.workspaceId, tenantId: n.ctx.tenantId })).rejects.toMatchObject({ status: 404 });
+    await expect(listConsentLinks({ workspaceId: m.ctx.workspaceId, tenantId: randomUUID() })).rejects.toMatchObject({ status: 404 });
     expect((await resolveConsentLink(link.url.split("/consent/")[1])).state).toBe("ok");
   });
 });

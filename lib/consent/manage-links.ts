@@ -3,11 +3,15 @@ import "server-only";
 // made them, when they expire and whether anyone has opened them. ("Resend" delivers, so it lives
 // with delivery: lib/notify/deliver-consent-link.ts.)
 import { db } from "../db/client";
+import { notFound } from "../core/errors";
 import type { TTenantRef } from "../core/scope";
 
 /** Links still usable: not used, not revoked, not expired (a link row has a token hash). */
 export async function listConsentLinks(ref: TTenantRef & { mailboxId?: string; now?: Date }) {
   const now = ref.now ?? new Date();
+  // A tenant of another workspace (or none) is a 404, not an empty list.
+  const tenant = await db().tenant.findFirst({ where: { id: ref.tenantId, workspaceId: ref.workspaceId }, select: { id: true } });
+  if (!tenant) throw notFound("Tenant");
   const rows = await db().consentRequest.findMany({
     where: {
       workspaceId: ref.workspaceId,

@@ -83,10 +83,10 @@ export async function markSyncFailure(
   },
 ) {
   const d = o.diagnosis;
-  await db().mailbox.update({
-    where: { id: ref.mailboxId },
-    data: { syncState: o.syncState, ...(d.transient || o.state !== "connected" ? {} : { state: "degraded", stateCode: d.code }) },
-  });
+  await db().mailbox.update({ where: { id: ref.mailboxId }, data: { syncState: o.syncState } });
+  // Only from connected as it still is: a mailbox paused while this round ran stays paused.
+  if (!d.transient && o.state === "connected")
+    await db().mailbox.updateMany({ where: { id: ref.mailboxId, state: "connected" }, data: { state: "degraded", stateCode: d.code } });
   await db().event.create({
     data: {
       ...ref,

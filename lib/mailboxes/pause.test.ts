@@ -13,7 +13,7 @@ import { enqueueOutbound } from "../outbound/queue";
 import { sendDueOutbound } from "../outbound/send-loop";
 import { refreshStaleGrants } from "../grants/proactive-refresh";
 import { microsoftRefresher } from "../grants/microsoft-refresher";
-import { markTokenFailure } from "./mailbox-state";
+import { markSyncFailure, markTokenFailure } from "./mailbox-state";
 import { pauseMailbox, resumeMailbox } from "./pause";
 
 const env = sandboxForFile();
@@ -79,6 +79,13 @@ describe("pause and resume", { timeout: 90_000 }, () => {
       stateBeforePause: "needs_reconsent",
       stateCode: "refresh_token_revoked",
     });
+    // A sync round that started before the pause and fails after it doesn't unpause the mailbox.
+    await markSyncFailure(m.ctx, {
+      state: "connected",
+      syncState: {},
+      diagnosis: { code: "imap_auth_failed", title: "IMAP sign-in failed", transient: false, evidence: { summary: "x" } },
+    });
+    expect((await row(m.ctx.mailboxId)).state).toBe("disabled");
     expect(await resumeMailbox({ ...m.ctx, actor })).toMatchObject({ state: "needs_reconsent", stateCode: "refresh_token_revoked" });
     await expect(resumeMailbox({ ...m.ctx, actor })).rejects.toMatchObject({ status: 409 });
   });

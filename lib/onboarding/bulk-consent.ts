@@ -7,6 +7,7 @@ import "server-only";
 import { db } from "../db/client";
 import type { TScope } from "../auth/session";
 import { assertCan, assertTenantAccess } from "../auth/guard";
+import { notFound } from "../core/errors";
 import { auditActor, writeAudit } from "../audit/write-audit";
 import { createMailboxConsentLink, revokeConsentLink } from "../consent/consent-links";
 import { composeConsentLinkMail, requireNotifier } from "../notify/notifier";
@@ -18,6 +19,9 @@ export const MAX_BULK_LINKS = 1000;
 export async function bulkConsentLinks(scope: TScope, opts: { tenantIds: string[]; days?: number; send?: boolean }) {
   for (const t of opts.tenantIds) assertTenantAccess(scope, t);
   assertCan(scope, "connect_mailboxes");
+  // Tenants of another workspace (or none) are a 404 like tenants outside the scope.
+  const known = await db().tenant.count({ where: { id: { in: opts.tenantIds }, workspaceId: scope.workspaceId } });
+  if (known !== new Set(opts.tenantIds).size) throw notFound("Tenant");
   const notifier = opts.send ? await requireNotifier(scope) : null;
   const actor = auditActor(scope);
   const mailboxes = await db().mailbox.findMany({

@@ -102,6 +102,9 @@ describe("bulk onboarding", { timeout: 60_000 }, () => {
     expect(new Set([...again.tenants, ...again.apps, ...again.mailboxes].map((x) => x.action))).toEqual(new Set(["existing"]));
 
     await expect(bulkConsentLinks(scope, { tenantIds: r.tenantIds, send: true })).rejects.toMatchObject({ status: 400 });
+    // Another workspace's tenant (the scope sees all of its own) is a 404.
+    const elsewhere = await workspace();
+    await expect(bulkConsentLinks(elsewhere, { tenantIds: [r.tenantIds[0]] })).rejects.toMatchObject({ status: 404 });
     // With a notifier mailbox, the links go through its outbound queue (the staff-alert mail path).
     const [t0] = r.tenantIds;
     const notifier = await db().mailbox.create({
