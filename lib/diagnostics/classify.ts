@@ -104,7 +104,6 @@ const REFUSALS = new Set<string>([
   "imap_auth_failed",
   "pop_auth_failed",
   "smtp_auth_failed",
-  "smtp_not_authenticated",
   "graph_access_denied",
 ]);
 const ROLE_OF: Partial<Record<TMicrosoftFailure["source"], string>> = {

@@ -40,7 +40,7 @@ export type TMatrixRow = { id: string; tenantId: string; tenantName: string; add
 const BAD = ["degraded", "failing", "needs_reconsent"];
 const INBOUND_CODES =
   /^(imap_|pop_|message_)|^(mailbox_unlicensed_or_imap_disabled|wrong_user_signed_in|delegate_lacks_full_access|shared_address_misused)$/;
-const SMTP_CODES = /^smtp_|^(delegate_lacks_send_as|basic_auth_disabled)$/;
+const SMTP_CODES = /^smtp_|^delegate_lacks_send_as$/;
 const TRANSPORT_CODES = /^(tls_error|network_error|microsoft_unavailable|unknown|legacy_endpoint)$/;
 const DAY = 86_400_000;
 
