@@ -240,7 +240,10 @@ export class Authorize {
     const app = this.id.store.app(f.clientId)!;
     if (f.kind === "admin") {
       const wantsDefault = f.rawScope.includes(".default") || !f.rawScope;
-      const resources = new Set(f.scopes.map(resourceOf));
+      // `{resource}/.default` names the resource even when the app has no delegated permission on it
+      // (a daemon app: application permissions only), so its application roles are granted too.
+      const named = (f.rawScope || "https://graph.microsoft.com/.default").split(/\s+/).filter((x) => x.endsWith("/.default"));
+      const resources = new Set([...f.scopes, ...named].map(resourceOf));
       const roles = wantsDefault ? app.application.filter((a) => resources.has(resourceOf(a))) : [];
       this.id.recordConsent({ tenantId: user.tenantId, clientId: app.clientId, userId: null, scopes: f.scopes, roles, kind: "admin" });
       this.flows.delete(flowId);
