@@ -620,7 +620,7 @@ const CASES: TCase[] = [
         await fixture(`support@${F.domain}`, {
           tenant: F,
           signedIn: `bob@${F.domain}`,
-          mailbox: { kind: "shared", delegateUpn: null },
+          mailbox: { kind: "shared" },
         }),
         "imap_not_connected",
       ),
