@@ -14,7 +14,15 @@ import { markTokenFailure } from "../mailboxes/mailbox-state";
 export const MIN_REMAINING_MS = 5 * 60_000;
 
 export type TRefreshResult =
-  | { ok: true; accessToken: string; refreshToken?: string; expiresIn: number; scopes: string[] }
+  | {
+      ok: true;
+      accessToken: string;
+      refreshToken?: string;
+      expiresIn: number;
+      scopes: string[];
+      /** Who the refreshed tokens belong to, when Microsoft said (an id_token): a renamed UPN is kept up to date. */
+      signedIn?: { oid: string; upn: string };
+    }
   | {
       ok: false;
       kind: "transient" | "permanent_grant" | "permanent_client" | "unknown";
@@ -134,6 +142,10 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
           lastRefreshAt: now,
           refreshFailures: 0,
           lastErrorCode: null,
+          // The grant follows the object id: a UPN renamed since Connect is only a new display name.
+          ...(res.signedIn && res.signedIn.oid === g.oid && res.signedIn.upn && res.signedIn.upn.toLowerCase() !== g.upn
+            ? { upn: res.signedIn.upn.toLowerCase() }
+            : {}),
           // Microsoft rotates refresh tokens on every use; keep the newest.
           ...(res.refreshToken
             ? {
