@@ -51,6 +51,8 @@ export async function createMailbox(ctx: TCtx & { actor: TAuditActor; input: TMa
       data: {
         ...data,
         delegateUpn: input.kind === "shared" ? input.delegateUpn : null,
+        // Only worth keeping when it differs from the address.
+        signInName: input.kind === "user" && input.signInName && input.signInName !== input.address ? input.signInName : null,
         workspaceId: ctx.workspaceId,
         tenantId: ctx.tenantId,
         state: "pending_consent",
@@ -72,6 +74,18 @@ export async function updateMailbox(ctx: TCtx & { mailboxId: string; actor: TAud
   const { confirmDelete: _c, ...data } = ctx.input;
   if (data.appRegistrationId) await assertAppUsable(ctx, data.appRegistrationId);
   return db().$transaction(async (tx) => {
+    if (data.signInName) {
+      const cur = await tx.mailbox.findFirst({
+        where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+        select: { kind: true, address: true },
+      });
+      if (!cur) throw notFound("Mailbox");
+      if (cur.kind === "shared")
+        throw badRequest("A shared mailbox never signs in: its delegate does.", {
+          signInName: "A shared mailbox never signs in: its delegate does.",
+        });
+      if (data.signInName === cur.address) data.signInName = null;
+    }
     if ("delegateUpn" in data) {
       // Clearing a shared mailbox's delegate would leave consent with nobody to check the sign-in against.
       const cur = await tx.mailbox.findFirst({

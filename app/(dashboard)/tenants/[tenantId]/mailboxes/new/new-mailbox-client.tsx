@@ -21,6 +21,7 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
     address: "",
     kind: "user",
     delegateUpn: "",
+    signInName: "",
     appRegistrationId: "",
     inbound: "imap",
     outbound: "smtp",
@@ -62,6 +63,7 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
                 ...v,
                 appRegistrationId: appId,
                 delegateUpn: v.kind === "shared" ? v.delegateUpn : null,
+                signInName: v.kind === "user" && v.signInName.trim() ? v.signInName : null,
                 moveToFolder: v.afterProcessing === "move" ? v.moveToFolder : null,
                 confirmDelete: v.afterProcessing === "delete" ? v.confirmDelete : undefined,
               });
@@ -93,6 +95,17 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
               { value: "shared", label: "Shared mailbox (a delegate signs in)" },
             ]}
           />
+          {v.kind === "user" && (
+            <TextField
+              label="Sign-in name (if not the address)"
+              type="email"
+              value={v.signInName}
+              onChange={set("signInName")}
+              error={errors.signInName}
+              placeholder={`j.doe@${domain ?? "contoso.com"}`}
+              hint="The user's UPN when it differs from the mailbox address. Microsoft's page is pre-filled with it; Connect accepts whoever owns the address (an alias too)."
+            />
+          )}
           {v.kind === "shared" && (
             <div className="rounded-md bg-indigo-50 p-3 text-sm text-indigo-900">
               A shared mailbox can&apos;t sign in. Its <strong>delegate</strong> signs in and needs <strong>FullAccess</strong> on it to
