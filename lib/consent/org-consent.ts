@@ -84,6 +84,8 @@ export async function listOrgConsentsOfTenant(ref: TTenantRef): Promise<(TOrgCon
   return rows.map(({ appRegistration, ...r }) => ({ ...r, appName: appRegistration.displayName }));
 }
 
+export type TAppOrgConsent = TOrgConsent & { tenantName: string };
+
 /** One app's consents in the tenants the caller may see (the app page). */
 export async function listOrgConsentsOfApp(p: {
   workspaceId: string;
