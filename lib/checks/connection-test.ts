@@ -51,6 +51,7 @@ export async function testMailboxConnection(
       state: true,
       stateCode: true,
       tenant: { select: { cloud: true } },
+      signInName: true,
       grant: { select: { upn: true } },
     },
   });
@@ -59,6 +60,7 @@ export async function testMailboxConnection(
   const evidence: TDirectoryEvidence = {
     expectedUser: mb.address,
     tokenUpn: mb.grant?.upn,
+    signInName: mb.signInName ?? undefined,
     mailboxKind: mb.kind,
     delegateUpn: mb.delegateUpn ?? undefined,
   };

@@ -224,6 +224,12 @@ export async function handleCallback(opts: {
       create: { ...grantData, workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId },
       update: grantData,
     });
+    // A user mailbox remembers its owner's sign-in name when it isn't the address (the next login_hint).
+    if (expected.kind === "user")
+      await tx.mailbox.updateMany({
+        where: { id: mailboxId, workspaceId: req.workspaceId, tenantId: req.tenantId },
+        data: { signInName: resolved.identity.upn === expected.address.toLowerCase() ? null : resolved.identity.upn },
+      });
     await completeLinkOf(tx, req);
     await tx.consentRequest.update({
       where: { id: req.id },

@@ -114,6 +114,8 @@ describe("Connect accepts the mailbox's owner by any of their addresses", { time
   it("an alias is accepted; another person is refused with who signed in, who was expected and the fix", async () => {
     const alias = await mailbox(JANE.alias, { mintAs: JANE.upn });
     expect((await connectAs(alias, JANE.upn)).result).toMatchObject({ status: "completed", resultCode: "connected" });
+    // Connect learned the owner's sign-in name, the login hint from now on.
+    expect((await db().mailbox.findUniqueOrThrow({ where: { id: alias.ctx.mailboxId } })).signInName).toBe(JANE.upn);
 
     const other = await mailbox(JANE.mail, { signInName: JANE.upn });
     const refused = (await connectAs(other, `bob@${F.domain}`)).result!;
@@ -147,6 +149,8 @@ describe("Connect accepts the mailbox's owner by any of their addresses", { time
     await getAccessToken({ ...m.ctx, resource: OUTLOOK }, microsoftRefresher, { forceRefresh: true });
     expect(await syncMailbox(m.ctx)).toMatchObject({ ok: true, stored: 1 });
     expect(await grantOf(m.ctx.mailboxId)).toEqual({ upn: renamed, oid });
+    // The sign-in name (next login_hint) follows too.
+    expect((await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).signInName).toBe(renamed);
     const subjects = (await db().message.findMany({ where: { mailboxId: m.ctx.mailboxId }, select: { subject: true } })).map(
       (x) => x.subject,
     );

@@ -9,6 +9,8 @@ import { describe } from "./describe";
 export type TDirectoryEvidence = {
   expectedUser: string;
   tokenUpn?: string;
+  /** A user mailbox's sign-in name (its UPN when that differs from the address). */
+  signInName?: string;
   mailboxKind: "user" | "shared";
   delegateUpn?: string;
   hasFullAccess?: boolean;
@@ -55,14 +57,17 @@ function matches(rule: TMatchRule, f: TMicrosoftFailure): boolean {
 
 function refineNotConnected(e: TDirectoryEvidence): TDiagnosisCode {
   const norm = (s?: string) => (s ?? "").toLowerCase();
-  const expectedSigner = e.mailboxKind === "shared" ? norm(e.delegateUpn) : norm(e.expectedUser);
+  // A user mailbox's own user may sign in by a UPN other than the address (Connect checked it owns the address).
+  const ownSigner = e.mailboxKind === "user" && !!e.signInName && norm(e.tokenUpn) === norm(e.signInName);
+  const expectedSigner = e.mailboxKind === "shared" ? norm(e.delegateUpn) : ownSigner ? norm(e.tokenUpn) : norm(e.expectedUser);
   if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) === norm(e.expectedUser) && e.mailboxKind === "shared")
     return "shared_address_misused";
   if (e.tokenUpn && expectedSigner && norm(e.tokenUpn) !== expectedSigner) return "wrong_user_signed_in";
   if (e.mailboxKind === "shared" && e.hasFullAccess === false) return "delegate_lacks_full_access";
   if (e.isLicensed === false || e.imapEnabled === false) return "mailbox_unlicensed_or_imap_disabled";
   // The mailbox's own user signed in: only its licence or its IMAP/POP switch is left.
-  if (e.mailboxKind === "user" && e.tokenUpn && norm(e.tokenUpn) === norm(e.expectedUser)) return "mailbox_unlicensed_or_imap_disabled";
+  if (e.mailboxKind === "user" && e.tokenUpn && (norm(e.tokenUpn) === norm(e.expectedUser) || ownSigner))
+    return "mailbox_unlicensed_or_imap_disabled";
   return "imap_not_connected";
 }
 

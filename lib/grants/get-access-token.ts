@@ -155,6 +155,21 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
             : {}),
         },
       });
+      const renamedTo =
+        res.signedIn && res.signedIn.oid === g.oid && res.signedIn.upn && res.signedIn.upn.toLowerCase() !== g.upn
+          ? res.signedIn.upn.toLowerCase()
+          : null;
+      // A user mailbox whose sign-in name was the old UPN follows the rename (its next login_hint).
+      if (renamedTo)
+        await tx.mailbox.updateMany({
+          where: {
+            id: g.mailboxId,
+            workspaceId: g.workspaceId,
+            kind: "user",
+            OR: [{ signInName: g.upn }, { signInName: null, address: g.upn }],
+          },
+          data: { signInName: renamedTo },
+        });
       return { ok: true as const, accessToken: res.accessToken, expiresAt, refreshed: true };
     },
     { timeout: 60_000, maxWait: 60_000 },

@@ -41,6 +41,7 @@ export async function syncMailbox(
       address: true,
       kind: true,
       delegateUpn: true,
+      signInName: true,
       inbound: true,
       folder: true,
       afterProcessing: true,
@@ -103,6 +104,7 @@ export async function syncMailbox(
   const d = classify(outcome.failure, {
     expectedUser: row.address,
     tokenUpn: row.grant?.upn,
+    signInName: row.signInName ?? undefined,
     mailboxKind: row.kind,
     delegateUpn: row.delegateUpn ?? undefined,
   });
