@@ -243,6 +243,30 @@ describe("the /sandbox console", () => {
     expect(again).not.toMatch(/Sbx8Q~[0-9a-f]{10}/);
   });
 
+  it("creates a user with a primary address and aliases, shows them, and renames the UPN from its row", async () => {
+    const u = await post({
+      action: "POST /admin/users",
+      show: "1",
+      "s:upn": "e77@console.onmicrosoft.com",
+      "s:mail": "dan.ray@console.onmicrosoft.com",
+      "l:aliases": "dan@console.onmicrosoft.com",
+      "s:password": "Passw0rd!",
+    });
+    expect(u.status).toBe(200);
+    const page = await (await fetch(`${sb.urls.identity}/sandbox`)).text();
+    expect(page).toContain("mail dan.ray@console.onmicrosoft.com");
+    expect(page).toContain("aliases dan@console.onmicrosoft.com");
+    expect(page).toContain('aria-label="New UPN for e77@console.onmicrosoft.com"');
+    const r = await post({
+      action: "PATCH /admin/users/e77@console.onmicrosoft.com",
+      show: "1",
+      "s:upn": "dan.ray@console.onmicrosoft.com",
+    });
+    expect(r.status).toBe(200);
+    const users = (await sb.admin("GET", "/admin/state")).body.users as { upn: string; mail: string }[];
+    expect(users.find((x) => x.mail === "dan.ray@console.onmicrosoft.com")?.upn).toBe("dan.ray@console.onmicrosoft.com");
+  });
+
   it("shows the API's refusal instead of failing silently", async () => {
     const r = await post({
       action: "POST /admin/apps",
