@@ -57,7 +57,18 @@ function rules(m: TShape, ctx: z.RefinementCtx) {
 }
 
 export const ZMailboxCreate = z.object(base).strict().superRefine(rules);
-export const ZMailboxUpdate = z.object(base).omit({ address: true, kind: true }).partial().strict().superRefine(rules);
+// No defaults on update: a PATCH of one field (say the sign-in name) must not reset the folder or
+// the after-processing rule to their defaults.
+export const ZMailboxUpdate = z
+  .object({
+    ...base,
+    folder: z.string().trim().min(1).max(200),
+    afterProcessing: z.enum(["keep", "mark_read", "move", "delete"]),
+  })
+  .omit({ address: true, kind: true })
+  .partial()
+  .strict()
+  .superRefine(rules);
 
 export type TMailboxCreate = z.infer<typeof ZMailboxCreate>;
 export type TMailboxUpdate = z.infer<typeof ZMailboxUpdate>;
