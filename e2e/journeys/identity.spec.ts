@@ -73,6 +73,9 @@ test("[IDENTITY] an alias is accepted, and another person is refused with who si
   // Connect learned the owner's sign-in name: the next sign-in is pre-filled with it.
   await page.goto(mailboxUrl);
   await expect(page.getByTestId("sign-in-name")).toHaveText(kim.upn);
+  // Microsoft still has the owner's session, and the hint names them: sign out of Microsoft first
+  // (drop the sandbox's session cookie), as the fix steps tell people to.
+  await page.context().clearCookies({ domain: new URL(f.sandbox!.loginUrl).hostname });
   await page.getByRole("button", { name: "Re-connect", exact: true }).click();
   await microsoftSignIn(page, `bob@${DOMAIN}`);
   await acceptConsentIfAsked(page);
