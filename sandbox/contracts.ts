@@ -20,7 +20,11 @@ export type DirectoryTenant = {
 export type DirectoryUser = {
   id: string; // object id (oid), GUID
   tenantId: string;
-  upn: string; // lower-case
+  upn: string; // lower-case; the sign-in name, which an admin may rename
+  /** The primary SMTP address (Graph `mail`), lower-case. Differs from the UPN in many tenants. */
+  mail: string;
+  /** Graph `proxyAddresses`: "SMTP:" + the primary address, then "smtp:" + each alias. */
+  proxyAddresses: string[];
   displayName: string;
   isAdmin: boolean; // global admin: may consent for the organization
   isLicensed: boolean; // has an Exchange Online mailbox

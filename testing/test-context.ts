@@ -28,6 +28,8 @@ function user(tenantId: string, upn: string, over: Partial<DirectoryUser> = {}):
     id: randomUUID(),
     tenantId,
     upn,
+    mail: upn,
+    proxyAddresses: [`SMTP:${upn}`],
     displayName: upn.split("@")[0].replace(/^./, (c) => c.toUpperCase()),
     isAdmin: false,
     isLicensed: true,

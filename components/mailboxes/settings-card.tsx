@@ -3,11 +3,20 @@ import type { TMailbox, TMailboxDetail } from "@/lib/client/wire-types";
 import { ago, dateTime } from "@/lib/client/format";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { SignInName } from "./sign-in-name";
 
 export function SettingsCard({ m, push, idle }: { m: TMailbox; push: TMailboxDetail["push"]; idle: boolean }) {
   return (
     <Card title="Settings">
       <dl className="grid grid-cols-[auto,1fr] gap-x-4 gap-y-2 text-sm">
+        {m.kind === "user" && (
+          <>
+            <dt className="text-slate-500">Sign-in name</dt>
+            <dd>
+              <SignInName m={m} />
+            </dd>
+          </>
+        )}
         <dt className="text-slate-500">Inbound</dt>
         <dd>{m.inbound}</dd>
         <dt className="text-slate-500">Outbound</dt>

@@ -15,6 +15,36 @@ import { EmailLinkForm } from "@/components/consent/email-link-form";
 import { RevokeLinkButton } from "@/components/consent/revoke-link-button";
 import { useApps } from "@/lib/client/hooks/apps";
 import { tenantApi } from "@/lib/client/api/tenants";
+import { OrgConsentDetails, CONNECT_CHECKBOX_NOTE } from "@/components/consent/org-consent-details";
+
+/** Each app's organization consent in this tenant, and the apps without one. */
+function OrgConsentList({ tenant, appIds }: { tenant: TTenant; appIds: { id: string; name: string }[] }) {
+  const missing = appIds.filter((a) => !tenant.orgConsents.some((c) => c.appRegistrationId === a.id));
+  return (
+    <div className="space-y-3 text-sm" data-testid="org-consent-state">
+      {tenant.orgConsents.map((c) => (
+        <div key={c.appRegistrationId} data-testid={`org-consent-${c.appRegistrationId}`}>
+          <p>
+            <span className="font-medium">{c.appName}</span> <Badge tone="green">Granted</Badge>
+          </p>
+          <OrgConsentDetails c={c} expectedDirectoryId={tenant.directoryId} />
+        </div>
+      ))}
+      {missing.map((a) => (
+        <p key={a.id} data-testid={`org-consent-${a.id}`}>
+          <span className="font-medium">{a.name}</span> <Badge>Not granted</Badge>{" "}
+          <span className="text-slate-600">
+            Mailbox users will be asked to consent, unless the tenant forbids it (then an admin must approve).
+          </span>
+        </p>
+      ))}
+      {tenant.orgConsents.length === 0 && appIds.length === 0 && (
+        <p className="text-slate-600">Not granted. Add an app registration first.</p>
+      )}
+      <p className="text-xs text-slate-500">{CONNECT_CHECKBOX_NOTE}</p>
+    </div>
+  );
+}
 
 export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canRequest: boolean }) {
   const apps = useApps(tenant.id);
@@ -37,24 +67,7 @@ export function OrgConsentCard({ tenant, canRequest }: { tenant: TTenant; canReq
   });
   return (
     <Card title="Consent for the organization">
-      {tenant.adminConsentAt ? (
-        <div className="space-y-1 text-sm" data-testid="org-consent-state">
-          <Badge tone="green">Granted</Badge>
-          <p className="text-slate-600">
-            {dateTime(tenant.adminConsentAt)} by {tenant.adminConsentBy}
-          </p>
-          {tenant.adminConsentTenantId && tenant.directoryId && tenant.adminConsentTenantId !== tenant.directoryId && (
-            <p className="text-amber-700">
-              Granted in directory {tenant.adminConsentTenantId}, not {tenant.directoryId}.
-            </p>
-          )}
-          <p className="text-xs text-slate-500">Mailboxes connect with prompt=select_account; users aren&apos;t asked to consent.</p>
-        </div>
-      ) : (
-        <p className="text-sm text-slate-600" data-testid="org-consent-state">
-          Not granted. Mailbox users will be asked to consent, unless the tenant forbids it (then an admin must approve).
-        </p>
-      )}
+      <OrgConsentList tenant={tenant} appIds={(apps.data?.apps ?? []).map((a) => ({ id: a.id, name: a.displayName }))} />
       {canRequest && (apps.data?.apps.length ?? 0) > 0 && (
         <div className="mt-4 space-y-3">
           <select

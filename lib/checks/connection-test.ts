@@ -60,6 +60,7 @@ async function runConnectionTest(ctx: TCtx, opts: TTestOpts): Promise<TConnectio
       state: true,
       stateCode: true,
       tenant: { select: { cloud: true } },
+      signInName: true,
       grant: { select: { upn: true, scopes: true, createdAt: true } },
       appRegistration: { select: { id: true, scopeProfile: true } },
     },
@@ -72,6 +73,7 @@ async function runConnectionTest(ctx: TCtx, opts: TTestOpts): Promise<TConnectio
   const evidence: TDirectoryEvidence = {
     expectedUser: mb.address,
     tokenUpn: mb.grant?.upn,
+    signInName: mb.signInName ?? undefined,
     mailboxKind: mb.kind,
     delegateUpn: mb.delegateUpn ?? undefined,
   };

@@ -19,6 +19,7 @@ import type { listOutbound } from "@/lib/outbound/queue";
 import type { storageStats } from "@/lib/retention/retention";
 import type { listStatusLinks } from "@/lib/status/status-links";
 import type { listDeliveries, listWebhooks } from "@/lib/webhooks/webhooks";
+import type { TAppOrgConsent } from "@/lib/consent/org-consent";
 import type { TJson } from "./json";
 import type { TFixLink } from "@/lib/diagnostics/fix-links";
 
@@ -30,7 +31,7 @@ export type TTenant = TJson<TTenantDto> & {
 export type TOverview = TJson<Awaited<ReturnType<typeof getOverview>>>;
 export type TStaff = TJson<Awaited<ReturnType<typeof listStaff>>[number]>;
 export type TAudit = TJson<Awaited<ReturnType<typeof listAudit>>["entries"][number]>;
-export type TApp = TJson<TAppDto>;
+export type TApp = TJson<TAppDto> & { orgConsents?: TJson<TAppOrgConsent>[] };
 export type TSecret = TApp["secrets"][number];
 export type TMailbox = TJson<Awaited<ReturnType<typeof listMailboxes>>[number]>;
 export type TGrantInfo = NonNullable<TMailbox["grant"]>;

@@ -12,6 +12,7 @@ import { startAdminConsent } from "./start-consent";
 import { handleCallback } from "./handle-callback";
 import { getConsentResult } from "./get-result";
 import { catalogEntry } from "../diagnostics/catalog";
+import { getOrgConsent, listOrgConsentsOfTenant } from "./org-consent";
 
 let sb: TTestSandbox;
 beforeAll(async () => {
@@ -50,12 +51,13 @@ async function tenantWithMspApp(t: { directoryId: string | null; primaryDomain: 
   const start = () => startAdminConsent({ workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, staffUserId });
   const callback = (state: string, query: Record<string, string>) =>
     handleCallback({ query: { ...query, state }, cookieState: state, staffUserId });
-  const read = () =>
-    db().tenant.findUniqueOrThrow({
-      where: { id: tenant.id },
-      select: { directoryId: true, adminConsentAt: true, adminConsentTenantId: true },
-    });
-  return { tenantId: tenant.id, start, callback, read };
+  // What Consentry recorded: the tenant's directory ID, and this app's organization consent.
+  const read = async () => {
+    const t = await db().tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: { directoryId: true } });
+    const c = await getOrgConsent({ workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id });
+    return { directoryId: t.directoryId, adminConsentAt: c?.consentedAt ?? null, adminConsentTenantId: c?.directoryId ?? null };
+  };
+  return { workspaceId: ws.id, tenantId: tenant.id, appId: app.id, start, callback, read };
 }
 
 /** An administrator on the sandbox's admin-consent page: signs in and accepts. Returns the callback's query. */
@@ -145,5 +147,29 @@ describe("organization consent is confirmed with Microsoft before it is recorded
     await d.callback(started.state, await grantOnMicrosoft(started.url, `admin@${SEED.contoso.domain}`));
     expect(await getConsentResult(started.state)).toMatchObject({ status: "completed", resultCode: "admin_consent_granted" });
     expect(await d.read()).toMatchObject({ directoryId: null, adminConsentTenantId: SEED.contoso.id });
+  });
+
+  it("consent is kept per app: consenting app A doesn't show app B as granted; the record says how it was verified", async () => {
+    const t = await tenantWithMspApp({ directoryId: SEED.contoso.id, primaryDomain: SEED.contoso.domain });
+    // App B: the customer's own registration, in the same tenant, never consented for the organization.
+    const b = await db().appRegistration.create({
+      data: { workspaceId: t.workspaceId, tenantId: t.tenantId, displayName: "Customer app", clientId: SEED.contoso.clientId },
+    });
+    const { url, state } = await t.start();
+    await t.callback(state, await grantOnMicrosoft(url, `admin@${SEED.contoso.domain}`));
+    const a = await getOrgConsent({ workspaceId: t.workspaceId, tenantId: t.tenantId, appRegistrationId: t.appId });
+    expect(a).toMatchObject({
+      verifiedBy: "client_credentials",
+      directoryId: SEED.contoso.id,
+      adminUpn: null, // the /adminconsent redirect doesn't name the admin
+      adminOid: null,
+      scopes: expect.any(Array),
+    });
+    expect(await getOrgConsent({ workspaceId: t.workspaceId, tenantId: t.tenantId, appRegistrationId: b.id })).toBeNull();
+    expect((await listOrgConsentsOfTenant({ workspaceId: t.workspaceId, tenantId: t.tenantId })).map((c) => c.appName)).toEqual([
+      "MSP app",
+    ]);
+    // Another workspace's ids find nothing.
+    expect(await getOrgConsent({ workspaceId: randomUUID(), tenantId: t.tenantId, appRegistrationId: t.appId })).toBeNull();
   });
 });

@@ -15,6 +15,9 @@ import { confirmAdminConsent } from "./confirm-admin-consent";
 import { completeLinkOf } from "./consent-links";
 import { log } from "../log/logger";
 import { resumeSetupAfterConnect } from "../mailboxes/shared-setup";
+import { recordOrgConsent } from "./org-consent";
+import { expectedIdentityOf, wrongPersonDiagnosis } from "./expected-user";
+import { isSamePerson, resolveSignedInIdentity } from "./identity-resolution";
 
 export type TCallbackQuery = {
   code?: string;
@@ -114,9 +117,15 @@ export async function handleCallback(opts: {
     const returnedTid = confirmed.tenantId;
     const scopes = (q.scope ?? "").split(/\s+/).filter(Boolean);
     await db().$transaction(async (tx) => {
-      await tx.tenant.update({
-        where: { id: req.tenantId },
-        data: { adminConsentAt: new Date(), adminConsentBy: actor.email, adminConsentScopes: scopes, adminConsentTenantId: returnedTid },
+      // Per app: the /adminconsent redirect names no admin, so the record says how it was verified.
+      await recordOrgConsent(tx, {
+        workspaceId: req.workspaceId,
+        tenantId: req.tenantId,
+        appRegistrationId: req.appRegistrationId,
+        verifiedBy: "client_credentials",
+        scopes,
+        directoryId: returnedTid,
+        recordedBy: actor.email,
       });
       await completeLinkOf(tx, req);
       await tx.consentRequest.update({
@@ -139,8 +148,8 @@ export async function handleCallback(opts: {
           tenantId: req.tenantId,
           level: "info",
           code: "admin_consent_granted",
-          message: "Organization consent granted.",
-          detail: { scopes },
+          message: `Organization consent granted for ${loaded.app.displayName}.`,
+          detail: { scopes, appRegistrationId: req.appRegistrationId },
         },
       });
       await writeAudit(tx, actor, {
@@ -148,7 +157,7 @@ export async function handleCallback(opts: {
         targetType: "tenant",
         targetId: req.tenantId,
         tenantId: req.tenantId,
-        detail: { scopes, returnedTenantId: returnedTid },
+        detail: { scopes, returnedTenantId: returnedTid, appRegistrationId: req.appRegistrationId },
       });
     });
     return { redirect: resultUrl(state) };
@@ -168,26 +177,39 @@ export async function handleCallback(opts: {
     await fail(req.id, !!req.linkTokenHash, who.diagnosis);
     return { redirect: resultUrl(state) };
   }
-  const expected = (req.expectedUpn ?? "").toLowerCase();
-  if (expected && who.upn.toLowerCase() !== expected) {
+  // Who must have signed in, by the mailbox as it is now (its address, or a shared mailbox's
+  // delegate), matched against every address Microsoft holds for the person, not a mutable name.
+  const expected = req.mailbox ? expectedIdentityOf(req.mailbox) : null;
+  if (!expected) {
     await fail(req.id, !!req.linkTokenHash, {
-      code: "wrong_user_signed_in",
-      title: "The wrong account signed in",
-      cause: `${who.upn} signed in, but this mailbox needs ${expected}. A token for another account can't open this mailbox (Exchange answers "User is authenticated but not connected").`,
-      fixSteps: [
-        `Open the link in a private (incognito) window, or sign out of Microsoft first.`,
-        `On Microsoft's page choose "Use another account" and sign in as ${expected}.`,
-      ],
+      code: "consent_mailbox_unusable",
+      title: "This mailbox can't be connected as it is",
+      cause: "The mailbox was removed, or it is a shared mailbox without a delegate.",
+      fixSteps: ["Check the mailbox's settings in Consentry, then start again."],
       retryable: true,
-      detail: { signedIn: who.upn, expected },
     });
+    return { redirect: resultUrl(state) };
+  }
+  const resolved = await resolveSignedInIdentity(loaded.ms, {
+    oid: who.oid,
+    upn: who.upn,
+    accessToken: redeemed.accessToken,
+    resource: redeemed.resource,
+    refreshToken: redeemed.refreshToken,
+  });
+  if (!resolved.ok) {
+    await fail(req.id, !!req.linkTokenHash, resolved.diagnosis);
+    return { redirect: resultUrl(state) };
+  }
+  if (!isSamePerson(expected.mustOwn, resolved.identity)) {
+    await fail(req.id, !!req.linkTokenHash, wrongPersonDiagnosis(expected, resolved.identity));
     return { redirect: resultUrl(state) };
   }
   const mailboxId = req.mailboxId!;
   const now = new Date();
   await db().$transaction(async (tx) => {
     const grantData = {
-      upn: who.upn.toLowerCase(),
+      upn: resolved.identity.upn,
       oid: who.oid,
       tid: who.tid,
       scopes: redeemed.scopes,
@@ -206,6 +228,12 @@ export async function handleCallback(opts: {
       create: { ...grantData, workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId },
       update: grantData,
     });
+    // A user mailbox remembers its owner's sign-in name when it isn't the address (the next login_hint).
+    if (expected.kind === "user")
+      await tx.mailbox.updateMany({
+        where: { id: mailboxId, workspaceId: req.workspaceId, tenantId: req.tenantId },
+        data: { signInName: resolved.identity.upn === expected.address.toLowerCase() ? null : resolved.identity.upn },
+      });
     await completeLinkOf(tx, req);
     await tx.consentRequest.update({
       where: { id: req.id },
@@ -213,13 +241,13 @@ export async function handleCallback(opts: {
         status: "completed",
         stateExpiresAt: new Date(0),
         resultCode: "connected",
-        resultDetail: { signedIn: who.upn, scopes: redeemed.scopes },
+        resultDetail: { signedIn: resolved.identity.upn, matchedAddress: expected.mustOwn, scopes: redeemed.scopes },
       },
     });
     await markConnected(
       tx,
       { workspaceId: req.workspaceId, tenantId: req.tenantId, mailboxId },
-      { upn: who.upn, scopes: redeemed.scopes, now, actor },
+      { upn: resolved.identity.upn, scopes: redeemed.scopes, now, actor },
     );
   });
   // The connection test's outcome is what the mailbox page (or the link's result page) shows next.

@@ -6,7 +6,7 @@ import { assertTrustedMicrosoftUrl } from "../microsoft/trusted-microsoft-url";
 import { buildAdminConsentUrl, buildAuthorizeUrl } from "../microsoft/authorize-url";
 import { authorizeEndpoint, issuerFor, jwksUrl } from "../microsoft/endpoints";
 import { createPkcePair } from "../microsoft/pkce";
-import { adminConsentScopes, delegatedScopes } from "../microsoft/scope-profiles";
+import { adminConsentScopes, authorizeScopes, delegatedScopes } from "../microsoft/scope-profiles";
 import { exchangeCode } from "../microsoft/token-client";
 import { verifyIdToken } from "../microsoft/id-token";
 import { failureFromRedirect } from "../microsoft/parse-error";
@@ -47,7 +47,7 @@ export function authorizeUrl(
     tenantSegment: app.tenantSegment,
     clientId: app.clientId,
     redirectUri: app.redirectUri,
-    scopes: delegatedScopes(app.scopeProfile, hosts),
+    scopes: authorizeScopes(app.scopeProfile, hosts),
     state: p.state,
     nonce: p.nonce,
     codeChallenge: p.codeChallenge,

@@ -10,6 +10,7 @@ import { loadAppForConsent } from "../grants/load-app-for-consent";
 import { adminConsentUrl, authorizeUrl, pkcePair } from "./ms-adapter";
 import { expectedUserOf, NO_DELEGATE_MESSAGE } from "./expected-user";
 import { isAppOnlyProfile } from "../microsoft/scope-profiles";
+import { getOrgConsent } from "./org-consent";
 
 export const STATE_TTL_MS = 15 * 60_000;
 export const STATE_COOKIE = "consentry_oauth_state";
@@ -116,12 +117,11 @@ async function beginRoundTrip(consentRequestId: string): Promise<TStarted> {
   const nonce = newToken("state").slice(3);
   const { verifier, challenge } = pkcePair();
   // After org consent the user must not be asked again: select_account, never consent.
+  const orgConsented =
+    req.kind === "user" &&
+    !!(await getOrgConsent({ workspaceId: req.workspaceId, tenantId: req.tenantId, appRegistrationId: req.appRegistrationId }));
   const prompt =
-    req.kind === "user"
-      ? req.tenant.adminConsentAt && loaded.app.defaultPrompt === "consent"
-        ? "select_account"
-        : loaded.app.defaultPrompt
-      : null;
+    req.kind === "user" ? (orgConsented && loaded.app.defaultPrompt === "consent" ? "select_account" : loaded.app.defaultPrompt) : null;
   await db().consentRequest.update({
     where: { id: req.id },
     data: {

@@ -103,6 +103,23 @@ describe("diagnosis catalog", () => {
     expect(classify(f, { expectedUser: "helpdesk@contoso.com", tokenUpn: "HelpDesk@contoso.com", mailboxKind: "user" }).code).toBe(
       "mailbox_unlicensed_or_imap_disabled",
     );
+    // The mailbox's own user, signed in by a UPN other than the address (its sign-in name): not the wrong user.
+    expect(
+      classify(f, {
+        expectedUser: "jane.doe@contoso.com",
+        signInName: "jdoe@contoso.com",
+        tokenUpn: "JDoe@contoso.com",
+        mailboxKind: "user",
+      }).code,
+    ).toBe("mailbox_unlicensed_or_imap_disabled");
+    expect(
+      classify(f, {
+        expectedUser: "jane.doe@contoso.com",
+        signInName: "jdoe@contoso.com",
+        tokenUpn: "bob@contoso.com",
+        mailboxKind: "user",
+      }).code,
+    ).toBe("wrong_user_signed_in");
     expect(
       classify(f, { expectedUser: "support@contoso.com", delegateUpn: "it@contoso.com", tokenUpn: "it@contoso.com", mailboxKind: "shared" })
         .code,

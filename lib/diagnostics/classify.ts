@@ -9,6 +9,8 @@ import { describe } from "./describe";
 export type TDirectoryEvidence = {
   expectedUser: string;
   tokenUpn?: string;
+  /** A user mailbox's sign-in name (its UPN when that differs from the address). */
+  signInName?: string;
   mailboxKind: "user" | "shared";
   delegateUpn?: string;
   hasFullAccess?: boolean;
@@ -91,21 +93,17 @@ function refineNotConnected(e: TDirectoryEvidence): TDiagnosisCode {
     if (asDelegate || e.hasFullAccess === false || e.graphRead === "access_denied") return "delegate_lacks_full_access";
     return "imap_not_connected";
   }
-  if (e.tokenUpn && norm(e.tokenUpn) !== norm(e.expectedUser)) return "wrong_user_signed_in";
+  // A user mailbox's own user may sign in by a UPN other than the address (Connect checked it owns the address).
+  const ownSigner = !!e.signInName && norm(e.tokenUpn) === norm(e.signInName);
+  if (e.tokenUpn && norm(e.tokenUpn) !== norm(e.expectedUser) && !ownSigner) return "wrong_user_signed_in";
   if (e.isLicensed === false || e.imapEnabled === false) return "mailbox_unlicensed_or_imap_disabled";
   // The mailbox's own user signed in: only its licence or its IMAP/POP switch is left.
-  if (e.tokenUpn && norm(e.tokenUpn) === norm(e.expectedUser)) return "mailbox_unlicensed_or_imap_disabled";
+  if (e.tokenUpn && (norm(e.tokenUpn) === norm(e.expectedUser) || ownSigner)) return "mailbox_unlicensed_or_imap_disabled";
   return "imap_not_connected";
 }
 
 // What Exchange answers when it refuses a token on a mailbox, per protocol.
-const REFUSALS = new Set<string>([
-  "imap_not_connected",
-  "imap_auth_failed",
-  "pop_auth_failed",
-  "smtp_auth_failed",
-  "graph_access_denied",
-]);
+const REFUSALS = new Set<string>(["imap_not_connected", "imap_auth_failed", "pop_auth_failed", "smtp_auth_failed", "graph_access_denied"]);
 const ROLE_OF: Partial<Record<TMicrosoftFailure["source"], string>> = {
   imap: "IMAP.AccessAsApp",
   pop: "POP.AccessAsApp",

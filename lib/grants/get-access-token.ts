@@ -14,7 +14,15 @@ import { markTokenFailure } from "../mailboxes/mailbox-state";
 export const MIN_REMAINING_MS = 5 * 60_000;
 
 export type TRefreshResult =
-  | { ok: true; accessToken: string; refreshToken?: string; expiresIn: number; scopes: string[] }
+  | {
+      ok: true;
+      accessToken: string;
+      refreshToken?: string;
+      expiresIn: number;
+      scopes: string[];
+      /** Who the refreshed tokens belong to, when Microsoft said (an id_token): a renamed UPN is kept up to date. */
+      signedIn?: { oid: string; upn: string };
+    }
   | {
       ok: false;
       kind: "transient" | "permanent_grant" | "permanent_client" | "unknown";
@@ -135,6 +143,10 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
           lastRefreshAt: now,
           refreshFailures: 0,
           lastErrorCode: null,
+          // The grant follows the object id: a UPN renamed since Connect is only a new display name.
+          ...(res.signedIn && res.signedIn.oid === g.oid && res.signedIn.upn && res.signedIn.upn.toLowerCase() !== g.upn
+            ? { upn: res.signedIn.upn.toLowerCase() }
+            : {}),
           // Microsoft rotates refresh tokens on every use; keep the newest.
           ...(res.refreshToken
             ? {
@@ -144,6 +156,21 @@ async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefres
             : {}),
         },
       });
+      const renamedTo =
+        res.signedIn && res.signedIn.oid === g.oid && res.signedIn.upn && res.signedIn.upn.toLowerCase() !== g.upn
+          ? res.signedIn.upn.toLowerCase()
+          : null;
+      // A user mailbox whose sign-in name was the old UPN follows the rename (its next login_hint).
+      if (renamedTo)
+        await tx.mailbox.updateMany({
+          where: {
+            id: g.mailboxId,
+            workspaceId: g.workspaceId,
+            kind: "user",
+            OR: [{ signInName: g.upn }, { signInName: null, address: g.upn }],
+          },
+          data: { signInName: renamedTo },
+        });
       return { ok: true as const, accessToken: res.accessToken, expiresAt, refreshed: true };
     },
     { timeout: 60_000, maxWait: 60_000 },

@@ -9,6 +9,17 @@ import { classifyTokenFailure } from "../diagnostics/classify";
 import type { TRefresher } from "./get-access-token";
 import type { TMailboxRef } from "../core/scope";
 
+/** oid and preferred_username of an id_token received straight from the token endpoint over TLS,
+ *  which OpenID Connect Core §3.1.3.7 lets a client trust without checking the signature. */
+function idTokenIdentity(idToken: string): { oid: string; upn: string } | null {
+  try {
+    const c = JSON.parse(Buffer.from(idToken.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+    return typeof c.oid === "string" && typeof c.preferred_username === "string" ? { oid: c.oid, upn: c.preferred_username } : null;
+  } catch {
+    return null;
+  }
+}
+
 type TLoaded = Awaited<ReturnType<typeof loadAppForConsent>>;
 
 async function prepare(ctx: TMailboxRef): Promise<TLoaded> {
@@ -25,7 +36,8 @@ export const microsoftRefresher: TRefresher = Object.assign(
     const loaded = (prepared as TLoaded | undefined) ?? (await prepare(input));
     const res = await refreshAccessToken(
       { tokenUrl: tokenUrlFor(loaded.ms), cloud: loaded.ms.cloud, clientId: loaded.ms.clientId, clientSecret: loaded.ms.clientSecret },
-      { refreshToken: input.refreshToken, scopes: scopesForResource(input.resource, input.scopes) },
+      // openid: Microsoft answers with an id_token naming who the grant belongs to now (a renamed UPN).
+      { refreshToken: input.refreshToken, scopes: [...scopesForResource(input.resource, input.scopes), "openid"] },
     );
     if (res.ok)
       return {
@@ -34,6 +46,7 @@ export const microsoftRefresher: TRefresher = Object.assign(
         refreshToken: res.refreshToken ?? undefined,
         expiresIn: res.expiresIn,
         scopes: res.scopes,
+        signedIn: res.idToken ? (idTokenIdentity(res.idToken) ?? undefined) : undefined,
       };
     const c = classifyTokenFailure(res);
     return {

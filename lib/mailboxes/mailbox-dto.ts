@@ -8,6 +8,7 @@ export const mailboxSelect = {
   address: true,
   kind: true,
   delegateUpn: true,
+  signInName: true,
   inbound: true,
   outbound: true,
   folder: true,

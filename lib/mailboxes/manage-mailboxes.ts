@@ -52,6 +52,8 @@ export async function createMailbox(ctx: TCtx & { actor: TAuditActor; input: TMa
       data: {
         ...data,
         delegateUpn: input.kind === "shared" ? input.delegateUpn : null,
+        // Only worth keeping when it differs from the address.
+        signInName: input.kind === "user" && input.signInName && input.signInName !== input.address ? input.signInName : null,
         workspaceId: ctx.workspaceId,
         tenantId: ctx.tenantId,
         state: "pending_consent",
@@ -91,6 +93,13 @@ export async function updateMailbox(ctx: TCtx & { mailboxId: string; actor: TAud
       },
     });
     if (!cur) throw notFound("Mailbox");
+    if (data.signInName) {
+      if (cur.kind === "shared")
+        throw badRequest("A shared mailbox never signs in: its delegate does.", {
+          signInName: "A shared mailbox never signs in: its delegate does.",
+        });
+      if (data.signInName === cur.address) data.signInName = null;
+    }
     if ("delegateUpn" in data) {
       // Clearing a shared mailbox's delegate would leave consent with nobody to check the sign-in against.
       if (cur.kind === "shared" && !data.delegateUpn)

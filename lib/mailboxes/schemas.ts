@@ -7,6 +7,8 @@ const base = {
   address: ZAddress,
   kind: z.enum(["user", "shared"]),
   delegateUpn: ZAddress.nullish(),
+  // The user's sign-in name (UPN) when it differs from the address; the login hint at Connect.
+  signInName: z.string().trim().toLowerCase().email("Enter a sign-in name like j.doe@contoso.com.").max(254).nullish(),
   appRegistrationId: z.string().uuid("Pick the app registration to connect with."),
   inbound: z.enum(["imap", "pop", "graph", "none"]),
   outbound: z.enum(["smtp", "graph", "none"]),
@@ -21,6 +23,7 @@ const base = {
 
 type TShape = {
   kind?: string;
+  signInName?: string | null;
   delegateUpn?: string | null;
   address?: string;
   afterProcessing?: string;
@@ -38,6 +41,8 @@ function rules(m: TShape, ctx: z.RefinementCtx) {
     });
   if (m.kind === "shared" && m.delegateUpn && m.delegateUpn === m.address)
     ctx.addIssue({ code: "custom", path: ["delegateUpn"], message: "The delegate is a user, not the shared mailbox itself." });
+  if (m.kind === "shared" && m.signInName)
+    ctx.addIssue({ code: "custom", path: ["signInName"], message: "A shared mailbox never signs in: its delegate does." });
   if (m.afterProcessing === "move" && !m.moveToFolder)
     ctx.addIssue({ code: "custom", path: ["moveToFolder"], message: "Name the folder to move processed mail to." });
   // POP3 has no flags or folders: it can only keep or delete.

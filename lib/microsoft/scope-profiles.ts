@@ -53,6 +53,19 @@ export function delegatedScopes(profile: TScopeProfile, hosts: TCloudHosts): str
   return [...resourceScopes, ...OIDC];
 }
 
+/** Graph's User.Read: who signed in (`/me`: mail, proxyAddresses, userPrincipalName). */
+export const identityScope = (hosts: TCloudHosts) => `${hosts.graphResource}/User.Read`;
+
+/** What the sign-in page asks consent for. IMAP/POP profiles also ask Graph's User.Read up front
+ *  (several resources are fine at /authorize, one per token request), so Consentry can read /me
+ *  with the refresh token afterwards instead of a second sign-in:
+ *  https://learn.microsoft.com/en-us/entra/identity-platform/scenario-desktop-production */
+export function authorizeScopes(profile: TScopeProfile, hosts: TCloudHosts): string[] {
+  const d = delegatedScopes(profile, hosts);
+  if (profile === "graph" || profile === "graph_app_only") return d;
+  return [...d.filter((s) => !OIDC.includes(s)), identityScope(hosts), ...OIDC];
+}
+
 export function appOnlyScope(profile: TScopeProfile, hosts: TCloudHosts): string | null {
   if (profile === "graph_app_only") return `${hosts.graphResource}/.default`;
   if (profile === "exchange_app_only") return `${hosts.outlookResource}/.default`;
@@ -62,7 +75,7 @@ export function appOnlyScope(profile: TScopeProfile, hosts: TCloudHosts): string
 export function adminConsentScopes(profile: TScopeProfile, hosts: TCloudHosts): string[] {
   const app = appOnlyScope(profile, hosts);
   if (app) return [app];
-  return delegatedScopes(profile, hosts).filter((s) => !OIDC.includes(s));
+  return authorizeScopes(profile, hosts).filter((s) => !OIDC.includes(s));
 }
 
 const WHY: Record<string, string> = {
@@ -73,7 +86,8 @@ const WHY: Record<string, string> = {
   "Mail.Send": "Send mail as the signed-in user.",
   "Mail.ReadWrite.Shared": "Read shared mailboxes the user has FullAccess to.",
   "Mail.Send.Shared": "Send as shared mailboxes the user has SendAs on.",
-  "User.Read": "Know who signed in.",
+  "User.Read":
+    "Know who signed in and which addresses are theirs, so Connect accepts aliases and a sign-in name that differs from the address.",
   offline_access: "Keep access with refresh tokens, so nobody signs in again.",
   openid: "Sign the user in.",
   profile: "Read the user's name.",
@@ -150,6 +164,14 @@ export function azurePermissions(profile: TScopeProfile): TPermission[] {
       why: WHY[n],
       blade: BLADE_GRAPH_DELEGATED,
     })),
+    {
+      api: "Microsoft Graph",
+      name: "User.Read",
+      type: "Delegated",
+      adminConsentRequired: false,
+      why: WHY["User.Read"],
+      blade: BLADE_GRAPH_DELEGATED,
+    },
     ...graphOidc,
   ];
 }

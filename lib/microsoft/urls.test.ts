@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cloudHosts } from "./clouds";
 import { buildAdminConsentUrl, buildAuthorizeUrl } from "./authorize-url";
 import { detectLegacyEndpoint, issuerFor, jwksUrl, tokenEndpoint } from "./endpoints";
-import { adminConsentScopes, azurePermissions, delegatedScopes, scopesForResource } from "./scope-profiles";
+import { adminConsentScopes, authorizeScopes, azurePermissions, delegatedScopes, scopesForResource } from "./scope-profiles";
 import { createPkcePair } from "./pkce";
 import { createHash } from "node:crypto";
 import { buildXOAuth2 } from "./xoauth2";
@@ -60,6 +60,17 @@ describe("scopes", () => {
     expect(adminConsentScopes("imap_smtp", cloudHosts("global"))).toEqual([
       "https://outlook.office.com/IMAP.AccessAsUser.All",
       "https://outlook.office.com/SMTP.Send",
+      "https://graph.microsoft.com/User.Read",
+    ]);
+    // The sign-in asks consent for Graph's User.Read too; code redemption stays on Outlook alone.
+    expect(authorizeScopes("imap_smtp", cloudHosts("global"))).toEqual([
+      "https://outlook.office.com/IMAP.AccessAsUser.All",
+      "https://outlook.office.com/SMTP.Send",
+      "https://graph.microsoft.com/User.Read",
+      "offline_access",
+      "openid",
+      "profile",
+      "email",
     ]);
     expect(adminConsentScopes("graph_app_only", cloudHosts("global"))).toEqual(["https://graph.microsoft.com/.default"]);
     expect(adminConsentScopes("exchange_app_only", cloudHosts("global"))).toEqual(["https://outlook.office.com/.default"]);
@@ -69,6 +80,7 @@ describe("scopes", () => {
     expect(azurePermissions("imap_smtp").map((p) => p.name)).toEqual([
       "IMAP.AccessAsUser.All",
       "SMTP.Send",
+      "User.Read",
       "offline_access",
       "openid",
       "profile",

@@ -114,7 +114,7 @@ export async function resolveStatusLink(token: string) {
       expiresAt: true,
       revokedAt: true,
       workspace: { select: { name: true } },
-      tenant: { select: { displayName: true, adminConsentAt: true } },
+      tenant: { select: { displayName: true, orgConsents: { select: { consentedAt: true }, orderBy: { consentedAt: "desc" }, take: 1 } } },
     },
   });
   if (!link) return { state: "invalid" as TStatusState, view: null };
@@ -134,7 +134,8 @@ export async function resolveStatusLink(token: string) {
     view: {
       msp: link.workspace.name,
       tenant: link.tenant.displayName,
-      organizationConsent: link.tenant.adminConsentAt,
+      // The latest organization consent of any of the tenant's apps (recorded per app).
+      organizationConsent: link.tenant.orgConsents[0]?.consentedAt ?? null,
       expiresAt: link.expiresAt,
       mailboxes: mailboxes.map((m) => {
         const d = describe(m.stateCode);

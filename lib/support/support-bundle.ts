@@ -90,10 +90,17 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
       directoryId: true,
       primaryDomain: true,
       cloud: true,
-      adminConsentAt: true,
-      adminConsentBy: true,
-      adminConsentScopes: true,
-      adminConsentTenantId: true,
+      orgConsents: {
+        select: {
+          appRegistrationId: true,
+          consentedAt: true,
+          adminUpn: true,
+          verifiedBy: true,
+          scopes: true,
+          directoryId: true,
+          recordedBy: true,
+        },
+      },
       createdAt: true,
     },
   });
@@ -381,15 +388,16 @@ export async function buildSupportBundle(scope: TScopeLike, q: TBundleQuery) {
       primaryDomain: t.primaryDomain,
       cloud: t.cloud,
       hosts: hostsFor(t.cloud),
-      adminConsent: t.adminConsentAt
-        ? {
-            at: iso(t.adminConsentAt),
-            by: t.adminConsentBy,
-            scopes: t.adminConsentScopes,
-            tenantIdReturned: t.adminConsentTenantId,
-            differsFromTenantOnFile: !!t.adminConsentTenantId && !!t.directoryId && t.adminConsentTenantId !== t.directoryId,
-          }
-        : null,
+      // Organization consent, per app registration.
+      adminConsents: t.orgConsents.map((c) => ({
+        appRegistrationId: c.appRegistrationId,
+        at: iso(c.consentedAt),
+        by: c.adminUpn ?? c.recordedBy,
+        verifiedBy: c.verifiedBy,
+        scopes: c.scopes,
+        tenantIdReturned: c.directoryId,
+        differsFromTenantOnFile: !!c.directoryId && !!t.directoryId && c.directoryId !== t.directoryId,
+      })),
       apps: apps.filter((a) => a.tenantId === t.id).map(appOut),
       mailboxes: mailboxes.filter((m) => m.tenantId === t.id).map(mailboxOut),
     })),

@@ -47,6 +47,7 @@ async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
       address: true,
       kind: true,
       delegateUpn: true,
+      signInName: true,
       inbound: true,
       folder: true,
       afterProcessing: true,
@@ -133,6 +134,7 @@ async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
   const d = classify(outcome.failure, {
     expectedUser: row.address,
     tokenUpn: row.grant?.upn,
+    signInName: row.signInName ?? undefined,
     mailboxKind: row.kind,
     delegateUpn: row.delegateUpn ?? undefined,
     // An app-only mailbox: Exchange's refusal is told apart with the app token's roles and whether

@@ -7,10 +7,21 @@ export const tenantSelect = {
   primaryDomain: true,
   cloud: true,
   notes: true,
-  adminConsentAt: true,
-  adminConsentBy: true,
-  adminConsentScopes: true,
-  adminConsentTenantId: true,
+  // Organization consent is per app registration (the Tenant.adminConsent* columns are no longer used).
+  orgConsents: {
+    select: {
+      appRegistrationId: true,
+      consentedAt: true,
+      adminUpn: true,
+      adminOid: true,
+      verifiedBy: true,
+      scopes: true,
+      directoryId: true,
+      recordedBy: true,
+      appRegistration: { select: { displayName: true } },
+    },
+    orderBy: { consentedAt: "desc" as const },
+  },
   createdAt: true,
   updatedAt: true,
   _count: { select: { mailboxes: true, apps: true } },
@@ -23,17 +34,29 @@ type TRow = {
   primaryDomain: string | null;
   cloud: "global" | "usgov" | "china" | "sandbox";
   notes: string;
-  adminConsentAt: Date | null;
-  adminConsentBy: string | null;
-  adminConsentScopes: string[];
-  adminConsentTenantId: string | null;
+  orgConsents: {
+    appRegistrationId: string;
+    consentedAt: Date;
+    adminUpn: string | null;
+    adminOid: string | null;
+    verifiedBy: string;
+    scopes: string[];
+    directoryId: string | null;
+    recordedBy: string;
+    appRegistration: { displayName: string };
+  }[];
   createdAt: Date;
   updatedAt: Date;
   _count: { mailboxes: number; apps: number };
 };
 
 export function toTenantDto(t: TRow) {
-  const { _count, ...rest } = t;
-  return { ...rest, mailboxCount: _count.mailboxes, appCount: _count.apps };
+  const { _count, orgConsents, ...rest } = t;
+  return {
+    ...rest,
+    orgConsents: orgConsents.map(({ appRegistration, ...c }) => ({ ...c, appName: appRegistration.displayName })),
+    mailboxCount: _count.mailboxes,
+    appCount: _count.apps,
+  };
 }
 export type TTenantDto = ReturnType<typeof toTenantDto>;

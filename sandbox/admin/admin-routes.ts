@@ -5,6 +5,7 @@ import type { AdminRoute } from "../contracts";
 import type { Identity } from "../identity/identity";
 import { splitScopes } from "../identity/scopes";
 import { seedState } from "../directory/seed";
+import { proxyAddressesFor, smtpAddressesOf } from "../directory/addresses";
 
 const ok = (body: unknown, status = 200) => ({ status, body });
 const bad = (message: string) => ({ status: 400, body: { error: message } });
@@ -135,13 +136,28 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
               smtpAuthDisabled: z.boolean().nullable(),
               signInFrequencyDays: z.number().int().min(1).max(365).nullable(),
               displayName: z.string().min(1),
+              // A rename of the sign-in name: the object id, mailbox, consents and refresh tokens stay.
+              upn: z.string().trim().toLowerCase().email(),
+              // Replaces the aliases (smtp: proxy addresses); the primary address stays.
+              aliases: z.array(z.string().trim().toLowerCase().email()).max(50),
             })
             .partial()
             .strict(),
           body,
         );
         if (!p.ok) return p.res;
-        Object.assign(u, p.data);
+        const { upn: newUpn, aliases, ...flags } = p.data;
+        const tenant = st().tenants.find((t) => t.id === u.tenantId)!;
+        const foreign = [...(newUpn ? [newUpn] : []), ...(aliases ?? [])].find((a) => !tenant.domains.includes(a.split("@")[1] ?? ""));
+        if (foreign) return bad(`${foreign}: ${foreign.split("@")[1]} isn't a verified domain of ${tenant.displayName}`);
+        const takenByOther = (a: string) =>
+          st().users.some((x) => x.id !== u.id && (x.upn === a || smtpAddressesOf(x).includes(a))) ||
+          st().shared.some((m) => m.address === a);
+        const taken = [...(newUpn ? [newUpn] : []), ...(aliases ?? [])].find(takenByOther);
+        if (taken) return { status: 409, body: { error: `${taken} already exists` } };
+        if (newUpn) u.upn = newUpn;
+        if (aliases) u.proxyAddresses = proxyAddressesFor(u.mail, aliases);
+        Object.assign(u, flags);
         save();
         const { password: _p, ...safe } = u;
         return ok(safe);

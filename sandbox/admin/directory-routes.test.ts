@@ -122,6 +122,68 @@ describe("sandbox admin API: building a directory", () => {
     expect(await imapOpens("desk@acme.onmicrosoft.com", ann)).toMatch(/not connected/);
   });
 
+  it("a user whose UPN differs from the primary address: the mailbox opens by address and alias, /me names both, a UPN rename keeps it", async () => {
+    const r = await sb.admin("POST", "/admin/users", {
+      upn: "cs1042@acme.onmicrosoft.com",
+      mail: "carol.smith@acme.example",
+      aliases: ["carol@acme.example"],
+      password: "S3cret-pass!",
+    });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({
+      upn: "cs1042@acme.onmicrosoft.com",
+      mail: "carol.smith@acme.example",
+      proxyAddresses: ["SMTP:carol.smith@acme.example", "smtp:carol@acme.example"],
+    });
+    // Addresses are unique across the directory; an address outside the tenant's domains is refused.
+    expect(
+      (await sb.admin("POST", "/admin/users", { upn: "x1@acme.onmicrosoft.com", mail: "carol@acme.example", password: "S3cret-pass!" }))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await sb.admin("POST", "/admin/users", {
+          upn: "x2@acme.onmicrosoft.com",
+          aliases: ["x2@elsewhere.example"],
+          password: "S3cret-pass!",
+        })
+      ).status,
+    ).toBe(400);
+    const GRAPH_USER = "https://graph.microsoft.com/User.Read";
+    const tok = (await sb.admin("POST", "/admin/tokens", { upn: "cs1042@acme.onmicrosoft.com", clientId, scopes: [IMAP] })).body
+      .access_token;
+    expect(await imapOpens("carol.smith@acme.example", tok)).toBe(true);
+    expect(await imapOpens("carol@acme.example", tok)).toBe(true);
+    const graph = (await sb.admin("POST", "/admin/tokens", { upn: "cs1042@acme.onmicrosoft.com", clientId, scopes: [GRAPH_USER] })).body
+      .access_token;
+    const me = async (q = "") =>
+      (
+        await fetch(`${sb.urls.graph.replace(/\/?$/, "").replace(/(\/v1\.0)?$/, "/v1.0")}/me${q}`, {
+          headers: { authorization: `Bearer ${graph}` },
+        })
+      ).json();
+    const plain = await me();
+    expect(plain).toMatchObject({ userPrincipalName: "cs1042@acme.onmicrosoft.com", mail: "carol.smith@acme.example" });
+    expect(plain.proxyAddresses).toBeUndefined(); // not a default property: only on $select
+    expect(await me("?$select=id,mail,proxyAddresses,userPrincipalName")).toEqual({
+      "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,mail,proxyAddresses,userPrincipalName)/$entity",
+      id: r.body.id,
+      mail: "carol.smith@acme.example",
+      proxyAddresses: ["SMTP:carol.smith@acme.example", "smtp:carol@acme.example"],
+      userPrincipalName: "cs1042@acme.onmicrosoft.com",
+    });
+    // The rename keeps the object id; the mailbox and existing tokens keep working, new tokens carry the new name.
+    const renamed = await sb.admin("PATCH", "/admin/users/cs1042@acme.onmicrosoft.com", { upn: "carol.smith@acme.example" });
+    expect(renamed.body).toMatchObject({ id: r.body.id, upn: "carol.smith@acme.example" });
+    expect(await imapOpens("carol.smith@acme.example", tok)).toBe(true);
+    expect((await me()).userPrincipalName).toBe("carol.smith@acme.example");
+    expect((await sb.admin("PATCH", "/admin/users/carol.smith@acme.example", { upn: "ann@acme.onmicrosoft.com" })).status).toBe(409);
+    expect(
+      (await sb.admin("PATCH", "/admin/users/carol.smith@acme.example", { aliases: ["c.smith@acme.example"] })).body.proxyAddresses,
+    ).toEqual(["SMTP:carol.smith@acme.example", "smtp:c.smith@acme.example"]);
+    expect(await imapOpens("carol@acme.example", tok)).not.toBe(true);
+  });
+
   it("deleting a user removes their access everywhere", async () => {
     expect((await sb.admin("DELETE", "/admin/users/bo@acme.onmicrosoft.com")).status).toBe(200);
     expect((await sb.admin("POST", "/admin/tokens", { upn: "bo@acme.onmicrosoft.com", clientId, scopes: [IMAP] })).status).toBe(404);
@@ -179,6 +241,30 @@ describe("the /sandbox console", () => {
     const again = await (await fetch(`${sb.urls.identity}/sandbox`)).text();
     expect(again).toContain("Console app");
     expect(again).not.toMatch(/Sbx8Q~[0-9a-f]{10}/);
+  });
+
+  it("creates a user with a primary address and aliases, shows them, and renames the UPN from its row", async () => {
+    const u = await post({
+      action: "POST /admin/users",
+      show: "1",
+      "s:upn": "e77@console.onmicrosoft.com",
+      "s:mail": "dan.ray@console.onmicrosoft.com",
+      "l:aliases": "dan@console.onmicrosoft.com",
+      "s:password": "Passw0rd!",
+    });
+    expect(u.status).toBe(200);
+    const page = await (await fetch(`${sb.urls.identity}/sandbox`)).text();
+    expect(page).toContain("mail dan.ray@console.onmicrosoft.com");
+    expect(page).toContain("aliases dan@console.onmicrosoft.com");
+    expect(page).toContain('aria-label="New UPN for e77@console.onmicrosoft.com"');
+    const r = await post({
+      action: "PATCH /admin/users/e77@console.onmicrosoft.com",
+      show: "1",
+      "s:upn": "dan.ray@console.onmicrosoft.com",
+    });
+    expect(r.status).toBe(200);
+    const users = (await sb.admin("GET", "/admin/state")).body.users as { upn: string; mail: string }[];
+    expect(users.find((x) => x.mail === "dan.ray@console.onmicrosoft.com")?.upn).toBe("dan.ray@console.onmicrosoft.com");
   });
 
   it("shows the API's refusal instead of failing silently", async () => {

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { AdminRoute } from "../contracts";
 import type { Identity } from "../identity/identity";
 import { newApp, newUser } from "../directory/seed";
+import { proxyAddressesFor, smtpAddressesOf } from "../directory/addresses";
 
 const ok = (body: unknown, status = 200) => ({ status, body });
 const bad = (message: string) => ({ status: 400, body: { error: message } });
@@ -42,7 +43,9 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
   const st = () => id.store.state;
   const save = () => id.store.save();
   const tenantOfAddress = (address: string) => id.store.tenant(address.split("@")[1] ?? "");
-  const addressTaken = (a: string) => st().users.some((u) => u.upn === a) || st().shared.some((m) => m.address === a);
+  // A UPN or SMTP address (primary or alias) is unique across the directory's users and mailboxes.
+  const addressTaken = (a: string) =>
+    st().users.some((u) => u.upn === a || smtpAddressesOf(u).includes(a)) || st().shared.some((m) => m.address === a);
   const safeUser = <T extends { password: string }>({ password: _p, ...u }: T) => u;
   const usersIn = (tenantId: string, upns: string[]) => {
     const found = upns.map((u) => id.store.user(u));
@@ -99,6 +102,9 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
           z
             .object({
               upn: ZAddress,
+              // The primary SMTP address when it differs from the UPN, and further aliases.
+              mail: ZAddress.optional(),
+              aliases: z.array(ZAddress).max(50).default([]),
               password: z.string().min(8).max(256),
               displayName: z.string().trim().min(1).max(256).optional(),
               isAdmin: z.boolean().optional(),
@@ -117,9 +123,16 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
         const t = tenantOfAddress(p.data.upn);
         if (!t) return bad(`upn: ${p.data.upn.split("@")[1]} isn't a verified domain of any tenant`);
         if (addressTaken(p.data.upn)) return conflict(`${p.data.upn} already exists`);
-        const { upn, password, ...flags } = p.data;
+        const { upn, password, mail, aliases, ...flags } = p.data;
+        const addresses = [...new Set([mail ?? upn, ...aliases])];
+        const foreign = addresses.find((a) => !t.domains.includes(a.split("@")[1] ?? ""));
+        if (foreign) return bad(`${foreign}: ${foreign.split("@")[1]} isn't a verified domain of ${t.displayName}`);
+        const taken = addresses.find((a) => a !== upn && addressTaken(a));
+        if (taken) return conflict(`${taken} already exists`);
         const u = newUser(t.id, upn, {
           ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+          mail: mail ?? upn,
+          proxyAddresses: proxyAddressesFor(mail ?? upn, aliases),
           password,
           passwordChangedAt: id.now().toISOString(),
         });
@@ -137,8 +150,8 @@ export function directoryRoutes(id: Identity): AdminRoute[] {
         st().users = st().users.filter((x) => x.id !== u.id);
         st().refreshTokens = st().refreshTokens.filter((r) => r.userId !== u.id);
         st().consents = st().consents.filter((c) => c.userId !== u.id);
-        st().exchange.mailboxPermissions = st().exchange.mailboxPermissions.filter((m) => m.address !== u.upn);
-        delete st().exchange.customAttributes[u.upn];
+        st().exchange.mailboxPermissions = st().exchange.mailboxPermissions.filter((m) => m.address !== u.mail);
+        delete st().exchange.customAttributes[u.mail];
         for (const m of st().shared) {
           m.fullAccess = m.fullAccess.filter((x) => x !== u.id);
           m.sendAs = m.sendAs.filter((x) => x !== u.id);

@@ -31,10 +31,11 @@ export function exchangeRoutes(id: Identity): AdminRoute[] {
   const tenantOf = (seg: string) => id.store.tenant(decodeURIComponent(seg));
   /** A recipient (user or shared mailbox) of the tenant. */
   const recipient = (tenantId: string, address: string) => {
-    const a = address.toLowerCase();
-    const u = st().users.find((x) => x.upn === a && x.tenantId === tenantId);
-    const m = st().shared.find((x) => x.address === a && x.tenantId === tenantId);
-    return u || m ? a : undefined;
+    // By any SMTP address (an alias too), answered as the mailbox's primary address.
+    const o = id.store.addressOwner(address);
+    if (!o) return undefined;
+    if (o.kind === "user") return o.user.tenantId === tenantId ? o.user.mail : undefined;
+    return o.shared.tenantId === tenantId ? o.shared.address : undefined;
   };
   /** Exchange resolves -App / -User by object id, app id or display name. */
   const findSp = (tenantId: string, ref: string): TSbExoServicePrincipal | undefined => {

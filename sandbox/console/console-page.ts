@@ -30,6 +30,11 @@ export function consoleFormBody(form: URLSearchParams): Record<string, unknown> 
   return body;
 }
 
+/** Renames a user's sign-in name (UPN); the object id, mailbox and grants stay. */
+function renameForm(upn: string) {
+  return `<form method="post" action="/sandbox" style="display:inline"><input type="hidden" name="action" value="${esc(`PATCH /admin/users/${upn}`)}"><input name="s:upn" placeholder="new UPN" aria-label="New UPN for ${esc(upn)}" required size="18"><button>Rename UPN</button></form>`;
+}
+
 function createForm(title: string, path: string, fields: string, submit: string) {
   return `<details><summary>${esc(title)}</summary><form method="post" action="/sandbox" class="create"><input type="hidden" name="action" value="POST ${esc(path)}"><input type="hidden" name="show" value="1">${fields}<button>${esc(submit)}</button></form></details>`;
 }
@@ -45,7 +50,7 @@ function createForms(s: TSbState) {
   const tenants = s.tenants.map((t) => `<option value="${esc(t.id)}">${esc(t.displayName)} (${esc(t.domains[0])})</option>`).join("");
   return `<section><h2>Create</h2>
 ${createForm("Tenant", "/admin/tenants", `${text("displayName", "Name", "Acme Corp", true)} ${text("domain", "Verified domain", "acme.onmicrosoft.com", true)} ${list("extraDomains", "More domains", "acme.com")} ${check("smtpAuthDisabled", "SMTP AUTH disabled")} ${check("usersMayConsent", "Users may consent", true)} ${check("securityDefaults", "Security defaults")}`, "Create tenant")}
-${createForm("User", "/admin/users", `${text("upn", "UPN", "ann@acme.onmicrosoft.com", true)} <label>Password <input name="s:password" value="Passw0rd!" required></label> ${text("displayName", "Display name", "Ann Example")} ${check("isAdmin", "Global admin")} ${check("isLicensed", "Licensed", true)} ${check("mfaRequired", "MFA required")} ${check("imapEnabled", "IMAP", true)} ${check("popEnabled", "POP", true)}`, "Create user")}
+${createForm("User", "/admin/users", `${text("upn", "UPN", "ann@acme.onmicrosoft.com", true)} ${text("mail", "Primary address (if not the UPN)", "ann.example@acme.com")} ${list("aliases", "Aliases", "ann@acme.com")} <label>Password <input name="s:password" value="Passw0rd!" required></label> ${text("displayName", "Display name", "Ann Example")} ${check("isAdmin", "Global admin")} ${check("isLicensed", "Licensed", true)} ${check("mfaRequired", "MFA required")} ${check("imapEnabled", "IMAP", true)} ${check("popEnabled", "POP", true)}`, "Create user")}
 ${createForm("Shared mailbox", "/admin/shared-mailboxes", `${text("address", "Address", "support@acme.onmicrosoft.com", true)} ${text("displayName", "Display name", "Support")} ${list("fullAccess", "FullAccess (UPNs)", "ann@acme.onmicrosoft.com")} ${list("sendAs", "SendAs (UPNs)", "ann@acme.onmicrosoft.com")}`, "Create shared mailbox")}
 ${createForm("App registration", "/admin/apps", `${text("displayName", "Name", "Helpdesk mail", true)} <label>Home tenant <select name="s:homeTenant">${tenants}</select></label> ${list("redirectUris", "Redirect URIs", "http://localhost:3000/api/oauth/callback")} <label>Secret valid (days) <input name="n:secretExpiresInDays" type="number" min="1" max="730" value="180"></label> ${check("isMultiTenant", "Multi-tenant")}`, "Register app")}
 <p><small>An app's secret value is shown once, right after it's created.</small></p></section>`;
@@ -73,7 +78,7 @@ function exchangeSection(s: TSbState, tenantId: string) {
   const scopes = x.managementScopes.filter((m) => m.tenantId === tenantId);
   const roles = x.roleAssignments.filter((m) => m.tenantId === tenantId);
   const mailboxes = new Set([
-    ...s.users.filter((u) => u.tenantId === tenantId).map((u) => u.upn),
+    ...s.users.filter((u) => u.tenantId === tenantId).map((u) => u.mail),
     ...s.shared.filter((m) => m.tenantId === tenantId).map((m) => m.address),
   ]);
   const attrs = Object.entries(x.customAttributes).filter(([a, v]) => mailboxes.has(a) && Object.keys(v).length);
@@ -117,10 +122,17 @@ export function consolePage(s: TSbState, now: Date, flash?: { ok: boolean; text:
  · SendAs refusal: ${t.sendAsDeniedReply === "5.7.60" ? "<b>550 5.7.60</b> (older tenant)" : "554 5.2.252"} ${btn("Switch", "PATCH", `/admin/tenants/${t.id}`, { sendAsDeniedReply: t.sendAsDeniedReply === "5.7.60" ? "5.2.252" : "5.7.60" })}</p>
 <table><tr><th>User</th><th>Flags</th><th>Switches</th></tr>${users
         .map(
-          (
-            u,
-          ) => `<tr><td>${esc(u.upn)}${u.isAdmin ? " (admin)" : ""}</td><td>${[!u.isLicensed && "unlicensed", u.mfaRequired && "MFA", u.caBlocked && "CA-blocked", u.isDisabled && "disabled", !u.imapEnabled && "IMAP off", u.smtpAuthDisabled === true && "SMTP AUTH off", u.signInFrequencyDays && `SIF ${u.signInFrequencyDays}d`].filter(Boolean).join(", ") || "—"}</td><td>
-${btn(u.isLicensed ? "Unlicense" : "License", "PATCH", `/admin/users/${u.upn}`, { isLicensed: !u.isLicensed })} ${btn(u.mfaRequired ? "No MFA" : "Require MFA", "PATCH", `/admin/users/${u.upn}`, { mfaRequired: !u.mfaRequired })} ${btn(u.caBlocked ? "Unblock CA" : "Block by CA", "PATCH", `/admin/users/${u.upn}`, { caBlocked: !u.caBlocked })} ${btn(u.imapEnabled ? "IMAP off" : "IMAP on", "PATCH", `/admin/users/${u.upn}`, { imapEnabled: !u.imapEnabled })} ${btn(u.smtpAuthDisabled === true ? "SMTP AUTH: follow tenant" : "SMTP AUTH off", "PATCH", `/admin/users/${u.upn}`, { smtpAuthDisabled: u.smtpAuthDisabled === true ? null : true })} ${btn(u.isDisabled ? "Enable account" : "Disable account", "PATCH", `/admin/users/${u.upn}`, { isDisabled: !u.isDisabled })} ${btn("Sign-in frequency 1 day", "PATCH", `/admin/users/${u.upn}`, { signInFrequencyDays: 1 })} ${btn("Admin password reset", "POST", `/admin/users/${u.upn}/reset-password`, { password: "Passw0rd!" })} ${btn("Revoke sessions", "POST", `/admin/users/${u.upn}/revoke-sessions`)}</td></tr>`,
+          (u) => `<tr><td>${esc(u.upn)}${u.isAdmin ? " (admin)" : ""}${u.mail !== u.upn ? `<br><small>mail ${esc(u.mail)}</small>` : ""}${
+            u.proxyAddresses.length > 1
+              ? `<br><small>aliases ${esc(
+                  u.proxyAddresses
+                    .slice(1)
+                    .map((p) => p.slice(5))
+                    .join(", "),
+                )}</small>`
+              : ""
+          }</td><td>${[!u.isLicensed && "unlicensed", u.mfaRequired && "MFA", u.caBlocked && "CA-blocked", u.isDisabled && "disabled", !u.imapEnabled && "IMAP off", u.smtpAuthDisabled === true && "SMTP AUTH off", u.signInFrequencyDays && `SIF ${u.signInFrequencyDays}d`].filter(Boolean).join(", ") || "—"}</td><td>
+${btn(u.isLicensed ? "Unlicense" : "License", "PATCH", `/admin/users/${u.upn}`, { isLicensed: !u.isLicensed })} ${btn(u.mfaRequired ? "No MFA" : "Require MFA", "PATCH", `/admin/users/${u.upn}`, { mfaRequired: !u.mfaRequired })} ${btn(u.caBlocked ? "Unblock CA" : "Block by CA", "PATCH", `/admin/users/${u.upn}`, { caBlocked: !u.caBlocked })} ${btn(u.imapEnabled ? "IMAP off" : "IMAP on", "PATCH", `/admin/users/${u.upn}`, { imapEnabled: !u.imapEnabled })} ${btn(u.smtpAuthDisabled === true ? "SMTP AUTH: follow tenant" : "SMTP AUTH off", "PATCH", `/admin/users/${u.upn}`, { smtpAuthDisabled: u.smtpAuthDisabled === true ? null : true })} ${btn(u.isDisabled ? "Enable account" : "Disable account", "PATCH", `/admin/users/${u.upn}`, { isDisabled: !u.isDisabled })} ${btn("Sign-in frequency 1 day", "PATCH", `/admin/users/${u.upn}`, { signInFrequencyDays: 1 })} ${btn("Admin password reset", "POST", `/admin/users/${u.upn}/reset-password`, { password: "Passw0rd!" })} ${btn("Revoke sessions", "POST", `/admin/users/${u.upn}/revoke-sessions`)} ${renameForm(u.upn)}</td></tr>`,
         )
         .join("")}</table>
 <p>Shared: ${shared.map((m) => `${esc(m.address)} (FullAccess: ${esc(m.fullAccess.map((id) => s.users.find((u) => u.id === id)?.upn ?? "?").join(", ") || "nobody")}; SendAs: ${esc(m.sendAs.map((id) => s.users.find((u) => u.id === id)?.upn ?? "?").join(", ") || "nobody")}) ${btn("Remove FullAccess", "PATCH", `/admin/shared-mailboxes/${m.address}`, { fullAccess: [] })} ${btn("Remove SendAs", "PATCH", `/admin/shared-mailboxes/${m.address}`, { sendAs: [] })}`).join("<br>") || "—"}</p>

@@ -36,6 +36,13 @@ export const SEED = {
     scopeName: "Consentry mailboxes",
     scopeFilter: "CustomAttribute1 -eq 'consentry'",
   },
+  // A user whose sign-in name (UPN) differs from her mailbox's primary address, with an alias:
+  // common wherever UPNs predate the mail domain or follow an HR naming rule.
+  upnDiffers: {
+    upn: "jdoe@fabrikam.onmicrosoft.com",
+    mail: "jane.doe@fabrikam.onmicrosoft.com",
+    alias: "jane@fabrikam.onmicrosoft.com",
+  },
   mspApp: { clientId: "5a0e1111-2222-4333-8444-0000000005a0", secret: "MspApp8Q~demo.secret-value-0000-abcdefghij" },
 } as const;
 
@@ -69,6 +76,8 @@ export function newUser(tenantId: string, upn: string, over: Partial<TSbUser> = 
     id: randomUUID(),
     tenantId,
     upn: upn.toLowerCase(),
+    mail: (over.mail ?? upn).toLowerCase(),
+    proxyAddresses: [`SMTP:${(over.mail ?? upn).toLowerCase()}`],
     displayName: upn.split("@")[0].replace(/(^|[.-])(\w)/g, (_, s: string, c: string) => (s ? " " : "") + c.toUpperCase()),
     isAdmin: false,
     isLicensed: true,
@@ -138,6 +147,9 @@ export function seedState(now = new Date()): TSbState {
       sendAs: [it.id],
     });
   }
+  const jane = newUser(SEED.fabrikam.id, SEED.upnDiffers.upn, { mail: SEED.upnDiffers.mail, displayName: "Jane Doe" });
+  jane.proxyAddresses.push(`smtp:${SEED.upnDiffers.alias}`);
+  s.users.push(jane);
   // Broken on purpose: an unlicensed user in Northwind.
   s.users.push(newUser(SEED.northwind.id, `sales@${SEED.northwind.domain}`, { isLicensed: false }));
   s.apps.push(

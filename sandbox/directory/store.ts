@@ -5,6 +5,7 @@ import path from "node:path";
 import type { MailboxOwner, SandboxDirectoryView } from "../contracts";
 import { exoAppGrant, servicePrincipalObjectId } from "./exchange-rbac";
 import { emptyExchange, emptyState, type TSbState } from "./model";
+import { smtpAddressesOf } from "./addresses";
 
 export class Store {
   state: TSbState;
@@ -13,6 +14,19 @@ export class Store {
     this.state = existsSync(file) ? { ...emptyState(), ...(JSON.parse(readFileSync(file, "utf8")) as TSbState) } : emptyState();
     this.state.exchange = { ...emptyExchange(), ...this.state.exchange };
     for (const sp of this.state.servicePrincipals) sp.objectId ??= servicePrincipalObjectId(sp.tenantId, sp.clientId);
+    // State written before users had addresses of their own: the mailbox address was the UPN.
+    for (const u of this.state.users) {
+      u.mail ??= u.upn;
+      u.proxyAddresses ??= [`SMTP:${u.mail}`];
+    }
+  }
+  /** The user or shared mailbox that owns an SMTP address (primary or alias), case-insensitive. */
+  addressOwner(address: string) {
+    const a = address.toLowerCase();
+    const user = this.state.users.find((u) => smtpAddressesOf(u).includes(a));
+    if (user) return { kind: "user" as const, user };
+    const shared = this.state.shared.find((m) => m.address === a);
+    return shared ? { kind: "shared" as const, shared } : undefined;
   }
   /** The object id of the app's enterprise application (service principal) in a tenant, if any. */
   spObjectId(clientId: string, tenantId: string) {
@@ -61,7 +75,8 @@ export class Store {
   directoryView(): SandboxDirectoryView {
     const s = () => this.state;
     const owners = (): MailboxOwner[] => [
-      ...s().users.map((u) => ({ kind: "user" as const, address: u.upn, tenantId: u.tenantId, user: u })),
+      // A user's mailbox is known by its primary SMTP address; aliases resolve to it.
+      ...s().users.map((u) => ({ kind: "user" as const, address: u.mail, tenantId: u.tenantId, user: u })),
       ...s().shared.map((m) => ({ kind: "shared" as const, address: m.address, tenantId: m.tenantId, shared: m })),
     ];
     return {
@@ -69,7 +84,13 @@ export class Store {
       getUserById: (oid) => s().users.find((u) => u.id === oid),
       getUserByUpn: (upn) => this.user(upn),
       getSharedMailbox: (a) => s().shared.find((m) => m.address === a.toLowerCase()),
-      resolveMailbox: (address) => owners().find((o) => o.address === address.toLowerCase()),
+      resolveMailbox: (address) => {
+        const o = this.addressOwner(address);
+        if (!o) return undefined;
+        return o.kind === "user"
+          ? { kind: "user", address: o.user.mail, tenantId: o.user.tenantId, user: o.user }
+          : { kind: "shared", address: o.shared.address, tenantId: o.shared.tenantId, shared: o.shared };
+      },
       listMailboxes: owners,
       hasAppRoleConsent: (tenantId, appId, role) =>
         s().consents.some(

@@ -31,12 +31,13 @@ export function resolveTarget(ctx: SandboxContext, p: Principal, segment: string
     if (p.isApp) throw new GraphError(400, "BadRequest", "/me request is only valid with delegated authentication flow.");
     const u = p.user;
     if (!u) throw errors.invalidUser(`${p.claims.oid}@${p.claims.tid}`);
-    return { kind: "user", address: u.upn, tenantId: u.tenantId, user: u };
+    return { kind: "user", address: u.mail, tenantId: u.tenantId, user: u };
   }
   const id = decodeURIComponent(segment).toLowerCase();
   let owner: MailboxOwner | undefined;
-  const byId = ctx.directory.getUserById(id);
-  if (byId) owner = { kind: "user", address: byId.upn, tenantId: byId.tenantId, user: byId };
+  // users/{id | userPrincipalName}; Exchange-backed mail paths also take an SMTP address.
+  const byId = ctx.directory.getUserById(id) ?? ctx.directory.getUserByUpn(id);
+  if (byId) owner = { kind: "user", address: byId.mail, tenantId: byId.tenantId, user: byId };
   else owner = ctx.directory.resolveMailbox(id) ?? ctx.directory.listMailboxes().find((o) => o.kind === "shared" && o.shared.id === id);
   // Another tenant's mailbox is as invisible as a missing one.
   if (!owner || owner.tenantId !== p.claims.tid) throw errors.invalidUser(id);

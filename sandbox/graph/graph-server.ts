@@ -108,19 +108,40 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
   function userJson(g: GraphReq, owner: MailboxOwner) {
     const u = owner.kind === "user" ? owner.user : undefined;
     const name = u?.displayName ?? (owner.kind === "shared" ? owner.shared.displayName : owner.address);
-    sendJson(g, 200, {
-      "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#users/$entity`,
+    // The default property set; others (proxyAddresses among them) only when $select names them,
+    // and $select returns exactly what it names (https://learn.microsoft.com/en-us/graph/api/user-get).
+    const all: Record<string, unknown> = {
       businessPhones: [],
       displayName: name,
       givenName: name.split(" ")[0] ?? null,
       jobTitle: null,
-      mail: owner.address,
+      mail: u ? u.mail : owner.address,
       mobilePhone: null,
       officeLocation: null,
       preferredLanguage: null,
       surname: name.split(" ").slice(1).join(" ") || null,
-      userPrincipalName: owner.address,
+      userPrincipalName: u ? u.upn : owner.address,
       id: u?.id ?? (owner.kind === "shared" ? owner.shared.id : ""),
+    };
+    const extra: Record<string, unknown> = {
+      proxyAddresses: u ? u.proxyAddresses : owner.kind === "shared" ? [`SMTP:${owner.shared.address}`] : [],
+      accountEnabled: u ? !u.isDisabled : false,
+    };
+    const select = (g.url.searchParams.get("$select") ?? "")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
+    if (!select.length) {
+      sendJson(g, 200, { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#users/$entity`, ...all });
+      return;
+    }
+    const known = { ...all, ...extra };
+    const byLower = new Map(Object.keys(known).map((k) => [k.toLowerCase(), k]));
+    // Only the properties the sandbox models; Graph's answer to an unknown name isn't reproduced.
+    const picked = select.map((x) => byLower.get(x.toLowerCase())).filter((k): k is string => !!k);
+    sendJson(g, 200, {
+      "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#users(${picked.join(",")})/$entity`,
+      ...Object.fromEntries(picked.map((k) => [k, known[k]])),
     });
   }
 

@@ -172,6 +172,7 @@ export class Identity {
           tid: p.tenantId,
           oid: p.user.id,
           upn: p.user.upn,
+          email: p.user.mail,
           name: p.user.displayName,
           nonce: p.nonce,
         },

@@ -80,7 +80,7 @@ export async function signAccessToken(
 
 export async function signIdToken(
   s: TSigner,
-  p: { issuer: string; clientId: string; tid: string; oid: string; upn: string; name: string; nonce?: string },
+  p: { issuer: string; clientId: string; tid: string; oid: string; upn: string; email?: string; name: string; nonce?: string },
   now: Date,
 ): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
@@ -89,7 +89,8 @@ export async function signIdToken(
     oid: p.oid,
     preferred_username: p.upn,
     name: p.name,
-    email: p.upn,
+    // The user's primary SMTP address (Entra's `mail`), which need not be the UPN.
+    email: p.email ?? p.upn,
     ...(p.nonce ? { nonce: p.nonce } : {}),
     ver: "2.0",
   })

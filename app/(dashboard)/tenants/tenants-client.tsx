@@ -77,7 +77,7 @@ export function TenantsClient({ canAdd, canImport = false }: { canAdd: boolean; 
                 { value: "yes", label: "Granted" },
                 { value: "no", label: "Not granted" },
               ],
-              match: (t, v) => (v === "yes") === !!t.adminConsentAt,
+              match: (t, v) => (v === "yes") === t.orgConsents.length > 0,
             },
             {
               key: "health",
@@ -119,8 +119,17 @@ export function TenantsClient({ canAdd, canImport = false }: { canAdd: boolean; 
             {
               key: "consent",
               header: "Org consent",
-              cell: (t) => (t.adminConsentAt ? <Badge tone="green">Granted {day(t.adminConsentAt)}</Badge> : <Badge>Not granted</Badge>),
-              sortValue: (t) => t.adminConsentAt ?? "",
+              // Per app: "2 of 3 apps" when only some of the tenant's apps have it.
+              cell: (t) =>
+                t.orgConsents.length === 0 ? (
+                  <Badge>Not granted</Badge>
+                ) : (
+                  <Badge tone="green">
+                    {t.orgConsents.length === 1 ? `${t.orgConsents[0].appName}` : `${t.orgConsents.length} apps`} ·{" "}
+                    {day(t.orgConsents[0].consentedAt)}
+                  </Badge>
+                ),
+              sortValue: (t) => t.orgConsents[0]?.consentedAt ?? "",
             },
             { key: "created", header: "Added", cell: (t) => day(t.createdAt), sortValue: (t) => t.createdAt },
           ]}

@@ -24,5 +24,7 @@ export const mailboxApi = {
     p.id
       ? apiFetch(`${base(tenantId, mailboxId)}/outbound/${p.id}`, { method: "PATCH", body: { action: p.action } })
       : apiFetch(`${base(tenantId, mailboxId)}/outbound`, { method: "PATCH", body: { action: p.action } }),
+  update: (tenantId: string, mailboxId: string, body: unknown) =>
+    apiFetch<{ mailbox: TMailbox }>(base(tenantId, mailboxId), { method: "PATCH", body }),
   remove: (tenantId: string, mailboxId: string) => apiFetch(base(tenantId, mailboxId), { method: "DELETE" }),
 };

@@ -20,6 +20,7 @@ import { EditAppCard } from "@/components/apps/edit-app-card";
 import { SecretBadge } from "@/components/tenants/tenant-apps";
 import { DiagnosisBox } from "@/components/diagnosis-box";
 import { describe } from "@/lib/diagnostics/describe";
+import { CONNECT_CHECKBOX_NOTE, OrgConsentDetails } from "@/components/consent/org-consent-details";
 import { useApp } from "@/lib/client/hooks/apps";
 import { appApi } from "@/lib/client/api/apps";
 import type { TVerify } from "@/lib/client/wire-types";
@@ -156,6 +157,26 @@ export function AppClient({
               ))}
           </Card>
           {can.manage && <EditAppCard key={a.updatedAt} a={a} tenantId={tenantId} />}
+          <Card title="Organization consent">
+            {(a.orgConsents ?? []).length === 0 ? (
+              <p className="text-sm text-slate-600" data-testid="app-org-consent">
+                Not granted in any tenant you can see. Request it from a tenant&apos;s page (Consent for the organization).
+              </p>
+            ) : (
+              <ul className="space-y-3 text-sm" data-testid="app-org-consent">
+                {(a.orgConsents ?? []).map((c) => (
+                  <li key={c.id}>
+                    <Link className="font-medium hover:underline" href={`/tenants/${c.tenantId}`}>
+                      {c.tenantName}
+                    </Link>{" "}
+                    <Badge tone="green">Granted</Badge>
+                    <OrgConsentDetails c={c} expectedDirectoryId={null} />
+                  </li>
+                ))}
+              </ul>
+            )}
+            <p className="mt-3 text-xs text-slate-500">{CONNECT_CHECKBOX_NOTE}</p>
+          </Card>
           {can.manage && (
             <Card title="Rotate secret">
               <p className="mb-3 text-sm text-slate-600">

@@ -21,6 +21,7 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
     address: "",
     kind: "user",
     delegateUpn: "",
+    signInName: "",
     appRegistrationId: "",
     inbound: "imap",
     outbound: "smtp",
@@ -83,6 +84,7 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
                 outbound,
                 appRegistrationId: appId,
                 delegateUpn: kind === "shared" ? v.delegateUpn : null,
+                signInName: kind === "user" && v.signInName.trim() ? v.signInName : null,
                 moveToFolder: v.afterProcessing === "move" ? v.moveToFolder : null,
                 confirmDelete: v.afterProcessing === "delete" ? v.confirmDelete : undefined,
               });
@@ -116,6 +118,17 @@ export function NewMailboxClient({ tenantId, tenantName, domain }: { tenantId: s
                 { value: "user", label: "User mailbox (signs in itself)" },
                 { value: "shared", label: "Shared mailbox (a delegate signs in)" },
               ]}
+            />
+          )}
+          {kind === "user" && (
+            <TextField
+              label="Sign-in name (if not the address)"
+              type="email"
+              value={v.signInName}
+              onChange={set("signInName")}
+              error={errors.signInName}
+              placeholder={`j.doe@${domain ?? "contoso.com"}`}
+              hint="The user's UPN when it differs from the mailbox address. Microsoft's page is pre-filled with it; Connect accepts whoever owns the address (an alias too)."
             />
           )}
           {kind === "shared" && (
