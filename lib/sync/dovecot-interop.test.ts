@@ -48,7 +48,7 @@ describe.runIf(!!DOVECOT_BIN)("against Dovecot with XOAUTH2 (token introspection
     expect(await syncMailbox(m.ctx)).toEqual({ ok: true, stored: 1, skipped: 0 });
   });
 
-  it("a revoked grant keeps its unexpired access token (as at Microsoft); once that expires, Dovecot refuses it", async () => {
+  it("a revoked grant keeps its unexpired access token (as at Microsoft); once that expires, Dovecot refuses it and the forced refresh names the revocation", async () => {
     const upn = `it@${F.domain}`;
     dovecot.deliver(upn, message(9, upn));
     const m = await mailboxWithSandboxGrant(env.sb, upn, { tenant: F, mailbox: { outbound: "none" } });
@@ -62,7 +62,8 @@ describe.runIf(!!DOVECOT_BIN)("against Dovecot with XOAUTH2 (token introspection
     try {
       const r = await testMailboxConnection(m.ctx);
       expect(r.ok).toBe(false);
-      expect(r.steps.map((s) => `${s.protocol}:${s.diagnosis?.code ?? "ok"}`)).toEqual(["imap:imap_auth_failed"]);
+      // Refused: one forced refresh before diagnosing finds the real cause.
+      expect(r.steps.map((s) => `${s.protocol}:${s.diagnosis?.code ?? "ok"}`)).toEqual(["imap:refresh_token_revoked"]);
     } finally {
       await env.sb.admin("POST", "/admin/clock", { reset: true });
     }
