@@ -72,6 +72,13 @@ describe("mailbox status", () => {
     // A passing test after the state change, while the mailbox still fails: it doesn't explain the failure.
     expect(testFreshness(failing, { ok: true, at: new Date(now).toISOString() }, since).stale).toBe(true);
     expect(testFreshness(failing, null, since).stale).toBe(false);
+    // The failing test that set the state (recorded just before it) is the current picture.
+    const setIt = {
+      ok: false,
+      at: new Date(now - 120_000).toISOString(),
+      steps: [{ ok: false, diagnosis: { code: "smtp_auth_disabled" } }],
+    };
+    expect(testFreshness(failing, setIt, since).stale).toBe(false);
   });
 
   it("says whether a worker will run the first sync", () => {

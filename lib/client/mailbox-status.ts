@@ -66,8 +66,14 @@ export type TTestFreshness = { stale: boolean; note: string | null };
  * Whether the last connection test still describes the mailbox: a test that ran before the mailbox
  * went bad (or that passed while the mailbox now fails) is history, said so with both times.
  */
-export function testFreshness(m: TMailboxLike, lastTest: { ok: boolean; at: string } | null, stateSince: string | null): TTestFreshness {
+export function testFreshness(
+  m: TMailboxLike,
+  lastTest: { ok: boolean; at: string; steps?: { ok: boolean; diagnosis?: { code: string } }[] } | null,
+  stateSince: string | null,
+): TTestFreshness {
   if (!lastTest || !BAD.includes(m.state)) return { stale: false, note: null };
+  // The test whose failure the mailbox shows is the current picture (it set the state).
+  if (m.stateCode && lastTest.steps?.some((s) => !s.ok && s.diagnosis?.code === m.stateCode)) return { stale: false, note: null };
   const ranBefore = stateSince ? new Date(lastTest.at).getTime() < new Date(stateSince).getTime() : lastTest.ok;
   if (!ranBefore && !lastTest.ok) return { stale: false, note: null };
   if (!ranBefore && lastTest.ok) {
