@@ -30,7 +30,7 @@ describe("diagnosis catalog", () => {
     }
   });
 
-  it("maps every AADSTS code of MICROSOFT.md §1.7 and PRODUCT.md §6 to a specific diagnosis", () => {
+  it("maps every AADSTS code Microsoft documents for the sign-in and token errors Consentry meets to a specific diagnosis", () => {
     const codes = [
       50011, 65001, 65004, 70000, 70008, 700082, 7000215, 7000222, 700016, 90002, 50076, 50079, 53003, 50020, 90094, 90008, 500011, 50126,
       9002313, 54005, 70011, 50173, 50132, 50133, 70043, 501481, 7000218, 50057, 900941,

@@ -31,7 +31,8 @@ const TABLE: Record<Exclude<TCloud, "sandbox">, TCloudHosts> = {
     outlookResource: "https://outlook.office.com",
     graphResource: "https://graph.microsoft.com",
   },
-  // GCC High (MICROSOFT.md §4; mail hosts and scope prefix are third-party sourced).
+  // GCC High (login and Graph hosts: https://learn.microsoft.com/en-us/graph/deployments; mail hosts
+  // and scope prefix come only from third-party code, e.g. https://github.com/postalsys/emailengine).
   usgov: {
     name: "US Government (GCC High)",
     loginUrl: "https://login.microsoftonline.us",

@@ -173,8 +173,8 @@ export function adminRoutes(id: Identity, onReseed: () => Promise<void>): AdminR
         if (!p.ok) return p.res;
         u.password = p.data.password;
         u.passwordChangedAt = id.now().toISOString();
-        // MICROSOFT.md §1.8: an admin reset revokes a confidential client's refresh tokens; a
-        // user's own change (or SSPR) does not.
+        // An admin reset revokes a confidential client's refresh tokens; a user's own change (or
+        // SSPR) does not (https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens).
         if (!p.data.selfService) u.tokensValidFrom = id.now().toISOString();
         save();
         return ok({ upn: u.upn, revokedRefreshTokens: !p.data.selfService });

@@ -27,7 +27,8 @@ const ZDomain = z
   .regex(/^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, "a domain like acme.onmicrosoft.com");
 const ZAddress = z.string().trim().toLowerCase().email();
 const ZGuid = z.string().trim().toLowerCase().uuid();
-// Azure accepts https redirect URIs, and http only for localhost (MICROSOFT.md §1.3).
+// Azure accepts https redirect URIs, and http only for localhost
+// (https://learn.microsoft.com/en-us/entra/identity-platform/reply-url).
 const ZRedirect = z
   .string()
   .url()

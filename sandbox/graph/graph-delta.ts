@@ -1,7 +1,7 @@
-// Per-folder message delta (MICROSOFT.md §3.2). State lives in opaque tokens: the folder, the
-// mailbox's delta epoch (bumped by the admin switch to expire every token) and a modseq
-// watermark. Initial rounds page through a snapshot; later rounds return what changed after the
-// watermark, with `@removed` for deletions and moves out.
+// Per-folder message delta (https://learn.microsoft.com/en-us/graph/delta-query-messages).
+// State lives in opaque tokens: the folder, the mailbox's delta epoch (bumped by the admin switch
+// to expire every token) and a modseq watermark. Initial rounds page through a snapshot; later
+// rounds return what changed after the watermark, with `@removed` for deletions and moves out.
 import { z } from "zod";
 import type { Folder, MailboxStore, StoredMessage } from "../mail/store/mailbox-store";
 import { messageJson } from "./graph-message-json";

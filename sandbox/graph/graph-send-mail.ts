@@ -1,4 +1,5 @@
-// POST /sendMail: JSON {message, saveToSentItems} or text/plain base64 MIME -> 202 (MICROSOFT.md §3.1).
+// POST /sendMail: JSON {message, saveToSentItems} or text/plain base64 MIME -> 202
+// (https://learn.microsoft.com/en-us/graph/api/user-sendmail).
 // Sending as another mailbox (From) needs send rights on that mailbox too.
 import { randomUUID } from "node:crypto";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";

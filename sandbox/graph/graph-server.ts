@@ -263,7 +263,8 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     sendJson(g, 200, body);
   }
 
-  /** First-request options, carried inside the tokens afterwards (MICROSOFT.md §3.2). */
+  /** First-request options, carried inside the tokens afterwards
+   *  (https://learn.microsoft.com/en-us/graph/delta-query-messages). */
   function deltaOptions(q: URLSearchParams) {
     const out: { c?: "created" | "updated" | "deleted"; g?: number; gx?: boolean } = {};
     const ct = q.get("changeType");

@@ -1,4 +1,5 @@
-// Change-notification subscriptions for messages (MICROSOFT.md §3.3): validation handshake,
+// Change-notification subscriptions for messages
+// (https://learn.microsoft.com/en-us/graph/change-notifications-delivery-webhooks): validation handshake,
 // 4,230-minute cap, notifications with clientState on store events, lifecycle events on demand.
 // Persisted to <dataDir>/mail/subscriptions.json so they survive a restart like Graph's do.
 import { randomBytes, randomUUID } from "node:crypto";

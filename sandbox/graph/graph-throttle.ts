@@ -1,6 +1,7 @@
-// Outlook throttling per (app id, mailbox) pair (MICROSOFT.md §3.4): a concurrency cap (4) answered
-// with ApplicationThrottled, and a request budget per window (10,000 / 10 min) answered with
-// TooManyRequests. Both carry Retry-After. The admin API shrinks the numbers so tests reach them.
+// Outlook throttling per (app id, mailbox) pair (https://learn.microsoft.com/en-us/graph/throttling-limits):
+// a concurrency cap (4) answered with ApplicationThrottled, and a request budget per window
+// (10,000 / 10 min) answered with TooManyRequests. Both carry Retry-After. The admin API shrinks
+// the numbers so tests reach them.
 import { GraphError } from "./graph-http";
 
 export type ThrottleSettings = {

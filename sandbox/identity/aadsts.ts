@@ -1,4 +1,6 @@
-// Microsoft's AADSTS errors, byte for byte in their JSON shape (MICROSOFT.md §1.6, §1.7).
+// Microsoft's AADSTS errors, byte for byte in their JSON shape
+// (https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes; observed texts:
+// see sandbox/FIDELITY.md, Identity platform).
 import { randomUUID } from "node:crypto";
 
 type TDef = { error: string; status: number; text: string; suberror?: string; variants?: Record<string, string> };

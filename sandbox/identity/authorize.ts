@@ -66,7 +66,8 @@ export class Authorize {
     const app = store.app(clientId);
     if (!app) return this.page(aadMessage(700016, { appId: clientId, tenant: tenant?.displayName ?? tenantSeg }));
     const redirectUri = q.get("redirect_uri") ?? app.redirectUris[0];
-    // Admin consent allows extra path segments after a registered URI (MICROSOFT.md §1.4).
+    // Admin consent allows extra path segments after a registered URI
+    // (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow).
     const registered = app.redirectUris.some(
       (r) => r === redirectUri || (kind === "admin" && redirectUri.startsWith(`${r.replace(/\/$/, "")}/`)),
     );

@@ -52,7 +52,8 @@ const DEFINED: Record<string, { delegated: string[]; roles: string[] }> = {
 export function resourceOf(scope: string): string {
   if (!scope.startsWith("https://")) return GRAPH;
   const origin = new URL(scope).origin;
-  // Exchange answers to both names; tokens carry outlook.office.com (MICROSOFT.md §1.9).
+  // Exchange answers to both names (https://learn.microsoft.com/en-us/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth);
+  // tokens carry outlook.office.com (see sandbox/FIDELITY.md, Identity platform).
   return origin === "https://outlook.office365.com" || origin === "https://ps.outlook.com" ? OUTLOOK : origin;
 }
 

@@ -1,4 +1,5 @@
-// One IMAP connection, speaking as outlook.office365.com does (texts from MICROSOFT.md §2.2).
+// One IMAP connection, speaking as outlook.office365.com does (texts and their sources: see
+// sandbox/FIDELITY.md, Exchange Online: IMAP).
 import type { TLSSocket } from "node:tls";
 import type { SandboxContext } from "../../contracts";
 import { checkMailAccess, decodeXoauth2 } from "../access";
@@ -270,8 +271,8 @@ export class ImapSession {
     const key = `imap|${this.address}`;
     const open = this.store.connections.get(key) ?? 0;
     if (open >= this.store.connectionLimit) {
-      // The reply Exchange Online sends at its per-mailbox connection limit is UNVERIFIED
-      // (MICROSOFT.md §2.5); we use its documented throttling form, which clients already
+      // The reply Exchange Online sends at its per-mailbox connection limit has no public trace
+      // (see sandbox/FIDELITY.md, Exchange Online: IMAP); we use its throttling form, which clients already
       // classify as "back off", and close so the refused session does not hold a slot.
       this.send(`${tag} BAD Request is throttled. Suggested Backoff Time: 299961 milliseconds\r\n`);
       this.bye("Connection closed. 14");
