@@ -98,7 +98,7 @@ test("[DAY2] edit a mailbox with the effect shown first, then pause and resume i
   expect(detail.mailbox).toMatchObject({ state: "disabled", stateBeforePause: "pending_consent", pausedBy: f.users.owner });
   await page.goto("/health");
   await page.getByRole("combobox", { name: "State" }).selectOption("disabled");
-  await expect(page.getByRole("row").filter({ hasText: m.address })).toContainText("Paused");
+  await expect(page.getByTestId("health-list").getByRole("row").filter({ hasText: m.address })).toContainText("Paused");
   await page.goto(`/tenants/${alpha}/mailboxes/${m.id}`);
   await page.getByRole("button", { name: "Resume mailbox" }).click();
   await expect(badge(page)).toHaveText("Pending consent");

@@ -3,12 +3,14 @@
 // mailbox's trace on, runs "Test connection", reads the redacted transcript of what Consentry and
 // "Microsoft" said, and exports the mailbox's support bundle with the transcript in it. Neither
 // holds any token the sandbox issued for the mailbox, nor the app's client secret.
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { expect, test } from "@playwright/test";
 import { fixture } from "../support/fixture";
 import { signIn } from "../support/ui-session";
-import { addAndConnectMailbox } from "../support/microsoft";
+import { addAndConnectMailbox, SANDBOX_PASSWORD } from "../support/microsoft";
+import { sandboxAdmin } from "../support/sandbox-admin";
 import { SEED } from "../../sandbox/directory/seed";
 import { parseKeyring } from "../../lib/crypto/keyring";
 import { unseal } from "../../lib/crypto/seal";
@@ -17,7 +19,8 @@ const f = fixture();
 test.skip(!f.sandbox, "the sandbox isn't part of this checkout");
 test.slow(true, "a full journey against the sandbox and a worker");
 
-const ADDRESS = "bob@contoso.onmicrosoft.com";
+// A person of its own in Contoso (whose tenant has SMTP AUTH off), so no other journey shares the mailbox.
+const ADDRESS = `trace-${randomUUID().slice(0, 8)}@contoso.onmicrosoft.com`;
 
 /** The tokens the sandbox issued for the mailbox, as Consentry holds them (sealed at rest). */
 async function issuedTokens(address: string): Promise<string[]> {
@@ -52,6 +55,7 @@ test("[TRACE] support reads the diagnosis, traces a connection test, reads the r
   browser,
 }) => {
   const con = f.sandboxObjects.contoso;
+  await sandboxAdmin("POST", "/admin/users", { upn: ADDRESS, password: SANDBOX_PASSWORD });
   // An owner connects a mailbox in Contoso, whose tenant has SMTP AUTH disabled: it is failing.
   await signIn(page, f.users.owner);
   const mailboxUrl = await addAndConnectMailbox(page, con.tenant, ADDRESS);
@@ -62,7 +66,7 @@ test("[TRACE] support reads the diagnosis, traces a connection test, reads the r
   const sp = await ctx.newPage();
   await signIn(sp, f.users.admin);
   await sp.getByRole("link", { name: "Health", exact: true }).click();
-  const row = sp.getByRole("row").filter({ hasText: ADDRESS });
+  const row = sp.getByTestId("health-list").getByRole("row").filter({ hasText: ADDRESS });
   await expect(row).toContainText("Degraded");
   await row.getByRole("link", { name: ADDRESS }).click();
   await expect(sp).toHaveURL((u) => u.pathname === new URL(mailboxUrl).pathname);
