@@ -76,9 +76,11 @@ test("[TRACE] support reads the diagnosis, traces a connection test, reads the r
   await expect(diagnosis).toContainText("SMTP AUTH");
   await expect(sp.getByTestId("test-step-smtp-failed")).toContainText("5.7.139");
   await expect(diagnosis).toContainText("Set-TransportConfig -SmtpClientAuthenticationDisabled $false");
-  // TODO(issue 13, helper C2's fix links): once the diagnosis links to its fix, follow it and
-  // assert the URL (the Exchange admin center's mail-flow settings for this tenant), e.g.
-  //   await expect(diagnosis.getByRole("link", { name: /Open .*Exchange admin center/ })).toHaveAttribute("href", /admin\.exchange\.microsoft\.com/);
+  // The fix links where it is done: the Exchange admin center, opened on this customer's organization.
+  await expect(diagnosis.getByTestId("fix-link-exchange_mailboxes")).toHaveAttribute(
+    "href",
+    new RegExp(`^https://admin\\.exchange\\.microsoft\\.com/\\?delegatedOrg=(contoso\\.onmicrosoft\\.com|${SEED.contoso.id})#/mailboxes$`),
+  );
 
   // Trace is off until someone turns it on; nothing has been recorded.
   const card = sp.locator("section").filter({ has: sp.getByRole("heading", { name: "Trace", exact: true }) });
