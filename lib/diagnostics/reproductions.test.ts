@@ -63,13 +63,8 @@ const OWNED_ELSEWHERE = new Map<string, string>([
   ["app_only_outside_scope", APP_ONLY],
 ]);
 
-/**
- * Not reproduced yet, each with what stands in the way; listed as todo below so the gap shows in
- * every run. imap_throttled: the sandbox's `throttleCommands` fault answers a running session's
- * SELECT with Exchange's throttling reply, but imapflow then hangs until its socket timeout
- * instead of rejecting getMailboxLock(), so the sync sees no reply to classify.
- */
-const NOT_YET = new Map<string, string>([["imap_throttled", "imapflow hangs on a BAD reply to SELECT (sandbox fault throttleCommands)"]]);
+/** Not reproduced yet, each with what stands in the way; listed as todo below so a gap shows in every run. */
+const NOT_YET = new Map<string, string>();
 
 type TFixture = Awaited<ReturnType<typeof mailboxWithSandboxGrant>>;
 /** What a person sees: the diagnosis code, the mailbox's state, the evidence, and the fix steps. */
@@ -80,6 +75,8 @@ type TCase = {
   how: string;
   run: () => Promise<TSeen>;
   evidence: RegExp;
+  /** Longer than the file's 60 s, for a case that waits on purpose. */
+  timeoutMs?: number;
   /** The mailbox's state afterwards, when the case has a mailbox. */
   state?: [string, string | null];
 };
@@ -660,6 +657,23 @@ const CASES: TCase[] = [
     },
   },
   {
+    code: "imap_throttled",
+    how: "Exchange throttles the running session's commands (BAD Request is throttled) → worker sync: transient, retried after the back-off Exchange asked for",
+    evidence: /throttled/i,
+    state: ["connected", null],
+    // imapflow itself waits out the hint, capped at half its socket timeout (60 s for a sync
+    // session), before it rejects the command: the case waits that long.
+    timeoutMs: 120_000,
+    run: async () => {
+      const address = `it@${F.domain}`;
+      const m = await fixture(address, { tenant: F });
+      await admin("POST", "/admin/mail/faults", { address, throttleCommands: true });
+      const r = await syncMailbox(m.ctx);
+      expect(r).toMatchObject({ ok: false, code: "imap_throttled", transient: true });
+      return seenOnMailbox(m, "imap_throttled");
+    },
+  },
+  {
     code: "imap_uidvalidity_changed",
     how: "Exchange rebuilds the folder (new UIDVALIDITY) → the next sync reads it again, storing nothing twice",
     evidence: /UIDVALIDITY \d+ → \d+/,
@@ -916,16 +930,20 @@ describe("every diagnosis, reproduced end to end through the sandbox", { timeout
   for (const [code, why] of NOT_YET) it.todo(`${code}: not reproduced yet (${why})`);
 
   for (const c of CASES) {
-    it(`${c.code}: ${c.how}`, async () => {
-      const seen = await c.run();
-      const e = catalogEntry(c.code);
-      expect(seen.code, seen.evidence).toBe(c.code);
-      expect(seen.evidence).toMatch(c.evidence);
-      expect([...seen.fix]).toEqual([...e.fixSteps]);
-      if (c.state) expect(seen.state).toEqual({ state: c.state[0], stateCode: c.state[1] });
-      // Evidence is redacted: no token ever reaches it.
-      expect(seen.evidence).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
-    });
+    it(
+      `${c.code}: ${c.how}`,
+      async () => {
+        const seen = await c.run();
+        const e = catalogEntry(c.code);
+        expect(seen.code, seen.evidence).toBe(c.code);
+        expect(seen.evidence).toMatch(c.evidence);
+        expect([...seen.fix]).toEqual([...e.fixSteps]);
+        if (c.state) expect(seen.state).toEqual({ state: c.state[0], stateCode: c.state[1] });
+        // Evidence is redacted: no token ever reaches it.
+        expect(seen.evidence).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
+      },
+      c.timeoutMs,
+    );
   }
 });
 
