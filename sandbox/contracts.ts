@@ -123,6 +123,8 @@ export type SandboxContext = {
   tls: TlsMaterial;
   hostname: string; // "localhost"
   ports: { identity: number; graph: number; imap: number; pop: number; smtp: number };
+  /** The ports named in URLs the sandbox hands out (a proxy's, when one is in front). */
+  advertisedPorts?: { identity: number; graph: number; imap: number; pop: number; smtp: number };
   directory: SandboxDirectoryView;
   /** Verifies signature and lifetime against the sandbox clock, and revocation. Audience/scope checks are the caller's. */
   verifyAccessToken(token: string): Promise<TokenCheck>;

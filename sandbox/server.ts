@@ -24,6 +24,9 @@ export type StartSandboxOptions = {
   dataDir: string;
   hostname?: string;
   ports?: Partial<TPorts>;
+  /** Ports the sandbox names in its URLs (discovery, nextLink) when clients reach it through
+   *  something in front, such as the bench's latency proxy; defaults to the ports it listens on. */
+  advertisedPorts?: Partial<TPorts>;
   seed?: boolean;
   quiet?: boolean;
   tls?: { caDir?: string };
@@ -93,7 +96,8 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     store.flush();
   }
   const signer = await loadOrCreateSigner(dataDir);
-  const loginBase = `https://${hostname}:${ports.identity}`;
+  const pub: TPorts = { ...ports, ...opts.advertisedPorts };
+  const loginBase = `https://${hostname}:${pub.identity}`;
   const id = new Identity(store, signer, loginBase);
   const authz = new Authorize(id);
   const log = (msg: string, fields?: Record<string, unknown>) => {
@@ -105,6 +109,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     tls: { key: tls.key, cert: tls.cert, ca: tls.ca },
     hostname,
     ports,
+    advertisedPorts: pub,
     directory: store.directoryView(),
     now: () => store.now(),
     log,
@@ -217,9 +222,9 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
           "api-version": "1.1",
           metadata: [
             {
-              preferred_network: `${hostname}:${ports.identity}`,
-              preferred_cache: `${hostname}:${ports.identity}`,
-              aliases: [`${hostname}:${ports.identity}`],
+              preferred_network: `${hostname}:${pub.identity}`,
+              preferred_cache: `${hostname}:${pub.identity}`,
+              aliases: [`${hostname}:${pub.identity}`],
             },
           ],
         });
@@ -230,7 +235,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
       if (rest === "/v2.0/.well-known/openid-configuration" || rest === "/.well-known/openid-configuration") {
         const t = isCommon ? null : (store.tenant(tenantSeg) ?? null);
         if (!isCommon && !t) return send(res, 400, id.err(90002, { tenant: tenantSeg }).body);
-        const d = { loginBase, graphHost: `${hostname}:${ports.graph}`, tenantSeg, tenant: t };
+        const d = { loginBase, graphHost: `${hostname}:${pub.graph}`, tenantSeg, tenant: t };
         return send(res, 200, rest.startsWith("/v2.0/") ? openIdConfigurationV2(d) : openIdConfigurationV1(d));
       }
       if (rest === "/discovery/v2.0/keys") {

@@ -4,11 +4,11 @@ import { mkdtempSync } from "node:fs";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { startSandbox, type RunningSandbox } from "../sandbox/server";
+import { startSandbox, type RunningSandbox, type TPorts } from "../sandbox/server";
 
 export const TEST_CA_DIR = path.resolve(".data/test-ca");
 
-export async function startTestSandbox(opts: { seed?: boolean } = {}) {
+export async function startTestSandbox(opts: { seed?: boolean; advertisedPorts?: TPorts } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "consentry-sbx-"));
   const sb = await startSandbox({
     dataDir,
@@ -16,6 +16,7 @@ export async function startTestSandbox(opts: { seed?: boolean } = {}) {
     quiet: true,
     ports: { identity: 0, graph: 0, imap: 0, pop: 0, smtp: 0 },
     tls: { caDir: TEST_CA_DIR },
+    advertisedPorts: opts.advertisedPorts,
   });
   const admin = (method: string, p: string, body?: unknown) =>
     new Promise<{ status: number; body: any }>((resolve, reject) => {

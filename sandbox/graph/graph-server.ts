@@ -341,7 +341,7 @@ export async function startGraphServer(ctx: SandboxContext, store: MailStore, rt
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const real = (server.address() as AddressInfo).port;
-  baseRef.base = `https://${ctx.hostname}:${real}/v1.0`;
+  baseRef.base = `https://${ctx.hostname}:${ctx.advertisedPorts?.graph ?? real}/v1.0`;
   return {
     url: baseRef.base,
     stop: () =>

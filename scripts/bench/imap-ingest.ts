@@ -1,0 +1,84 @@
+// Consentry's IMAP ingest benchmark (run by `npm run bench`): N messages of S bytes in a sandbox
+// mailbox are synced into PostgreSQL through the worker's real path (claim with a lease, token,
+// IMAP reader, batches, dedupe, lease renewal per batch, triggers, release), and the time is
+// reported against the baseline a user would pick instead, measured in the same run: a bare
+// imapflow `UID FETCH 1:* (UID FLAGS BODY.PEEK[])` of the same folder into memory. The sandbox
+// runs in its own process (scripts/bench/sandbox-process.ts). The baseline runs before and after the sync;
+// the faster of the two counts (the stricter comparison on a noisy machine).
+//   tsx --conditions=react-server scripts/bench/imap-ingest.ts [--quick] [count] [size=4096]
+import { ImapFlow } from "imapflow";
+import { args, benchDatabase, childSandbox, quick, report } from "./harness";
+
+const count = Number(args[0] ?? (quick ? 2_000 : 10_000));
+const size = Number(args[1] ?? 4096);
+
+const pg = await benchDatabase("imap-ingest");
+try {
+  const { db } = await import("../../lib/db/client");
+  const { IMAP_SCOPE, mailboxWithSandboxGrant, useSandboxCloud } = await import("../../testing/sandbox-grant");
+  const { syncDueMailboxes } = await import("../../lib/sync/sync-loop");
+  const { SEED } = await import("../../sandbox/directory/seed");
+  const sb = await childSandbox();
+  useSandboxCloud(sb as never);
+  const F = SEED.fabrikam;
+  const user = `helpdesk@${F.domain}`;
+  try {
+    const load = await sb.admin("POST", `/admin/mail/mailboxes/${user}/bulk-load`, { count, size });
+    if (load.status !== 201) throw new Error(`bulk-load failed: ${JSON.stringify(load.body)}`);
+    const total = load.body.total as number;
+
+    // Baseline: what a user would write instead: one bare FETCH of the whole folder into memory.
+    const bare = async () => {
+      const tok = await sb.admin("POST", "/admin/tokens", { upn: user, clientId: F.clientId, scopes: [IMAP_SCOPE] });
+      const t = performance.now();
+      const client = new ImapFlow({
+        host: "localhost",
+        port: sb.ports.imap,
+        secure: true,
+        auth: { user, accessToken: tok.body.access_token },
+        logger: false,
+      });
+      await client.connect();
+      await client.mailboxOpen("INBOX", { readOnly: true });
+      const kept: Buffer[] = [];
+      for await (const m of client.fetch("1:*", { uid: true, flags: true, source: true }, { uid: true })) if (m.source) kept.push(m.source);
+      const ms = performance.now() - t;
+      await client.logout();
+      if (kept.length !== total) throw new Error(`bare fetch got ${kept.length} of ${total}`);
+      return ms;
+    };
+    const base1 = await bare();
+
+    const m = await mailboxWithSandboxGrant(sb as never, user, { tenant: F });
+    const t = performance.now();
+    const claimed = await syncDueMailboxes("bench-worker", { concurrency: 1, only: [m.ctx.mailboxId] });
+    const syncMs = performance.now() - t;
+    const stored = await db().message.count({ where: { mailboxId: m.ctx.mailboxId } });
+    const state = await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId }, select: { leaseOwner: true } });
+    if (claimed !== 1 || stored !== total || state.leaseOwner !== null)
+      throw new Error(`claimed ${claimed}, stored ${stored} of ${total}, lease ${state.leaseOwner}`);
+
+    const base2 = await bare();
+    const baseMs = Math.min(base1, base2);
+    const ratio = baseMs / syncMs;
+    const rate = (ms: number) => Math.round(total / (ms / 1000));
+    console.log(
+      `\nIMAP ingest into PostgreSQL (claim, sync, release): ${stored} messages of ~${size} B in ${(syncMs / 1000).toFixed(2)} s (${rate(syncMs)} msg/s)`,
+    );
+    console.log(
+      `baseline bare imapflow UID FETCH 1:* (UID FLAGS BODY.PEEK[]) into memory: ${(base1 / 1000).toFixed(2)} s before, ${(base2 / 1000).toFixed(2)} s after (${rate(baseMs)} msg/s)`,
+    );
+    console.log(`IMAP ingest = ${ratio.toFixed(2)}× the bare fetch's speed (goal ≥ 0.7×)`);
+    report({
+      imap_ingest_ratio: Number(ratio.toFixed(3)),
+      imap_ingest_msgs: stored,
+      imap_ingest_msg_per_s: rate(syncMs),
+      imap_bare_fetch_msg_per_s: rate(baseMs),
+    });
+    await db().$disconnect();
+  } finally {
+    await sb.stop();
+  }
+} finally {
+  await pg.stop();
+}
