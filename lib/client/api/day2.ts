@@ -1,6 +1,7 @@
 // Day-2 operations: edit a mailbox, pause and resume, consent-link management, bulk onboarding.
 import { apiFetch } from "../api-client";
 import type { TMailbox } from "../wire-types";
+import type { TImportPlan } from "@/lib/onboarding/import";
 
 const base = (tenantId: string, mailboxId: string) => `/api/tenants/${tenantId}/mailboxes/${mailboxId}`;
 
@@ -46,22 +47,8 @@ export const linkApi = {
     }),
 };
 
-export type TImportPlan = {
-  rows: number;
-  tenants: { name: string; action: "create" | "existing"; line: number }[];
-  apps: { tenant: string; name: string; clientId: string; action: "create" | "existing"; line: number }[];
-  mailboxes: {
-    tenant: string;
-    address: string;
-    kind: string;
-    delegateUpn: string | null;
-    inbound: string;
-    outbound: string;
-    action: "create" | "existing";
-    line: number;
-  }[];
-  problems: { line: number; column: string | null; message: string }[];
-};
+// The dry run's plan, as the server builds it (one definition).
+export type { TImportPlan };
 export type TBulkLink = {
   tenant: string;
   mailboxId: string;
