@@ -147,3 +147,47 @@ export async function lastInboxMessages(sb: TTestSandbox, upn: string, clientId:
     await client.logout();
   }
 }
+
+type TAppOnlyMailbox = {
+  inbound?: "imap" | "pop" | "graph" | "none";
+  outbound?: "smtp" | "graph" | "none";
+  afterProcessing?: "keep" | "delete";
+  state?: "connected" | "pending_consent";
+};
+
+/** A workspace with Northwind and the seeded daemon app (its client secret, or `secret`), then
+ *  app-only mailboxes on it (connected unless `state` says otherwise). */
+export async function appOnlyWorkspace(profile: "exchange_app_only" | "graph_app_only", secret: string = SEED.northwindDaemon.secret) {
+  const N = SEED.northwind;
+  const ws = await db().workspace.create({ data: { name: "App-only", slug: `ao-${randomUUID()}` } });
+  const tenant = await db().tenant.create({
+    data: { workspaceId: ws.id, displayName: "Northwind", directoryId: N.id, primaryDomain: N.domain, cloud: "sandbox" },
+  });
+  const secretId = randomUUID();
+  const app = await db().appRegistration.create({
+    data: {
+      workspaceId: ws.id,
+      tenantId: tenant.id,
+      displayName: "Northwind mail daemon",
+      clientId: SEED.northwindDaemon.clientId,
+      scopeProfile: profile,
+      secrets: {
+        create: {
+          id: secretId,
+          workspaceId: ws.id,
+          sealedValue: sealValue(secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
+          last4: secret.slice(-4),
+          expiresAt: new Date(Date.now() + 86_400_000 * 300),
+          status: "active",
+        },
+      },
+    },
+  });
+  const mailbox = async (address: string, { state = "connected", ...io }: TAppOnlyMailbox = {}) => {
+    const mb = await db().mailbox.create({
+      data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state, ...io },
+    });
+    return { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id };
+  };
+  return { ws, tenant, app, secretId, mailbox, ref: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id } };
+}

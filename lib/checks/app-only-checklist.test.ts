@@ -4,10 +4,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { sealValue } from "../crypto";
 import { SEED } from "../../sandbox/directory/seed";
 import { servicePrincipalObjectId } from "../../sandbox/directory/exchange-rbac";
-import { sandboxForFile } from "../../testing/sandbox-grant";
+import { appOnlyWorkspace, sandboxForFile } from "../../testing/sandbox-grant";
 import { buildSupportBundle, ZBundleQuery } from "../support/support-bundle";
 import { getAppOnlyChecklist, runAppOnlyCheck } from "./app-only-checklist";
 
@@ -22,34 +21,7 @@ async function pendingMailbox(
   address: string,
   io: { inbound: "imap" | "graph"; outbound: "smtp" | "graph" | "none" },
 ) {
-  const ws = await db().workspace.create({ data: { name: "Checklist", slug: `cl-${randomUUID()}` } });
-  const tenant = await db().tenant.create({
-    data: { workspaceId: ws.id, displayName: "Northwind", directoryId: N.id, primaryDomain: N.domain, cloud: "sandbox" },
-  });
-  const secretId = randomUUID();
-  const app = await db().appRegistration.create({
-    data: {
-      workspaceId: ws.id,
-      tenantId: tenant.id,
-      displayName: "Northwind mail daemon",
-      clientId: DM.clientId,
-      scopeProfile: profile,
-      secrets: {
-        create: {
-          id: secretId,
-          workspaceId: ws.id,
-          sealedValue: sealValue(DM.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
-          last4: DM.secret.slice(-4),
-          expiresAt: new Date(Date.now() + 86_400_000 * 300),
-          status: "active",
-        },
-      },
-    },
-  });
-  const mb = await db().mailbox.create({
-    data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state: "pending_consent", ...io },
-  });
-  return { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id };
+  return (await appOnlyWorkspace(profile)).mailbox(address, { ...io, state: "pending_consent" });
 }
 
 describe("app-only checklist", { timeout: 90_000 }, () => {

@@ -11,7 +11,7 @@ import { sealValue } from "../crypto";
 import { HttpError } from "../core/errors";
 import { SEED } from "../../sandbox/directory/seed";
 import { servicePrincipalObjectId } from "../../sandbox/directory/exchange-rbac";
-import { sandboxForFile, type TTestSandbox } from "../../testing/sandbox-grant";
+import { appOnlyWorkspace, sandboxForFile, type TTestSandbox } from "../../testing/sandbox-grant";
 import { appOnlyToken } from "../grants/app-only-token";
 import { startMailboxConsent } from "../consent/start-consent";
 import { createMailboxConsentLink } from "../consent/consent-links";
@@ -24,47 +24,6 @@ const DM = SEED.northwindDaemon;
 const SP = servicePrincipalObjectId(N.id, DM.clientId);
 const env = sandboxForFile();
 const OUTLOOK_RES = "https://outlook.office.com";
-
-type TMb = {
-  inbound?: "imap" | "pop" | "graph" | "none";
-  outbound?: "smtp" | "graph" | "none";
-  afterProcessing?: "keep" | "delete";
-};
-
-/** A workspace with Northwind and the daemon app (its secret), then app-only mailboxes on it. */
-async function appOnlyWorkspace(profile: "exchange_app_only" | "graph_app_only", secret: string = DM.secret) {
-  const ws = await db().workspace.create({ data: { name: "App-only", slug: `ao-${randomUUID()}` } });
-  const tenant = await db().tenant.create({
-    data: { workspaceId: ws.id, displayName: "Northwind", directoryId: N.id, primaryDomain: N.domain, cloud: "sandbox" },
-  });
-  const secretId = randomUUID();
-  const app = await db().appRegistration.create({
-    data: {
-      workspaceId: ws.id,
-      tenantId: tenant.id,
-      displayName: "Northwind mail daemon",
-      clientId: DM.clientId,
-      scopeProfile: profile,
-      secrets: {
-        create: {
-          id: secretId,
-          workspaceId: ws.id,
-          sealedValue: sealValue(secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
-          last4: secret.slice(-4),
-          expiresAt: new Date(Date.now() + 86_400_000 * 300),
-          status: "active",
-        },
-      },
-    },
-  });
-  const mailbox = async (address: string, o: TMb = {}) => {
-    const mb = await db().mailbox.create({
-      data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state: "connected", ...o },
-    });
-    return { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id };
-  };
-  return { ws, tenant, app, secretId, mailbox, ref: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id } };
-}
 
 const count = async (sb: TTestSandbox, address: string) =>
   (await sb.admin("GET", `/admin/mail/mailboxes/${address}?limit=1`)).body.total as number;
