@@ -90,6 +90,27 @@ export async function graphReadCapped(
   return { buf: Buffer.concat(chunks, size), size };
 }
 
+/** At most `n` requests at once to one mailbox (Microsoft's limit is 4 per app and mailbox,
+ *  https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits), first come first served. */
+export type TSlots = { run<T>(fn: () => Promise<T>): Promise<T> };
+export function requestSlots(n: number): TSlots {
+  let busy = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run<T>(fn: () => Promise<T>): Promise<T> {
+      if (busy >= n) await new Promise<void>((r) => waiting.push(r));
+      else busy++;
+      try {
+        return await fn();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else busy--;
+      }
+    },
+  };
+}
+
 /** A message's MIME from a batch: its bytes (none past the limit, with the size seen), or gone (404). */
 export type TGraphMime = { buf: Buffer | null; size: number } | "gone";
 
@@ -106,23 +127,33 @@ function batchItemError(r: { status: number; headers?: Record<string, string>; b
 /**
  * Messages' MIME (`$value`) through JSON batching (https://learn.microsoft.com/en-us/graph/json-batching):
  * up to 20 requests a batch, each depending on the one before, so a batch holds one of the
- * mailbox's 4 concurrent requests at a time, and `inFlight` (4) batches at once: Microsoft's
- * per-mailbox concurrency, each round trip carrying 20 messages. A request throttled inside the
+ * mailbox's 4 concurrent requests at a time, and as many batches at once as `slots` allows (the
+ * mailbox's 4, shared with the caller's delta paging), each round trip carrying 20 messages. A request throttled inside the
  * batch (429, and the 424s queued behind it) goes again after its Retry-After, up to
  * `maxWaitSeconds`; a longer wait throws the 429 (the round resumes later from its saved page). A
  * message gone meanwhile (404) is "gone"; any other failure throws as the SDK's would. A batch
- * whose response passes `maxBatchBytes` (with base64's growth) is dropped and its messages read one
- * by one with the byte counter, so one batch of huge mail never sits in memory. `spend(n)` counts
+ * whose response passes a fifth of `maxBatchBytes` (with base64's growth) is dropped and its
+ * messages read one by one with the byte counter, so batches of huge mail never sit in memory. `spend(n)` counts
  * requests against the mailbox's budget.
  */
 export async function graphBatchMime(
   client: ReturnType<typeof graphClient>,
   userPath: string,
   ids: string[],
-  opts: { maxMessageBytes: number; maxBatchBytes: number; inFlight?: number; maxWaitSeconds?: number; spend?: (n: number) => void },
+  opts: {
+    maxMessageBytes: number;
+    maxBatchBytes: number;
+    /** The mailbox's request slots, shared with the caller's other requests (default: 4 of its own). */
+    slots?: TSlots;
+    maxWaitSeconds?: number;
+    spend?: (n: number) => void;
+  },
 ): Promise<Map<string, TGraphMime>> {
   const out = new Map<string, TGraphMime>();
-  const capBytes = Math.ceil(opts.maxBatchBytes * 1.4) + 64 * 1024;
+  const slots = opts.slots ?? requestSlots(4);
+  // A page's batches are held until stored: each at most a fifth of a store batch's bytes (a batch
+  // of larger mail is read again message by message, each cut at the per-message limit).
+  const capBytes = Math.ceil((opts.maxBatchBytes / 5) * 1.4) + 64 * 1024;
   let queue = [...ids];
   while (queue.length) {
     const chunks: string[][] = [];
@@ -142,6 +173,13 @@ export async function graphBatchMime(
       };
       const res = (await client.api("/$batch").responseType(ResponseType.RAW).post(body)) as Response;
       const text = await readTextCapped(res, capBytes);
+      if (res.status === 429) {
+        // The batch itself throttled: all of it again after its Retry-After.
+        again.push(...chunk);
+        wait = Math.max(wait, Number(res.headers.get("retry-after")) || 1);
+        last429 = batchItemError({ status: 429, headers: Object.fromEntries(res.headers.entries()) });
+        return;
+      }
       if (!res.ok) {
         const j = (() => {
           try {
@@ -179,11 +217,7 @@ export async function graphBatchMime(
         } else throw batchItemError(r);
       }
     };
-    let next = 0;
-    const worker = async () => {
-      while (next < chunks.length) await one(chunks[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(opts.inFlight ?? 4, chunks.length) }, worker));
+    await Promise.all(chunks.map((c) => slots.run(() => one(c))));
     queue = again;
     if (!queue.length) break;
     // Only 424s (a dependency failed without a 429): send them again at once.
@@ -191,6 +225,21 @@ export async function graphBatchMime(
     if (wait) await new Promise((r) => setTimeout(r, wait * 1000));
   }
   return out;
+}
+
+/** `fn`, again after Graph's Retry-After when it answers 429 (throttled), while that wait is at
+ *  most `maxWaitSeconds`; a longer one (or any other failure) throws. */
+export async function graphRetrying<T>(fn: () => Promise<T>, maxWaitSeconds = 30): Promise<T> {
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = err as { statusCode?: number; headers?: Headers };
+      const wait = Number(e.headers?.get?.("retry-after")) || 1;
+      if (e.statusCode !== 429 || wait > maxWaitSeconds) throw err;
+      await new Promise((r) => setTimeout(r, wait * 1000));
+    }
+  }
 }
 
 /** A response's text, or null past `max` bytes (the download stops there). */

@@ -8,7 +8,7 @@ import "server-only";
 // Batches are cut by bytes and an oversized message is stored as its summary plus a note; the
 // after-processing leaves originals whose content wasn't kept.
 import { db } from "../db/client";
-import { graphBatchMime, graphClient, graphFailure } from "../mail/graph";
+import { graphBatchMime, graphClient, graphFailure, graphRetrying, requestSlots } from "../mail/graph";
 import {
   BATCH,
   GRAPH_BUDGET_RESERVE,
@@ -29,6 +29,8 @@ import {
 } from "./bookkeeping";
 import { LeaseLost, type TStorer } from "./storer";
 import { saveState, syncEvent } from "./sync-writes";
+
+type TDeltaPage = { value: TGraphMessage[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
 
 /** The ids of a page this mailbox already holds: not downloaded again (a resumed first sync, a
  *  resync after an expired delta token, a flag change reported by the delta). */
@@ -61,9 +63,16 @@ export async function readGraph(
   const spend = (n: number) => void (spent += n);
   const perPage = 1 + BATCH * (mb.afterProcessing === "keep" ? 1 : 2);
   const cap = Math.max(perPage, limits.graphRequestsPerWindow - GRAPH_BUDGET_RESERVE);
+  // Microsoft's 4 concurrent requests per app and mailbox, shared by delta paging and the batches.
+  const slots = requestSlots(4);
+  // Before anything is stored (a first sync), pages aren't checked against stored ids.
+  let anyStored = !!(await db().message.findFirst({
+    where: { mailboxId: ctx.mailboxId, workspaceId: ctx.workspaceId },
+    select: { id: true },
+  }));
   for (let attempt = 0; attempt < 2; attempt++) {
-    // Storing a page overlaps fetching the next; its state (the page to resume from) is saved
-    // only once that page is stored.
+    // A page's bodies are fetched while the previous page is stored and the next page is read; its
+    // state (the page to resume from) is saved only once it and every page before it are stored.
     let storing: Promise<void> = Promise.resolve();
     try {
       const resume = attempt === 0 ? prevNext : null;
@@ -81,50 +90,58 @@ export async function readGraph(
         st.progress = { done: 0, total, startedAt: new Date().toISOString() };
       }
       await saveState(ctx, st);
+      anyStored ||= attempt > 0;
       let url: string | null =
         resume ??
         st.graph!.deltaLink ??
         `/users/${user}/mailFolders/${folder}/messages/delta?$select=subject,from,receivedDateTime,internetMessageId`;
+      let behind: Promise<void> = Promise.resolve(); // the store two pages back: bounds what is held
       while (url) {
         if (spent + perPage > cap) {
           await storing;
-          const left = Math.ceil(limits.graphWindowSeconds - (Date.now() - started) / 1000);
+          const left = Math.max(1, Math.ceil(limits.graphWindowSeconds - (Date.now() - started) / 1000));
           await syncEvent(ctx, "info", "graph_request_budget", "Paused at Microsoft Graph's request budget; continuing from here.", {
             requests: spent,
-            resumeAfterSeconds: Math.max(1, left),
+            resumeAfterSeconds: left,
           });
-          return { ok: true, resumeAfterSeconds: Math.max(1, left) };
+          return { ok: true, resumeAfterSeconds: left };
         }
         spend(1);
-        const page = (await client.api(url).header("Prefer", `odata.maxpagesize=${BATCH}`).get()) as {
-          value: TGraphMessage[];
-          "@odata.nextLink"?: string;
-          "@odata.deltaLink"?: string;
-        };
-        const msgs = page.value.filter((x) => !x["@removed"]);
-        const known = await storedIds(
-          ctx,
-          msgs.map((m) => m.id),
+        const pageUrl: string = url;
+        // A page throttled (its 429's Retry-After short) is read again after the wait.
+        const page: TDeltaPage = await graphRetrying(() =>
+          slots.run(async () => (await client.api(pageUrl).header("Prefer", `odata.maxpagesize=${BATCH}`).get()) as TDeltaPage),
         );
+        const msgs = page.value.filter((x) => !x["@removed"]);
+        const known = anyStored
+          ? await storedIds(
+              ctx,
+              msgs.map((m) => m.id),
+            )
+          : new Set<string>();
         const want = msgs.filter((m) => !known.has(m.id));
-        const mime = await graphBatchMime(
+        const fetching = graphBatchMime(
           client,
           `/users/${user}`,
           want.map((m) => m.id),
-          { maxMessageBytes: limits.maxMessageBytes, maxBatchBytes: limits.maxBatchBytes, spend },
+          { maxMessageBytes: limits.maxMessageBytes, maxBatchBytes: limits.maxBatchBytes, spend, slots },
         );
-        const items: TIncoming[] = [];
-        for (const m of want) {
-          const raw = mime.get(m.id);
-          if (!raw || raw === "gone") continue; // deleted since the delta page: its removal comes next round
-          const base = incomingFromGraph(m, raw.buf ?? Buffer.alloc(0), raw.size);
-          items.push(raw.buf ? base : tooLarge(base, raw.size));
-        }
+        fetching.catch(() => undefined); // awaited by the page's store below
         const next = page["@odata.nextLink"] ?? null;
         const deltaLink = page["@odata.deltaLink"] ?? null;
         const seen = msgs.length;
-        await storing;
+        const before = storing;
+        behind = before;
         storing = (async () => {
+          const mime = await fetching;
+          await before;
+          const items: TIncoming[] = [];
+          for (const m of want) {
+            const raw = mime.get(m.id);
+            if (!raw || raw === "gone") continue; // deleted since the delta page: its removal comes next round
+            const base = incomingFromGraph(m, raw.buf ?? Buffer.alloc(0), raw.size);
+            items.push(raw.buf ? base : tooLarge(base, raw.size));
+          }
           for (const batch of planBatches(items, (i) => i.raw.length, limits.maxBatchBytes)) {
             await store.save(batch);
             await afterGraph(
@@ -140,7 +157,9 @@ export async function readGraph(
           st.graph = { folder: mb.folder, deltaLink: deltaLink ?? st.graph!.deltaLink, nextLink: deltaLink ? null : next };
           await saveState(ctx, { ...st, graph: { ...st.graph }, progress: { ...st.progress! } });
         })();
-        storing.catch(() => undefined); // awaited before the next page, or in the catch below
+        storing.catch(() => undefined); // awaited below, or in the catch
+        // At most this page and the one before in memory: wait for the store two pages back.
+        await behind;
         url = next;
       }
       await storing;

@@ -66,12 +66,13 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
   async function route(g: GraphReq, method: string) {
     const seg = segments(g.url.pathname);
     if (seg[0] !== "v1.0" && seg[0] !== "beta") throw errors.resourceNotFound();
-    const p = await authenticate(ctx, g);
+    const p = g.principal ?? (await authenticate(ctx, g));
     const rest = seg.slice(1);
     // JSON batching: each request inside runs through this same route (graph-batch.ts).
     if (rest[0] === "$batch" && rest.length === 1) {
       if (method !== "POST") throw errors.badRequest("Invalid batch payload format.");
-      return sendJson(g, 200, await runBatch(g, route, failed));
+      // The batch's requests go with its bearer token, checked once here.
+      return sendJson(g, 200, await runBatch({ ...g, principal: p }, route, failed));
     }
     if (rest[0] === "subscriptions") return subscriptionRoutes(ctx, store, rt.subs, g, p, method, rest.slice(1));
     // The profile itself (GET /me, GET /users/{id}) is a directory read: user permissions first,
