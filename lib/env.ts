@@ -47,6 +47,9 @@ const ZEnv = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker).
   WORKER_IDLE_SLOTS: z.coerce.number().int().min(0).max(5000).default(50),
+  // Graph requests one mailbox's sync spends per 10 minutes (Microsoft's limit per app and mailbox);
+  // a first sync that would spend more stops and resumes when the window has passed.
+  GRAPH_REQUESTS_PER_WINDOW: z.coerce.number().int().min(200).max(100_000_000).default(10_000),
   // Webhooks to private, loopback or link-local addresses (and plain http) are refused unless this is
   // on: a SaaS must not be used to reach its own network. The demo and tests turn it on.
   WEBHOOK_ALLOW_PRIVATE: ZBool.default(false),

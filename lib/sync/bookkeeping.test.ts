@@ -5,6 +5,7 @@ import {
   bareSummary,
   graphFolderSegment,
   graphResumeLink,
+  graphResumeNext,
   imapResumeUid,
   incomingFromGraph,
   incomingFromImap,
@@ -43,6 +44,10 @@ describe("sync bookkeeping", () => {
   it("resumes Graph from the delta link of the same folder only, and knows an expired one", () => {
     expect(graphResumeLink({ folder: "INBOX", deltaLink: "d1" }, "INBOX")).toBe("d1");
     expect(graphResumeLink({ folder: "INBOX", deltaLink: "d1" }, "Archive")).toBeNull();
+    // An unfinished round's next page, for the same folder only.
+    expect(graphResumeNext({ folder: "INBOX", deltaLink: null, nextLink: "n7" }, "INBOX")).toBe("n7");
+    expect(graphResumeNext({ folder: "INBOX", deltaLink: null, nextLink: "n7" }, "Archive")).toBeNull();
+    expect(graphResumeNext({ folder: "INBOX", deltaLink: "d1" }, "INBOX")).toBeNull();
     expect(graphResumeLink(undefined, "INBOX")).toBeNull();
     expect(isDeltaExpired({ source: "graph", status: 410, message: "gone" })).toBe(true);
     expect(isDeltaExpired({ source: "graph", status: 400, graphCode: "syncStateNotFound", message: "" })).toBe(true);
@@ -106,6 +111,8 @@ describe("sync bookkeeping", () => {
 
   it("schedules the next round: the interval after success, capped exponential backoff after failures", () => {
     expect(nextSyncDelayMs({ ok: true, stored: 0, skipped: 0 }, 0)).toBe(SYNC_INTERVAL_MS);
+    // A round paused at its request budget continues when the window has passed.
+    expect(nextSyncDelayMs({ ok: true, stored: 9_800, skipped: 0, resumeAfterSeconds: 420 }, 0)).toBe(420_000);
     expect(nextSyncDelayMs({ ok: false, code: "x", transient: true }, 1)).toBe(30_000);
     expect(nextSyncDelayMs({ ok: false, code: "x", transient: true }, 3)).toBe(120_000);
     expect(nextSyncDelayMs({ ok: false, code: "x", transient: false }, 1)).toBe(15 * 60_000);
@@ -162,10 +169,12 @@ describe("sync bookkeeping", () => {
   });
 
   it("has 25 MB per message and 50 MB per batch by default, each lowered on its own", () => {
-    expect(syncLimits()).toEqual({ maxMessageBytes: MAX_MESSAGE_BYTES, maxBatchBytes: MAX_BATCH_BYTES });
+    expect(syncLimits()).toMatchObject({ maxMessageBytes: MAX_MESSAGE_BYTES, maxBatchBytes: MAX_BATCH_BYTES });
     expect(MAX_MESSAGE_BYTES).toBe(25 * 1024 * 1024);
     expect(MAX_BATCH_BYTES).toBe(50 * 1024 * 1024);
-    expect(syncLimits({ maxMessageBytes: 10 })).toEqual({ maxMessageBytes: 10, maxBatchBytes: MAX_BATCH_BYTES });
+    expect(syncLimits({ maxMessageBytes: 10 })).toMatchObject({ maxMessageBytes: 10, maxBatchBytes: MAX_BATCH_BYTES });
+    // Graph's Outlook budget: 10,000 requests per 10 minutes per app and mailbox.
+    expect(syncLimits()).toMatchObject({ graphRequestsPerWindow: 10_000, graphWindowSeconds: 600 });
     expect(mib(MAX_MESSAGE_BYTES)).toBe("25 MB");
     expect(mib(100_000)).toBe("0.10 MB");
   });

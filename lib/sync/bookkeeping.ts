@@ -12,13 +12,18 @@ import type { TMicrosoftFailure } from "../microsoft/parse-error";
 
 export type TSyncState = {
   imap?: { folder: string; uidValidity: string; lastUid: number };
-  graph?: { folder: string; deltaLink: string | null };
+  /** `nextLink`: the delta page to continue from after the last stored page of an unfinished round
+   *  (a first sync resumes there, not at page 1); `deltaLink` once a round has reached the end. */
+  graph?: { folder: string; deltaLink: string | null; nextLink?: string | null };
   progress?: { done: number; total: number; startedAt: string; finishedAt?: string };
   failures?: number;
 };
 /** `retryAfterSeconds`: the wait Microsoft asked for (Graph 429's Retry-After, Exchange's back-off time). */
+/** `resumeAfterSeconds` on success: the round stopped early on purpose (a Graph first sync at its
+ *  request budget) and continues from where it stopped after that wait. */
 export type TSyncResult =
-  { ok: true; stored: number; skipped: number } | { ok: false; code: string; transient: boolean; retryAfterSeconds?: number };
+  | { ok: true; stored: number; skipped: number; resumeAfterSeconds?: number }
+  | { ok: false; code: string; transient: boolean; retryAfterSeconds?: number };
 export type TCtx = { workspaceId: string; tenantId: string; mailboxId: string };
 export type TMailboxRow = {
   address: string;
@@ -43,7 +48,7 @@ export type TIncoming = {
   tooLarge?: boolean;
 };
 /** What a reader reports: done (or stopped on a lost lease), or the failure to diagnose. */
-export type TOutcome = { ok: true } | { ok: false; failure: TMicrosoftFailure };
+export type TOutcome = { ok: true; resumeAfterSeconds?: number } | { ok: false; failure: TMicrosoftFailure };
 export type TGraphMessage = {
   id: string;
   subject?: string;
@@ -59,12 +64,20 @@ export const SYNC_INTERVAL_MS = 60_000;
 export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 /** Raw MIME held in memory (and sent in one INSERT) per batch. */
 export const MAX_BATCH_BYTES = 50 * 1024 * 1024;
-export type TLimits = { maxMessageBytes: number; maxBatchBytes: number };
+/** Graph's Outlook budget: 10,000 requests per 10 minutes per app and mailbox
+ *  (https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits). */
+export const GRAPH_REQUESTS_PER_WINDOW = 10_000;
+export const GRAPH_WINDOW_SECONDS = 600;
+/** Requests a Graph round leaves unspent in a window (push subscription renewals, the next poll). */
+export const GRAPH_BUDGET_RESERVE = 100;
+export type TLimits = { maxMessageBytes: number; maxBatchBytes: number; graphRequestsPerWindow: number; graphWindowSeconds: number };
 
 /** The limits of a round: the defaults, with any a caller (a test) lowers. */
 export const syncLimits = (over?: Partial<TLimits>): TLimits => ({
   maxMessageBytes: MAX_MESSAGE_BYTES,
   maxBatchBytes: MAX_BATCH_BYTES,
+  graphRequestsPerWindow: GRAPH_REQUESTS_PER_WINDOW,
+  graphWindowSeconds: GRAPH_WINDOW_SECONDS,
   ...over,
 });
 
@@ -72,7 +85,7 @@ export const syncLimits = (over?: Partial<TLimits>): TLimits => ({
  *  exactly the wait Microsoft asked for when it said one (Retry-After, back-off time): this
  *  mailbox's next round only, so other mailboxes keep their own schedule. */
 export function nextSyncDelayMs(result: TSyncResult, failures: number): number {
-  if (result.ok) return SYNC_INTERVAL_MS;
+  if (result.ok) return result.resumeAfterSeconds ? Math.max(1, result.resumeAfterSeconds) * 1000 : SYNC_INTERVAL_MS;
   if (result.retryAfterSeconds && result.retryAfterSeconds > 0) return Math.min(Math.max(1, result.retryAfterSeconds) * 1000, 60 * 60_000);
   const base = result.transient ? 30_000 : 15 * 60_000;
   return Math.min(base * 2 ** Math.max(0, failures - 1), 60 * 60_000);
@@ -88,6 +101,11 @@ export function imapResumeUid(prev: TSyncState["imap"], folder: string, uidValid
 /** The UIDs a search returned that are new, in order. */
 export function newUids(found: number[] | false | undefined, lastUid: number): number[] {
   return (Array.isArray(found) ? found : []).filter((u) => u > lastUid).sort((a, b) => a - b);
+}
+
+/** The delta page an unfinished round of this folder stopped after (its next page), if any. */
+export function graphResumeNext(prev: TSyncState["graph"], folder: string): string | null {
+  return prev && prev.folder === folder ? (prev.nextLink ?? null) : null;
 }
 
 /** The Graph delta link to resume from: none after a folder change (a full read follows). */

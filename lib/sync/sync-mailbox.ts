@@ -6,6 +6,7 @@ import "server-only";
 // stalls a round: readers fetch sizes first and cut batches by bytes, oversized mail is stored as
 // its summary plus a note, and the storer keeps a refused row without what the database refused.
 import { db } from "../db/client";
+import { env } from "../env";
 import { classify } from "../diagnostics/classify";
 import { isTokenRejection } from "../diagnostics/token-rejection";
 import { TokenError } from "../grants/get-access-token";
@@ -40,7 +41,7 @@ export function syncMailbox(ctx: TCtx, opts: TSyncOpts = {}): Promise<TSyncResul
 }
 
 async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
-  const limits = syncLimits(opts.limits);
+  const limits = syncLimits({ graphRequestsPerWindow: env().GRAPH_REQUESTS_PER_WINDOW, ...opts.limits });
   const row = await db().mailbox.findFirst({
     where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
     select: {
@@ -120,7 +121,8 @@ async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
         syncState: {
           ...st,
           failures: 0,
-          progress: st.progress ? { ...st.progress, finishedAt: new Date().toISOString() } : undefined,
+          // A round stopped at its request budget isn't finished: the next one continues its progress.
+          progress: st.progress && !outcome.resumeAfterSeconds ? { ...st.progress, finishedAt: new Date().toISOString() } : st.progress,
         } as Prisma.InputJsonValue,
       },
     });
@@ -129,7 +131,7 @@ async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
         stored: store.stored,
         skipped: store.skipped,
       });
-    return { ok: true, stored: store.stored, skipped: store.skipped };
+    return { ok: true, stored: store.stored, skipped: store.skipped, resumeAfterSeconds: outcome.resumeAfterSeconds };
   }
   const d = classify(outcome.failure, {
     expectedUser: row.address,

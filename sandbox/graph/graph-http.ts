@@ -3,6 +3,7 @@
 // UTC without a zone suffix ("2022-04-24T12:48:07"), as Graph sends it (sandbox/FIDELITY.md).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Principal } from "./graph-auth";
 
 export type GraphReq = {
   req: IncomingMessage;
@@ -14,6 +15,7 @@ export type GraphReq = {
   body: Buffer;
   now: Date;
   preferText?: boolean; // Prefer: outlook.body-content-type="text"
+  principal?: Principal; // a request inside a batch: the batch's own bearer token, checked once
 };
 
 export class GraphError extends Error {

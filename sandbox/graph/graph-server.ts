@@ -14,6 +14,7 @@ import type { SubscriptionManager } from "./graph-subscriptions";
 import { subscriptionRoutes } from "./graph-subscription-routes";
 import { sendMail } from "./graph-send-mail";
 import { type GraphThrottle } from "./graph-throttle";
+import { runBatch } from "./graph-batch";
 
 const ZMove = z.object({ destinationId: z.string().min(1) });
 const ZPatch = z
@@ -65,8 +66,14 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
   async function route(g: GraphReq, method: string) {
     const seg = segments(g.url.pathname);
     if (seg[0] !== "v1.0" && seg[0] !== "beta") throw errors.resourceNotFound();
-    const p = await authenticate(ctx, g);
+    const p = g.principal ?? (await authenticate(ctx, g));
     const rest = seg.slice(1);
+    // JSON batching: each request inside runs through this same route (graph-batch.ts).
+    if (rest[0] === "$batch" && rest.length === 1) {
+      if (method !== "POST") throw errors.badRequest("Invalid batch payload format.");
+      // The batch's requests go with its bearer token, checked once here.
+      return sendJson(g, 200, await runBatch({ ...g, principal: p }, route, failed));
+    }
     if (rest[0] === "subscriptions") return subscriptionRoutes(ctx, store, rt.subs, g, p, method, rest.slice(1));
     // The profile itself (GET /me, GET /users/{id}) is a directory read: user permissions first,
     // then the directory's own 404 for a missing user.
@@ -305,6 +312,14 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
     sendJson(g, 200, body, prefer ? { "Preference-Applied": `odata.maxpagesize=${size}` } : {});
   }
 
+  function failed(g: GraphReq, e: unknown) {
+    if (e instanceof GraphError) sendError(g, e);
+    else {
+      ctx.log("graph request failed", { error: (e as Error).message, path: g.url.pathname });
+      sendError(g, new GraphError(500, "generalException", "An unexpected error occurred."));
+    }
+  }
+
   return (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -323,11 +338,7 @@ export function createGraphHandler(ctx: SandboxContext, store: MailStore, rt: Gr
       try {
         await route(g, req.method ?? "GET");
       } catch (e) {
-        if (e instanceof GraphError) sendError(g, e);
-        else {
-          ctx.log("graph request failed", { error: (e as Error).message, path: g.url.pathname });
-          sendError(g, new GraphError(500, "generalException", "An unexpected error occurred."));
-        }
+        failed(g, e);
       }
     });
   };

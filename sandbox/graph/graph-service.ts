@@ -37,6 +37,12 @@ function graphAdminRoutes(ctx: SandboxContext): AdminRoute[] {
       },
     },
     { method: "GET", path: "/admin/graph/throttling", handler: () => (rt() ? { status: 200, body: rt()!.throttle.settings } : down) },
+    // Requests counted against each (app, mailbox) budget in its current window (reset by the PUT above).
+    {
+      method: "GET",
+      path: "/admin/graph/throttling/usage",
+      handler: () => (rt() ? { status: 200, body: { usage: rt()!.throttle.usage() } } : down),
+    },
     {
       method: "GET",
       path: "/admin/graph/subscriptions",

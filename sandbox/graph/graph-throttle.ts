@@ -52,6 +52,14 @@ export class GraphThrottle {
     };
   }
 
+  /** Requests admitted in each (app, mailbox) pair's current window (the admin API shows them). */
+  usage() {
+    return [...this.windows.entries()].map(([key, w]) => {
+      const [appId, mailbox] = key.split("|");
+      return { appId, mailbox, requests: w.count, windowStartedAt: new Date(w.start).toISOString() };
+    });
+  }
+
   reset() {
     this.inflight.clear();
     this.windows.clear();
