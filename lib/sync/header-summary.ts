@@ -10,7 +10,9 @@ import addressparser from "nodemailer/lib/addressparser/index.js";
 /** Headers past this many bytes aren't read (a header block this large is hostile). */
 export const MAX_HEADER_BLOCK = 256 * 1024;
 
-export type THeaderSummary = { messageId: string | null; from: string | null; subject: string | null };
+/** `testMailTag`: the X-Consentry-Test value (lib/mail/test-mail), read in the same pass so the
+ *  storer doesn't scan the MIME again. */
+export type THeaderSummary = { messageId: string | null; from: string | null; subject: string | null; testMailTag: string | null };
 
 /** The end of the header block: the offset of the blank line (CRLF CRLF or bare LF LF). */
 function headerEnd(raw: Buffer): number {
@@ -23,7 +25,7 @@ function headerEnd(raw: Buffer): number {
   return limit;
 }
 
-const WANTED = new Set(["message-id", "from", "subject"]);
+const WANTED = new Set(["message-id", "from", "subject", "x-consentry-test"]);
 
 export function headerSummary(raw: Buffer): THeaderSummary {
   const text = raw.toString("utf8", 0, headerEnd(raw));
@@ -58,5 +60,6 @@ export function headerSummary(raw: Buffer): THeaderSummary {
     messageId: found.get("message-id") || null,
     from: from ? (addressparser(from, { flatten: true }).find((a) => a.address)?.address ?? null) : null,
     subject: decoded,
+    testMailTag: found.get("x-consentry-test") ?? null,
   };
 }
