@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import addressparser from "nodemailer/lib/addressparser/index.js";
 import { headerSummary, MAX_HEADER_BLOCK } from "./header-summary";
 
 describe("header summary of a fetched MIME", () => {
@@ -40,5 +41,24 @@ describe("header summary of a fetched MIME", () => {
     );
     expect(headerSummary(raw).testMailTag).toBe("abcdefghijkl.0123456789abcdefghijklmnopqrstuv");
     expect(headerSummary(Buffer.from("Subject: x\r\n\r\nX-Consentry-Test: in-body\r\n")).testMailTag).toBeNull();
+  });
+
+  it("reads common From shapes without the full parser, and every shape as the address parser would", () => {
+    const shapes = [
+      "a@b.example",
+      " Alice <alice@x.example> ",
+      "Alice Smith <a.s+tag@x.example>",
+      "<a@b.example>",
+      "Team: a@x.example, b@x.example;",
+      '"Doe, John" <j@x.example>',
+      "a@b.example (comment)",
+      "=?UTF-8?B?w4RybWlu?= <armin@f.example>",
+      "Bob <bob@x.example>, Carol <c@x.example>",
+      "Name <>",
+    ];
+    for (const f of shapes)
+      expect(headerSummary(Buffer.from(`From: ${f}\r\n\r\n`)).from, f).toBe(
+        addressparser(f, { flatten: true }).find((a) => a.address)?.address ?? null,
+      );
   });
 });

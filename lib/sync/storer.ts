@@ -43,12 +43,15 @@ export function storer(ctx: TCtx, mb: TMailboxRow, limits: TLimits, onBatch?: ()
         m.raw,
       );
     }
+    // Message-IDs this mailbox already holds, looked up once for the batch (one index probe per
+    // value), not as a subquery per row.
+    params.push(batch.map((m) => m.internetMessageId).filter((x): x is string => x !== null));
     const r = await pgPool().query<{ sourceKey: string }>(
-      `INSERT INTO "Message" ("id", "workspaceId", "tenantId", "mailboxId", "folder", "sourceKey", "internetMessageId", "fromAddress", "subject", "size", "receivedAt", "rawMime")
+      `WITH v(id, sk, imid, fa, subj, size, rat, raw) AS (VALUES ${rows.join(",")}),
+      dup AS (SELECT DISTINCT "internetMessageId" AS imid FROM "Message" WHERE "mailboxId" = $3::text AND "internetMessageId" = ANY($${params.length}::text[]))
+      INSERT INTO "Message" ("id", "workspaceId", "tenantId", "mailboxId", "folder", "sourceKey", "internetMessageId", "fromAddress", "subject", "size", "receivedAt", "rawMime")
       SELECT v.id, $1::text, $2::text, $3::text, $4::text, v.sk, v.imid, v.fa, v.subj, v.size, v.rat AT TIME ZONE 'UTC', v.raw
-      FROM (VALUES ${rows.join(",")}) AS v(id, sk, imid, fa, subj, size, rat, raw)
-      WHERE v.imid IS NULL OR NOT EXISTS (
-        SELECT 1 FROM "Message" e WHERE e."mailboxId" = $3::text AND e."internetMessageId" = v.imid)
+      FROM v WHERE v.imid IS NULL OR NOT EXISTS (SELECT 1 FROM dup WHERE dup.imid = v.imid)
       ON CONFLICT ("mailboxId", "sourceKey") DO NOTHING
       RETURNING "sourceKey"`,
       params,
