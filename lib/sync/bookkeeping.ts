@@ -46,6 +46,9 @@ export type TIncoming = {
   subject: string | null;
   receivedAt: Date;
   tooLarge?: boolean;
+  /** The X-Consentry-Test header's value when the reader already read the headers (null: none);
+   *  undefined: not read, the storer looks. */
+  testMailTag?: string | null;
 };
 /** What a reader reports: done (or stopped on a lost lease), or the failure to diagnose. */
 export type TOutcome = { ok: true; resumeAfterSeconds?: number } | { ok: false; failure: TMicrosoftFailure };
@@ -166,6 +169,7 @@ export function incomingFromImap(uidValidity: string, m: FetchMessageObject): TI
     fromAddress: h.from,
     subject: h.subject,
     receivedAt: m.internalDate ? new Date(m.internalDate) : new Date(),
+    ...("testMailTag" in h ? { testMailTag: h.testMailTag } : {}),
   });
 }
 

@@ -10,7 +10,9 @@ import addressparser from "nodemailer/lib/addressparser/index.js";
 /** Headers past this many bytes aren't read (a header block this large is hostile). */
 export const MAX_HEADER_BLOCK = 256 * 1024;
 
-export type THeaderSummary = { messageId: string | null; from: string | null; subject: string | null };
+/** `testMailTag`: the X-Consentry-Test value (lib/mail/test-mail), read in the same pass so the
+ *  storer doesn't scan the MIME again. */
+export type THeaderSummary = { messageId: string | null; from: string | null; subject: string | null; testMailTag: string | null };
 
 /** The end of the header block: the offset of the blank line (CRLF CRLF or bare LF LF). */
 function headerEnd(raw: Buffer): number {
@@ -23,7 +25,18 @@ function headerEnd(raw: Buffer): number {
   return limit;
 }
 
-const WANTED = new Set(["message-id", "from", "subject"]);
+const WANTED = new Set(["message-id", "from", "subject", "x-consentry-test"]);
+
+// The common shapes of From, read without the full address parser: `a@b.example` or
+// `Name <a@b.example>` with no quotes, comments, groups, lists or encoded words in the way.
+const PLAIN_ADDRESS = /^\s*([^\s<>()"',;:@\\]+@[^\s<>()"',;:@\\]+)\s*$/;
+const NAMED_ADDRESS = /^[^<>()"',;:@\\=]*<([^\s<>()"',;:@\\]+@[^\s<>()"',;:@\\]+)>\s*$/;
+
+function fromAddress(from: string): string | null {
+  const plain = PLAIN_ADDRESS.exec(from) ?? NAMED_ADDRESS.exec(from);
+  if (plain) return plain[1];
+  return addressparser(from, { flatten: true }).find((a) => a.address)?.address ?? null;
+}
 
 export function headerSummary(raw: Buffer): THeaderSummary {
   const text = raw.toString("utf8", 0, headerEnd(raw));
@@ -47,7 +60,9 @@ export function headerSummary(raw: Buffer): THeaderSummary {
   const subject = found.get("subject");
   const from = found.get("from");
   let decoded: string | null = null;
-  if (subject !== undefined) {
+  if (subject !== undefined && !subject.includes("=?"))
+    decoded = subject; // no encoded words: as written
+  else if (subject !== undefined) {
     try {
       decoded = libmime.decodeWords(subject);
     } catch {
@@ -56,7 +71,8 @@ export function headerSummary(raw: Buffer): THeaderSummary {
   }
   return {
     messageId: found.get("message-id") || null,
-    from: from ? (addressparser(from, { flatten: true }).find((a) => a.address)?.address ?? null) : null,
+    from: from ? fromAddress(from) : null,
     subject: decoded,
+    testMailTag: found.get("x-consentry-test") ?? null,
   };
 }

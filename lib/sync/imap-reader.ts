@@ -27,6 +27,13 @@ import {
 import { LeaseLost, type TStorer } from "./storer";
 import { saveState, syncEvent } from "./sync-writes";
 
+/** Batches being written while the stream goes on (memory: this many batches plus the one filling). */
+const STORES_IN_FLIGHT = 2;
+/** Messages per batch when streaming (fewer, larger INSERTs; still capped by maxBatchBytes). */
+const STREAM_BATCH = 250;
+/** Progress (lastUid, done/total) is saved at most this often, and at the end of a session. */
+const PROGRESS_EVERY_MS = 500;
+
 /** Sessions a round may open after the first, each after a token expiry. */
 export const MAX_TOKEN_RENEWALS = 5;
 
@@ -68,6 +75,8 @@ async function readImapSession(
   // The batch being stored while the next is fetched: awaited before a failed session returns, so
   // a resumed session starts from its saved lastUid.
   let storing: Promise<void> = Promise.resolve();
+  // Saves the progress not yet saved (lastUid of what is stored): set once the state is known.
+  let flushState = async () => undefined as void;
   let signedIn = false;
   try {
     await client.connect();
@@ -86,43 +95,63 @@ async function readImapSession(
           { evidence: `UIDVALIDITY ${prev.uidValidity} → ${uidValidity}`, transient: true },
         );
       const uids = newUids(await client.search({ uid: `${lastUid + 1}:*` }, { uid: true }), lastUid);
-      // Sizes first (RFC822.SIZE), so batches are cut by bytes and oversized mail is never downloaded.
+      // With "keep", the whole range comes in one streaming FETCH (as a bare client would read it)
+      // and batches are cut as messages arrive, each stored while the rest keep arriving. Any other
+      // after-processing touches the server's copy, so each batch is fetched, stored, then acted
+      // on, one at a time.
+      const overlap = mb.afterProcessing === "keep";
+      // Oversized mail is never downloaded. Streaming, one SEARCH LARGER names it; batch by batch,
+      // sizes come first (RFC822.SIZE), so batches are cut by bytes before they're fetched.
       const sizes = new Map<number, number>();
-      if (uids.length)
+      let bigOnes = new Set<number>();
+      if (uids.length && overlap)
+        bigOnes = new Set(
+          newUids(await client.search({ uid: `${lastUid + 1}:*`, larger: limits.maxMessageBytes }, { uid: true }), lastUid),
+        );
+      else if (uids.length)
         for await (const m of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
       const sizeOf = (u: number) => sizes.get(u) ?? 0;
-      const big = (u: number) => sizeOf(u) > limits.maxMessageBytes;
+      const big = overlap ? (u: number) => bigOnes.has(u) : (u: number) => sizeOf(u) > limits.maxMessageBytes;
       const st: TSyncState = {
         ...mb.syncState,
         imap: { folder: mb.folder, uidValidity, lastUid },
         progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() },
       };
       await saveState(ctx, st);
-      // With "keep", the whole range comes in one streaming FETCH (as a bare client would read it)
-      // and each planned batch is stored as soon as its messages are in, while the rest keep
-      // arriving. Any other after-processing touches the server's copy, so each batch is fetched,
-      // stored, then acted on, one at a time.
-      const overlap = mb.afterProcessing === "keep";
-      const plan = planBatches(uids, (u) => (big(u) ? 0 : sizeOf(u)), limits.maxBatchBytes);
       let done = 0;
-      // Hands a batch to the storer once the previous one is stored (so at most one batch is being
-      // written while the next arrives); lastUid only moves once its batch is stored, so a failure
-      // resumes from there.
-      const hand = async (chunk: number[], got: TIncoming[]) => {
-        got.sort((a, b) => uidOfImapKey(a.sourceKey) - uidOfImapKey(b.sourceKey));
-        done += chunk.length;
+      let savedAt = performance.now();
+      // Hands a batch to the storer: at most STORES_IN_FLIGHT batches are being written while the
+      // next arrives (the FETCH waits for a free slot, so memory stays bounded). Batches complete
+      // in order, and lastUid only moves once its batch (and every one before it) is stored, so a
+      // failure resumes from there. Progress is saved at most every PROGRESS_EVERY_MS (and once at
+      // the end, or when the session fails: flushState).
+      const inFlight: Promise<void>[] = [];
+      const hand = async (got: TIncoming[], safeUid: number) => {
+        done += got.length;
         const doneNow = done;
-        await storing;
-        storing = store.save(got).then(async () => {
-          st.imap!.lastUid = chunk[chunk.length - 1];
+        while (inFlight.length >= STORES_IN_FLIGHT) await inFlight.shift();
+        const saved = store.save(got);
+        saved.catch(() => undefined); // surfaced through `storing`
+        storing = storing.then(async () => {
+          await saved;
+          st.imap!.lastUid = Math.max(st.imap!.lastUid, safeUid);
           st.progress!.done = Math.min(uids.length, doneNow);
-          await saveState(ctx, st);
+          dirty = true;
+          if (performance.now() - savedAt >= PROGRESS_EVERY_MS) await flushState();
         });
         storing.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+        inFlight.push(storing);
       };
-      if (overlap) await streamBatches(client, uidValidity, plan, big, sizeOf, hand);
+      let dirty = false;
+      flushState = async () => {
+        if (!dirty) return;
+        dirty = false;
+        savedAt = performance.now();
+        await saveState(ctx, st);
+      };
+      if (overlap) await streamBatches(client, uidValidity, uids, big, limits.maxBatchBytes, hand);
       else
-        for (const chunk of plan) {
+        for (const chunk of planBatches(uids, (u) => (big(u) ? 0 : sizeOf(u)), limits.maxBatchBytes)) {
           const got: TIncoming[] = [];
           const small = chunk.filter((u) => !big(u));
           const large = chunk.filter(big);
@@ -136,7 +165,8 @@ async function readImapSession(
               { uid: true },
             ))
               got.push(tooLarge(incomingFromImap(uidValidity, m), m.size ?? sizeOf(m.uid)));
-          await hand(chunk, got);
+          got.sort((a, b) => uidOfImapKey(a.sourceKey) - uidOfImapKey(b.sourceKey));
+          await hand(got, chunk[chunk.length - 1]);
           await storing;
           await afterImap(
             client,
@@ -145,6 +175,7 @@ async function readImapSession(
           );
         }
       await storing;
+      await flushState();
       return { outcome: { ok: true }, tokenExpired: false };
     } finally {
       lock.release();
@@ -155,6 +186,8 @@ async function readImapSession(
       (e: unknown) => e,
     );
     if (err instanceof LeaseLost || stored instanceof LeaseLost) return { outcome: { ok: true }, tokenExpired: false };
+    // What was stored before the failure is on record, so a resumed session starts after it.
+    await flushState().catch(() => undefined);
     const failure = signedIn ? imapFailure(err) : imapSignInFailure(err, client);
     return { outcome: { ok: false, failure }, tokenExpired: imapTokenExpired(err) || imapTokenExpired(client) };
   } finally {
@@ -162,46 +195,55 @@ async function readImapSession(
   }
 }
 
-/** The planned batches read with one FETCH of all their small messages (oversized ones first, as
- *  summaries without content). A batch is handed on once all its messages are in; one whose
- *  message vanished meanwhile (expunged) goes when the FETCH ends. */
+/** The new UIDs read with one FETCH of all their small messages (oversized ones first, as
+ *  summaries without content), cut into batches as they arrive: at most STREAM_BATCH messages and
+ *  maxBatchBytes of MIME (one big message alone). `safeUid` handed with a batch: every UID up to it
+ *  is in this batch or an earlier one (or vanished, expunged meanwhile); the FETCH's end covers all. */
 async function streamBatches(
   client: ImapFlow,
   uidValidity: string,
-  plan: number[][],
+  uids: number[],
   big: (u: number) => boolean,
-  sizeOf: (u: number) => number,
-  hand: (chunk: number[], got: TIncoming[]) => Promise<void>,
+  maxBatchBytes: number,
+  hand: (got: TIncoming[], safeUid: number) => Promise<void>,
 ) {
-  const chunkOf = new Map<number, number>();
-  plan.forEach((c, i) => c.forEach((u) => chunkOf.set(u, i)));
-  const got: TIncoming[][] = plan.map(() => []);
-  const left = plan.map((c) => c.length);
-  let next = 0;
-  const flushReady = async () => {
-    for (; next < plan.length && left[next] === 0; next++) {
-      await hand(plan[next], got[next]);
-      got[next] = []; // handed on: not held twice
-    }
-  };
-  const add = (m: TIncoming) => {
-    const i = chunkOf.get(uidOfImapKey(m.sourceKey));
-    if (i === undefined || i < next) return;
-    got[i].push(m);
-    left[i]--;
-  };
-  const all = plan.flat();
-  const large = all.filter(big);
+  const large = uids.filter(big);
+  const small = uids.filter((u) => !big(u));
+  // Summaries of oversized mail (small notes), joined to the stream in UID order.
+  const summaries: TIncoming[] = [];
   if (large.length)
-    for await (const m of client.fetch(large.join(","), { uid: true, envelope: true, internalDate: true, size: true }, { uid: true }))
-      add(tooLarge(incomingFromImap(uidValidity, m), m.size ?? sizeOf(m.uid)));
-  const small = all.filter((u) => !big(u));
-  if (small.length)
-    for await (const m of client.fetch(uidSet(small), { uid: true, source: true, internalDate: true }, { uid: true })) {
-      add(incomingFromImap(uidValidity, m));
-      await flushReady();
+    for await (const m of client.fetch(uidSet(large), { uid: true, envelope: true, internalDate: true, size: true }, { uid: true }))
+      summaries.push(tooLarge(incomingFromImap(uidValidity, m), m.size ?? 0));
+  summaries.sort((a, b) => uidOfImapKey(a.sourceKey) - uidOfImapKey(b.sourceKey));
+  let nextSummary = 0;
+  // The first requested UID not yet arrived: what's below it is covered.
+  const arrived = new Set<number>();
+  let pending = 0;
+  const safe = () => {
+    while (pending < uids.length && (arrived.has(uids[pending]) || big(uids[pending]))) pending++;
+    return pending < uids.length ? uids[pending] - 1 : uids[uids.length - 1];
+  };
+  let cur: TIncoming[] = [];
+  let bytes = 0;
+  const add = async (m: TIncoming) => {
+    if (cur.length && (cur.length >= STREAM_BATCH || bytes + m.raw.length > maxBatchBytes)) {
+      const out = cur;
+      cur = [];
+      bytes = 0;
+      await hand(out, Math.min(safe(), uidOfImapKey(out[out.length - 1].sourceKey)));
     }
-  for (; next < plan.length; next++) await hand(plan[next], got[next]);
+    cur.push(m);
+    bytes += m.raw.length;
+  };
+  if (small.length)
+    for await (const f of client.fetch(uidSet(small), { uid: true, source: true, internalDate: true }, { uid: true })) {
+      const m = incomingFromImap(uidValidity, f);
+      while (nextSummary < summaries.length && uidOfImapKey(summaries[nextSummary].sourceKey) < f.uid) await add(summaries[nextSummary++]);
+      await add(m);
+      arrived.add(f.uid);
+    }
+  while (nextSummary < summaries.length) await add(summaries[nextSummary++]);
+  if (cur.length || uids.length) await hand(cur, uids[uids.length - 1]);
 }
 
 /** Ascending UIDs as a compact IMAP sequence set ("5:900,902,904:1000"). */
