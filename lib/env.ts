@@ -45,8 +45,9 @@ const ZEnv = z.object({
   CONSENTRY_DEMO_ALLOW_EXTERNAL_DB: ZBool.default(false),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker).
-  WORKER_IDLE_SLOTS: z.coerce.number().int().min(0).max(5000).default(50),
+  // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker). One session
+  // costs about RSS_PER_SESSION (README performance section); 1,000 fit in a worker's 400 MB.
+  WORKER_IDLE_SLOTS: z.coerce.number().int().min(0).max(5000).default(1000),
   // Webhooks to private, loopback or link-local addresses (and plain http) are refused unless this is
   // on: a SaaS must not be used to reach its own network. The demo and tests turn it on.
   WEBHOOK_ALLOW_PRIVATE: ZBool.default(false),
