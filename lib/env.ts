@@ -45,8 +45,8 @@ const ZEnv = z.object({
   CONSENTRY_DEMO_ALLOW_EXTERNAL_DB: ZBool.default(false),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker). One session
-  // costs about RSS_PER_SESSION (README performance section); 1,000 fit in a worker's 400 MB.
+  // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker). Memory per
+  // session: README's benchmarks (scripts/bench/live-push.ts measures it).
   WORKER_IDLE_SLOTS: z.coerce.number().int().min(0).max(5000).default(1000),
   // Webhooks to private, loopback or link-local addresses (and plain http) are refused unless this is
   // on: a SaaS must not be used to reach its own network. The demo and tests turn it on.

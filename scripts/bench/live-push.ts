@@ -92,20 +92,20 @@ try {
 
     // Baseline: the same worker watching nothing.
     const base = startWorker(0);
-    await sleep(quick ? 4_000 : 8_000); // started, first rounds done
+    await sleep(quick ? 10_000 : 20_000); // started (tsx compiles and V8 warms up), first rounds done
     const idle0 = await idleWindow(base.pid!, Math.min(windowS, 10));
     await stopWorker(base);
 
     const w = startWorker(count);
     const started = performance.now();
     let sessions = 0;
-    while (performance.now() - started < 180_000) {
+    while (performance.now() - started < (quick ? 120_000 : 360_000)) {
       sessions = sessionsTo(w.pid!, sb.ports.imap);
       if (sessions >= count) break;
       await sleep(200);
     }
     const warmS = (performance.now() - started) / 1000;
-    await sleep(2_000); // IDLE entered (imapflow's autoIdleDelay), leases renewed once more
+    await sleep(5_000); // IDLE entered (imapflow's autoIdleDelay), leases renewed once more
     const idle = await idleWindow(w.pid!, windowS);
     const held = sessionsTo(w.pid!, sb.ports.imap);
 
