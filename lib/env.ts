@@ -45,8 +45,9 @@ const ZEnv = z.object({
   CONSENTRY_DEMO_ALLOW_EXTERNAL_DB: ZBool.default(false),
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker).
-  WORKER_IDLE_SLOTS: z.coerce.number().int().min(0).max(5000).default(50),
+  // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker). Memory per
+  // session: README's benchmarks (scripts/bench/live-push.ts measures it).
+  WORKER_IDLE_SLOTS: z.coerce.number().int().min(0).max(5000).default(1000),
   // Graph requests one mailbox's sync spends per 10 minutes (Microsoft's limit per app and mailbox);
   // a first sync that would spend more stops and resumes when the window has passed.
   GRAPH_REQUESTS_PER_WINDOW: z.coerce.number().int().min(200).max(100_000_000).default(10_000),

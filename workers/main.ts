@@ -15,6 +15,7 @@ import { sendMailboxAlerts } from "../lib/notify/alerts";
 import { pruneLogs, purgeExpiredMessages } from "../lib/retention/retention";
 import { ensureGraphSubscriptions } from "../lib/sync/graph-push";
 import { IdleWatcher } from "../lib/sync/imap-idle";
+import { listenDue, Waker } from "../lib/sync/wakeups";
 import { log as rootLog, type TLogFields } from "../lib/log/logger";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
@@ -59,7 +60,7 @@ async function main() {
   // Each job claims what's due, works it, and comes straight back while there's more; each on its
   // own loop so a long sync never delays outgoing mail or webhooks.
   const line = (l: string, fields?: TLogFields) => log.info(l, fields);
-  const loop = async (name: string, round: () => Promise<number>, idleMs: number) => {
+  const loop = async (name: string, round: () => Promise<number>, idleMs: number, waker?: Waker) => {
     while (!stopping) {
       let n = 0;
       try {
@@ -67,13 +68,23 @@ async function main() {
       } catch (e) {
         log.error(`${name} round failed`, { err: e });
       }
-      if (n === 0) await new Promise((r) => setTimeout(r, idleMs));
+      if (n === 0) await (waker ? waker.sleep(idleMs) : new Promise((r) => setTimeout(r, idleMs)));
     }
   };
   const concurrency = env().WORKER_CONCURRENCY;
-  const watcher = new IdleWatcher(workerId, env().WORKER_IDLE_SLOTS, line);
+  // Push starts the sync: new mail seen by this worker's IDLE sessions wakes the sync loop directly;
+  // mail pushed to another process (another worker's IDLE, a Graph notification to the web app)
+  // arrives through LISTEN/NOTIFY. Either way the mailbox is already due when the loop claims.
+  // (`mailboxDue` is the one call to point at a scheduler's `wake(mailboxId)` instead.)
+  const syncWaker = new Waker();
+  const mailboxDue = (_mailboxId: string) => syncWaker.wake();
+  const unlisten = await listenDue(mailboxDue, {
+    onReconnect: syncWaker.wake,
+    onDrop: (err) => log.warn("push wake-up listener dropped; reconnecting", { err: err ?? undefined }),
+  });
+  const watcher = new IdleWatcher(workerId, env().WORKER_IDLE_SLOTS, line, undefined, { onNewMail: mailboxDue });
   const loops = [
-    loop("sync", () => syncDueMailboxes(workerId, { concurrency, log: line }), SYNC_TICK_MS),
+    loop("sync", () => syncDueMailboxes(workerId, { concurrency, log: line }), SYNC_TICK_MS, syncWaker),
     loop("send", () => sendDueOutbound(workerId, { concurrency, log: line }), SEND_TICK_MS),
     loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log: line }), SEND_TICK_MS),
     loop("alerts", () => sendMailboxAlerts(), 5_000),
@@ -88,6 +99,8 @@ async function main() {
     log.info(`${signal}: draining and stopping`);
     // Let running syncs finish their batch and release their leases (bounded).
     await watcher.stop().catch(() => undefined);
+    await unlisten().catch(() => undefined);
+    syncWaker.wake();
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 20_000))]);
     await beat("stopped").catch(() => undefined);
     await disconnectDatabase().catch(() => undefined);

@@ -9,6 +9,7 @@ import { SEED } from "../../sandbox/directory/seed";
 import { mailboxWithSandboxGrant, sandboxForFile } from "../../testing/sandbox-grant";
 import { waitFor } from "../../testing/wait-for";
 import { ensureGraphSubscriptions, ensureSubscription, handleGraphNotification } from "./graph-push";
+import { listenDue } from "./wakeups";
 
 const F = SEED.fabrikam;
 const env = sandboxForFile();
@@ -56,6 +57,9 @@ describe("Graph push", { timeout: 60_000 }, () => {
     expect(sub.clientStateHash).not.toBe(atGraph.clientState);
 
     await later(m.ctx.mailboxId);
+    // Every worker hears a genuine notification's mailbox (LISTEN/NOTIFY), never a forged one's.
+    const woken: string[] = [];
+    const unlisten = await listenDue((id) => woken.push(id));
     await handleGraphNotification({
       validationToken: null,
       body: { value: [{ subscriptionId: sub.id, clientState: "forged", changeType: "created" }] },
@@ -94,6 +98,9 @@ describe("Graph push", { timeout: 60_000 }, () => {
       raw: "From: a@example.com\nTo: bob@fabrikam.onmicrosoft.com\nSubject: Push me\n\nhello\n",
     });
     expect(await waitFor(() => due(m.ctx.mailboxId))).toBe(true);
+    expect(await waitFor(async () => woken.length > 0)).toBe(true);
+    await unlisten();
+    expect(woken).toEqual([m.ctx.mailboxId]);
     expect((await db().graphSubscription.findUniqueOrThrow({ where: { id: sub.id } })).lastNotificationAt).not.toBeNull();
     expect(await handleGraphNotification({ validationToken: "Validation: abc", body: undefined })).toEqual({
       status: 200,

@@ -12,6 +12,7 @@ import { classify } from "../diagnostics/classify";
 import { TokenError } from "../grants/get-access-token";
 import { mailboxToken } from "../grants/mailbox-token";
 import type { TCloudHosts } from "../microsoft/clouds";
+import { announceDue } from "./wakeups";
 
 const LIFETIME_MIN = 4_200; // under Graph's 4,230-minute maximum for messages
 const RENEW_AHEAD_MS = 12 * 3600_000;
@@ -160,6 +161,8 @@ export async function handleGraphNotification(input: {
   const parsed = ZNotification.safeParse(input.body);
   if (!parsed.success) return { status: 400 };
   const now = new Date();
+  const due: string[] = [];
+  const heard: string[] = [];
   // One query for the whole batch: the endpoint is public, so a flood costs one lookup per POST.
   const subs = new Map(
     (await db().graphSubscription.findMany({ where: { id: { in: [...new Set(parsed.data.value.map((n) => n.subscriptionId))] } } })).map(
@@ -182,12 +185,17 @@ export async function handleGraphNotification(input: {
     }
     // New mail, or notifications were missed: sync now.
     if (n.lifecycleEvent !== "reauthorizationRequired") {
-      await db().mailbox.updateMany({
-        where: { id: sub.mailboxId, OR: [{ nextSyncAt: null }, { nextSyncAt: { gt: now } }] },
-        data: { nextSyncAt: now },
-      });
-      await db().graphSubscription.updateMany({ where: { id: sub.id }, data: { lastNotificationAt: now } });
+      due.push(sub.mailboxId);
+      heard.push(sub.id);
     }
+  }
+  if (due.length) {
+    // Due now and every worker woken (lib/sync/wakeups.ts) before anything else.
+    await announceDue(due);
+    await db().graphSubscription.updateMany({
+      where: { id: { in: [...new Set(heard)] } },
+      data: { lastNotificationAt: now },
+    });
   }
   return { status: 202 };
 }

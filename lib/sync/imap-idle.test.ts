@@ -15,7 +15,8 @@ describe("IMAP IDLE push", { timeout: 60_000 }, () => {
     const address = `helpdesk@${N.domain}`;
     const m = await mailboxWithSandboxGrant(env.sb, address, { tenant: N });
     const only = [m.ctx.mailboxId];
-    const a = new IdleWatcher("watcher-a", 5, undefined, only);
+    const pushed: { id: string; at: number }[] = [];
+    const a = new IdleWatcher("watcher-a", 5, undefined, only, { onNewMail: (id) => pushed.push({ id, at: Date.now() }) });
     const b = new IdleWatcher("watcher-b", 5, undefined, only);
     try {
       expect(await a.tick()).toBe(1);
@@ -33,6 +34,9 @@ describe("IMAP IDLE push", { timeout: 60_000 }, () => {
         ),
       ).toBe(true);
       expect(Date.now() - t0).toBeLessThan(3000);
+      // This process heard it directly, once, for this mailbox.
+      expect(pushed.map((p) => p.id)).toEqual(only);
+      expect(pushed[0].at - t0).toBeLessThan(3000);
       // A renewal keeps it ours; after stop, the other watcher takes it.
       expect(await a.tick()).toBe(0);
       expect((await db().mailbox.findUniqueOrThrow({ where: { id: m.ctx.mailboxId } })).watchOwner).toBe("watcher-a");
@@ -43,6 +47,29 @@ describe("IMAP IDLE push", { timeout: 60_000 }, () => {
       await a.stop();
       await b.stop();
     }
+  });
+
+  it("opens at most maxConnecting sessions at once and queues the rest; all end up idling", async () => {
+    const ms = [];
+    for (let i = 0; i < 5; i++) ms.push(await mailboxWithSandboxGrant(env.sb, `helpdesk@${N.domain}`, { tenant: N }));
+    const ids = ms.map((m) => m.ctx.mailboxId);
+    const w = new IdleWatcher("watcher-d", 10, undefined, ids, { maxConnecting: 2 });
+    let peak = 0;
+    const sample = setInterval(() => (peak = Math.max(peak, w.opening.inFlight)), 1);
+    try {
+      expect(await w.tick()).toBe(5);
+      expect(w.opening.inFlight).toBe(2);
+      expect(w.opening.queued).toBe(3);
+      expect(await waitFor(async () => ids.every((id) => w.isIdling(id)), 20_000)).toBe(true);
+      expect(peak).toBe(2);
+      expect(w.opening).toEqual({ inFlight: 0, queued: 0 });
+    } finally {
+      clearInterval(sample);
+      await w.stop();
+    }
+    // Stop gave every watch back in one go.
+    const rows = await db().mailbox.findMany({ where: { id: { in: ids } }, select: { watchOwner: true } });
+    expect(rows.map((r) => r.watchOwner)).toEqual([null, null, null, null, null]);
   });
 
   it("a mailbox that needs re-consent is let go", async () => {

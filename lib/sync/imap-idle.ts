@@ -10,16 +10,24 @@ import "server-only";
 // one (no gap); a session that still ends with `* BYE Session invalidated - AccessTokenExpired` is
 // re-opened at once with a fresh token. Mail that arrived between two sessions (UIDNEXT moved)
 // makes the mailbox due, so nothing waits for the next poll.
+// New mail is announced to every worker (lib/sync/wakeups.ts: due now + NOTIFY) and, in this
+// process, handed straight to `onNewMail` so the local sync starts without a database round trip.
+// One worker holds up to WORKER_IDLE_SLOTS (1,000) sessions: opening them is bounded (at most
+// MAX_CONNECTING TLS logins in flight, the rest queued), and session renewals are spread so that
+// tokens minted together don't make every session reconnect in the same second.
 import type { ImapFlow } from "imapflow";
 import { db, Prisma } from "../db/client";
 import { mailboxToken } from "../grants/mailbox-token";
 import { closeImap, imapClient, imapTokenExpired } from "../mail/imap";
+import { announceDue } from "./wakeups";
 
 export const WATCH_LEASE_MS = 30_000;
 const RETRY_MS = 30_000;
 /** How long before its token expires a session is replaced: 2 minutes, or a quarter of a short
  *  token's remaining life. */
 const RENEW_LEAD_MS = 2 * 60_000;
+/** Sessions being opened (TLS handshake, XOAUTH2, SELECT) at once; the rest wait their turn. */
+export const MAX_CONNECTING = 20;
 
 type TWatch = {
   client: ImapFlow | null;
@@ -30,15 +38,16 @@ type TWatch = {
   renewTimer: NodeJS.Timeout | null;
   /** UIDNEXT of the folder when the current session opened it. */
   uidNext?: number;
+  /** Queued for, or in, an open (at most one at a time per watch). */
+  opening: boolean;
 };
 
-async function markDue(mailboxId: string) {
-  const now = new Date();
-  await db().mailbox.updateMany({
-    where: { id: mailboxId, OR: [{ nextSyncAt: null }, { nextSyncAt: { gt: now } }] },
-    data: { nextSyncAt: now },
-  });
-}
+export type TIdleWatcherOpts = {
+  /** New mail in a watched mailbox, called in this process at once (before the database hears). */
+  onNewMail?: (mailboxId: string) => void;
+  /** Sessions opened at once (default MAX_CONNECTING). */
+  maxConnecting?: number;
+};
 
 export class IdleWatcher {
   private watches = new Map<string, TWatch>();
@@ -50,7 +59,53 @@ export class IdleWatcher {
     private readonly log: (l: string) => void = () => undefined,
     /** Narrows what this watcher may claim (tests sharing a database). */
     private readonly only?: string[],
+    private readonly opts: TIdleWatcherOpts = {},
   ) {}
+
+  private queue: { id: string; w: TWatch; forceRefresh?: boolean }[] = [];
+  private connecting = 0;
+
+  /** Sessions being opened now, and waiting to be (for tests and the bench). */
+  get opening(): { inFlight: number; queued: number } {
+    return { inFlight: this.connecting, queued: this.queue.length };
+  }
+
+  /** New mail (or mail missed between sessions): this process's sync first, then every worker. */
+  private newMail(id: string) {
+    try {
+      this.opts.onNewMail?.(id);
+    } catch {
+      // the callback's failure is its own
+    }
+    void announceDue([id]).catch(() => undefined);
+  }
+
+  /** Queues an open of the watch's session; at most maxConnecting run at once. */
+  private request(id: string, w: TWatch, forceRefresh?: boolean) {
+    if (w.opening || this.stopped) return;
+    w.opening = true;
+    this.queue.push({ id, w, forceRefresh });
+    this.pump();
+  }
+
+  private pump() {
+    const max = this.opts.maxConnecting ?? MAX_CONNECTING;
+    while (this.connecting < max && this.queue.length && !this.stopped) {
+      const { id, w, forceRefresh } = this.queue.shift()!;
+      if (this.watches.get(id) !== w) {
+        w.opening = false;
+        continue;
+      }
+      this.connecting++;
+      void this.open(id, w, { forceRefresh })
+        .catch(() => undefined)
+        .finally(() => {
+          w.opening = false;
+          this.connecting--;
+          this.pump();
+        });
+    }
+  }
 
   get watching(): string[] {
     return [...this.watches.keys()];
@@ -96,9 +151,10 @@ export class IdleWatcher {
           retryAt: 0,
           failures: 0,
           renewTimer: null,
+          opening: false,
         });
     }
-    for (const [id, w] of this.watches) if (!w.client && w.retryAt <= now.getTime()) void this.open(id, w);
+    for (const [id, w] of this.watches) if (!w.client && !w.opening && w.retryAt <= now.getTime()) this.request(id, w);
     return claimed.length;
   }
 
@@ -118,13 +174,13 @@ export class IdleWatcher {
       // IDLE re-issued well before Exchange ends it (30 minutes): lib/mail/imap.ts's "watch" options.
       const client = imapClient({ hosts, user: mb.address, accessToken }, "watch");
       client.on("exists", (e: { count: number; prevCount: number }) => {
-        if (e.count > e.prevCount) void markDue(id).catch(() => undefined);
+        if (e.count > e.prevCount) this.newMail(id);
       });
       client.on("close", () => {
         if (w.client !== client) return; // a replaced session
         w.client = null; // otherwise re-opened by a later tick, after RETRY_MS
         this.clearRenew(w);
-        if (imapTokenExpired(client) && !this.stopped && this.watches.get(id) === w) void this.open(id, w, { forceRefresh: true });
+        if (imapTokenExpired(client) && !this.stopped && this.watches.get(id) === w) this.request(id, w, true);
       });
       await client.connect();
       const box = await client.mailboxOpen(mb.folder, { readOnly: true });
@@ -135,7 +191,7 @@ export class IdleWatcher {
       w.failures = 0;
       w.uidNext = Number(box.uidNext);
       // Mail delivered while no session was listening (between the old one and this one).
-      if (seen !== undefined && w.uidNext > seen) void markDue(id).catch(() => undefined);
+      if (seen !== undefined && w.uidNext > seen) this.newMail(id);
       this.scheduleRenew(id, w, Math.max(0, expiresAt.getTime() - Date.now()));
       if (previous) void closeImap(previous);
     } catch (err) {
@@ -146,13 +202,16 @@ export class IdleWatcher {
     }
   }
 
-  /** Replaces the session `lead` before a token with `remainingMs` left expires (or after `delayMs`). */
+  /** Replaces the session `lead` before a token with `remainingMs` left expires (or after `delayMs`).
+   *  The lead is spread at random over its second half, so sessions opened together (a worker's
+   *  start) renew over a minute or so rather than all in one second. */
   private scheduleRenew(id: string, w: TWatch, remainingMs: number, delayMs?: number) {
     this.clearRenew(w);
-    const delay = delayMs ?? Math.max(1_000, remainingMs - Math.min(RENEW_LEAD_MS, remainingMs / 4));
+    const lead = Math.min(RENEW_LEAD_MS, remainingMs / 4) * (0.5 + Math.random() / 2);
+    const delay = delayMs ?? Math.max(1_000, remainingMs - lead);
     w.renewTimer = setTimeout(() => {
       w.renewTimer = null;
-      if (!this.stopped && this.watches.get(id) === w && w.client) void this.open(id, w);
+      if (!this.stopped && this.watches.get(id) === w && w.client) this.request(id, w);
     }, delay);
     w.renewTimer.unref?.();
   }
@@ -179,6 +238,16 @@ export class IdleWatcher {
   /** Closes every connection and gives the watches back at once. */
   async stop() {
     this.stopped = true;
-    for (const id of this.watching) await this.drop(id, true);
+    this.queue = [];
+    // All at once (a worker may hold a thousand): log out in parallel, release in one UPDATE.
+    const all = [...this.watches.entries()];
+    this.watches.clear();
+    for (const [, w] of all) this.clearRenew(w);
+    await Promise.all(all.map(([, w]) => w.client?.logout().catch(() => w.client?.close())));
+    if (all.length)
+      await db().mailbox.updateMany({
+        where: { id: { in: all.map(([id]) => id) }, watchOwner: this.workerId },
+        data: { watchOwner: null, watchExpiresAt: null },
+      });
   }
 }
