@@ -8,7 +8,8 @@ import { beat as writeBeat, disconnectDatabase, pruneDeadWorkers, workerIdentity
 import { checkSecretExpiry } from "../lib/apps/secret-expiry-check";
 import { refreshStaleGrants } from "../lib/grants/proactive-refresh";
 import { microsoftRefresher } from "../lib/grants/microsoft-refresher";
-import { syncDueMailboxes } from "../lib/sync/sync-loop";
+import { SyncScheduler } from "../lib/sync/scheduler";
+import { deadAfterMs } from "../lib/sync/claim";
 import { expireStaleOutbound, sendDueOutbound } from "../lib/outbound/send-loop";
 import { deliverDueWebhooks } from "../lib/webhooks/dispatch";
 import { sendMailboxAlerts } from "../lib/notify/alerts";
@@ -18,7 +19,6 @@ import { IdleWatcher } from "../lib/sync/imap-idle";
 import { log as rootLog, type TLogFields } from "../lib/log/logger";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
-const SYNC_TICK_MS = 3_000;
 const SEND_TICK_MS = 1_000;
 
 const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -71,11 +71,15 @@ async function main() {
     }
   };
   const concurrency = env().WORKER_CONCURRENCY;
+  // Mail sync: a continuous pool (lib/sync/scheduler.ts); it also frees dead workers' leases each beat.
+  const jobs = Math.min(concurrency, 8); // sends and webhook deliveries, as before sync concurrency grew
+  const beatMs = env().WORKER_HEARTBEAT_SECONDS * 1000;
+  const sync = new SyncScheduler(workerId, { concurrency, log: line, reapEveryMs: beatMs, deadAfterMs: deadAfterMs(beatMs / 1000) });
   const watcher = new IdleWatcher(workerId, env().WORKER_IDLE_SLOTS, line);
   const loops = [
-    loop("sync", () => syncDueMailboxes(workerId, { concurrency, log: line }), SYNC_TICK_MS),
-    loop("send", () => sendDueOutbound(workerId, { concurrency, log: line }), SEND_TICK_MS),
-    loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log: line }), SEND_TICK_MS),
+    sync.start(),
+    loop("send", () => sendDueOutbound(workerId, { concurrency: jobs, log: line }), SEND_TICK_MS),
+    loop("webhook", () => deliverDueWebhooks(workerId, { concurrency: jobs, log: line }), SEND_TICK_MS),
     loop("alerts", () => sendMailboxAlerts(), 5_000),
     loop("graph-push", () => ensureGraphSubscriptions(), 15_000),
     loop("imap-idle", () => watcher.tick(), 10_000),
@@ -88,7 +92,7 @@ async function main() {
     log.info(`${signal}: draining and stopping`);
     // Let running syncs finish their batch and release their leases (bounded).
     await watcher.stop().catch(() => undefined);
-    await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 20_000))]);
+    await Promise.race([Promise.all([...loops, sync.stop()]), new Promise((r) => setTimeout(r, 20_000))]);
     await beat("stopped").catch(() => undefined);
     await disconnectDatabase().catch(() => undefined);
     process.exit(0);

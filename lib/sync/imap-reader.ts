@@ -97,7 +97,8 @@ async function readImapSession(
         imap: { folder: mb.folder, uidValidity, lastUid },
         progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() },
       };
-      await saveState(ctx, st);
+      // A poll that found nothing new under the same cursor writes nothing (no progress to show).
+      if (uids.length || prev?.folder !== mb.folder || prev?.uidValidity !== uidValidity) await saveState(ctx, st);
       // With "keep", the whole range comes in one streaming FETCH (as a bare client would read it)
       // and each planned batch is stored as soon as its messages are in, while the rest keep
       // arriving. Any other after-processing touches the server's copy, so each batch is fetched,
