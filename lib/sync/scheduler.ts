@@ -19,6 +19,8 @@ export type TSchedulerOpts = {
   only?: string[];
   /** Longest sleep when nothing is due (a safety net: wakes and due times end it sooner). */
   maxSleepMs?: number;
+  /** Most mailboxes claimed by one query. */
+  claimBatch?: number;
   /** Gap between two sync starts. */
   staggerMs?: number;
   /** Dead workers' leases are released this often (0: never; the worker passes its heartbeat). */
@@ -87,11 +89,13 @@ export class SyncScheduler {
           if (allowed.length)
             this.launch(await claimDueMailboxes(this.workerId, { limit: allowed.length, leaseMs: LEASE_MS, only: allowed }), 0);
         }
-        const free = this.free();
-        if (free > 0) {
-          const claimed = await claimDueMailboxes(this.workerId, { limit: free, leaseMs: LEASE_MS, only: this.opts.only });
+        // A few at a time (then straight back for more), so workers started together share the work.
+        const want = Math.min(this.free(), this.opts.claimBatch ?? 8);
+        if (want > 0) {
+          const claimed = await claimDueMailboxes(this.workerId, { limit: want, leaseMs: LEASE_MS, only: this.opts.only });
           this.launch(claimed, this.opts.staggerMs ?? 5);
-          claimedAll = claimed.length === free;
+          if (claimed.length === want && this.free() > 0) continue;
+          claimedAll = claimed.length === want;
         }
       } catch (err) {
         this.opts.log?.(`sync scheduling failed: ${(err as Error).message}`, { err });
