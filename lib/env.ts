@@ -43,8 +43,14 @@ const ZEnv = z.object({
   CONSENTRY_EMBEDDED_DB: ZBool.default(false),
   // `npm run demo` seeds demo data; into DATABASE_URL only when this (or --use-database-url) says so.
   CONSENTRY_DEMO_ALLOW_EXTERNAL_DB: ZBool.default(false),
-  WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // A worker whose heartbeat is three beats old (plus a second) is dead: its leases move to the others.
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
+  // Mailboxes one worker syncs at once. Sync waits on Microsoft (round trips), not on the CPU, so
+  // dozens: at 50 ms round trip, 48 keep 1,000 mailboxes on their one-minute poll (README sizing).
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(48),
+  // PostgreSQL connections per process (a query takes one only while it runs; no sync holds one
+  // across a network call).
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   // IMAP mailboxes one worker watches with IDLE (0 turns IMAP push off on that worker). Memory per
   // session: README's benchmarks (scripts/bench/live-push.ts measures it).
   WORKER_IDLE_SLOTS: z.coerce.number().int().min(0).max(5000).default(1000),

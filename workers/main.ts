@@ -8,18 +8,18 @@ import { beat as writeBeat, disconnectDatabase, pruneDeadWorkers, workerIdentity
 import { checkSecretExpiry } from "../lib/apps/secret-expiry-check";
 import { refreshStaleGrants } from "../lib/grants/proactive-refresh";
 import { microsoftRefresher } from "../lib/grants/microsoft-refresher";
-import { syncDueMailboxes } from "../lib/sync/sync-loop";
+import { SyncScheduler } from "../lib/sync/scheduler";
+import { deadAfterMs } from "../lib/sync/claim";
 import { expireStaleOutbound, sendDueOutbound } from "../lib/outbound/send-loop";
 import { deliverDueWebhooks } from "../lib/webhooks/dispatch";
 import { sendMailboxAlerts } from "../lib/notify/alerts";
 import { pruneLogs, purgeExpiredMessages } from "../lib/retention/retention";
 import { ensureGraphSubscriptions } from "../lib/sync/graph-push";
 import { IdleWatcher } from "../lib/sync/imap-idle";
-import { listenDue, Waker } from "../lib/sync/wakeups";
+import { listenDue } from "../lib/sync/wakeups";
 import { log as rootLog, type TLogFields } from "../lib/log/logger";
 
 const HOUSEKEEPING_MS = 10 * 60_000;
-const SYNC_TICK_MS = 3_000;
 const SEND_TICK_MS = 1_000;
 
 const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -60,7 +60,7 @@ async function main() {
   // Each job claims what's due, works it, and comes straight back while there's more; each on its
   // own loop so a long sync never delays outgoing mail or webhooks.
   const line = (l: string, fields?: TLogFields) => log.info(l, fields);
-  const loop = async (name: string, round: () => Promise<number>, idleMs: number, waker?: Waker) => {
+  const loop = async (name: string, round: () => Promise<number>, idleMs: number) => {
     while (!stopping) {
       let n = 0;
       try {
@@ -68,25 +68,27 @@ async function main() {
       } catch (e) {
         log.error(`${name} round failed`, { err: e });
       }
-      if (n === 0) await (waker ? waker.sleep(idleMs) : new Promise((r) => setTimeout(r, idleMs)));
+      if (n === 0) await new Promise((r) => setTimeout(r, idleMs));
     }
   };
   const concurrency = env().WORKER_CONCURRENCY;
-  // Push starts the sync: new mail seen by this worker's IDLE sessions wakes the sync loop directly;
-  // mail pushed to another process (another worker's IDLE, a Graph notification to the web app)
-  // arrives through LISTEN/NOTIFY. Either way the mailbox is already due when the loop claims.
-  // (`mailboxDue` is the one call to point at a scheduler's `wake(mailboxId)` instead.)
-  const syncWaker = new Waker();
-  const mailboxDue = (_mailboxId: string) => syncWaker.wake();
+  // Mail sync: a continuous pool (lib/sync/scheduler.ts); it also frees dead workers' leases each beat.
+  const jobs = Math.min(concurrency, 8); // sends and webhook deliveries, as before sync concurrency grew
+  const beatMs = env().WORKER_HEARTBEAT_SECONDS * 1000;
+  const sync = new SyncScheduler(workerId, { concurrency, log: line, reapEveryMs: beatMs, deadAfterMs: deadAfterMs(beatMs / 1000) });
+  // Push starts the sync: new mail seen by this worker's IDLE sessions wakes the scheduler for that
+  // mailbox directly; mail pushed to another process (another worker's IDLE, a Graph notification
+  // to the web app) arrives through LISTEN/NOTIFY. Either way the mailbox is already due.
+  const mailboxDue = (mailboxId: string) => sync.wake(mailboxId);
   const unlisten = await listenDue(mailboxDue, {
-    onReconnect: syncWaker.wake,
+    onReconnect: () => sync.wake(),
     onDrop: (err) => log.warn("push wake-up listener dropped; reconnecting", { err: err ?? undefined }),
   });
   const watcher = new IdleWatcher(workerId, env().WORKER_IDLE_SLOTS, line, undefined, { onNewMail: mailboxDue });
   const loops = [
-    loop("sync", () => syncDueMailboxes(workerId, { concurrency, log: line }), SYNC_TICK_MS, syncWaker),
-    loop("send", () => sendDueOutbound(workerId, { concurrency, log: line }), SEND_TICK_MS),
-    loop("webhook", () => deliverDueWebhooks(workerId, { concurrency, log: line }), SEND_TICK_MS),
+    sync.start(),
+    loop("send", () => sendDueOutbound(workerId, { concurrency: jobs, log: line }), SEND_TICK_MS),
+    loop("webhook", () => deliverDueWebhooks(workerId, { concurrency: jobs, log: line }), SEND_TICK_MS),
     loop("alerts", () => sendMailboxAlerts(), 5_000),
     loop("graph-push", () => ensureGraphSubscriptions(), 15_000),
     loop("imap-idle", () => watcher.tick(), 10_000),
@@ -100,8 +102,7 @@ async function main() {
     // Let running syncs finish their batch and release their leases (bounded).
     await watcher.stop().catch(() => undefined);
     await unlisten().catch(() => undefined);
-    syncWaker.wake();
-    await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 20_000))]);
+    await Promise.race([Promise.all([...loops, sync.stop()]), new Promise((r) => setTimeout(r, 20_000))]);
     await beat("stopped").catch(() => undefined);
     await disconnectDatabase().catch(() => undefined);
     process.exit(0);

@@ -14,7 +14,7 @@ const OMIT = {
 } as const;
 
 function create(url: string) {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }), omit: OMIT });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: env().DATABASE_POOL_SIZE }), omit: OMIT });
 }
 
 export type TDb = ReturnType<typeof create>;

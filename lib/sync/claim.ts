@@ -37,9 +37,37 @@ export async function renewLease(mailboxId: string, workerId: string, leaseMs: n
   return r.count === 1;
 }
 
-export async function releaseLease(mailboxId: string, workerId: string, nextSyncAt: Date) {
+/** Lets the mailbox go (if still ours) with its next due time; `syncedAt` records a good round in
+ *  the same UPDATE (lastSyncAt). */
+export async function releaseLease(mailboxId: string, workerId: string, nextSyncAt: Date, syncedAt?: Date) {
   await db().mailbox.updateMany({
     where: { id: mailboxId, leaseOwner: workerId },
-    data: { leaseOwner: null, leaseExpiresAt: null, nextSyncAt },
+    data: { leaseOwner: null, leaseExpiresAt: null, nextSyncAt, ...(syncedAt ? { lastSyncAt: syncedAt } : {}) },
   });
+}
+
+/** A worker whose heartbeat is older than this is dead (it beats every WORKER_HEARTBEAT_SECONDS). */
+export const deadAfterMs = (heartbeatSeconds: number) => Math.max(3 * heartbeatSeconds * 1000 + 1000, 4000);
+
+/** Frees the sync leases and IMAP watch leases of dead workers (heartbeat older than `deadAfter`,
+ *  or stopped with leases left), so the living claim those mailboxes at once instead of waiting for
+ *  the leases to expire. Any worker may run it (each beat): one statement marks such heartbeats
+ *  "dead" and releases what they held, so a worker is reaped once (an empty join costs nothing). A
+ *  worker that was only paused and comes back beats "running" again and finds its leases gone:
+ *  renewLease answers false and its round stops (the lease is the fencing token; a batch it
+ *  stored meanwhile is deduplicated by source key and Message-ID). Returns mailboxes released. */
+export async function releaseDeadWorkerLeases(deadAfter: number, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - deadAfter);
+  return db().$executeRaw`
+    WITH dead AS (
+      UPDATE "WorkerHeartbeat" SET "status" = 'dead'
+      WHERE ("status" = 'running' AND "lastBeatAt" < ${before}) OR "status" = 'stopped'
+      RETURNING "id")
+    UPDATE "Mailbox" m SET
+      "leaseOwner" = CASE WHEN m."leaseOwner" = d."id" THEN NULL ELSE m."leaseOwner" END,
+      "leaseExpiresAt" = CASE WHEN m."leaseOwner" = d."id" THEN NULL ELSE m."leaseExpiresAt" END,
+      "watchOwner" = CASE WHEN m."watchOwner" = d."id" THEN NULL ELSE m."watchOwner" END,
+      "watchExpiresAt" = CASE WHEN m."watchOwner" = d."id" THEN NULL ELSE m."watchExpiresAt" END
+    FROM dead d
+    WHERE m."leaseOwner" = d."id" OR m."watchOwner" = d."id"`;
 }

@@ -117,7 +117,8 @@ async function readImapSession(
         imap: { folder: mb.folder, uidValidity, lastUid },
         progress: { done: 0, total: uids.length, startedAt: new Date().toISOString() },
       };
-      await saveState(ctx, st);
+      // A poll that found nothing new under the same cursor writes nothing (no progress to show).
+      if (uids.length || prev?.folder !== mb.folder || prev?.uidValidity !== uidValidity) await saveState(ctx, st);
       let done = 0;
       let savedAt = performance.now();
       // Hands a batch to the storer: at most STORES_IN_FLIGHT batches are being written while the

@@ -5,7 +5,7 @@ import "server-only";
 // goes (the mailbox page's progress bar); failures become diagnoses and backoff. Hostile mail never
 // stalls a round: readers fetch sizes first and cut batches by bytes, oversized mail is stored as
 // its summary plus a note, and the storer keeps a refused row without what the database refused.
-import { db } from "../db/client";
+import { db, Prisma } from "../db/client";
 import { env } from "../env";
 import { classify } from "../diagnostics/classify";
 import { isTokenRejection } from "../diagnostics/token-rejection";
@@ -13,7 +13,6 @@ import { TokenError } from "../grants/get-access-token";
 import { appOpensOtherMailbox, mailboxToken, type TMailboxToken } from "../grants/mailbox-token";
 import { markSyncFailure } from "../mailboxes/mailbox-state";
 import type { TCloudHosts } from "../microsoft/clouds";
-import type { Prisma } from "../db/generated/client";
 import { syncLimits, type TCtx, type TLimits, type TMailboxRow, type TSyncResult, type TSyncState } from "./bookkeeping";
 import { readGraph } from "./graph-reader";
 import { readImap } from "./imap-reader";
@@ -32,7 +31,8 @@ export {
   type TSyncState,
 } from "./bookkeeping";
 
-type TSyncOpts = { onBatch?: () => Promise<boolean>; limits?: Partial<TLimits> };
+/** `deferLastSyncAt`: the caller writes lastSyncAt itself (the worker, with its lease release). */
+type TSyncOpts = { onBatch?: () => Promise<boolean>; limits?: Partial<TLimits>; deferLastSyncAt?: boolean };
 
 /** `limits` lowers the per-message and per-batch byte limits (tests). Traced while the mailbox's
  *  trace switch is on (lib/trace). */
@@ -109,23 +109,25 @@ async function syncRound(ctx: TCtx, opts: TSyncOpts): Promise<TSyncResult> {
     }
   }
   if (outcome.ok) {
-    const fresh = await db().mailbox.findUniqueOrThrow({
-      where: { id: ctx.mailboxId },
-      select: { syncState: true, state: true, stateCode: true },
-    });
-    const st = (fresh.syncState as TSyncState | null) ?? {};
-    await db().mailbox.update({
-      where: { id: ctx.mailboxId },
-      data: {
-        lastSyncAt: new Date(),
-        syncState: {
-          ...st,
-          failures: 0,
-          // A round stopped at its request budget isn't finished: the next one continues its progress.
-          progress: st.progress && !outcome.resumeAfterSeconds ? { ...st.progress, finishedAt: new Date().toISOString() } : st.progress,
-        } as Prisma.InputJsonValue,
-      },
-    });
+    // One UPDATE, no read first: the sync state is rewritten only when a failure count or an
+    // unfinished progress bar needs it (a poll that found nothing new changes neither), and
+    // lastSyncAt is left to the lease release when the worker asks (one UPDATE per round).
+    const now = new Date();
+    // A round stopped at its request budget isn't finished: the next one continues its progress.
+    const finished = outcome.resumeAfterSeconds
+      ? Prisma.sql`'{}'::jsonb`
+      : Prisma.sql`jsonb_build_object('finishedAt', ${JSON.stringify(now.toISOString())}::jsonb)`;
+    const stale = Prisma.sql`(COALESCE(("syncState"->>'failures')::int, 0) <> 0
+      OR ("syncState" ? 'progress' AND NOT ("syncState"->'progress' ? 'finishedAt')))`;
+    await db().$executeRaw`
+      UPDATE "Mailbox" SET
+        "lastSyncAt" = ${opts.deferLastSyncAt ? Prisma.sql`"lastSyncAt"` : Prisma.sql`${now}`},
+        "syncState" = CASE WHEN ${stale}
+          THEN "syncState" || '{"failures":0}'::jsonb || CASE WHEN "syncState" ? 'progress'
+            THEN jsonb_build_object('progress', ("syncState"->'progress') || ${finished})
+            ELSE '{}'::jsonb END
+          ELSE "syncState" END
+      WHERE "id" = ${ctx.mailboxId} ${opts.deferLastSyncAt ? Prisma.sql`AND ${stale}` : Prisma.empty}`;
     if (store.stored > 0)
       await syncEvent(ctx, "info", "synced", `Synced ${store.stored} new message${store.stored === 1 ? "" : "s"} from ${mb.folder}.`, {
         stored: store.stored,

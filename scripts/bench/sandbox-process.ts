@@ -29,7 +29,8 @@ const ports = advertised ?? sb.ports;
 const urls = Object.fromEntries(
   Object.entries(sb.urls).map(([k, u]) => [k, names.reduce((s, n) => s.replace(`:${sb.ports[n]}`, `:${ports[n]}`), u)]),
 );
-process.stdout.write(`READY ${JSON.stringify({ ports, urls, rttMs: rtt })}\n`);
+// `direct`: the sandbox's own ports, for the bench's setup through the admin API (no added latency).
+process.stdout.write(`READY ${JSON.stringify({ ports, urls, rttMs: rtt, direct: sb.ports })}\n`);
 const stop = () =>
   void Promise.all(proxies.map((p) => p.close()))
     .then(() => sb.stop())
