@@ -6,6 +6,7 @@
 // the last answer; checks that every process got the same access token for a grant and that the
 // database holds a fresh one. The goal: 5,000 grants, exactly 5,000 requests, 0 failures, ≤ 30 s.
 //   tsx --conditions=react-server scripts/bench/refresh-storm.ts [--quick] [grants] [rttMs=100] [processes=3]
+// STORM_CPU_PROF=<dir>: each worker process writes a CPU profile there.
 import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
@@ -136,10 +137,19 @@ async function main() {
 
       // The workers: each process loads Consentry, reads the grant list, and waits for GO.
       const children = Array.from({ length: processes }, () =>
-        spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/bench/refresh-storm.ts", "--child"], {
-          stdio: ["pipe", "pipe", "inherit"],
-          env: process.env,
-        }),
+        spawn(
+          path.resolve("node_modules/.bin/tsx"),
+          [
+            ...(process.env.STORM_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.STORM_CPU_PROF}`] : []),
+            "--conditions=react-server",
+            "scripts/bench/refresh-storm.ts",
+            "--child",
+          ],
+          {
+            stdio: ["pipe", "pipe", "inherit"],
+            env: process.env,
+          },
+        ),
       );
       const ready: Promise<void>[] = [];
       const results = children.map((c) => {
