@@ -18,6 +18,7 @@ import { Identity } from "./identity/identity";
 import { Authorize } from "./identity/authorize";
 import { handleToken } from "./identity/token-endpoint";
 import { adminRoutes } from "./admin/admin-routes";
+import { bulkTokenRoutes } from "./admin/bulk-token-routes";
 
 export type TPorts = { identity: number; graph: number; imap: number; pop: number; smtp: number };
 export type StartSandboxOptions = {
@@ -148,6 +149,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     ...adminRoutes(id, seedMail),
     ...directoryRoutes(id),
     ...exchangeRoutes(id),
+    ...bulkTokenRoutes(id),
     ...services.flatMap((s) => s.adminRoutes?.(ctx) ?? []),
   ];
 

@@ -1,15 +1,18 @@
 import "server-only";
 // getAccessToken: the one way the worker and the web app get a token for a mailbox.
 // - Returns the cached access token while it has more than 5 minutes left.
-// - Otherwise refreshes under a row lock (SELECT … FOR UPDATE), so any number of callers in any
-//   number of processes redeem a refresh token once; waiters re-read the fresh result.
-// - The rotated refresh token is stored in the same transaction as the new access token.
+// - Otherwise refreshes under the grant's refresh lease (refresh-lease.ts): any number of callers
+//   in any number of processes redeem a refresh token once, no database connection is held across
+//   the call to Microsoft, and waiters re-read the fresh result.
+// - The rotated refresh token is stored in the same write as the new access token, the first
+//   thing after Microsoft answers, and only while the lease is still the caller's.
 // - Failures are classified: transient ones back off; permanent ones flag the mailbox
 //   (needs_reconsent) or the app, with an event carrying the diagnosis.
 import { db } from "../db/client";
 import { sealValue, unsealValue } from "../crypto";
 import { notFound } from "../core/errors";
 import { markTokenFailure } from "../mailboxes/mailbox-state";
+import { leasedRefresh } from "./refresh-lease";
 
 export const MIN_REMAINING_MS = 5 * 60_000;
 
@@ -39,8 +42,7 @@ export type TRefreshInput = {
   resource: string;
   scopes: string[];
 };
-/** `prepare` runs before the row lock is taken: database reads inside the locked transaction
- *  would need a second pool connection while up to pool-size callers wait on the lock. */
+/** `prepare` runs once the lease is taken, before the call: the refresher's database reads. */
 export type TRefresher = ((input: TRefreshInput, prepared?: unknown) => Promise<TRefreshResult>) & {
   prepare?: (ctx: TCtx) => Promise<unknown>;
 };
@@ -61,124 +63,191 @@ export type TCtx = { workspaceId: string; tenantId: string; mailboxId: string; r
 type TResult = { accessToken: string; expiresAt: Date; refreshed: boolean };
 
 // In-process single flight: concurrent callers for one grant share one attempt, so a burst
-// costs one transaction, not one per caller. The row lock below covers other processes.
+// costs one lease, not one per caller. The lease (refresh-lease.ts) covers other processes.
 const inFlight = new Map<string, Promise<TResult>>();
 
 export async function getAccessToken(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean } = {}): Promise<TResult> {
-  const cached = await readCached(ctx);
-  if (cached && !opts.forceRefresh) return { ...cached, refreshed: false };
+  const g = await readGrant(ctx);
+  const cached = opts.forceRefresh ? null : servedFrom(g, ctx, null);
+  if (cached) return cached;
   const key = `${ctx.workspaceId}:${ctx.tenantId}:${ctx.mailboxId}:${ctx.resource}:${opts.forceRefresh ? "force" : ""}`;
   const running = inFlight.get(key);
   if (running) return running.then((r) => ({ ...r, refreshed: false }));
-  const p = refreshLocked(ctx, refresh, opts).finally(() => inFlight.delete(key));
+  const p = refreshLeased(ctx, refresh, opts, g).finally(() => inFlight.delete(key));
   inFlight.set(key, p);
   return p;
 }
 
-async function refreshLocked(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean }): Promise<TResult> {
-  let prepared: unknown;
-  try {
-    prepared = refresh.prepare ? await refresh.prepare(ctx) : undefined;
-  } catch (err) {
-    const e = {
-      ok: false as const,
-      kind: "permanent_client" as const,
-      // The loader names the cause when it knows one (no active secret, a retired endpoint).
-      code: (err as { diagnosis?: string } | null)?.diagnosis ?? "app_not_found_in_tenant",
-      message: err instanceof Error ? err.message : "The mailbox's app registration can't be used.",
-    };
-    await recordFailure(ctx, e);
-    throw new TokenError(e.kind, e.code, e.message);
-  }
+/** The grant's columns a refresh reads (the sealed tokens included). */
+const ROW = {
+  id: true,
+  workspaceId: true,
+  mailboxId: true,
+  upn: true,
+  oid: true,
+  scopes: true,
+  sealedRefreshToken: true,
+  sealedAccessToken: true,
+  accessTokenResource: true,
+  accessTokenExpiresAt: true,
+  lastRefreshAt: true,
+  refreshLeaseUntil: true,
+} as const;
 
-  const requestedAt = Date.now();
-  const outcome = await db().$transaction(
-    async (tx) => {
-      // The row lock is the single flight: a second caller blocks here until the first commits.
-      const locked = await tx.$queryRaw<
-        { id: string }[]
-      >`SELECT "id" FROM "Grant" WHERE "mailboxId" = ${ctx.mailboxId} AND "workspaceId" = ${ctx.workspaceId} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
-      if (locked.length === 0) throw notFound("Grant");
-      const g = await tx.grant.findUniqueOrThrow({
-        where: { id: locked[0].id },
-        omit: { sealedRefreshToken: false, sealedAccessToken: false },
-      });
-      if (!opts.forceRefresh && isFresh(g, ctx.resource)) {
-        return {
-          ok: true as const,
-          accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
-          expiresAt: g.accessTokenExpiresAt!,
-          refreshed: false,
-        };
-      }
-      if (opts.forceRefresh && g.lastRefreshAt && g.lastRefreshAt.getTime() >= requestedAt && isFresh(g, ctx.resource)) {
-        // Someone force-refreshed a moment ago while we waited for the lock: reuse theirs.
-        return {
-          ok: true as const,
-          accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
-          expiresAt: g.accessTokenExpiresAt!,
-          refreshed: false,
-        };
-      }
-      const res = await refresh(
-        {
-          ...ctx,
-          refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
-          scopes: g.scopes,
-        },
-        prepared,
-      );
-      if (!res.ok) {
-        await tx.grant.update({ where: { id: g.id }, data: { refreshFailures: { increment: 1 }, lastErrorCode: res.code } });
-        return { ok: false as const, error: res };
-      }
-      const expiresAt = new Date(Date.now() + res.expiresIn * 1000);
-      const now = new Date();
-      await tx.grant.update({
-        where: { id: g.id },
-        data: {
-          sealedAccessToken: sealValue(res.accessToken, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
-          accessTokenResource: ctx.resource,
-          accessTokenExpiresAt: expiresAt,
-          lastRefreshAt: now,
-          refreshFailures: 0,
-          lastErrorCode: null,
-          // The grant follows the object id: a UPN renamed since Connect is only a new display name.
-          ...(res.signedIn && res.signedIn.oid === g.oid && res.signedIn.upn && res.signedIn.upn.toLowerCase() !== g.upn
-            ? { upn: res.signedIn.upn.toLowerCase() }
-            : {}),
-          // Microsoft rotates refresh tokens on every use; keep the newest.
-          ...(res.refreshToken
-            ? {
-                sealedRefreshToken: sealValue(res.refreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
-                refreshTokenIssuedAt: now,
-              }
-            : {}),
-        },
-      });
-      const renamedTo =
-        res.signedIn && res.signedIn.oid === g.oid && res.signedIn.upn && res.signedIn.upn.toLowerCase() !== g.upn
-          ? res.signedIn.upn.toLowerCase()
-          : null;
-      // A user mailbox whose sign-in name was the old UPN follows the rename (its next login_hint).
-      if (renamedTo)
-        await tx.mailbox.updateMany({
-          where: {
-            id: g.mailboxId,
-            workspaceId: g.workspaceId,
-            kind: "user",
-            OR: [{ signInName: g.upn }, { signInName: null, address: g.upn }],
-          },
-          data: { signInName: renamedTo },
-        });
-      return { ok: true as const, accessToken: res.accessToken, expiresAt, refreshed: true };
+type TGrantRow = Awaited<ReturnType<typeof readGrant>>;
+
+async function readGrant(ctx: TCtx) {
+  const g = await db().grant.findFirst({
+    where: { mailboxId: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
+    select: ROW,
+  });
+  if (!g) throw notFound("Grant");
+  return g;
+}
+
+/** The stored token when it has more than MIN_REMAINING_MS left for this resource (and, for a
+ *  forced refresh, was stored after `notBefore`), else null. */
+function servedFrom(g: TGrantRow, ctx: TCtx, notBefore: number | null): TResult | null {
+  if (!isFresh(g, ctx.resource) || (notBefore !== null && !(g.lastRefreshAt && g.lastRefreshAt.getTime() >= notBefore))) return null;
+  return {
+    accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+    expiresAt: g.accessTokenExpiresAt!,
+    refreshed: false,
+  };
+}
+
+async function refreshLeased(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean }, first: TGrantRow): Promise<TResult> {
+  // A forced refresh is satisfied by a token stored after it was asked for (by us or another process).
+  const notBefore = opts.forceRefresh ? Date.now() : null;
+  let row: TGrantRow | null = first;
+  return leasedRefresh<TGrantRow, TResult>({
+    what: "the mailbox's token refresh",
+    read: async () => {
+      const g = row ?? (await readGrant(ctx));
+      row = null;
+      return g;
     },
-    { timeout: 60_000, maxWait: 60_000 },
-  );
+    served: (g) => servedFrom(g, ctx, notBefore),
+    leased: (g) => !!g.refreshLeaseUntil && g.refreshLeaseUntil.getTime() > Date.now(),
+    // Free (or run out) and the tokens as read: a refresh stored since is served at the next read.
+    claim: async (g, lease) =>
+      (await db().$executeRaw`
+        UPDATE "Grant" SET "refreshLeaseOwner" = ${lease.owner}, "refreshLeaseUntil" = ${lease.until}
+        WHERE "id" = ${g.id} AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < ${new Date()})
+          AND "sealedRefreshToken" = ${g.sealedRefreshToken}
+          AND "sealedAccessToken" IS NOT DISTINCT FROM ${g.sealedAccessToken}`) === 1,
+    lead: (g, lease) => redeem(ctx, refresh, g, lease.owner),
+  });
+}
 
-  if (outcome.ok) return outcome;
-  await recordFailure(ctx, outcome.error);
-  throw new TokenError(outcome.error.kind, outcome.error.code, outcome.error.message, outcome.error.retryAfterSeconds);
+/** Holding the grant's lease: redeem its refresh token and store the result (the rotated refresh
+ *  token first of all). The lease is freed on every path. */
+async function redeem(
+  ctx: TCtx,
+  refresh: TRefresher,
+  g: {
+    id: string;
+    workspaceId: string;
+    mailboxId: string;
+    upn: string;
+    oid: string;
+    scopes: string[];
+    sealedRefreshToken: string;
+  },
+  owner: string,
+): Promise<TResult> {
+  const mine = { id: g.id, refreshLeaseOwner: owner };
+  const free = { refreshLeaseOwner: null, refreshLeaseUntil: null };
+  let res: TRefreshResult;
+  try {
+    let prepared: unknown;
+    try {
+      prepared = refresh.prepare ? await refresh.prepare(ctx) : undefined;
+    } catch (err) {
+      res = {
+        ok: false as const,
+        kind: "permanent_client" as const,
+        // The loader names the cause when it knows one (no active secret, a retired endpoint).
+        code: (err as { diagnosis?: string } | null)?.diagnosis ?? "app_not_found_in_tenant",
+        message: err instanceof Error ? err.message : "The mailbox's app registration can't be used.",
+      };
+      await recordFailure(ctx, res);
+      throw new TokenError(res.kind, res.code, res.message);
+    }
+    res = await refresh(
+      {
+        ...ctx,
+        refreshToken: unsealValue(g.sealedRefreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+        scopes: g.scopes,
+      },
+      prepared,
+    );
+  } catch (err) {
+    if (!(err instanceof TokenError))
+      await db()
+        .grant.updateMany({ where: mine, data: free })
+        .catch(() => {});
+    throw err;
+  }
+  if (!res.ok) {
+    await db().grant.updateMany({
+      where: mine,
+      data: { ...free, refreshFailures: { increment: 1 }, lastErrorCode: res.code },
+    });
+    await recordFailure(ctx, res);
+    throw new TokenError(res.kind, res.code, res.message, res.retryAfterSeconds);
+  }
+  const expiresAt = new Date(Date.now() + res.expiresIn * 1000);
+  const now = new Date();
+  const renamedTo =
+    res.signedIn && res.signedIn.oid === g.oid && res.signedIn.upn && res.signedIn.upn.toLowerCase() !== g.upn
+      ? res.signedIn.upn.toLowerCase()
+      : null;
+  const data = {
+    ...free,
+    sealedAccessToken: sealValue(res.accessToken, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+    accessTokenResource: ctx.resource,
+    accessTokenExpiresAt: expiresAt,
+    lastRefreshAt: now,
+    refreshFailures: 0,
+    lastErrorCode: null,
+    // The grant follows the object id: a UPN renamed since Connect is only a new display name.
+    ...(renamedTo ? { upn: renamedTo } : {}),
+    // Microsoft rotates refresh tokens on every use; keep the newest.
+    ...(res.refreshToken
+      ? {
+          sealedRefreshToken: sealValue(res.refreshToken, "refresh_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
+          refreshTokenIssuedAt: now,
+        }
+      : {}),
+  };
+  // The first thing after Microsoft answered: store the rotated refresh token (a passing database
+  // error is retried). Only while the lease is ours and the grant still holds the refresh token we
+  // redeemed: a re-consent in between replaced it, and its grant wins.
+  const stored = await retried(() => db().grant.updateMany({ where: { ...mine, sealedRefreshToken: g.sealedRefreshToken }, data }));
+  if (stored.count === 1 && renamedTo)
+    // A user mailbox whose sign-in name was the old UPN follows the rename (its next login_hint).
+    await db().mailbox.updateMany({
+      where: {
+        id: g.mailboxId,
+        workspaceId: g.workspaceId,
+        kind: "user",
+        OR: [{ signInName: g.upn }, { signInName: null, address: g.upn }],
+      },
+      data: { signInName: renamedTo },
+    });
+  return { accessToken: res.accessToken, expiresAt, refreshed: true };
+}
+
+async function retried<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
 }
 
 function isFresh(
@@ -191,19 +260,6 @@ function isFresh(
     !!g.accessTokenExpiresAt &&
     g.accessTokenExpiresAt.getTime() - Date.now() > MIN_REMAINING_MS
   );
-}
-
-async function readCached(ctx: TCtx) {
-  const g = await db().grant.findFirst({
-    where: { mailboxId: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
-    omit: { sealedAccessToken: false },
-  });
-  if (!g) throw notFound("Grant");
-  if (!isFresh(g, ctx.resource)) return null;
-  return {
-    accessToken: unsealValue(g.sealedAccessToken!, "access_token", { workspaceId: g.workspaceId, rowId: g.mailboxId }),
-    expiresAt: g.accessTokenExpiresAt!,
-  };
 }
 
 async function recordFailure(ctx: TCtx, err: Extract<TRefreshResult, { ok: false }>) {

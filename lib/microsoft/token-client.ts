@@ -2,6 +2,7 @@ import "server-only";
 // The token endpoint, for the three grants Consentry uses. Never throws for protocol or network
 // failures: it returns a typed error the diagnostics classifier understands. No secret or token
 // ever goes into an error description.
+import https from "node:https";
 import { z } from "zod";
 import { trustedMicrosoftUrl } from "./trusted-microsoft-url";
 import type { TCloud } from "./clouds";
@@ -54,6 +55,48 @@ export function aadstsCodes(text: string): number[] {
   return [...text.matchAll(/AADSTS(\d{4,8})/g)].map((m) => Number(m[1]));
 }
 
+// One keep-alive agent for every token call: a storm of refreshes reuses warm TLS connections to
+// the login host (a new handshake costs two more round trips), at most TOKEN_SOCKETS per host, the
+// rest queued in the agent. Redirects are never followed (node:https doesn't).
+const TOKEN_SOCKETS = 64;
+const agent = new https.Agent({ keepAlive: true, maxSockets: TOKEN_SOCKETS, maxFreeSockets: TOKEN_SOCKETS, scheduling: "lifo" });
+
+type TTokenHttpResponse = { status: number; ok: boolean; headers: { get(name: string): string | null }; text: string };
+
+function postForm(url: URL, form: string, timeoutMs: number) {
+  return new Promise<TTokenHttpResponse>((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+          "content-length": Buffer.byteLength(form),
+        },
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (r) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("error", reject);
+        r.on("end", () => {
+          const status = r.statusCode ?? 0;
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            headers: { get: (n) => [r.headers[n.toLowerCase()] ?? []].flat()[0] ?? null },
+            text: Buffer.concat(chunks).toString("utf8"),
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(form);
+  });
+}
+
 async function post(auth: TClientAuth, form: Record<string, string>): Promise<TTokenResult> {
   // The secret and codes go only to the cloud's Microsoft login host, and never follow a redirect.
   const trusted = trustedMicrosoftUrl(auth.tokenUrl, auth.cloud ?? null, "token");
@@ -73,15 +116,9 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
   }
   const body = new URLSearchParams({ client_id: auth.clientId, client_secret: auth.clientSecret, ...form });
   const trace = traceRequest(String(trusted.url), auth, form);
-  let res: Response;
+  let res: TTokenHttpResponse;
   try {
-    res = await fetch(trusted.url, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body,
-      signal: AbortSignal.timeout(auth.timeoutMs ?? 15_000),
-    });
+    res = await postForm(trusted.url, body.toString(), auth.timeoutMs ?? 15_000);
   } catch (err) {
     const e = err as { name?: string; cause?: { code?: string }; code?: string };
     const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
@@ -102,7 +139,7 @@ async function post(auth: TClientAuth, form: Record<string, string>): Promise<TT
       retryAfterSeconds: null,
     };
   }
-  const text = await res.text();
+  const text = res.text;
   let json: unknown = null;
   try {
     json = JSON.parse(text);
@@ -157,7 +194,7 @@ function traceRequest(url: string, auth: TClientAuth, form: Record<string, strin
 
 const TOKEN_FIELDS = ["access_token", "refresh_token", "id_token"];
 
-function traceResponse(rec: TraceRecorder | undefined, res: Response, text: string, json: unknown) {
+function traceResponse(rec: TraceRecorder | undefined, res: TTokenHttpResponse, text: string, json: unknown) {
   if (!rec) return;
   const o = json && typeof json === "object" ? (json as Record<string, unknown>) : null;
   for (const k of TOKEN_FIELDS) if (typeof o?.[k] === "string") rec.secret(o[k] as string);

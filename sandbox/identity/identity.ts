@@ -146,22 +146,9 @@ export class Identity {
       access_token: accessToken,
     };
     if (p.oidc.includes("offline_access")) {
-      const rt = `0.A${randomBytes(64).toString("base64url")}`;
-      this.store.state.refreshTokens.push({
-        hash: hash(rt),
-        userId: p.user.id,
-        tenantId: p.tenantId,
-        clientId: p.app.clientId,
-        scopes: p.scopes,
-        issuedAt: now.toISOString(),
-        lastUsedAt: now.toISOString(),
-        authTime: p.authTime,
-        isMfa: p.isMfa,
-      });
-      this.store.save();
       // No refresh_token_expires_in: Microsoft sends it to single-page apps only; a web app's refresh
       // token slides with use (90 days of inactivity).
-      body.refresh_token = rt;
+      body.refresh_token = this.mintRefreshToken({ ...p, userId: p.user.id, clientId: p.app.clientId });
     }
     if (p.oidc.includes("openid"))
       body.id_token = await signIdToken(
@@ -180,6 +167,25 @@ export class Identity {
       );
     if (p.clientInfo) body.client_info = Buffer.from(JSON.stringify({ uid: p.user.id, utid: p.tenantId })).toString("base64url");
     return body;
+  }
+
+  /** A new refresh token for a user's grant to an app (kept as its hash). */
+  mintRefreshToken(p: { userId: string; tenantId: string; clientId: string; scopes: string[]; authTime: string; isMfa: boolean }) {
+    const rt = `0.A${randomBytes(64).toString("base64url")}`;
+    const now = this.now().toISOString();
+    this.store.state.refreshTokens.push({
+      hash: hash(rt),
+      userId: p.userId,
+      tenantId: p.tenantId,
+      clientId: p.clientId,
+      scopes: p.scopes,
+      issuedAt: now,
+      lastUsedAt: now,
+      authTime: p.authTime,
+      isMfa: p.isMfa,
+    });
+    this.store.save();
+    return rt;
   }
 
   async appToken(app: TSbApp, tenantId: string, resource: string) {

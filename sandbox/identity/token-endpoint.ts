@@ -108,8 +108,8 @@ async function codeGrant(id: Identity, app: TSbApp, tenantId: string | undefined
 async function refreshGrant(id: Identity, app: TSbApp, tenantId: string | undefined, form: URLSearchParams): Promise<TReply> {
   const scopeFault = tokenScopeFault("refresh_token", form.get("scope") ?? "");
   if (scopeFault) return reply(id.err(scopeFault.code, scopeFault.params, scopeFault.variant));
-  const raw = form.get("refresh_token") ?? "";
-  const rt: TSbRefresh | undefined = id.store.state.refreshTokens.find((r) => r.hash === hash(raw));
+  const presented = hash(form.get("refresh_token") ?? "");
+  const rt: TSbRefresh | undefined = id.store.state.refreshTokens.find((r) => r.hash === presented);
   if (!rt || rt.clientId !== app.clientId || (tenantId && rt.tenantId !== tenantId)) return reply(id.err(9002313));
   const user = id.store.state.users.find((u) => u.id === rt.userId);
   const tenant = id.store.state.tenants.find((t) => t.id === rt.tenantId)!;
