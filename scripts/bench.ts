@@ -21,7 +21,7 @@ const size = 4096;
 const bytes = count * size;
 
 // Consentry's scenarios: each a script under scripts/bench/ (see scripts/bench/harness.ts).
-const SCENARIOS = ["imap-ingest"];
+const SCENARIOS = ["imap-ingest", "mailboxes-api"];
 
 function diskBaseline(): number {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-"));

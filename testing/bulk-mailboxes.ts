@@ -61,3 +61,19 @@ export async function bulkMailboxes(workspaceId: string, tenantIds: string[], fr
     tenantIds,
   );
 }
+
+/** A passed connection test (token, IMAP, SMTP) for every `every`-th mailbox of the workspace, as the health matrix reads it. */
+export async function bulkConnectionTests(workspaceId: string, every: number) {
+  await db().$executeRawUnsafe(
+    `INSERT INTO "Event" ("id", "workspaceId", "tenantId", "mailboxId", "code", "message", "detail")
+     SELECT gen_random_uuid()::text, m."workspaceId", m."tenantId", m."id", 'connection_test_passed', 'Connection test passed',
+            jsonb_build_object('at', now(), 'steps', jsonb_build_array(
+              jsonb_build_object('step', 'token', 'protocol', 'oauth', 'ok', true),
+              jsonb_build_object('step', 'inbound', 'protocol', 'imap', 'ok', true),
+              jsonb_build_object('step', 'outbound', 'protocol', 'smtp', 'ok', true)))
+     FROM (SELECT *, row_number() OVER (ORDER BY "id") AS rn FROM "Mailbox" WHERE "workspaceId" = $1) m
+     WHERE m.rn % $2 = 0`,
+    workspaceId,
+    every,
+  );
+}

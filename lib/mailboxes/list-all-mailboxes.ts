@@ -52,7 +52,7 @@ export async function healthRows(workspaceId: string, rows: THealthSelected[]) {
     ...m,
     tenantName: tenant.displayName,
     checks: checks.get(m.id) ?? null,
-    app: app ? { lastVerifyCode: app.lastVerifyCode, activeSecret: app.secrets[0] ?? null } : null,
+    app: app ? { lastVerifyCode: app.lastVerifyCode, activeSecret: app.secrets.at(0) ?? null } : null,
   }));
 }
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { db } from "../db/client";
 import { errorResponse, parseAll } from "../http/route";
-import { bulkMailboxes, bulkTenants } from "../../testing/bulk-mailboxes";
+import { bulkConnectionTests, bulkMailboxes, bulkTenants } from "../../testing/bulk-mailboxes";
 import { listAllMailboxes } from "./list-all-mailboxes";
 import { ATTENTION_STATES, MAILBOX_STATES, pageMailboxes, ZMailboxPageQuery, type TMailboxPageQuery } from "./mailbox-page";
 
@@ -38,6 +38,22 @@ beforeAll(async () => {
   workspaceId = ws.id;
   tenants = await bulkTenants(workspaceId, "Paging", 6);
   await bulkMailboxes(workspaceId, tenants, 1, 23);
+  await bulkConnectionTests(workspaceId, 4);
+  // An app with an active secret behind some mailboxes, another without one behind others.
+  const app = await db().appRegistration.create({ data: { workspaceId, displayName: "Paging app", clientId: randomUUID() } });
+  await db().appSecret.create({
+    data: {
+      workspaceId,
+      appRegistrationId: app.id,
+      sealedValue: "x",
+      last4: "abcd",
+      status: "active",
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  const bare = await db().appRegistration.create({ data: { workspaceId, displayName: "Bare app", clientId: randomUUID() } });
+  await db().mailbox.updateMany({ where: { tenantId: tenants[1] }, data: { appRegistrationId: app.id } });
+  await db().mailbox.updateMany({ where: { tenantId: tenants[3] }, data: { appRegistrationId: bare.id } });
   const other = await db().workspace.create({ data: { name: "Other MSP", slug: `paging-o-${randomUUID().slice(0, 8)}` } });
   otherWorkspaceTenant = (await bulkTenants(other.id, "Elsewhere", 1))[0];
   await bulkMailboxes(other.id, [otherWorkspaceTenant], 1, 5);
@@ -53,6 +69,11 @@ describe("GET /api/mailboxes: paged in PostgreSQL", () => {
     expect(full.length).toBe(6 * 23);
     const paged = await walk(all(), q({ limit: "7" }));
     expect(paged.map((m) => m.id)).toEqual(full.map((m) => m.id));
+    // Row for row what the unpaged list gives (grants, connection tests and app secrets included).
+    expect(JSON.stringify(paged)).toBe(JSON.stringify(full));
+    expect(paged.filter((m) => m.checks).length).toBeGreaterThan(10);
+    expect(paged.filter((m) => m.app?.activeSecret?.last4 === "abcd").length).toBe(23);
+    expect(paged.filter((m) => m.app && !m.app.activeSecret).length).toBe(23);
     // The rows carry what the table and the matrix show.
     expect(paged[0]).toMatchObject({
       state: "needs_reconsent",

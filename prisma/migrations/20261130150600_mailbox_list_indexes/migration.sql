@@ -2,6 +2,8 @@
 -- offers, so a page reads its rows from an index instead of sorting every mailbox.
 CREATE INDEX "Mailbox_workspaceId_state_address_id_idx" ON "Mailbox"("workspaceId", "state", "address", "id");
 
+CREATE INDEX "Mailbox_workspaceId_state_idx" ON "Mailbox"("workspaceId", "state");
+
 CREATE INDEX "Mailbox_workspaceId_address_id_idx" ON "Mailbox"("workspaceId", "address", "id");
 
 CREATE INDEX "Mailbox_workspaceId_lastSyncAt_id_idx" ON "Mailbox"("workspaceId", "lastSyncAt", "id");
