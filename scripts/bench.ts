@@ -21,7 +21,16 @@ const size = 4096;
 const bytes = count * size;
 
 // Consentry's scenarios: each a script under scripts/bench/ (see scripts/bench/harness.ts).
-const SCENARIOS = ["imap-ingest", "graph-ingest", "first-sync", "failover", "push-latency", "live-push", "refresh-storm"];
+const SCENARIOS = [
+  "imap-ingest",
+  "graph-ingest",
+  "first-sync",
+  "failover",
+  "push-latency",
+  "live-push",
+  "refresh-storm",
+  "mailboxes-api",
+];
 
 function diskBaseline(): number {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-"));

@@ -1,6 +1,7 @@
 "use client";
-// "Test all": runs the connection test of every connected mailbox shown, two at a time, with a
-// progress bar, and says how many passed. Each test is the same one the mailbox page runs.
+// "Test all": runs the connection test of every connected mailbox shown (the Health list's current
+// page), two at a time, with a progress bar, and says how many passed. Each test is the same one
+// the mailbox page runs.
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";

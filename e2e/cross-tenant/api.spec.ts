@@ -140,6 +140,8 @@ test.describe("[CROSS-TENANT] event log and support bundles", () => {
         `/api/events/trend?tenantId=${id}`,
         `/api/support-bundle?tenantId=${id}`,
         `/api/mailboxes/trend?tenantId=${id}`,
+        `/api/mailboxes?tenantId=${id}`,
+        `/api/mailboxes?tenantId=${id}&state=connected&sort=address&limit=200`,
       ]) {
         const r = await tech.get(path);
         expect(r.status(), path).toBe(404);
@@ -174,6 +176,14 @@ test.describe("[CROSS-TENANT] event log and support bundles", () => {
       "/api/support-bundle?days=365",
       "/api/support-bundle?tenantId=not-a-uuid",
       "/api/events?cursor=x",
+      "/api/mailboxes?limit=100000",
+      "/api/mailboxes?limit=0",
+      "/api/mailboxes?sort=password",
+      "/api/mailboxes?sort=address&dir=sideways",
+      "/api/mailboxes?state=everything",
+      "/api/mailboxes?page=-1",
+      "/api/mailboxes?tenantId=not-a-uuid",
+      `/api/mailboxes?q=${"x".repeat(500)}`,
     ]) {
       const r = await owner.get(path);
       expect(r.status(), path).toBe(400);

@@ -130,7 +130,7 @@ const CASES: Record<string, TCase> = {
   "GET /api/events/trend": { foreign: q((set) => ({ tenantId: set.tenantId, mailboxId: set.mailboxId })) },
   "POST /api/graph/notifications": { none: "public, Graph's webhook: matched by clientState, no ids" },
   "GET /api/health": { none: "public liveness, no ids" },
-  "GET /api/mailboxes": { none: "a list of the caller's mailboxes: no ids" },
+  "GET /api/mailboxes": { foreign: q((set) => ({ tenantId: set.tenantId })) },
   "GET /api/mailboxes/trend": { foreign: q((set) => ({ tenantId: set.tenantId })) },
   "GET /api/me": { none: "the caller's own session" },
   "GET /api/oauth/callback": { none: "public; state is a capability (refusals: e2e/cross-tenant/consent.spec.ts)" },
@@ -766,6 +766,9 @@ test("[CROSS-TENANT] workspace-wide reads are trimmed for limited staff", async 
         ["/api/api-keys", ["Beta-only key", "Other MSP key"]],
         ["/api/apps", ["beta.example.com app", "gamma.example.com app"]],
         ["/api/mailboxes", ["helpdesk@beta.example.com", "helpdesk@gamma.example.com"]],
+        // Paged, filtered and searched on the server: a search or sort never reaches past the scope.
+        ["/api/mailboxes?limit=200&q=helpdesk&sort=tenant&dir=desc", ["helpdesk@beta.example.com", "helpdesk@gamma.example.com"]],
+        ["/api/mailboxes?q=beta&attention=0&sort=lastSync", ["helpdesk@beta.example.com", "Beta LLC"]],
         ["/api/tenants", ["Beta LLC", "Gamma GmbH"]],
         ["/api/overview", ["Beta LLC", "helpdesk@beta.example.com"]],
         ["/api/events?limit=500", ["Beta LLC", "helpdesk@beta.example.com"]],

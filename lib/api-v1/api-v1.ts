@@ -55,9 +55,27 @@ type TRow = {
 };
 const mailboxOut = ({ tenant, stateCode, ...m }: TRow) => ({ ...m, tenantName: tenant.displayName, diagnosis: diagnosis(stateCode) });
 
+/** A page's end in `GET /api/v1/mailboxes?limit=`: opaque to the caller (the last address and id). */
+const encodeCursor = (m: { address: string; id: string }) => Buffer.from(JSON.stringify([m.address, m.id])).toString("base64url");
+const ZCursor = z
+  .string()
+  .max(1000)
+  .transform((c, ctx) => {
+    try {
+      const v: unknown = JSON.parse(Buffer.from(c, "base64url").toString("utf8"));
+      if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string" && x.length <= 400))
+        return { address: v[0], id: v[1] };
+    } catch {}
+    ctx.addIssue({ code: "custom", message: "Pass back the nextCursor of the previous page, unchanged." });
+    return z.NEVER;
+  });
+
 export const ZMailboxListQuery = z.object({
   tenantId: z.string().uuid().optional(),
   state: z.enum(["pending_consent", "connected", "degraded", "failing", "needs_reconsent", "disabled"]).optional(),
+  // Optional paging (in address order): without `limit` the whole list comes back, as it always did.
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: ZCursor.optional(),
 });
 
 export async function apiListMailboxes(api: TApiScope, q: z.infer<typeof ZMailboxListQuery>) {
@@ -67,16 +85,26 @@ export async function apiListMailboxes(api: TApiScope, q: z.infer<typeof ZMailbo
     const t = allowed && (await db().tenant.findFirst({ where: { id: q.tenantId, workspaceId: api.workspaceId }, select: { id: true } }));
     if (!t) throw notFound("Tenant");
   }
+  const paged = q.limit !== undefined || q.cursor !== undefined;
+  const limit = q.limit ?? 200;
   const rows = await db().mailbox.findMany({
     where: {
       workspaceId: api.workspaceId,
-      AND: [tf(api), q.tenantId ? { tenantId: q.tenantId } : {}],
+      AND: [
+        tf(api),
+        q.tenantId ? { tenantId: q.tenantId } : {},
+        q.cursor ? { OR: [{ address: { gt: q.cursor.address } }, { address: q.cursor.address, id: { gt: q.cursor.id } }] } : {},
+      ],
       ...(q.state ? { state: q.state } : {}),
     },
-    orderBy: { address: "asc" },
+    orderBy: paged ? [{ address: "asc" }, { id: "asc" }] : { address: "asc" },
+    ...(paged ? { take: limit + 1 } : {}),
     select: mailboxSelect,
   });
-  return rows.map(mailboxOut);
+  if (!paged) return { mailboxes: rows.map(mailboxOut) };
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  return { mailboxes: page.map(mailboxOut), nextCursor: more ? encodeCursor(page[page.length - 1]) : null };
 }
 
 export async function apiMailbox(api: TApiScope, mailboxId: string) {

@@ -165,12 +165,25 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/mailboxes": {
         get: {
           summary: "Mailboxes the key may see",
+          description:
+            "In address order. Without `limit`, every mailbox at once. With `limit`, one page: pass its `nextCursor` as `cursor` for the next page (null on the last).",
           parameters: [
             { name: "tenantId", in: "query", schema: { type: "string", format: "uuid" } },
             { name: "state", in: "query", schema: Mailbox.properties.state },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
+            { name: "cursor", in: "query", schema: { type: "string", maxLength: 1000 } },
           ],
           responses: {
-            "200": json({ type: "object", properties: { mailboxes: { type: "array", items: Mailbox } } }, "Mailboxes."),
+            "200": json(
+              {
+                type: "object",
+                properties: {
+                  mailboxes: { type: "array", items: Mailbox },
+                  nextCursor: { type: ["string", "null"], description: "Only when paging (`limit` or `cursor` given)." },
+                },
+              },
+              "Mailboxes.",
+            ),
             "404": err("Unknown tenant."),
             ...common,
           },

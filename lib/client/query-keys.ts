@@ -24,6 +24,8 @@ export const mailboxKeys = {
   setup: (tenantId: string, id: string) => [...mailboxKeys.detail(tenantId, id), "setup"] as const,
   /** Every mailbox the caller may see (the health page), across tenants. */
   everywhere: () => [...mailboxKeys.all, "all"] as const,
+  /** One page of `everywhere`: `search` is its query string. */
+  page: (search: string) => [...mailboxKeys.all, "all", search] as const,
   trend: () => [...mailboxKeys.all, "trend"] as const,
 };
 export const staffKeys = { all: ["staff"] as const, list: () => [...staffKeys.all, "list"] as const };

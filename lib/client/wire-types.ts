@@ -11,6 +11,7 @@ import type { TTenantDto } from "@/lib/tenants/tenant-dto";
 import type { listApiKeys } from "@/lib/api-keys/api-keys";
 import type { healthTrend } from "@/lib/health/trends";
 import type { listAllMailboxes } from "@/lib/mailboxes/list-all-mailboxes";
+import type { pageMailboxes } from "@/lib/mailboxes/mailbox-page";
 import type { listMessages } from "@/lib/mailboxes/list-messages";
 import type { getSharedSetup } from "@/lib/mailboxes/shared-setup";
 import type { alertSettingsFor } from "@/lib/notify/alerts";
@@ -39,6 +40,8 @@ export type TGrantInfo = NonNullable<TMailbox["grant"]>;
 export type TEventRow = TJson<Awaited<ReturnType<typeof listEvents>>["events"][number]>;
 export type TEventTrendDay = TTrendDay;
 export type TMailboxHealthRow = TJson<Awaited<ReturnType<typeof listAllMailboxes>>[number]>;
+/** One page of `GET /api/mailboxes`: its rows (as TMailboxHealthRow), the total, counts per state. */
+export type TMailboxPage = TJson<Awaited<ReturnType<typeof pageMailboxes>>>;
 export type TApiKey = TJson<Awaited<ReturnType<typeof listApiKeys>>[number]>;
 export type TStorage = TJson<Awaited<ReturnType<typeof storageStats>>>;
 export type TNotifierBox = TJson<NonNullable<Awaited<ReturnType<typeof getNotifier>>>>;

@@ -1,50 +1,59 @@
 import "server-only";
 // Every mailbox the caller may see, across tenants, for the Health page.
 import { db } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { tenantIdIn } from "../core/scope";
 import type { TScope } from "../auth/session";
 
-const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "connected", "disabled"];
+export const SEVERITY = ["needs_reconsent", "failing", "degraded", "pending_consent", "connected", "disabled"] as const;
 
 export async function listAllMailboxes(opts: { workspaceId: string; scope: Pick<TScope, "hasAllTenants" | "tenantIds"> }) {
   const rows = await db().mailbox.findMany({
     where: { workspaceId: opts.workspaceId, tenantId: tenantIdIn(opts.scope) },
     orderBy: [{ state: "asc" }, { address: "asc" }],
-    select: {
-      id: true,
-      tenantId: true,
-      address: true,
-      kind: true,
-      inbound: true,
-      outbound: true,
-      state: true,
-      stateCode: true,
-      lastSyncAt: true,
-      tenant: { select: { displayName: true } },
-      grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true, refreshFailures: true, lastErrorCode: true } },
-      // The app's secret, for the health matrix's secret column (never its value).
-      appRegistration: {
-        select: {
-          lastVerifyCode: true,
-          secrets: { where: { status: "active" }, select: { last4: true, expiresAt: true }, take: 1 },
-        },
-      },
-    },
+    select: healthRowSelect,
   });
+  // Failing first: what needs a person, then what's broken, then what's waiting, then what works.
+  const rank = (st: string) => SEVERITY.indexOf(st as (typeof SEVERITY)[number]);
+  return (await healthRows(opts.workspaceId, rows)).sort((a, b) => rank(a.state) - rank(b.state) || a.address.localeCompare(b.address));
+}
+
+/** What a health row reads (the list above and the paged list in mailbox-page.ts). */
+export const healthRowSelect = {
+  id: true,
+  tenantId: true,
+  address: true,
+  kind: true,
+  inbound: true,
+  outbound: true,
+  state: true,
+  stateCode: true,
+  lastSyncAt: true,
+  tenant: { select: { displayName: true } },
+  grant: { select: { upn: true, lastRefreshAt: true, refreshTokenIssuedAt: true, refreshFailures: true, lastErrorCode: true } },
+  // The app's secret, for the health matrix's secret column (never its value).
+  appRegistration: {
+    select: {
+      lastVerifyCode: true,
+      secrets: { where: { status: "active" as const }, select: { last4: true, expiresAt: true }, take: 1 },
+    },
+  },
+} satisfies Prisma.MailboxSelect;
+
+type THealthSelected = Prisma.MailboxGetPayload<{ select: typeof healthRowSelect }>;
+
+/** Rows as the Health page shows them: the tenant's name, the newest connection test, the app's secret. */
+export async function healthRows(workspaceId: string, rows: THealthSelected[]) {
   const checks = await lastChecks(
-    opts.workspaceId,
+    workspaceId,
     rows.map((r) => r.id),
   );
-  // Failing first: what needs a person, then what's broken, then what's waiting, then what works.
-  const rank = (st: string) => SEVERITY.indexOf(st);
-  return rows
-    .map(({ tenant, appRegistration: app, ...m }) => ({
-      ...m,
-      tenantName: tenant.displayName,
-      checks: checks.get(m.id) ?? null,
-      app: app ? { lastVerifyCode: app.lastVerifyCode, activeSecret: app.secrets[0] ?? null } : null,
-    }))
-    .sort((a, b) => rank(a.state) - rank(b.state) || a.address.localeCompare(b.address));
+  return rows.map(({ tenant, appRegistration: app, ...m }) => ({
+    ...m,
+    tenantName: tenant.displayName,
+    checks: checks.get(m.id) ?? null,
+    app: app ? { lastVerifyCode: app.lastVerifyCode, activeSecret: app.secrets.at(0) ?? null } : null,
+  }));
 }
 
 type TCheck = { step: string; protocol: string; ok: boolean; code: string | null };

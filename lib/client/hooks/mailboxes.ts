@@ -1,9 +1,9 @@
-// Mailboxes: a tenant's list, every visible one (health), one mailbox's page data, its messages and
+// Mailboxes: a tenant's list, every visible one a page at a time (health), one mailbox's page data, its messages and
 // outbox, and the health trend.
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "../api-client";
 import { mailboxKeys, outboundKeys } from "../query-keys";
-import type { THealthDay, TMailbox, TMailboxDetail, TMailboxHealthRow, TMessageRow, TOutbound } from "../wire-types";
+import type { THealthDay, TMailbox, TMailboxDetail, TMailboxPage, TMessageRow, TOutbound } from "../wire-types";
 import type { TQueryOpts } from "./query-options";
 
 export const useMailboxes = (tenantId: string, opts?: TQueryOpts<{ mailboxes: TMailbox[] }>) =>
@@ -13,8 +13,16 @@ export const useMailboxes = (tenantId: string, opts?: TQueryOpts<{ mailboxes: TM
     ...opts,
   });
 
-export const useAllMailboxes = (opts?: TQueryOpts<{ mailboxes: TMailboxHealthRow[] }>) =>
-  useQuery({ queryKey: mailboxKeys.everywhere(), queryFn: () => apiFetch<{ mailboxes: TMailboxHealthRow[] }>("/api/mailboxes"), ...opts });
+/** One page of every visible mailbox (health), filtered and sorted by the server: `search` is the
+ *  query string (the page's own URL search params), part of the key; the last page stays on
+ *  screen while the next loads. */
+export const useMailboxPage = (search: string, opts?: TQueryOpts<TMailboxPage>) =>
+  useQuery({
+    queryKey: mailboxKeys.page(search),
+    queryFn: () => apiFetch<TMailboxPage>(`/api/mailboxes${search ? `?${search}` : ""}`),
+    placeholderData: keepPreviousData,
+    ...opts,
+  });
 
 export const useMailboxTrend = (opts?: TQueryOpts<{ days: THealthDay[] }>) =>
   useQuery({ queryKey: mailboxKeys.trend(), queryFn: () => apiFetch<{ days: THealthDay[] }>("/api/mailboxes/trend?days=30"), ...opts });
