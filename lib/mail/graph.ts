@@ -91,14 +91,15 @@ export async function graphReadCapped(
 }
 
 /** At most `n` requests at once to one mailbox (Microsoft's limit is 4 per app and mailbox,
- *  https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits), first come first served. */
-export type TSlots = { run<T>(fn: () => Promise<T>): Promise<T> };
+ *  https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits), in turn. */
+export type TSlots = { run<T>(fn: () => Promise<T>, first?: boolean): Promise<T> };
 export function requestSlots(n: number): TSlots {
   let busy = 0;
   const waiting: (() => void)[] = [];
   return {
-    async run<T>(fn: () => Promise<T>): Promise<T> {
-      if (busy >= n) await new Promise<void>((r) => waiting.push(r));
+    /** `first`: ahead of those waiting (the next delta page, so paging stays ahead of the downloads). */
+    async run<T>(fn: () => Promise<T>, first = false): Promise<T> {
+      if (busy >= n) await new Promise<void>((r) => (first ? waiting.unshift(r) : waiting.push(r)));
       else busy++;
       try {
         return await fn();

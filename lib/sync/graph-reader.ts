@@ -110,7 +110,7 @@ export async function readGraph(
         const pageUrl: string = url;
         // A page throttled (its 429's Retry-After short) is read again after the wait.
         const page: TDeltaPage = await graphRetrying(() =>
-          slots.run(async () => (await client.api(pageUrl).header("Prefer", `odata.maxpagesize=${BATCH}`).get()) as TDeltaPage),
+          slots.run(async () => (await client.api(pageUrl).header("Prefer", `odata.maxpagesize=${BATCH}`).get()) as TDeltaPage, true),
         );
         const msgs = page.value.filter((x) => !x["@removed"]);
         const known = anyStored

@@ -12,7 +12,7 @@
 import { Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import { args, benchDatabase, childSandbox, quick, report } from "./harness";
 
-const count = Number(args[0] ?? (quick ? 500 : 10_000));
+const count = Number(args[0] ?? (quick ? 200 : 10_000));
 const size = Number(args[1] ?? 4096);
 const GRAPH_SCOPE = "https://graph.microsoft.com/Mail.ReadWrite";
 
