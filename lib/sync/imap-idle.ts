@@ -10,8 +10,9 @@ import "server-only";
 // one (no gap); a session that still ends with `* BYE Session invalidated - AccessTokenExpired` is
 // re-opened at once with a fresh token. Mail that arrived between two sessions (UIDNEXT moved)
 // makes the mailbox due, so nothing waits for the next poll.
-// New mail is announced to every worker (lib/sync/wakeups.ts: due now + NOTIFY) and, in this
-// process, handed straight to `onNewMail` so the local sync starts without a database round trip.
+// New mail is announced to every worker (lib/sync/wakeups.ts: due now + NOTIFY) and, once that
+// UPDATE is in, handed straight to this process's `onNewMail` (its scheduler claims the mailbox,
+// now due, without waiting for the NOTIFY).
 // One worker holds up to WORKER_IDLE_SLOTS (1,000) sessions: opening them is bounded (at most
 // MAX_CONNECTING TLS logins in flight, the rest queued), and session renewals are spread so that
 // tokens minted together don't make every session reconnect in the same second.
@@ -70,14 +71,12 @@ export class IdleWatcher {
     return { inFlight: this.connecting, queued: this.queue.length };
   }
 
-  /** New mail (or mail missed between sessions): this process's sync first, then every worker. */
+  /** New mail (or mail missed between sessions): due now for every worker, then this process's sync. */
   private newMail(id: string) {
-    try {
-      this.opts.onNewMail?.(id);
-    } catch {
-      // the callback's failure is its own
-    }
-    void announceDue([id]).catch(() => undefined);
+    void announceDue([id])
+      .catch(() => undefined)
+      .then(() => this.opts.onNewMail?.(id))
+      .catch(() => undefined); // the callback's failure is its own
   }
 
   /** Queues an open of the watch's session; at most maxConnecting run at once. */

@@ -11,7 +11,8 @@ import { env } from "../env";
 
 export const DUE_CHANNEL = "consentry_mailbox_due";
 
-/** Makes the mailboxes due now (never later than they already were) and announces each id on
+/** Makes the mailboxes due now (never later than they already were; never one backing off after
+ *  failures, so a push can't cut Microsoft's Retry-After short) and announces each id on
  *  DUE_CHANNEL, in one statement (one transaction: the wake-up is sent only with the update). */
 export async function announceDue(mailboxIds: string[]): Promise<void> {
   const ids = [...new Set(mailboxIds)].filter(Boolean);
@@ -21,6 +22,8 @@ export async function announceDue(mailboxIds: string[]): Promise<void> {
     WITH due AS (
       UPDATE "Mailbox" SET "nextSyncAt" = ${now}
       WHERE "id" IN (${Prisma.join(ids)}) AND ("nextSyncAt" IS NULL OR "nextSyncAt" > ${now})
+        -- A mailbox backing off after failures (Microsoft's Retry-After among them) keeps its wait.
+        AND COALESCE(("syncState"->>'failures')::int, 0) = 0
       RETURNING "id")
     SELECT (SELECT count(*) FROM due)::int AS "made", count(pg_notify(${DUE_CHANNEL}, m."id"))::int AS "sent"
     FROM "Mailbox" m WHERE m."id" IN (${Prisma.join(ids)})`;
