@@ -13,7 +13,7 @@ import { args, benchDatabase, childSandbox, quick, report } from "./harness";
 const count = Number(args[0] ?? (quick ? 40 : 200));
 const perBox = Number(args[1] ?? (quick ? 100 : 500));
 const KILL_AT = 0.4; // share of the mail stored when one worker is killed
-const LIMIT_MS = 180_000;
+const LIMIT_MS = 600_000;
 
 const pg = await benchDatabase("failover");
 const workers: ChildProcess[] = [];
@@ -33,7 +33,8 @@ try {
     const stored = async () => Number((await db().$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM "Message"`)[0].n);
 
     const start = (name: string) => {
-      const p = spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "workers/main.ts"], {
+      // node itself (tsx as a loader, not its CLI wrapper), so the pid killed is the worker's own.
+      const p = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
         env: {
           ...process.env,
           LOG_LEVEL: "warn",
@@ -63,14 +64,12 @@ try {
     const victimId = owners[0]?.owner ?? heartbeats[0].id;
     const victimPid = heartbeats.find((h) => h.id === victimId)!.pid;
     const victim = workers.find((w) => w.pid === victimPid);
-    // `npm run worker`'s tsx runs node as a child: kill the process that holds the leases.
     const atKill = await stored();
     const leasedAtKill = Number(owners.find((o) => o.owner === victimId)?.n ?? 0);
-    process.kill(victimPid, "SIGKILL");
+    if (!victim) throw new Error(`no worker process has pid ${victimPid}`);
+    victim.kill("SIGKILL");
     const killedAt = performance.now();
-    console.log(
-      `killed ${victimId} (pid ${victimPid}${victim ? "" : ", tsx's node child"}) holding ${leasedAtKill} leases, ${atKill} of ${total} stored`,
-    );
+    console.log(`killed ${victimId} (pid ${victimPid}) holding ${leasedAtKill} leases, ${atKill} of ${total} stored`);
     let releasedS = NaN;
     let n = atKill;
     while (performance.now() - killedAt < LIMIT_MS) {
@@ -107,10 +106,11 @@ try {
       failover_duplicates: duplicates,
     });
     for (const w of workers) w.kill("SIGTERM");
-    await Promise.all(workers.map((w) => (w.exitCode !== null ? undefined : new Promise((r) => w.once("exit", r)))));
+    const alive = (w: ChildProcess) => w.exitCode === null && w.signalCode === null;
+    await Promise.all(workers.map((w) => (alive(w) ? new Promise((r) => w.once("exit", r)) : undefined)));
     await db().$disconnect();
   } finally {
-    for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill("SIGKILL");
     await sb.stop();
   }
 } finally {
