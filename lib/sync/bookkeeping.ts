@@ -63,6 +63,10 @@ export type TGraphMessage = {
 
 export const BATCH = 100;
 export const SYNC_INTERVAL_MS = 60_000;
+/** The safety-net poll of a mailbox whose new mail is pushed (a live IMAP IDLE watch or Graph
+ *  subscription): the push starts its syncs, so a poll a minute would only add logins (1,000 pushed
+ *  mailboxes would cost 16 TLS sign-ins a second for nothing). */
+export const PUSHED_SYNC_INTERVAL_MS = 10 * 60_000;
 /** Larger mail is stored as its summary plus a note, not its raw MIME (Exchange Online's own cap is 150 MB). */
 export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 /** Raw MIME held in memory (and sent in one INSERT) per batch. */

@@ -38,12 +38,19 @@ export async function renewLease(mailboxId: string, workerId: string, leaseMs: n
 }
 
 /** Lets the mailbox go (if still ours) with its next due time; `syncedAt` records a good round in
- *  the same UPDATE (lastSyncAt). */
-export async function releaseLease(mailboxId: string, workerId: string, nextSyncAt: Date, syncedAt?: Date) {
-  await db().mailbox.updateMany({
-    where: { id: mailboxId, leaseOwner: workerId },
-    data: { leaseOwner: null, leaseExpiresAt: null, nextSyncAt, ...(syncedAt ? { lastSyncAt: syncedAt } : {}) },
-  });
+ *  the same UPDATE (lastSyncAt). `pushedNextSyncAt`: the due time instead when the mailbox's new
+ *  mail is pushed right now (a live IDLE watch, an unexpired Graph subscription). */
+export async function releaseLease(mailboxId: string, workerId: string, nextSyncAt: Date, syncedAt?: Date, pushedNextSyncAt?: Date) {
+  const now = new Date();
+  const next = pushedNextSyncAt
+    ? Prisma.sql`CASE WHEN ("watchOwner" IS NOT NULL AND "watchExpiresAt" > ${now})
+        OR EXISTS (SELECT 1 FROM "GraphSubscription" s WHERE s."mailboxId" = "Mailbox"."id" AND s."expiresAt" > ${now})
+        THEN ${pushedNextSyncAt}::timestamp ELSE ${nextSyncAt}::timestamp END`
+    : Prisma.sql`${nextSyncAt}::timestamp`;
+  await db().$executeRaw`
+    UPDATE "Mailbox" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "nextSyncAt" = ${next}
+      ${syncedAt ? Prisma.sql`, "lastSyncAt" = ${syncedAt}` : Prisma.empty}
+    WHERE "id" = ${mailboxId} AND "leaseOwner" = ${workerId}`;
 }
 
 /** A worker whose heartbeat is older than this is dead (it beats every WORKER_HEARTBEAT_SECONDS). */

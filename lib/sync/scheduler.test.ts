@@ -11,7 +11,7 @@ import { mailboxWithSandboxGrant, sandboxForFile } from "../../testing/sandbox-g
 import { claimDueMailboxes, deadAfterMs, releaseDeadWorkerLeases } from "./claim";
 import { SyncScheduler } from "./scheduler";
 import { LEASE_MS, syncClaimed } from "./sync-loop";
-import type { TSyncState } from "./sync-mailbox";
+import { PUSHED_SYNC_INTERVAL_MS, SYNC_INTERVAL_MS, type TSyncState } from "./sync-mailbox";
 
 const env = sandboxForFile();
 const F = SEED.fabrikam;
@@ -39,6 +39,22 @@ async function userWithMail(n: number) {
 }
 
 describe("sync pool and failover", { timeout: 120_000 }, () => {
+  it("polls a mailbox whose mail is pushed (a live IDLE watch) only as a safety net; others every minute", async () => {
+    const [pushed, polled] = await Promise.all([userWithMail(1), userWithMail(1)]);
+    const worker = `poll-${randomUUID()}`;
+    await db().mailbox.update({
+      where: { id: pushed.id },
+      data: { watchOwner: "another-worker", watchExpiresAt: new Date(Date.now() + 30_000) },
+    });
+    for (const c of await claimDueMailboxes(worker, { limit: 2, leaseMs: LEASE_MS, only: [pushed.id, polled.id] }))
+      await syncClaimed(worker, c);
+    const next = async (id: string) => (await db().mailbox.findUniqueOrThrow({ where: { id } })).nextSyncAt!.getTime() - Date.now();
+    expect(await stored(pushed.id)).toBe(1);
+    expect(await next(pushed.id)).toBeGreaterThan(PUSHED_SYNC_INTERVAL_MS - 20_000);
+    expect(await next(polled.id)).toBeLessThanOrEqual(SYNC_INTERVAL_MS);
+    expect(await next(polled.id)).toBeGreaterThan(SYNC_INTERVAL_MS - 20_000);
+  });
+
   it("keeps its slots full, never runs more than its concurrency, and a wake starts a sync at once", async () => {
     const boxes = await Promise.all([0, 1, 2, 3, 4].map(() => userWithMail(3)));
     const only = boxes.map((b) => b.id);

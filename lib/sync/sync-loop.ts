@@ -6,7 +6,7 @@ import "server-only";
 // the continuous pool in lib/sync/scheduler.ts.
 import { claimDueMailboxes, releaseLease, renewLease, type TClaimed } from "./claim";
 import { db } from "../db/client";
-import { nextSyncDelayMs, syncMailbox, type TSyncState } from "./sync-mailbox";
+import { nextSyncDelayMs, PUSHED_SYNC_INTERVAL_MS, SYNC_INTERVAL_MS, syncMailbox, type TSyncState } from "./sync-mailbox";
 import { fenceWrites } from "./sync-writes";
 import type { TLogFields } from "../log/logger";
 
@@ -49,7 +49,9 @@ export async function syncClaimed(workerId: string, c: TClaimed, log?: TSyncLog)
     delay = 5 * 60_000;
   } finally {
     clearInterval(renew);
-    await releaseLease(c.id, workerId, new Date(Date.now() + delay), synced ? new Date() : undefined).catch(() => undefined);
+    // A plain good round of a pushed mailbox: only the safety-net poll (pushes start its syncs).
+    const pushed = synced && delay === SYNC_INTERVAL_MS ? new Date(Date.now() + PUSHED_SYNC_INTERVAL_MS) : undefined;
+    await releaseLease(c.id, workerId, new Date(Date.now() + delay), synced ? new Date() : undefined, pushed).catch(() => undefined);
   }
 }
 

@@ -26,6 +26,7 @@ export {
   MAX_MESSAGE_BYTES,
   nextSyncDelayMs,
   planBatches,
+  PUSHED_SYNC_INTERVAL_MS,
   SYNC_INTERVAL_MS,
   type TSyncResult,
   type TSyncState,
