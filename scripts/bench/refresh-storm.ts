@@ -54,9 +54,9 @@ async function child() {
   );
   const cpu = process.cpuUsage(cpu0);
   out.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
-  process.stdout.write(`DONE ${JSON.stringify(out)}\n`);
   await db().$disconnect();
-  process.exit(0);
+  // The whole line before exiting (a pipe is written asynchronously; exit would cut it short).
+  process.stdout.write(`DONE ${JSON.stringify(out)}\n`, () => process.exit(0));
 }
 
 async function main() {
