@@ -115,3 +115,82 @@ describe("getAccessToken", () => {
     expect(ep.calls).toEqual([]);
   });
 });
+
+describe("getAccessToken's refresh lease", () => {
+  const leaseOf = (mailboxId: string) =>
+    db().grant.findFirstOrThrow({ where: { mailboxId }, select: { refreshLeaseOwner: true, refreshLeaseUntil: true } });
+
+  it("holds no lease once a refresh is stored or has failed", async () => {
+    const ctx = await grantFixture();
+    await getAccessToken(ctx, rotatingEndpoint().refresher);
+    expect(await leaseOf(ctx.mailboxId)).toEqual({ refreshLeaseOwner: null, refreshLeaseUntil: null });
+    const failing: TRefresher = async () => ({ ok: false, kind: "transient", code: "microsoft_unavailable", message: "503" });
+    await expect(getAccessToken(ctx, failing, { forceRefresh: true })).rejects.toBeInstanceOf(TokenError);
+    expect(await leaseOf(ctx.mailboxId)).toEqual({ refreshLeaseOwner: null, refreshLeaseUntil: null });
+  });
+
+  it("waits for another process's live lease and serves what it stored, without calling Microsoft", async () => {
+    const ctx = await grantFixture();
+    const ep = rotatingEndpoint();
+    // Another process took the lease a moment ago and is talking to Microsoft.
+    await db().grant.updateMany({
+      where: { mailboxId: ctx.mailboxId },
+      data: { refreshLeaseOwner: "other-process", refreshLeaseUntil: new Date(Date.now() + 30_000) },
+    });
+    const waiting = getAccessToken(ctx, ep.refresher);
+    await new Promise((r) => setTimeout(r, 400));
+    await db().grant.updateMany({
+      where: { mailboxId: ctx.mailboxId, refreshLeaseOwner: "other-process" },
+      data: {
+        sealedAccessToken: sealValue("at-other", "access_token", { workspaceId: ctx.workspaceId, rowId: ctx.mailboxId }),
+        sealedRefreshToken: sealValue("rt-other", "refresh_token", { workspaceId: ctx.workspaceId, rowId: ctx.mailboxId }),
+        accessTokenResource: OUTLOOK,
+        accessTokenExpiresAt: new Date(Date.now() + 3_600_000),
+        lastRefreshAt: new Date(),
+        refreshLeaseOwner: null,
+        refreshLeaseUntil: null,
+      },
+    });
+    expect((await waiting).accessToken).toBe("at-other");
+    expect(ep.calls).toEqual([]);
+  });
+
+  it("takes over a crashed holder's lease once it has run out, redeeming the stored refresh token", async () => {
+    const ctx = await grantFixture();
+    const ep = rotatingEndpoint();
+    await db().grant.updateMany({
+      where: { mailboxId: ctx.mailboxId },
+      data: { refreshLeaseOwner: "crashed-process", refreshLeaseUntil: new Date(Date.now() + 1_000) },
+    });
+    const t = Date.now();
+    const r = await getAccessToken(ctx, ep.refresher);
+    expect(Date.now() - t).toBeGreaterThanOrEqual(900);
+    expect(r.accessToken).toBe("at-1");
+    expect(ep.calls).toEqual(["rt-0"]);
+  });
+
+  it("two processes racing for one grant: one redeems the refresh token, the other is served its result", async () => {
+    const ctx = await grantFixture();
+    const ep = rotatingEndpoint(200);
+    // A second "process": the same grant raced through a path that skips this process's
+    // in-memory single flight (a forced and a plain refresh have different in-process keys).
+    const [a, b] = await Promise.all([getAccessToken(ctx, ep.refresher), getAccessToken(ctx, ep.refresher, { forceRefresh: true })]);
+    expect(ep.calls.filter((c) => c === "rt-0")).toHaveLength(1);
+    expect([a.accessToken, b.accessToken]).toContain("at-1");
+  });
+
+  it("a re-consent during the call keeps its new refresh token (the redeemed one's rotation is not written over it)", async () => {
+    const ctx = await grantFixture();
+    const reconsented = sealValue("rt-reconsent", "refresh_token", { workspaceId: ctx.workspaceId, rowId: ctx.mailboxId });
+    const refresher: TRefresher = async () => {
+      await db().grant.updateMany({ where: { mailboxId: ctx.mailboxId }, data: { sealedRefreshToken: reconsented } });
+      return { ok: true, accessToken: "at-x", refreshToken: "rt-x", expiresIn: 3600, scopes: ["IMAP.AccessAsUser.All"] };
+    };
+    expect((await getAccessToken(ctx, refresher)).accessToken).toBe("at-x");
+    const g = await db().grant.findFirstOrThrow({ where: { mailboxId: ctx.mailboxId }, omit: { sealedRefreshToken: false } });
+    expect(g.sealedRefreshToken).toBe(reconsented);
+    const next = rotatingEndpoint();
+    await getAccessToken(ctx, next.refresher, { forceRefresh: true });
+    expect(next.calls).toEqual(["rt-reconsent"]);
+  });
+});

@@ -8,11 +8,11 @@ import "server-only";
 //   thing after Microsoft answers, and only while the lease is still the caller's.
 // - Failures are classified: transient ones back off; permanent ones flag the mailbox
 //   (needs_reconsent) or the app, with an event carrying the diagnosis.
-import { db } from "../db/client";
+import { db, Prisma } from "../db/client";
 import { sealValue, unsealValue } from "../crypto";
 import { notFound } from "../core/errors";
 import { markTokenFailure } from "../mailboxes/mailbox-state";
-import { leasedRefresh } from "./refresh-lease";
+import { leasedRefresh, leaseWatcher } from "./refresh-lease";
 
 export const MIN_REMAINING_MS = 5 * 60_000;
 
@@ -67,10 +67,12 @@ type TResult = { accessToken: string; expiresAt: Date; refreshed: boolean };
 const inFlight = new Map<string, Promise<TResult>>();
 
 export async function getAccessToken(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean } = {}): Promise<TResult> {
+  const key = `${ctx.workspaceId}:${ctx.tenantId}:${ctx.mailboxId}:${ctx.resource}:${opts.forceRefresh ? "force" : ""}`;
+  const joined = inFlight.get(key);
+  if (joined) return joined.then((r) => ({ ...r, refreshed: false }));
   const g = await readGrant(ctx);
   const cached = opts.forceRefresh ? null : servedFrom(g, ctx, null);
   if (cached) return cached;
-  const key = `${ctx.workspaceId}:${ctx.tenantId}:${ctx.mailboxId}:${ctx.resource}:${opts.forceRefresh ? "force" : ""}`;
   const running = inFlight.get(key);
   if (running) return running.then((r) => ({ ...r, refreshed: false }));
   const p = refreshLeased(ctx, refresh, opts, g).finally(() => inFlight.delete(key));
@@ -78,32 +80,42 @@ export async function getAccessToken(ctx: TCtx, refresh: TRefresher, opts: { for
   return p;
 }
 
-/** The grant's columns a refresh reads (the sealed tokens included). */
-const ROW = {
-  id: true,
-  workspaceId: true,
-  mailboxId: true,
-  upn: true,
-  oid: true,
-  scopes: true,
-  sealedRefreshToken: true,
-  sealedAccessToken: true,
-  accessTokenResource: true,
-  accessTokenExpiresAt: true,
-  lastRefreshAt: true,
-  refreshLeaseUntil: true,
-} as const;
+type TGrantRow = {
+  id: string;
+  workspaceId: string;
+  mailboxId: string;
+  upn: string;
+  oid: string;
+  scopes: string[];
+  sealedRefreshToken: string;
+  sealedAccessToken: string | null;
+  accessTokenResource: string | null;
+  accessTokenExpiresAt: Date | null;
+  lastRefreshAt: Date | null;
+  refreshLeaseUntil: Date | null;
+};
 
-type TGrantRow = Awaited<ReturnType<typeof readGrant>>;
+/** The grant's columns a refresh reads (the sealed tokens included), in one plain query: every
+ *  caller reads it, and waiters read it again while another process refreshes. */
+const COLUMNS = Prisma.sql`"id", "workspaceId", "mailboxId", "upn", "oid", "scopes", "sealedRefreshToken", "sealedAccessToken",
+  "accessTokenResource", "accessTokenExpiresAt", "lastRefreshAt", "refreshLeaseUntil"`;
 
-async function readGrant(ctx: TCtx) {
-  const g = await db().grant.findFirst({
-    where: { mailboxId: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
-    select: ROW,
-  });
-  if (!g) throw notFound("Grant");
-  return g;
+async function readGrant(ctx: TCtx): Promise<TGrantRow> {
+  const rows = await db().$queryRaw<TGrantRow[]>`
+    SELECT ${COLUMNS} FROM "Grant"
+    WHERE "mailboxId" = ${ctx.mailboxId} AND "workspaceId" = ${ctx.workspaceId} AND "tenantId" = ${ctx.tenantId}`;
+  if (rows.length === 0) throw notFound("Grant");
+  return rows[0];
 }
+
+// Waiters on other processes' leases (ids come from rows read with the caller's scope above).
+const grantWatcher = leaseWatcher<TGrantRow>(
+  (ids, now) =>
+    db().$queryRaw<TGrantRow[]>`
+      SELECT ${COLUMNS} FROM "Grant"
+      WHERE "id" IN (${Prisma.join(ids)}) AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < ${now})`,
+  (g) => g.id,
+);
 
 /** The stored token when it has more than MIN_REMAINING_MS left for this resource (and, for a
  *  forced refresh, was stored after `notBefore`), else null. */
@@ -119,14 +131,11 @@ function servedFrom(g: TGrantRow, ctx: TCtx, notBefore: number | null): TResult 
 async function refreshLeased(ctx: TCtx, refresh: TRefresher, opts: { forceRefresh?: boolean }, first: TGrantRow): Promise<TResult> {
   // A forced refresh is satisfied by a token stored after it was asked for (by us or another process).
   const notBefore = opts.forceRefresh ? Date.now() : null;
-  let row: TGrantRow | null = first;
   return leasedRefresh<TGrantRow, TResult>({
     what: "the mailbox's token refresh",
-    read: async () => {
-      const g = row ?? (await readGrant(ctx));
-      row = null;
-      return g;
-    },
+    first,
+    id: (g) => g.id,
+    watcher: grantWatcher,
     served: (g) => servedFrom(g, ctx, notBefore),
     leased: (g) => !!g.refreshLeaseUntil && g.refreshLeaseUntil.getTime() > Date.now(),
     // Free (or run out) and the tokens as read: a refresh stored since is served at the next read.
@@ -225,6 +234,8 @@ async function redeem(
   // error is retried). Only while the lease is ours and the grant still holds the refresh token we
   // redeemed: a re-consent in between replaced it, and its grant wins.
   const stored = await retried(() => db().grant.updateMany({ where: { ...mine, sealedRefreshToken: g.sealedRefreshToken }, data }));
+  // Not stored (a re-consent replaced the grant's refresh token meanwhile): still free our lease.
+  if (stored.count === 0) await db().grant.updateMany({ where: mine, data: free });
   if (stored.count === 1 && renamedTo)
     // A user mailbox whose sign-in name was the old UPN follows the rename (its next login_hint).
     await db().mailbox.updateMany({

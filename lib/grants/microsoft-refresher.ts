@@ -22,13 +22,23 @@ function idTokenIdentity(idToken: string): { oid: string; upn: string } | null {
 
 type TLoaded = Awaited<ReturnType<typeof loadAppForConsent>>;
 
+// Refreshes of many mailboxes on one app at the same moment (a storm) share one load of the app
+// and its secret; nothing is kept once it's done, so a rotated secret is used from the next load.
+const loading = new Map<string, Promise<TLoaded>>();
+
 async function prepare(ctx: TMailboxRef): Promise<TLoaded> {
   const mb = await db().mailbox.findFirst({
     where: { id: ctx.mailboxId, workspaceId: ctx.workspaceId, tenantId: ctx.tenantId },
     select: { appRegistrationId: true },
   });
   if (!mb?.appRegistrationId) throw new Error("The mailbox has no app registration.");
-  return loadAppForConsent({ workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, appRegistrationId: mb.appRegistrationId });
+  const ref = { workspaceId: ctx.workspaceId, tenantId: ctx.tenantId, appRegistrationId: mb.appRegistrationId };
+  const key = `${ref.workspaceId}:${ref.tenantId}:${ref.appRegistrationId}`;
+  const running = loading.get(key);
+  if (running) return running;
+  const p = loadAppForConsent(ref).finally(() => loading.delete(key));
+  loading.set(key, p);
+  return p;
 }
 
 export const microsoftRefresher: TRefresher = Object.assign(

@@ -63,7 +63,7 @@ const agent = new https.Agent({ keepAlive: true, maxSockets: TOKEN_SOCKETS, maxF
 
 type TTokenHttpResponse = { status: number; ok: boolean; headers: { get(name: string): string | null }; text: string };
 
-function postForm(url: URL, form: string, timeoutMs: number) {
+function postForm(url: URL, form: string, timeoutMs: number, retried = false): Promise<TTokenHttpResponse> {
   return new Promise<TTokenHttpResponse>((resolve, reject) => {
     const req = https.request(
       url,
@@ -92,7 +92,13 @@ function postForm(url: URL, form: string, timeoutMs: number) {
         });
       },
     );
-    req.on("error", reject);
+    req.on("error", (err: Error & { code?: string }) => {
+      // A kept-alive connection the server closed just as it was reused: the request (almost
+      // certainly) never reached it, so it is sent once more on a new connection (Node's
+      // documented pattern for request.reusedSocket).
+      if (!retried && req.reusedSocket && err.code === "ECONNRESET") resolve(postForm(url, form, timeoutMs, true));
+      else reject(err);
+    });
     req.end(form);
   });
 }

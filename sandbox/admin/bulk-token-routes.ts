@@ -1,6 +1,7 @@
 // Admin route for load tests: many refresh tokens for one user's grant in one call (a benchmark's
 // thousands of grants, each with a refresh token of its own that the token endpoint accepts).
-// Loopback only, like the rest of the admin API; GET /admin/stats counts the redemptions.
+// Loopback only, like the rest of the admin API; GET /admin/stats counts the redemptions, and
+// GET /admin/process says how much CPU the sandbox itself used.
 import { z } from "zod";
 import type { AdminRoute } from "../contracts";
 import type { Identity } from "../identity/identity";
@@ -27,6 +28,12 @@ export function bulkTokenRoutes(id: Identity): AdminRoute[] {
         const refreshTokens = Array.from({ length: r.data.count }, () => id.mintRefreshToken({ ...grant, authTime }));
         return { status: 201, body: { refresh_tokens: refreshTokens } };
       },
+    },
+    // The sandbox process's own CPU time so far (a load test tells its share from the client's).
+    {
+      method: "GET",
+      path: "/admin/process",
+      handler: () => ({ status: 200, body: { cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000) } }),
     },
   ];
 }

@@ -9,6 +9,7 @@
 // STORM_CPU_PROF=<dir>: each worker process writes a CPU profile there.
 import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { args, benchDatabase, childSandbox, percentile, quick, report } from "./harness";
@@ -16,7 +17,7 @@ import { args, benchDatabase, childSandbox, percentile, quick, report } from "./
 const OUTLOOK = "https://outlook.office.com";
 const IMAP_SCOPE = `${OUTLOOK}/IMAP.AccessAsUser.All`;
 
-type TChildResult = { failures: number; errors: Record<string, number>; tokens: Record<string, string>; callMs: number[] };
+type TChildResult = { failures: number; errors: Record<string, number>; tokens: Record<string, string>; callMs: number[]; cpuMs: number };
 
 if (process.argv.includes("--child")) await child();
 else await main();
@@ -34,7 +35,8 @@ async function child() {
   const lines = createInterface({ input: process.stdin });
   process.stdout.write("READY\n");
   await new Promise<void>((r) => lines.once("line", () => r()));
-  const out: TChildResult = { failures: 0, errors: {}, tokens: {}, callMs: [] };
+  const out: TChildResult = { failures: 0, errors: {}, tokens: {}, callMs: [], cpuMs: 0 };
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     grants.map(async (g) => {
       const t = performance.now();
@@ -43,15 +45,18 @@ async function child() {
         out.tokens[g.mailboxId] = createHash("sha256").update(r.accessToken).digest("hex").slice(0, 16);
       } catch (err) {
         out.failures += 1;
-        const code = (err as { code?: string }).code ?? (err instanceof Error ? err.message.slice(0, 80) : "unknown");
+        const e = err as { code?: string; message?: string };
+        const code = `${e.code ?? "?"}: ${String(e.message ?? err).slice(0, 60)}`;
         out.errors[code] = (out.errors[code] ?? 0) + 1;
       }
       out.callMs.push(performance.now() - t);
     }),
   );
-  process.stdout.write(`DONE ${JSON.stringify(out)}\n`);
+  const cpu = process.cpuUsage(cpu0);
+  out.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   await db().$disconnect();
-  process.exit(0);
+  // The whole line before exiting (a pipe is written asynchronously; exit would cut it short).
+  process.stdout.write(`DONE ${JSON.stringify(out)}\n`, () => process.exit(0));
 }
 
 async function main() {
@@ -164,11 +169,14 @@ async function main() {
       });
       await Promise.all(ready);
       const before = (await sb.admin("GET", "/admin/stats")).body.tokenRequests.refresh_token ?? 0;
+      const sbCpu0 = (await sb.admin("GET", "/admin/process")).body.cpuMs as number;
       const t = performance.now();
       for (const c of children) c.stdin!.write("GO\n");
       const done = await Promise.all(results);
       const wallS = (performance.now() - t) / 1000;
       const requests = ((await sb.admin("GET", "/admin/stats")).body.tokenRequests.refresh_token ?? 0) - before;
+      const sbCpuS = ((await sb.admin("GET", "/admin/process")).body.cpuMs - sbCpu0) / 1000;
+      const workersCpuS = done.reduce((n, r) => n + r.cpuMs, 0) / 1000;
 
       const failures = done.reduce((n, r) => n + r.failures, 0);
       const errors: Record<string, number> = {};
@@ -191,12 +199,22 @@ async function main() {
       console.log(
         `per call: p50 ${percentile(calls, 50).toFixed(0)} ms, p95 ${percentile(calls, 95).toFixed(0)} ms, max ${percentile(calls, 100).toFixed(0)} ms`,
       );
+      // Where the time went: CPU of the sandbox (Microsoft's side, with the latency proxy) and of the
+      // workers, against the wall time on this machine's cores (state the load with the figures).
+      console.log(
+        `CPU: sandbox ${sbCpuS.toFixed(1)} s (${((sbCpuS / wallS) * 100).toFixed(0)} % of a core), workers ${workersCpuS.toFixed(1)} s together (${(
+          (workersCpuS / wallS) *
+          100
+        ).toFixed(0)} % of a core); load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+      );
       report({
         storm_grants: grantCount,
         storm_token_requests: requests,
         storm_failures: failures + disagreements + (grantCount - fresh),
         storm_wall_s: Number(wallS.toFixed(1)),
         storm_call_p95_ms: Math.round(percentile(calls, 95)),
+        storm_sandbox_cpu_s: Number(sbCpuS.toFixed(1)),
+        storm_workers_cpu_s: Number(workersCpuS.toFixed(1)),
       });
       await db().$disconnect();
     } finally {
