@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { waitFor } from "../../testing/wait-for";
-import { announceDue, DUE_CHANNEL, listenDue, Waker } from "./wakeups";
+import { announceDue, DUE_CHANNEL, listenDue } from "./wakeups";
 
 async function mailbox(nextSyncAt: Date | null) {
   const ws = await db().workspace.create({ data: { name: "Wake-ups", slug: `wk-${randomUUID()}` } });
@@ -107,19 +107,11 @@ describe("push wake-ups", () => {
     expect(heard).toEqual([]);
   });
 
-  it("a Waker ends a sleep at once, and a wake while busy skips the next sleep", async () => {
-    const w = new Waker();
-    let t = performance.now();
-    const slept = w.sleep(5_000);
-    setTimeout(w.wake, 20);
-    await slept;
-    expect(performance.now() - t).toBeLessThan(1_000);
-    w.wake(); // busy: nobody sleeping
-    t = performance.now();
-    await w.sleep(5_000);
-    expect(performance.now() - t).toBeLessThan(50);
-    t = performance.now();
-    await w.sleep(100); // the wake was used up
-    expect(performance.now() - t).toBeGreaterThanOrEqual(95);
+  it("a push never cuts a mailbox's back-off short (Microsoft's Retry-After): it stays due later", async () => {
+    const until = new Date(Date.now() + 600_000);
+    const backingOff = await mailbox(until);
+    await db().mailbox.update({ where: { id: backingOff.id }, data: { syncState: { failures: 2 } } });
+    await announceDue([backingOff.id]);
+    expect((await db().mailbox.findUniqueOrThrow({ where: { id: backingOff.id } })).nextSyncAt).toEqual(until);
   });
 });

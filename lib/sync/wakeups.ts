@@ -120,36 +120,3 @@ export async function listenDue(onDue: (mailboxId: string) => void, opts: TListe
     }
   };
 }
-
-/** Ends a loop's idle sleep early: `wake()` during `sleep()` resolves it at once; a wake while the
- *  loop is busy makes its next `sleep()` return at once (so a push during a round isn't lost). */
-export class Waker {
-  private pending = false;
-  private resolve: (() => void) | null = null;
-  private timer: NodeJS.Timeout | null = null;
-
-  wake = () => {
-    if (this.resolve) this.finish();
-    else this.pending = true;
-  };
-
-  sleep(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      this.resolve = resolve;
-      this.timer = setTimeout(() => this.finish(), ms);
-    });
-  }
-
-  private finish() {
-    if (this.timer) clearTimeout(this.timer);
-    const r = this.resolve;
-    this.timer = null;
-    this.resolve = null;
-    this.pending = false;
-    r?.();
-  }
-}

@@ -5,7 +5,7 @@
 // Consentry's real route handler (app/api/graph/notifications/route.ts, served by a node http
 // server in this process: the sandbox validates the URL and POSTs to it). The worker side runs in
 // this process as workers/main.ts wires it: the IDLE watcher (onNewMail), the LISTEN/NOTIFY
-// listener and the sync loop with its waker.
+// listener, and the worker's scheduler (lib/sync/scheduler.ts) woken for the mailbox by both.
 // `--baseline`: the loop as it was before push started the sync (marks due; the loop sleeps 3 s
 // when idle and nothing wakes it), for a before/after in one run.
 //   tsx --conditions=react-server scripts/bench/push-latency.ts [--quick] [--baseline] [deliveries]
@@ -16,7 +16,7 @@ import { args, benchDatabase, childSandbox, percentile, quick, report } from "./
 
 const deliveries = Number(args[0] ?? (quick ? 10 : 50));
 const baseline = process.argv.includes("--baseline");
-const SYNC_TICK_MS = 3_000; // workers/main.ts
+const SYNC_TICK_MS = 3_000; // the idle sleep of the loop the scheduler replaced
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const db0 = await benchDatabase("push-latency");
@@ -26,7 +26,8 @@ try {
   const { syncDueMailboxes } = await import("../../lib/sync/sync-loop");
   const { IdleWatcher } = await import("../../lib/sync/imap-idle");
   const { ensureSubscription } = await import("../../lib/sync/graph-push");
-  const { listenDue, Waker } = await import("../../lib/sync/wakeups");
+  const { listenDue } = await import("../../lib/sync/wakeups");
+  const { SyncScheduler } = await import("../../lib/sync/scheduler");
   const { SEED } = await import("../../sandbox/directory/seed");
   const { NextRequest } = await import("next/server");
   const route = await import("../../app/api/graph/notifications/route");
@@ -68,9 +69,10 @@ try {
     const only = [imap.ctx.mailboxId, graph.ctx.mailboxId];
     if ((await ensureSubscription(graph.ctx, { url })) !== "created") throw new Error("no Graph subscription");
 
-    // The worker side, as workers/main.ts wires it.
+    // The worker side, as workers/main.ts wires it: the scheduler, woken for a mailbox by this
+    // process's IDLE push and by NOTIFY. `--baseline`: the loop it replaced (claim, sync, sleep 3 s).
     let stopping = false;
-    const waker = new Waker();
+    const scheduler = new SyncScheduler("bench-worker", { concurrency: 4, only });
     // Where the time goes: when this process heard of each delivery (IDLE EXISTS; NOTIFY),
     // each from the delivery's start.
     const started: Record<string, number> = {}; // mailboxId → start of its latest delivery
@@ -83,25 +85,27 @@ try {
     const seenNotify = new Set<string>();
     const onNewMail = (id: string) => {
       if (!seenExists.has(started[id])) (seenExists.add(started[id]), heard("exists", id));
-      if (!baseline) waker.wake();
+      if (!baseline) scheduler.wake(id);
     };
     const onNotify = (id: string) => {
       if (!seenNotify.has(`${id}:${started[id]}`)) (seenNotify.add(`${id}:${started[id]}`), heard("notify", id));
-      if (!baseline) waker.wake();
+      if (!baseline) scheduler.wake(id);
     };
-    const unlisten = await listenDue(onNotify, { onReconnect: waker.wake });
+    const unlisten = await listenDue(onNotify, { onReconnect: () => scheduler.wake() });
     stops.push(unlisten);
     const watcher = new IdleWatcher("bench-worker", 5, undefined, only, { onNewMail });
     stops.push(() => watcher.stop());
-    const syncLoop = (async () => {
-      while (!stopping) {
-        const n = await syncDueMailboxes("bench-worker", { concurrency: 4, only }).catch(() => 0);
-        if (n === 0) await (baseline ? sleep(SYNC_TICK_MS) : waker.sleep(SYNC_TICK_MS));
-      }
-    })();
+    const syncLoop = baseline
+      ? (async () => {
+          while (!stopping) {
+            const n = await syncDueMailboxes("bench-worker", { concurrency: 4, only }).catch(() => 0);
+            if (n === 0) await sleep(SYNC_TICK_MS);
+          }
+        })()
+      : scheduler.start();
     stops.push(async () => {
       stopping = true;
-      waker.wake();
+      await scheduler.stop();
       await syncLoop;
     });
     const tickLoop = setInterval(() => void watcher.tick().catch(() => undefined), 10_000);
