@@ -7,7 +7,6 @@
 // the takeover used to wait for (LEASE_MS, 30 s).
 //   tsx --conditions=react-server scripts/bench/failover.ts [--quick] [mailboxes] [messages]
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { args, benchDatabase, childSandbox, quick, report } from "./harness";
 
 const count = Number(args[0] ?? (quick ? 40 : 200));

@@ -61,9 +61,15 @@ export async function childSandbox(opts: { rttMs?: number } = {}): Promise<TBenc
         (r) => {
           const c: Buffer[] = [];
           r.on("data", (d) => c.push(d));
+          // A reset mid-answer (ECONNRESET under load) fails this call, not the process.
+          r.on("error", reject);
           r.on("end", () => {
             const text = Buffer.concat(c).toString();
-            resolve({ status: r.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+            try {
+              resolve({ status: r.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+            } catch (err) {
+              reject(err);
+            }
           });
         },
       );

@@ -6,7 +6,7 @@
 //   NODE_EXTRA_CA_CERTS=<test CA> tsx --conditions=react-server --expose-gc scripts/bench/idle-session-memory.ts [n=300]
 import tls from "node:tls";
 import { args, benchDatabase, childSandbox } from "./harness";
-import { pushMailboxes } from "./push-fixtures";
+import { fleet } from "./fleet";
 
 const n = Number(args[0] ?? 300);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,11 +67,12 @@ try {
 
   // 3. The whole watch: IdleWatcher over N mailboxes of their own (grant, token refresh, lease).
   const { IdleWatcher } = await import("../../lib/sync/imap-idle");
-  const boxes = await pushMailboxes(sb, n, {
+  const { boxes } = await fleet(sb, {
+    count: n,
     prefix: "mem",
     scopes: [IMAP_SCOPE],
     inbound: "imap",
-    nextSyncAt: new Date(Date.now() + 3600_000),
+    due: new Date(Date.now() + 3600_000),
   });
   const ids = boxes.map((b) => b.id);
   const w = new IdleWatcher("mem-worker", n, undefined, ids);

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { args, benchDatabase, childSandbox, quick, report } from "./harness";
-import { pool, pushMailboxes } from "./push-fixtures";
+import { fleet, pool } from "./fleet";
 
 const count = Number(args[0] ?? (quick ? 100 : 1_000));
 const windowS = quick ? 10 : 30;
@@ -82,11 +82,12 @@ try {
   useSandboxCloud(sb as never);
   try {
     const t = performance.now();
-    const boxes = await pushMailboxes(sb, count, {
+    const { boxes } = await fleet(sb, {
+      count,
       prefix: "live",
       scopes: [IMAP_SCOPE],
       inbound: "imap",
-      nextSyncAt: new Date(Date.now() + 3600_000),
+      due: new Date(Date.now() + 3600_000),
     });
     console.log(`${count} sandbox users, mailboxes and grants in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 

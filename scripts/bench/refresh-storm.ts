@@ -8,10 +8,11 @@
 //   tsx --conditions=react-server scripts/bench/refresh-storm.ts [--quick] [grants] [rttMs=100] [processes=3]
 // STORM_CPU_PROF=<dir>: each worker process writes a CPU profile there.
 import { spawn } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { benchApp, insertMailboxes } from "./fleet";
 import { args, benchDatabase, childSandbox, percentile, quick, report } from "./harness";
 
 const OUTLOOK = "https://outlook.office.com";
@@ -66,7 +67,6 @@ async function main() {
   const pg = await benchDatabase("refresh-storm");
   try {
     const { db } = await import("../../lib/db/client");
-    const { sealValue } = await import("../../lib/crypto");
     const { useSandboxCloud } = await import("../../testing/sandbox-grant");
     const { SEED } = await import("../../sandbox/directory/seed");
     const sb = await childSandbox({ rttMs });
@@ -84,60 +84,13 @@ async function main() {
       });
       if (minted.status !== 201) throw new Error(`refresh-bulk failed: ${JSON.stringify(minted.body)}`);
       const refreshTokens = minted.body.refresh_tokens as string[];
-      const ws = await db().workspace.create({ data: { name: "Refresh storm", slug: `storm-${randomUUID()}` } });
-      const tenant = await db().tenant.create({
-        data: { workspaceId: ws.id, displayName: C.domain, directoryId: C.id, primaryDomain: C.domain, cloud: "sandbox" },
-      });
-      const secretId = randomUUID();
-      const app = await db().appRegistration.create({
-        data: {
-          workspaceId: ws.id,
-          tenantId: tenant.id,
-          displayName: "App",
-          clientId: C.clientId,
-          secrets: {
-            create: {
-              id: secretId,
-              workspaceId: ws.id,
-              sealedValue: sealValue(C.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
-              last4: C.secret.slice(-4),
-              expiresAt: new Date(Date.now() + 86_400_000 * 300),
-              status: "active",
-            },
-          },
-        },
-      });
-      const ids = refreshTokens.map(() => randomUUID());
-      const expired = new Date(Date.now() - 60_000);
-      for (let i = 0; i < ids.length; i += 1000) {
-        const slice = ids.slice(i, i + 1000);
-        await db().mailbox.createMany({
-          data: slice.map((id, k) => ({
-            id,
-            workspaceId: ws.id,
-            tenantId: tenant.id,
-            appRegistrationId: app.id,
-            address: `storm${i + k}@${C.domain}`,
-            state: "connected" as const,
-          })),
-        });
-        await db().grant.createMany({
-          data: slice.map((id, k) => ({
-            workspaceId: ws.id,
-            tenantId: tenant.id,
-            mailboxId: id,
-            upn,
-            oid: randomUUID(),
-            tid: C.id,
-            scopes: [IMAP_SCOPE],
-            sealedRefreshToken: sealValue(refreshTokens[i + k], "refresh_token", { workspaceId: ws.id, rowId: id }),
-            refreshTokenIssuedAt: new Date(),
-            sealedAccessToken: sealValue("expired", "access_token", { workspaceId: ws.id, rowId: id }),
-            accessTokenResource: OUTLOOK,
-            accessTokenExpiresAt: expired,
-          })),
-        });
-      }
+      const app = await benchApp(C, "Refresh storm");
+      const boxes = await insertMailboxes(
+        app,
+        refreshTokens.map((refreshToken, i) => ({ address: `storm${i}@${C.domain}`, upn, refreshToken })),
+        { inbound: "imap", scopes: [IMAP_SCOPE], due: null, expiredAccessToken: { resource: OUTLOOK } },
+      );
+      const ids = boxes.map((b) => b.id);
       console.log(`${grantCount} grants with expired access tokens created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
       // The workers: each process loads Consentry, reads the grant list, and waits for GO.
@@ -185,7 +138,7 @@ async function main() {
       let disagreements = 0;
       for (const id of ids) if (new Set(done.map((r) => r.tokens[id]).filter(Boolean)).size > 1) disagreements += 1;
       const fresh = await db().grant.count({
-        where: { workspaceId: ws.id, accessTokenExpiresAt: { gt: new Date(Date.now() + 5 * 60_000) } },
+        where: { workspaceId: app.workspaceId, accessTokenExpiresAt: { gt: new Date(Date.now() + 5 * 60_000) } },
       });
       const calls = done.flatMap((r) => r.callMs);
 
