@@ -3,9 +3,10 @@ import "server-only";
 // shared by every app-only mailbox on that app. Like getAccessToken for grants:
 // - the cached token (sealed in AppOnlyToken) is served while it has more than 5 minutes left and
 //   was minted with the app's current active secret (a rotation takes over at the next call);
-// - otherwise one caller across all processes takes the row's refresh lease (an UPDATE that only
-//   one wins), calls Microsoft holding no database connection, and stores the result; the others
-//   wait for it by re-reading the row (a dead caller's lease simply expires);
+// - otherwise one caller across all processes takes the row's refresh lease (refresh-lease.ts:
+//   an UPDATE that only one wins, on the `refreshingUntil` column), calls Microsoft holding no
+//   database connection, and stores the result; the others are woken by the lease watcher once
+//   it is free and read the stored token (a dead caller's lease simply runs out);
 // - failures are classified by lib/diagnostics like a refresh failure.
 import { db } from "../db/client";
 import { sealValue, unsealValue } from "../crypto";
@@ -13,6 +14,7 @@ import { classifyTokenFailure } from "../diagnostics/classify";
 import { clientCredentials } from "../microsoft/token-client";
 import { loadAppForConsent, tokenUrlFor } from "./load-app-for-consent";
 import { MIN_REMAINING_MS, TokenError } from "./get-access-token";
+import { leasedRefresh, leaseWatcher, type TLease } from "./refresh-lease";
 
 export type TAppOnlyRef = { workspaceId: string; tenantId: string; appRegistrationId: string };
 export type TAppOnlyToken = {
@@ -25,9 +27,6 @@ export type TAppOnlyToken = {
   tid: string | null;
   refreshed: boolean;
 };
-
-const LEASE_MS = 30_000;
-const WAIT_STEP_MS = 150;
 
 /** The claims Consentry reads from its own app token (straight from the token endpoint over TLS). */
 export function appTokenClaims(accessToken: string): { roles: string[]; oid: string | null; tid: string | null } {
@@ -53,7 +52,33 @@ type TRow = {
   secretId: string | null;
   lastRefreshAt: Date | null;
   lastErrorCode: string | null;
+  workspaceId: string;
+  refreshingUntil: Date | null;
 };
+
+const SELECT = {
+  id: true,
+  sealedAccessToken: true,
+  expiresAt: true,
+  roles: true,
+  spObjectId: true,
+  tid: true,
+  secretId: true,
+  lastRefreshAt: true,
+  lastErrorCode: true,
+  workspaceId: true,
+  refreshingUntil: true,
+} as const;
+
+// Waiters on other processes' leases (ids come from rows read with the caller's scope below).
+const watcher = leaseWatcher<TRow>(
+  (ids, now) =>
+    db().appOnlyToken.findMany({
+      where: { id: { in: ids }, OR: [{ refreshingUntil: null }, { refreshingUntil: { lt: now } }] },
+      select: SELECT,
+    }),
+  (row) => row.id,
+);
 
 const inFlight = new Map<string, Promise<TAppOnlyToken>>();
 
@@ -98,42 +123,35 @@ function served(ref: TAppOnlyRef, row: TRow, refreshed: boolean): TAppOnlyToken 
 
 async function obtain(ref: TAppOnlyRef, resource: string, opts: { forceRefresh?: boolean }): Promise<TAppOnlyToken> {
   const where = { appRegistrationId_tenantId_resource: { appRegistrationId: ref.appRegistrationId, tenantId: ref.tenantId, resource } };
-  const select = {
-    id: true,
-    sealedAccessToken: true,
-    expiresAt: true,
-    roles: true,
-    spObjectId: true,
-    tid: true,
-    secretId: true,
-    lastRefreshAt: true,
-    lastErrorCode: true,
-    workspaceId: true,
-  } as const;
-  const requestedAt = Date.now();
   // A forced refresh is satisfied by a token minted after it was asked for (by us or another process).
-  const notBefore = opts.forceRefresh ? requestedAt : null;
+  const notBefore = opts.forceRefresh ? Date.now() : null;
   await db().appOnlyToken.createMany({
     data: [{ workspaceId: ref.workspaceId, tenantId: ref.tenantId, appRegistrationId: ref.appRegistrationId, resource }],
     skipDuplicates: true,
   });
-  const deadline = Date.now() + LEASE_MS + 15_000;
-  for (;;) {
-    const [row, secretId] = await Promise.all([db().appOnlyToken.findUniqueOrThrow({ where, select }), activeSecretId(ref)]);
-    if (row.workspaceId !== ref.workspaceId) throw new TokenError("permanent_client", "app_not_found_in_tenant", "Unknown app.");
-    if (usable(row, secretId, notBefore)) return served(ref, row, false);
-    // The refresh lease: one UPDATE wins it; the winner talks to Microsoft without holding a connection.
-    const until = new Date(Date.now() + LEASE_MS);
-    const won = await db().$executeRaw`
-      UPDATE "AppOnlyToken" SET "refreshingUntil" = ${until}
-      WHERE "id" = ${row.id} AND ("refreshingUntil" IS NULL OR "refreshingUntil" < now())`;
-    if (won === 1) return mint(ref, resource, row.id);
-    if (Date.now() > deadline) throw new TokenError("transient", "microsoft_unavailable", "Timed out waiting for the app token.");
-    await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
-  }
+  const [first, secretId] = await Promise.all([db().appOnlyToken.findUniqueOrThrow({ where, select: SELECT }), activeSecretId(ref)]);
+  if (first.workspaceId !== ref.workspaceId) throw new TokenError("permanent_client", "app_not_found_in_tenant", "Unknown app.");
+  return leasedRefresh<TRow, TAppOnlyToken>({
+    what: "the app token",
+    first,
+    id: (row) => row.id,
+    watcher,
+    served: (row) => (usable(row, secretId, notBefore) ? served(ref, row, false) : null),
+    leased: (row) => !!row.refreshingUntil && row.refreshingUntil.getTime() > Date.now(),
+    // Free (or run out) and the token as read: one stored since is served at the next read.
+    claim: async (row, lease) =>
+      (await db().$executeRaw`
+        UPDATE "AppOnlyToken" SET "refreshingUntil" = ${lease.until}
+        WHERE "id" = ${row.id} AND ("refreshingUntil" IS NULL OR "refreshingUntil" < ${new Date()})
+          AND "sealedAccessToken" IS NOT DISTINCT FROM ${row.sealedAccessToken}`) === 1,
+    lead: (row, lease) => mint(ref, resource, row.id, lease),
+  });
 }
 
-async function mint(ref: TAppOnlyRef, resource: string, rowId: string): Promise<TAppOnlyToken> {
+/** Holding the row's lease (no owner column: the lease is told apart by its `until`): mint with
+ *  the app's current secret and store the result. The lease is freed on every path. */
+async function mint(ref: TAppOnlyRef, resource: string, rowId: string, lease: TLease): Promise<TAppOnlyToken> {
+  const mine = { id: rowId, refreshingUntil: lease.until };
   try {
     let loaded;
     try {
@@ -149,29 +167,30 @@ async function mint(ref: TAppOnlyRef, resource: string, rowId: string): Promise<
       const c = classifyTokenFailure(res);
       // Without a user there is no grant to re-consent: a refused app token is the app's or the
       // tenant's consent problem (grant-kind failures stay as classified, so admin consent is asked).
-      await db().appOnlyToken.update({ where: { id: rowId }, data: { lastErrorCode: c.diagnosis.code, refreshingUntil: null } });
+      const noted = await db().appOnlyToken.updateMany({ where: mine, data: { lastErrorCode: c.diagnosis.code, refreshingUntil: null } });
+      if (noted.count === 0) await db().appOnlyToken.update({ where: { id: rowId }, data: { lastErrorCode: c.diagnosis.code } });
       throw new TokenError(c.kind, c.diagnosis.code, c.diagnosis.evidence.summary || c.diagnosis.title, res.retryAfterSeconds ?? undefined);
     }
     const claims = appTokenClaims(res.accessToken);
     const expiresAt = new Date(Date.now() + res.expiresIn * 1000);
-    const row = await db().appOnlyToken.update({
-      where: { id: rowId },
-      data: {
-        sealedAccessToken: sealValue(res.accessToken, "access_token", { workspaceId: ref.workspaceId, rowId }),
-        expiresAt,
-        roles: claims.roles,
-        spObjectId: claims.oid,
-        tid: claims.tid,
-        secretId: loaded.secretId,
-        lastRefreshAt: new Date(),
-        lastErrorCode: null,
-        refreshingUntil: null,
-      },
-    });
-    return { accessToken: res.accessToken, expiresAt, roles: row.roles, spObjectId: row.spObjectId, tid: row.tid, refreshed: true };
+    const data = {
+      sealedAccessToken: sealValue(res.accessToken, "access_token", { workspaceId: ref.workspaceId, rowId }),
+      expiresAt,
+      roles: claims.roles,
+      spObjectId: claims.oid,
+      tid: claims.tid,
+      secretId: loaded.secretId,
+      lastRefreshAt: new Date(),
+      lastErrorCode: null,
+    };
+    // Stored and the lease freed in one write; a lease that ran out and was taken over meanwhile
+    // is left to its new holder (the token is stored all the same).
+    const stored = await db().appOnlyToken.updateMany({ where: mine, data: { ...data, refreshingUntil: null } });
+    if (stored.count === 0) await db().appOnlyToken.update({ where: { id: rowId }, data });
+    return { accessToken: res.accessToken, expiresAt, roles: claims.roles, spObjectId: claims.oid, tid: claims.tid, refreshed: true };
   } catch (err) {
     await db()
-      .appOnlyToken.updateMany({ where: { id: rowId }, data: { refreshingUntil: null } })
+      .appOnlyToken.updateMany({ where: mine, data: { refreshingUntil: null } })
       .catch(() => {});
     throw err;
   }

@@ -171,6 +171,56 @@ describe("the app token", { timeout: 90_000 }, () => {
     expect((await stat()) - before).toBe(2);
   });
 
+  it("a crashed holder's lease (another process, no token stored) runs out and is taken over: one call, the lease freed", async () => {
+    const w = await appOnlyWorkspace("exchange_app_only");
+    const stat = async () => (await env.sb.admin("GET", "/admin/stats")).body.tokenRequests.client_credentials ?? 0;
+    const before = await stat();
+    const leasedUntil = new Date(Date.now() + 1_500);
+    await db().appOnlyToken.create({ data: { ...w.ref, resource: OUTLOOK_RES, refreshingUntil: leasedUntil } });
+    const all = await Promise.all([
+      appOnlyToken(w.ref, OUTLOOK_RES),
+      appOnlyToken(w.ref, OUTLOOK_RES, { forceRefresh: true }),
+      appOnlyToken(w.ref, OUTLOOK_RES),
+    ]);
+    expect(Date.now()).toBeGreaterThanOrEqual(leasedUntil.getTime());
+    expect(new Set(all.map((t) => t.accessToken)).size).toBe(1);
+    expect(all.filter((t) => t.refreshed)).toHaveLength(1);
+    expect((await stat()) - before).toBe(1);
+    const row = await db().appOnlyToken.findFirstOrThrow({ where: { appRegistrationId: w.app.id, resource: OUTLOOK_RES } });
+    expect(row).toMatchObject({ refreshingUntil: null, spObjectId: SP, lastErrorCode: null });
+  });
+
+  it("another process's live lease: waiters are woken when it stores its token and serve that, with no call of their own", async () => {
+    const w = await appOnlyWorkspace("exchange_app_only");
+    const stat = async () => (await env.sb.admin("GET", "/admin/stats")).body.tokenRequests.client_credentials ?? 0;
+    const before = await stat();
+    const row = await db().appOnlyToken.create({
+      data: { ...w.ref, resource: OUTLOOK_RES, refreshingUntil: new Date(Date.now() + 20_000) },
+    });
+    const waiting = Promise.all([appOnlyToken(w.ref, OUTLOOK_RES), appOnlyToken(w.ref, OUTLOOK_RES, { forceRefresh: true })]);
+    await new Promise((r) => setTimeout(r, 400));
+    const theirs = `header.${Buffer.from(JSON.stringify({ roles: ["IMAP.AccessAsApp"], oid: SP, tid: N.id })).toString("base64url")}.sig`;
+    await db().appOnlyToken.update({
+      where: { id: row.id },
+      data: {
+        sealedAccessToken: sealValue(theirs, "access_token", { workspaceId: w.ws.id, rowId: row.id }),
+        expiresAt: new Date(Date.now() + 3600_000),
+        roles: ["IMAP.AccessAsApp"],
+        spObjectId: SP,
+        tid: N.id,
+        secretId: w.secretId,
+        lastRefreshAt: new Date(),
+        refreshingUntil: null,
+      },
+    });
+    const got = await waiting;
+    expect(got.map((t) => [t.accessToken, t.refreshed, t.spObjectId])).toEqual([
+      [theirs, false, SP],
+      [theirs, false, SP],
+    ]);
+    expect((await stat()) - before).toBe(0);
+  });
+
   it("Connect on an app-only app is refused (400) before any consent request: no user sign-in, never an empty scope", async () => {
     const w = await appOnlyWorkspace("exchange_app_only");
     const ctx = await w.mailbox(`support@${N.domain}`, { inbound: "imap" });
