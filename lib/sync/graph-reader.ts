@@ -96,6 +96,10 @@ export async function readGraph(
         st.graph!.deltaLink ??
         `/users/${user}/mailFolders/${folder}/messages/delta?$select=subject,from,receivedDateTime,internetMessageId`;
       let behind: Promise<void> = Promise.resolve(); // the store two pages back: bounds what is held
+      // A page's bodies are fetched once the page before has all of its own (its store still
+      // overlaps): when the request budget runs out, a whole page is in hand and stored, never two
+      // half-fetched pages and nothing kept.
+      let fetched: Promise<unknown> = Promise.resolve();
       while (url) {
         if (spent + perPage > cap) {
           await storing;
@@ -120,13 +124,16 @@ export async function readGraph(
             )
           : new Set<string>();
         const want = msgs.filter((m) => !known.has(m.id));
-        const fetching = graphBatchMime(
-          client,
-          `/users/${user}`,
-          want.map((m) => m.id),
-          { maxMessageBytes: limits.maxMessageBytes, maxBatchBytes: limits.maxBatchBytes, spend, slots },
+        const fetching = fetched.then(() =>
+          graphBatchMime(
+            client,
+            `/users/${user}`,
+            want.map((m) => m.id),
+            { maxMessageBytes: limits.maxMessageBytes, maxBatchBytes: limits.maxBatchBytes, spend, slots },
+          ),
         );
         fetching.catch(() => undefined); // awaited by the page's store below
+        fetched = fetching;
         const next = page["@odata.nextLink"] ?? null;
         const deltaLink = page["@odata.deltaLink"] ?? null;
         const seen = msgs.length;
