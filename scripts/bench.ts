@@ -21,16 +21,7 @@ const size = 4096;
 const bytes = count * size;
 
 // Consentry's scenarios: each a script under scripts/bench/ (see scripts/bench/harness.ts).
-const SCENARIOS = [
-  "imap-ingest",
-  "graph-ingest",
-  "first-sync",
-  "failover",
-  "push-latency",
-  "live-push",
-  "refresh-storm",
-  "mailboxes-api",
-];
+const SCENARIOS = ["imap-ingest", "graph-ingest", "first-sync", "failover", "push-latency", "live-push", "refresh-storm", "mailboxes-api"];
 
 function diskBaseline(): number {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-"));
