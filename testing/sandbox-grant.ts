@@ -47,29 +47,7 @@ export async function mailboxWithSandboxGrant(sb: TTestSandbox, address: string,
   const t = o.tenant ?? SEED.contoso;
   const scopes = o.scopes ?? [IMAP_SCOPE];
   const signedIn = o.signedIn ?? address;
-  const ws = await db().workspace.create({ data: { name: "Sandbox grant", slug: `sg-${randomUUID()}` } });
-  const tenant = await db().tenant.create({
-    data: { workspaceId: ws.id, displayName: t.domain, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" },
-  });
-  const secretId = randomUUID();
-  const app = await db().appRegistration.create({
-    data: {
-      workspaceId: ws.id,
-      tenantId: tenant.id,
-      displayName: "App",
-      clientId: t.clientId,
-      secrets: {
-        create: {
-          id: secretId,
-          workspaceId: ws.id,
-          sealedValue: sealValue(t.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
-          last4: t.secret.slice(-4),
-          expiresAt: new Date(Date.now() + 86_400_000 * 300),
-          status: "active",
-        },
-      },
-    },
-  });
+  const { ws, tenant, app } = await sandboxApp(t, { workspace: "Sandbox grant" });
   const mb = await db().mailbox.create({
     data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state: "connected", ...o.mailbox },
   });
@@ -158,31 +136,10 @@ type TAppOnlyMailbox = {
 /** A workspace with Northwind and the seeded daemon app (its client secret, or `secret`), then
  *  app-only mailboxes on it (connected unless `state` says otherwise). */
 export async function appOnlyWorkspace(profile: "exchange_app_only" | "graph_app_only", secret: string = SEED.northwindDaemon.secret) {
-  const N = SEED.northwind;
-  const ws = await db().workspace.create({ data: { name: "App-only", slug: `ao-${randomUUID()}` } });
-  const tenant = await db().tenant.create({
-    data: { workspaceId: ws.id, displayName: "Northwind", directoryId: N.id, primaryDomain: N.domain, cloud: "sandbox" },
-  });
-  const secretId = randomUUID();
-  const app = await db().appRegistration.create({
-    data: {
-      workspaceId: ws.id,
-      tenantId: tenant.id,
-      displayName: "Northwind mail daemon",
-      clientId: SEED.northwindDaemon.clientId,
-      scopeProfile: profile,
-      secrets: {
-        create: {
-          id: secretId,
-          workspaceId: ws.id,
-          sealedValue: sealValue(secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
-          last4: secret.slice(-4),
-          expiresAt: new Date(Date.now() + 86_400_000 * 300),
-          status: "active",
-        },
-      },
-    },
-  });
+  const { ws, tenant, app, secretId } = await sandboxApp(
+    { ...SEED.northwind, clientId: SEED.northwindDaemon.clientId, secret },
+    { workspace: "App-only", tenantName: "Northwind", appName: "Northwind mail daemon", scopeProfile: profile },
+  );
   const mailbox = async (address: string, { state = "connected", ...io }: TAppOnlyMailbox = {}) => {
     const mb = await db().mailbox.create({
       data: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id, address, state, ...io },
@@ -190,4 +147,37 @@ export async function appOnlyWorkspace(profile: "exchange_app_only" | "graph_app
     return { workspaceId: ws.id, tenantId: tenant.id, mailboxId: mb.id };
   };
   return { ws, tenant, app, secretId, mailbox, ref: { workspaceId: ws.id, tenantId: tenant.id, appRegistrationId: app.id } };
+}
+
+/** A workspace of its own with the sandbox tenant `t` and its app registration (client secret
+ *  sealed): what every fixture of a sandbox mailbox starts from (tests and the bench). */
+export async function sandboxApp(
+  t: TSeedTenant,
+  o: { workspace?: string; tenantName?: string; appName?: string; scopeProfile?: "exchange_app_only" | "graph_app_only" } = {},
+) {
+  const ws = await db().workspace.create({ data: { name: o.workspace ?? "Sandbox", slug: `sb-${randomUUID()}` } });
+  const tenant = await db().tenant.create({
+    data: { workspaceId: ws.id, displayName: o.tenantName ?? t.domain, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" },
+  });
+  const secretId = randomUUID();
+  const app = await db().appRegistration.create({
+    data: {
+      workspaceId: ws.id,
+      tenantId: tenant.id,
+      displayName: o.appName ?? "App",
+      clientId: t.clientId,
+      ...(o.scopeProfile ? { scopeProfile: o.scopeProfile } : {}),
+      secrets: {
+        create: {
+          id: secretId,
+          workspaceId: ws.id,
+          sealedValue: sealValue(t.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
+          last4: t.secret.slice(-4),
+          expiresAt: new Date(Date.now() + 86_400_000 * 300),
+          status: "active",
+        },
+      },
+    },
+  });
+  return { ws, tenant, app, secretId };
 }

@@ -31,31 +31,8 @@ export type TBenchMailbox = { id: string; address: string; workspaceId: string; 
 
 /** One workspace with the sandbox tenant `t` and its app registration (client secret sealed). */
 export async function benchApp(t: TSeedTenant, name = "Bench"): Promise<TBenchApp> {
-  const { db } = await import("../../lib/db/client");
-  const { sealValue } = await import("../../lib/crypto");
-  const ws = await db().workspace.create({ data: { name, slug: `bench-${randomUUID()}` } });
-  const tenant = await db().tenant.create({
-    data: { workspaceId: ws.id, displayName: t.domain, directoryId: t.id, primaryDomain: t.domain, cloud: "sandbox" },
-  });
-  const secretId = randomUUID();
-  const app = await db().appRegistration.create({
-    data: {
-      workspaceId: ws.id,
-      tenantId: tenant.id,
-      displayName: "App",
-      clientId: t.clientId,
-      secrets: {
-        create: {
-          id: secretId,
-          workspaceId: ws.id,
-          sealedValue: sealValue(t.secret, "client_secret", { workspaceId: ws.id, rowId: secretId }),
-          last4: t.secret.slice(-4),
-          expiresAt: new Date(Date.now() + 86_400_000 * 300),
-          status: "active",
-        },
-      },
-    },
-  });
+  const { sandboxApp } = await import("../../testing/sandbox-grant");
+  const { ws, tenant, app } = await sandboxApp(t, { workspace: name });
   return { workspaceId: ws.id, tenantId: tenant.id, appId: app.id, seed: t };
 }
 
